@@ -1,0 +1,76 @@
+# kgenius build.  `make` builds the release binary; `make test` builds the
+# sanitizer binaries and runs the whole suite; `make demo` runs the main job on
+# the bundled example.  See README.md.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libfyaml libpq libcrypto libcurl
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -DKG_VERSION='"$(VERSION)"' -Isrc $(WARN) $(PKG_CFLAGS)
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
+LDLIBS := $(PKG_LIBS) -lm
+
+LIB_SRC := $(sort $(filter-out src/cli/main.c,$(wildcard src/*/*.c)))
+MAIN_SRC := src/cli/main.c
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+REL_OBJ := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(MAIN_SRC))
+SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
+SAN_MAIN_OBJ := $(patsubst %.c,build/san/%.o,$(MAIN_SRC))
+UNIT_OBJ := $(patsubst %.c,build/san/%.o,$(UNIT_SRC))
+
+.PHONY: all build check-deps test test-build demo bench install clean
+
+all: build
+build: check-deps build/kgenius
+
+check-deps:
+	@$(PKG_CONFIG) --exists $(PKGS) || { \
+	  echo "error: missing libraries ($(PKGS)); run: apt-get install -y libfyaml-dev libpq-dev libssl-dev libcurl4-openssl-dev pkg-config" >&2; exit 3; }
+
+build/kgenius: $(REL_OBJ)
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/kgenius: $(SAN_LIB_OBJ) $(SAN_MAIN_OBJ)
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/san/unit-tests: $(SAN_LIB_OBJ) $(UNIT_OBJ)
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
+
+test-build: check-deps build/kgenius build/san/kgenius build/san/unit-tests
+
+test: test-build
+	@tests/run
+
+demo: build
+	./build/kgenius compose config --project-directory examples/insightpulse
+
+bench: build
+	@tools/bench
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 build/kgenius $(DESTDIR)$(PREFIX)/bin/kgenius
+
+clean:
+	rm -rf build
+
+-include $(REL_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

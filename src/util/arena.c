@@ -1,0 +1,123 @@
+#include "util/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK_MIN (64 * 1024)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size;
+	size_t off;
+	max_align_t data[];
+};
+
+void arena_init(struct arena *a, size_t limit)
+{
+	a->head = NULL;
+	a->used = 0;
+	a->limit = limit;
+	a->exhausted = false;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+static struct arena_chunk *arena_grow(struct arena *a, size_t need)
+{
+	size_t size = need > ARENA_CHUNK_MIN ? need : ARENA_CHUNK_MIN;
+	struct arena_chunk *c;
+
+	if (size > SIZE_MAX - sizeof(*c))
+		return NULL;
+	if (a->limit && (a->used + size + sizeof(*c) > a->limit || a->used + size < a->used))
+		return NULL;
+	c = malloc(sizeof(*c) + size);
+	if (!c)
+		return NULL;
+	c->next = a->head;
+	c->size = size;
+	c->off = 0;
+	a->head = c;
+	a->used += size + sizeof(*c);
+	return c;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	const size_t align = sizeof(max_align_t);
+	struct arena_chunk *c = a->head;
+	size_t rounded;
+	void *p;
+
+	if (size == 0)
+		size = 1;
+	if (size > SIZE_MAX - align)
+		goto refuse;
+	rounded = (size + align - 1) / align * align;
+	if (!c || c->size - c->off < rounded) {
+		c = arena_grow(a, rounded);
+		if (!c)
+			goto refuse;
+	}
+	p = (char *)c->data + c->off;
+	c->off += rounded;
+	memset(p, 0, size);
+	return p;
+refuse:
+	a->exhausted = true;
+	return NULL;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	p = arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

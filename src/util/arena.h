@@ -1,0 +1,32 @@
+/* Bump allocator with a hard budget.
+ *
+ * Everything a loaded project owns (YAML nodes, strings) lives in one arena and
+ * is freed at once. The budget is what keeps memory bounded on hostile input:
+ * an alias bomb or a huge file ends in a clean "budget exceeded" error instead
+ * of exhausting the machine. */
+#ifndef KG_ARENA_H
+#define KG_ARENA_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t used;     /* bytes handed out plus chunk overhead */
+	size_t limit;    /* 0 means no limit */
+	bool exhausted;  /* set once an allocation was refused */
+};
+
+void arena_init(struct arena *a, size_t limit);
+void arena_free(struct arena *a);
+
+/* Zeroed memory, or NULL when the budget or the system refuses. */
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,408 @@
+#include "yaml/node.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct srcpos no_pos = {NULL, 0, 0};
+
+struct ynode *y_new(struct arena *a, enum ykind kind, const struct srcpos *pos)
+{
+	struct ynode *n = arena_alloc(a, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->kind = kind;
+	n->pos = pos ? *pos : no_pos;
+	return n;
+}
+
+struct ynode *y_strn(struct arena *a, const char *s, size_t len, const struct srcpos *pos)
+{
+	struct ynode *n = y_new(a, Y_STR, pos);
+
+	if (!n)
+		return NULL;
+	n->text = arena_strndup(a, s, len);
+	if (!n->text)
+		return NULL;
+	n->len = len;
+	return n;
+}
+
+struct ynode *y_str(struct arena *a, const char *s, const struct srcpos *pos)
+{
+	return y_strn(a, s, strlen(s), pos);
+}
+
+struct ynode *y_int(struct arena *a, long long v, const struct srcpos *pos)
+{
+	struct ynode *n = y_new(a, Y_INT, pos);
+
+	if (!n)
+		return NULL;
+	n->i = v;
+	n->text = arena_printf(a, "%lld", v);
+	if (!n->text)
+		return NULL;
+	n->len = strlen(n->text);
+	return n;
+}
+
+void y_format_double(double v, char *out, size_t size)
+{
+	if (isnan(v)) {
+		snprintf(out, size, ".nan");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(out, size, v > 0 ? ".inf" : "-.inf");
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(out, size, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+}
+
+struct ynode *y_float(struct arena *a, double v, const struct srcpos *pos)
+{
+	struct ynode *n = y_new(a, Y_FLOAT, pos);
+	char tmp[64];
+
+	if (!n)
+		return NULL;
+	n->f = v;
+	y_format_double(v, tmp, sizeof(tmp));
+	n->text = arena_strdup(a, tmp);
+	if (!n->text)
+		return NULL;
+	n->len = strlen(n->text);
+	return n;
+}
+
+struct ynode *y_bool(struct arena *a, bool v, const struct srcpos *pos)
+{
+	struct ynode *n = y_new(a, Y_BOOL, pos);
+
+	if (!n)
+		return NULL;
+	n->b = v;
+	n->text = v ? "true" : "false";
+	n->len = strlen(n->text);
+	return n;
+}
+
+struct ynode *y_null(struct arena *a, const struct srcpos *pos)
+{
+	struct ynode *n = y_new(a, Y_NULL, pos);
+
+	if (!n)
+		return NULL;
+	n->text = "";
+	return n;
+}
+
+static bool is_one_of(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *s, size_t len, const char *set)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(set, s[i]))
+			return false;
+	return true;
+}
+
+static bool looks_float(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+	}
+	if (!digits)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t exp = 0;
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, exp++;
+		if (!exp)
+			return false;
+	}
+	return i == len;
+}
+
+struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const struct srcpos *pos)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+	static const char *const trues[] = {"true", "True", "TRUE", NULL};
+	static const char *const falses[] = {"false", "False", "FALSE", NULL};
+	static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
+	static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
+	static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
+	struct ynode *n;
+	const char *body = s;
+	size_t blen = len;
+
+	if (is_one_of(s, len, nulls))
+		n = y_new(a, Y_NULL, pos);
+	else if (is_one_of(s, len, trues) || is_one_of(s, len, falses)) {
+		n = y_new(a, Y_BOOL, pos);
+		if (n)
+			n->b = is_one_of(s, len, trues);
+	} else {
+		if (blen && (body[0] == '-' || body[0] == '+'))
+			body++, blen--;
+		if (all_digits(body, blen, "0123456789") ||
+		    (len > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s + 2, len - 2, "01234567")) ||
+		    (len > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s + 2, len - 2, "0123456789abcdefABCDEF"))) {
+			char tmp[64];
+			int base = 10;
+			const char *digits = s;
+			size_t dl = len;
+
+			if (len > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x')) {
+				base = s[1] == 'o' ? 8 : 16;
+				digits = s + 2;
+				dl = len - 2;
+			}
+			if (dl < sizeof(tmp)) {
+				memcpy(tmp, digits, dl);
+				tmp[dl] = '\0';
+				errno = 0;
+				long long v = strtoll(tmp, NULL, base);
+				if (errno == 0) {
+					n = y_new(a, Y_INT, pos);
+					if (n)
+						n->i = v;
+					goto text;
+				}
+			}
+			/* Out of range for an integer: keep it as text. */
+			n = y_new(a, Y_STR, pos);
+		} else if (looks_float(s, len) || is_one_of(s, len, infs) ||
+			   is_one_of(s, len, ninfs) || is_one_of(s, len, nans)) {
+			n = y_new(a, Y_FLOAT, pos);
+			if (n) {
+				if (is_one_of(s, len, infs))
+					n->f = INFINITY;
+				else if (is_one_of(s, len, ninfs))
+					n->f = -INFINITY;
+				else if (is_one_of(s, len, nans))
+					n->f = NAN;
+				else {
+					char *tmp = arena_strndup(a, s, len);
+					if (!tmp)
+						return NULL;
+					n->f = strtod(tmp, NULL);
+				}
+			}
+		} else {
+			n = y_new(a, Y_STR, pos);
+		}
+	}
+text:
+	if (!n)
+		return NULL;
+	n->text = arena_strndup(a, s, len);
+	if (!n->text)
+		return NULL;
+	n->len = len;
+	return n;
+}
+
+struct ypair *y_get_pair(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != Y_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->pairs[i].key, key) == 0)
+			return &map->pairs[i];
+	return NULL;
+}
+
+struct ynode *y_get(const struct ynode *map, const char *key)
+{
+	struct ypair *p = y_get_pair(map, key);
+	return p ? p->val : NULL;
+}
+
+static bool grow(struct arena *a, void **arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 4;
+	p = arena_alloc(a, ncap * elem);
+	if (!p)
+		return false;
+	if (n)
+		memcpy(p, *arr, n * elem);
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
+bool y_set_at(struct arena *a, struct ynode *map, const char *key, const struct srcpos *kpos,
+	      struct ynode *val)
+{
+	struct ypair *p = y_get_pair(map, key);
+
+	if (p) {
+		p->val = val;
+		return true;
+	}
+	if (!grow(a, (void **)&map->pairs, &map->cap, map->n, sizeof(struct ypair)))
+		return false;
+	p = &map->pairs[map->n];
+	p->key = arena_strdup(a, key);
+	if (!p->key)
+		return false;
+	p->kpos = kpos ? *kpos : (val ? val->pos : no_pos);
+	p->val = val;
+	map->n++;
+	return true;
+}
+
+bool y_set(struct arena *a, struct ynode *map, const char *key, struct ynode *val)
+{
+	return y_set_at(a, map, key, NULL, val);
+}
+
+void y_del(struct ynode *map, const char *key)
+{
+	if (!map || map->kind != Y_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		if (strcmp(map->pairs[i].key, key) == 0) {
+			memmove(&map->pairs[i], &map->pairs[i + 1], (map->n - i - 1) * sizeof(struct ypair));
+			map->n--;
+			return;
+		}
+	}
+}
+
+bool y_push(struct arena *a, struct ynode *seq, struct ynode *item)
+{
+	if (!grow(a, (void **)&seq->items, &seq->cap, seq->n, sizeof(struct ynode *)))
+		return false;
+	seq->items[seq->n++] = item;
+	return true;
+}
+
+struct ynode *y_copy(struct arena *a, const struct ynode *n, long *budget)
+{
+	struct ynode *c;
+
+	if (--*budget < 0)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	if (!c)
+		return NULL;
+	*c = *n;
+	c->items = NULL;
+	c->pairs = NULL;
+	c->n = c->cap = 0;
+	if (n->kind == Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++) {
+			struct ynode *item = y_copy(a, n->items[i], budget);
+			if (!item || !y_push(a, c, item))
+				return NULL;
+		}
+	} else if (n->kind == Y_MAP) {
+		for (size_t i = 0; i < n->n; i++) {
+			struct ynode *v = y_copy(a, n->pairs[i].val, budget);
+			if (!v || !y_set_at(a, c, n->pairs[i].key, &n->pairs[i].kpos, v))
+				return NULL;
+		}
+	}
+	return c;
+}
+
+bool y_is_scalar(const struct ynode *n)
+{
+	return n && n->kind != Y_MAP && n->kind != Y_SEQ;
+}
+
+const char *y_text(const struct ynode *n)
+{
+	if (!y_is_scalar(n))
+		return NULL;
+	return n->text ? n->text : "";
+}
+
+bool y_equal(const struct ynode *x, const struct ynode *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (y_is_scalar(x) && y_is_scalar(y))
+		return x->kind == y->kind && strcmp(y_text(x), y_text(y)) == 0;
+	if (x->kind != y->kind || x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->kind == Y_SEQ) {
+			if (!y_equal(x->items[i], y->items[i]))
+				return false;
+		} else if (!y_equal(x->pairs[i].val, y_get(y, x->pairs[i].key))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int pair_cmp(const void *l, const void *r)
+{
+	return strcmp(((const struct ypair *)l)->key, ((const struct ypair *)r)->key);
+}
+
+void y_sort_keys(struct ynode *n, bool deep)
+{
+	if (!n)
+		return;
+	if (n->kind == Y_MAP && n->n > 1)
+		qsort(n->pairs, n->n, sizeof(struct ypair), pair_cmp);
+	if (!deep)
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->kind == Y_MAP)
+			y_sort_keys(n->pairs[i].val, true);
+		else if (n->kind == Y_SEQ)
+			y_sort_keys(n->items[i], true);
+	}
+}
+
+const char *y_kind_name(enum ykind kind)
+{
+	switch (kind) {
+	case Y_NULL: return "null";
+	case Y_BOOL: return "boolean";
+	case Y_INT: return "integer";
+	case Y_FLOAT: return "number";
+	case Y_STR: return "string";
+	case Y_MAP: return "mapping";
+	case Y_SEQ: return "sequence";
+	}
+	return "value";
+}

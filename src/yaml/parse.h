@@ -1,0 +1,34 @@
+/* YAML and JSON streams into value trees, with limits that hold on hostile input. */
+#ifndef KG_YAML_PARSE_H
+#define KG_YAML_PARSE_H
+
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/diag.h"
+#include "yaml/node.h"
+
+struct yaml_limits {
+	long max_nodes;  /* per document, aliases expanded */
+	int max_depth;   /* nesting of collections */
+};
+
+extern const struct yaml_limits yaml_default_limits;
+
+/* Called once per document; index counts from 0. A non-zero return stops the
+ * parse and is returned by yaml_parse_stream. */
+typedef int (*yaml_doc_fn)(struct ynode *root, int index, void *user);
+
+/* Parses data (len bytes, NUL-terminated) named file. Nodes go to arena a,
+ * which the callback may free between documents. Problems are reported to d
+ * with their position. Returns 0, the callback's non-zero value, or -1 after a
+ * reported error. */
+int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
+		      const char *data, size_t len, const struct yaml_limits *lim,
+		      yaml_doc_fn fn, void *user);
+
+/* Checks that data is UTF-8 without NUL bytes; on failure reports the first
+ * bad byte's position and returns -1. */
+int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len);
+
+#endif
