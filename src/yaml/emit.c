@@ -1,6 +1,7 @@
 #include "yaml/emit.h"
 
 #include <libfyaml.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Words YAML 1.1 readers (PyYAML, old Go yaml) turn into booleans or null. */
@@ -35,7 +36,10 @@ bool yaml_plain_safe(const char *s, size_t len)
 {
 	if (len == 0 || is_yaml11_word(s, len) || may_be_number(s, len))
 		return false;
-	if (strchr("-?:,[]{}#&*!|>'\"%@` \t", (unsigned char)s[0]))
+	/* "-" starts a plain scalar when a non-blank follows ("--optimized"). */
+	if (s[0] == '-' && (len == 1 || s[1] == ' ' || s[1] == '\t'))
+		return false;
+	if (strchr("?:,[]{}#&*!|>'\"%@` \t", (unsigned char)s[0]))
 		return false;
 	if (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == ':')
 		return false;
@@ -76,104 +80,125 @@ static bool literal_ok(const char *s, size_t len)
 	return newline && s[len - 1] != ' ' && s[len - 1] != '\t';
 }
 
-static int out_fn(struct fy_emitter *emit, enum fy_emitter_write_type type,
-		  const char *str, int len, void *userdata)
+/* A YAML double-quoted scalar for s; libfyaml parses it into a node that
+ * keeps its quoted style when emitted. */
+static bool quote_double(struct buf *b, const char *s, size_t len)
 {
-	struct buf *b = userdata;
+	buf_putc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-	(void)emit;
-	(void)type;
-	if (len > 0 && !buf_append(b, str, (size_t)len))
-		return 0;
-	return len;
+		switch (c) {
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '"': buf_puts(b, "\\\""); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(b, "\\x%02X", c);
+			else
+				buf_putc(b, (char)c);
+		}
+	}
+	return buf_putc(b, '"');
 }
 
-static int emit_scalar(struct fy_emitter *em, enum fy_scalar_style style, const char *text, size_t len)
+/* A literal block scalar ("|") with the chomping indicator the text needs. */
+static bool quote_literal(struct buf *b, const char *s, size_t len)
 {
-	struct fy_event *ev = fy_emit_event_create(em, FYET_SCALAR, style, text, len, NULL, NULL);
-	return ev ? fy_emit_event(em, ev) : -1;
+	bool trailing_newline = len && s[len - 1] == '\n';
+	bool several = len > 1 && s[len - 1] == '\n' && s[len - 2] == '\n';
+	const char *p = s, *end = s + len;
+
+	buf_puts(b, several ? "|+\n" : trailing_newline ? "|\n" : "|-\n");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n)
+			buf_puts(b, "  ");
+		buf_append(b, p, n);
+		buf_putc(b, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+	return !b->failed;
 }
 
-static int emit_node(struct fy_emitter *em, const struct ynode *n, enum yaml_format fmt)
+static struct fy_node *styled_scalar(struct fy_document *fyd, const char *text, size_t len,
+				     enum yaml_format fmt)
 {
-	struct fy_event *ev;
+	struct buf b = BUF_INIT;
+	struct fy_node *n = NULL;
+
+	if (fmt == FMT_YAML && yaml_plain_safe(text, len))
+		return fy_node_create_scalar_copy(fyd, text, len);
+	if (fmt == FMT_YAML && literal_ok(text, len) ? quote_literal(&b, text, len)
+						       : quote_double(&b, text, len)) {
+		/* The node keeps pointing into its source, which the document
+		 * then owns and frees. */
+		n = fy_node_build_from_malloc_string(fyd, b.data, b.len);
+		if (n)
+			return n;
+	}
+	buf_free(&b);
+	return NULL;
+}
+
+static struct fy_node *build_node(struct fy_document *fyd, const struct ynode *n, enum yaml_format fmt)
+{
+	struct fy_node *out;
 
 	switch (n->kind) {
 	case Y_NULL:
-		return emit_scalar(em, FYSS_PLAIN, "null", 4);
+		return fy_node_create_scalar(fyd, "null", 4);
 	case Y_BOOL:
-		return emit_scalar(em, FYSS_PLAIN, n->b ? "true" : "false", n->b ? 4 : 5);
+		return fy_node_create_scalar(fyd, n->b ? "true" : "false", n->b ? 4 : 5);
 	case Y_INT:
 	case Y_FLOAT:
-		return emit_scalar(em, FYSS_PLAIN, n->text, n->len);
-	case Y_STR: {
-		enum fy_scalar_style style = FYSS_DOUBLE_QUOTED;
-
-		if (fmt == FMT_YAML && yaml_plain_safe(n->text, n->len))
-			style = FYSS_PLAIN;
-		else if (fmt == FMT_YAML && literal_ok(n->text, n->len))
-			style = FYSS_LITERAL;
-		return emit_scalar(em, style, n->text, n->len);
-	}
+		return fy_node_create_scalar_copy(fyd, n->text, n->len);
+	case Y_STR:
+		return styled_scalar(fyd, n->text, n->len, fmt);
 	case Y_SEQ:
-		ev = fy_emit_event_create(em, FYET_SEQUENCE_START, FYNS_ANY, NULL, NULL);
-		if (!ev || fy_emit_event(em, ev))
-			return -1;
-		for (size_t i = 0; i < n->n; i++)
-			if (emit_node(em, n->items[i], fmt))
-				return -1;
-		ev = fy_emit_event_create(em, FYET_SEQUENCE_END);
-		return ev ? fy_emit_event(em, ev) : -1;
-	case Y_MAP:
-		ev = fy_emit_event_create(em, FYET_MAPPING_START, FYNS_ANY, NULL, NULL);
-		if (!ev || fy_emit_event(em, ev))
-			return -1;
-		for (size_t i = 0; i < n->n; i++) {
-			const char *k = n->pairs[i].key;
-			size_t kl = strlen(k);
-			enum fy_scalar_style ks = fmt == FMT_YAML && yaml_plain_safe(k, kl) ? FYSS_PLAIN : FYSS_DOUBLE_QUOTED;
-
-			if (emit_scalar(em, ks, k, kl) || emit_node(em, n->pairs[i].val, fmt))
-				return -1;
+		out = fy_node_create_sequence(fyd);
+		for (size_t i = 0; out && i < n->n; i++) {
+			struct fy_node *item = build_node(fyd, n->items[i], fmt);
+			if (!item || fy_node_sequence_append(out, item) != 0)
+				return NULL;
 		}
-		ev = fy_emit_event_create(em, FYET_MAPPING_END);
-		return ev ? fy_emit_event(em, ev) : -1;
+		return out;
+	case Y_MAP:
+		out = fy_node_create_mapping(fyd);
+		for (size_t i = 0; out && i < n->n; i++) {
+			const char *k = n->pairs[i].key;
+			struct fy_node *key = styled_scalar(fyd, k, strlen(k), fmt);
+			struct fy_node *val = key ? build_node(fyd, n->pairs[i].val, fmt) : NULL;
+
+			if (!val || fy_node_mapping_append(out, key, val) != 0)
+				return NULL;
+		}
+		return out;
 	}
-	return -1;
+	return NULL;
 }
 
 int yaml_emit(struct buf *out, const struct ynode *root, enum yaml_format fmt)
 {
-	struct fy_emitter_cfg cfg;
-	struct fy_emitter *em;
-	struct fy_event *ev;
+	struct fy_document *fyd = fy_document_create(NULL);
+	struct fy_node *top;
+	char *text = NULL;
 	int rc = -1;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYECF_WIDTH_INF | FYECF_INDENT_2 | FYECF_DOC_START_MARK_OFF |
-		    FYECF_DOC_END_MARK_OFF | FYECF_VERSION_DIR_OFF | FYECF_TAG_DIR_OFF |
-		    (fmt == FMT_JSON ? FYECF_MODE_JSON : FYECF_MODE_BLOCK);
-	cfg.output = out_fn;
-	cfg.userdata = out;
-	em = fy_emitter_create(&cfg);
-	if (!em)
+	if (!fyd)
 		return -1;
-	ev = fy_emit_event_create(em, FYET_STREAM_START);
-	if (!ev || fy_emit_event(em, ev))
-		goto done;
-	ev = fy_emit_event_create(em, FYET_DOCUMENT_START, true, NULL, NULL);
-	if (!ev || fy_emit_event(em, ev))
-		goto done;
-	if (emit_node(em, root, fmt))
-		goto done;
-	ev = fy_emit_event_create(em, FYET_DOCUMENT_END, true);
-	if (!ev || fy_emit_event(em, ev))
-		goto done;
-	ev = fy_emit_event_create(em, FYET_STREAM_END);
-	if (!ev || fy_emit_event(em, ev))
-		goto done;
-	rc = out->failed ? -1 : 0;
-done:
-	fy_emitter_destroy(em);
+	top = build_node(fyd, root, fmt);
+	if (top && fy_document_set_root(fyd, top) == 0)
+		text = fy_emit_document_to_string(fyd, FYECF_WIDTH_INF | FYECF_INDENT_2 |
+						  FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF |
+						  (fmt == FMT_JSON ? FYECF_MODE_JSON : FYECF_MODE_BLOCK));
+	if (text && buf_puts(out, text))
+		rc = 0;
+	free(text);
+	fy_document_destroy(fyd);
 	return rc;
 }

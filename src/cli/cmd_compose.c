@@ -1,0 +1,180 @@
+/* kgenius compose config: the resolved Compose model, like `docker compose config`. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "compose/project.h"
+#include "model/secrets.h"
+#include "util/buf.h"
+#include "yaml/emit.h"
+
+#define MAX_REPEAT 64
+
+void help_compose(FILE *out)
+{
+	fputs("usage: kgenius compose [options] config\n\n"
+	      "Loads the Compose project and prints the fully resolved model: variables\n"
+	      "interpolated, files merged, extends and profiles applied, env_file contents\n"
+	      "inlined, every short syntax in its long form, relative paths made absolute.\n\n"
+	      "Options:\n"
+	      "  -f, --file FILE            compose file (repeatable, merged in order; - reads stdin);\n"
+	      "                             default: compose.yaml, compose.yml, docker-compose.yml or\n"
+	      "                             docker-compose.yaml, plus its .override file\n"
+	      "  --project-directory DIR    project directory (default: the first file's directory)\n"
+	      "  --env-file FILE            variables file instead of DIR/.env (repeatable)\n"
+	      "  --profile NAME             enable a profile (repeatable; also COMPOSE_PROFILES)\n"
+	      "  -p, --project-name NAME    project name (default: name:, COMPOSE_PROJECT_NAME, the directory)\n"
+	      "  --format yaml|json         output format (default yaml)\n"
+	      "  -o, --output FILE          write to FILE (atomically, mode 0600) instead of stdout\n"
+	      "  --show-secrets             print credential values; by default the values of variables\n"
+	      "                             named like *PASSWORD*, *SECRET*, *TOKEN*, *_KEY and passwords\n"
+	      "                             inside URLs are printed as <redacted>\n"
+	      "  --quiet-output             validate only; print nothing but diagnostics\n\n"
+	      "Exit status: 0 valid (warnings allowed), 2 invalid project, 3 cannot write.\n", out);
+}
+
+struct compose_args {
+	const char *files[MAX_REPEAT];
+	size_t nfiles;
+	const char *env_files[MAX_REPEAT];
+	size_t nenv_files;
+	const char *profiles[MAX_REPEAT];
+	size_t nprofiles;
+	const char *project_directory;
+	const char *project_name;
+	const char *output;
+	enum yaml_format format;
+	bool show_secrets;
+	bool no_output;
+};
+
+static bool add_repeat(const char **v, size_t *n, const char *value, const char *opt)
+{
+	if (*n == MAX_REPEAT) {
+		fprintf(stderr, "kgenius compose: too many %s options (at most %d)\n", opt, MAX_REPEAT);
+		return false;
+	}
+	v[(*n)++] = value;
+	return true;
+}
+
+enum { OPT_ENV_FILE = 256, OPT_PROJECT_DIR, OPT_PROFILE, OPT_FORMAT, OPT_SHOW_SECRETS, OPT_QUIET_OUTPUT };
+
+static int parse_args(int argc, char **argv, struct compose_args *a, const char **sub)
+{
+	static const struct option opts[] = {
+		{"file", required_argument, NULL, 'f'},
+		{"env-file", required_argument, NULL, OPT_ENV_FILE},
+		{"project-directory", required_argument, NULL, OPT_PROJECT_DIR},
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"project-name", required_argument, NULL, 'p'},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, 'o'},
+		{"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
+		{"quiet-output", no_argument, NULL, OPT_QUIET_OUTPUT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:p:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!add_repeat(a->files, &a->nfiles, optarg, "-f"))
+				return KG_EXIT_BAD_INPUT;
+			break;
+		case OPT_ENV_FILE:
+			if (!add_repeat(a->env_files, &a->nenv_files, optarg, "--env-file"))
+				return KG_EXIT_BAD_INPUT;
+			break;
+		case OPT_PROFILE:
+			if (!add_repeat(a->profiles, &a->nprofiles, optarg, "--profile"))
+				return KG_EXIT_BAD_INPUT;
+			break;
+		case OPT_PROJECT_DIR: a->project_directory = optarg; break;
+		case 'p': a->project_name = optarg; break;
+		case 'o': a->output = optarg; break;
+		case OPT_SHOW_SECRETS: a->show_secrets = true; break;
+		case OPT_QUIET_OUTPUT: a->no_output = true; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "yaml") == 0)
+				a->format = FMT_YAML;
+			else if (strcmp(optarg, "json") == 0)
+				a->format = FMT_JSON;
+			else {
+				fprintf(stderr, "kgenius compose: --format must be yaml or json\n");
+				return KG_EXIT_BAD_INPUT;
+			}
+			break;
+		case 'h':
+			help_compose(stdout);
+			return -1;
+		case ':':
+			fprintf(stderr, "kgenius compose: option %s needs a value\n", argv[optind - 1]);
+			return KG_EXIT_BAD_INPUT;
+		default:
+			fprintf(stderr, "kgenius compose: unknown option '%s'; see 'kgenius compose --help'\n",
+				argv[optind - 1]);
+			return KG_EXIT_BAD_INPUT;
+		}
+	}
+	*sub = optind < argc ? argv[optind] : NULL;
+	if (optind + 1 < argc) {
+		fprintf(stderr, "kgenius compose: unexpected argument '%s'\n", argv[optind + 1]);
+		return KG_EXIT_BAD_INPUT;
+	}
+	return KG_EXIT_OK;
+}
+
+int cmd_compose(struct cli *cli, int argc, char **argv)
+{
+	struct compose_args a;
+	struct compose_options o;
+	struct compose_project p;
+	struct diags d;
+	struct buf out = BUF_INIT;
+	const char *sub = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = parse_args(argc, argv, &a, &sub);
+	if (rc < 0)
+		return KG_EXIT_OK;
+	if (rc)
+		return rc;
+	if (!sub || strcmp(sub, "config") != 0) {
+		fprintf(stderr, sub ? "kgenius compose: unknown subcommand '%s'; the subcommand is config\n"
+				    : "kgenius compose: missing subcommand%s; try 'kgenius compose config'\n",
+			sub ? sub : "");
+		return KG_EXIT_BAD_INPUT;
+	}
+	memset(&o, 0, sizeof(o));
+	o.files = a.files;
+	o.nfiles = a.nfiles;
+	o.env_files = a.env_files;
+	o.nenv_files = a.nenv_files;
+	o.profiles = a.profiles;
+	o.nprofiles = a.nprofiles;
+	o.project_directory = a.project_directory;
+	o.project_name = a.project_name;
+	o.environ_ = cli->environ_;
+
+	diags_init(&d);
+	rc = compose_load(&p, &o, &d);
+	if (rc == 0 && !a.show_secrets && redact_model(&p.arena, p.model) < 0)
+		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while redacting secrets");
+	if (rc == 0 && !d.errors && !a.no_output && yaml_emit(&out, p.model, a.format) != 0)
+		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while writing the model");
+	rc = cli_report(cli, &d);
+	if (p.arena.exhausted && rc)
+		rc = KG_EXIT_BAD_INPUT;
+	if (rc == KG_EXIT_OK && !a.no_output)
+		rc = cli_write_output(a.output, buf_cstr(&out), out.len, 0600);
+	buf_free(&out);
+	compose_free(&p);
+	diags_free(&d);
+	return rc;
+}
