@@ -43,11 +43,13 @@ build/kgenius: $(REL_OBJ)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/san/kgenius: $(SAN_LIB_OBJ) $(SAN_MAIN_OBJ)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)

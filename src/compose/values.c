@@ -71,7 +71,7 @@ int parse_duration(const char *s, int64_t *ns, const char **err)
 /* Appends v / 10^prec with trailing zeros removed, as Go's fmtFrac does. */
 static void append_frac(struct buf *b, int64_t v, int prec)
 {
-	char digits[32];
+	char digits[64];
 	int64_t scale = 1;
 
 	for (int i = 0; i < prec; i++)
@@ -81,6 +81,8 @@ static void append_frac(struct buf *b, int64_t v, int prec)
 		int n = 0;
 		int64_t f = v % scale;
 
+		if (prec < 1 || prec > 18)
+			return;
 		snprintf(digits, sizeof(digits), "%0*lld", prec, (long long)f);
 		n = (int)strlen(digits);
 		while (n > 0 && digits[n - 1] == '0')
@@ -359,7 +361,7 @@ void volume_spec_free(struct volume_spec *v)
 static bool is_host_path(const char *s, size_t len)
 {
 	return len && (s[0] == '.' || s[0] == '/' || s[0] == '~' ||
-		       (len >= 2 && isalpha((unsigned char)s[0]) && s[1] == ':'));
+		       (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && s[2] == '\\'));
 }
 
 static int apply_volume_options(const char *opts, struct volume_spec *v, const char **err)
@@ -408,8 +410,8 @@ int parse_volume(const char *s, struct volume_spec *v, const char **err)
 	memset(v, 0, sizeof(*v));
 	if (!len)
 		return fail_with(err, "empty volume");
-	/* A Windows drive letter's colon is not a separator. */
-	if (len >= 2 && isalpha((unsigned char)s[0]) && s[1] == ':')
+	/* A Windows drive ("C:\\data") keeps its colon; "a:/b" is volume a. */
+	if (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && s[2] == '\\')
 		skip = 2;
 	while (nparts < 3) {
 		const char *c = strchr(p + skip, ':');

@@ -106,10 +106,13 @@ static struct anchor *anchor_find(struct builder *b, const char *name)
 
 static bool take_budget(struct builder *b, const struct srcpos *pos)
 {
+	char msg[160];
+
 	if (--b->budget >= 0)
 		return true;
-	fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)",
-	     "the document expands to more nodes than kgenius accepts");
+	snprintf(msg, sizeof(msg), "aliases and merge keys expand the document to more than %ld nodes",
+		 b->lim->max_nodes);
+	fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)", msg);
 	return false;
 }
 

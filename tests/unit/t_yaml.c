@@ -1,0 +1,279 @@
+/* The YAML layer: typing, anchors, merge keys, tags, errors and emission. */
+#include <string.h>
+
+#include "t.h"
+#include "util/buf.h"
+#include "yaml/emit.h"
+#include "yaml/parse.h"
+
+struct parsed {
+	struct arena a;
+	struct diags d;
+	struct ynode *root;
+	int ndocs;
+	int rc;
+};
+
+static int keep_first(struct ynode *root, int index, void *user)
+{
+	struct parsed *p = user;
+
+	if (index == 0)
+		p->root = root;
+	p->ndocs++;
+	return 0;
+}
+
+static void parse(struct parsed *p, const char *text)
+{
+	memset(p, 0, sizeof(*p));
+	arena_init(&p->a, 64u << 20);
+	diags_init(&p->d);
+	p->rc = yaml_parse_stream(&p->a, &p->d, "t.yaml", text, strlen(text), &yaml_default_limits, keep_first, p);
+}
+
+static void done(struct parsed *p)
+{
+	arena_free(&p->a);
+	diags_free(&p->d);
+}
+
+static void test_scalar_types(void)
+{
+	struct parsed p;
+
+	parse(&p, "i: 42\nneg: -7\nhex: 0x1F\noct: 0o17\nf: 1.5\nexp: 1e3\nb: true\nB: False\n"
+		  "n: ~\nn2: null\nempty:\ns: hello\nq: \"42\"\nyes11: yes\non11: on\nlead0: 0755\n");
+	CHECK_INT(p.rc, 0);
+	CHECK_INT(t_at(p.root, "i")->kind, Y_INT);
+	CHECK_INT(t_at(p.root, "i")->i, 42);
+	CHECK_INT(t_at(p.root, "neg")->i, -7);
+	CHECK_INT(t_at(p.root, "hex")->i, 31);
+	CHECK_INT(t_at(p.root, "oct")->i, 15);
+	CHECK_INT(t_at(p.root, "f")->kind, Y_FLOAT);
+	CHECK(t_at(p.root, "f")->f == 1.5);
+	CHECK_INT(t_at(p.root, "exp")->kind, Y_FLOAT);
+	CHECK_INT(t_at(p.root, "b")->kind, Y_BOOL);
+	CHECK(t_at(p.root, "b")->b);
+	CHECK(!t_at(p.root, "B")->b);
+	CHECK_INT(t_at(p.root, "n")->kind, Y_NULL);
+	CHECK_INT(t_at(p.root, "n2")->kind, Y_NULL);
+	CHECK_INT(t_at(p.root, "empty")->kind, Y_NULL);
+	CHECK_INT(t_at(p.root, "s")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "q")->kind, Y_STR);
+	CHECK(t_at(p.root, "q")->quoted);
+	/* YAML 1.2, as Compose v2 reads it: yes/on are strings. */
+	CHECK_INT(t_at(p.root, "yes11")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "on11")->kind, Y_STR);
+	CHECK_STR(t_text(p.root, "lead0"), "0755");
+	done(&p);
+}
+
+static void test_positions(void)
+{
+	struct parsed p;
+
+	parse(&p, "a:\n  b: 1\n  c:\n    - x\n    - y\n");
+	CHECK_INT(t_at(p.root, "a.b")->pos.line, 2);
+	CHECK_INT(t_at(p.root, "a.b")->pos.col, 6);
+	CHECK_INT(t_at(p.root, "a.c[1]")->pos.line, 5);
+	CHECK_INT(t_at(p.root, "a.c[1]")->pos.col, 7);
+	CHECK_INT(y_get_pair(t_at(p.root, "a"), "c")->kpos.line, 3);
+	done(&p);
+}
+
+static void test_anchors_and_aliases(void)
+{
+	struct parsed p;
+
+	parse(&p, "x: &v [1, 2]\ny: *v\nz: &s hello\nw: *s\n");
+	CHECK_INT(p.rc, 0);
+	CHECK_INT(t_at(p.root, "y")->n, 2);
+	CHECK_INT(t_at(p.root, "y[1]")->i, 2);
+	CHECK_STR(t_text(p.root, "w"), "hello");
+	/* The alias is a copy: changing one does not change the other. */
+	CHECK(t_at(p.root, "x") != t_at(p.root, "y"));
+	done(&p);
+}
+
+static void test_merge_keys(void)
+{
+	struct parsed p;
+
+	parse(&p, "a: &a {k1: a1, k2: a2}\nb: &b {k2: b2, k3: b3}\n"
+		  "one:\n  <<: *a\n  k1: own\n"
+		  "list:\n  <<: [*a, *b]\n  k4: own\n");
+	CHECK_INT(p.rc, 0);
+	CHECK_STR(t_text(p.root, "one.k1"), "own");   /* explicit key wins */
+	CHECK_STR(t_text(p.root, "one.k2"), "a2");
+	CHECK(!t_at(p.root, "one.<<"));
+	CHECK_STR(t_text(p.root, "list.k2"), "a2");   /* first source wins */
+	CHECK_STR(t_text(p.root, "list.k3"), "b3");
+	CHECK_STR(t_text(p.root, "list.k4"), "own");
+	done(&p);
+}
+
+static void test_merge_key_before_explicit(void)
+{
+	struct parsed p;
+
+	parse(&p, "base: &b {image: x, restart: always}\nsvc:\n  restart: \"no\"\n  <<: *b\n");
+	CHECK_STR(t_text(p.root, "svc.restart"), "no");
+	CHECK_STR(t_text(p.root, "svc.image"), "x");
+	done(&p);
+}
+
+static void test_merge_key_errors(void)
+{
+	struct parsed p;
+
+	parse(&p, "a:\n  <<: 3\n");
+	CHECK_INT(p.rc, -1);
+	CHECK(t_diag_has(&p.d, DIAG_ERROR, "merge key", 2));
+	done(&p);
+}
+
+static void test_duplicate_key(void)
+{
+	struct parsed p;
+
+	parse(&p, "services:\n  a: 1\n  a: 2\n");
+	CHECK_INT(p.rc, -1);
+	CHECK(t_diag_has(&p.d, DIAG_ERROR, "duplicate key \"a\" (first at line 2)", 3));
+	CHECK_INT(p.d.v[0].col, 3);
+	done(&p);
+}
+
+static void test_syntax_error_located(void)
+{
+	struct parsed p;
+
+	parse(&p, "a: [1, 2\nb: 3\n");
+	CHECK_INT(p.rc, -1);
+	CHECK(t_diag_has(&p.d, DIAG_ERROR, "invalid YAML", 0));
+	CHECK(p.d.n > 0 && p.d.v[0].line > 0);
+	done(&p);
+
+	parse(&p, "a: b\n  c: d\n");
+	CHECK_INT(p.rc, -1);
+	CHECK(p.d.n > 0 && p.d.v[0].line == 1 && p.d.v[0].col == 4);
+	done(&p);
+}
+
+static void test_undefined_alias(void)
+{
+	struct parsed p;
+
+	parse(&p, "a: *nothing\n");
+	CHECK_INT(p.rc, -1);
+	CHECK(t_diag_has(&p.d, DIAG_ERROR, "nothing", 1));
+	done(&p);
+}
+
+static void test_tags(void)
+{
+	struct parsed p;
+
+	parse(&p, "s: !!str 123\nr: !reset []\no: !override [a]\nn: !reset\n");
+	CHECK_INT(p.rc, 0);
+	CHECK_INT(t_at(p.root, "s")->kind, Y_STR);
+	CHECK_STR(t_text(p.root, "s"), "123");
+	CHECK_INT(t_at(p.root, "r")->tag, YTAG_RESET);
+	CHECK_INT(t_at(p.root, "o")->tag, YTAG_OVERRIDE);
+	CHECK_INT(t_at(p.root, "n")->tag, YTAG_RESET);
+	done(&p);
+}
+
+static void test_multi_document(void)
+{
+	struct parsed p;
+
+	parse(&p, "a: 1\n---\nb: 2\n");
+	CHECK_INT(p.rc, 0);
+	CHECK_INT(p.ndocs, 2);
+	done(&p);
+}
+
+static const char *emitted(const char *yaml, enum yaml_format fmt, struct buf *b)
+{
+	struct parsed p;
+
+	parse(&p, yaml);
+	buf_reset(b);
+	if (p.rc != 0 || yaml_emit(b, p.root, fmt) != 0)
+		buf_puts(b, "(error)");
+	done(&p);
+	return buf_cstr(b);
+}
+
+static void test_emit_quotes_what_would_change_type(void)
+{
+	struct buf b = BUF_INIT;
+
+	CHECK_STR(emitted("a: \"8069\"\n", FMT_YAML, &b), "a: \"8069\"\n");
+	CHECK_STR(emitted("a: \"yes\"\n", FMT_YAML, &b), "a: \"yes\"\n");
+	CHECK_STR(emitted("a: \"22:22\"\n", FMT_YAML, &b), "a: \"22:22\"\n");
+	CHECK_STR(emitted("a: \"0755\"\n", FMT_YAML, &b), "a: \"0755\"\n");
+	CHECK_STR(emitted("a: \"\"\n", FMT_YAML, &b), "a: \"\"\n");
+	CHECK_STR(emitted("a: \"null\"\n", FMT_YAML, &b), "a: \"null\"\n");
+	CHECK_STR(emitted("a: \"x: y\"\n", FMT_YAML, &b), "a: \"x: y\"\n");
+	CHECK_STR(emitted("a: \"# c\"\n", FMT_YAML, &b), "a: \"# c\"\n");
+	CHECK_STR(emitted("a: 8069\n", FMT_YAML, &b), "a: 8069\n");
+	CHECK_STR(emitted("a: --flag=1\n", FMT_YAML, &b), "a: --flag=1\n");
+	CHECK_STR(emitted("a: Host(`x`) && PathPrefix(`/y`)\n", FMT_YAML, &b),
+		  "a: Host(`x`) && PathPrefix(`/y`)\n");
+	CHECK_STR(emitted("a: \"tab\\there\"\n", FMT_YAML, &b), "a: \"tab\\there\"\n");
+	buf_free(&b);
+}
+
+static void test_emit_literal_and_json(void)
+{
+	struct buf b = BUF_INIT;
+
+	CHECK_STR(emitted("a: |\n  x = 1\n  y = 2\n", FMT_YAML, &b), "a: |\n  x = 1\n  y = 2\n");
+	CHECK_STR(emitted("a: \"x\\ny\"\n", FMT_YAML, &b), "a: |-\n  x\n  y\n");
+	CHECK_STR(emitted("a: \"8069\"\nb: 8069\nc: [true, null]\n", FMT_JSON, &b),
+		  "{\n  \"a\": \"8069\",\n  \"b\": 8069,\n  \"c\": [\n    true,\n    null\n  ]\n}\n");
+	CHECK_STR(emitted("a: \"q\\\"uote\"\n", FMT_JSON, &b), "{\n  \"a\": \"q\\\"uote\"\n}\n");
+	buf_free(&b);
+}
+
+static void test_emit_round_trip(void)
+{
+	const char *src = "list:\n- name: a\n  ports:\n  - 1\n  - 2\n- name: b\nmap:\n  k: v\n";
+	struct buf b = BUF_INIT;
+
+	CHECK_STR(emitted(src, FMT_YAML, &b), src);
+	buf_free(&b);
+}
+
+static void test_plain_safe(void)
+{
+	CHECK(yaml_plain_safe("odoo", 4));
+	CHECK(yaml_plain_safe("/var/lib/odoo", 13));
+	CHECK(!yaml_plain_safe("on", 2));
+	CHECK(!yaml_plain_safe("1e3", 3));
+	CHECK(!yaml_plain_safe("-", 1));
+	CHECK(!yaml_plain_safe("- x", 3));
+	CHECK(!yaml_plain_safe("*alias", 6));
+	CHECK(!yaml_plain_safe("trailing ", 9));
+}
+
+const struct t_case t_yaml_cases[] = {
+	{"yaml: scalar types (YAML 1.2 core schema)", test_scalar_types},
+	{"yaml: node positions are 1-based line and column", test_positions},
+	{"yaml: anchors and aliases", test_anchors_and_aliases},
+	{"yaml: << merge keys, single and list, precedence", test_merge_keys},
+	{"yaml: explicit keys win over a later << merge", test_merge_key_before_explicit},
+	{"yaml: << with a scalar is a located error", test_merge_key_errors},
+	{"yaml: duplicate keys are located errors", test_duplicate_key},
+	{"yaml: syntax errors are located", test_syntax_error_located},
+	{"yaml: alias without anchor is a located error", test_undefined_alias},
+	{"yaml: !!str, !reset and !override tags", test_tags},
+	{"yaml: multi-document streams", test_multi_document},
+	{"yaml: emitter quotes strings that would change type", test_emit_quotes_what_would_change_type},
+	{"yaml: emitter literal blocks and JSON", test_emit_literal_and_json},
+	{"yaml: emit round-trips block sequences of mappings", test_emit_round_trip},
+	{"yaml: plain-safe classification", test_plain_safe},
+	{NULL, NULL},
+};
