@@ -63,7 +63,7 @@ test: test-build
 	@tests/run
 
 demo: build
-	./build/kgenius compose config --project-directory examples/insightpulse
+	./build/kgenius compose --project-directory examples/insightpulse --env-file examples/insightpulse/.env.example config
 
 bench: build
 	@tools/bench

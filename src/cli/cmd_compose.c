@@ -16,7 +16,8 @@ void help_compose(FILE *out)
 	fputs("usage: kgenius compose [options] config\n\n"
 	      "Loads the Compose project and prints the fully resolved model: variables\n"
 	      "interpolated, files merged, extends and profiles applied, env_file contents\n"
-	      "inlined, every short syntax in its long form, relative paths made absolute.\n\n"
+	      "inlined, every short syntax in its long form, relative paths made absolute.\n"
+	      "Literal dollar signs print as $$, so the output reads back unchanged.\n\n"
 	      "Options:\n"
 	      "  -f, --file FILE            compose file (repeatable, merged in order; - reads stdin);\n"
 	      "                             default: compose.yaml, compose.yml, docker-compose.yml or\n"
@@ -166,6 +167,8 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 	rc = compose_load(&p, &o, &d);
 	if (rc == 0 && !a.show_secrets && redact_model(&p.arena, p.model) < 0)
 		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while redacting secrets");
+	if (rc == 0 && compose_escape_dollars(&p.arena, p.model) < 0)
+		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while escaping dollar signs");
 	if (rc == 0 && !d.errors && !a.no_output && yaml_emit(&out, p.model, a.format) != 0)
 		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while writing the model");
 	rc = cli_report(cli, &d);

@@ -39,14 +39,18 @@ static void invalid(struct interp *in, const char *why)
 	in->failed = true;
 }
 
+/* Past this many distinct names, repeats are no longer looked up: keeping
+ * the check linear-time on files with thousands of unset variables. */
+#define MAX_REMEMBERED_UNSET 1000
+
 static void warn_unset(struct interp *in, const char *name)
 {
-	if (in->warned && env_find(in->warned, name))
+	if (in->warned && in->warned->n < MAX_REMEMBERED_UNSET && env_find(in->warned, name))
 		return;
 	diag_add(in->d, DIAG_WARNING, in->pos,
 		 "set it in .env or the environment, or give a default with ${NAME:-default}",
 		 "variable %s is not set; Compose substitutes an empty string", name);
-	if (in->warned)
+	if (in->warned && in->warned->n < MAX_REMEMBERED_UNSET)
 		env_set(in->a, in->warned, name, "", in->pos);
 }
 

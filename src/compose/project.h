@@ -45,4 +45,8 @@ struct compose_project {
 int compose_load(struct compose_project *p, const struct compose_options *o, struct diags *d);
 void compose_free(struct compose_project *p);
 
+/* Writes every "$" in string values as "$$", so that the printed model,
+ * read again by Compose, yields the same values. Returns -1 on OOM. */
+int compose_escape_dollars(struct arena *a, struct ynode *n);
+
 #endif

@@ -28,6 +28,23 @@ const char *ld_host_path(struct loader *ld, const char *path)
 	return out;
 }
 
+/* Container paths are cleaned as Docker does: "/var/lib/odoo/" and
+ * "/var//lib/odoo" both mean "/var/lib/odoo". */
+static void clean_container_path(struct ynode *target)
+{
+	char *p = (char *)target->text, *out = p;
+	size_t len;
+
+	for (const char *in = p; *in; in++)
+		if (!(*in == '/' && in[1] == '/'))
+			*out++ = *in;
+	*out = '\0';
+	len = strlen(p);
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+	target->len = len;
+}
+
 static bool put(struct loader *ld, struct ynode *map, const char *key, struct ynode *val)
 {
 	if (!val || !y_set(ld->a, map, key, val)) {
@@ -82,6 +99,7 @@ static struct ynode *short_volume(struct loader *ld, const struct ynode *e, cons
 			goto fail;
 	}
 	volume_spec_free(&vs);
+	clean_container_path(y_get(m, "target"));
 	return m;
 oom:
 	ld_oom(ld, pos);
@@ -165,6 +183,7 @@ static struct ynode *long_volume(struct loader *ld, const struct ynode *e, const
 			 path, type->text);
 		return NULL;
 	}
+	clean_container_path(y_get(m, "target"));
 	source = y_get(m, "source");
 	if (source && strcmp(type->text, "bind") == 0 && is_host_path(source->text)) {
 		const char *abs = ld_host_path(ld, source->text);

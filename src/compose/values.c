@@ -310,13 +310,13 @@ int parse_port(const char *s, struct port_spec *p, const char **err)
 	strcpy(p->protocol, "tcp");
 	if (proto) {
 		if (strlen(proto + 1) == 0 || strlen(proto + 1) >= sizeof(p->protocol))
-			return fail_with(err, "invalid protocol; use tcp or udp");
+			return fail_with(err, "invalid protocol");
 		strcpy(p->protocol, proto + 1);
 	}
 	if (len && body[0] == '[') {
 		const char *close = memchr(body, ']', len);
 		if (!close || close[1] != ':' || (size_t)(close - body - 1) >= sizeof(p->host_ip))
-			return fail_with(err, "invalid IPv6 address; write [addr]:published:target");
+			return fail_with(err, "invalid IPv6 address");
 		memcpy(p->host_ip, body + 1, (size_t)(close - body - 1));
 		len -= (size_t)(close + 2 - body);
 		body = close + 2;
@@ -327,7 +327,7 @@ int parse_port(const char *s, struct port_spec *p, const char **err)
 	first_colon = memchr(body, ':', len);
 	if (!last_colon) {
 		if (parse_port_range(body, len, &p->target_lo, &p->target_hi))
-			return fail_with(err, "invalid port; write target, published:target or ip:published:target");
+			return fail_with(err, "not a port number or range");
 		return 0;
 	}
 	if (parse_port_range(last_colon + 1, len - (size_t)(last_colon + 1 - body), &p->target_lo, &p->target_hi))
@@ -390,7 +390,7 @@ static int apply_volume_options(const char *opts, struct volume_spec *v, const c
 		else if (strcmp(opt, "cached") == 0 || strcmp(opt, "delegated") == 0 || strcmp(opt, "consistent") == 0)
 			; /* macOS hints, no effect elsewhere */
 		else
-			return fail_with(err, "unknown volume option; use ro, rw, z, Z, nocopy or a propagation mode");
+			return fail_with(err, "unknown option (ro, rw, z, Z, nocopy and propagation modes are known)");
 		p += n;
 		if (*p == ',')
 			p++;
@@ -423,7 +423,7 @@ int parse_volume(const char *s, struct volume_spec *v, const char **err)
 			break;
 		p = c + 1;
 		if (nparts == 3)
-			return fail_with(err, "too many colons; write source:target[:options]");
+			return fail_with(err, "too many colons");
 	}
 	if (nparts == 1) {
 		v->target = strndup(parts[0], plen[0]);
@@ -437,7 +437,7 @@ int parse_volume(const char *s, struct volume_spec *v, const char **err)
 	}
 	if (!plen[0] || !plen[1]) {
 		volume_spec_free(v);
-		return fail_with(err, "empty source or target; write source:target[:options]");
+		return fail_with(err, "empty source or target");
 	}
 	v->bind = is_host_path(parts[0], plen[0]);
 	if (nparts == 3) {

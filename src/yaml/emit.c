@@ -184,7 +184,10 @@ static struct fy_node *build_node(struct fy_document *fyd, const struct ynode *n
 
 int yaml_emit(struct buf *out, const struct ynode *root, enum yaml_format fmt)
 {
-	struct fy_document *fyd = fy_document_create(NULL);
+	/* Keys are unique in our trees already; libfyaml's own check compares
+	 * each new key with every earlier one, quadratic on large mappings. */
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS};
+	struct fy_document *fyd = fy_document_create(&cfg);
 	struct fy_node *top;
 	char *text = NULL;
 	int rc = -1;

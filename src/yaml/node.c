@@ -231,14 +231,71 @@ text:
 	return n;
 }
 
+#define INDEX_MIN_KEYS 16
+
+static size_t hash_key(const char *k)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
 struct ypair *y_get_pair(const struct ynode *map, const char *key)
 {
 	if (!map || map->kind != Y_MAP)
 		return NULL;
+	if (map->index) {
+		size_t mask = map->index_cap - 1;
+
+		for (size_t h = hash_key(key) & mask;; h = (h + 1) & mask) {
+			unsigned slot = map->index[h];
+			if (!slot)
+				return NULL;
+			if (strcmp(map->pairs[slot - 1].key, key) == 0)
+				return &map->pairs[slot - 1];
+		}
+	}
 	for (size_t i = 0; i < map->n; i++)
 		if (strcmp(map->pairs[i].key, key) == 0)
 			return &map->pairs[i];
 	return NULL;
+}
+
+static void index_put(struct ynode *map, size_t i)
+{
+	size_t mask = map->index_cap - 1;
+	size_t h = hash_key(map->pairs[i].key) & mask;
+
+	while (map->index[h])
+		h = (h + 1) & mask;
+	map->index[h] = (unsigned)(i + 1);
+}
+
+/* Keeps the index at most half full; rebuilds it when it is missing. A
+ * mapping without an index still works, only slower. */
+static void index_update(struct arena *a, struct ynode *map)
+{
+	size_t cap;
+
+	if (map->n < INDEX_MIN_KEYS)
+		return;
+	if (map->index && map->n * 2 <= map->index_cap) {
+		index_put(map, map->n - 1);
+		return;
+	}
+	cap = map->index_cap ? map->index_cap : 64;
+	while (cap < map->n * 4)
+		cap *= 2;
+	map->index = arena_alloc(a, cap * sizeof(*map->index));
+	if (!map->index) {
+		map->index_cap = 0;
+		return;
+	}
+	map->index_cap = cap;
+	for (size_t i = 0; i < map->n; i++)
+		index_put(map, i);
 }
 
 struct ynode *y_get(const struct ynode *map, const char *key)
@@ -283,6 +340,7 @@ bool y_set_at(struct arena *a, struct ynode *map, const char *key, const struct 
 	p->kpos = kpos ? *kpos : (val ? val->pos : no_pos);
 	p->val = val;
 	map->n++;
+	index_update(a, map);
 	return true;
 }
 
@@ -299,6 +357,8 @@ void y_del(struct ynode *map, const char *key)
 		if (strcmp(map->pairs[i].key, key) == 0) {
 			memmove(&map->pairs[i], &map->pairs[i + 1], (map->n - i - 1) * sizeof(struct ypair));
 			map->n--;
+			map->index = NULL;
+			map->index_cap = 0;
 			return;
 		}
 	}
@@ -324,7 +384,8 @@ struct ynode *y_copy(struct arena *a, const struct ynode *n, long *budget)
 	*c = *n;
 	c->items = NULL;
 	c->pairs = NULL;
-	c->n = c->cap = 0;
+	c->index = NULL;
+	c->n = c->cap = c->index_cap = 0;
 	if (n->kind == Y_SEQ) {
 		for (size_t i = 0; i < n->n; i++) {
 			struct ynode *item = y_copy(a, n->items[i], budget);
@@ -381,8 +442,11 @@ void y_sort_keys(struct ynode *n, bool deep)
 {
 	if (!n)
 		return;
-	if (n->kind == Y_MAP && n->n > 1)
+	if (n->kind == Y_MAP && n->n > 1) {
 		qsort(n->pairs, n->n, sizeof(struct ypair), pair_cmp);
+		n->index = NULL;
+		n->index_cap = 0;
+	}
 	if (!deep)
 		return;
 	for (size_t i = 0; i < n->n; i++) {

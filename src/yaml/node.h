@@ -35,6 +35,11 @@ struct ynode {
 	size_t n, cap;
 	struct ynode **items;
 	struct ypair *pairs;
+	/* Large mappings: open-addressing hash of pair index + 1 (0 = empty),
+	 * so that lookups and duplicate checks stay O(1). NULL when absent or
+	 * invalidated (after a delete or a sort); rebuilt on the next insert. */
+	unsigned *index;
+	size_t index_cap;
 };
 
 struct ypair {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The command-line contract: help, version, exit statuses, colour, quiet and
+# verbose, output files, secret redaction, determinism.
+. "$(dirname "$0")/lib.sh"
+
+EX=$ROOT/examples/insightpulse
+ENVF=$EX/.env.example
+O=$WORK/out
+E=$WORK/err
+
+run_kg "$O" "$E" --version
+check "cli: --version prints the version" grep -qE '^kgenius [0-9]+\.[0-9]+\.[0-9]+$' "$O"
+run_kg "$O" "$E" help
+check "cli: help lists the commands and exit statuses" grep -q 'compose' "$O"
+check "cli: help documents exit status 3" grep -q '3  environment or internal error' "$O"
+run_kg "$O" "$E" compose --help
+check "cli: compose --help exits 0" test "$RC" -eq 0
+check "cli: compose --help documents --show-secrets" grep -q -- '--show-secrets' "$O"
+run_kg "$O" "$E" help compose
+check "cli: help compose equals compose --help" grep -q -- '--project-directory' "$O"
+run_kg "$O" "$E" frobnicate
+check "cli: unknown command exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" --bogus
+check "cli: unknown global option exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" compose config --bogus
+check "cli: unknown command option exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" compose
+check "cli: compose without subcommand exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" compose config --format xml
+check "cli: bad --format exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" --color=sometimes help
+check "cli: bad --color exits 2" test "$RC" -eq 2
+
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config
+check "cli: the example loads (exit 0)" test "$RC" -eq 0
+check "cli: the example prints its four services" python3 -c '
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+assert sorted(d["services"]) == ["db", "keycloak", "odoo", "traefik"], d["services"].keys()
+assert d["name"] == "insightpulse"
+assert d["services"]["odoo"]["deploy"]["resources"]["limits"]["memory"] == 4 * 2**30
+' "$O"
+check "cli: credentials are redacted by default" grep -q 'POSTGRES_PASSWORD: <redacted>' "$O"
+check "cli: no credential value is printed" test "$(grep -c 'change-me' "$O")" -eq 0
+cp "$O" "$WORK/first"
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config
+check "cli: output is deterministic" cmp -s "$O" "$WORK/first"
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config --show-secrets
+check "cli: --show-secrets prints the values" grep -q 'POSTGRES_PASSWORD: change-me' "$O"
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config --format json
+check "cli: --format json is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$O"
+
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config -o "$WORK/model.yaml"
+check "cli: -o writes the file" test -s "$WORK/model.yaml"
+check "cli: -o file is mode 0600" test "$(stat -c %a "$WORK/model.yaml")" = 600
+check "cli: -o leaves no temporary file" test "$(find "$WORK" -name 'model.yaml.tmp.*' | wc -l)" -eq 0
+check "cli: -o prints nothing on stdout" test ! -s "$O"
+run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config -o "$WORK/no/such/dir/x.yaml"
+check "cli: unwritable output exits 3" test "$RC" -eq 3
+
+mkdir -p "$WORK/w"
+printf 'services:\n  a:\n    image: x\n    environment:\n      A: ${UNSET_VAR}\n' >"$WORK/w/compose.yaml"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" config
+check "cli: warnings keep exit 0" test "$RC" -eq 0
+check "cli: warnings are located" grep -q 'compose.yaml:5:10: warning: variable UNSET_VAR is not set' "$E"
+run_kg "$O" "$E" -q compose --project-directory "$WORK/w" config
+check "cli: -q hides warnings" test ! -s "$E"
+run_kg "$O" "$E" --color=always compose --project-directory "$WORK/w" config
+check "cli: --color=always colours diagnostics" grep -q $'\033\\[' "$E"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" config
+check "cli: no colour when stderr is not a terminal" test "$(grep -c $'\033' "$E")" -eq 0
+
+printf 'services:\n  a:\n    image: [x]\n' >"$WORK/w/compose.yaml"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" config
+check "cli: bad input exits 2" test "$RC" -eq 2
+check "cli: errors say file:line:col, what and how" grep -q 'compose.yaml:3:12: error: services.a.image must be a string' "$E"
+check "cli: nothing is printed on stdout after an error" test ! -s "$O"
+
+printf 'services:\n  s:\n    image: from-stdin\n' | env -i PATH=/usr/bin:/bin HOME="$WORK" "$KG" compose --project-directory "$WORK/w" -f - config >"$O" 2>"$E"
+check "cli: -f - reads standard input" grep -q 'image: from-stdin' "$O"
+
+printf 'name: x\nservices:\n  a:\n    image: x\n    labels:\n      rule: "^(.*)$$"\n' >"$WORK/w/compose.yaml"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" config -o "$WORK/w/again.yaml"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" -f "$WORK/w/again.yaml" config
+check "cli: printed model reads back with the same values (\$\$ escaping)" grep -qF 'rule: ^(.*)$$' "$O"
