@@ -59,6 +59,8 @@ bool want_kind(struct loader *ld, const struct ynode *v, enum ykind kind, const 
 
 /* A host path made absolute against ld->basedir, "~" expanded; NULL on OOM. */
 const char *ld_host_path(struct loader *ld, const char *path);
+/* Rewrites string node s to its absolute host path; false on OOM (reported). */
+bool ld_absolutize(struct loader *ld, struct ynode *s);
 
 /* Interpolates every string value under n in place (keys are left alone). */
 int interpolate_tree(struct loader *ld, struct ynode *n);

@@ -20,16 +20,8 @@ static struct ynode *norm_string_map(struct loader *ld, const struct ynode *v, c
 static struct ynode *norm_file_path(struct loader *ld, const struct ynode *v, const char *path)
 {
 	struct ynode *s = want_string(ld, v, path);
-	const char *abs;
 
-	if (!s)
-		return NULL;
-	abs = ld_host_path(ld, s->text);
-	if (!abs)
-		return ld_oom(ld, &v->pos), NULL;
-	s->text = abs;
-	s->len = strlen(abs);
-	return s;
+	return s && ld_absolutize(ld, s) ? s : NULL;
 }
 
 static const struct field network_fields[] = {

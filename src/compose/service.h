@@ -49,6 +49,12 @@ struct field {
 	key_normalizer custom;
 };
 
+/* "A list of names, or a mapping of name to options": both forms become a
+ * mapping of name to null (no options) or to the options normalised with
+ * fields. With empty_as_map, names without options map to {} instead. */
+struct ynode *norm_name_map(struct loader *ld, const struct ynode *v, const char *path,
+			    const struct field *fields, const char *what, bool empty_as_map);
+
 /* Normalises mapping v with the fields table; `what` names it in warnings
  * ("healthcheck"). Returns a new mapping or NULL after errors. */
 struct ynode *norm_fields(struct loader *ld, const struct ynode *v, const char *path,

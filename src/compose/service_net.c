@@ -145,23 +145,23 @@ static const struct field service_network_fields[] = {
 	{NULL, F_ANY, NULL},
 };
 
-struct ynode *norm_service_networks(struct loader *ld, const struct ynode *v, const char *path)
+struct ynode *norm_name_map(struct loader *ld, const struct ynode *v, const char *path,
+			    const struct field *fields, const char *what, bool empty_as_map)
 {
 	struct ynode *out = y_new(ld->a, Y_MAP, &v->pos);
 
-	if (!out) {
-		ld_oom(ld, &v->pos);
-		return NULL;
-	}
+	if (!out)
+		return ld_oom(ld, &v->pos), NULL;
 	if (v->kind == Y_SEQ) {
 		for (size_t i = 0; i < v->n; i++) {
 			struct ynode *name = want_string(ld, v->items[i], ld_index(ld, path, i));
+			struct ynode *val;
+
 			if (!name)
 				return NULL;
-			if (!y_set_at(ld->a, out, name->text, &name->pos, y_null(ld->a, &name->pos))) {
-				ld_oom(ld, &v->pos);
-				return NULL;
-			}
+			val = empty_as_map ? y_new(ld->a, Y_MAP, &name->pos) : y_null(ld->a, &name->pos);
+			if (!val || !y_set_at(ld->a, out, name->text, &name->pos, val))
+				return ld_oom(ld, &v->pos), NULL;
 		}
 		return out;
 	}
@@ -171,19 +171,23 @@ struct ynode *norm_service_networks(struct loader *ld, const struct ynode *v, co
 		const struct ypair *p = &v->pairs[i];
 		struct ynode *val;
 
-		if (p->val->kind == Y_NULL)
-			val = y_null(ld->a, &p->val->pos);
+		if (p->val->kind != Y_NULL)
+			val = norm_fields(ld, p->val, ld_path(ld, path, p->key), fields, what);
+		else if (empty_as_map)
+			val = y_new(ld->a, Y_MAP, &p->kpos);
 		else
-			val = norm_fields(ld, p->val, ld_path(ld, path, p->key), service_network_fields,
-					  "a service network");
+			val = y_null(ld->a, &p->val->pos);
 		if (!val)
 			return NULL;
-		if (!y_set_at(ld->a, out, p->key, &p->kpos, val)) {
-			ld_oom(ld, &v->pos);
-			return NULL;
-		}
+		if (!y_set_at(ld->a, out, p->key, &p->kpos, val))
+			return ld_oom(ld, &v->pos), NULL;
 	}
 	return out;
+}
+
+struct ynode *norm_service_networks(struct loader *ld, const struct ynode *v, const char *path)
+{
+	return norm_name_map(ld, v, path, service_network_fields, "a service network", false);
 }
 
 struct ynode *norm_extra_hosts(struct loader *ld, const struct ynode *v, const char *path)

@@ -64,8 +64,7 @@ static const struct field env_file_fields[] = {
 
 static struct ynode *env_file_entry(struct loader *ld, const struct ynode *e, const char *path)
 {
-	struct ynode *m, *p;
-	const char *abs;
+	struct ynode *m;
 
 	if (e->kind == Y_MAP) {
 		m = norm_fields(ld, e, path, env_file_fields, "an env_file entry");
@@ -85,13 +84,7 @@ static struct ynode *env_file_entry(struct loader *ld, const struct ynode *e, co
 	}
 	if (!y_get(m, "required") && !put(ld, m, "required", y_bool(ld->a, true, &e->pos)))
 		return NULL;
-	p = y_get(m, "path");
-	abs = ld_host_path(ld, p->text);
-	if (!abs)
-		return ld_oom(ld, &e->pos), NULL;
-	p->text = abs;
-	p->len = strlen(abs);
-	return m;
+	return ld_absolutize(ld, y_get(m, "path")) ? m : NULL;
 }
 
 struct ynode *norm_env_file(struct loader *ld, const struct ynode *v, const char *path)
@@ -185,45 +178,18 @@ static const struct field depends_fields[] = {
 	{NULL, F_ANY, NULL},
 };
 
-static bool add_dependency(struct loader *ld, struct ynode *out, const char *name,
-			   const struct srcpos *kpos, struct ynode *spec)
-{
-	if (!y_get(spec, "condition") && !put(ld, spec, "condition", y_str(ld->a, "service_started", kpos)))
-		return false;
-	if (!y_get(spec, "required") && !put(ld, spec, "required", y_bool(ld->a, true, kpos)))
-		return false;
-	if (!y_set_at(ld->a, out, name, kpos, spec)) {
-		ld_oom(ld, kpos);
-		return false;
-	}
-	return true;
-}
-
+/* Every dependency has a condition and says whether it is required. */
 struct ynode *norm_depends_on(struct loader *ld, const struct ynode *v, const char *path)
 {
-	struct ynode *out = y_new(ld->a, Y_MAP, &v->pos);
+	struct ynode *out = norm_name_map(ld, v, path, depends_fields, "depends_on", true);
 
-	if (!out)
-		return ld_oom(ld, &v->pos), NULL;
-	if (v->kind == Y_SEQ) {
-		for (size_t i = 0; i < v->n; i++) {
-			struct ynode *name = want_string(ld, v->items[i], ld_index(ld, path, i));
-			struct ynode *spec = name ? y_new(ld->a, Y_MAP, &name->pos) : NULL;
+	for (size_t i = 0; out && i < out->n; i++) {
+		struct ynode *spec = out->pairs[i].val;
+		const struct srcpos *kpos = &out->pairs[i].kpos;
 
-			if (!spec || !add_dependency(ld, out, name->text, &name->pos, spec))
-				return NULL;
-		}
-		return out;
-	}
-	if (!want_kind(ld, v, Y_MAP, path))
-		return NULL;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ypair *p = &v->pairs[i];
-		struct ynode *spec = p->val->kind == Y_NULL
-			? y_new(ld->a, Y_MAP, &p->kpos)
-			: norm_fields(ld, p->val, ld_path(ld, path, p->key), depends_fields, "depends_on");
-
-		if (!spec || !add_dependency(ld, out, p->key, &p->kpos, spec))
+		if (!y_get(spec, "condition") && !put(ld, spec, "condition", y_str(ld->a, "service_started", kpos)))
+			return NULL;
+		if (!y_get(spec, "required") && !put(ld, spec, "required", y_bool(ld->a, true, kpos)))
 			return NULL;
 	}
 	return out;
@@ -288,13 +254,8 @@ struct ynode *norm_build(struct loader *ld, const struct ynode *v, const char *p
 			return NULL;
 	}
 	ctx = y_get(m, "context");
-	if (!is_remote_context(ctx->text)) {
-		const char *abs = ld_host_path(ld, ctx->text);
-		if (!abs)
-			return ld_oom(ld, &v->pos), NULL;
-		ctx->text = abs;
-		ctx->len = strlen(abs);
-	}
+	if (!is_remote_context(ctx->text) && !ld_absolutize(ld, ctx))
+		return NULL;
 	if (!y_get(m, "dockerfile") && !y_get(m, "dockerfile_inline") &&
 	    !put(ld, m, "dockerfile", y_str(ld->a, "Dockerfile", &v->pos)))
 		return NULL;

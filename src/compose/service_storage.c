@@ -28,6 +28,19 @@ const char *ld_host_path(struct loader *ld, const char *path)
 	return out;
 }
 
+bool ld_absolutize(struct loader *ld, struct ynode *s)
+{
+	const char *abs = ld_host_path(ld, s->text);
+
+	if (!abs) {
+		ld_oom(ld, &s->pos);
+		return false;
+	}
+	s->text = abs;
+	s->len = strlen(abs);
+	return true;
+}
+
 /* Container paths are cleaned as Docker does: "/var/lib/odoo/" and
  * "/var//lib/odoo" both mean "/var/lib/odoo". */
 static void clean_container_path(struct ynode *target)
@@ -185,13 +198,8 @@ static struct ynode *long_volume(struct loader *ld, const struct ynode *e, const
 	}
 	clean_container_path(y_get(m, "target"));
 	source = y_get(m, "source");
-	if (source && strcmp(type->text, "bind") == 0 && is_host_path(source->text)) {
-		const char *abs = ld_host_path(ld, source->text);
-		if (!abs)
-			return ld_oom(ld, &e->pos), NULL;
-		source->text = abs;
-		source->len = strlen(abs);
-	}
+	if (source && strcmp(type->text, "bind") == 0 && is_host_path(source->text) && !ld_absolutize(ld, source))
+		return NULL;
 	return m;
 }
 
