@@ -184,6 +184,8 @@ static int read_env_file(struct compose_project *p, struct loader *ld, const cha
 	}
 	rc = dotenv_parse(&p->arena, ld->d, arena_strdup(&p->arena, path), data, os_env, out);
 	free(data);
+	if (rc == 0)
+		diag_add(ld->d, DIAG_NOTE, &pos, NULL, "variables read from %s", path);
 	return rc;
 }
 
@@ -274,6 +276,7 @@ int compose_load(struct compose_project *p, const struct compose_options *o, str
 
 		if (read_compose_file(&ld, p->files[i], &pos, &docs, &ndocs))
 			continue;
+		diag_add(d, DIAG_NOTE, &pos, NULL, "compose file %zu of %zu", i + 1, p->nfiles);
 		if (ndocs == 0 || (ndocs == 1 && docs[0]->kind == Y_NULL)) {
 			ld_error(&ld, &pos, "add a services: section", "the compose file is empty");
 			continue;

@@ -83,3 +83,23 @@ printf 'name: x\nservices:\n  a:\n    image: x\n    labels:\n      rule: "^(.*)$
 run_kg "$O" "$E" compose --project-directory "$WORK/w" config -o "$WORK/w/again.yaml"
 run_kg "$O" "$E" compose --project-directory "$WORK/w" -f "$WORK/w/again.yaml" config
 check "cli: printed model reads back with the same values (\$\$ escaping)" grep -qF 'rule: ^(.*)$$' "$O"
+
+printf 'services:\n  a:\n    image: x\n' >"$WORK/w/compose.yaml"
+printf 'services:\n  a:\n    restart: always\n' >"$WORK/w/compose.override.yaml"
+printf 'X=1\n' >"$WORK/w/.env"
+run_kg "$O" "$E" -v compose --project-directory "$WORK/w" config
+check "cli: -v names the files and variables read" grep -q 'compose.override.yaml: note: compose file 2 of 2' "$E"
+check "cli: -v names the .env read" grep -q '.env: note: variables read from' "$E"
+run_kg "$O" "$E" compose --project-directory "$WORK/w" config
+check "cli: notes are hidden by default" test "$(grep -c 'note:' "$E")" -eq 0
+
+# A real terminal, through script(1): colour by default, none with NO_COLOR.
+printf 'services:\n  a:\n    image: x\n    environment:\n      A: ${UNSET_VAR}\n' >"$WORK/w/compose.yaml"
+script -qec "env -i PATH=/usr/bin:/bin HOME=$WORK $KG_REL compose --project-directory $WORK/w config >/dev/null" "$WORK/tty.log" >/dev/null 2>&1
+check "cli: colour on a terminal" grep -q $'\033\\[' "$WORK/tty.log"
+script -qec "env -i PATH=/usr/bin:/bin HOME=$WORK NO_COLOR=1 $KG_REL compose --project-directory $WORK/w config >/dev/null" "$WORK/tty.log" >/dev/null 2>&1
+check "cli: NO_COLOR turns colour off on a terminal" test "$(grep -c $'\033\\[' "$WORK/tty.log")" -eq 0
+check "cli: the warning still shows on the terminal" grep -q 'UNSET_VAR' "$WORK/tty.log"
+
+make -s -C "$ROOT" install DESTDIR="$WORK/inst" PREFIX=/opt/kg >/dev/null 2>&1
+check "cli: make install honours DESTDIR and PREFIX" test -x "$WORK/inst/opt/kg/bin/kgenius"
