@@ -39,7 +39,8 @@ check-deps:
 	  echo "error: missing libraries ($(PKGS)); run: apt-get install -y libfyaml-dev libpq-dev libssl-dev libcurl4-openssl-dev pkg-config" >&2; exit 3; }
 
 build/kgenius: $(REL_OBJ)
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -52,18 +53,23 @@ build/san/%.o: %.c
 	@$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/san/kgenius: $(SAN_LIB_OBJ) $(SAN_MAIN_OBJ)
-	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/san/unit-tests: $(SAN_LIB_OBJ) $(UNIT_OBJ)
-	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
 
 test-build: check-deps build/kgenius build/san/kgenius build/san/unit-tests
 
 test: test-build
 	@tests/run
 
+# The main job: the InsightPulse Compose project to kubernetes/ (credentials
+# already there are kept, so the output does not change from run to run).
 demo: build
-	./build/kgenius compose --project-directory examples/insightpulse --env-file examples/insightpulse/.env.example config
+	./build/kgenius convert --project-directory examples/insightpulse --env-file examples/insightpulse/.env.example -o kubernetes
+	@cat kubernetes/NOTES.md
 
 bench: build
 	@tools/bench

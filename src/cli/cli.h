@@ -32,5 +32,7 @@ int cli_write_output(const char *path, const char *text, size_t len, unsigned mo
 
 int cmd_compose(struct cli *cli, int argc, char **argv);
 void help_compose(FILE *out);
+int cmd_convert(struct cli *cli, int argc, char **argv);
+void help_convert(FILE *out);
 
 #endif

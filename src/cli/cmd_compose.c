@@ -4,12 +4,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/project_opts.h"
 #include "compose/project.h"
 #include "model/secrets.h"
 #include "util/buf.h"
 #include "yaml/emit.h"
-
-#define MAX_REPEAT 64
 
 void help_compose(FILE *out)
 {
@@ -18,15 +17,9 @@ void help_compose(FILE *out)
 	      "interpolated, files merged, extends and profiles applied, env_file contents\n"
 	      "inlined, every short syntax in its long form, relative paths made absolute.\n"
 	      "Literal dollar signs print as $$, so the output reads back unchanged.\n\n"
-	      "Options:\n"
-	      "  -f, --file FILE            compose file (repeatable, merged in order; - reads stdin);\n"
-	      "                             default: compose.yaml, compose.yml, docker-compose.yml or\n"
-	      "                             docker-compose.yaml, plus its .override file\n"
-	      "  --project-directory DIR    project directory (default: the first file's directory)\n"
-	      "  --env-file FILE            variables file instead of DIR/.env (repeatable)\n"
-	      "  --profile NAME             enable a profile (repeatable; also COMPOSE_PROFILES)\n"
-	      "  -p, --project-name NAME    project name (default: name:, COMPOSE_PROJECT_NAME, the directory)\n"
-	      "  --format yaml|json         output format (default yaml)\n"
+	      "Options:\n", out);
+	fputs(project_options_help, out);
+	fputs("  --format yaml|json         output format (default yaml)\n"
 	      "  -o, --output FILE          write to FILE (atomically, mode 0600) instead of stdout\n"
 	      "  --show-secrets             print credential values; by default the values of variables\n"
 	      "                             named like *PASSWORD*, *SECRET*, *TOKEN*, *_KEY and passwords\n"
@@ -36,40 +29,18 @@ void help_compose(FILE *out)
 }
 
 struct compose_args {
-	const char *files[MAX_REPEAT];
-	size_t nfiles;
-	const char *env_files[MAX_REPEAT];
-	size_t nenv_files;
-	const char *profiles[MAX_REPEAT];
-	size_t nprofiles;
-	const char *project_directory;
-	const char *project_name;
+	struct project_args pa;
 	const char *output;
 	enum yaml_format format;
 	bool show_secrets;
 	bool no_output;
 };
 
-static bool add_repeat(const char **v, size_t *n, const char *value, const char *opt)
-{
-	if (*n == MAX_REPEAT) {
-		fprintf(stderr, "kgenius compose: too many %s options (at most %d)\n", opt, MAX_REPEAT);
-		return false;
-	}
-	v[(*n)++] = value;
-	return true;
-}
-
-enum { OPT_ENV_FILE = 256, OPT_PROJECT_DIR, OPT_PROFILE, OPT_FORMAT, OPT_SHOW_SECRETS, OPT_QUIET_OUTPUT };
+enum { OPT_FORMAT = 2000, OPT_SHOW_SECRETS, OPT_QUIET_OUTPUT };
 
 static int parse_args(int argc, char **argv, struct compose_args *a, const char **sub)
 {
-	static const struct option opts[] = {
-		{"file", required_argument, NULL, 'f'},
-		{"env-file", required_argument, NULL, OPT_ENV_FILE},
-		{"project-directory", required_argument, NULL, OPT_PROJECT_DIR},
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"project-name", required_argument, NULL, 'p'},
+	static const struct option own[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
@@ -77,26 +48,21 @@ static int parse_args(int argc, char **argv, struct compose_args *a, const char 
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	struct option opts[32];
+	char shortopts[32];
+	int c, r;
 
+	project_merge_options(opts, sizeof(opts) / sizeof(opts[0]), own);
+	snprintf(shortopts, sizeof(shortopts), ":%so:h", project_short_options);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:p:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		r = project_opt(&a->pa, c, optarg, "compose");
+		if (r < 0)
+			return KG_EXIT_BAD_INPUT;
+		if (r > 0)
+			continue;
 		switch (c) {
-		case 'f':
-			if (!add_repeat(a->files, &a->nfiles, optarg, "-f"))
-				return KG_EXIT_BAD_INPUT;
-			break;
-		case OPT_ENV_FILE:
-			if (!add_repeat(a->env_files, &a->nenv_files, optarg, "--env-file"))
-				return KG_EXIT_BAD_INPUT;
-			break;
-		case OPT_PROFILE:
-			if (!add_repeat(a->profiles, &a->nprofiles, optarg, "--profile"))
-				return KG_EXIT_BAD_INPUT;
-			break;
-		case OPT_PROJECT_DIR: a->project_directory = optarg; break;
-		case 'p': a->project_name = optarg; break;
 		case 'o': a->output = optarg; break;
 		case OPT_SHOW_SECRETS: a->show_secrets = true; break;
 		case OPT_QUIET_OUTPUT: a->no_output = true; break;
@@ -133,7 +99,6 @@ static int parse_args(int argc, char **argv, struct compose_args *a, const char 
 int cmd_compose(struct cli *cli, int argc, char **argv)
 {
 	struct compose_args a;
-	struct compose_options o;
 	struct compose_project p;
 	struct diags d;
 	struct buf out = BUF_INIT;
@@ -141,6 +106,7 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
+	project_args_init(&a.pa, cli->environ_);
 	rc = parse_args(argc, argv, &a, &sub);
 	if (rc < 0)
 		return KG_EXIT_OK;
@@ -152,19 +118,8 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 			sub ? sub : "");
 		return KG_EXIT_BAD_INPUT;
 	}
-	memset(&o, 0, sizeof(o));
-	o.files = a.files;
-	o.nfiles = a.nfiles;
-	o.env_files = a.env_files;
-	o.nenv_files = a.nenv_files;
-	o.profiles = a.profiles;
-	o.nprofiles = a.nprofiles;
-	o.project_directory = a.project_directory;
-	o.project_name = a.project_name;
-	o.environ_ = cli->environ_;
-
 	diags_init(&d);
-	rc = compose_load(&p, &o, &d);
+	rc = compose_load(&p, &a.pa.o, &d);
 	if (rc == 0 && !a.show_secrets && redact_model(&p.arena, p.model) < 0)
 		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while redacting secrets");
 	if (rc == 0 && compose_escape_dollars(&p.arena, p.model) < 0)
@@ -172,8 +127,6 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 	if (rc == 0 && !d.errors && !a.no_output && yaml_emit(&out, p.model, a.format) != 0)
 		diag_add(&d, DIAG_ERROR, NULL, NULL, "out of memory while writing the model");
 	rc = cli_report(cli, &d);
-	if (p.arena.exhausted && rc)
-		rc = KG_EXIT_BAD_INPUT;
 	if (rc == KG_EXIT_OK && !a.no_output)
 		rc = cli_write_output(a.output, buf_cstr(&out), out.len, 0600);
 	buf_free(&out);

@@ -15,6 +15,7 @@ static void help_version(FILE *out);
 
 const struct command kg_commands[] = {
 	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, help_compose},
+	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, help_convert},
 	{"help", "show help for kgenius or for one command", cmd_help, help_help},
 	{"version", "print the version", cmd_version, help_version},
 	{NULL, NULL, NULL, NULL},

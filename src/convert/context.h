@@ -1,0 +1,59 @@
+/* State shared by the builders of one conversion. Internal to src/convert. */
+#ifndef KG_CONVERT_CONTEXT_H
+#define KG_CONVERT_CONTEXT_H
+
+#include "convert/convert.h"
+#include "convert/credentials.h"
+#include "k8s/build.h"
+#include "profiles/profiles.h"
+#include "util/buf.h"
+
+/* Output files, in the order kustomization.yaml lists them: the
+ * specification's Phase 1 order (PostgreSQL, Odoo, Keycloak, Ingress), after
+ * what they need to exist first. */
+enum out_file {
+	OUT_NAMESPACE, OUT_RBAC, OUT_CONFIG, OUT_NETPOL, OUT_POSTGRES, OUT_ODOO, OUT_KEYCLOAK,
+	OUT_PDB, OUT_ISSUER, OUT_INGRESS, OUT_COUNT,
+};
+
+extern const char *const out_file_names[OUT_COUNT];
+
+struct cv {
+	struct kb kb;
+	struct arena *a;
+	struct diags *d;
+	const struct convert_options *o;
+	const struct app *app;
+	const char *ns;
+	struct srcpos where;          /* the first Compose file: where project-level problems are reported */
+	const char *odoo_host;        /* erp.<domain> */
+	const char *auth_host;        /* auth.<domain> */
+	const char *db_service;       /* the PostgreSQL Service: the Compose name */
+	const char *postgres_image;
+	struct odoo_plan plan;
+	struct credentials creds;
+	struct odoo_profile op;
+	struct postgres_profile pp;
+	struct keycloak_profile kp;
+	struct ynode *files[OUT_COUNT];  /* each a list of documents */
+	struct buf must_supply;          /* NOTES: what the user still has to provide */
+	struct buf done;                 /* NOTES: what was generated, and why */
+};
+
+/* Appends a document to an output file. */
+void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc);
+/* A NOTES line ("- ..."). */
+void cv_note(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void build_namespace(struct cv *cv);
+void build_rbac(struct cv *cv);
+void build_config(struct cv *cv);
+void build_network_policies(struct cv *cv);
+void build_postgres(struct cv *cv);
+void build_odoo(struct cv *cv);
+void build_keycloak(struct cv *cv);
+void build_pdbs(struct cv *cv);
+void build_issuer(struct cv *cv);
+void build_ingress(struct cv *cv);
+
+#endif

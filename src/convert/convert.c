@@ -1,0 +1,403 @@
+/* The conversion: checks what cannot be moved as written, settles the
+ * options, runs the builders and writes the files. */
+#include "convert/convert.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/context.h"
+#include "k8s/build.h"
+#include "util/fsio.h"
+#include "yaml/emit.h"
+
+#define MIB (1024LL * 1024)
+
+const char *const out_file_names[OUT_COUNT] = {
+	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
+	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
+};
+
+void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc)
+{
+	if (!cv->files[f])
+		cv->files[f] = kb_seq(&cv->kb);
+	kb_push(&cv->kb, cv->files[f], doc);
+}
+
+void cv_note(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char line[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	buf_printf(b, "- %s\n", line);
+}
+
+/* What Compose allows and a restricted Kubernetes namespace does not: each
+ * is dropped with a located warning that says what replaces it. */
+static void check_compose_semantics(struct cv *cv, const struct service *s)
+{
+	const struct ynode *vols = y_get(s->def, "volumes");
+	const struct ynode *ports = y_get(s->def, "ports");
+	const struct ynode *priv = y_get(s->def, "privileged");
+	const struct ynode *user = y_get(s->def, "user");
+	const struct ynode *nm = y_get(s->def, "network_mode");
+
+	for (size_t i = 0; vols && i < vols->n; i++) {
+		const char *type = y_text(y_get(vols->items[i], "type"));
+		const char *src = y_text(y_get(vols->items[i], "source"));
+		const char *dst = y_text(y_get(vols->items[i], "target"));
+
+		if (!type || strcmp(type, "bind") != 0 || !src || !dst)
+			continue;
+		if (strstr(src, "docker.sock"))
+			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+				 "Traefik on Kubernetes reads Ingress resources instead",
+				 "service %s mounts the Docker socket; dropped", s->name);
+		else if (s->role == ROLE_ODOO && (strcmp(dst, "/etc/odoo/odoo.conf") == 0 || strcmp(dst, "/etc/odoo") == 0))
+			; /* odoo.conf becomes the ConfigMap odoo-config */
+		else if (s->role == ROLE_ODOO && strncmp(dst, "/mnt/extra-addons", 17) == 0)
+			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+				 "build an image FROM the Odoo image with the addons copied in, and set image: to it",
+				 "service %s bind-mounts addons from the host (%s); a cluster has no such host path, so it is dropped",
+				 s->name, src);
+		else
+			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+				 "put the files in the image, or in a ConfigMap if they are configuration",
+				 "service %s bind-mounts %s from the host; host paths are not allowed under the restricted "
+				 "Pod Security Standard, so it is dropped", s->name, src);
+	}
+	for (size_t i = 0; ports && i < ports->n; i++)
+		if (y_get(ports->items[i], "published"))
+			diag_add(cv->d, DIAG_WARNING, &ports->items[i]->pos,
+				 "nothing to do: the Ingress publishes HTTP; use kubectl port-forward for anything else",
+				 "service %s publishes port %s on the host; services are reached through Services and "
+				 "the Ingress instead", s->name, y_text(y_get(ports->items[i], "published")));
+	if (priv && priv->b)
+		diag_add(cv->d, DIAG_WARNING, &priv->pos, NULL,
+			 "service %s asks for privileged mode; the restricted namespace forbids it, so it is dropped", s->name);
+	if (user && (strcmp(user->text, "root") == 0 || strcmp(user->text, "0") == 0 || strncmp(user->text, "0:", 2) == 0))
+		diag_add(cv->d, DIAG_WARNING, &user->pos, "nothing to do: the manifests set a numeric non-root user",
+			 "service %s runs as root; the pods run as the image's non-root user instead", s->name);
+	if (nm && strcmp(nm->text, "host") == 0)
+		diag_add(cv->d, DIAG_WARNING, &nm->pos, NULL,
+			 "service %s uses the host network; pods use the cluster network", s->name);
+}
+
+static int check_services(struct cv *cv)
+{
+	const struct app *app = cv->app;
+
+	if (!app->odoo && !app->postgres && !app->keycloak) {
+		diag_add(cv->d, DIAG_ERROR, &cv->where, "convert projects that run the official odoo, postgres or keycloak images",
+			 "no Odoo, PostgreSQL or Keycloak service found (by image name)");
+		return -1;
+	}
+	if ((app->odoo || app->keycloak) && !app->postgres) {
+		diag_add(cv->d, DIAG_ERROR, &cv->where,
+			 "add the database service to the project (kgenius runs PostgreSQL in the cluster)",
+			 "Odoo or Keycloak needs PostgreSQL, and the project has no postgres service");
+		return -1;
+	}
+	for (size_t i = 0; i < app->nservices; i++) {
+		const struct service *s = &app->services[i];
+		const struct ynode *replicas = y_get(y_get(s->def, "deploy"), "replicas");
+
+		if (s->role == ROLE_OTHER)
+			diag_add(cv->d, DIAG_WARNING, &s->def->pos, "deploy it separately, or leave it out",
+				 "service %s (%s) is not converted: kgenius knows odoo, postgres, keycloak and traefik",
+				 s->name, s->image.ref);
+		else if (s->role == ROLE_TRAEFIK)
+			cv_note(&cv->done, "Service `%s` (Traefik) becomes the cluster's ingress controller: its labels "
+					   "became Ingress and Middleware resources, its ACME resolver a cert-manager ClusterIssuer.",
+				s->name);
+		else if (s->role == ROLE_POSTGRES && replicas && replicas->kind == Y_INT && replicas->i > 1)
+			diag_add(cv->d, DIAG_WARNING, &replicas->pos,
+				 "for high availability use an operator such as CloudNativePG",
+				 "PostgreSQL asks for %lld replicas; a StatefulSet with several replicas is several "
+				 "independent databases, not high availability, so the manifests run 1", replicas->i);
+		if (s->role != ROLE_OTHER && s->role != ROLE_TRAEFIK)
+			check_compose_semantics(cv, s);
+	}
+	for (size_t i = 0; i < app->nservices; i++) {
+		const struct service *s = &app->services[i];
+		const struct ynode *image = y_get(s->def, "image");
+
+		if (s->role == ROLE_OTHER || s->role == ROLE_TRAEFIK)
+			continue;
+		if (s->image.major < 0)
+			diag_add(cv->d, DIAG_WARNING, image ? &image->pos : &s->def->pos,
+				 "pin a version (odoo:17.0, postgres:16, quay.io/keycloak/keycloak:25.0)",
+				 "service %s uses %s, a rolling tag: the next pull may change the user, the data layout or "
+				 "the options; the manifests assume the newest series", s->name, s->image.ref);
+		if (s->role == ROLE_KEYCLOAK && (strcmp(s->image.tag, "legacy") == 0 ||
+						 (s->image.major > 0 && s->image.major < 17))) {
+			diag_add(cv->d, DIAG_ERROR, image ? &image->pos : &s->def->pos,
+				 "upgrade to Keycloak 24 or later first (export the realms, import them into the new version)",
+				 "service %s runs the legacy WildFly-based Keycloak (%s), which takes DB_VENDOR-style variables "
+				 "and no `start` command; kgenius generates for the Quarkus distribution (24-26)",
+				 s->name, s->image.ref);
+			return -1;
+		}
+		if (s->role == ROLE_KEYCLOAK && s->image.major > 0 && s->image.major < 24)
+			diag_add(cv->d, DIAG_WARNING, image ? &image->pos : &s->def->pos, "upgrade to Keycloak 24 or later",
+				 "service %s runs Keycloak %d; the manifests use the options of 24 and later, some of which "
+				 "(KC_PROXY_HEADERS) it ignores", s->name, s->image.major);
+	}
+	if (app->odoo && !y_get(app->odoo->def, "image")) {
+		diag_add(cv->d, DIAG_ERROR, &app->odoo->def->pos, "push the image and set image: in the Compose file",
+			 "service %s is built from source; a cluster needs a pushed image", app->odoo->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Host names: --domain, else the hosts of the Traefik routes. */
+static int settle_hosts(struct cv *cv)
+{
+	const struct app *app = cv->app;
+	const char *odoo_host = NULL, *auth_host = NULL, *domain = cv->o->domain;
+
+	for (size_t i = 0; i < app->tr.nroutes; i++) {
+		const struct route *r = &app->tr.routes[i];
+
+		if (app->odoo && strcmp(r->service, app->odoo->name) == 0 && r->host && !odoo_host)
+			odoo_host = r->host;
+		if (app->keycloak && strcmp(r->service, app->keycloak->name) == 0 && r->host && !auth_host)
+			auth_host = r->host;
+	}
+	if (!domain && odoo_host && strchr(odoo_host, '.'))
+		domain = strchr(odoo_host, '.') + 1;
+	if (!domain && auth_host && strchr(auth_host, '.'))
+		domain = strchr(auth_host, '.') + 1;
+	if (cv->o->domain || !odoo_host)
+		odoo_host = domain ? arena_printf(cv->a, "erp.%s", domain) : NULL;
+	if (cv->o->domain || !auth_host)
+		auth_host = domain ? arena_printf(cv->a, "auth.%s", domain) : NULL;
+	if ((app->odoo && !odoo_host) || (app->keycloak && !auth_host)) {
+		diag_add(cv->d, DIAG_ERROR, &cv->where, "pass --domain example.com (Odoo at erp., Keycloak at auth.)",
+			 "no public host name: the Traefik labels give no Host rule");
+		return -1;
+	}
+	cv->odoo_host = odoo_host;
+	cv->auth_host = auth_host;
+	return 0;
+}
+
+/* Odoo's limits: --odoo-cpu/--odoo-memory, else Compose's deploy limits,
+ * else the specification's 2 CPU / 4Gi. */
+static void settle_sizes(struct convert_options *o, const struct app *app)
+{
+	const struct ynode *limits = app->odoo ? y_get(y_get(y_get(app->odoo->def, "deploy"), "resources"), "limits") : NULL;
+	const struct ynode *cpus = y_get(limits, "cpus");
+	const struct ynode *mem = y_get(limits, "memory");
+
+	if (o->odoo_cpu <= 0)
+		o->odoo_cpu = cpus && cpus->kind == Y_FLOAT && cpus->f > 0 ? cpus->f : 2.0;
+	if (o->odoo_memory <= 0)
+		o->odoo_memory = mem && mem->kind == Y_INT && mem->i > 0 ? mem->i : 4096 * MIB;
+	if (!o->ns)
+		o->ns = app->project;
+	if (!o->ingress_namespace)
+		o->ingress_namespace = o->ingress == INGRESS_TRAEFIK ? "traefik" : "ingress-nginx";
+}
+
+static int check_storage(struct cv *cv)
+{
+	bool shared = cv->o->odoo_replicas > 1 || cv->o->odoo_max_replicas > 1;
+
+	if (cv->app->odoo && shared && strncmp(cv->o->rwx_storage_class, "do-block-storage", 16) == 0) {
+		diag_add(cv->d, DIAG_ERROR, &cv->where,
+			 "use a ReadWriteMany class (DigitalOcean Network File Storage through csi-driver-nfs) with "
+			 "--rwx-storage-class, or run one Odoo pod with --odoo-replicas 1 --odoo-max-replicas 1, or keep "
+			 "attachments in object storage with an Odoo addon",
+			 "the Odoo filestore would be a ReadWriteOnce volume (%s) mounted by several pods: DigitalOcean "
+			 "block storage attaches to one node, so the second pod fails with Multi-Attach",
+			 cv->o->rwx_storage_class);
+		return -1;
+	}
+	return 0;
+}
+
+/* Paths in NOTES are relative to the project, so the file does not depend
+ * on where the repository is checked out. */
+static const char *relative(const char *path, const char *workdir)
+{
+	size_t n = strlen(workdir);
+
+	if (path && strncmp(path, workdir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path ? path : "";
+}
+
+static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, const char *workdir)
+{
+	buf_printf(b, "# %s on Kubernetes: notes from kgenius convert\n\n", cv->app->project);
+	buf_printf(b, "Apply with `kubectl apply -k .` (namespace `%s`). Odoo: https://%s", cv->ns,
+		   cv->odoo_host ? cv->odoo_host : "-");
+	if (cv->auth_host && cv->app->keycloak)
+		buf_printf(b, ", Keycloak: https://%s", cv->auth_host);
+	buf_puts(b, ".\n\n## What you must still provide\n\n");
+	buf_puts(b, cv->must_supply.len ? buf_cstr(&cv->must_supply) : "- Nothing.\n");
+	buf_puts(b, "\n## What was generated\n\n");
+	if (cv->app->odoo)
+		cv_note(b, "Odoo: %d to %d web pods (%d workers each, HPA on CPU and memory)%s; odoo.conf in the "
+			   "ConfigMap odoo-config explains every derived number.",
+			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
+			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
+	if (cv->app->postgres)
+		cv_note(b, "PostgreSQL: one StatefulSet replica, %s on `%s`, max_connections %d, nightly pg_dump "
+			   "(custom format, with the Odoo filestore) kept %d days.",
+			cv->o->db_size, cv->o->storage_class, cv->plan.max_connections, cv->o->backup_retention_days);
+	if (cv->app->keycloak)
+		cv_note(b, "Keycloak: %d pods running `start`, health on the management port, database `%s`.",
+			cv->o->keycloak_replicas, cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak");
+	buf_puts(b, buf_cstr(&cv->done));
+	if (cv->o->secrets == SECRETS_GENERATE)
+		cv_note(b, "Secrets are in config.yaml (mode 0600). Strong values from the project are used as they "
+			   "are; weak or missing ones come from the system's random source (32 bytes) and are kept "
+			   "from one run to the next, so nothing rotates under a running database. Keep the file out "
+			   "of version control, or use --secrets reference.");
+	buf_puts(b, "\n## Warnings\n\n");
+	if (!d->warnings)
+		buf_puts(b, "- None.\n");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *dg = &d->v[i];
+
+		if (dg->level != DIAG_WARNING)
+			continue;
+		if (dg->file && dg->line > 0)
+			buf_printf(b, "- %s:%d: %s", relative(dg->file, workdir), dg->line, dg->msg);
+		else if (dg->file)
+			buf_printf(b, "- %s: %s", relative(dg->file, workdir), dg->msg);
+		else
+			buf_printf(b, "- %s", dg->msg);
+		buf_printf(b, "%s%s\n", dg->fix ? "; " : "", dg->fix ? dg->fix : "");
+	}
+}
+
+static int write_out(const char *dir, const char *name, const struct buf *b, mode_t mode)
+{
+	char *path = path_join(dir, name);
+	int rc = path ? write_file_atomic(path, b->data ? b->data : "", b->len, mode) : -1;
+
+	if (rc != 0) {
+		fprintf(stderr, "%s: error: cannot write: %s; check that the directory is writable\n",
+			path ? path : name, strerror(errno));
+	}
+	free(path);
+	return rc;
+}
+
+static int write_files(struct cv *cv, const struct diags *d, const char *workdir)
+{
+	struct buf b = BUF_INIT, kust = BUF_INIT;
+	int rc = 0;
+
+	if (make_dirs(cv->o->out_dir, 0755) != 0) {
+		fprintf(stderr, "%s: error: cannot create the output directory: %s\n", cv->o->out_dir, strerror(errno));
+		return KG_EXIT_ENV;
+	}
+	buf_puts(&kust, "# Generated by kgenius convert: apply with kubectl apply -k .\n"
+			"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+	for (int f = 0; f < OUT_COUNT && rc == 0; f++) {
+		struct ynode *docs = cv->files[f];
+
+		if (!docs || docs->n == 0)
+			continue;
+		buf_reset(&b);
+		buf_printf(&b, "# Generated by kgenius convert from the %s Compose project; regenerate rather than edit.\n",
+			   cv->app->project);
+		for (size_t i = 0; i < docs->n && rc == 0; i++) {
+			buf_puts(&b, "---\n");
+			rc = yaml_emit(&b, docs->items[i], FMT_YAML);
+		}
+		/* config.yaml holds the Secrets. */
+		if (rc == 0)
+			rc = write_out(cv->o->out_dir, out_file_names[f], &b, f == OUT_CONFIG ? 0600 : 0644);
+		buf_printf(&kust, "- %s\n", out_file_names[f]);
+	}
+	if (rc == 0)
+		rc = write_out(cv->o->out_dir, "kustomization.yaml", &kust, 0644);
+	if (rc == 0) {
+		buf_reset(&b);
+		write_notes(cv, &b, d, workdir);
+		rc = b.failed ? -1 : write_out(cv->o->out_dir, "NOTES.md", &b, 0644);
+	}
+	buf_free(&b);
+	buf_free(&kust);
+	return rc == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+}
+
+int convert_run(struct compose_project *project, const struct convert_options *options, struct diags *d)
+{
+	struct convert_options o = *options;
+	struct app app;
+	struct cv cv;
+	char *previous;
+	int rc = KG_EXIT_BAD_INPUT;
+
+	if (app_build(&project->arena, d, project->model, project->name, &app) != 0)
+		return KG_EXIT_BAD_INPUT;
+	settle_sizes(&o, &app);
+	if (!o.operators_group)
+		o.operators_group = arena_printf(&project->arena, "%s-operators", app.project);
+	memset(&cv, 0, sizeof(cv));
+	cv.kb.a = &project->arena;
+	cv.kb.part_of = app.project;
+	cv.a = &project->arena;
+	cv.d = d;
+	cv.o = &o;
+	cv.app = &app;
+	cv.ns = o.ns;
+	cv.where.file = project->nfiles ? project->files[0] : project->workdir;
+	cv.db_service = app.postgres ? app.postgres->name : "db";
+	cv.postgres_image = app.postgres ? app.postgres->image.ref : "postgres:16";
+	if (check_services(&cv) || settle_hosts(&cv) || check_storage(&cv))
+		goto done;
+	if (app.odoo && plan_odoo(&o, &app, &cv.plan, d, &cv.where) != 0)
+		goto done;
+	if (app.odoo)
+		odoo_profile(&app.odoo->image, &cv.op);
+	if (app.postgres)
+		postgres_profile(&app.postgres->image, &cv.pp);
+	if (app.keycloak)
+		keycloak_profile(&app.keycloak->image, &cv.kp);
+	if (app.odoo && !cv.op.uid_verified)
+		cv_note(&cv.done, "Odoo runs as UID %d, GID %d: the UID of the %s image is inferred, not confirmed; "
+				  "check with `docker run --rm --entrypoint id %s`.",
+			cv.op.uid, cv.op.gid, app.odoo->image.ref, app.odoo->image.ref);
+	previous = path_join(o.out_dir, "config.yaml");
+	if (!previous || credentials_collect(cv.a, d, &app, previous, &cv.creds) != 0) {
+		free(previous);
+		goto done;
+	}
+	free(previous);
+	build_namespace(&cv);
+	build_rbac(&cv);
+	build_ingress(&cv);
+	build_config(&cv);
+	build_network_policies(&cv);
+	build_postgres(&cv);
+	build_odoo(&cv);
+	build_keycloak(&cv);
+	build_pdbs(&cv);
+	build_issuer(&cv);
+	if (cv.kb.oom || project->arena.exhausted) {
+		diag_add(d, DIAG_ERROR, NULL, NULL, "out of memory while building the manifests");
+		rc = KG_EXIT_ENV;
+		goto done;
+	}
+	if (d->errors)
+		goto done;
+	rc = write_files(&cv, d, project->workdir);
+done:
+	buf_free(&cv.must_supply);
+	buf_free(&cv.done);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* The credentials of the deployment and where each value comes from. */
+#ifndef KG_CONVERT_CREDENTIALS_H
+#define KG_CONVERT_CREDENTIALS_H
+
+#include "convert/convert.h"
+
+enum cred_origin {
+	CRED_FROM_PROJECT,    /* a strong value in the Compose project */
+	CRED_REUSED,          /* kept from the previous output, so nothing rotates */
+	CRED_GENERATED,       /* 32 bytes from the OS CSPRNG, hex */
+	CRED_NOT_SECRET,      /* a user name */
+};
+
+struct credential {
+	const char *secret;   /* Secret name */
+	const char *key;      /* key in it */
+	const char *value;
+	enum cred_origin origin;
+	struct srcpos pos;    /* where the project set it, if it did */
+};
+
+struct credentials {
+	struct credential *v;
+	size_t n, cap;
+	const char *superuser;        /* PostgreSQL superuser name */
+	const char *odoo_user;        /* Odoo's database role */
+	const char *keycloak_user;
+	const char *keycloak_db;
+	bool odoo_is_superuser;
+	bool keycloak_is_superuser;
+};
+
+/* Collects every credential of app. previous_config is the path of an
+ * earlier config.yaml whose Secret values are reused (may not exist).
+ * Returns 0, or -1 after a reported error. */
+int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
+			const char *previous_config, struct credentials *c);
+
+const char *credential(const struct credentials *c, const char *secret, const char *key);
+/* Adds a value the project supplies (basic-auth users, ...); NULL on OOM. */
+struct credential *credential_add(struct arena *a, struct credentials *c, const char *secret, const char *key,
+				  const char *value, const struct srcpos *pos);
+
+#endif

@@ -1,0 +1,304 @@
+/* Odoo: the web Deployment (HPA-scaled), a cron Deployment when there is
+ * more than one web pod, the Service, the filestore claim and the HPA. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/context.h"
+#include "k8s/pod.h"
+#include "model/secrets.h"
+
+#define RENDERED_CONF "/run/odoo/odoo.conf"
+
+/* Variables the official image reads for its database wiring; anything else
+ * in the Compose environment passes through. */
+static const char *const wiring_vars[] = {
+	"HOST", "PORT", "USER", "PASSWORD", "PASSWORD_FILE", "ODOO_RC",
+	"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", NULL,
+};
+
+static bool is_wiring(const char *name)
+{
+	for (const char *const *w = wiring_vars; *w; w++)
+		if (strcmp(*w, name) == 0)
+			return true;
+	return false;
+}
+
+static struct ynode *odoo_env(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *env = kb_seq(kb);
+	const struct ynode *compose_env = y_get(cv->app->odoo->def, "environment");
+
+	env_value(kb, env, "HOST", cv->db_service);
+	env_value(kb, env, "PORT", "5432");
+	env_secret(kb, env, "USER", "odoo-db", "username");
+	env_secret(kb, env, "PASSWORD", "odoo-db", "password");
+	env_value(kb, env, "ODOO_RC", RENDERED_CONF);
+	for (size_t i = 0; compose_env && i < compose_env->n; i++) {
+		const char *name = compose_env->pairs[i].key;
+		const char *value = y_text(compose_env->pairs[i].val);
+
+		if (is_wiring(name) || !value)
+			continue;
+		if (is_secret_name(name))
+			env_secret(kb, env, name, "odoo-env", name);
+		else
+			env_value(kb, env, name, value);
+	}
+	return env;
+}
+
+/* Joins the ConfigMap's odoo.conf with the secret keys (admin_passwd,
+ * smtp_password, ...) from the Secret odoo-conf-secrets into a memory-backed
+ * file only this pod can read: no secret sits in a ConfigMap, and Odoo reads
+ * a single file. This runs the Odoo image with a command, which is fine for
+ * an init container; the server container keeps the entrypoint. */
+static struct ynode *render_config(struct cv *cv, const char *image)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *c = kb_map(kb);
+	struct ynode *cmd, *mounts;
+
+	kb_str(kb, c, "name", "render-config");
+	kb_str(kb, c, "image", image);
+	cmd = kb_list(kb, c, "command");
+	kb_push_str(kb, cmd, "sh");
+	kb_push_str(kb, cmd, "-c");
+	kb_push_str(kb, cmd, "umask 077 && cat /etc/odoo/odoo.conf > " RENDERED_CONF " && "
+		     "for f in /run/secrets/odoo-conf/*; do "
+		     "printf '%s = %s\\n' \"${f##*/}\" \"$(cat \"$f\")\" >> " RENDERED_CONF "; done");
+	mounts = kb_list(kb, c, "volumeMounts");
+	volume_mount(kb, mounts, "config", "/etc/odoo", true);
+	volume_mount(kb, mounts, "conf-secrets", "/run/secrets/odoo-conf", true);
+	volume_mount(kb, mounts, "rendered-config", "/run/odoo", false);
+	kb_put(kb, c, "securityContext", container_security(kb, true));
+	kb_put(kb, c, "resources", resources(kb, 0.01, 16LL << 20, 0.1, 64LL << 20));
+	return c;
+}
+
+static void odoo_volumes(struct cv *cv, struct ynode *spec)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *vols = kb_list(kb, spec, "volumes");
+	struct ynode *v;
+
+	v = kb_push_map(kb, vols);
+	kb_str(kb, v, "name", "filestore");
+	kb_str(kb, kb_sub(kb, v, "persistentVolumeClaim"), "claimName", "odoo-filestore");
+	v = kb_push_map(kb, vols);
+	kb_str(kb, v, "name", "config");
+	kb_str(kb, kb_sub(kb, v, "configMap"), "name", "odoo-config");
+	v = kb_push_map(kb, vols);
+	kb_str(kb, v, "name", "conf-secrets");
+	kb_str(kb, kb_sub(kb, v, "secret"), "secretName", "odoo-conf-secrets");
+	/* Group-readable: the files belong to root and the pod's fsGroup. */
+	kb_int(kb, kb_sub(kb, v, "secret"), "defaultMode", 0440);
+	volume_empty_dir(kb, vols, "rendered-config", true, "1Mi");
+	volume_empty_dir(kb, vols, "tmp", false, "2Gi");
+}
+
+/* cron: one pod that runs the scheduled actions; web pods run none. */
+static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
+{
+	struct kb *kb = &cv->kb;
+	const char *image = cv->app->odoo->image.ref;
+	struct ynode *tmpl = kb_map(kb);
+	struct ynode *meta = kb_sub(kb, tmpl, "metadata");
+	struct ynode *spec = kb_sub(kb, tmpl, "spec");
+	struct ynode *c, *args, *ports, *mounts, *init;
+
+	kb_put(kb, meta, "labels", kb_labels(kb, component));
+	kb_str(kb, spec, "serviceAccountName", "odoo");
+	kb_bool(kb, spec, "automountServiceAccountToken", false);
+	kb_int(kb, spec, "terminationGracePeriodSeconds", cv->plan.limit_time_real);
+	kb_put(kb, spec, "securityContext", pod_security(kb, cv->op.uid, cv->op.gid, cv->op.gid));
+	init = kb_list(kb, spec, "initContainers");
+	kb_push(kb, init, wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->op.uid, cv->op.gid));
+	kb_push(kb, init, render_config(cv, image));
+
+	c = kb_push_map(kb, kb_list(kb, spec, "containers"));
+	kb_str(kb, c, "name", "odoo");
+	kb_str(kb, c, "image", image);
+	/* args only: the image's entrypoint turns HOST/USER/PASSWORD into
+	 * --db_* options, and a command would skip it. */
+	args = kb_list(kb, c, "args");
+	kb_push_str(kb, args, "odoo");
+	if (cron) {
+		kb_push_str(kb, args, "--workers=0");
+		kb_push(kb, args, kb_printf(kb, "--max-cron-threads=%d", cv->plan.cron_pod_threads));
+	}
+	kb_put(kb, c, "env", odoo_env(cv));
+	ports = kb_list(kb, c, "ports");
+	container_port(kb, ports, "http", 8069);
+	if (!cron && cv->plan.workers > 0)
+		container_port(kb, ports, "websocket", 8072);
+	kb_put(kb, c, "startupProbe", probe_http(kb, cv->op.liveness_path, "http", 10, 60, 5));
+	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->op.readiness_path, "http", 10, 3, 5));
+	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->op.liveness_path, "http", 20, 3, 10));
+	kb_put(kb, c, "resources", cron ? resources(kb, 0.25, 512LL << 20, 1.0, 2LL << 30)
+					: resources(kb, cv->o->odoo_cpu / 4, cv->o->odoo_memory / 4,
+						    cv->o->odoo_cpu, cv->o->odoo_memory));
+	kb_put(kb, c, "securityContext", container_security(kb, true));
+	mounts = kb_list(kb, c, "volumeMounts");
+	volume_mount(kb, mounts, "filestore", "/var/lib/odoo", false);
+	volume_mount(kb, mounts, "config", "/etc/odoo", true);
+	volume_mount(kb, mounts, "rendered-config", "/run/odoo", true);
+	volume_mount(kb, mounts, "tmp", "/tmp", false);
+	odoo_volumes(cv, spec);
+	return tmpl;
+}
+
+static void spread(struct cv *cv, struct ynode *pod_spec, const char *component)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *t = kb_push_map(kb, kb_list(kb, pod_spec, "topologySpreadConstraints"));
+
+	kb_int(kb, t, "maxSkew", 1);
+	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
+	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
+	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
+}
+
+static struct ynode *deployment(struct cv *cv, const char *name, int replicas, bool cron)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *d = kb_object(kb, "apps/v1", "Deployment", name, cv->ns, name);
+	struct ynode *spec = kb_sub(kb, d, "spec");
+	struct ynode *strategy, *tmpl;
+
+	kb_int(kb, spec, "replicas", replicas);
+	kb_int(kb, spec, "revisionHistoryLimit", 5);
+	kb_put(kb, kb_sub(kb, spec, "selector"), "matchLabels", kb_selector(kb, name));
+	strategy = kb_sub(kb, spec, "strategy");
+	if (cron) {
+		/* Never two cron runners at once, even during a rollout. */
+		kb_str(kb, strategy, "type", "Recreate");
+	} else {
+		struct ynode *ru = kb_sub(kb, strategy, "rollingUpdate");
+		kb_str(kb, strategy, "type", "RollingUpdate");
+		kb_int(kb, ru, "maxSurge", 1);
+		kb_int(kb, ru, "maxUnavailable", 0);
+	}
+	tmpl = kb_put(kb, spec, "template", odoo_pod(cv, name, cron));
+	if (!cron)
+		spread(cv, kb_sub(kb, tmpl, "spec"), name);
+	return d;
+}
+
+static void service(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *s = kb_object(kb, "v1", "Service", "odoo", cv->ns, "odoo");
+	struct ynode *spec = kb_sub(kb, s, "spec");
+	struct ynode *ports = kb_list(kb, spec, "ports");
+	struct ynode *p;
+
+	if (cv->o->odoo_replicas > 1 && cv->o->ingress == INGRESS_TRAEFIK) {
+		/* Sessions are files: keep each browser on one pod even though the
+		 * filestore is shared, so a rollout never logs people out mid-form. */
+		struct ynode *ann = kb_sub(kb, kb_sub(kb, s, "metadata"), "annotations");
+		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie", "true");
+		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.name", "odoo_route");
+		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.secure", "true");
+		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.httponly", "true");
+	}
+	kb_str(kb, spec, "type", "ClusterIP");
+	kb_put(kb, spec, "selector", kb_selector(kb, "odoo"));
+	p = kb_push_map(kb, ports);
+	kb_str(kb, p, "name", "http");
+	kb_int(kb, p, "port", 8069);
+	kb_str(kb, p, "targetPort", "http");
+	kb_str(kb, p, "protocol", "TCP");
+	if (cv->plan.workers > 0) {
+		p = kb_push_map(kb, ports);
+		kb_str(kb, p, "name", "websocket");
+		kb_int(kb, p, "port", 8072);
+		kb_str(kb, p, "targetPort", "websocket");
+		kb_str(kb, p, "protocol", "TCP");
+	}
+	cv_emit(cv, OUT_ODOO, s);
+}
+
+static void filestore_claim(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	bool shared = cv->o->odoo_replicas > 1 || cv->o->odoo_max_replicas > 1;
+	struct ynode *pvc = kb_object(kb, "v1", "PersistentVolumeClaim", "odoo-filestore", cv->ns, "odoo");
+	struct ynode *spec = kb_sub(kb, pvc, "spec");
+
+	kb_push_str(kb, kb_list(kb, spec, "accessModes"), shared ? "ReadWriteMany" : "ReadWriteOnce");
+	kb_str(kb, spec, "storageClassName", shared ? cv->o->rwx_storage_class : cv->o->storage_class);
+	kb_str(kb, kb_sub(kb, kb_sub(kb, spec, "resources"), "requests"), "storage", cv->o->filestore_size);
+	cv_emit(cv, OUT_ODOO, pvc);
+	if (shared)
+		cv_note(&cv->must_supply,
+			"StorageClass `%s` with ReadWriteMany for the Odoo filestore (claim `odoo-filestore`, %s): "
+			"DigitalOcean block storage is ReadWriteOnce only, so use DigitalOcean Network File Storage "
+			"through csi-driver-nfs, or pass `--rwx-storage-class`.",
+			cv->o->rwx_storage_class, cv->o->filestore_size);
+}
+
+static void autoscaler(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *h = kb_object(kb, "autoscaling/v2", "HorizontalPodAutoscaler", "odoo", cv->ns, "odoo");
+	struct ynode *spec = kb_sub(kb, h, "spec");
+	struct ynode *target = kb_sub(kb, spec, "scaleTargetRef");
+	struct ynode *metrics = kb_list(kb, spec, "metrics");
+	struct ynode *behavior = kb_sub(kb, spec, "behavior");
+	static const struct {
+		const char *resource;
+		int utilization;
+	} on[] = {{"cpu", 70}, {"memory", 80}};
+	struct ynode *down, *up, *pol;
+
+	kb_str(kb, target, "apiVersion", "apps/v1");
+	kb_str(kb, target, "kind", "Deployment");
+	kb_str(kb, target, "name", "odoo");
+	kb_int(kb, spec, "minReplicas", cv->o->odoo_replicas);
+	kb_int(kb, spec, "maxReplicas", cv->o->odoo_max_replicas);
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		struct ynode *m = kb_push_map(kb, metrics);
+		struct ynode *r = kb_sub(kb, m, "resource");
+
+		kb_str(kb, m, "type", "Resource");
+		kb_str(kb, r, "name", on[i].resource);
+		kb_str(kb, kb_sub(kb, r, "target"), "type", "Utilization");
+		kb_int(kb, kb_sub(kb, r, "target"), "averageUtilization", on[i].utilization);
+	}
+	/* Scale down slowly: a removed pod may be serving a long request. */
+	down = kb_sub(kb, behavior, "scaleDown");
+	kb_int(kb, down, "stabilizationWindowSeconds", 300);
+	pol = kb_push_map(kb, kb_list(kb, down, "policies"));
+	kb_str(kb, pol, "type", "Pods");
+	kb_int(kb, pol, "value", 1);
+	kb_int(kb, pol, "periodSeconds", 120);
+	up = kb_sub(kb, behavior, "scaleUp");
+	kb_int(kb, up, "stabilizationWindowSeconds", 60);
+	pol = kb_push_map(kb, kb_list(kb, up, "policies"));
+	kb_str(kb, pol, "type", "Pods");
+	kb_int(kb, pol, "value", 2);
+	kb_int(kb, pol, "periodSeconds", 60);
+	cv_emit(cv, OUT_ODOO, h);
+	cv_note(&cv->must_supply,
+		"metrics-server in the cluster: DOKS does not install it, and without it the HPA shows "
+		"`<unknown>` and never scales (DigitalOcean Marketplace 1-Click, or its Helm chart).");
+}
+
+void build_odoo(struct cv *cv)
+{
+	if (!cv->app->odoo)
+		return;
+	filestore_claim(cv);
+	cv_emit(cv, OUT_ODOO, deployment(cv, "odoo", cv->o->odoo_replicas, false));
+	if (cv->plan.cron_deployment)
+		cv_emit(cv, OUT_ODOO, deployment(cv, "odoo-cron", 1, true));
+	service(cv);
+	autoscaler(cv);
+	cv_note(&cv->must_supply,
+		"The Odoo database: restore the Compose one, or create a new one with `kubectl -n %s exec "
+		"deploy/odoo -c odoo -- sh -c 'odoo -c \"$ODOO_RC\" --db_host=\"$HOST\" --db_user=\"$USER\" "
+		"--db_password=\"$PASSWORD\" -d NAME -i base --stop-after-init'` (the database manager is "
+		"closed: list_db = False).", cv->ns);
+}

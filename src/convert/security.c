@@ -1,0 +1,291 @@
+/* The namespace (restricted Pod Security), service accounts and roles,
+ * network policies (deny by default, then each flow the stack needs), and
+ * disruption budgets. */
+#include <string.h>
+
+#include "convert/context.h"
+
+void build_namespace(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *ns = kb_object(kb, "v1", "Namespace", cv->ns, NULL, NULL);
+	struct ynode *labels = kb_sub(kb, kb_sub(kb, ns, "metadata"), "labels");
+	static const char *const modes[] = {"enforce", "audit", "warn"};
+
+	for (size_t i = 0; i < 3; i++) {
+		char key[96];
+
+		snprintf(key, sizeof(key), "pod-security.kubernetes.io/%s", modes[i]);
+		kb_str(kb, labels, key, "restricted");
+		snprintf(key, sizeof(key), "pod-security.kubernetes.io/%s-version", modes[i]);
+		kb_str(kb, labels, key, "latest");
+	}
+	cv_emit(cv, OUT_NAMESPACE, ns);
+}
+
+static void service_account(struct cv *cv, const char *name)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *sa = kb_object(kb, "v1", "ServiceAccount", name, cv->ns, name);
+
+	/* None of the workloads talks to the Kubernetes API. */
+	kb_bool(kb, sa, "automountServiceAccountToken", false);
+	cv_emit(cv, OUT_RBAC, sa);
+}
+
+static void rule(struct kb *kb, struct ynode *rules, const char *group, const char *const *resources,
+		 const char *const *verbs)
+{
+	struct ynode *r = kb_push_map(kb, rules);
+	struct ynode *l;
+
+	kb_push_str(kb, kb_list(kb, r, "apiGroups"), group);
+	l = kb_list(kb, r, "resources");
+	for (; *resources; resources++)
+		kb_push_str(kb, l, *resources);
+	l = kb_list(kb, r, "verbs");
+	for (; *verbs; verbs++)
+		kb_push_str(kb, l, *verbs);
+}
+
+static void role_and_binding(struct cv *cv, const char *name, struct ynode *rules)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *role = kb_object(kb, "rbac.authorization.k8s.io/v1", "Role", name, cv->ns, "rbac");
+	struct ynode *rb = kb_object(kb, "rbac.authorization.k8s.io/v1", "RoleBinding", name, cv->ns, "rbac");
+	struct ynode *subj = kb_push_map(kb, kb_list(kb, rb, "subjects"));
+	struct ynode *ref = kb_sub(kb, rb, "roleRef");
+
+	kb_put(kb, role, "rules", rules);
+	cv_emit(cv, OUT_RBAC, role);
+	kb_str(kb, subj, "kind", "Group");
+	kb_str(kb, subj, "apiGroup", "rbac.authorization.k8s.io");
+	kb_str(kb, subj, "name", cv->o->operators_group);
+	kb_str(kb, ref, "apiGroup", "rbac.authorization.k8s.io");
+	kb_str(kb, ref, "kind", "Role");
+	kb_str(kb, ref, "name", name);
+	cv_emit(cv, OUT_RBAC, rb);
+}
+
+void build_rbac(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	static const char *const read[] = {"get", "list", "watch", NULL};
+	static const char *const get[] = {"get", NULL};
+	static const char *const create[] = {"create", NULL};
+	static const char *const scale[] = {"get", "update", "patch", NULL};
+	static const char *const pods[] = {"pods", "events", "services", "persistentvolumeclaims", NULL};
+	static const char *const logs[] = {"pods/log", NULL};
+	static const char *const exec[] = {"pods/exec", NULL};
+	static const char *const apps[] = {"deployments", "statefulsets", NULL};
+	static const char *const apps_scale[] = {"deployments/scale", NULL};
+	static const char *const batch_read[] = {"cronjobs", "jobs", NULL};
+	static const char *const jobs[] = {"jobs", NULL};
+	struct ynode *rules;
+
+	if (cv->app->odoo)
+		service_account(cv, "odoo");
+	if (cv->app->keycloak)
+		service_account(cv, "keycloak");
+	if (cv->app->postgres) {
+		service_account(cv, "postgres");
+		service_account(cv, "postgres-backup");
+	}
+	/* People who operate Odoo: look, read logs, exec for maintenance
+	 * (odoo shell, -u modules), scale for upgrades. No wildcard, no
+	 * Secrets, nothing cluster-wide. */
+	rules = kb_seq(kb);
+	rule(kb, rules, "", pods, read);
+	rule(kb, rules, "", logs, get);
+	rule(kb, rules, "", exec, create);
+	rule(kb, rules, "apps", apps, read);
+	rule(kb, rules, "apps", apps_scale, scale);
+	role_and_binding(cv, "odoo-operator", rules);
+	/* Backups: see the schedule and run one now (kubectl create job --from=cronjob/postgres-backup). */
+	if (cv->app->postgres) {
+		rules = kb_seq(kb);
+		rule(kb, rules, "batch", batch_read, read);
+		rule(kb, rules, "batch", jobs, create);
+		rule(kb, rules, "", logs, get);
+		role_and_binding(cv, "backup-operator", rules);
+	}
+	cv_note(&cv->done, "RBAC: Roles `odoo-operator` and `backup-operator` bound to the group `%s` (change with "
+			   "--operators-group); workloads get their own ServiceAccounts with no API token.",
+		cv->o->operators_group);
+}
+
+/* --- network policies --- */
+
+static struct ynode *policy(struct cv *cv, const char *name, const char *component, bool ingress, bool egress)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *np = kb_object(kb, "networking.k8s.io/v1", "NetworkPolicy", name, cv->ns, "network-policy");
+	struct ynode *spec = kb_sub(kb, np, "spec");
+	struct ynode *types = kb_list(kb, spec, "policyTypes");
+
+	if (component)
+		kb_put(kb, kb_sub(kb, spec, "podSelector"), "matchLabels", kb_selector(kb, component));
+	else
+		kb_sub(kb, spec, "podSelector");
+	if (ingress)
+		kb_push_str(kb, types, "Ingress");
+	if (egress)
+		kb_push_str(kb, types, "Egress");
+	return np;
+}
+
+static void ports(struct kb *kb, struct ynode *rule_, const int *list)
+{
+	struct ynode *l = kb_list(kb, rule_, "ports");
+
+	for (; *list; list++) {
+		struct ynode *p = kb_push_map(kb, l);
+		kb_str(kb, p, "protocol", "TCP");
+		kb_int(kb, p, "port", *list);
+	}
+}
+
+static void from_components(struct cv *cv, struct ynode *rule_, const char *key, const char *const *components)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *peers = kb_list(kb, rule_, key);
+
+	for (; *components; components++)
+		kb_put(kb, kb_sub(kb, kb_push_map(kb, peers), "podSelector"), "matchLabels",
+		       kb_selector(kb, *components));
+}
+
+static void from_ingress_controller(struct cv *cv, struct ynode *rule_)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *peer = kb_push_map(kb, kb_list(kb, rule_, "from"));
+	struct ynode *ml = kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels");
+
+	kb_str(kb, ml, "kubernetes.io/metadata.name", cv->o->ingress_namespace);
+}
+
+static void to_internet(struct cv *cv, struct ynode *egress, const int *list)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *r = kb_push_map(kb, egress);
+	struct ynode *block = kb_sub(kb, kb_push_map(kb, kb_list(kb, r, "to")), "ipBlock");
+	struct ynode *except = kb_list(kb, block, "except");
+
+	kb_str(kb, block, "cidr", "0.0.0.0/0");
+	/* Private ranges stay closed: only the public internet. */
+	kb_push_str(kb, except, "10.0.0.0/8");
+	kb_push_str(kb, except, "172.16.0.0/12");
+	kb_push_str(kb, except, "192.168.0.0/16");
+	ports(kb, r, list);
+}
+
+void build_network_policies(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *np, *r, *egress, *peer;
+	static const int web[] = {8069, 8072, 0};
+	static const int kc_http[] = {8080, 0};
+	static const int kc_cluster[] = {7800, 57800, 0};
+	static const int pg[] = {5432, 0};
+	static const int https[] = {443, 0};
+	static const int odoo_out[] = {443, 465, 587, 0};
+	static const char *const dns_protocols[] = {"UDP", "TCP"};
+	static const char *const pg_clients[] = {"odoo", "odoo-cron", "keycloak", "postgres-backup", NULL};
+	static const char *const pg_only[] = {"postgres", NULL};
+	static const char *const kc_only[] = {"keycloak", NULL};
+
+	cv_emit(cv, OUT_NETPOL, policy(cv, "default-deny-all", NULL, true, true));
+
+	np = policy(cv, "allow-dns", NULL, false, true);
+	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "egress"));
+	peer = kb_push_map(kb, kb_list(kb, r, "to"));
+	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels"), "kubernetes.io/metadata.name",
+	       "kube-system");
+	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "podSelector"), "matchLabels"), "k8s-app", "kube-dns");
+	for (size_t i = 0; i < 2; i++) {
+		struct ynode *p = kb_push_map(kb, kb_list(kb, r, "ports"));
+		kb_str(kb, p, "protocol", dns_protocols[i]);
+		kb_int(kb, p, "port", 53);
+	}
+	cv_emit(cv, OUT_NETPOL, np);
+
+	if (cv->app->odoo) {
+		np = policy(cv, "odoo", "odoo", true, true);
+		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_ingress_controller(cv, r);
+		ports(kb, r, web);
+		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+		r = kb_push_map(kb, egress);
+		from_components(cv, r, "to", pg_only);
+		ports(kb, r, pg);
+		/* HTTPS (Keycloak's public URL, APIs) and mail submission. */
+		to_internet(cv, egress, odoo_out);
+		cv_emit(cv, OUT_NETPOL, np);
+		if (cv->plan.cron_deployment) {
+			np = policy(cv, "odoo-cron", "odoo-cron", true, true);
+			egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+			r = kb_push_map(kb, egress);
+			from_components(cv, r, "to", pg_only);
+			ports(kb, r, pg);
+			to_internet(cv, egress, odoo_out);
+			cv_emit(cv, OUT_NETPOL, np);
+		}
+	}
+	if (cv->app->keycloak) {
+		np = policy(cv, "keycloak", "keycloak", true, true);
+		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_ingress_controller(cv, r);
+		ports(kb, r, kc_http);
+		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_components(cv, r, "from", kc_only);
+		ports(kb, r, kc_cluster);
+		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+		r = kb_push_map(kb, egress);
+		from_components(cv, r, "to", pg_only);
+		ports(kb, r, pg);
+		r = kb_push_map(kb, egress);
+		from_components(cv, r, "to", kc_only);
+		ports(kb, r, kc_cluster);
+		to_internet(cv, egress, https);
+		cv_emit(cv, OUT_NETPOL, np);
+	}
+	if (cv->app->postgres) {
+		np = policy(cv, "postgres", "postgres", true, true);
+		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_components(cv, r, "from", pg_clients);
+		ports(kb, r, pg);
+		/* PostgreSQL itself opens no connection. */
+		kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+		cv_emit(cv, OUT_NETPOL, np);
+
+		np = policy(cv, "postgres-backup", "postgres-backup", true, true);
+		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+		r = kb_push_map(kb, egress);
+		from_components(cv, r, "to", pg_only);
+		ports(kb, r, pg);
+		to_internet(cv, egress, https);
+		cv_emit(cv, OUT_NETPOL, np);
+	}
+}
+
+static void pdb(struct cv *cv, const char *component)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *p = kb_object(kb, "policy/v1", "PodDisruptionBudget", component, cv->ns, component);
+	struct ynode *spec = kb_sub(kb, p, "spec");
+
+	kb_int(kb, spec, "minAvailable", 1);
+	kb_put(kb, kb_sub(kb, spec, "selector"), "matchLabels", kb_selector(kb, component));
+	cv_emit(cv, OUT_PDB, p);
+}
+
+void build_pdbs(struct cv *cv)
+{
+	if (cv->app->odoo && cv->o->odoo_replicas > 1)
+		pdb(cv, "odoo");
+	if (cv->app->keycloak && cv->o->keycloak_replicas > 1)
+		pdb(cv, "keycloak");
+	if (cv->app->postgres)
+		cv_note(&cv->done, "No PodDisruptionBudget for PostgreSQL: with one replica it would block every "
+				   "node drain; a drain restarts it (about a minute of database downtime).");
+}

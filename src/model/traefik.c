@@ -1,0 +1,290 @@
+/* traefik.http.{routers,services,middlewares}.* labels and Traefik's flags. */
+#include "model/traefik.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct tr_state {
+	struct arena *a;
+	struct diags *d;
+	struct traefik *tr;
+	size_t cap_routes, cap_mws;
+	/* traefik.http.services.<name>.loadbalancer.server.port, per Compose service */
+	struct { const char *name, *service; int port; } ports[64];
+	size_t nports;
+};
+
+static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 8;
+	nv = arena_alloc(a, *cap * size);
+	if (nv && n)
+		memcpy(nv, v, n * size);
+	return nv;
+}
+
+static struct route *route_for(struct tr_state *st, const char *name, const char *service,
+			       const struct srcpos *pos)
+{
+	struct traefik *tr = st->tr;
+	struct route *r;
+
+	for (size_t i = 0; i < tr->nroutes; i++)
+		if (strcmp(tr->routes[i].name, name) == 0 && strcmp(tr->routes[i].service, service) == 0)
+			return &tr->routes[i];
+	tr->routes = grow(st->a, tr->routes, tr->nroutes, &st->cap_routes, sizeof(*tr->routes));
+	if (!tr->routes)
+		return NULL;
+	r = &tr->routes[tr->nroutes++];
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->service = service;
+	r->pos = *pos;
+	return r;
+}
+
+static struct middleware *mw_for(struct tr_state *st, const char *name, const char *type,
+				 const struct srcpos *pos)
+{
+	struct traefik *tr = st->tr;
+	struct middleware *m;
+
+	for (size_t i = 0; i < tr->nmws; i++)
+		if (strcmp(tr->mws[i].name, name) == 0)
+			return &tr->mws[i];
+	tr->mws = grow(st->a, tr->mws, tr->nmws, &st->cap_mws, sizeof(*tr->mws));
+	if (!tr->mws)
+		return NULL;
+	m = &tr->mws[tr->nmws++];
+	memset(m, 0, sizeof(*m));
+	m->name = name;
+	m->type = type;
+	m->pos = *pos;
+	return m;
+}
+
+static bool add_opt(struct arena *a, struct middleware *m, const char *key, const char *value,
+		    const struct srcpos *pos)
+{
+	struct middleware_opt *v = arena_alloc(a, (m->nopts + 1) * sizeof(*v));
+
+	if (!v)
+		return false;
+	if (m->nopts)
+		memcpy(v, m->opts, m->nopts * sizeof(*v));
+	v[m->nopts].key = key;
+	v[m->nopts].value = value;
+	v[m->nopts].pos = *pos;
+	m->opts = v;
+	m->nopts++;
+	return true;
+}
+
+/* Text of `name(`...`)` in a rule: the first backquoted argument. */
+static const char *matcher_arg(struct arena *a, const char *rule, const char *name)
+{
+	const char *p = strstr(rule, name), *open, *close;
+
+	if (!p)
+		return NULL;
+	open = strchr(p + strlen(name), '`');
+	close = open ? strchr(open + 1, '`') : NULL;
+	return close ? arena_strndup(a, open + 1, (size_t)(close - open - 1)) : NULL;
+}
+
+bool traefik_rule(struct arena *a, const char *rule, const char **host, const char **path_prefix)
+{
+	static const char *const unsupported[] = {
+		"||", "Header", "HostRegexp", "PathRegexp", "Query", "ClientIP", "Method", "!", NULL,
+	};
+
+	*host = matcher_arg(a, rule, "Host(");
+	*path_prefix = matcher_arg(a, rule, "PathPrefix(");
+	if (!*path_prefix && strstr(rule, "Path("))
+		*path_prefix = matcher_arg(a, rule, "Path(");
+	for (const char *const *u = unsupported; *u; u++)
+		if (strstr(rule, *u))
+			return false;
+	return *host != NULL;
+}
+
+static bool on_router(struct tr_state *st, const char *svc, const char *rest, const char *value,
+		      const struct srcpos *pos)
+{
+	const char *dot = strchr(rest, '.');
+	const char *name, *field;
+	struct route *r;
+
+	if (!dot)
+		return false;
+	name = arena_strndup(st->a, rest, (size_t)(dot - rest));
+	field = dot + 1;
+	r = name ? route_for(st, name, svc, pos) : NULL;
+	if (!r)
+		return false;
+	if (strcmp(field, "rule") == 0) {
+		if (!traefik_rule(st->a, value, &r->host, &r->path_prefix))
+			diag_add(st->d, DIAG_WARNING, pos, "express it with Host(`...`) and PathPrefix(`...`), or route it by hand",
+				 "Traefik rule \"%s\" of router %s cannot be mapped to an Ingress; only Host and PathPrefix are",
+				 value, name);
+	} else if (strcmp(field, "tls") == 0) {
+		r->tls = strcmp(value, "true") == 0;
+	} else if (strcmp(field, "tls.certresolver") == 0) {
+		r->tls = true;
+	} else if (strcmp(field, "middlewares") == 0) {
+		r->middlewares = value;
+	} else if (strcmp(field, "service") == 0) {
+		r->backend = value;
+	} else if (strcmp(field, "entrypoints") == 0 || strcmp(field, "priority") == 0) {
+		/* Entrypoints become the Ingress's HTTPS listener; priority has no equivalent need. */
+	} else {
+		diag_add(st->d, DIAG_WARNING, pos, NULL, "Traefik router option %s is not mapped", field);
+	}
+	return true;
+}
+
+static bool on_service(struct tr_state *st, const char *svc, const char *rest, const char *value,
+		       const struct srcpos *pos)
+{
+	const char *dot = strchr(rest, '.');
+
+	if (!dot)
+		return false;
+	if (strcmp(dot + 1, "loadbalancer.server.port") == 0) {
+		if (st->nports == sizeof(st->ports) / sizeof(st->ports[0]))
+			return true;
+		st->ports[st->nports].name = arena_strndup(st->a, rest, (size_t)(dot - rest));
+		st->ports[st->nports].service = svc;
+		st->ports[st->nports].port = atoi(value);
+		st->nports++;
+	} else {
+		diag_add(st->d, DIAG_WARNING, pos, NULL, "Traefik service option %s is not mapped", dot + 1);
+	}
+	return true;
+}
+
+static bool on_middleware(struct tr_state *st, const char *rest, const char *value, const struct srcpos *pos)
+{
+	const char *dot = strchr(rest, '.');
+	const char *dot2 = dot ? strchr(dot + 1, '.') : NULL;
+	struct middleware *m;
+
+	if (!dot || !dot2)
+		return false;
+	m = mw_for(st, arena_strndup(st->a, rest, (size_t)(dot - rest)),
+		   arena_strndup(st->a, dot + 1, (size_t)(dot2 - dot - 1)), pos);
+	return m && m->name && m->type && add_opt(st->a, m, dot2 + 1, value, pos);
+}
+
+static void on_label(struct tr_state *st, const char *svc, const char *key, const char *value,
+		     const struct srcpos *pos)
+{
+	static const char routers[] = "traefik.http.routers.";
+	static const char services[] = "traefik.http.services.";
+	static const char middlewares[] = "traefik.http.middlewares.";
+	bool mapped = false;
+
+	if (strncmp(key, "traefik.", 8) != 0)
+		return;
+	if (strcmp(key, "traefik.enable") == 0 || strncmp(key, "traefik.docker.", 15) == 0)
+		return;
+	if (strncmp(key, routers, sizeof(routers) - 1) == 0)
+		mapped = on_router(st, svc, key + sizeof(routers) - 1, value, pos);
+	else if (strncmp(key, services, sizeof(services) - 1) == 0)
+		mapped = on_service(st, svc, key + sizeof(services) - 1, value, pos);
+	else if (strncmp(key, middlewares, sizeof(middlewares) - 1) == 0)
+		mapped = on_middleware(st, key + sizeof(middlewares) - 1, value, pos);
+	if (!mapped)
+		diag_add(st->d, DIAG_WARNING, pos, "use Traefik v2/v3 http.routers, http.services and http.middlewares labels",
+			 "Traefik label %s is not mapped to Kubernetes", key);
+}
+
+static void on_flag(struct tr_state *st, const char *flag)
+{
+	const char *eq = strchr(flag, '=');
+
+	if (!eq)
+		return;
+	if (strncmp(flag, "--certificatesresolvers.", 24) == 0 && strstr(flag, ".acme.email="))
+		st->tr->acme_email = eq + 1;
+	if (strstr(flag, ".http.redirections.entrypoint.scheme=https") ||
+	    strstr(flag, ".http.redirections.entryPoint.scheme=https"))
+		st->tr->https_redirect = true;
+}
+
+/* A route without an explicit service uses the Compose service's only
+ * Traefik service port, or its only exposed port. */
+static void resolve_ports(struct tr_state *st, struct app *app)
+{
+	for (size_t i = 0; i < st->tr->nroutes; i++) {
+		struct route *r = &st->tr->routes[i];
+		int candidates = 0, port = 0;
+
+		for (size_t k = 0; k < st->nports; k++) {
+			if (strcmp(st->ports[k].service, r->service) != 0)
+				continue;
+			if (r->backend && strcmp(st->ports[k].name, r->backend) == 0) {
+				port = st->ports[k].port;
+				candidates = 1;
+				break;
+			}
+			if (!r->backend) {
+				port = st->ports[k].port;
+				candidates++;
+			}
+		}
+		if (candidates == 1)
+			r->port = port;
+		for (size_t s = 0; !r->port && s < app->nservices; s++) {
+			const struct ynode *expose = y_get(app->services[s].def, "expose");
+			if (strcmp(app->services[s].name, r->service) == 0 && expose && expose->n == 1)
+				r->port = atoi(y_text(expose->items[0]));
+		}
+	}
+}
+
+int traefik_parse(struct arena *a, struct diags *d, struct app *app)
+{
+	struct tr_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.a = a;
+	st.d = d;
+	st.tr = &app->tr;
+	for (size_t i = 0; i < app->nservices; i++) {
+		const struct ynode *labels = y_get(app->services[i].def, "labels");
+
+		for (size_t k = 0; labels && k < labels->n; k++)
+			on_label(&st, app->services[i].name, labels->pairs[k].key, y_text(labels->pairs[k].val),
+				 &labels->pairs[k].kpos);
+	}
+	if (app->traefik) {
+		const struct ynode *cmd = y_get(app->traefik->def, "command");
+		for (size_t i = 0; cmd && i < cmd->n; i++)
+			on_flag(&st, y_text(cmd->items[i]));
+	}
+	resolve_ports(&st, app);
+	return a->exhausted ? -1 : 0;
+}
+
+const struct middleware *traefik_middleware(const struct traefik *tr, const char *name)
+{
+	size_t len = strcspn(name, "@");
+
+	for (size_t i = 0; i < tr->nmws; i++)
+		if (strlen(tr->mws[i].name) == len && strncmp(tr->mws[i].name, name, len) == 0)
+			return &tr->mws[i];
+	return NULL;
+}
+
+const char *middleware_opt(const struct middleware *m, const char *key)
+{
+	for (size_t i = 0; i < m->nopts; i++)
+		if (strcmp(m->opts[i].key, key) == 0)
+			return m->opts[i].value;
+	return NULL;
+}

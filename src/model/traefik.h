@@ -1,0 +1,21 @@
+/* Traefik's Docker-provider labels and command flags, read into routes and
+ * middlewares. */
+#ifndef KG_MODEL_TRAEFIK_H
+#define KG_MODEL_TRAEFIK_H
+
+#include "model/app.h"
+
+/* Fills app->tr from every service's traefik.* labels and the Traefik
+ * service's command. Rules kgenius cannot map are warned about with their
+ * location. Returns 0, or -1 on allocation failure. */
+int traefik_parse(struct arena *a, struct diags *d, struct app *app);
+
+/* Hosts and path prefix of a router rule such as
+ * "Host(`erp.example.com`) && PathPrefix(`/websocket`)". Returns false when
+ * the rule uses anything else (Headers, HostRegexp, ||, ...). */
+bool traefik_rule(struct arena *a, const char *rule, const char **host, const char **path_prefix);
+
+const struct middleware *traefik_middleware(const struct traefik *tr, const char *name);
+const char *middleware_opt(const struct middleware *m, const char *key);
+
+#endif

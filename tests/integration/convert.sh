@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# kgenius convert on the bundled example and on the corpus: strict schema
+# validation, kubectl kustomize, every requirement on the parsed objects,
+# determinism, secrets, refusals.
+. "$(dirname "$0")/lib.sh"
+
+EX=$ROOT/examples/insightpulse
+ENVF=$EX/.env.example
+VALIDATE=(python3 "$ROOT/tests/integration/k8s_validate.py" "$SHARED/k8s")
+
+convert() { # OUTDIR ARGS...
+	local out=$1
+	shift
+	env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+		"$KG" convert -o "$out" "$@" >"$WORK/cv.out" 2>"$WORK/cv.err"
+	RC=$?
+}
+
+convert "$WORK/k" --project-directory "$EX" --env-file "$ENVF"
+check "convert: the example converts (exit 0)" test "$RC" -eq 0
+if "${VALIDATE[@]}" "$WORK"/k/*.yaml >"$WORK/val.txt" 2>&1; then
+	ok "convert: every file passes strict Kubernetes 1.33 and CRD schema validation"
+else
+	fail "convert: schema validation" "$(head -5 "$WORK/val.txt")"
+fi
+if command -v kubectl >/dev/null; then
+	check "convert: kubectl kustomize succeeds" kubectl kustomize "$WORK/k" -o "$WORK/kust.yaml"
+	check "convert: kustomize renders every object" test "$(grep -c '^kind:' "$WORK/kust.yaml")" -ge 40
+else
+	fail "convert: kubectl kustomize succeeds" "kubectl is not installed (tools/install-deps --test installs it)"
+fi
+python3 "$ROOT/tests/integration/convert_check.py" "$WORK/k"
+
+# Secrets stay out of the terminal.
+hexes=$(grep -Eo '[0-9a-f]{64}' "$WORK/k/config.yaml" | sort -u)
+leaked=0
+for h in $hexes; do grep -q "$h" "$WORK/cv.out" "$WORK/cv.err" "$WORK/k/NOTES.md" && leaked=1; done
+check "convert: no secret value on stdout, stderr or in NOTES" test "$leaked" -eq 0
+check "convert: warnings are located and point to the project files" grep -q 'docker-compose.yml:117:14: warning: --optimized' "$WORK/cv.err"
+
+# Regenerating reuses the credentials: same input, same bytes.
+cp -r "$WORK/k" "$WORK/k2"
+convert "$WORK/k2" --project-directory "$EX" --env-file "$ENVF"
+check "convert: regenerating into the same directory changes nothing" diff -r "$WORK/k" "$WORK/k2"
+cp -r "$ROOT/kubernetes" "$WORK/committed"
+convert "$WORK/committed" --project-directory "$EX" --env-file "$ENVF"
+check "convert: the repository's kubernetes/ is what convert produces" diff -r "$ROOT/kubernetes" "$WORK/committed"
+
+# Refusals and modes.
+convert "$WORK/rwo" --project-directory "$EX" --env-file "$ENVF" --rwx-storage-class do-block-storage
+check "convert: an RWO filestore for several pods is refused (exit 2)" test "$RC" -eq 2
+check "convert: the refusal explains Multi-Attach and the options" grep -q 'Multi-Attach.*' "$WORK/cv.err"
+check "convert: nothing written after a refusal" test ! -e "$WORK/rwo"
+convert "$WORK/one" --project-directory "$EX" --env-file "$ENVF" --odoo-replicas 1 --odoo-max-replicas 1 --rwx-storage-class do-block-storage
+check "convert: one Odoo pod may use block storage" test "$RC" -eq 0
+check "convert: one Odoo pod runs its own crons" grep -q 'max_cron_threads = 1' "$WORK/one/config.yaml"
+check "convert: one Odoo pod gets a ReadWriteOnce claim" grep -q 'ReadWriteOnce' "$WORK/one/odoo-deployment.yaml"
+convert "$WORK/ref" --project-directory "$EX" --env-file "$ENVF" --secrets reference
+check "convert: --secrets reference writes no Secret" test "$(grep -c '^kind: Secret' "$WORK/ref/config.yaml")" -eq 0
+check "convert: --secrets reference lists the Secrets to create" grep -q 'Secret `postgres-credentials` with keys POSTGRES_USER, POSTGRES_PASSWORD' "$WORK/ref/NOTES.md"
+convert "$WORK/ngx" --project-directory "$EX" --env-file "$ENVF" --ingress nginx
+check "convert: --ingress nginx converts" test "$RC" -eq 0
+"${VALIDATE[@]}" "$WORK"/ngx/*.yaml >/dev/null 2>&1
+check "convert: --ingress nginx output is schema-valid" test $? -eq 0
+python3 "$ROOT/tests/integration/convert_check.py" "$WORK/ngx" --ingress nginx | sed 's/convert: /convert (nginx): /'
+convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-replicas 40
+check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
+
+# Every Odoo or Keycloak stack of the corpus converts, or fails with a reason.
+while read -r id expect files; do
+	[ "$expect" = ok ] || continue
+	dir=$WORK/cc/$id
+	# shellcheck disable=SC2086
+	mapfile -t fargs < <(corpus_assemble "$dir" $files)
+	convert "$dir/out" --project-directory "$dir" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
+	name="convert: corpus $id"
+	if [ "$RC" -eq 0 ]; then
+		if "${VALIDATE[@]}" "$dir"/out/*.yaml >"$WORK/val.txt" 2>&1; then
+			ok "$name converts to schema-valid manifests"
+		else
+			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
+		fi
+	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
+		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
+	else
+		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
+	fi
+done < <(corpus_projects)
