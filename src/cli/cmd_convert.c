@@ -35,11 +35,25 @@ void help_convert(FILE *out)
 	      "  --odoo-max-replicas N      HPA maximum (default 6)\n"
 	      "  --odoo-cpu CPUS            Odoo CPU limit (default: Compose's deploy limit, else 2)\n"
 	      "  --odoo-memory SIZE         Odoo memory limit (default: Compose's deploy limit, else 4g)\n"
+	      "  --autoscaling hpa|keda     hpa: autoscaling/v2 on CPU and memory (default); keda: a KEDA\n"
+	      "                             ScaledObject on Odoo's busy workers, counted in PostgreSQL\n"
+	      "  --keda-namespace NS        where KEDA runs (default keda)\n"
 	      "  --keycloak-replicas N      Keycloak pods (default 2)\n"
+	      "  --postgres statefulset|cnpg\n"
+	      "                             statefulset: one PostgreSQL pod with nightly pg_dump (default);\n"
+	      "                             cnpg: a CloudNativePG Cluster (replicas, failover, WAL archiving,\n"
+	      "                             PgBouncer); never a StatefulSet with several replicas\n"
+	      "  --pg-instances N           CloudNativePG instances (default 3)\n"
+	      "  --cnpg-namespace NS        where the CloudNativePG operator runs (default cnpg-system)\n"
 	      "  --pg-max-connections N     PostgreSQL max_connections (default: what the connection\n"
 	      "                             budget needs, at least 200)\n"
-	      "  --ingress traefik|nginx    ingress controller (default traefik)\n"
-	      "  --ingress-namespace NS     where the controller runs (default traefik or ingress-nginx)\n"
+	      "  --ingress traefik|nginx|gateway\n"
+	      "                             traefik: Ingress and Middleware resources (default); nginx:\n"
+	      "                             ingress-nginx annotations; gateway: Gateway API Gateway and\n"
+	      "                             HTTPRoutes (DOKS ships Cilium's)\n"
+	      "  --gateway-class NAME       GatewayClass for --ingress gateway (default cilium)\n"
+	      "  --ingress-namespace NS     where the controller runs (default traefik, ingress-nginx,\n"
+	      "                             or kube-system for the gateway)\n"
 	      "  --issuer-email EMAIL       Let's Encrypt account (default: Traefik's ACME e-mail)\n"
 	      "  --secrets generate|reference\n"
 	      "                             generate: Secrets with values (strong ones from the project,\n"
@@ -56,7 +70,8 @@ void help_convert(FILE *out)
 enum {
 	OPT_NAMESPACE = 3000, OPT_DOMAIN, OPT_STORAGE, OPT_RWX, OPT_DB_SIZE, OPT_FS_SIZE, OPT_REPLICAS,
 	OPT_MAX_REPLICAS, OPT_CPU, OPT_MEMORY, OPT_KC_REPLICAS, OPT_MAX_CONN, OPT_INGRESS, OPT_INGRESS_NS,
-	OPT_EMAIL, OPT_SECRETS, OPT_BUCKET, OPT_ENDPOINT, OPT_RETENTION, OPT_GROUP,
+	OPT_EMAIL, OPT_SECRETS, OPT_BUCKET, OPT_ENDPOINT, OPT_RETENTION, OPT_GROUP, OPT_AUTOSCALING, OPT_KEDA_NS,
+	OPT_POSTGRES, OPT_PG_INSTANCES, OPT_CNPG_NS, OPT_GATEWAY_CLASS,
 };
 
 static bool parse_int(const char *s, int min, int max, int *out)
@@ -96,6 +111,29 @@ static int own_option(struct convert_options *o, int c, const char *arg)
 	case OPT_ENDPOINT: o->backup_endpoint = arg; break;
 	case OPT_GROUP: o->operators_group = arg; break;
 	case OPT_INGRESS_NS: o->ingress_namespace = arg; break;
+	case OPT_KEDA_NS: o->keda_namespace = arg; break;
+	case OPT_CNPG_NS: o->cnpg_namespace = arg; break;
+	case OPT_GATEWAY_CLASS: o->gateway_class = arg; break;
+	case OPT_PG_INSTANCES:
+		if (!parse_int(arg, 2, 9, &o->pg_instances))
+			return bad_value("--pg-instances", "must be a number from 2 to 9");
+		break;
+	case OPT_POSTGRES:
+		if (strcmp(arg, "statefulset") == 0)
+			o->postgres = PG_STATEFULSET;
+		else if (strcmp(arg, "cnpg") == 0)
+			o->postgres = PG_CNPG;
+		else
+			return bad_value("--postgres", "must be statefulset or cnpg");
+		break;
+	case OPT_AUTOSCALING:
+		if (strcmp(arg, "hpa") == 0)
+			o->autoscaling = AUTOSCALE_HPA;
+		else if (strcmp(arg, "keda") == 0)
+			o->autoscaling = AUTOSCALE_KEDA;
+		else
+			return bad_value("--autoscaling", "must be hpa or keda");
+		break;
 	case OPT_REPLICAS:
 		if (!parse_int(arg, 1, 100, &o->odoo_replicas))
 			return bad_value("--odoo-replicas", "must be a number from 1 to 100");
@@ -130,8 +168,10 @@ static int own_option(struct convert_options *o, int c, const char *arg)
 			o->ingress = INGRESS_TRAEFIK;
 		else if (strcmp(arg, "nginx") == 0)
 			o->ingress = INGRESS_NGINX;
+		else if (strcmp(arg, "gateway") == 0)
+			o->ingress = INGRESS_GATEWAY;
 		else
-			return bad_value("--ingress", "must be traefik or nginx");
+			return bad_value("--ingress", "must be traefik, nginx or gateway");
 		break;
 	case OPT_SECRETS:
 		if (strcmp(arg, "generate") == 0)
@@ -171,6 +211,12 @@ static int parse_args(int argc, char **argv, struct project_args *pa, struct con
 		{"backup-endpoint", required_argument, NULL, OPT_ENDPOINT},
 		{"backup-retention-days", required_argument, NULL, OPT_RETENTION},
 		{"operators-group", required_argument, NULL, OPT_GROUP},
+		{"autoscaling", required_argument, NULL, OPT_AUTOSCALING},
+		{"keda-namespace", required_argument, NULL, OPT_KEDA_NS},
+		{"postgres", required_argument, NULL, OPT_POSTGRES},
+		{"pg-instances", required_argument, NULL, OPT_PG_INSTANCES},
+		{"cnpg-namespace", required_argument, NULL, OPT_CNPG_NS},
+		{"gateway-class", required_argument, NULL, OPT_GATEWAY_CLASS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

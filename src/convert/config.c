@@ -139,7 +139,10 @@ static void secrets(struct cv *cv)
 			continue;
 		}
 		s = kb_object(kb, "v1", "Secret", c->v[i].secret, cv->ns, NULL);
-		kb_str(kb, s, "type", "Opaque");
+		/* CloudNativePG reads role passwords from basic-auth Secrets. */
+		kb_str(kb, s, "type", cv->o->postgres == PG_CNPG && (strcmp(c->v[i].secret, "odoo-db") == 0 ||
+								  strcmp(c->v[i].secret, "keycloak-db") == 0)
+					      ? "kubernetes.io/basic-auth" : "Opaque");
 		data = kb_sub(kb, s, "stringData");
 		for (size_t k = i; k < c->n; k++)
 			if (strcmp(c->v[k].secret, c->v[i].secret) == 0)
@@ -157,7 +160,7 @@ void build_config(struct cv *cv)
 		config_map(cv, "odoo-config", "odoo", "odoo.conf", buf_cstr(&b));
 		buf_reset(&b);
 	}
-	if (cv->app->postgres) {
+	if (cv->app->postgres && cv->o->postgres != PG_CNPG) {
 		init_script(cv, &b);
 		config_map(cv, "postgres-init", "postgres", "10-roles.sh", buf_cstr(&b));
 	}

@@ -50,10 +50,19 @@ void build_rbac(struct cv *cv);
 void build_config(struct cv *cv);
 void build_network_policies(struct cv *cv);
 void build_postgres(struct cv *cv);
+void build_postgres_cnpg(struct cv *cv);
+/* The nightly CronJob that archives the Odoo filestore only. */
+void build_filestore_backup(struct cv *cv, const char *bucket);
+const char *backup_bucket(struct cv *cv);
+/* The output file's name (postgres-cluster.yaml with CloudNativePG). */
+const char *out_file_name(const struct cv *cv, enum out_file f);
 void build_odoo(struct cv *cv);
 void build_keycloak(struct cv *cv);
 void build_pdbs(struct cv *cv);
 void build_issuer(struct cv *cv);
 void build_ingress(struct cv *cv);
+void build_gateway(struct cv *cv);
+/* NOTES: cert-manager and the DNS records the hosts need. */
+void dns_note(struct cv *cv);
 
 #endif

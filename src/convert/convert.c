@@ -20,6 +20,13 @@ const char *const out_file_names[OUT_COUNT] = {
 	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
 };
 
+const char *out_file_name(const struct cv *cv, enum out_file f)
+{
+	if (f == OUT_POSTGRES && cv->o->postgres == PG_CNPG)
+		return "postgres-cluster.yaml";
+	return out_file_names[f];
+}
+
 void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc)
 {
 	if (!cv->files[f])
@@ -204,7 +211,8 @@ static void settle_sizes(struct convert_options *o, const struct app *app)
 	if (!o->ns)
 		o->ns = app->project;
 	if (!o->ingress_namespace)
-		o->ingress_namespace = o->ingress == INGRESS_TRAEFIK ? "traefik" : "ingress-nginx";
+		o->ingress_namespace = o->ingress == INGRESS_TRAEFIK ? "traefik"
+				     : o->ingress == INGRESS_NGINX ? "ingress-nginx" : "kube-system";
 }
 
 static int check_storage(struct cv *cv)
@@ -250,7 +258,12 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 			   "ConfigMap odoo-config explains every derived number.",
 			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
 			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
-	if (cv->app->postgres)
+	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
+		cv_note(b, "PostgreSQL: a CloudNativePG Cluster of %d instances (one primary, streaming replicas, "
+			   "automated failover), %s each on `%s`, WAL archiving and nightly base backups kept %d days, "
+			   "a PgBouncer Pooler in session mode; the Odoo filestore has its own nightly archive.",
+			cv->o->pg_instances, cv->o->db_size, cv->o->storage_class, cv->o->backup_retention_days);
+	else if (cv->app->postgres)
 		cv_note(b, "PostgreSQL: one StatefulSet replica, %s on `%s`, max_connections %d, nightly pg_dump "
 			   "(custom format, with the Odoo filestore) kept %d days.",
 			cv->o->db_size, cv->o->storage_class, cv->plan.max_connections, cv->o->backup_retention_days);
@@ -319,8 +332,8 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 		}
 		/* config.yaml holds the Secrets. */
 		if (rc == 0)
-			rc = write_out(cv->o->out_dir, out_file_names[f], &b, f == OUT_CONFIG ? 0600 : 0644);
-		buf_printf(&kust, "- %s\n", out_file_names[f]);
+			rc = write_out(cv->o->out_dir, out_file_name(cv, f), &b, f == OUT_CONFIG ? 0600 : 0644);
+		buf_printf(&kust, "- %s\n", out_file_name(cv, f));
 	}
 	if (rc == 0)
 		rc = write_out(cv->o->out_dir, "kustomization.yaml", &kust, 0644);
@@ -356,7 +369,8 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	cv.app = &app;
 	cv.ns = o.ns;
 	cv.where.file = project->nfiles ? project->files[0] : project->workdir;
-	cv.db_service = app.postgres ? app.postgres->name : "db";
+	/* With CloudNativePG, clients go through the Pooler's Service. */
+	cv.db_service = o.postgres == PG_CNPG ? "postgres-pooler" : app.postgres ? app.postgres->name : "db";
 	cv.postgres_image = app.postgres ? app.postgres->image.ref : "postgres:16";
 	if (check_services(&cv) || settle_hosts(&cv) || check_storage(&cv))
 		goto done;
@@ -373,17 +387,23 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 				  "check with `docker run --rm --entrypoint id %s`.",
 			cv.op.uid, cv.op.gid, app.odoo->image.ref, app.odoo->image.ref);
 	previous = path_join(o.out_dir, "config.yaml");
-	if (!previous || credentials_collect(cv.a, d, &app, previous, &cv.creds) != 0) {
+	if (!previous || credentials_collect(cv.a, d, &app, previous, o.postgres == PG_CNPG, &cv.creds) != 0) {
 		free(previous);
 		goto done;
 	}
 	free(previous);
 	build_namespace(&cv);
 	build_rbac(&cv);
-	build_ingress(&cv);
+	if (o.ingress == INGRESS_GATEWAY)
+		build_gateway(&cv);
+	else
+		build_ingress(&cv);
 	build_config(&cv);
 	build_network_policies(&cv);
-	build_postgres(&cv);
+	if (o.postgres == PG_CNPG)
+		build_postgres_cnpg(&cv);
+	else
+		build_postgres(&cv);
 	build_odoo(&cv);
 	build_keycloak(&cv);
 	build_pdbs(&cv);

@@ -10,8 +10,10 @@
 #include "model/app.h"
 #include "util/diag.h"
 
-enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX };
+enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX, INGRESS_GATEWAY };
 enum secrets_mode { SECRETS_GENERATE, SECRETS_REFERENCE };
+enum autoscaling_mode { AUTOSCALE_HPA, AUTOSCALE_KEDA };
+enum postgres_mode { PG_STATEFULSET, PG_CNPG };
 
 struct convert_options {
 	const char *out_dir;             /* "kubernetes" */
@@ -29,8 +31,14 @@ struct convert_options {
 	int64_t odoo_memory;
 	enum ingress_kind ingress;
 	const char *ingress_namespace;   /* where the ingress controller runs */
+	const char *gateway_class;       /* --ingress gateway */
 	const char *issuer_email;
 	enum secrets_mode secrets;
+	enum autoscaling_mode autoscaling;
+	enum postgres_mode postgres;
+	int pg_instances;                /* CloudNativePG instances */
+	const char *cnpg_namespace;      /* where the CloudNativePG operator runs */
+	const char *keda_namespace;      /* where the KEDA operator runs */
 	const char *backup_bucket;
 	const char *backup_endpoint;
 	int backup_retention_days;

@@ -222,7 +222,7 @@ static const char *jdbc_database(struct arena *a, const char *url)
 }
 
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
-			const char *previous_config, struct credentials *c)
+			const char *previous_config, bool cnpg, struct credentials *c)
 {
 	struct ynode *prev = read_previous(a, d, previous_config);
 	const struct service *db = app->postgres, *odoo = app->odoo, *kc = app->keycloak;
@@ -234,9 +234,13 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 	if (!prev)
 		return -1;
 	c->superuser = db && service_env(db, "POSTGRES_USER") ? service_env(db, "POSTGRES_USER") : "postgres";
-	rc |= set_name(a, c, "postgres-credentials", "POSTGRES_USER", c->superuser);
-	rc |= set_secret(a, d, c, prev, "postgres-credentials", "POSTGRES_PASSWORD", su_password,
-			 env_pos(db, "POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
+	if (!cnpg) {
+		rc |= set_name(a, c, "postgres-credentials", "POSTGRES_USER", c->superuser);
+		rc |= set_secret(a, d, c, prev, "postgres-credentials", "POSTGRES_PASSWORD", su_password,
+				 env_pos(db, "POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
+	} else {
+		c->superuser = "postgres";
+	}
 	if (odoo) {
 		const char *user = service_env(odoo, "USER");
 		const char *pw = service_env(odoo, "PASSWORD");
@@ -245,6 +249,8 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		if (strcmp(c->odoo_user, "postgres") == 0)
 			c->odoo_user = "odoo";
 		c->odoo_is_superuser = strcmp(c->odoo_user, c->superuser) == 0;
+		if (!pw || !pw[0])
+			pw = su_password;
 		rc |= set_name(a, c, "odoo-db", "username", c->odoo_user);
 		if (c->odoo_is_superuser) {
 			/* Odoo logs in as the superuser: the same password, still a secret. */
@@ -281,6 +287,11 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		c->keycloak_user = n.user && n.user[0] ? n.user : "keycloak";
 		c->keycloak_db = n.db && n.db[0] ? n.db : "keycloak";
 		c->keycloak_is_superuser = strcmp(c->keycloak_user, c->superuser) == 0;
+		if (cnpg && (c->keycloak_is_superuser || (c->odoo_user && strcmp(c->keycloak_user, c->odoo_user) == 0))) {
+			/* CloudNativePG: Keycloak gets a role of its own. */
+			c->keycloak_user = "keycloak";
+			c->keycloak_is_superuser = false;
+		}
 		rc |= set_name(a, c, "keycloak-db", "username", c->keycloak_user);
 		rc |= set_name(a, c, "keycloak-db", "database", c->keycloak_db);
 		rc |= set_secret(a, d, c, prev, "keycloak-db", "password", n.password, env_pos(kc, "KC_DB_PASSWORD"),

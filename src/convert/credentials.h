@@ -31,10 +31,12 @@ struct credentials {
 };
 
 /* Collects every credential of app. previous_config is the path of an
- * earlier config.yaml whose Secret values are reused (may not exist).
+ * earlier config.yaml whose Secret values are reused (may not exist). With
+ * cnpg, the operator owns the superuser: no postgres-credentials, and Odoo
+ * gets a role of its own.
  * Returns 0, or -1 after a reported error. */
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
-			const char *previous_config, struct credentials *c);
+			const char *previous_config, bool cnpg, struct credentials *c);
 
 const char *credential(const struct credentials *c, const char *secret, const char *key);
 /* Adds a value the project supplies (basic-auth users, ...); NULL on OOM. */

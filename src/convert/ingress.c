@@ -289,6 +289,11 @@ void build_ingress(struct cv *cv)
 		cv_emit(cv, OUT_INGRESS, ingress(cv, "odoo", cv->odoo_host, odoo_route, true));
 	if (cv->app->keycloak)
 		cv_emit(cv, OUT_INGRESS, ingress(cv, "keycloak", cv->auth_host, kc_route, false));
+	dns_note(cv);
+}
+
+void dns_note(struct cv *cv)
+{
 	cv_note(&cv->must_supply, "cert-manager in the cluster (ClusterIssuer `%s` is in cluster-issuer.yaml), and DNS "
 				  "records for %s%s%s pointing at the ingress controller's load balancer.",
 		ISSUER, cv->odoo_host, cv->app->keycloak ? " and " : "", cv->app->keycloak ? cv->auth_host : "");
@@ -309,7 +314,15 @@ void build_issuer(struct cv *cv)
 		cv_note(&cv->must_supply, "An ACME e-mail for Let's Encrypt: none was found in Traefik's flags; "
 					  "pass --issuer-email.");
 	kb_str(kb, kb_sub(kb, acme, "privateKeySecretRef"), "name", "letsencrypt-account-key");
-	kb_str(kb, kb_sub(kb, kb_sub(kb, solver, "http01"), "ingress"), "ingressClassName",
-	       cv->o->ingress == INGRESS_TRAEFIK ? "traefik" : "nginx");
+	if (cv->o->ingress == INGRESS_GATEWAY) {
+		struct ynode *ref = kb_push_map(kb, kb_list(kb, kb_sub(kb, kb_sub(kb, solver, "http01"), "gatewayHTTPRoute"),
+							  "parentRefs"));
+		kb_str(kb, ref, "name", "public");
+		kb_str(kb, ref, "namespace", cv->ns);
+		kb_str(kb, ref, "kind", "Gateway");
+	} else {
+		kb_str(kb, kb_sub(kb, kb_sub(kb, solver, "http01"), "ingress"), "ingressClassName",
+		       cv->o->ingress == INGRESS_TRAEFIK ? "traefik" : "nginx");
+	}
 	cv_emit(cv, OUT_ISSUER, ci);
 }

@@ -239,6 +239,26 @@ static void filestore_claim(struct cv *cv)
 			cv->o->rwx_storage_class, cv->o->filestore_size);
 }
 
+static void scale_down_slowly(struct cv *cv, struct ynode *behavior)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *down = kb_sub(kb, behavior, "scaleDown");
+	struct ynode *up = kb_sub(kb, behavior, "scaleUp");
+	struct ynode *pol;
+
+	/* A removed pod may be serving a long request. */
+	kb_int(kb, down, "stabilizationWindowSeconds", 300);
+	pol = kb_push_map(kb, kb_list(kb, down, "policies"));
+	kb_str(kb, pol, "type", "Pods");
+	kb_int(kb, pol, "value", 1);
+	kb_int(kb, pol, "periodSeconds", 120);
+	kb_int(kb, up, "stabilizationWindowSeconds", 60);
+	pol = kb_push_map(kb, kb_list(kb, up, "policies"));
+	kb_str(kb, pol, "type", "Pods");
+	kb_int(kb, pol, "value", 2);
+	kb_int(kb, pol, "periodSeconds", 60);
+}
+
 static void autoscaler(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
@@ -251,7 +271,6 @@ static void autoscaler(struct cv *cv)
 		const char *resource;
 		int utilization;
 	} on[] = {{"cpu", 70}, {"memory", 80}};
-	struct ynode *down, *up, *pol;
 
 	kb_str(kb, target, "apiVersion", "apps/v1");
 	kb_str(kb, target, "kind", "Deployment");
@@ -267,23 +286,63 @@ static void autoscaler(struct cv *cv)
 		kb_str(kb, kb_sub(kb, r, "target"), "type", "Utilization");
 		kb_int(kb, kb_sub(kb, r, "target"), "averageUtilization", on[i].utilization);
 	}
-	/* Scale down slowly: a removed pod may be serving a long request. */
-	down = kb_sub(kb, behavior, "scaleDown");
-	kb_int(kb, down, "stabilizationWindowSeconds", 300);
-	pol = kb_push_map(kb, kb_list(kb, down, "policies"));
-	kb_str(kb, pol, "type", "Pods");
-	kb_int(kb, pol, "value", 1);
-	kb_int(kb, pol, "periodSeconds", 120);
-	up = kb_sub(kb, behavior, "scaleUp");
-	kb_int(kb, up, "stabilizationWindowSeconds", 60);
-	pol = kb_push_map(kb, kb_list(kb, up, "policies"));
-	kb_str(kb, pol, "type", "Pods");
-	kb_int(kb, pol, "value", 2);
-	kb_int(kb, pol, "periodSeconds", 60);
+	scale_down_slowly(cv, behavior);
 	cv_emit(cv, OUT_ODOO, h);
 	cv_note(&cv->must_supply,
 		"metrics-server in the cluster: DOKS does not install it, and without it the HPA shows "
 		"`<unknown>` and never scales (DigitalOcean Marketplace 1-Click, or its Helm chart).");
+}
+
+/* KEDA: scale on how busy Odoo's workers are, measured in PostgreSQL as
+ * the Odoo role's active backends, against 70% of the workers per pod. */
+static void scaled_object(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *so = kb_object(kb, "keda.sh/v1alpha1", "ScaledObject", "odoo", cv->ns, "odoo");
+	struct ynode *spec = kb_sub(kb, so, "spec");
+	struct ynode *triggers = kb_list(kb, spec, "triggers");
+	struct ynode *t, *md, *ta, *st;
+	int target = cv->plan.workers * 7 / 10 > 0 ? cv->plan.workers * 7 / 10 : 1;
+
+	kb_str(kb, kb_sub(kb, spec, "scaleTargetRef"), "name", "odoo");
+	kb_int(kb, spec, "minReplicaCount", cv->o->odoo_replicas);
+	kb_int(kb, spec, "maxReplicaCount", cv->o->odoo_max_replicas);
+	kb_int(kb, spec, "pollingInterval", 15);
+	kb_int(kb, spec, "cooldownPeriod", 300);
+	scale_down_slowly(cv, kb_sub(kb, kb_sub(kb, kb_sub(kb, spec, "advanced"), "horizontalPodAutoscalerConfig"), "behavior"));
+	t = kb_push_map(kb, triggers);
+	kb_str(kb, t, "type", "postgresql");
+	kb_str(kb, t, "name", "odoo-busy-workers");
+	md = kb_sub(kb, t, "metadata");
+	kb_put(kb, md, "query", kb_printf(kb,
+		"SELECT count(*) FROM pg_stat_activity WHERE usename = '%s' AND state = 'active' "
+		"AND backend_type = 'client backend'", cv->creds.odoo_user ? cv->creds.odoo_user : "odoo"));
+	kb_put(kb, md, "targetQueryValue", kb_printf(kb, "%d", target));
+	kb_str(kb, md, "activationTargetQueryValue", "1");
+	/* The query needs the primary itself, not a pooler. */
+	kb_str(kb, md, "host", y_text(kb_printf(kb, "%s.%s.svc.cluster.local",
+					       cv->o->postgres == PG_CNPG ? "postgres-rw" : cv->db_service, cv->ns)));
+	kb_str(kb, md, "port", "5432");
+	kb_str(kb, md, "userName", cv->creds.odoo_user ? cv->creds.odoo_user : "odoo");
+	kb_str(kb, md, "dbName", "postgres");
+	kb_str(kb, md, "sslmode", "disable");
+	kb_str(kb, kb_sub(kb, t, "authenticationRef"), "name", "odoo-db");
+	t = kb_push_map(kb, triggers);
+	kb_str(kb, t, "type", "cpu");
+	kb_str(kb, t, "metricType", "Utilization");
+	kb_str(kb, kb_sub(kb, t, "metadata"), "value", "70");
+	cv_emit(cv, OUT_ODOO, so);
+
+	ta = kb_object(kb, "keda.sh/v1alpha1", "TriggerAuthentication", "odoo-db", cv->ns, "odoo");
+	st = kb_push_map(kb, kb_list(kb, kb_sub(kb, ta, "spec"), "secretTargetRef"));
+	kb_str(kb, st, "parameter", "password");
+	kb_str(kb, st, "name", "odoo-db");
+	kb_str(kb, st, "key", "password");
+	cv_emit(cv, OUT_ODOO, ta);
+	cv_note(&cv->must_supply,
+		"KEDA in namespace `%s` (its Helm chart) for the ScaledObject `odoo`, and metrics-server for its CPU "
+		"trigger: it scales on the Odoo role's active PostgreSQL backends, %d per pod (70%% of %d workers).",
+		cv->o->keda_namespace, target, cv->plan.workers);
 }
 
 void build_odoo(struct cv *cv)
@@ -295,7 +354,10 @@ void build_odoo(struct cv *cv)
 	if (cv->plan.cron_deployment)
 		cv_emit(cv, OUT_ODOO, deployment(cv, "odoo-cron", 1, true));
 	service(cv);
-	autoscaler(cv);
+	if (cv->o->autoscaling == AUTOSCALE_KEDA)
+		scaled_object(cv);
+	else
+		autoscaler(cv);
 	cv_note(&cv->must_supply,
 		"The Odoo database: restore the Compose one, or create a new one with `kubectl -n %s exec "
 		"deploy/odoo -c odoo -- sh -c 'odoo -c \"$ODOO_RC\" --db_host=\"$HOST\" --db_user=\"$USER\" "

@@ -39,6 +39,12 @@ void convert_defaults(struct convert_options *o)
 	o->secrets = SECRETS_GENERATE;
 	o->backup_endpoint = "https://nyc3.digitaloceanspaces.com";
 	o->backup_retention_days = 14;
+	o->autoscaling = AUTOSCALE_HPA;
+	o->keda_namespace = "keda";
+	o->postgres = PG_STATEFULSET;
+	o->pg_instances = 3;
+	o->cnpg_namespace = "cnpg-system";
+	o->gateway_class = "cilium";
 }
 
 static int conf_int(const struct app *app, const char *key, int fallback)

@@ -146,6 +146,13 @@ static const char dump_script[] =
 	"if [ -d /filestore/filestore ]; then tar -C /filestore -czf /backup/$stamp/filestore.tar.gz filestore; fi\n"
 	"echo $stamp > /backup/STAMP\n";
 
+static const char filestore_script[] =
+	"set -eu\n"
+	"stamp=$(date -u +%Y%m%dT%H%M%SZ)\n"
+	"mkdir -p /backup/$stamp\n"
+	"tar -C /filestore -czf /backup/$stamp/filestore.tar.gz filestore\n"
+	"echo $stamp > /backup/STAMP\n";
+
 static const char upload_script[] =
 	"set -eu\n"
 	"stamp=$(cat /backup/STAMP)\n"
@@ -158,7 +165,9 @@ static const char upload_script[] =
 	"  fi\n"
 	"done\n";
 
-static void backup_cronjob(struct cv *cv)
+/* databases: pg_dump every database too; else (CloudNativePG backs the
+ * databases up itself) only the Odoo filestore. */
+static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *cj = kb_object(kb, "batch/v1", "CronJob", "postgres-backup", cv->ns, "postgres-backup");
@@ -167,9 +176,6 @@ static void backup_cronjob(struct cv *cv)
 	struct ynode *tmpl = kb_sub(kb, jspec, "template");
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
 	struct ynode *dump, *upload, *cmd, *env, *mounts, *vols, *v;
-	const char *bucket = cv->o->backup_bucket ? cv->o->backup_bucket
-						  : y_text(kb_printf(kb, "%s-backups", cv->app->project));
-
 	kb_str(kb, spec, "schedule", "0 2 * * *");
 	kb_str(kb, spec, "timeZone", "Etc/UTC");
 	kb_str(kb, spec, "concurrencyPolicy", "Forbid");
@@ -184,16 +190,18 @@ static void backup_cronjob(struct cv *cv)
 	kb_put(kb, pspec, "securityContext", pod_security(kb, BACKUP_UID, BACKUP_UID, BACKUP_UID));
 
 	dump = kb_push_map(kb, kb_list(kb, pspec, "initContainers"));
-	kb_str(kb, dump, "name", "pg-dump");
-	kb_str(kb, dump, "image", cv->postgres_image);
+	kb_str(kb, dump, "name", databases ? "pg-dump" : "archive-filestore");
+	kb_str(kb, dump, "image", databases ? cv->postgres_image : cv->app->odoo->image.ref);
 	cmd = kb_list(kb, dump, "command");
 	kb_push_str(kb, cmd, "sh");
 	kb_push_str(kb, cmd, "-c");
-	kb_push_str(kb, cmd, dump_script);
-	env = kb_list(kb, dump, "env");
-	env_value(kb, env, "PGHOST", cv->db_service);
-	env_secret(kb, env, "PGUSER", "postgres-credentials", "POSTGRES_USER");
-	env_secret(kb, env, "PGPASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
+	kb_push_str(kb, cmd, databases ? dump_script : filestore_script);
+	if (databases) {
+		env = kb_list(kb, dump, "env");
+		env_value(kb, env, "PGHOST", cv->db_service);
+		env_secret(kb, env, "PGUSER", "postgres-credentials", "POSTGRES_USER");
+		env_secret(kb, env, "PGPASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
+	}
 	mounts = kb_list(kb, dump, "volumeMounts");
 	volume_mount(kb, mounts, "backup", "/backup", false);
 	if (cv->app->odoo)
@@ -212,7 +220,7 @@ static void backup_cronjob(struct cv *cv)
 	env_value(kb, env, "HOME", "/tmp");
 	env_value(kb, env, "S3_ENDPOINT", cv->o->backup_endpoint);
 	env_value(kb, env, "S3_BUCKET", bucket);
-	env_value(kb, env, "S3_PREFIX", "postgres");
+	env_value(kb, env, "S3_PREFIX", databases ? "postgres" : "filestore");
 	env_value(kb, env, "RETENTION_DAYS", y_text(kb_printf(kb, "%d", cv->o->backup_retention_days)));
 	/* S3 SDKs need a region; DigitalOcean Spaces accepts us-east-1. */
 	env_value(kb, env, "AWS_DEFAULT_REGION", "us-east-1");
@@ -234,6 +242,8 @@ static void backup_cronjob(struct cv *cv)
 		kb_bool(kb, kb_sub(kb, v, "persistentVolumeClaim"), "readOnly", true);
 	}
 	cv_emit(cv, OUT_POSTGRES, cj);
+	if (!databases)
+		return;
 	cv_note(&cv->must_supply,
 		"Secret `backup-s3` with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a DigitalOcean Spaces "
 		"key) for the nightly backup to s3://%s at %s: `kubectl -n %s create secret generic backup-s3 "
@@ -248,5 +258,16 @@ void build_postgres(struct cv *cv)
 		return;
 	cv_emit(cv, OUT_POSTGRES, statefulset(cv));
 	services(cv);
-	backup_cronjob(cv);
+	backup_cronjob(cv, y_text(kb_strv(&cv->kb, backup_bucket(cv))), true);
+}
+
+const char *backup_bucket(struct cv *cv)
+{
+	return cv->o->backup_bucket ? cv->o->backup_bucket
+				    : y_text(kb_printf(&cv->kb, "%s-backups", cv->app->project));
+}
+
+void build_filestore_backup(struct cv *cv, const char *bucket)
+{
+	backup_cronjob(cv, bucket, false);
 }

@@ -87,10 +87,10 @@ void build_rbac(struct cv *cv)
 		service_account(cv, "odoo");
 	if (cv->app->keycloak)
 		service_account(cv, "keycloak");
-	if (cv->app->postgres) {
+	if (cv->app->postgres && cv->o->postgres == PG_STATEFULSET)
 		service_account(cv, "postgres");
+	if (cv->app->postgres && (cv->o->postgres == PG_STATEFULSET || cv->app->odoo))
 		service_account(cv, "postgres-backup");
-	}
 	/* People who operate Odoo: look, read logs, exec for maintenance
 	 * (odoo shell, -u modules), scale for upgrades. No wildcard, no
 	 * Secrets, nothing cluster-wide. */
@@ -164,6 +164,38 @@ static void from_ingress_controller(struct cv *cv, struct ynode *rule_)
 	kb_str(kb, ml, "kubernetes.io/metadata.name", cv->o->ingress_namespace);
 }
 
+static struct ynode *label(struct kb *kb, const char *key, const char *value)
+{
+	struct ynode *m = kb_map(kb);
+
+	kb_str(kb, m, key, value);
+	return m;
+}
+
+/* A peer selected by labels (CloudNativePG labels its own pods). */
+static void peer_labels(struct kb *kb, struct ynode *rule_, const char *dir, struct ynode *labels)
+{
+	kb_put(kb, kb_sub(kb, kb_push_map(kb, kb_list(kb, rule_, dir)), "podSelector"), "matchLabels", labels);
+}
+
+static void from_namespace(struct kb *kb, struct ynode *rule_, const char *ns)
+{
+	struct ynode *peer = kb_push_map(kb, kb_list(kb, rule_, "from"));
+
+	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels"), "kubernetes.io/metadata.name", ns);
+}
+
+/* The database's pods, for the clients' egress rules. */
+static void to_database(struct cv *cv, struct ynode *r)
+{
+	static const char *const pg_only[] = {"postgres", NULL};
+
+	if (cv->o->postgres == PG_CNPG)
+		peer_labels(&cv->kb, r, "to", label(&cv->kb, "cnpg.io/poolerName", "postgres-pooler"));
+	else
+		from_components(cv, r, "to", pg_only);
+}
+
 static void to_internet(struct cv *cv, struct ynode *egress, const int *list)
 {
 	struct kb *kb = &cv->kb;
@@ -177,6 +209,78 @@ static void to_internet(struct cv *cv, struct ynode *egress, const int *list)
 	kb_push_str(kb, except, "172.16.0.0/12");
 	kb_push_str(kb, except, "192.168.0.0/16");
 	ports(kb, r, list);
+}
+
+/* The API server's address is not known in advance: 443 and 6443 anywhere. */
+static void to_api_server(struct kb *kb, struct ynode *egress)
+{
+	static const int api[] = {443, 6443, 0};
+	struct ynode *r = kb_push_map(kb, egress);
+
+	kb_str(kb, kb_sub(kb, kb_push_map(kb, kb_list(kb, r, "to")), "ipBlock"), "cidr", "0.0.0.0/0");
+	ports(kb, r, api);
+}
+
+static struct ynode *policy_for(struct cv *cv, const char *name, struct ynode *selector)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *np = kb_object(kb, "networking.k8s.io/v1", "NetworkPolicy", name, cv->ns, "network-policy");
+	struct ynode *spec = kb_sub(kb, np, "spec");
+	struct ynode *types = kb_list(kb, spec, "policyTypes");
+
+	kb_put(kb, kb_sub(kb, spec, "podSelector"), "matchLabels", selector);
+	kb_push_str(kb, types, "Ingress");
+	kb_push_str(kb, types, "Egress");
+	return np;
+}
+
+static void cnpg_policies(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	static const int pg[] = {5432, 0};
+	static const int status[] = {8000, 5432, 0};
+	static const int https[] = {443, 0};
+	static const char *const clients[] = {"odoo", "odoo-cron", "keycloak", NULL};
+	struct ynode *np, *r, *egress;
+
+	np = policy_for(cv, "postgres-pooler", label(kb, "cnpg.io/poolerName", "postgres-pooler"));
+	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+	from_components(cv, r, "from", clients);
+	ports(kb, r, pg);
+	egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+	r = kb_push_map(kb, egress);
+	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
+	ports(kb, r, pg);
+	to_api_server(kb, egress);
+	cv_emit(cv, OUT_NETPOL, np);
+
+	np = policy_for(cv, "postgres-cluster", label(kb, "cnpg.io/cluster", "postgres"));
+	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+	peer_labels(kb, r, "from", label(kb, "cnpg.io/poolerName", "postgres-pooler"));
+	peer_labels(kb, r, "from", label(kb, "cnpg.io/cluster", "postgres"));
+	ports(kb, r, pg);
+	/* The operator checks each instance's status port. */
+	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+	from_namespace(kb, r, cv->o->cnpg_namespace);
+	ports(kb, r, status);
+	if (cv->o->autoscaling == AUTOSCALE_KEDA) {
+		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_namespace(kb, r, cv->o->keda_namespace);
+		ports(kb, r, pg);
+	}
+	egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+	r = kb_push_map(kb, egress);
+	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
+	ports(kb, r, pg);
+	/* Object storage for WAL and base backups, and the API server. */
+	to_api_server(kb, egress);
+	cv_emit(cv, OUT_NETPOL, np);
+
+	if (cv->app->odoo) {
+		np = policy(cv, "postgres-backup", "postgres-backup", true, true);
+		to_internet(cv, kb_list(kb, kb_sub(kb, np, "spec"), "egress"), https);
+		cv_emit(cv, OUT_NETPOL, np);
+	}
 }
 
 void build_network_policies(struct cv *cv)
@@ -216,7 +320,7 @@ void build_network_policies(struct cv *cv)
 		ports(kb, r, web);
 		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 		r = kb_push_map(kb, egress);
-		from_components(cv, r, "to", pg_only);
+		to_database(cv, r);
 		ports(kb, r, pg);
 		/* HTTPS (Keycloak's public URL, APIs) and mail submission. */
 		to_internet(cv, egress, odoo_out);
@@ -225,7 +329,7 @@ void build_network_policies(struct cv *cv)
 			np = policy(cv, "odoo-cron", "odoo-cron", true, true);
 			egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 			r = kb_push_map(kb, egress);
-			from_components(cv, r, "to", pg_only);
+			to_database(cv, r);
 			ports(kb, r, pg);
 			to_internet(cv, egress, odoo_out);
 			cv_emit(cv, OUT_NETPOL, np);
@@ -241,7 +345,7 @@ void build_network_policies(struct cv *cv)
 		ports(kb, r, kc_cluster);
 		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 		r = kb_push_map(kb, egress);
-		from_components(cv, r, "to", pg_only);
+		to_database(cv, r);
 		ports(kb, r, pg);
 		r = kb_push_map(kb, egress);
 		from_components(cv, r, "to", kc_only);
@@ -249,11 +353,21 @@ void build_network_policies(struct cv *cv)
 		to_internet(cv, egress, https);
 		cv_emit(cv, OUT_NETPOL, np);
 	}
-	if (cv->app->postgres) {
+	if (cv->app->postgres && cv->o->postgres == PG_CNPG) {
+		cnpg_policies(cv);
+	} else if (cv->app->postgres) {
 		np = policy(cv, "postgres", "postgres", true, true);
 		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
 		from_components(cv, r, "from", pg_clients);
 		ports(kb, r, pg);
+		if (cv->o->autoscaling == AUTOSCALE_KEDA) {
+			/* KEDA's operator runs the busy-workers query. */
+			r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+			peer = kb_push_map(kb, kb_list(kb, r, "from"));
+			kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels"),
+			       "kubernetes.io/metadata.name", cv->o->keda_namespace);
+			ports(kb, r, pg);
+		}
 		/* PostgreSQL itself opens no connection. */
 		kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 		cv_emit(cv, OUT_NETPOL, np);
@@ -285,7 +399,9 @@ void build_pdbs(struct cv *cv)
 		pdb(cv, "odoo");
 	if (cv->app->keycloak && cv->o->keycloak_replicas > 1)
 		pdb(cv, "keycloak");
-	if (cv->app->postgres)
+	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
+		cv_note(&cv->done, "CloudNativePG manages the PodDisruptionBudgets of its Cluster.");
+	else if (cv->app->postgres)
 		cv_note(&cv->done, "No PodDisruptionBudget for PostgreSQL: with one replica it would block every "
 				   "node drain; a drain restarts it (about a minute of database downtime).");
 }

@@ -63,6 +63,25 @@ check "convert: --ingress nginx converts" test "$RC" -eq 0
 "${VALIDATE[@]}" "$WORK"/ngx/*.yaml >/dev/null 2>&1
 check "convert: --ingress nginx output is schema-valid" test $? -eq 0
 python3 "$ROOT/tests/integration/convert_check.py" "$WORK/ngx" --ingress nginx | sed 's/convert: /convert (nginx): /'
+for mode in "keda --autoscaling keda" "cnpg --postgres cnpg" "gateway --ingress gateway"; do
+	set -- $mode
+	name=$1
+	shift
+	convert "$WORK/m-$name" --project-directory "$EX" --env-file "$ENVF" "$@"
+	check "convert ($name): converts" test "$RC" -eq 0
+	if "${VALIDATE[@]}" "$WORK/m-$name"/*.yaml >"$WORK/val.txt" 2>&1; then
+		ok "convert ($name): schema-valid"
+	else
+		fail "convert ($name): schema-valid" "$(head -3 "$WORK/val.txt")"
+	fi
+	if command -v kubectl >/dev/null; then
+		check "convert ($name): kubectl kustomize succeeds" kubectl kustomize "$WORK/m-$name" -o "$WORK/kust-$name.yaml"
+	fi
+	python3 "$ROOT/tests/integration/convert_modes_check.py" "$WORK/m-$name" "$name"
+done
+convert "$WORK/all" --project-directory "$EX" --env-file "$ENVF" --postgres cnpg --autoscaling keda --ingress gateway
+"${VALIDATE[@]}" "$WORK"/all/*.yaml >/dev/null 2>&1
+check "convert: the three modes together are schema-valid" test $? -eq 0
 convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-replicas 40
 check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
 
