@@ -40,6 +40,14 @@ struct cv {
 	struct buf done;                 /* NOTES: what was generated, and why */
 };
 
+/* Probe timing, from the Compose healthcheck when there is one. */
+struct probe_timing {
+	int period, timeout, failures;
+	int startup_failures;   /* × period covers the start */
+	bool from_compose;
+};
+void probe_timing(const struct service *s, struct probe_timing *t, int default_start_seconds);
+
 /* Appends a document to an output file. */
 void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc);
 /* A NOTES line ("- ..."). */

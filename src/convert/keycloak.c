@@ -97,7 +97,8 @@ static struct ynode *deployment(struct cv *cv)
 	struct ynode *spec = kb_sub(kb, d, "spec");
 	struct ynode *tmpl = kb_sub(kb, spec, "template");
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
-	struct ynode *c, *ports, *mounts, *vols, *t;
+	struct ynode *c, *ports, *mounts, *vols, *spreading;
+	struct probe_timing t;
 	const char *mgmt = cv->kp.management_port ? "management" : "http";
 
 	kb_int(kb, spec, "replicas", cv->o->keycloak_replicas);
@@ -120,9 +121,11 @@ static struct ynode *deployment(struct cv *cv)
 		container_port(kb, ports, "management", 9000);
 	container_port(kb, ports, "jgroups", 7800);
 	container_port(kb, ports, "jgroups-fd", 57800);
-	kb_put(kb, c, "startupProbe", probe_http(kb, "/health/started", mgmt, 10, 60, 5));
-	kb_put(kb, c, "readinessProbe", probe_http(kb, "/health/ready", mgmt, 10, 3, 5));
-	kb_put(kb, c, "livenessProbe", probe_http(kb, "/health/live", mgmt, 20, 3, 5));
+	/* The stock image builds itself on start: 10 minutes allowed. */
+	probe_timing(cv->app->keycloak, &t, 600);
+	kb_put(kb, c, "startupProbe", probe_http(kb, "/health/started", mgmt, t.period, t.startup_failures, t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_http(kb, "/health/ready", mgmt, t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_http(kb, "/health/live", mgmt, 2 * t.period, t.failures, t.timeout));
 	kb_put(kb, c, "resources", resources(kb, 0.5, 1LL << 30, 2.0, 2LL << 30));
 	/* The stock image rebuilds itself at start (kc.sh build), which writes
 	 * under /opt/keycloak: its root filesystem cannot be read-only. */
@@ -131,11 +134,11 @@ static struct ynode *deployment(struct cv *cv)
 	volume_mount(kb, mounts, "tmp", "/tmp", false);
 	vols = kb_list(kb, pspec, "volumes");
 	volume_empty_dir(kb, vols, "tmp", false, "512Mi");
-	t = kb_push_map(kb, kb_list(kb, pspec, "topologySpreadConstraints"));
-	kb_int(kb, t, "maxSkew", 1);
-	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
-	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
-	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, "keycloak"));
+	spreading = kb_push_map(kb, kb_list(kb, pspec, "topologySpreadConstraints"));
+	kb_int(kb, spreading, "maxSkew", 1);
+	kb_str(kb, spreading, "topologyKey", "kubernetes.io/hostname");
+	kb_str(kb, spreading, "whenUnsatisfiable", "ScheduleAnyway");
+	kb_put(kb, kb_sub(kb, spreading, "labelSelector"), "matchLabels", kb_selector(kb, "keycloak"));
 	return d;
 }
 

@@ -107,6 +107,7 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	struct ynode *meta = kb_sub(kb, tmpl, "metadata");
 	struct ynode *spec = kb_sub(kb, tmpl, "spec");
 	struct ynode *c, *args, *ports, *mounts, *init;
+	struct probe_timing t;
 
 	kb_put(kb, meta, "labels", kb_labels(kb, component));
 	kb_str(kb, spec, "serviceAccountName", "odoo");
@@ -133,9 +134,11 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	container_port(kb, ports, "http", 8069);
 	if (!cron && cv->plan.workers > 0)
 		container_port(kb, ports, "websocket", 8072);
-	kb_put(kb, c, "startupProbe", probe_http(kb, cv->op.liveness_path, "http", 10, 60, 5));
-	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->op.readiness_path, "http", 10, 3, 5));
-	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->op.liveness_path, "http", 20, 3, 10));
+	/* Odoo may load modules for minutes on its first start: 10 minutes allowed. */
+	probe_timing(cv->app->odoo, &t, 600);
+	kb_put(kb, c, "startupProbe", probe_http(kb, cv->op.liveness_path, "http", t.period, t.startup_failures, t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->op.readiness_path, "http", t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->op.liveness_path, "http", 2 * t.period, t.failures, t.timeout));
 	kb_put(kb, c, "resources", cron ? resources(kb, 0.25, 512LL << 20, 1.0, 2LL << 30)
 					: resources(kb, cv->o->odoo_cpu / 4, cv->o->odoo_memory / 4,
 						    cv->o->odoo_cpu, cv->o->odoo_memory));

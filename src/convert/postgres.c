@@ -7,6 +7,9 @@
 #include "k8s/pod.h"
 
 #define BACKUP_IMAGE "amazon/aws-cli:2.17.0"
+/* TCP on 127.0.0.1, not the socket: the init-time server listens on the
+ * socket only, so the pod stays unready until initialisation is done. */
+#define PG_READY "pg_isready -h 127.0.0.1 -p 5432 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""
 #define BACKUP_UID 1000
 
 static struct ynode *postgres_args(struct cv *cv)
@@ -53,6 +56,7 @@ static struct ynode *statefulset(struct cv *cv)
 	struct ynode *tmpl = kb_sub(kb, spec, "template");
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
 	struct ynode *c, *mounts, *vols, *v, *claim, *cspec;
+	struct probe_timing t;
 	const struct ynode *shm = y_get(cv->app->postgres->def, "shm_size");
 
 	kb_str(kb, spec, "serviceName", "postgres-headless");
@@ -70,14 +74,11 @@ static struct ynode *statefulset(struct cv *cv)
 	kb_put(kb, c, "args", postgres_args(cv));
 	postgres_env(cv, kb_list(kb, c, "env"));
 	container_port(kb, kb_list(kb, c, "ports"), "postgres", 5432);
-	/* TCP on 127.0.0.1, not the socket: the init-time server listens on the
-	 * socket only, so the pod stays unready until initialisation is done. */
-	kb_put(kb, c, "startupProbe", probe_exec_sh(kb,
-		"pg_isready -h 127.0.0.1 -p 5432 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"", 10, 30, 5));
-	kb_put(kb, c, "readinessProbe", probe_exec_sh(kb,
-		"pg_isready -h 127.0.0.1 -p 5432 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"", 10, 3, 5));
-	kb_put(kb, c, "livenessProbe", probe_exec_sh(kb,
-		"pg_isready -h 127.0.0.1 -p 5432 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"", 30, 6, 10));
+	/* initdb on a new volume, or recovery after a crash: 5 minutes allowed. */
+	probe_timing(cv->app->postgres, &t, 300);
+	kb_put(kb, c, "startupProbe", probe_exec_sh(kb, PG_READY, t.period, t.startup_failures, t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_exec_sh(kb, PG_READY, t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_exec_sh(kb, PG_READY, 3 * t.period, 2 * t.failures, 2 * t.timeout));
 	kb_put(kb, c, "resources", resources(kb, 0.5, 1LL << 30, 2.0, 2LL << 30));
 	kb_put(kb, c, "securityContext", container_security(kb, true));
 	mounts = kb_list(kb, c, "volumeMounts");

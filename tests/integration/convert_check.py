@@ -85,6 +85,10 @@ check("odoo: limits CPU 2 / memory 4Gi", quantity(lim["cpu"]) == 2 and quantity(
 check("odoo: requests set and below limits", quantity(req["cpu"]) <= quantity(lim["cpu"]) and quantity(req["memory"]) <= quantity(lim["memory"]))
 for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
     check(f"odoo: {probe} on /web/health", c[probe]["httpGet"]["path"].startswith("/web/health"), c.get(probe))
+check("odoo: probes follow the Compose healthcheck (interval 30s, timeout 10s, retries 3)",
+      c["readinessProbe"]["periodSeconds"] == 30 and c["readinessProbe"]["timeoutSeconds"] == 10 and c["readinessProbe"]["failureThreshold"] == 3)
+check("odoo: the startup probe allows at least the Compose start_period (90 s)",
+      c["startupProbe"]["periodSeconds"] * c["startupProbe"]["failureThreshold"] >= 90)
 check("odoo: no command (the image's entrypoint runs)", "command" not in c)
 check("odoo: args only", c.get("args", [None])[0] == "odoo")
 env = {e["name"]: e for e in c["env"]}
