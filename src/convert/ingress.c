@@ -138,6 +138,52 @@ static bool emit_traefik_middleware(struct cv *cv, const struct middleware *m)
 	return true;
 }
 
+/* CORS has per-Ingress annotations; the other header options are global
+ * in ingress-nginx (its ConfigMap), so they are reported. Note the
+ * defaults differ: nginx allows credentials unless told otherwise. */
+static void nginx_headers(struct cv *cv, struct ynode *ann, const struct middleware *m)
+{
+	static const struct {
+		const char *option;
+		const char *annotation;
+	} cors[] = {
+		{"accessControlAllowOriginList", "nginx.ingress.kubernetes.io/cors-allow-origin"},
+		{"accessControlAllowMethods", "nginx.ingress.kubernetes.io/cors-allow-methods"},
+		{"accessControlAllowHeaders", "nginx.ingress.kubernetes.io/cors-allow-headers"},
+		{"accessControlExposeHeaders", "nginx.ingress.kubernetes.io/cors-expose-headers"},
+		{"accessControlMaxAge", "nginx.ingress.kubernetes.io/cors-max-age"},
+		{NULL, NULL},
+	};
+	struct kb *kb = &cv->kb;
+	bool any_cors = false;
+
+	for (size_t i = 0; i < m->nopts; i++) {
+		const struct middleware_opt *o = &m->opts[i];
+		bool mapped = false;
+
+		for (size_t k = 0; cors[k].option; k++) {
+			if (strcasecmp(o->key, cors[k].option) == 0) {
+				kb_str(kb, ann, cors[k].annotation, o->value);
+				mapped = any_cors = true;
+			}
+		}
+		if (strcasecmp(o->key, "accessControlAllowCredentials") == 0) {
+			kb_str(kb, ann, "nginx.ingress.kubernetes.io/cors-allow-credentials", o->value);
+			mapped = any_cors = true;
+		}
+		if (!mapped)
+			diag_add(cv->d, DIAG_WARNING, &o->pos,
+				 "set it in the ingress-nginx ConfigMap (hsts, proxy-set-headers, add-headers)",
+				 "headers option %s of Traefik middleware %s is global in ingress-nginx, not per Ingress; "
+				 "left out", o->key, m->name);
+	}
+	if (any_cors) {
+		kb_str(kb, ann, "nginx.ingress.kubernetes.io/enable-cors", "true");
+		if (!middleware_opt(m, "accessControlAllowCredentials"))
+			kb_str(kb, ann, "nginx.ingress.kubernetes.io/cors-allow-credentials", "false");
+	}
+}
+
 /* The nginx counterparts of what Odoo and the labels need. */
 static void nginx_annotations(struct cv *cv, struct ynode *ann, const struct route *r, bool odoo)
 {
@@ -160,6 +206,24 @@ static void nginx_annotations(struct cv *cv, struct ynode *ann, const struct rou
 			kb_str(kb, ann, "nginx.ingress.kubernetes.io/whitelist-source-range", v);
 		else if (strcasecmp(m->type, "redirectscheme") == 0)
 			kb_str(kb, ann, "nginx.ingress.kubernetes.io/force-ssl-redirect", "true");
+		else if (strcasecmp(m->type, "basicauth") == 0 && (v = middleware_opt(m, "users")) != NULL) {
+			/* ingress-nginx reads an htpasswd file under the key "auth". */
+			const char *secret = y_text(kb_printf(kb, "%s-basic-auth", k8s_name(cv, m->name)));
+			struct buf users = BUF_INIT;
+			char *copy = strdup(v), *save2 = NULL;
+
+			for (char *u = copy ? strtok_r(copy, ",", &save2) : NULL; u; u = strtok_r(NULL, ",", &save2))
+				buf_printf(&users, "%s\n", u);
+			free(copy);
+			if (users.failed || !credential_add(cv->a, &cv->creds, secret, "auth",
+							    y_text(kb_strv(kb, buf_cstr(&users))), &m->pos))
+				kb->oom = true;
+			buf_free(&users);
+			kb_str(kb, ann, "nginx.ingress.kubernetes.io/auth-type", "basic");
+			kb_str(kb, ann, "nginx.ingress.kubernetes.io/auth-secret", secret);
+			kb_str(kb, ann, "nginx.ingress.kubernetes.io/auth-realm", "Authentication required");
+		} else if (strcasecmp(m->type, "headers") == 0)
+			nginx_headers(cv, ann, m);
 		else
 			diag_add(cv->d, DIAG_WARNING, &m->pos,
 				 "ingress-nginx sets HSTS and request headers in its ConfigMap (hsts, proxy-set-headers)",

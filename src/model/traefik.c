@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct tr_state {
 	struct arena *a;
@@ -281,10 +282,11 @@ const struct middleware *traefik_middleware(const struct traefik *tr, const char
 	return NULL;
 }
 
+/* Traefik reads label options without regard to case. */
 const char *middleware_opt(const struct middleware *m, const char *key)
 {
 	for (size_t i = 0; i < m->nopts; i++)
-		if (strcmp(m->opts[i].key, key) == 0)
+		if (strcasecmp(m->opts[i].key, key) == 0)
 			return m->opts[i].value;
 	return NULL;
 }

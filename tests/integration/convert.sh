@@ -82,6 +82,47 @@ done
 convert "$WORK/all" --project-directory "$EX" --env-file "$ENVF" --postgres cnpg --autoscaling keda --ingress gateway
 "${VALIDATE[@]}" "$WORK"/all/*.yaml >/dev/null 2>&1
 check "convert: the three modes together are schema-valid" test $? -eq 0
+# Every Traefik middleware family, for both controllers.
+MW=$ROOT/tests/fixtures/middlewares
+convert "$WORK/mw" --project-directory "$MW" --issuer-email ops@example.org
+check "convert (middlewares): converts" test "$RC" -eq 0
+"${VALIDATE[@]}" "$WORK"/mw/*.yaml >/dev/null 2>&1
+check "convert (middlewares): schema-valid" test $? -eq 0
+check "convert (middlewares): unmappable rule reported with its line" grep -q 'docker-compose.yml:22:7: warning: Traefik rule "HostRegexp' "$WORK/cv.err"
+check "convert (middlewares): unknown middleware type reported with its line" grep -q 'docker-compose.yml:32:7: warning: Traefik middleware exotic of type plugin' "$WORK/cv.err"
+python3 - "$WORK/mw" <<'PY'
+import glob, sys, yaml
+docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
+mw = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Middleware"}
+sec = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
+def check(name, cond): print(("ok   " if cond else "FAIL ") + "convert (middlewares): " + name)
+check("rateLimit with integer average and burst", mw["limit"]["rateLimit"] == {"average": 50, "burst": 100})
+check("ipAllowList source ranges as a list", mw["allow"]["ipAllowList"]["sourceRange"] == ["10.0.0.0/8", "192.168.1.0/24"])
+check("basicAuth users in a Secret, not in the Middleware", mw["auth"]["basicAuth"] == {"secret": "auth-basic-auth"}
+      and sec["auth-basic-auth"]["stringData"]["users"].startswith("ops:$apr1$"))
+check("CORS headers typed (list, integer)", mw["cors"]["headers"]["accessControlAllowMethods"] == ["GET", "POST", "OPTIONS"]
+      and mw["cors"]["headers"]["accessControlMaxAge"] == 600)
+check("redirectScheme with a boolean", mw["tohttps"]["redirectScheme"] == {"scheme": "https", "permanent": True})
+check("no Middleware for the unknown type", "exotic" not in mw)
+PY
+convert "$WORK/mwn" --project-directory "$MW" --issuer-email ops@example.org --ingress nginx
+"${VALIDATE[@]}" "$WORK"/mwn/*.yaml >/dev/null 2>&1
+check "convert (middlewares, nginx): schema-valid" test $? -eq 0
+python3 - "$WORK/mwn" <<'PY'
+import glob, sys, yaml
+docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
+ann = next(d for d in docs if d["kind"] == "Ingress")["metadata"]["annotations"]
+sec = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
+p = "nginx.ingress.kubernetes.io/"
+def check(name, cond): print(("ok   " if cond else "FAIL ") + "convert (middlewares, nginx): " + name)
+check("rate limit", ann.get(p + "limit-rps") == "50")
+check("allow list", ann.get(p + "whitelist-source-range") == "10.0.0.0/8, 192.168.1.0/24")
+check("basic auth from a Secret with key auth", ann.get(p + "auth-type") == "basic" and "ops:$apr1$" in sec[ann[p + "auth-secret"]]["stringData"]["auth"])
+check("CORS enabled with origins and methods, credentials off as in Traefik",
+      ann.get(p + "enable-cors") == "true" and ann.get(p + "cors-allow-origin") == "https://portal.example.org"
+      and ann.get(p + "cors-allow-methods") == "GET,POST,OPTIONS" and ann.get(p + "cors-allow-credentials") == "false")
+check("HTTPS redirect", ann.get(p + "force-ssl-redirect") == "true")
+PY
 convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-replicas 40
 check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
 
