@@ -56,11 +56,9 @@ static void check_compose_semantics(struct cv *cv, const struct service *s)
 	const struct ynode *nm = y_get(s->def, "network_mode");
 
 	for (size_t i = 0; vols && i < vols->n; i++) {
-		const char *type = y_text(y_get(vols->items[i], "type"));
-		const char *src = y_text(y_get(vols->items[i], "source"));
-		const char *dst = y_text(y_get(vols->items[i], "target"));
+		const char *src, *dst;
 
-		if (!type || strcmp(type, "bind") != 0 || !src || !dst)
+		if (!volume_bind(vols->items[i], &src, &dst))
 			continue;
 		if (strstr(src, "docker.sock"))
 			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,

@@ -206,22 +206,13 @@ static void https_redirect(struct cv *cv)
 	cv_emit(cv, OUT_INGRESS, hr);
 }
 
-static const struct route *main_route_of(const struct app *app, const char *service)
-{
-	for (size_t i = 0; i < app->tr.nroutes; i++)
-		if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
-		    !app->tr.routes[i].path_prefix)
-			return &app->tr.routes[i];
-	return NULL;
-}
-
 void build_gateway(struct cv *cv)
 {
 	gateway(cv);
 	if (cv->app->odoo)
-		route(cv, "odoo", cv->odoo_host, main_route_of(cv->app, cv->app->odoo->name), true);
+		route(cv, "odoo", cv->odoo_host, traefik_main_route(cv->app, cv->app->odoo->name), true);
 	if (cv->app->keycloak)
-		route(cv, "keycloak", cv->auth_host, main_route_of(cv->app, cv->app->keycloak->name), false);
+		route(cv, "keycloak", cv->auth_host, traefik_main_route(cv->app, cv->app->keycloak->name), false);
 	/* ACME's /.well-known/acme-challenge/ route from cert-manager is an
 	 * exact match, so it wins over this redirect. */
 	https_redirect(cv);

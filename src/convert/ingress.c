@@ -279,15 +279,6 @@ static void path(struct kb *kb, struct ynode *paths, const char *p, const char *
 	kb_str(kb, kb_sub(kb, svc, "port"), "name", port);
 }
 
-static const struct route *main_route(const struct app *app, const char *service)
-{
-	for (size_t i = 0; i < app->tr.nroutes; i++)
-		if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
-		    !app->tr.routes[i].path_prefix)
-			return &app->tr.routes[i];
-	return NULL;
-}
-
 static struct ynode *ingress(struct cv *cv, const char *name, const char *host, const struct route *r,
 			     bool odoo)
 {
@@ -331,8 +322,8 @@ static struct ynode *ingress(struct cv *cv, const char *name, const char *host, 
 
 void build_ingress(struct cv *cv)
 {
-	const struct route *odoo_route = cv->app->odoo ? main_route(cv->app, cv->app->odoo->name) : NULL;
-	const struct route *kc_route = cv->app->keycloak ? main_route(cv->app, cv->app->keycloak->name) : NULL;
+	const struct route *odoo_route = cv->app->odoo ? traefik_main_route(cv->app, cv->app->odoo->name) : NULL;
+	const struct route *kc_route = cv->app->keycloak ? traefik_main_route(cv->app, cv->app->keycloak->name) : NULL;
 
 	if (cv->o->ingress == INGRESS_TRAEFIK) {
 		for (size_t i = 0; i < cv->app->tr.nmws; i++)

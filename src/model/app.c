@@ -151,17 +151,24 @@ static int parse_odoo_conf(struct arena *a, struct diags *d, const char *path, s
 	return 0;
 }
 
+bool volume_bind(const struct ynode *vol, const char **source, const char **target)
+{
+	const char *type = y_text(y_get(vol, "type"));
+
+	*source = y_text(y_get(vol, "source"));
+	*target = y_text(y_get(vol, "target"));
+	return type && strcmp(type, "bind") == 0 && *source && *target;
+}
+
 /* odoo.conf is bind-mounted at /etc/odoo/odoo.conf, or its directory at /etc/odoo. */
 static const char *find_odoo_conf(struct arena *a, const struct service *s)
 {
 	const struct ynode *vols = y_get(s->def, "volumes");
 
 	for (size_t i = 0; vols && i < vols->n; i++) {
-		const char *type = y_text(y_get(vols->items[i], "type"));
-		const char *src = y_text(y_get(vols->items[i], "source"));
-		const char *dst = y_text(y_get(vols->items[i], "target"));
+		const char *src, *dst;
 
-		if (!type || strcmp(type, "bind") != 0 || !src || !dst)
+		if (!volume_bind(vols->items[i], &src, &dst))
 			continue;
 		if (strcmp(dst, "/etc/odoo/odoo.conf") == 0)
 			return src;

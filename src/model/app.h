@@ -95,6 +95,9 @@ const char *role_name(enum role r);
 const char *service_env(const struct service *s, const char *name);
 /* The value of an odoo.conf key, or NULL. */
 const struct conf_entry *conf_get(const struct odoo_conf *c, const char *key);
+/* True when vol (a canonical Compose volume) is a bind mount with a source
+ * and a target, which it returns. */
+bool volume_bind(const struct ynode *vol, const char **source, const char **target);
 /* Parses an image reference. */
 void image_parse(struct arena *a, const char *ref, struct image *img);
 

@@ -272,6 +272,15 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app)
 	return a->exhausted ? -1 : 0;
 }
 
+const struct route *traefik_main_route(const struct app *app, const char *service)
+{
+	for (size_t i = 0; i < app->tr.nroutes; i++)
+		if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
+		    !app->tr.routes[i].path_prefix)
+			return &app->tr.routes[i];
+	return NULL;
+}
+
 const struct middleware *traefik_middleware(const struct traefik *tr, const char *name)
 {
 	size_t len = strcspn(name, "@");

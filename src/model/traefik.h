@@ -15,6 +15,10 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app);
  * the rule uses anything else (Headers, HostRegexp, ||, ...). */
 bool traefik_rule(struct arena *a, const char *rule, const char **host, const char **path_prefix);
 
+/* The router of a Compose service that serves a whole host (Host rule, no
+ * path prefix), or NULL. */
+const struct route *traefik_main_route(const struct app *app, const char *service);
+
 const struct middleware *traefik_middleware(const struct traefik *tr, const char *name);
 const char *middleware_opt(const struct middleware *m, const char *key);
 
