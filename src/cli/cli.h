@@ -10,6 +10,7 @@
 struct cli {
 	int verbosity;      /* -1 quiet, 0 normal, 1 verbose */
 	bool color_err;     /* colour diagnostics on stderr */
+	bool color_out;     /* colour reports on stdout */
 	char **environ_;
 };
 
@@ -33,6 +34,8 @@ int cli_write_output(const char *path, const char *text, size_t len, unsigned mo
 int cmd_compose(struct cli *cli, int argc, char **argv);
 void help_compose(FILE *out);
 int cmd_convert(struct cli *cli, int argc, char **argv);
+int cmd_lint(struct cli *cli, int argc, char **argv);
+void help_lint(FILE *out);
 void help_convert(FILE *out);
 
 #endif

@@ -16,6 +16,7 @@ static void help_version(FILE *out);
 const struct command kg_commands[] = {
 	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, help_compose},
 	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, help_convert},
+	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL", cmd_lint, help_lint},
 	{"help", "show help for kgenius or for one command", cmd_help, help_help},
 	{"version", "print the version", cmd_version, help_version},
 	{NULL, NULL, NULL, NULL},
@@ -88,15 +89,18 @@ static void help_version(FILE *out)
 	fputs("usage: kgenius version\n", out);
 }
 
-static bool parse_color(const char *when, bool *out)
+static bool parse_color(const char *when, struct cli *cli)
 {
+	const char *no_color = getenv("NO_COLOR");
+	bool allowed = !(no_color && no_color[0]);
+
 	if (strcmp(when, "always") == 0)
-		*out = true;
+		cli->color_err = cli->color_out = true;
 	else if (strcmp(when, "never") == 0)
-		*out = false;
+		cli->color_err = cli->color_out = false;
 	else if (strcmp(when, "auto") == 0) {
-		const char *no_color = getenv("NO_COLOR");
-		*out = isatty(STDERR_FILENO) && !(no_color && no_color[0]);
+		cli->color_err = allowed && isatty(STDERR_FILENO);
+		cli->color_out = allowed && isatty(STDOUT_FILENO);
 	} else
 		return false;
 	return true;
@@ -104,7 +108,7 @@ static bool parse_color(const char *when, bool *out)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = {0, false, environ};
+	struct cli cli = {0, false, false, environ};
 	const struct command *c;
 	const char *color = "auto";
 	int i = 1;
@@ -130,7 +134,7 @@ int main(int argc, char **argv)
 			return KG_EXIT_BAD_INPUT;
 		}
 	}
-	if (!parse_color(color, &cli.color_err)) {
+	if (!parse_color(color, &cli)) {
 		fprintf(stderr, "kgenius: --color must be auto, always or never\n");
 		return KG_EXIT_BAD_INPUT;
 	}

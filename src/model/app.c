@@ -2,6 +2,7 @@
 #include "model/app.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +55,38 @@ void image_parse(struct arena *a, const char *ref, struct image *img)
 	img->alpine = strstr(t, "alpine") != NULL;
 }
 
+bool image_official(const struct image *img)
+{
+	static const char *const prefixes[] = {"", "library/", "docker.io/library/", "index.docker.io/library/", NULL};
+	size_t repo_len;
+	char repo[256];
+
+	if (!img->name || !img->ref)
+		return false;
+	repo_len = strcspn(img->ref, "@");
+	if (strchr(strrchr(img->ref, '/') ? strrchr(img->ref, '/') : img->ref, ':'))
+		repo_len = (size_t)(strrchr(img->ref, ':') - img->ref);
+	if (repo_len >= sizeof(repo))
+		return false;
+	memcpy(repo, img->ref, repo_len);
+	repo[repo_len] = '\0';
+	if (strcmp(img->name, "keycloak") == 0)
+		return strcmp(repo, "quay.io/keycloak/keycloak") == 0;
+	if (strcmp(img->name, "postgis") == 0)
+		return strcmp(repo, "postgis/postgis") == 0;
+	for (const char *const *p = prefixes; *p; p++) {
+		char want[256];
+		snprintf(want, sizeof(want), "%s%s", *p, img->name);
+		if (strcmp(repo, want) == 0)
+			return true;
+	}
+	return false;
+}
+
 static enum role role_of(const struct image *img)
 {
+	if (!image_official(img))
+		return ROLE_OTHER;
 	for (size_t i = 0; role_table[i].image; i++)
 		if (img->name && strcmp(img->name, role_table[i].image) == 0)
 			return role_table[i].role;

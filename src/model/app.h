@@ -98,6 +98,10 @@ const struct conf_entry *conf_get(const struct odoo_conf *c, const char *key);
 /* True when vol (a canonical Compose volume) is a bind mount with a source
  * and a target, which it returns. */
 bool volume_bind(const struct ynode *vol, const char **source, const char **target);
+/* True for the official image of that name: odoo, docker.io/library/odoo,
+ * quay.io/keycloak/keycloak; not bitnami/odoo and other rebuilds, whose
+ * variables and users differ. */
+bool image_official(const struct image *img);
 /* Parses an image reference. */
 void image_parse(struct arena *a, const char *ref, struct image *img);
 

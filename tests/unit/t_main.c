@@ -17,9 +17,10 @@ extern const struct t_case t_compose_cases[];
 extern const struct t_case t_merge_cases[];
 extern const struct t_case t_hostile_cases[];
 extern const struct t_case t_convert_cases[];
+extern const struct t_case t_lint_cases[];
 
 static const struct t_case *const suites[] = {
-	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_convert_cases, NULL,
+	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_convert_cases, t_lint_cases, NULL,
 };
 
 static int failed_checks;

@@ -1,0 +1,119 @@
+/* kgenius lint [PATH|-]...: manifests in, findings out. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lint/lint.h"
+
+void help_lint(FILE *out)
+{
+	fputs("usage: kgenius lint [options] [PATH|-]...\n\n"
+	      "Checks Kubernetes manifests (YAML or JSON files, directories, standard input; several\n"
+	      "documents per file, List objects, kubectl kustomize output) against the Kubernetes 1.33\n"
+	      "schema and the embedded CRD schemas, and against security, reliability, cross-resource and\n"
+	      "application rules (Odoo, Keycloak, PostgreSQL). No network access.\n\n"
+	      "Options:\n"
+	      "  --format human|json|sarif|junit   output (default human; sarif is SARIF 2.1.0)\n"
+	      "  --fail-on error|warning|info      exit 1 when a finding is at least this severe (default error)\n"
+	      "  --config FILE                     fail-on and per-rule settings (off, error, warning, info)\n"
+	      "  -o, --output FILE                 write the report to FILE instead of stdout\n"
+	      "  --list-rules                      print every rule with its severity and fix\n\n"
+	      "Suppress rules on one object with the annotation\n"
+	      "  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
+	      "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage.\n", out);
+}
+
+enum { OPT_FORMAT = 4000, OPT_FAIL_ON, OPT_CONFIG, OPT_LIST };
+
+static void list_rules(void)
+{
+	for (const struct rule *r = lint_rules; r->id; r++)
+		printf("%s  %-8s %-15s %s; fix: %s\n", r->id, severity_name(r->severity), r->family, r->title, r->remediation);
+}
+
+int cmd_lint(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"output", required_argument, NULL, 'o'},
+		{"list-rules", no_argument, NULL, OPT_LIST},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	enum lint_format fmt = LINT_HUMAN;
+	const char *config = NULL, *output = NULL, *fail_on = NULL;
+	struct lint_run r;
+	struct diags d;
+	struct buf out = BUF_INIT;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (strcmp(optarg, "human") == 0) fmt = LINT_HUMAN;
+			else if (strcmp(optarg, "json") == 0) fmt = LINT_JSON;
+			else if (strcmp(optarg, "sarif") == 0) fmt = LINT_SARIF;
+			else if (strcmp(optarg, "junit") == 0) fmt = LINT_JUNIT;
+			else {
+				fprintf(stderr, "kgenius lint: --format must be human, json, sarif or junit\n");
+				return KG_EXIT_BAD_INPUT;
+			}
+			break;
+		case OPT_FAIL_ON: fail_on = optarg; break;
+		case OPT_CONFIG: config = optarg; break;
+		case 'o': output = optarg; break;
+		case OPT_LIST: list_rules(); return KG_EXIT_OK;
+		case 'h': help_lint(stdout); return KG_EXIT_OK;
+		case ':':
+			fprintf(stderr, "kgenius lint: option %s needs a value\n", argv[optind - 1]);
+			return KG_EXIT_BAD_INPUT;
+		default:
+			fprintf(stderr, "kgenius lint: unknown option '%s'; see 'kgenius lint --help'\n", argv[optind - 1]);
+			return KG_EXIT_BAD_INPUT;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "kgenius lint: name the files or directories to check, or - for standard input\n");
+		return KG_EXIT_BAD_INPUT;
+	}
+	diags_init(&d);
+	lint_init(&r, &d);
+	if (config && lint_config_load(&r.cfg, config, &d) != 0) {
+		cli_report(cli, &d);
+		lint_free(&r);
+		diags_free(&d);
+		return KG_EXIT_BAD_INPUT;
+	}
+	if (fail_on) {
+		if (strcmp(fail_on, "error") == 0) r.cfg.fail_on = SEV_ERROR;
+		else if (strcmp(fail_on, "warning") == 0) r.cfg.fail_on = SEV_WARNING;
+		else if (strcmp(fail_on, "info") == 0) r.cfg.fail_on = SEV_INFO;
+		else {
+			fprintf(stderr, "kgenius lint: --fail-on must be error, warning or info\n");
+			lint_free(&r);
+			diags_free(&d);
+			return KG_EXIT_BAD_INPUT;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		lint_path(&r, argv[i]);
+	lint_finish(&r);
+	lint_write(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, &out);
+	rc = cli_report(cli, &d);
+	if (rc == KG_EXIT_OK) {
+		for (size_t i = 0; i < r.findings.n && rc == KG_EXIT_OK; i++)
+			if (r.findings.v[i].severity >= r.cfg.fail_on)
+				rc = KG_EXIT_FINDINGS;
+	}
+	if (cli_write_output(output, buf_cstr(&out), out.len, 0644) != KG_EXIT_OK)
+		rc = KG_EXIT_ENV;
+	buf_free(&out);
+	lint_free(&r);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,397 @@
+/* Reading the inputs and checking each document as it arrives. */
+#include "lint/lint.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lint/schema.h"
+#include "util/fsio.h"
+#include "yaml/parse.h"
+
+#define MAX_INPUT_FILE (256u * 1024 * 1024)
+#define DOC_MEMORY (512u * 1024 * 1024)
+
+void lint_init(struct lint_run *r, struct diags *d)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg.fail_on = SEV_ERROR;
+	r->d = d;
+	arena_init(&r->index.a, 0);
+	r->index.pg_max_connections = 0;
+}
+
+void lint_free(struct lint_run *r)
+{
+	for (size_t i = 0; i < r->findings.n; i++) {
+		free(r->findings.v[i].file);
+		free(r->findings.v[i].object);
+		free(r->findings.v[i].message);
+	}
+	free(r->findings.v);
+	arena_free(&r->index.a);
+	memset(r, 0, sizeof(*r));
+}
+
+/* kgenius.io/ignore: "SEC011,REL005: the reason" suppresses those rules. */
+static bool ignored(const char *ignore, const char *id)
+{
+	size_t idlen = strlen(id);
+	const char *end;
+
+	if (!ignore)
+		return false;
+	end = strchr(ignore, ':');
+	if (!end)
+		end = ignore + strlen(ignore);
+	for (const char *p = ignore; p < end;) {
+		while (p < end && (*p == ' ' || *p == ','))
+			p++;
+		if ((size_t)(end - p) >= idlen && strncmp(p, id, idlen) == 0 &&
+		    (p + idlen == end || p[idlen] == ',' || p[idlen] == ' '))
+			return true;
+		while (p < end && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+static int configured_severity(const struct lint_config *cfg, const struct rule *rule)
+{
+	for (size_t i = 0; i < cfg->noverrides; i++) {
+		if (strcmp(cfg->overrides[i].id, rule->id) != 0)
+			continue;
+		if (cfg->overrides[i].disabled)
+			return -1;
+		if (cfg->overrides[i].severity >= 0)
+			return cfg->overrides[i].severity;
+	}
+	return (int)rule->severity;
+}
+
+static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
+			const char *ignore, const char *fmt, va_list ap)
+{
+	const struct rule *rule = rule_find(rule_id);
+	struct findings *f = &r->findings;
+	struct finding *x;
+	char msg[1024];
+	int sev;
+
+	if (!rule)
+		return;
+	sev = configured_severity(&r->cfg, rule);
+	if (sev < 0)
+		return;
+	if (ignored(ignore, rule_id)) {
+		f->suppressed++;
+		return;
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct finding *v = realloc(f->v, cap * sizeof(*v));
+		if (!v)
+			return;
+		f->v = v;
+		f->cap = cap;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	x = &f->v[f->n];
+	memset(x, 0, sizeof(*x));
+	x->rule = rule;
+	x->severity = (enum severity)sev;
+	x->file = strdup(pos && pos->file ? pos->file : r->file ? r->file : "-");
+	x->line = pos ? pos->line : 0;
+	x->col = pos ? pos->col : 0;
+	x->object = strdup(object ? object : "");
+	x->message = strdup(msg);
+	if (!x->file || !x->object || !x->message) {
+		free(x->file);
+		free(x->object);
+		free(x->message);
+		return;
+	}
+	f->n++;
+}
+
+void lint_report(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(r, rule_id, pos, r->object, r->ignore, fmt, ap);
+	va_end(ap);
+}
+
+void lint_report_at(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
+		    const char *ignore, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(r, rule_id, pos, object, ignore, fmt, ap);
+	va_end(ap);
+}
+
+static void on_schema_problem(void *user, const struct srcpos *pos, const char *rule, const char *path,
+			      const char *message)
+{
+	lint_report(user, rule, pos, "%s: %s", path[0] ? path : "(document)", message);
+}
+
+/* DNS-1123: a subdomain (most names) or a label (Services, Namespaces). */
+static bool dns1123(const char *s, bool label)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > (label ? 63u : 253u) || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(islower(c) || isdigit(c) || c == '-' || (!label && c == '.')))
+			return false;
+	}
+	return true;
+}
+
+static bool label_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+			return false;
+	return true;
+}
+
+static bool label_key_ok(const char *key)
+{
+	const char *slash = strchr(key, '/');
+	char prefix[256];
+
+	if (!slash)
+		return label_name_ok(key, strlen(key));
+	if ((size_t)(slash - key) >= sizeof(prefix))
+		return false;
+	memcpy(prefix, key, (size_t)(slash - key));
+	prefix[slash - key] = '\0';
+	return dns1123(prefix, false) && label_name_ok(slash + 1, strlen(slash + 1));
+}
+
+static void check_labels(struct lint_run *r, const struct ynode *labels)
+{
+	for (size_t i = 0; labels && labels->kind == Y_MAP && i < labels->n; i++) {
+		const struct ypair *p = &labels->pairs[i];
+		const char *v = y_text(p->val);
+
+		if (!label_key_ok(p->key))
+			lint_report(r, "SCH008", &p->kpos, "label key \"%s\" is not valid (prefix/name, name of at most "
+				    "63 letters, digits, -, _ and .)", p->key);
+		if (v && v[0] && !label_name_ok(v, strlen(v)))
+			lint_report(r, "SCH008", &p->val->pos, "label value \"%s\" is not valid (at most 63 letters, digits, "
+				    "-, _ and ., starting and ending with a letter or digit)", v);
+	}
+}
+
+/* Every label map under a metadata (the object's, a pod template's, a
+ * volume claim template's). */
+static void check_all_labels(struct lint_run *r, const struct ynode *n)
+{
+	if (!n || (n->kind != Y_MAP && n->kind != Y_SEQ))
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->kind == Y_SEQ) {
+			check_all_labels(r, n->items[i]);
+			continue;
+		}
+		if (strcmp(n->pairs[i].key, "metadata") == 0)
+			check_labels(r, y_get(n->pairs[i].val, "labels"));
+		check_all_labels(r, n->pairs[i].val);
+	}
+}
+
+static void check_document(struct lint_run *r, const struct ynode *doc)
+{
+	const char *api = y_text(y_get(doc, "apiVersion"));
+	const char *kind = y_text(y_get(doc, "kind"));
+	const struct ynode *meta = y_get(doc, "metadata");
+	const char *name = y_text(y_get(meta, "name"));
+	const struct schema_root *root;
+	const struct removed_api *gone;
+	char object[300];
+
+	if (doc->kind == Y_NULL)
+		return;
+	r->documents++;
+	r->doc = doc;
+	snprintf(object, sizeof(object), "%s/%s", kind ? kind : "?", name ? name : "?");
+	r->object = object;
+	r->ignore = y_text(y_get(y_get(meta, "annotations"), "kgenius.io/ignore"));
+	if (doc->kind != Y_MAP || !api || !kind) {
+		lint_report(r, "SCH010", &doc->pos, "not a Kubernetes object: apiVersion and kind are required");
+		return;
+	}
+	/* kustomization.yaml configures kustomize; it is not applied. */
+	if (strncmp(api, "kustomize.config.k8s.io/", 24) == 0) {
+		r->documents--;
+		return;
+	}
+	gone = schema_removed(api, kind);
+	if (gone) {
+		lint_report(r, "SCH009", &y_get_pair(doc, "apiVersion")->val->pos,
+			    "%s %s was removed in %s; use %s", api, kind, gone->removed_in, gone->replacement);
+		return;
+	}
+	root = schema_find(api, kind);
+	if (!root)
+		lint_report(r, "SCH010", &y_get_pair(doc, "kind")->val->pos,
+			    "no schema for %s %s (Kubernetes 1.33 and the embedded CRDs); it is not checked", api, kind);
+	else
+		schema_validate(doc, root, on_schema_problem, r);
+	if (name && strcmp(kind, "Namespace") != 0 && strcmp(kind, "Service") != 0 && !dns1123(name, false))
+		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
+			    "name \"%s\" is not a DNS-1123 subdomain (lower case letters, digits, - and .)", name);
+	if (name && (strcmp(kind, "Namespace") == 0 || strcmp(kind, "Service") == 0) && !dns1123(name, true))
+		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
+			    "name \"%s\" is not a DNS-1123 label (at most 63 lower case letters, digits and -)", name);
+	check_all_labels(r, doc);
+	rules_security(r, doc);
+	rules_reliability(r, doc);
+	rules_application(r, doc);
+	index_document(r, doc);
+	r->object = NULL;
+	r->ignore = NULL;
+	r->doc = NULL;
+}
+
+struct stream {
+	struct lint_run *r;
+	struct arena *a;
+};
+
+static int on_document(struct ynode *doc, int index, void *user)
+{
+	struct stream *s = user;
+	const char *kind = y_text(y_get(doc, "kind"));
+	const struct ynode *items = y_get(doc, "items");
+
+	(void)index;
+	/* kubectl get -o yaml prints a List: its items are the objects. */
+	if (kind && strcmp(kind, "List") == 0 && items && items->kind == Y_SEQ) {
+		for (size_t i = 0; i < items->n; i++)
+			check_document(s->r, items->items[i]);
+	} else {
+		check_document(s->r, doc);
+	}
+	/* The document is done: its memory goes, and the next one starts fresh. */
+	arena_free(s->a);
+	return 0;
+}
+
+static int lint_file(struct lint_run *r, const char *path)
+{
+	struct arena a;
+	struct stream s = {r, &a};
+	char *data = NULL;
+	size_t len = 0;
+	enum read_status st = read_file_limited(path, MAX_INPUT_FILE, &data, &len);
+	/* Findings and summaries point at the name until the end of the run. */
+	const char *name = arena_strdup(&r->index.a, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	struct diags dd;
+	int rc;
+
+	if (!name) {
+		free(data);
+		return -1;
+	}
+	if (st != READ_OK) {
+		struct srcpos pos = {name, 0, 0};
+		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s",
+			 st == READ_NOT_FOUND ? "no such file" : st == READ_TOO_LARGE ? "larger than 256 MiB" : strerror(errno));
+		return -1;
+	}
+	r->files++;
+	r->file = name;
+	arena_init(&a, DOC_MEMORY);
+	diags_init(&dd);
+	rc = yaml_parse_stream(&a, &dd, name, data, len, &yaml_default_limits, on_document, &s);
+	if (rc != 0) {
+		/* YAML errors (syntax, duplicate keys, limits) are findings too. */
+		for (size_t i = 0; i < dd.n; i++) {
+			struct srcpos pos = {name, dd.v[i].line, dd.v[i].col};
+			if (dd.v[i].level == DIAG_ERROR)
+				lint_report_at(r, "SCH011", &pos, "", NULL, "%s; the rest of the file is not checked", dd.v[i].msg);
+		}
+	}
+	diags_free(&dd);
+	arena_free(&a);
+	free(data);
+	r->file = NULL;
+	return 0;
+}
+
+static bool lintable(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0 || strcmp(dot, ".json") == 0);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files of a directory, in name order, recursively. */
+static int lint_dir(struct lint_run *r, const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (!dh) {
+		struct srcpos pos = {dir, 0, 0};
+		diag_add(r->d, DIAG_ERROR, &pos, NULL, "cannot read the directory: %s", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(dh)) != NULL) {
+		char **v;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = realloc(names, cap * sizeof(*v));
+			if (!v)
+				break;
+			names = v;
+		}
+		names[n] = path_join(dir, e->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(dh);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (is_directory(names[i]))
+			rc |= lint_dir(r, names[i]);
+		else if (lintable(names[i]))
+			rc |= lint_file(r, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int lint_path(struct lint_run *r, const char *path)
+{
+	if (strcmp(path, "-") != 0 && is_directory(path))
+		return lint_dir(r, path);
+	return lint_file(r, path);
+}

@@ -1,0 +1,138 @@
+/* What the applications need, per document: Odoo's entrypoint and
+ * database wiring, Keycloak's hostname, proxy headers, health port and
+ * start mode, PostgreSQL's data directory, replicas and password. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/lint.h"
+#include "model/app.h"
+
+static bool image_is(const struct ynode *c, const char *name, struct image *img, struct arena *a)
+{
+	const char *ref = y_text(y_get(c, "image"));
+
+	if (!ref)
+		return false;
+	image_parse(a, ref, img);
+	return img->name && strcmp(img->name, name) == 0 && image_official(img);
+}
+
+static bool list_has(const struct ynode *l, const char *word)
+{
+	for (size_t i = 0; l && l->kind == Y_SEQ && i < l->n; i++)
+		if (y_text(l->items[i]) && strcmp(y_text(l->items[i]), word) == 0)
+			return true;
+	return false;
+}
+
+static void odoo_container(struct lint_run *r, const struct ynode *c, const char *name)
+{
+	static const struct {
+		const char *var;
+		const char *fallback;
+	} wiring[] = {{"HOST", "the host db"}, {"USER", "the user odoo"}, {"PASSWORD", "the password odoo"}};
+	const struct ynode *cmd = y_get(c, "command");
+
+	if (cmd)
+		lint_report(r, "APP006", &cmd->pos,
+			    "container %s sets command, which replaces the Odoo image's entrypoint: HOST, USER and PASSWORD "
+			    "no longer reach Odoo (fe_sendauth: no password supplied)", name);
+	for (size_t i = 0; i < 3; i++)
+		if (!env_literal(c, wiring[i].var))
+			lint_report(r, "APP007", &c->pos, "container %s does not set %s: the image falls back to %s",
+				    name, wiring[i].var, wiring[i].fallback);
+}
+
+static void keycloak_container(struct lint_run *r, const struct ynode *c, const char *name, const struct image *img)
+{
+	const struct ynode *args = y_get(c, "args");
+	const struct ynode *cmd = y_get(c, "command");
+	const char *strict = env_literal(c, "KC_HOSTNAME_STRICT");
+	bool dev = list_has(args, "start-dev") || list_has(cmd, "start-dev");
+	static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
+
+	if (dev)
+		lint_report(r, "APP011", args ? &args->pos : &c->pos, "container %s runs Keycloak in development mode", name);
+	if (!dev && !env_literal(c, "KC_HOSTNAME") && !(strict && strcmp(strict, "false") == 0))
+		lint_report(r, "APP008", &c->pos, "container %s: Keycloak's start fails with \"hostname is not configured\"", name);
+	if (!env_literal(c, "KC_PROXY_HEADERS") && !env_literal(c, "KC_PROXY"))
+		lint_report(r, "APP009", &c->pos, "container %s: behind a proxy, Keycloak answers 403 on origin checks "
+			    "without KC_PROXY_HEADERS", name);
+	if (img->major < 25 && img->major >= 0)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		const struct ynode *port = y_get(y_get(y_get(c, probes[i]), "httpGet"), "port");
+		const char *p = y_text(port);
+
+		if (p && strcmp(p, "9000") != 0 && strcmp(p, "management") != 0)
+			lint_report(r, "APP010", &port->pos, "container %s: %s targets port %s, but Keycloak %s serves health "
+				    "on the management port 9000", name, probes[i], p, img->tag);
+	}
+}
+
+static void postgres_container(struct lint_run *r, const struct ynode *c, const char *name, const struct image *img)
+{
+	const struct ynode *mounts = y_get(c, "volumeMounts");
+	const char *pgdata = env_literal(c, "PGDATA");
+	const struct ynode *env = y_get(c, "env");
+
+	for (size_t i = 0; env && env->kind == Y_SEQ && i < env->n; i++) {
+		const char *n = y_text(y_get(env->items[i], "name"));
+		const struct ynode *v = y_get(env->items[i], "value");
+		if (n && strcmp(n, "POSTGRES_PASSWORD") == 0 && v)
+			lint_report(r, "APP014", &v->pos, "container %s has POSTGRES_PASSWORD as a literal value", name);
+	}
+	if (img->major >= 18)
+		return;
+	for (size_t i = 0; mounts && mounts->kind == Y_SEQ && i < mounts->n; i++) {
+		const char *path = y_text(y_get(mounts->items[i], "mountPath"));
+		const char *sub = y_text(y_get(mounts->items[i], "subPath"));
+
+		if (!path || strcmp(path, "/var/lib/postgresql/data") != 0 || (sub && sub[0]))
+			continue;
+		if (!pgdata || strcmp(pgdata, path) == 0 || strcmp(pgdata, "/var/lib/postgresql/data/") == 0)
+			lint_report(r, "APP012", &mounts->items[i]->pos,
+				    "container %s keeps PGDATA at the volume's root: on a new block volume initdb fails "
+				    "(\"directory exists but is not empty\", lost+found)", name);
+	}
+}
+
+static void check_container(struct lint_run *r, const struct ynode *c, bool init, void *user)
+{
+	const char *name = y_text(y_get(c, "name")) ? y_text(y_get(c, "name")) : "?";
+	struct arena a;
+	struct image img;
+
+	(void)user;
+	if (init)
+		return;
+	arena_init(&a, 1 << 20);
+	if (image_is(c, "odoo", &img, &a))
+		odoo_container(r, c, name);
+	else if (image_is(c, "keycloak", &img, &a))
+		keycloak_container(r, c, name, &img);
+	else if (image_is(c, "postgres", &img, &a) || image_is(c, "postgis", &img, &a))
+		postgres_container(r, c, name, &img);
+	arena_free(&a);
+}
+
+void rules_application(struct lint_run *r, const struct ynode *doc)
+{
+	const char *kind = y_text(y_get(doc, "kind"));
+	const struct ynode *pod = pod_spec_of(doc);
+	const struct ynode *replicas = y_get(y_get(doc, "spec"), "replicas");
+	const struct ynode *cs = y_get(pod, "containers");
+
+	if (!pod || pod->kind != Y_MAP)
+		return;
+	each_container(pod, check_container, r, NULL);
+	if (kind && strcmp(kind, "StatefulSet") == 0 && replicas && replicas->kind == Y_INT && replicas->i > 1) {
+		for (size_t i = 0; cs && cs->kind == Y_SEQ && i < cs->n; i++) {
+			const char *image = y_text(y_get(cs->items[i], "image"));
+			if (image && strstr(image, "postgres"))
+				lint_report(r, "APP013", &replicas->pos,
+					    "%lld replicas of a PostgreSQL StatefulSet are %lld independent databases: each pod "
+					    "initialises its own, and nothing replicates or fails over", replicas->i, replicas->i);
+		}
+	}
+}

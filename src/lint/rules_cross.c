@@ -1,0 +1,386 @@
+/* Rules over the whole set of objects: selectors, ports, references,
+ * claims, network flows, budgets and autoscaler targets. */
+#include <string.h>
+
+#include "lint/lint.h"
+
+static bool same_ns(const char *a, const char *b)
+{
+	return strcmp(a ? a : "default", b ? b : "default") == 0;
+}
+
+static const struct svc_summary *find_service(const struct lint_index *ix, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < ix->nservices; i++)
+		if (same_ns(ix->services[i].ns, ns) && strcmp(ix->services[i].name, name) == 0)
+			return &ix->services[i];
+	return NULL;
+}
+
+static bool selects(const struct labels *sel, const struct workload *w, const char *ns)
+{
+	return sel->n && same_ns(w->ns, ns) && labels_match(sel, &w->pod_labels);
+}
+
+static void services(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t i = 0; i < ix->nservices; i++) {
+		const struct svc_summary *s = &ix->services[i];
+		bool any = false;
+
+		if (!s->selector.n)
+			continue;  /* no selector: endpoints are managed by hand */
+		for (size_t w = 0; w < ix->nworkloads; w++)
+			any = any || selects(&s->selector, &ix->workloads[w], s->ns);
+		if (!any) {
+			lint_report_at(r, "XRF001", &s->pos, s->object, s->ignore,
+				       "Service %s selects no pod template in the set", s->name);
+			continue;
+		}
+		for (size_t p = 0; p < s->nports; p++) {
+			const struct svc_port *sp = &s->ports[p];
+			bool found = false, declared = false;
+
+			for (size_t w = 0; w < ix->nworkloads && !found; w++) {
+				const struct workload *wl = &ix->workloads[w];
+				if (!selects(&s->selector, wl, s->ns))
+					continue;
+				declared = declared || wl->nports > 0;
+				for (size_t k = 0; k < wl->nports && !found; k++)
+					found = sp->target_name ? wl->ports[k].name && strcmp(wl->ports[k].name, sp->target_name) == 0
+								: wl->ports[k].number == sp->target;
+			}
+			/* A number can only be checked against declared ports. */
+			if (!found && (sp->target_name || declared))
+				lint_report_at(r, "XRF002", &sp->pos, s->object, s->ignore,
+					       "Service %s targets port %s%.0d, which no selected container declares", s->name,
+					       sp->target_name ? sp->target_name : "", sp->target_name ? 0 : sp->target);
+		}
+	}
+}
+
+static void backends(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t i = 0; i < ix->nbackends; i++) {
+		const struct backend *b = &ix->backends[i];
+		const struct svc_summary *s = find_service(ix, b->ns, b->service);
+		bool port = false;
+
+		if (!s) {
+			lint_report_at(r, "XRF003", &b->pos, b->object, b->ignore, "backend Service %s is not in the set", b->service);
+			continue;
+		}
+		for (size_t p = 0; p < s->nports && !port; p++)
+			port = b->port_name ? s->ports[p].name && strcmp(s->ports[p].name, b->port_name) == 0 : s->ports[p].port == b->port;
+		if (!port && (b->port_name || b->port))
+			lint_report_at(r, "XRF004", &b->pos, b->object, b->ignore, "Service %s has no port %s%.0d", b->service,
+				       b->port_name ? b->port_name : "", b->port_name ? 0 : b->port);
+	}
+}
+
+static const struct defined *find_defined(const struct lint_index *ix, bool secret, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < ix->ndefined; i++)
+		if (ix->defined[i].secret == secret && same_ns(ix->defined[i].ns, ns) && strcmp(ix->defined[i].name, name) == 0)
+			return &ix->defined[i];
+	return NULL;
+}
+
+static void references(struct lint_run *r, const struct workload *w)
+{
+	for (size_t i = 0; i < w->nrefs; i++) {
+		const struct ref *ref = &w->refs[i];
+		const struct defined *d = find_defined(&r->index, ref->secret, w->ns, ref->name);
+		bool key = false;
+
+		if (!d) {
+			if (!ref->optional)
+				lint_report_at(r, "XRF005", &ref->pos, w->object, w->ignore,
+					       "%s %s is external to the set: the pod stays in CreateContainerConfigError until "
+					       "it exists in the cluster", ref->secret ? "Secret" : "ConfigMap", ref->name);
+			continue;
+		}
+		if (!ref->key)
+			continue;
+		for (size_t k = 0; k < d->nkeys && !key; k++)
+			key = strcmp(d->keys[k], ref->key) == 0;
+		if (!key && !ref->optional)
+			lint_report_at(r, "XRF006", &ref->pos, w->object, w->ignore, "%s %s has no key %s",
+				       ref->secret ? "Secret" : "ConfigMap", ref->name, ref->key);
+	}
+}
+
+static void claims(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t c = 0; c < ix->nclaims; c++) {
+		const struct claim *cl = &ix->claims[c];
+		const struct workload *first = NULL;
+		int users = 0;
+
+		if (!cl->rwo)
+			continue;
+		for (size_t i = 0; i < ix->nworkloads; i++) {
+			const struct workload *w = &ix->workloads[i];
+			for (size_t k = 0; k < w->nclaims; k++) {
+				if (!same_ns(w->ns, cl->ns) || strcmp(w->claims[k], cl->name) != 0)
+					continue;
+				if (!first)
+					first = w;
+				users += w->replicas > 1 || w->scaled || w->replicas < 0 ? 2 : 1;
+				if (w->replicas > 1 || w->scaled)
+					lint_report_at(r, "XRF007", &w->claim_pos[k], w->object, w->ignore,
+						       "ReadWriteOnce claim %s is mounted by %s pods of %s: on another node "
+						       "they fail with Multi-Attach", cl->name,
+						       w->scaled ? "autoscaled" : "several", w->name);
+			}
+		}
+		if (users > 1 && first && first->replicas <= 1 && !first->scaled)
+			lint_report_at(r, "XRF007", &cl->pos, cl->object, cl->ignore,
+				       "ReadWriteOnce claim %s is mounted by several workloads", cl->name);
+	}
+}
+
+static bool covered(const struct selector_obj *o, const struct workload *w)
+{
+	return same_ns(o->ns, w->ns) && (o->selector.n == 0 || labels_match(&o->selector, &w->pod_labels));
+}
+
+static bool peer_allows(const struct labels *peers, size_t n, bool any, const struct workload *w)
+{
+	if (any)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (labels_match(&peers[i], &w->pod_labels))
+			return true;
+	return false;
+}
+
+/* Egress from client to server is allowed unless a policy with Egress
+ * selects the client and none allows it; likewise for ingress. */
+static bool flow_allowed(const struct lint_index *ix, const struct workload *client, const struct workload *server)
+{
+	bool out_limited = false, out_ok = false, in_limited = false, in_ok = false;
+
+	for (size_t i = 0; i < ix->nselobjs; i++) {
+		const struct selector_obj *o = &ix->selobjs[i];
+
+		if (strcmp(o->kind, "NetworkPolicy") != 0)
+			continue;
+		if (o->egress && covered(o, client)) {
+			out_limited = true;
+			out_ok = out_ok || peer_allows(o->out_peers, o->nout, o->out_any, server);
+		}
+		if (o->ingress && covered(o, server)) {
+			in_limited = true;
+			in_ok = in_ok || peer_allows(o->in_peers, o->nin, o->in_any, client);
+		}
+	}
+	return (!out_limited || out_ok) && (!in_limited || in_ok);
+}
+
+static void network(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t i = 0; i < ix->nworkloads; i++) {
+		const struct workload *w = &ix->workloads[i];
+		bool denied = false, egress = false, dns = false;
+
+		for (size_t k = 0; k < ix->nselobjs; k++) {
+			const struct selector_obj *o = &ix->selobjs[k];
+
+			if (strcmp(o->kind, "NetworkPolicy") != 0 || !covered(o, w))
+				continue;
+			denied = denied || (o->selector.n == 0 && o->ingress);
+			egress = egress || o->egress;
+			dns = dns || o->allows_dns || o->out_any;
+		}
+		if (!denied)
+			lint_report_at(r, "XRF008", &w->pos, w->object, w->ignore,
+				       "no default-deny NetworkPolicy covers the pods of %s", w->name);
+		if (egress && !dns)
+			lint_report_at(r, "XRF009", &w->pos, w->object, w->ignore,
+				       "egress of %s is restricted and nothing allows DNS: every lookup fails "
+				       "(\"could not translate host name\")", w->name);
+		if (w->db_host) {
+			const struct svc_summary *db = find_service(ix, w->ns, w->db_host);
+			for (size_t k = 0; db && k < ix->nworkloads; k++) {
+				const struct workload *s = &ix->workloads[k];
+				if (selects(&db->selector, s, db->ns) && !flow_allowed(ix, w, s))
+					lint_report_at(r, "XRF010", &w->pos, w->object, w->ignore,
+						       "network policies block %s from its database %s (pods of %s)",
+						       w->name, w->db_host, s->name);
+			}
+		}
+	}
+}
+
+static void budgets_and_scaling(struct lint_run *r)
+{
+	struct lint_index *ix = &r->index;
+
+	for (size_t i = 0; i < ix->nautoscalers; i++) {
+		struct autoscaler *a = &ix->autoscalers[i];
+		struct workload *target = NULL;
+
+		for (size_t k = 0; k < ix->nworkloads && !target; k++)
+			if (same_ns(ix->workloads[k].ns, a->ns) && a->target && strcmp(ix->workloads[k].name, a->target) == 0)
+				target = &ix->workloads[k];
+		if (!target) {
+			lint_report_at(r, "REL009", &a->pos, a->object, a->ignore, "autoscaler %s targets %s, which is not in the set",
+				       a->name, a->target ? a->target : "nothing");
+			continue;
+		}
+		target->scaled = true;
+		if (target->replicas < a->min)
+			target->replicas = a->min;
+		if (!target->cpu_requests && strstr(a->object, "HorizontalPodAutoscaler"))
+			lint_report_at(r, "REL010", &a->pos, a->object, a->ignore,
+				       "autoscaler %s: %s does not request CPU in every container, so CPU utilisation is unknown",
+				       a->name, target->name);
+	}
+	for (size_t i = 0; i < ix->nselobjs; i++) {
+		const struct selector_obj *o = &ix->selobjs[i];
+		bool any = false;
+
+		if (strcmp(o->kind, "PodDisruptionBudget") != 0)
+			continue;
+		for (size_t k = 0; k < ix->nworkloads; k++)
+			any = any || selects(&o->selector, &ix->workloads[k], o->ns);
+		if (!any)
+			lint_report_at(r, "XRF011", &o->pos, o->object, o->ignore, "PodDisruptionBudget %s selects no pods", o->name);
+	}
+	for (size_t i = 0; i < ix->nworkloads; i++) {
+		const struct workload *w = &ix->workloads[i];
+		bool pdb = false;
+
+		/* Recreate: a deliberate singleton that must never run twice. */
+		if (w->replicas < 0 || strcmp(w->kind, "Deployment") != 0 || w->singleton)
+			continue;
+		if (w->replicas < 2 && !w->scaled) {
+			lint_report_at(r, "REL005", &w->pos, w->object, w->ignore, "%s runs a single replica", w->name);
+			continue;
+		}
+		for (size_t k = 0; k < ix->nselobjs && !pdb; k++)
+			pdb = strcmp(ix->selobjs[k].kind, "PodDisruptionBudget") == 0 && selects(&ix->selobjs[k].selector, w, ix->selobjs[k].ns);
+		if (!pdb)
+			lint_report_at(r, "REL006", &w->pos, w->object, w->ignore, "%s has %d replicas and no PodDisruptionBudget",
+				       w->name, w->replicas);
+	}
+}
+
+void rules_cross(struct lint_run *r)
+{
+	budgets_and_scaling(r);
+	services(r);
+	backends(r);
+	for (size_t i = 0; i < r->index.nworkloads; i++)
+		references(r, &r->index.workloads[i]);
+	claims(r);
+	network(r);
+}
+
+/* --- application rules that need several objects --- */
+
+#define MIB (1024LL * 1024)
+#define WORKER_RAM (325 * MIB)
+
+static int pods_of(const struct workload *w)
+{
+	return w->replicas > 0 ? w->replicas : 1;
+}
+
+static int max_pods(const struct lint_index *ix, const struct workload *w)
+{
+	int pods = pods_of(w);
+
+	for (size_t i = 0; i < ix->nautoscalers; i++)
+		if (same_ns(ix->autoscalers[i].ns, w->ns) && ix->autoscalers[i].target &&
+		    strcmp(ix->autoscalers[i].target, w->name) == 0 && ix->autoscalers[i].max > pods)
+			pods = ix->autoscalers[i].max;
+	return pods;
+}
+
+static bool routes_websocket(const struct lint_index *ix, const char *ns)
+{
+	for (size_t i = 0; i < ix->nbackends; i++) {
+		const struct backend *b = &ix->backends[i];
+		const struct svc_summary *s = find_service(ix, b->ns, b->service);
+
+		if (!same_ns(b->ns, ns) || !b->path || (!strstr(b->path, "/websocket") && !strstr(b->path, "/longpolling")))
+			continue;
+		if (b->port == 8072)
+			return true;
+		for (size_t p = 0; s && p < s->nports; p++)
+			if (s->ports[p].port == 8072 && (!b->port_name || (s->ports[p].name && strcmp(s->ports[p].name, b->port_name) == 0)))
+				return true;
+	}
+	return false;
+}
+
+static bool routes_odoo(const struct lint_index *ix, const char *ns)
+{
+	for (size_t i = 0; i < ix->nbackends; i++) {
+		const struct svc_summary *s = find_service(ix, ix->backends[i].ns, ix->backends[i].service);
+		for (size_t w = 0; s && w < ix->nworkloads; w++)
+			if (ix->workloads[w].odoo && same_ns(ix->workloads[w].ns, ns) && selects(&s->selector, &ix->workloads[w], s->ns))
+				return true;
+	}
+	return false;
+}
+
+void rules_application_cross(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t c = 0; c < ix->nconfs; c++) {
+		const struct odoo_conf_facts *f = &ix->confs[c];
+		int max_conn = ix->pg_max_connections ? ix->pg_max_connections : 100;
+		long long used = 3;  /* superuser_reserved_connections */
+		bool any_odoo = false;
+
+		for (size_t i = 0; i < ix->nworkloads; i++) {
+			const struct workload *w = &ix->workloads[i];
+			int workers, cron;
+
+			if (!same_ns(w->ns, f->ns))
+				continue;
+			if (w->keycloak)
+				used += (long long)pods_of(w) * w->keycloak_pool;
+			if (!w->odoo)
+				continue;
+			any_odoo = true;
+			workers = w->odoo_workers >= 0 ? w->odoo_workers : f->workers;
+			cron = w->odoo_cron >= 0 ? w->odoo_cron : f->cron;
+			/* Each process has its own pool: workers, cron, and the gevent process. */
+			used += (long long)max_pods(ix, w) * (workers + cron + (workers > 0 ? 1 : 0)) * f->db_maxconn;
+			if (workers > 0 && w->cpu_limit > 0 && (workers > 2 * w->cpu_limit + 1 || (w->mem_limit && workers * WORKER_RAM > w->mem_limit)))
+				lint_report_at(r, "APP002", &f->pos, f->object, f->ignore,
+					       "%d workers for %s, limited to %g CPU and %lld MiB: Odoo's guide sizes (2 x CPU) + 1 "
+					       "workers at about 325 MiB each", workers, w->name, w->cpu_limit, w->mem_limit / MIB);
+		}
+		if (!any_odoo)
+			continue;
+		if (used > max_conn)
+			lint_report_at(r, "APP001", &f->pos, f->object, f->ignore,
+				       "Odoo and Keycloak may open %lld connections (every pod the autoscalers allow x "
+				       "processes x db_maxconn %d, plus pools and reserve), above PostgreSQL's max_connections "
+				       "%d: \"sorry, too many clients already\"", used, f->db_maxconn, max_conn);
+		if (f->workers > 0 && routes_odoo(ix, f->ns) && !routes_websocket(ix, f->ns))
+			lint_report_at(r, "APP003", &f->pos, f->object, f->ignore,
+				       "workers = %d runs the websocket on port 8072, and no route sends /websocket there: "
+				       "the live chat and notifications fail", f->workers);
+		if (ix->has_ingress && !f->proxy_mode)
+			lint_report_at(r, "APP004", &f->pos, f->object, f->ignore,
+				       "proxy_mode is off behind an ingress: Odoo builds http:// URLs and sees the proxy's address");
+		if (f->list_db)
+			lint_report_at(r, "APP005", &f->pos, f->object, f->ignore,
+				       "list_db is %s: the database manager is reachable", f->has_list_db ? "True" : "unset (True)");
+	}
+}

@@ -1,0 +1,580 @@
+/* Every lint rule against a failing and a passing fixture. A fixture is one
+ * or more YAML documents; the test counts the findings of that rule only. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/lint.h"
+#include "lint/schema.h"
+#include "t.h"
+
+#define POD_SEC "runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}"
+#define CTR_SEC "allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}"
+
+/* A Deployment that passes every rule but the ones a fixture provokes. */
+static char *deployment(int replicas, const char *pod_sec, const char *pod_extra, const char *image,
+			const char *ctr_sec, const char *ctr_extra)
+{
+	char *s = NULL;
+
+	if (asprintf(&s,
+		     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+		     "  replicas: %d\n  selector: {matchLabels: {app: web}}\n  template:\n"
+		     "    metadata: {labels: {app: web}}\n    spec:\n      automountServiceAccountToken: false\n"
+		     "      securityContext: {%s}\n"
+		     "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, "
+		     "whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]\n%s"
+		     "      containers:\n      - name: web\n        image: %s\n"
+		     "        ports: [{name: http, containerPort: 8080}]\n"
+		     "        livenessProbe: {httpGet: {path: /, port: http}}\n"
+		     "        readinessProbe: {httpGet: {path: /, port: http}}\n"
+		     "        resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 128Mi}}\n"
+		     "        securityContext: {%s}\n%s",
+		     replicas, pod_sec, pod_extra, image, ctr_sec, ctr_extra) < 0)
+		abort();
+	return s;
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s---\n%s", a, b) < 0)
+		abort();
+	return s;
+}
+
+/* Runs lint on text; returns how many findings rule_id has. */
+static size_t count(const char *rule_id, const char *text)
+{
+	const char *dir = t_tmpdir();
+	char path[600];
+	struct lint_run r;
+	struct diags d;
+	size_t n = 0;
+
+	t_write(dir, "m.yaml", text);
+	snprintf(path, sizeof(path), "%s/m.yaml", dir);
+	diags_init(&d);
+	lint_init(&r, &d);
+	lint_path(&r, path);
+	lint_finish(&r);
+	for (size_t i = 0; i < r.findings.n; i++) {
+		if (strcmp(r.findings.v[i].rule->id, rule_id) == 0)
+			n++;
+		if (getenv("KG_TEST_DIAGS"))
+			fprintf(stderr, "  %s %s\n", r.findings.v[i].rule->id, r.findings.v[i].message);
+	}
+	lint_free(&r);
+	diags_free(&d);
+	return n;
+}
+
+struct fixture {
+	const char *rule;
+	char *fail;
+	char *pass;
+};
+
+static void expect(const struct fixture *f)
+{
+	size_t bad = count(f->rule, f->fail), good = count(f->rule, f->pass);
+
+	if (bad == 0)
+		fprintf(stderr, "    %s did not fire on its failing fixture\n", f->rule);
+	if (good != 0)
+		fprintf(stderr, "    %s fired on its passing fixture\n", f->rule);
+	CHECK(bad > 0);
+	CHECK_INT((long long)good, 0);
+}
+
+static void run(struct fixture *fx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		expect(&fx[i]);
+		free(fx[i].fail);
+		free(fx[i].pass);
+	}
+}
+
+static char *s(const char *text)
+{
+	char *c = strdup(text);
+	if (!c)
+		abort();
+	return c;
+}
+
+static char *good(void)
+{
+	return deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "");
+}
+
+static char *pvc(const char *size, const char *mode)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: t}\n"
+			 "spec: {accessModes: [%s], resources: {requests: {storage: %s}}}\n", mode, size) < 0)
+		abort();
+	return x;
+}
+
+static void test_schema_rules(void)
+{
+	struct fixture fx[] = {
+		/* an unknown field deep in a container */
+		{"SCH001", deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        imagePullPolcy: Always\n"), good()},
+		{"SCH002", deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        tty: \"maybe\"\n"),
+		 deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        tty: true\n")},
+		{"SCH003", s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http}]\n"),
+		 s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: 80}]\n")},
+		{"SCH004", pvc("10GB", "ReadWriteOnce"), pvc("10Gi", "ReadWriteOnce")},
+		{"SCH005", deployment(1, POD_SEC, "      restartPolicy: Sometimes\n", "nginx:1.27", CTR_SEC, ""),
+		 deployment(1, POD_SEC, "      restartPolicy: Always\n", "nginx:1.27", CTR_SEC, "")},
+		/* a YAML 1.1 boolean in a string field */
+		{"SCH006", s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {enabled: yes}}\ndata: {a: b}\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {enabled: \"yes\"}}\ndata: {a: b}\n")},
+		{"SCH007", s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: My_Config}\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: my-config}\n")},
+		{"SCH008", s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {\"app name\": web}}\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {app.kubernetes.io/name: web}}\n")},
+		{"SCH009", s("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"),
+		 s("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {}\n")},
+		{"SCH010", s("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w}\n")},
+		/* a duplicate key */
+		{"SCH011", s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: 1\n  a: 2\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: \"1\"\n")},
+	};
+
+	run(fx, sizeof(fx) / sizeof(fx[0]));
+}
+
+static void test_schema_positions(void)
+{
+	char *doc = deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        imagePullPolcy: Always\n");
+	const char *dir = t_tmpdir();
+	char path[600];
+	struct lint_run r;
+	struct diags d;
+
+	t_write(dir, "m.yaml", doc);
+	snprintf(path, sizeof(path), "%s/m.yaml", dir);
+	diags_init(&d);
+	lint_init(&r, &d);
+	lint_path(&r, path);
+	lint_finish(&r);
+	CHECK(r.findings.n >= 1);
+	for (size_t i = 0; i < r.findings.n; i++) {
+		if (strcmp(r.findings.v[i].rule->id, "SCH001") != 0)
+			continue;
+		CHECK_INT(r.findings.v[i].line, 21);
+		CHECK_INT(r.findings.v[i].col, 9);
+		CHECK(strstr(r.findings.v[i].message, "spec.template.spec.containers[0].imagePullPolcy: unknown field \"imagePullPolcy\"") != NULL);
+		CHECK_STR(r.findings.v[i].object, "Deployment/web");
+	}
+	lint_free(&r);
+	diags_free(&d);
+	free(doc);
+}
+
+static void test_schema_tables(void)
+{
+	const struct schema_root *dep = schema_find("apps/v1", "Deployment");
+	const struct schema_root *mw = schema_find("traefik.io/v1alpha1", "Middleware");
+	const struct schema_root *cl = schema_find("postgresql.cnpg.io/v1", "Cluster");
+
+	CHECK(dep != NULL && !dep->crd);
+	CHECK(mw != NULL && mw->crd);
+	CHECK(cl != NULL);
+	CHECK(schema_find("apps/v1", "Nonsense") == NULL);
+	CHECK(dep && schema_field(&schema_types[dep->type], "spec") != NULL);
+	CHECK(dep && schema_field(&schema_types[dep->type], "spek") == NULL);
+	CHECK(schema_removed("policy/v1beta1", "PodSecurityPolicy") != NULL);
+	CHECK(schema_removed("policy/v1", "PodDisruptionBudget") == NULL);
+	CHECK(schema_nroots > 200);
+}
+
+/* A bare Pod: for rules that look at one field only. */
+static char *pod2(const char *spec_extra, const char *container_extra)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: t}\nspec:\n%s  containers:\n"
+			 "  - name: c\n    image: nginx:1.27\n%s", spec_extra, container_extra) < 0)
+		abort();
+	return x;
+}
+
+static char *pod(const char *container_extra)
+{
+	return pod2("", container_extra);
+}
+
+static char *role(const char *rule)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: t}\n"
+			 "rules: [%s]\n", rule) < 0)
+		abort();
+	return x;
+}
+
+static void test_security_rules(void)
+{
+	struct fixture fx[] = {
+		{"SEC001", deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC ", privileged: true", ""), good()},
+		{"SEC002", deployment(1, POD_SEC, "", "nginx:1.27", "readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}", ""), good()},
+		{"SEC003", deployment(1, "runAsUser: 1000, seccompProfile: {type: RuntimeDefault}", "", "nginx:1.27", CTR_SEC, ""), good()},
+		{"SEC004", deployment(1, "runAsNonRoot: true, runAsUser: 0, seccompProfile: {type: RuntimeDefault}", "", "nginx:1.27", CTR_SEC, ""), good()},
+		{"SEC005", deployment(1, "runAsNonRoot: true, runAsUser: 1000", "", "nginx:1.27", CTR_SEC, ""), good()},
+		{"SEC006", deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, readOnlyRootFilesystem: true", ""), good()},
+		{"SEC007", deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL], add: [SYS_ADMIN]}", ""),
+		 deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}", "")},
+		{"SEC008", deployment(1, POD_SEC, "      hostNetwork: true\n", "nginx:1.27", CTR_SEC, ""), good()},
+		{"SEC009", deployment(1, POD_SEC, "      volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]\n", "nginx:1.27", CTR_SEC, ""),
+		 deployment(1, POD_SEC, "      volumes: [{name: tmp, emptyDir: {}}]\n", "nginx:1.27", CTR_SEC, "")},
+		{"SEC010", pod("    ports: [{containerPort: 80, hostPort: 80}]\n"), pod("    ports: [{containerPort: 80}]\n")},
+		{"SEC011", deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}", ""), good()},
+		/* the official Odoo image's user is the name "odoo" */
+		{"SEC012", deployment(1, "runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}", "", "odoo:17.0", CTR_SEC, ""),
+		 deployment(1, "runAsNonRoot: true, runAsUser: 101, seccompProfile: {type: RuntimeDefault}", "", "odoo:17.0", CTR_SEC, "")},
+		{"SEC013", deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        env: [{name: API_TOKEN, value: abc123}]\n"),
+		 deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        env: [{name: API_TOKEN, valueFrom: {secretKeyRef: {name: s, key: t}}}]\n")},
+		{"SEC014", s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: odoo-config}\ndata:\n  odoo.conf: |\n    [options]\n    admin_passwd = hunter2hunter2\n"),
+		 s("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: odoo-config}\ndata:\n  odoo.conf: |\n    [options]\n    workers = 2\n")},
+		{"SEC015", pod2("", ""), pod2("  automountServiceAccountToken: false\n", "")},
+		{"SEC016", role("{apiGroups: [\"\"], resources: [\"*\"], verbs: [get]}"),
+		 role("{apiGroups: [\"\"], resources: [pods], verbs: [get]}")},
+		{"SEC017", role("{apiGroups: [\"\"], resources: [secrets], verbs: [get, list]}"),
+		 role("{apiGroups: [\"\"], resources: [secrets], resourceNames: [tls], verbs: [get]}")},
+	};
+
+	run(fx, sizeof(fx) / sizeof(fx[0]));
+}
+
+static const char hpa_web[] =
+	"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: t}\n"
+	"spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 4}\n";
+static const char pdb_web[] =
+	"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: t}\n"
+	"spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}\n";
+static const char svc_web[] =
+	"apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+	"spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}\n";
+static const char deny_all[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: t}\n"
+	"spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
+static const char allow_dns[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: t}\n"
+	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}]}]}\n";
+
+/* A Deployment named web with only what container_extra adds. */
+static char *bare(int replicas, const char *container_extra)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  replicas: %d\n  selector: {matchLabels: {app: web}}\n  template:\n"
+			 "    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
+			 "      - name: web\n        image: nginx:1.27\n%s", replicas, container_extra) < 0)
+		abort();
+	return x;
+}
+
+static char *with(const char *a, const char *b)
+{
+	return join(a, b);
+}
+
+static char *owned_join(char *a, const char *b)
+{
+	char *x = join(a, b);
+
+	free(a);
+	return x;
+}
+
+static char *ingress_to(const char *service, const char *port, const char *path)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+			 "spec: {rules: [{host: a.example.org, http: {paths: [{path: %s, pathType: Prefix, "
+			 "backend: {service: {name: %s, port: %s}}}]}}]}\n", path, service, port) < 0)
+		abort();
+	return x;
+}
+
+static void test_reliability_rules(void)
+{
+	char *two = deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, "");
+	char *g = good();
+	struct fixture fx[] = {
+		{"REL001", bare(1, ""), bare(1, "        livenessProbe: {httpGet: {path: /, port: 80}}\n")},
+		{"REL002", bare(1, ""), bare(1, "        readinessProbe: {httpGet: {path: /, port: 80}}\n")},
+		{"REL003", bare(1, ""), bare(1, "        resources: {requests: {cpu: 100m, memory: 64Mi}}\n")},
+		{"REL004", bare(1, ""), bare(1, "        resources: {limits: {memory: 64Mi}}\n")},
+		{"REL005", good(), deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, "")},
+		{"REL006", deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, ""), with(two, pdb_web)},
+		{"REL007", bare(2, ""), deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, "")},
+		{"REL008", deployment(1, POD_SEC, "", "nginx", CTR_SEC, ""), good()},
+		{"REL009", s(hpa_web), with(g, hpa_web)},
+		{"REL010", owned_join(bare(1, ""), hpa_web), with(g, hpa_web)},
+		{"REL011", s("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+			     "spec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 5, maxReplicas: 2}\n"),
+		 s(hpa_web)},
+	};
+
+	run(fx, sizeof(fx) / sizeof(fx[0]));
+	free(two);
+	free(g);
+}
+
+static void test_cross_rules(void)
+{
+	char *g = good();
+	char *two = deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, "");
+	char *two_claim = deployment(2, POD_SEC, "      volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
+				     "nginx:1.27", CTR_SEC, "");
+	char *needs_secret = deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC,
+					"        env: [{name: T, valueFrom: {secretKeyRef: {name: creds, key: token}}}]\n");
+	char *web_svc = with(g, svc_web);
+	char *rwo = pvc("1Gi", "ReadWriteOnce"), *rwx = pvc("1Gi", "ReadWriteMany");
+	char *deny = with(g, deny_all);
+	char *egress_only = with(g, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: e, namespace: t}\n"
+				    "spec: {podSelector: {}, policyTypes: [Egress]}\n");
+	struct fixture fx[] = {
+		{"XRF001", with(g, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+				   "spec: {selector: {app: other}, ports: [{port: 80}]}\n"), with(g, svc_web)},
+		{"XRF002", with(g, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+				   "spec: {selector: {app: web}, ports: [{name: m, port: 9090, targetPort: metrics}]}\n"),
+		 with(g, svc_web)},
+		{"XRF003", owned_join(ingress_to("missing", "{name: http}", "/"), g), owned_join(ingress_to("web", "{name: http}", "/"), web_svc)},
+		{"XRF004", owned_join(ingress_to("web", "{number: 9999}", "/"), web_svc), owned_join(ingress_to("web", "{number: 80}", "/"), web_svc)},
+		{"XRF005", s(needs_secret), with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {token: x}\n")},
+		{"XRF006", with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {other: x}\n"),
+		 with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {token: x}\n")},
+		{"XRF007", with(two_claim, rwo), with(two_claim, rwx)},
+		{"XRF008", s(g), with(g, deny_all)},
+		{"XRF009", s(egress_only), with(egress_only, allow_dns)},
+		{"XRF010",
+		 s("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: t}\nspec:\n  selector: {matchLabels: {app: app}}\n"
+		   "  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\", env: [{name: HOST, value: db}]}]\n"
+		   "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: t}\nspec:\n  selector: {matchLabels: {app: db}}\n"
+		   "  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: pg, image: \"postgres:16\"}]\n"
+		   "---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n"
+		   "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
+		   "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: other}}}]}]}\n"),
+		 s("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: t}\nspec:\n  selector: {matchLabels: {app: app}}\n"
+		   "  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\", env: [{name: HOST, value: db}]}]\n"
+		   "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: t}\nspec:\n  selector: {matchLabels: {app: db}}\n"
+		   "  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: pg, image: \"postgres:16\"}]\n"
+		   "---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n"
+		   "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
+		   "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
+		{"XRF011", with(g, "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: t}\n"
+				   "spec: {minAvailable: 1, selector: {matchLabels: {app: other}}}\n"), with(two, pdb_web)},
+	};
+
+	run(fx, sizeof(fx) / sizeof(fx[0]));
+	(void)deny;
+	free(g);
+	free(two);
+	free(two_claim);
+	free(needs_secret);
+	free(web_svc);
+	free(rwo);
+	free(rwx);
+	free(deny);
+	free(egress_only);
+}
+
+/* An Odoo Deployment named web, 2 CPU / 4Gi, wired through the image's
+ * variables; extra goes at the container level. */
+static char *odoo(const char *extra)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+			 "      containers:\n      - name: odoo\n        image: odoo:17.0\n"
+			 "        resources: {limits: {cpu: \"2\", memory: 4Gi}}\n"
+			 "        ports: [{name: http, containerPort: 8069}, {name: websocket, containerPort: 8072}]\n%s", extra) < 0)
+		abort();
+	return x;
+}
+
+#define WIRED "        env: [{name: HOST, value: db}, {name: USER, value: odoo}, {name: PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}]\n"
+
+static char *conf(const char *options)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: odoo-config, namespace: t}\n"
+			 "data:\n  odoo.conf: |\n    [options]\n%s", options) < 0)
+		abort();
+	return x;
+}
+
+static char *odoo_set(const char *options, const char *extra_docs)
+{
+	char *o = odoo(WIRED), *c = conf(options), *a = join(o, c), *x = NULL;
+
+	if (asprintf(&x, "%s%s", a, extra_docs) < 0)
+		abort();
+	free(o);
+	free(c);
+	free(a);
+	return x;
+}
+
+static char *keycloak(const char *version, const char *args, const char *env, const char *probe_port)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kc, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: kc}}\n  template:\n    metadata: {labels: {app: kc}}\n    spec:\n"
+			 "      containers:\n      - name: keycloak\n        image: quay.io/keycloak/keycloak:%s\n"
+			 "        args: [%s]\n        env: [%s]\n"
+			 "        readinessProbe: {httpGet: {path: /health/ready, port: %s}}\n", version, args, env, probe_port) < 0)
+		abort();
+	return x;
+}
+
+static char *postgres(int replicas, const char *env)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\nspec:\n"
+			 "  replicas: %d\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n"
+			 "    metadata: {labels: {app: db}}\n    spec:\n      containers:\n      - name: postgres\n"
+			 "        image: postgres:16\n        env: [%s]\n"
+			 "        volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]\n", replicas, env) < 0)
+		abort();
+	return x;
+}
+
+static const char svc_odoo[] =
+	"---\napiVersion: v1\nkind: Service\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {selector: {app: web}, ports: [{name: http, port: 8069, targetPort: http}, {name: websocket, port: 8072, targetPort: websocket}]}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {rules: [{host: erp.example.org, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: odoo, port: {name: http}}}}";
+static const char ws_route[] =
+	", {path: /websocket, pathType: Prefix, backend: {service: {name: odoo, port: {name: websocket}}}}";
+
+static void test_application_rules(void)
+{
+	char *hpa_max10 = NULL, *routed = NULL, *routed_ws = NULL;
+	const char *pw_secret = "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}";
+
+	if (asprintf(&hpa_max10, "---\n%s", hpa_web) < 0 || asprintf(&routed, "%s]}}]}\n", svc_odoo) < 0 ||
+	    asprintf(&routed_ws, "%s%s]}}]}\n", svc_odoo, ws_route) < 0)
+		abort();
+	{
+		struct fixture fx[] = {
+			/* 4 pods x (4 workers + 1 cron + gevent) x 64 > 100 */
+			{"APP001", odoo_set("    workers = 4\n    max_cron_threads = 1\n    db_maxconn = 64\n", hpa_max10),
+			 odoo_set("    workers = 4\n    max_cron_threads = 1\n    db_maxconn = 4\n", hpa_max10)},
+			{"APP002", odoo_set("    workers = 20\n", ""), odoo_set("    workers = 5\n", "")},
+			{"APP003", odoo_set("    workers = 4\n    proxy_mode = True\n    list_db = False\n", routed),
+			 odoo_set("    workers = 4\n    proxy_mode = True\n    list_db = False\n", routed_ws)},
+			{"APP004", odoo_set("    proxy_mode = False\n", routed_ws), odoo_set("    proxy_mode = True\n", routed_ws)},
+			{"APP005", odoo_set("    list_db = True\n", ""), odoo_set("    list_db = False\n", "")},
+			{"APP006", odoo("        command: [odoo]\n" WIRED), odoo("        args: [odoo]\n" WIRED)},
+			{"APP007", odoo(""), odoo(WIRED)},
+			{"APP008", keycloak("26.1", "start", "{name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: auth.example.org}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			{"APP009", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: auth.example.org}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: auth.example.org}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			{"APP010", keycloak("25.0", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}", "8080"),
+			 keycloak("25.0", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			{"APP011", keycloak("26.1", "start-dev", "{name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			{"APP012", postgres(1, pw_secret),
+			 postgres(1, "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}, {name: PGDATA, value: /var/lib/postgresql/data/pgdata}")},
+			{"APP013", postgres(3, pw_secret), postgres(1, pw_secret)},
+			{"APP014", postgres(1, "{name: POSTGRES_PASSWORD, value: hunter2}"), postgres(1, pw_secret)},
+		};
+
+		run(fx, sizeof(fx) / sizeof(fx[0]));
+	}
+	free(hpa_max10);
+	free(routed);
+	free(routed_ws);
+}
+
+static void test_suppression(void)
+{
+	char *plain = deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}", "");
+	char *annotated = NULL;
+
+	/* the annotation goes into the Deployment's metadata */
+	if (asprintf(&annotated, "%s", plain) < 0)
+		abort();
+	{
+		char *meta = strstr(annotated, "metadata: {name: web, namespace: t}");
+		char *x = NULL;
+		if (!meta || asprintf(&x, "%.*smetadata: {name: web, namespace: t, annotations: {kgenius.io/ignore: \"SEC011: the image writes to /var/cache\"}}%s",
+				      (int)(meta - annotated), annotated, meta + strlen("metadata: {name: web, namespace: t}")) < 0)
+			abort();
+		free(annotated);
+		annotated = x;
+	}
+	CHECK(count("SEC011", plain) > 0);
+	CHECK_INT((long long)count("SEC011", annotated), 0);
+	free(plain);
+	free(annotated);
+}
+
+static void test_config_file(void)
+{
+	const char *dir = t_tmpdir();
+	char cfg_path[600];
+	struct lint_config cfg;
+	struct diags d;
+
+	t_write(dir, "kgenius-lint.yaml", "fail-on: warning\nrules:\n  SEC011: off\n  REL005: error\n");
+	snprintf(cfg_path, sizeof(cfg_path), "%s/kgenius-lint.yaml", dir);
+	memset(&cfg, 0, sizeof(cfg));
+	diags_init(&d);
+	CHECK_INT(lint_config_load(&cfg, cfg_path, &d), 0);
+	CHECK_INT(cfg.fail_on, SEV_WARNING);
+	CHECK_INT((long long)cfg.noverrides, 2);
+	CHECK(cfg.overrides[0].disabled);
+	CHECK_INT(cfg.overrides[1].severity, SEV_ERROR);
+	t_write(dir, "bad.yaml", "rules:\n  NOPE001: off\n");
+	snprintf(cfg_path, sizeof(cfg_path), "%s/bad.yaml", dir);
+	CHECK_INT(lint_config_load(&cfg, cfg_path, &d), -1);
+	CHECK(t_diag_has(&d, DIAG_ERROR, "unknown rule NOPE001", 2));
+	diags_free(&d);
+}
+
+static void test_registry(void)
+{
+	size_t n = 0;
+
+	for (const struct rule *r = lint_rules; r->id; r++) {
+		n++;
+		CHECK(r->title && r->title[0] && r->remediation && r->remediation[0]);
+		CHECK(rule_find(r->id) == r);
+	}
+	CHECK(n >= 40);
+}
+
+const struct t_case t_lint_cases[] = {
+	{"lint: schema rules, each failing and passing", test_schema_rules},
+	{"lint: schema findings carry line, column, path and object", test_schema_positions},
+	{"lint: generated schema tables", test_schema_tables},
+	{"lint: security rules, each failing and passing", test_security_rules},
+	{"lint: reliability rules, each failing and passing", test_reliability_rules},
+	{"lint: cross-resource rules, each failing and passing", test_cross_rules},
+	{"lint: application rules, each failing and passing", test_application_rules},
+	{"lint: kgenius.io/ignore suppresses a rule on one object", test_suppression},
+	{"lint: configuration file", test_config_file},
+	{"lint: every rule has a description and a fix", test_registry},
+	{NULL, NULL},
+};
