@@ -357,7 +357,9 @@ void build_odoo(struct cv *cv)
 	if (cv->plan.cron_deployment)
 		cv_emit(cv, OUT_ODOO, deployment(cv, "odoo-cron", 1, true));
 	service(cv);
-	if (cv->o->autoscaling == AUTOSCALE_KEDA)
+	if (cv->o->odoo_max_replicas == 1)
+		cv_note(&cv->done, "No autoscaler: Odoo runs one pod (--odoo-max-replicas 1).");
+	else if (cv->o->autoscaling == AUTOSCALE_KEDA)
 		scaled_object(cv);
 	else
 		autoscaler(cv);

@@ -189,6 +189,13 @@ static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 	kb_str(kb, pspec, "serviceAccountName", "postgres-backup");
 	kb_bool(kb, pspec, "automountServiceAccountToken", false);
 	kb_put(kb, pspec, "securityContext", pod_security(kb, BACKUP_UID, BACKUP_UID, BACKUP_UID));
+	if (cv->app->odoo && cv->o->odoo_replicas == 1 && cv->o->odoo_max_replicas == 1) {
+		/* The filestore is ReadWriteOnce: only a pod on Odoo's node can mount it. */
+		struct ynode *term = kb_push_map(kb, kb_list(kb, kb_sub(kb, kb_sub(kb, pspec, "affinity"), "podAffinity"),
+							     "requiredDuringSchedulingIgnoredDuringExecution"));
+		kb_str(kb, term, "topologyKey", "kubernetes.io/hostname");
+		kb_put(kb, kb_sub(kb, term, "labelSelector"), "matchLabels", kb_selector(kb, "odoo"));
+	}
 
 	dump = kb_push_map(kb, kb_list(kb, pspec, "initContainers"));
 	kb_str(kb, dump, "name", databases ? "pg-dump" : "archive-filestore");

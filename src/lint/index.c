@@ -200,6 +200,15 @@ static void summarise_workload(struct lint_run *r, const struct ynode *doc, cons
 	if (strcmp(kind, "DaemonSet") == 0 || strcmp(kind, "Job") == 0 || strcmp(kind, "CronJob") == 0 || strcmp(kind, "Pod") == 0)
 		w->replicas = -1;
 	w->spread = y_get(pod, "topologySpreadConstraints") || y_get(y_get(pod, "affinity"), "podAntiAffinity");
+	{
+		const struct ynode *req = y_get(y_get(y_get(pod, "affinity"), "podAffinity"),
+						 "requiredDuringSchedulingIgnoredDuringExecution");
+		for (size_t i = 0; req && req->kind == Y_SEQ && i < req->n; i++) {
+			const char *key = y_text(y_get(req->items[i], "topologyKey"));
+			if (key && strcmp(key, "kubernetes.io/hostname") == 0)
+				labels_of(r, y_get(y_get(req->items[i], "labelSelector"), "matchLabels"), &w->colocated);
+		}
+	}
 	w->singleton = y_text(y_get(y_get(spec, "strategy"), "type")) && strcmp(y_text(y_get(y_get(spec, "strategy"), "type")), "Recreate") == 0;
 	ctx.w = w;
 	each_container(pod, summarise_container, r, &ctx);

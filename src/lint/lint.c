@@ -293,28 +293,17 @@ static int on_document(struct ynode *doc, int index, void *user)
 	return 0;
 }
 
-static int lint_file(struct lint_run *r, const char *path)
+int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
 {
 	struct arena a;
 	struct stream s = {r, &a};
-	char *data = NULL;
-	size_t len = 0;
-	enum read_status st = read_file_limited(path, MAX_INPUT_FILE, &data, &len);
 	/* Findings and summaries point at the name until the end of the run. */
-	const char *name = arena_strdup(&r->index.a, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	const char *name = arena_strdup(&r->index.a, path);
 	struct diags dd;
 	int rc;
 
-	if (!name) {
-		free(data);
+	if (!name)
 		return -1;
-	}
-	if (st != READ_OK) {
-		struct srcpos pos = {name, 0, 0};
-		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s",
-			 st == READ_NOT_FOUND ? "no such file" : st == READ_TOO_LARGE ? "larger than 256 MiB" : strerror(errno));
-		return -1;
-	}
 	r->files++;
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
@@ -330,9 +319,27 @@ static int lint_file(struct lint_run *r, const char *path)
 	}
 	diags_free(&dd);
 	arena_free(&a);
-	free(data);
 	r->file = NULL;
 	return 0;
+}
+
+static int lint_file(struct lint_run *r, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	enum read_status st = read_file_limited(path, MAX_INPUT_FILE, &data, &len);
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	int rc;
+
+	if (st != READ_OK) {
+		struct srcpos pos = {name, 0, 0};
+		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s",
+			 st == READ_NOT_FOUND ? "no such file" : st == READ_TOO_LARGE ? "larger than 256 MiB" : strerror(errno));
+		return -1;
+	}
+	rc = lint_text(r, name, data, len);
+	free(data);
+	return rc;
 }
 
 static bool lintable(const char *name)

@@ -70,6 +70,7 @@ struct workload {
 	long long mem_limit;
 	bool spread;
 	bool singleton;                /* Deployment with the Recreate strategy */
+	struct labels colocated;       /* required podAffinity on kubernetes.io/hostname: runs beside these pods */
 	struct labels pod_labels;
 	int replicas;
 	bool scaled;               /* an HPA or ScaledObject targets it */
@@ -204,6 +205,8 @@ void lint_init(struct lint_run *r, struct diags *d);
 void lint_free(struct lint_run *r);
 /* Lints a file, a directory (its .yaml, .yml and .json files), or "-". */
 int lint_path(struct lint_run *r, const char *path);
+/* Lints text already in memory, named name in findings. */
+int lint_text(struct lint_run *r, const char *name, const char *data, size_t len);
 /* Runs the cross-resource and application rules; call once, after the inputs. */
 void lint_finish(struct lint_run *r);
 

@@ -123,6 +123,9 @@ static void claims(struct lint_run *r)
 		const struct workload *first = NULL;
 		int users = 0;
 
+		/* Pods pinned to the node of another user of the claim share the
+		 * attachment: ReadWriteOnce is per node. */
+
 		if (!cl->rwo)
 			continue;
 		for (size_t i = 0; i < ix->nworkloads; i++) {
@@ -132,7 +135,10 @@ static void claims(struct lint_run *r)
 					continue;
 				if (!first)
 					first = w;
-				users += w->replicas > 1 || w->scaled || w->replicas < 0 ? 2 : 1;
+				if (first != w && ((w->colocated.n && labels_match(&w->colocated, &first->pod_labels)) ||
+						   (first->colocated.n && labels_match(&first->colocated, &w->pod_labels))))
+					continue;
+				users += w->replicas > 1 || w->scaled ? 2 : 1;
 				if (w->replicas > 1 || w->scaled)
 					lint_report_at(r, "XRF007", &w->claim_pos[k], w->object, w->ignore,
 						       "ReadWriteOnce claim %s is mounted by %s pods of %s: on another node "
@@ -237,7 +243,7 @@ static void budgets_and_scaling(struct lint_run *r)
 				       a->name, a->target ? a->target : "nothing");
 			continue;
 		}
-		target->scaled = true;
+		target->scaled = a->max > 1;
 		if (target->replicas < a->min)
 			target->replicas = a->min;
 		if (!target->cpu_requests && strstr(a->object, "HorizontalPodAutoscaler"))
