@@ -215,6 +215,12 @@ static void check_all_labels(struct lint_run *r, const struct ynode *n)
 	}
 }
 
+static bool rbac_kind(const char *kind)
+{
+	return strcmp(kind, "Role") == 0 || strcmp(kind, "ClusterRole") == 0 || strcmp(kind, "RoleBinding") == 0 ||
+	       strcmp(kind, "ClusterRoleBinding") == 0;
+}
+
 static void check_document(struct lint_run *r, const struct ynode *doc)
 {
 	const char *api = y_text(y_get(doc, "apiVersion"));
@@ -253,7 +259,12 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 			    "no schema for %s %s (Kubernetes 1.33 and the embedded CRDs); it is not checked", api, kind);
 	else
 		schema_validate(doc, root, on_schema_problem, r);
-	if (name && strcmp(kind, "Namespace") != 0 && strcmp(kind, "Service") != 0 && !dns1123(name, false))
+	if (name && rbac_kind(kind)) {
+		/* RBAC objects take path-segment names: "system:controller" is fine. */
+		if (!name[0] || strchr(name, '/') || strchr(name, '%') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
+				    "name "%s" is not a valid path segment (no /, no %%, not . or ..)", name);
+	} else if (name && strcmp(kind, "Namespace") != 0 && strcmp(kind, "Service") != 0 && !dns1123(name, false))
 		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
 			    "name \"%s\" is not a DNS-1123 subdomain (lower case letters, digits, - and .)", name);
 	if (name && (strcmp(kind, "Namespace") == 0 || strcmp(kind, "Service") == 0) && !dns1123(name, true))

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# kgenius lint on real files: the example's manifests lint clean, every
+# output format parses with a real parser, exit statuses, stdin, List
+# objects, kubectl kustomize output, and every corpus manifest without a
+# crash.
+. "$(dirname "$0")/lib.sh"
+
+O=$WORK/out
+E=$WORK/err
+
+run_kg "$O" "$E" lint --fail-on warning "$ROOT/kubernetes"
+check "lint: the example's kubernetes/ has no error and no warning (exit 0)" test "$RC" -eq 0
+check "lint: the example's summary line" grep -qE '^4[0-9] documents in 11 files: 0 errors, 0 warnings' "$O"
+check "lint: no suppression in the example" test "$(grep -rc 'kgenius.io/ignore' "$ROOT/kubernetes" | awk -F: '{s+=$2} END {print s}')" -eq 0
+
+BAD=$WORK/bad.yaml
+cat >"$BAD" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: t, labels: {tier: on}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        imagePullPolcy: Always
+        resources: {limits: {memory: 4GB}}
+YAML
+run_kg "$O" "$E" lint "$BAD"
+check "lint: findings at or above --fail-on exit 1" test "$RC" -eq 1
+check "lint: human output names file:line:col, rule and fix" grep -q "bad.yaml:13:9: error \[SCH001\] spec.template.spec.containers\[0\].imagePullPolcy: unknown field" "$O"
+check "lint: YAML 1.1 boolean reported" grep -q 'SCH006.*"on"' "$O"
+check "lint: bad quantity reported" grep -q 'SCH004.*4GB' "$O"
+run_kg "$O" "$E" lint --fail-on info "$ROOT/kubernetes"
+check "lint: --fail-on info counts notes" test "$RC" -eq 1
+run_kg "$O" "$E" lint "$WORK/nope.yaml"
+check "lint: unreadable input exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" lint
+check "lint: no input exits 2" test "$RC" -eq 2
+run_kg "$O" "$E" lint --format xml "$BAD"
+check "lint: bad --format exits 2" test "$RC" -eq 2
+
+run_kg "$O" "$E" lint --format json "$BAD"
+check "lint: --format json parses" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["documents"] == 1 and any(f["rule"] == "SCH001" and f["line"] == 13 for f in d["findings"])
+' "$O"
+run_kg "$O" "$E" lint --format sarif "$BAD"
+check "lint: --format sarif is SARIF 2.1.0 with rules and located results" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "2.1.0"
+run = d["runs"][0]
+ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+assert len(ids) >= 40 and len(set(ids)) == len(ids)
+for res in run["results"]:
+    assert ids[res["ruleIndex"]] == res["ruleId"]
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+assert any(r["ruleId"] == "SCH001" for r in run["results"])
+' "$O"
+run_kg "$O" "$E" lint --format junit "$BAD"
+check "lint: --format junit is well-formed XML with failures" python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root.find("testsuite")
+assert int(suite.get("failures")) >= 1 and len(suite.findall("testcase")) == int(suite.get("tests"))
+' "$O"
+
+env -i PATH=/usr/bin:/bin HOME="$WORK" "$KG" lint - <"$BAD" >"$O" 2>"$E"
+check "lint: reads standard input" grep -q '<stdin>:13:9' "$O"
+cat >"$WORK/list.yaml" <<'YAML'
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: one}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: Two_Bad}
+YAML
+run_kg "$O" "$E" lint "$WORK/list.yaml"
+check "lint: List items are checked one by one" grep -q '2 documents' "$O"
+check "lint: a List item's finding is located" grep -q 'list.yaml:9:20: error \[SCH007\]' "$O"
+if command -v kubectl >/dev/null; then
+	kubectl kustomize "$ROOT/kubernetes" >"$WORK/kust.yaml" 2>/dev/null
+	env -i PATH=/usr/bin:/bin HOME="$WORK" "$KG" lint --fail-on warning - <"$WORK/kust.yaml" >"$O" 2>"$E"
+	check "lint: kubectl kustomize output lints clean" test $? -eq 0
+fi
+
+cat >"$WORK/suppressed.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations: {kgenius.io/ignore: "SEC011,REL003: throwaway debugging pod"}
+spec:
+  automountServiceAccountToken: false
+  securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - {name: c, image: "busybox:1.36", securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}
+YAML
+run_kg "$O" "$E" lint "$WORK/suppressed.yaml"
+check "lint: kgenius.io/ignore suppresses and says so" grep -q '2 suppressed by kgenius.io/ignore' "$O"
+printf 'rules:\n  REL004: off\n' >"$WORK/cfg.yaml"
+run_kg "$O" "$E" lint --config "$WORK/cfg.yaml" "$WORK/suppressed.yaml"
+check "lint: --config turns a rule off" test "$(grep -c 'REL004' "$O")" -eq 0
+run_kg "$O" "$E" lint --list-rules
+check "lint: --list-rules lists at least 40 rules" test "$(grep -c '^[A-Z][A-Z][A-Z][0-9][0-9][0-9] ' "$O")" -ge 40
+
+# Every corpus manifest, hand-written and the large install bundles, under the sanitizers.
+for f in "$SHARED"/corpus/manifests/*.yaml; do
+	run_kg "$O" "$E" lint "$f"
+	name="lint: corpus $(basename "$f" | cut -c1-40)"
+	if [ "$RC" -le 1 ] && ! grep -q 'Sanitizer' "$E"; then
+		ok "$name ($(tail -1 "$O" | sed 's/ in 1 files//'))"
+	else
+		fail "$name" "exit $RC: $(head -c 300 "$E")"
+	fi
+done
