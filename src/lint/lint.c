@@ -263,7 +263,7 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 		/* RBAC objects take path-segment names: "system:controller" is fine. */
 		if (!name[0] || strchr(name, '/') || strchr(name, '%') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
-				    "name "%s" is not a valid path segment (no /, no %%, not . or ..)", name);
+				    "name \"%s\" is not a valid path segment (no /, no %%, not . or ..)", name);
 	} else if (name && strcmp(kind, "Namespace") != 0 && strcmp(kind, "Service") != 0 && !dns1123(name, false))
 		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
 			    "name \"%s\" is not a DNS-1123 subdomain (lower case letters, digits, - and .)", name);
