@@ -29,7 +29,7 @@ SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 SAN_MAIN_OBJ := $(patsubst %.c,build/san/%.o,$(MAIN_SRC))
 UNIT_OBJ := $(patsubst %.c,build/san/%.o,$(UNIT_SRC))
 
-.PHONY: all build check-deps test test-build demo bench install clean
+.PHONY: all build check-deps test test-build demo bench install clean schema
 
 all: build
 build: check-deps build/kgenius
@@ -71,12 +71,19 @@ demo: build
 	./build/kgenius convert --project-directory examples/insightpulse --env-file examples/insightpulse/.env.example -o kubernetes
 	@cat kubernetes/NOTES.md
 
-bench: build
+build/yaml-parse-only: tools/yaml-parse-only.c
+	@$(CC) $(REL_CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: build build/yaml-parse-only
 	@tools/bench
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 build/kgenius $(DESTDIR)$(PREFIX)/bin/kgenius
+
+# Regenerates the embedded schema tables from ../shared/k8s (committed).
+schema:
+	tools/gen-schema ../shared/k8s src/lint/schema_data.c
 
 clean:
 	rm -rf build

@@ -1,5 +1,9 @@
 /* kgenius lint [PATH|-]...: manifests in, findings out. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +36,27 @@ static void list_rules(void)
 		printf("%s  %-8s %-15s %s; fix: %s\n", r->id, severity_name(r->severity), r->family, r->title, r->remediation);
 }
 
+/* To stdout, or to a file through a temporary one and a rename. */
+static int write_report(const struct lint_run *r, enum lint_format fmt, bool color, const char *output)
+{
+	char tmp[4096];
+	FILE *fp;
+	int fd;
+
+	if (!output || strcmp(output, "-") == 0)
+		return lint_write(r, fmt, color, stdout);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", output);
+	fd = mkstemp(tmp);
+	fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!fp || fchmod(fd, 0644) != 0 || lint_write(r, fmt, color, fp) != 0 || fclose(fp) != 0 || rename(tmp, output) != 0) {
+		fprintf(stderr, "%s: error: cannot write the report: %s\n", output, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_lint(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -47,7 +72,6 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 	const char *config = NULL, *output = NULL, *fail_on = NULL;
 	struct lint_run r;
 	struct diags d;
-	struct buf out = BUF_INIT;
 	int c, rc;
 
 	optind = 0;
@@ -103,16 +127,14 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		lint_path(&r, argv[i]);
 	lint_finish(&r);
-	lint_write(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, &out);
 	rc = cli_report(cli, &d);
 	if (rc == KG_EXIT_OK) {
 		for (size_t i = 0; i < r.findings.n && rc == KG_EXIT_OK; i++)
 			if (r.findings.v[i].severity >= r.cfg.fail_on)
 				rc = KG_EXIT_FINDINGS;
 	}
-	if (cli_write_output(output, buf_cstr(&out), out.len, 0644) != KG_EXIT_OK)
+	if (write_report(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, output) != 0)
 		rc = KG_EXIT_ENV;
-	buf_free(&out);
 	lint_free(&r);
 	diags_free(&d);
 	return rc;

@@ -14,7 +14,6 @@
 #include "util/fsio.h"
 #include "yaml/parse.h"
 
-#define MAX_INPUT_FILE (256u * 1024 * 1024)
 #define DOC_MEMORY (512u * 1024 * 1024)
 
 void lint_init(struct lint_run *r, struct diags *d)
@@ -28,11 +27,6 @@ void lint_init(struct lint_run *r, struct diags *d)
 
 void lint_free(struct lint_run *r)
 {
-	for (size_t i = 0; i < r->findings.n; i++) {
-		free(r->findings.v[i].file);
-		free(r->findings.v[i].object);
-		free(r->findings.v[i].message);
-	}
 	free(r->findings.v);
 	arena_free(&r->index.a);
 	memset(r, 0, sizeof(*r));
@@ -105,17 +99,14 @@ static void add_finding(struct lint_run *r, const char *rule_id, const struct sr
 	memset(x, 0, sizeof(*x));
 	x->rule = rule;
 	x->severity = (enum severity)sev;
-	x->file = strdup(pos && pos->file ? pos->file : r->file ? r->file : "-");
+	/* File names live in the index arena already; the rest joins them. */
+	x->file = (char *)(pos && pos->file ? pos->file : r->file ? r->file : "-");
 	x->line = pos ? pos->line : 0;
 	x->col = pos ? pos->col : 0;
-	x->object = strdup(object ? object : "");
-	x->message = strdup(msg);
-	if (!x->file || !x->object || !x->message) {
-		free(x->file);
-		free(x->object);
-		free(x->message);
+	x->object = arena_strdup(&r->index.a, object ? object : "");
+	x->message = arena_strdup(&r->index.a, msg);
+	if (!x->object || !x->message)
 		return;
-	}
 	f->n++;
 }
 
@@ -304,6 +295,16 @@ static int on_document(struct ynode *doc, int index, void *user)
 	return 0;
 }
 
+/* YAML errors (syntax, duplicate keys, limits) are findings too. */
+static void report_yaml_errors(struct lint_run *r, const char *name, const struct diags *dd)
+{
+	for (size_t i = 0; i < dd->n; i++) {
+		struct srcpos pos = {name, dd->v[i].line, dd->v[i].col};
+		if (dd->v[i].level == DIAG_ERROR)
+			lint_report_at(r, "SCH011", &pos, "", NULL, "%s; the rest of the file is not checked", dd->v[i].msg);
+	}
+}
+
 int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
 {
 	struct arena a;
@@ -320,37 +321,46 @@ int lint_text(struct lint_run *r, const char *path, const char *data, size_t len
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
 	rc = yaml_parse_stream(&a, &dd, name, data, len, &yaml_default_limits, on_document, &s);
-	if (rc != 0) {
-		/* YAML errors (syntax, duplicate keys, limits) are findings too. */
-		for (size_t i = 0; i < dd.n; i++) {
-			struct srcpos pos = {name, dd.v[i].line, dd.v[i].col};
-			if (dd.v[i].level == DIAG_ERROR)
-				lint_report_at(r, "SCH011", &pos, "", NULL, "%s; the rest of the file is not checked", dd.v[i].msg);
-		}
-	}
+	if (rc != 0)
+		report_yaml_errors(r, name, &dd);
 	diags_free(&dd);
 	arena_free(&a);
 	r->file = NULL;
 	return 0;
 }
 
+/* Files are parsed as they are read: memory holds one document, not the
+ * file, however large it is. */
 static int lint_file(struct lint_run *r, const char *path)
 {
-	char *data = NULL;
-	size_t len = 0;
-	enum read_status st = read_file_limited(path, MAX_INPUT_FILE, &data, &len);
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "r");
+	const char *name = arena_strdup(&r->index.a, is_stdin ? "<stdin>" : path);
+	struct arena a;
+	struct stream s = {r, &a};
+	struct diags dd;
 	int rc;
 
-	if (st != READ_OK) {
-		struct srcpos pos = {name, 0, 0};
-		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s",
-			 st == READ_NOT_FOUND ? "no such file" : st == READ_TOO_LARGE ? "larger than 256 MiB" : strerror(errno));
+	if (!fp || !name) {
+		struct srcpos pos = {path, 0, 0};
+		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s", strerror(errno));
+		if (fp && !is_stdin)
+			fclose(fp);
 		return -1;
 	}
-	rc = lint_text(r, name, data, len);
-	free(data);
-	return rc;
+	r->files++;
+	r->file = name;
+	arena_init(&a, DOC_MEMORY);
+	diags_init(&dd);
+	rc = yaml_parse_fp(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
+	if (rc != 0)
+		report_yaml_errors(r, name, &dd);
+	diags_free(&dd);
+	arena_free(&a);
+	if (!is_stdin)
+		fclose(fp);
+	r->file = NULL;
+	return 0;
 }
 
 static bool lintable(const char *name)

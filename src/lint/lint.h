@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
@@ -237,7 +238,8 @@ bool labels_match(const struct labels *selector, const struct labels *labels);
 
 /* Output (src/lint/report.c). */
 enum lint_format { LINT_HUMAN, LINT_JSON, LINT_SARIF, LINT_JUNIT };
-void lint_write(const struct lint_run *r, enum lint_format fmt, bool color, struct buf *out);
+/* Writes the report to fp as it is made; returns -1 on a write error. */
+int lint_write(const struct lint_run *r, enum lint_format fmt, bool color, FILE *fp);
 const char *severity_name(enum severity s);
 /* Reads a configuration file; returns 0 or -1 after a reported problem. */
 int lint_config_load(struct lint_config *cfg, const char *path, struct diags *d);

@@ -10,6 +10,15 @@ void lint_finish(struct lint_run *r)
 	rules_application_cross(r);
 }
 
+/* The report goes out in pieces: its size does not stay in memory. */
+static void maybe_flush(struct buf *b, FILE *fp, bool force)
+{
+	if (b->len && (force || b->len > 64 * 1024)) {
+		fwrite(b->data, 1, b->len, fp);
+		buf_reset(b);
+	}
+}
+
 static void json_string(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
@@ -42,7 +51,7 @@ static void xml_text(struct buf *b, const char *s)
 	}
 }
 
-static void human(const struct lint_run *r, bool color, struct buf *b)
+static void human(const struct lint_run *r, bool color, struct buf *b, FILE *fp)
 {
 	static const char *const colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
 	size_t counts[3] = {0, 0, 0};
@@ -57,6 +66,7 @@ static void human(const struct lint_run *r, bool color, struct buf *b)
 		if (f->object[0])
 			buf_printf(b, " (%s)", f->object);
 		buf_printf(b, "; fix: %s\n", f->rule->remediation);
+		maybe_flush(b, fp, false);
 	}
 	buf_printf(b, "%zu documents in %zu files: %zu errors, %zu warnings, %zu notes", r->documents, r->files,
 		   counts[SEV_ERROR], counts[SEV_WARNING], counts[SEV_INFO]);
@@ -65,7 +75,7 @@ static void human(const struct lint_run *r, bool color, struct buf *b)
 	buf_puts(b, "\n");
 }
 
-static void json(const struct lint_run *r, struct buf *b)
+static void json(const struct lint_run *r, struct buf *b, FILE *fp)
 {
 	buf_puts(b, "{\n  \"findings\": [");
 	for (size_t i = 0; i < r->findings.n; i++) {
@@ -87,6 +97,7 @@ static void json(const struct lint_run *r, struct buf *b)
 		buf_puts(b, ", \"fix\": ");
 		json_string(b, f->rule->remediation);
 		buf_puts(b, "}");
+		maybe_flush(b, fp, false);
 	}
 	buf_printf(b, "%s],\n  \"documents\": %zu,\n  \"files\": %zu,\n  \"suppressed\": %zu\n}\n",
 		   r->findings.n ? "\n  " : "", r->documents, r->files, r->findings.suppressed);
@@ -97,7 +108,7 @@ static const char *sarif_level(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
-static void sarif(const struct lint_run *r, struct buf *b)
+static void sarif(const struct lint_run *r, struct buf *b, FILE *fp)
 {
 	buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
 		    "  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": \"kgenius\", \"version\": " );
@@ -135,11 +146,12 @@ static void sarif(const struct lint_run *r, struct buf *b)
 			buf_puts(b, "}]");
 		}
 		buf_puts(b, "}]}");
+		maybe_flush(b, fp, false);
 	}
 	buf_printf(b, "%s]\n  }]\n}\n", r->findings.n ? "\n    " : "");
 }
 
-static void junit(const struct lint_run *r, struct buf *b)
+static void junit(const struct lint_run *r, struct buf *b, FILE *fp)
 {
 	size_t failures = 0;
 
@@ -172,16 +184,22 @@ static void junit(const struct lint_run *r, struct buf *b)
 			buf_puts(b, "</system-out>");
 		}
 		buf_puts(b, "</testcase>\n");
+		maybe_flush(b, fp, false);
 	}
 	buf_puts(b, "  </testsuite>\n</testsuites>\n");
 }
 
-void lint_write(const struct lint_run *r, enum lint_format fmt, bool color, struct buf *out)
+int lint_write(const struct lint_run *r, enum lint_format fmt, bool color, FILE *fp)
 {
+	struct buf b = BUF_INIT;
+
 	switch (fmt) {
-	case LINT_HUMAN: human(r, color, out); break;
-	case LINT_JSON: json(r, out); break;
-	case LINT_SARIF: sarif(r, out); break;
-	case LINT_JUNIT: junit(r, out); break;
+	case LINT_HUMAN: human(r, color, &b, fp); break;
+	case LINT_JSON: json(r, &b, fp); break;
+	case LINT_SARIF: sarif(r, &b, fp); break;
+	case LINT_JUNIT: junit(r, &b, fp); break;
 	}
+	maybe_flush(&b, fp, true);
+	buf_free(&b);
+	return ferror(fp) || fflush(fp) != 0 ? -1 : 0;
 }

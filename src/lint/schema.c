@@ -78,6 +78,7 @@ struct walk {
 	schema_report report;
 	void *user;
 	int problems;
+	size_t len;          /* of path */
 	char path[1024];
 };
 
@@ -147,16 +148,35 @@ static const char *yaml11_reading(const struct ynode *n)
 	return NULL;
 }
 
-/* Appends ".key" or "[index]" to the path; *saved restores it. */
+/* Appends ".key" or "[index]" to the path; pop() restores it. Runs for
+ * every field of every document, so it copies rather than formats. */
 static void push(struct walk *w, size_t *saved, const char *key, size_t index)
 {
-	size_t len = strlen(w->path);
+	size_t len = w->len, room = sizeof(w->path) - len - 1;
 
 	*saved = len;
-	if (key)
-		snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len ? "." : "", key);
-	else
-		snprintf(w->path + len, sizeof(w->path) - len, "[%zu]", index);
+	if (key) {
+		size_t k = strlen(key);
+
+		if (k + 1 > room)
+			return;
+		if (len)
+			w->path[len++] = '.';
+		memcpy(w->path + len, key, k);
+		len += k;
+	} else {
+		int n = snprintf(w->path + len, room, "[%zu]", index);
+		if (n > 0 && (size_t)n < room)
+			len += (size_t)n;
+	}
+	w->path[len] = '\0';
+	w->len = len;
+}
+
+static void pop(struct walk *w, size_t saved)
+{
+	w->len = saved;
+	w->path[saved] = '\0';
 }
 
 static void validate(struct walk *w, const struct ynode *n, int type, const struct srcpos *kpos);
@@ -178,7 +198,7 @@ static void validate_object(struct walk *w, const struct ynode *n, const struct 
 			problem(w, &p->kpos, "SCH001", "unknown field \"%s\"", p->key);
 		else
 			validate(w, p->val, f->type, &p->kpos);
-		w->path[saved] = '\0';
+		pop(w, saved);
 	}
 }
 
@@ -221,7 +241,7 @@ static void validate(struct walk *w, const struct ynode *n, int type, const stru
 			size_t saved;
 			push(w, &saved, n->pairs[i].key, 0);
 			validate(w, n->pairs[i].val, t->items, &n->pairs[i].kpos);
-			w->path[saved] = '\0';
+			pop(w, saved);
 		}
 		return;
 	case SK_ARRAY:
@@ -233,7 +253,7 @@ static void validate(struct walk *w, const struct ynode *n, int type, const stru
 			size_t saved;
 			push(w, &saved, NULL, i);
 			validate(w, n->items[i], t->items, NULL);
-			w->path[saved] = '\0';
+			pop(w, saved);
 		}
 		return;
 	case SK_STRING:

@@ -163,7 +163,14 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 	struct ynode *n;
 	const char *body = s;
 	size_t blen = len;
+	char c0 = len ? s[0] : '\0';
 
+	/* Most plain scalars are words: only a few first characters can start
+	 * null, a boolean or a number, so the rest skip the comparisons. */
+	if (len && !strchr("~nNtTfF0123456789+-.", c0)) {
+		n = y_new(a, Y_STR, pos);
+		goto text;
+	}
 	if (is_one_of(s, len, nulls))
 		n = y_new(a, Y_NULL, pos);
 	else if (is_one_of(s, len, trues) || is_one_of(s, len, falses)) {

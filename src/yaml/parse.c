@@ -524,33 +524,18 @@ static void builder_reset_doc(struct builder *b)
 	anchors_clear(b);
 }
 
-int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
-		      const char *data, size_t len, const struct yaml_limits *lim,
-		      yaml_doc_fn fn, void *user)
+/* One parser, set up to collect its first error for the builder. */
+static struct fy_parser *make_parser(struct first_error *first)
 {
 	struct fy_parse_cfg cfg;
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
-	struct builder b;
-	struct fy_event *fye;
-	struct first_error first;
-	int index = 0, rc = 0;
-
-	if (yaml_check_text(d, file, data, len) != 0)
-		return -1;
-	memset(&b, 0, sizeof(b));
-	memset(&first, 0, sizeof(first));
-	b.a = a;
-	b.d = d;
-	b.file = file;
-	b.lim = lim ? lim : &yaml_default_limits;
-	b.budget = b.lim->max_nodes;
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = capture_diag;
-	dcfg.user = &first;
+	dcfg.user = first;
 	dcfg.level = FYET_ERROR;
 	dcfg.colorize = false;
 	dcfg.show_source = false;
@@ -562,18 +547,28 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 	dcfg.type_width = 0;
 	diag = fy_diag_create(&dcfg);
 	if (!diag)
-		return -1;
+		return NULL;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_DEFAULT_VERSION_1_2;
 	cfg.diag = diag;
 	fyp = fy_parser_create(&cfg);
 	fy_diag_unref(diag);
-	if (!fyp)
-		return -1;
-	if (fy_parser_set_string(fyp, data, len) != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
+	return fyp;
+}
+
+static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
+		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+{
+	struct builder b;
+	struct fy_event *fye;
+	int index = 0, rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.a = a;
+	b.d = d;
+	b.file = file;
+	b.lim = lim ? lim : &yaml_default_limits;
+	b.budget = b.lim->max_nodes;
 	while (!b.failed && (fye = fy_parser_parse(fyp)) != NULL) {
 		switch (fye->type) {
 		case FYET_DOCUMENT_START:
@@ -616,7 +611,7 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 			break;
 	}
 	if (!b.failed && !rc && fy_parser_get_stream_error(fyp))
-		report_parser_error(&b, &first);
+		report_parser_error(&b, first);
 	builder_reset_doc(&b);
 	free(b.stack);
 	free(b.anchors);
@@ -624,4 +619,41 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 	if (b.failed)
 		return -1;
 	return rc;
+}
+
+int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
+		      const char *data, size_t len, const struct yaml_limits *lim,
+		      yaml_doc_fn fn, void *user)
+{
+	struct first_error first;
+	struct fy_parser *fyp;
+
+	if (yaml_check_text(d, file, data, len) != 0)
+		return -1;
+	memset(&first, 0, sizeof(first));
+	fyp = make_parser(&first);
+	if (!fyp)
+		return -1;
+	if (fy_parser_set_string(fyp, data, len) != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, &first, a, d, file, lim, fn, user);
+}
+
+int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
+		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+{
+	struct first_error first;
+	struct fy_parser *fyp;
+
+	memset(&first, 0, sizeof(first));
+	fyp = make_parser(&first);
+	if (!fyp)
+		return -1;
+	if (fy_parser_set_input_fp(fyp, file, fp) != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, &first, a, d, file, lim, fn, user);
 }

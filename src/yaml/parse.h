@@ -3,6 +3,7 @@
 #define KG_YAML_PARSE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/arena.h"
 #include "util/diag.h"
@@ -26,6 +27,11 @@ typedef int (*yaml_doc_fn)(struct ynode *root, int index, void *user);
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 		      const char *data, size_t len, const struct yaml_limits *lim,
 		      yaml_doc_fn fn, void *user);
+
+/* The same, reading from fp as it goes: memory holds one document at a
+ * time, not the file. */
+int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
+		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user);
 
 /* Checks that data is UTF-8 without NUL bytes; on failure reports the first
  * bad byte's position and returns -1. */
