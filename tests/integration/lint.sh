@@ -123,3 +123,12 @@ for f in "$SHARED"/corpus/manifests/*.yaml; do
 		fail "$name" "exit $RC: $(head -c 300 "$E")"
 	fi
 done
+
+# docs/LINT_RULES.md explains every rule the binary has, and no other.
+run_kg "$O" "$E" lint --list-rules
+awk '{print $1}' "$O" | sort >"$WORK/ids-binary"
+grep -oE '^\| [A-Z]{3}[0-9]{3} \|' "$ROOT/docs/LINT_RULES.md" | tr -d '| ' | sort >"$WORK/ids-doc"
+check "lint: docs/LINT_RULES.md documents exactly the rules of --list-rules" diff "$WORK/ids-binary" "$WORK/ids-doc"
+awk '{print $1, $2}' "$O" | sort >"$WORK/sev-binary"
+grep -E '^\| [A-Z]{3}[0-9]{3} \|' "$ROOT/docs/LINT_RULES.md" | awk -F' *\\| *' '{print $2, $3}' | sort >"$WORK/sev-doc"
+check "lint: docs/LINT_RULES.md gives each rule the binary's severity" diff "$WORK/sev-binary" "$WORK/sev-doc"

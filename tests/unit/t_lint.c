@@ -77,10 +77,33 @@ struct fixture {
 	char *pass;
 };
 
+/* Rules that have had a failing and a passing fixture; test_registry, which
+ * runs last, requires every rule of the table to be among them. */
+static const char *exercised[128];
+static size_t nexercised;
+
+static void mark_exercised(const char *rule_id)
+{
+	for (size_t i = 0; i < nexercised; i++)
+		if (strcmp(exercised[i], rule_id) == 0)
+			return;
+	if (nexercised < sizeof(exercised) / sizeof(exercised[0]))
+		exercised[nexercised++] = rule_id;
+}
+
+static bool was_exercised(const char *rule_id)
+{
+	for (size_t i = 0; i < nexercised; i++)
+		if (strcmp(exercised[i], rule_id) == 0)
+			return true;
+	return false;
+}
+
 static void expect(const struct fixture *f)
 {
 	size_t bad = count(f->rule, f->fail), good = count(f->rule, f->pass);
 
+	mark_exercised(f->rule);
 	if (bad == 0)
 		fprintf(stderr, "    %s did not fire on its failing fixture\n", f->rule);
 	if (good != 0)
@@ -561,6 +584,9 @@ static void test_registry(void)
 		n++;
 		CHECK(r->title && r->title[0] && r->remediation && r->remediation[0]);
 		CHECK(rule_find(r->id) == r);
+		if (!was_exercised(r->id))
+			fprintf(stderr, "    %s has no failing and passing fixture\n", r->id);
+		CHECK(was_exercised(r->id));
 	}
 	CHECK(n >= 40);
 }
@@ -575,6 +601,6 @@ const struct t_case t_lint_cases[] = {
 	{"lint: application rules, each failing and passing", test_application_rules},
 	{"lint: kgenius.io/ignore suppresses a rule on one object", test_suppression},
 	{"lint: configuration file", test_config_file},
-	{"lint: every rule has a description and a fix", test_registry},
+	{"lint: every rule has a description, a fix and a fixture pair", test_registry},
 	{NULL, NULL},
 };
