@@ -339,6 +339,7 @@ static int lint_file(struct lint_run *r, const char *path)
 	struct arena a;
 	struct stream s = {r, &a};
 	struct diags dd;
+	struct stat st;
 	int rc;
 
 	if (!fp || !name) {
@@ -352,7 +353,10 @@ static int lint_file(struct lint_run *r, const char *path)
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	rc = yaml_parse_fp(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
+	if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		rc = yaml_parse_path(&a, &dd, name, &yaml_default_limits, on_document, &s);
+	else
+		rc = yaml_parse_fp(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
 	if (rc != 0)
 		report_yaml_errors(r, name, &dd);
 	diags_free(&dd);

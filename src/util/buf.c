@@ -56,21 +56,34 @@ bool buf_putc(struct buf *b, char c)
 	return buf_append(b, &c, 1);
 }
 
+/* Formats straight into the spare room; only output longer than that room
+ * is formatted a second time, after growing the buffer. */
 bool buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	if (!buf_reserve(b, 64))
+		return false;
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !buf_reserve(b, (size_t)n)) {
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		b->failed = true;
 		return false;
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		if (!buf_reserve(b, (size_t)n)) {
+			b->data[b->len] = '\0';
+			return false;
+		}
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 	return true;
 }

@@ -657,3 +657,21 @@ int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 	}
 	return run_parser(fyp, &first, a, d, file, lim, fn, user);
 }
+
+/* A named file: libfyaml maps it rather than copying it through stdio. */
+int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
+		    yaml_doc_fn fn, void *user)
+{
+	struct first_error first;
+	struct fy_parser *fyp;
+
+	memset(&first, 0, sizeof(first));
+	fyp = make_parser(&first);
+	if (!fyp)
+		return -1;
+	if (fy_parser_set_input_file(fyp, file) != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, &first, a, d, file, lim, fn, user);
+}

@@ -32,6 +32,9 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
  * time, not the file. */
 int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user);
+/* The same for a regular file named by path, which libfyaml maps. */
+int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
+		    yaml_doc_fn fn, void *user);
 
 /* Checks that data is UTF-8 without NUL bytes; on failure reports the first
  * bad byte's position and returns -1. */
