@@ -238,14 +238,14 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 		r->documents--;
 		return;
 	}
+	/* A removed API has no schema left to check against, but the object
+	 * still says what runs, so the other rules and the index take it. */
 	gone = schema_removed(api, kind);
-	if (gone) {
+	root = schema_find(api, kind);
+	if (gone)
 		lint_report(r, "SCH009", &y_get_pair(doc, "apiVersion")->val->pos,
 			    "%s %s was removed in %s; use %s", api, kind, gone->removed_in, gone->replacement);
-		return;
-	}
-	root = schema_find(api, kind);
-	if (!root)
+	else if (!root)
 		lint_report(r, "SCH010", &y_get_pair(doc, "kind")->val->pos,
 			    "no schema for %s %s (Kubernetes 1.33 and the embedded CRDs); it is not checked", api, kind);
 	else
@@ -300,8 +300,10 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 {
 	for (size_t i = 0; i < dd->n; i++) {
 		struct srcpos pos = {name, dd->v[i].line, dd->v[i].col};
-		if (dd->v[i].level == DIAG_ERROR)
+		if (dd->v[i].level == DIAG_ERROR) {
 			lint_report_at(r, "SCH011", &pos, "", NULL, "%s; the rest of the file is not checked", dd->v[i].msg);
+			r->incomplete = true;
+		}
 	}
 }
 

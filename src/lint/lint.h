@@ -195,6 +195,9 @@ struct lint_run {
 	struct lint_index index;
 	struct diags *d;           /* input problems (unreadable files) */
 	size_t documents, files;
+	/* A file stopped at a syntax error: what "is not in the set" may be in
+	 * the part not read, so the rules about absent objects stay silent. */
+	bool incomplete;
 	/* the document being checked */
 	const char *file;
 	const struct ynode *doc;

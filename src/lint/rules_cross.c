@@ -22,6 +22,19 @@ static bool selects(const struct labels *sel, const struct workload *w, const ch
 	return sel->n && same_ns(w->ns, ns) && labels_match(sel, &w->pod_labels);
 }
 
+/* Whether the set can vouch that a pod template, or a Service, is absent:
+ * not when a file stopped at a syntax error, and not when the set holds none
+ * of that kind at all (an Ingress linted on its own, say). */
+static bool knows_all_workloads(const struct lint_run *r)
+{
+	return !r->incomplete && r->index.nworkloads > 0;
+}
+
+static bool knows_all_services(const struct lint_run *r)
+{
+	return !r->incomplete && r->index.nservices > 0;
+}
+
 static void services(struct lint_run *r)
 {
 	const struct lint_index *ix = &r->index;
@@ -35,6 +48,8 @@ static void services(struct lint_run *r)
 		for (size_t w = 0; w < ix->nworkloads; w++)
 			any = any || selects(&s->selector, &ix->workloads[w], s->ns);
 		if (!any) {
+			if (!knows_all_workloads(r))
+				continue;
 			lint_report_at(r, "XRF001", &s->pos, s->object, s->ignore,
 				       "Service %s selects no pod template in the set", s->name);
 			continue;
@@ -71,6 +86,8 @@ static void backends(struct lint_run *r)
 		bool port = false;
 
 		if (!s) {
+			if (!knows_all_services(r))
+				continue;
 			lint_report_at(r, "XRF003", &b->pos, b->object, b->ignore, "backend Service %s is not in the set", b->service);
 			continue;
 		}
@@ -239,6 +256,8 @@ static void budgets_and_scaling(struct lint_run *r)
 			if (same_ns(ix->workloads[k].ns, a->ns) && a->target && strcmp(ix->workloads[k].name, a->target) == 0)
 				target = &ix->workloads[k];
 		if (!target) {
+			if (!knows_all_workloads(r))
+				continue;
 			lint_report_at(r, "REL009", &a->pos, a->object, a->ignore, "autoscaler %s targets %s, which is not in the set",
 				       a->name, a->target ? a->target : "nothing");
 			continue;
@@ -259,7 +278,7 @@ static void budgets_and_scaling(struct lint_run *r)
 			continue;
 		for (size_t k = 0; k < ix->nworkloads; k++)
 			any = any || selects(&o->selector, &ix->workloads[k], o->ns);
-		if (!any)
+		if (!any && knows_all_workloads(r))
 			lint_report_at(r, "XRF011", &o->pos, o->object, o->ignore, "PodDisruptionBudget %s selects no pods", o->name);
 	}
 	for (size_t i = 0; i < ix->nworkloads; i++) {

@@ -434,6 +434,9 @@ static void report_parser_error(struct builder *b, const struct first_error *fe)
 	/* Strings parsed from memory carry a "<memory-@...>:" input name. */
 	if (msg[0] == '<' && strstr(msg, ">:"))
 		msg = strstr(msg, ">:") + 2;
+	/* Files libfyaml opened itself carry their name. */
+	else if (b->file && strncmp(msg, b->file, strlen(b->file)) == 0 && msg[strlen(b->file)] == ':')
+		msg += strlen(b->file) + 1;
 	if (fe->seen && sscanf(msg, "%d:%d:%n", &line, &col, &used) == 2 && used > 0) {
 		pos.line = line;
 		pos.col = col;

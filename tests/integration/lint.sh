@@ -132,3 +132,8 @@ check "lint: docs/LINT_RULES.md documents exactly the rules of --list-rules" dif
 awk '{print $1, $2}' "$O" | sort >"$WORK/sev-binary"
 grep -E '^\| [A-Z]{3}[0-9]{3} \|' "$ROOT/docs/LINT_RULES.md" | awk -F' *\\| *' '{print $2, $3}' | sort >"$WORK/sev-doc"
 check "lint: docs/LINT_RULES.md gives each rule the binary's severity" diff "$WORK/sev-binary" "$WORK/sev-doc"
+
+# A syntax error in a named file is reported at its own line and column.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n data: {}\n' >"$WORK/indent.yaml"
+run_kg "$O" "$E" lint "$WORK/indent.yaml"
+check "lint: a syntax error in a file is located at its line and column" grep -qE "indent.yaml:5:[0-9]+: error \[SCH011\] invalid YAML: [a-z]" "$O"

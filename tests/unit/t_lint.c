@@ -282,6 +282,9 @@ static void test_security_rules(void)
 static const char hpa_web[] =
 	"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: t}\n"
 	"spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 4}\n";
+static const char hpa_missing[] =
+	"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: gone, namespace: t}\n"
+	"spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: gone}, minReplicas: 2, maxReplicas: 4}\n";
 static const char pdb_web[] =
 	"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: t}\n"
 	"spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}\n";
@@ -345,7 +348,7 @@ static void test_reliability_rules(void)
 		{"REL006", deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, ""), with(two, pdb_web)},
 		{"REL007", bare(2, ""), deployment(2, POD_SEC, "", "nginx:1.27", CTR_SEC, "")},
 		{"REL008", deployment(1, POD_SEC, "", "nginx", CTR_SEC, ""), good()},
-		{"REL009", s(hpa_web), with(g, hpa_web)},
+		{"REL009", with(g, hpa_missing), with(g, hpa_web)},
 		{"REL010", owned_join(bare(1, ""), hpa_web), with(g, hpa_web)},
 		{"REL011", s("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
 			     "spec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 5, maxReplicas: 2}\n"),
@@ -376,7 +379,7 @@ static void test_cross_rules(void)
 		{"XRF002", with(g, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
 				   "spec: {selector: {app: web}, ports: [{name: m, port: 9090, targetPort: metrics}]}\n"),
 		 with(g, svc_web)},
-		{"XRF003", owned_join(ingress_to("missing", "{name: http}", "/"), g), owned_join(ingress_to("web", "{name: http}", "/"), web_svc)},
+		{"XRF003", owned_join(ingress_to("missing", "{name: http}", "/"), web_svc), owned_join(ingress_to("web", "{name: http}", "/"), web_svc)},
 		{"XRF004", owned_join(ingress_to("web", "{number: 9999}", "/"), web_svc), owned_join(ingress_to("web", "{number: 80}", "/"), web_svc)},
 		{"XRF005", s(needs_secret), with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {token: x}\n")},
 		{"XRF006", with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {other: x}\n"),
@@ -530,6 +533,32 @@ static void test_application_rules(void)
 	free(routed_ws);
 }
 
+/* A set that cannot vouch for an absence says nothing about it: an Ingress
+ * or an HPA linted alone, or a file cut short by a syntax error. Objects of
+ * a removed apiVersion still count as what runs. */
+static void test_partial_sets(void)
+{
+	char *ing = ingress_to("web", "{name: http}", "/");
+	char *cut = join("apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+			 "spec: {selector: {app: web}, ports: [{port: 80}]}\n", "---\nkind: [\n");
+	char *old = join("apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+			 "spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}\n",
+			 "---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: web, namespace: t}\n"
+			 "spec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: w, image: w:1, "
+			 "ports: [{containerPort: 8080}]}]}}}\n");
+
+	CHECK_INT((long long)count("XRF003", ing), 0);
+	CHECK_INT((long long)count("REL009", hpa_web), 0);
+	CHECK_INT((long long)count("SCH011", cut), 1);
+	CHECK_INT((long long)count("XRF001", cut), 0);
+	CHECK_INT((long long)count("SCH009", old), 1);
+	CHECK_INT((long long)count("XRF001", old), 0);
+	CHECK_INT((long long)count("XRF002", old), 0);
+	free(ing);
+	free(cut);
+	free(old);
+}
+
 static void test_suppression(void)
 {
 	char *plain = deployment(1, POD_SEC, "", "nginx:1.27", "allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}", "");
@@ -599,6 +628,7 @@ const struct t_case t_lint_cases[] = {
 	{"lint: reliability rules, each failing and passing", test_reliability_rules},
 	{"lint: cross-resource rules, each failing and passing", test_cross_rules},
 	{"lint: application rules, each failing and passing", test_application_rules},
+	{"lint: partial sets, cut files and removed APIs report no false absence", test_partial_sets},
 	{"lint: kgenius.io/ignore suppresses a rule on one object", test_suppression},
 	{"lint: configuration file", test_config_file},
 	{"lint: every rule has a description, a fix and a fixture pair", test_registry},
