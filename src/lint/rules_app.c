@@ -70,7 +70,25 @@ static void keycloak_container(struct lint_run *r, const struct ynode *c, const 
 	}
 }
 
-static void postgres_container(struct lint_run *r, const struct ynode *c, const char *name, const struct image *img)
+/* Whether the mount is backed by a block volume, where a new file system
+ * holds lost+found: a claim, a generic ephemeral volume, or a name with no
+ * pod volume (a StatefulSet's volumeClaimTemplates). */
+static bool on_block_volume(const struct ynode *pod, const struct ynode *mount)
+{
+	const char *want = y_text(y_get(mount, "name"));
+	const struct ynode *vols = y_get(pod, "volumes");
+
+	for (size_t i = 0; want && vols && vols->kind == Y_SEQ && i < vols->n; i++) {
+		const struct ynode *v = vols->items[i];
+		const char *name = y_text(y_get(v, "name"));
+		if (name && strcmp(name, want) == 0)
+			return y_get(v, "persistentVolumeClaim") || y_get(v, "ephemeral");
+	}
+	return true;
+}
+
+static void postgres_container(struct lint_run *r, const struct ynode *pod, const struct ynode *c, const char *name,
+			       const struct image *img)
 {
 	const struct ynode *mounts = y_get(c, "volumeMounts");
 	const char *pgdata = env_literal(c, "PGDATA");
@@ -88,7 +106,8 @@ static void postgres_container(struct lint_run *r, const struct ynode *c, const 
 		const char *path = y_text(y_get(mounts->items[i], "mountPath"));
 		const char *sub = y_text(y_get(mounts->items[i], "subPath"));
 
-		if (!path || strcmp(path, "/var/lib/postgresql/data") != 0 || (sub && sub[0]))
+		if (!path || strcmp(path, "/var/lib/postgresql/data") != 0 || (sub && sub[0]) ||
+		    !on_block_volume(pod, mounts->items[i]))
 			continue;
 		if (!pgdata || strcmp(pgdata, path) == 0 || strcmp(pgdata, "/var/lib/postgresql/data/") == 0)
 			lint_report(r, "APP012", &mounts->items[i]->pos,
@@ -97,13 +116,17 @@ static void postgres_container(struct lint_run *r, const struct ynode *c, const 
 	}
 }
 
+struct pod_ref {
+	const struct ynode *pod;
+};
+
 static void check_container(struct lint_run *r, const struct ynode *c, bool init, void *user)
 {
+	const struct pod_ref *ref = user;
 	const char *name = y_text(y_get(c, "name")) ? y_text(y_get(c, "name")) : "?";
 	struct arena a;
 	struct image img;
 
-	(void)user;
 	if (init)
 		return;
 	arena_init(&a, 1 << 20);
@@ -112,7 +135,7 @@ static void check_container(struct lint_run *r, const struct ynode *c, bool init
 	else if (image_is(c, "keycloak", &img, &a))
 		keycloak_container(r, c, name, &img);
 	else if (image_is(c, "postgres", &img, &a) || image_is(c, "postgis", &img, &a))
-		postgres_container(r, c, name, &img);
+		postgres_container(r, ref->pod, c, name, &img);
 	arena_free(&a);
 }
 
@@ -123,9 +146,11 @@ void rules_application(struct lint_run *r, const struct ynode *doc)
 	const struct ynode *replicas = y_get(y_get(doc, "spec"), "replicas");
 	const struct ynode *cs = y_get(pod, "containers");
 
+	struct pod_ref ref = {pod};
+
 	if (!pod || pod->kind != Y_MAP)
 		return;
-	each_container(pod, check_container, r, NULL);
+	each_container(pod, check_container, r, &ref);
 	if (kind && strcmp(kind, "StatefulSet") == 0 && replicas && replicas->kind == Y_INT && replicas->i > 1) {
 		for (size_t i = 0; cs && cs->kind == Y_SEQ && i < cs->n; i++) {
 			const char *image = y_text(y_get(cs->items[i], "image"));

@@ -57,19 +57,24 @@ void image_parse(struct arena *a, const char *ref, struct image *img)
 
 bool image_official(const struct image *img)
 {
-	static const char *const prefixes[] = {"", "library/", "docker.io/library/", "index.docker.io/library/", NULL};
+	/* Docker Hub and the public mirrors of its official images. */
+	static const char *const prefixes[] = {"", "library/", "docker.io/library/", "index.docker.io/library/",
+					       "registry-1.docker.io/library/", "mirror.gcr.io/", "mirror.gcr.io/library/",
+					       "public.ecr.aws/docker/library/", NULL};
 	size_t repo_len;
 	char repo[256];
 
 	if (!img->name || !img->ref)
 		return false;
+	/* The repository is the reference without "@digest" and ":tag"; a tag's
+	 * colon comes after the last slash (a registry port's comes before). */
 	repo_len = strcspn(img->ref, "@");
-	if (strchr(strrchr(img->ref, '/') ? strrchr(img->ref, '/') : img->ref, ':'))
-		repo_len = (size_t)(strrchr(img->ref, ':') - img->ref);
 	if (repo_len >= sizeof(repo))
 		return false;
 	memcpy(repo, img->ref, repo_len);
 	repo[repo_len] = '\0';
+	if (strrchr(repo, ':') && strrchr(repo, ':') > (strrchr(repo, '/') ? strrchr(repo, '/') : repo))
+		*strrchr(repo, ':') = '\0';
 	if (strcmp(img->name, "keycloak") == 0)
 		return strcmp(repo, "quay.io/keycloak/keycloak") == 0;
 	if (strcmp(img->name, "postgis") == 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convert/convert.h"
+#include "model/app.h"
 #include "model/secrets.h"
 #include "model/traefik.h"
 #include "profiles/profiles.h"
@@ -189,7 +190,34 @@ static void test_secret_names(void)
 	CHECK(!has_url_password("jdbc:postgresql://db:5432/keycloak"));
 }
 
+static bool official(const char *ref)
+{
+	struct arena a;
+	struct image img;
+	bool yes;
+
+	arena_init(&a, 1 << 20);
+	image_parse(&a, ref, &img);
+	yes = image_official(&img);
+	arena_free(&a);
+	return yes;
+}
+
+static void test_official_images(void)
+{
+	CHECK(official("postgres:17"));
+	CHECK(official("docker.io/library/odoo:18.0"));
+	CHECK(official("mirror.gcr.io/postgres:17"));
+	CHECK(official("public.ecr.aws/docker/library/postgres:16@sha256:0123"));
+	CHECK(official("quay.io/keycloak/keycloak:26.0"));
+	CHECK(!official("bitnami/postgresql:14.5.0"));
+	CHECK(!official("docker.io/bitnami/odoo:17"));
+	CHECK(!official("jboss/keycloak:16.1.1"));
+	CHECK(!official("registry.example.com/library/postgres:17"));
+}
+
 const struct t_case t_convert_cases[] = {
+	{"convert: official images and their mirrors; other builds are not", test_official_images},
 	{"convert: sizing for 2 CPU / 4Gi and the connection budget", test_plan_defaults},
 	{"convert: max_connections grows to fit when not given", test_plan_grows_max_connections},
 	{"convert: a budget that cannot fit is refused", test_plan_refuses_what_cannot_fit},

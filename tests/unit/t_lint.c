@@ -484,6 +484,17 @@ static char *postgres(int replicas, const char *env)
 	return x;
 }
 
+static char *postgres_on_emptydir(void)
+{
+	char *base = postgres(1, "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}");
+	char *x = NULL;
+
+	if (asprintf(&x, "%s      volumes: [{name: data, emptyDir: {}}]\n", base) < 0)
+		abort();
+	free(base);
+	return x;
+}
+
 static const char svc_odoo[] =
 	"---\napiVersion: v1\nkind: Service\nmetadata: {name: odoo, namespace: t}\n"
 	"spec: {selector: {app: web}, ports: [{name: http, port: 8069, targetPort: http}, {name: websocket, port: 8072, targetPort: websocket}]}\n"
@@ -522,6 +533,8 @@ static void test_application_rules(void)
 			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
 			{"APP012", postgres(1, pw_secret),
 			 postgres(1, "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}, {name: PGDATA, value: /var/lib/postgresql/data/pgdata}")},
+			/* an emptyDir is created empty: no lost+found */
+			{"APP012", postgres(1, pw_secret), postgres_on_emptydir()},
 			{"APP013", postgres(3, pw_secret), postgres(1, pw_secret)},
 			{"APP014", postgres(1, "{name: POSTGRES_PASSWORD, value: hunter2}"), postgres(1, pw_secret)},
 		};
