@@ -128,11 +128,8 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 		lint_path(&r, argv[i]);
 	lint_finish(&r);
 	rc = cli_report(cli, &d);
-	if (rc == KG_EXIT_OK) {
-		for (size_t i = 0; i < r.findings.n && rc == KG_EXIT_OK; i++)
-			if (r.findings.v[i].severity >= r.cfg.fail_on)
-				rc = KG_EXIT_FINDINGS;
-	}
+	if (rc == KG_EXIT_OK && findings_at_least(&r.findings, r.cfg.fail_on) > 0)
+		rc = KG_EXIT_FINDINGS;
 	if (write_report(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, output) != 0)
 		rc = KG_EXIT_ENV;
 	lint_free(&r);

@@ -68,6 +68,17 @@ static int configured_severity(const struct lint_config *cfg, const struct rule 
 	return (int)rule->severity;
 }
 
+size_t findings_at_least(const struct findings *f, enum severity s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].severity >= s;
+	for (int k = (int)s; k <= (int)SEV_ERROR; k++)
+		n += f->unlisted[k];
+	return n;
+}
+
 static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 			const char *ignore, const char *fmt, va_list ap)
 {
@@ -84,6 +95,10 @@ static void add_finding(struct lint_run *r, const char *rule_id, const struct sr
 		return;
 	if (ignored(ignore, rule_id)) {
 		f->suppressed++;
+		return;
+	}
+	if (f->n >= LINT_MAX_LISTED) {
+		f->unlisted[sev]++;
 		return;
 	}
 	if (f->n == f->cap) {

@@ -39,11 +39,19 @@ struct finding {
 	char *message;
 };
 
+/* The report lists at most LINT_MAX_LISTED findings, so memory stays
+ * bounded however many objects fail; the rest are counted by severity. */
+#define LINT_MAX_LISTED 100000
+
 struct findings {
 	struct finding *v;
 	size_t n, cap;
 	size_t suppressed;
+	size_t unlisted[3];        /* by severity, beyond LINT_MAX_LISTED */
 };
+
+/* Findings of at least this severity, listed or not. */
+size_t findings_at_least(const struct findings *f, enum severity s);
 
 /* A label map, kept compactly for selector matching. */
 struct labels {

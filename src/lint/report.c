@@ -51,6 +51,11 @@ static void xml_text(struct buf *b, const char *s)
 	}
 }
 
+static size_t unlisted(const struct lint_run *r)
+{
+	return r->findings.unlisted[0] + r->findings.unlisted[1] + r->findings.unlisted[2];
+}
+
 static void human(const struct lint_run *r, bool color, struct buf *b, FILE *fp)
 {
 	static const char *const colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
@@ -68,6 +73,11 @@ static void human(const struct lint_run *r, bool color, struct buf *b, FILE *fp)
 		buf_printf(b, "; fix: %s\n", f->rule->remediation);
 		maybe_flush(b, fp, false);
 	}
+	if (unlisted(r))
+		buf_printf(b, "%zu more findings are not listed: the report lists the first %d\n", unlisted(r),
+			   LINT_MAX_LISTED);
+	for (int k = 0; k < 3; k++)
+		counts[k] += r->findings.unlisted[k];
 	buf_printf(b, "%zu documents in %zu files: %zu errors, %zu warnings, %zu notes", r->documents, r->files,
 		   counts[SEV_ERROR], counts[SEV_WARNING], counts[SEV_INFO]);
 	if (r->findings.suppressed)
@@ -99,8 +109,8 @@ static void json(const struct lint_run *r, struct buf *b, FILE *fp)
 		buf_puts(b, "}");
 		maybe_flush(b, fp, false);
 	}
-	buf_printf(b, "%s],\n  \"documents\": %zu,\n  \"files\": %zu,\n  \"suppressed\": %zu\n}\n",
-		   r->findings.n ? "\n  " : "", r->documents, r->files, r->findings.suppressed);
+	buf_printf(b, "%s],\n  \"documents\": %zu,\n  \"files\": %zu,\n  \"suppressed\": %zu,\n  \"unlisted\": %zu\n}\n",
+		   r->findings.n ? "\n  " : "", r->documents, r->files, r->findings.suppressed, unlisted(r));
 }
 
 static const char *sarif_level(enum severity s)
@@ -148,7 +158,8 @@ static void sarif(const struct lint_run *r, struct buf *b, FILE *fp)
 		buf_puts(b, "}]}");
 		maybe_flush(b, fp, false);
 	}
-	buf_printf(b, "%s]\n  }]\n}\n", r->findings.n ? "\n    " : "");
+	buf_printf(b, "%s],\n    \"properties\": {\"unlistedFindings\": %zu}\n  }]\n}\n", r->findings.n ? "\n    " : "",
+		   unlisted(r));
 }
 
 static void junit(const struct lint_run *r, struct buf *b, FILE *fp)
@@ -160,6 +171,8 @@ static void junit(const struct lint_run *r, struct buf *b, FILE *fp)
 	buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kgenius lint\" tests=\"%zu\" failures=\"%zu\">\n"
 		      "  <testsuite name=\"kgenius lint\" tests=\"%zu\" failures=\"%zu\">\n",
 		   r->findings.n ? r->findings.n : 1, failures, r->findings.n ? r->findings.n : 1, failures);
+	if (unlisted(r))
+		buf_printf(b, "    <properties><property name=\"unlisted\" value=\"%zu\"/></properties>\n", unlisted(r));
 	if (!r->findings.n)
 		buf_puts(b, "    <testcase classname=\"kgenius\" name=\"no findings\"/>\n");
 	for (size_t i = 0; i < r->findings.n; i++) {

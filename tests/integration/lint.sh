@@ -137,3 +137,17 @@ check "lint: docs/LINT_RULES.md gives each rule the binary's severity" diff "$WO
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n data: {}\n' >"$WORK/indent.yaml"
 run_kg "$O" "$E" lint "$WORK/indent.yaml"
 check "lint: a syntax error in a file is located at its line and column" grep -qE "indent.yaml:5:[0-9]+: error \[SCH011\] invalid YAML: [a-z]" "$O"
+
+# However many objects fail, the report lists a bounded number of findings
+# and counts the rest, and the exit status still reflects them.
+python3 -c "
+import sys
+out = open(sys.argv[1], 'w')
+for i in range(55000):
+    out.write(f'---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, labels: {{tier: on}}}}\ndata: {{password: x}}\n')
+" "$WORK/many.yaml"
+run_kg "$O" "$E" lint "$WORK/many.yaml"
+check "lint: 110,000 findings: 100,000 listed" test "$(grep -c 'error \[' "$O")" -eq 100000
+check "lint: the rest counted and said" grep -q '^10000 more findings are not listed' "$O"
+check "lint: the summary counts every finding" grep -q '55000 documents in 1 files: 110000 errors' "$O"
+check "lint: unlisted findings still set the exit status" test "$RC" -eq 1
