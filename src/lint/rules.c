@@ -47,6 +47,9 @@ const struct rule lint_rules[] = {
 	{"REL009", "reliability", SEV_ERROR, "autoscaler target missing", "point scaleTargetRef at an existing Deployment or StatefulSet"},
 	{"REL010", "reliability", SEV_ERROR, "autoscaler without CPU requests", "set resources.requests.cpu on every container of the target"},
 	{"REL011", "reliability", SEV_ERROR, "autoscaler bounds inverted", "make minReplicas at most maxReplicas"},
+	{"REL012", "reliability", SEV_ERROR, "probe on an undeclared port name", "name the port in the container's ports, or probe a number"},
+	{"REL013", "reliability", SEV_WARNING, "environment variable set twice", "keep one entry per name; the last one silently wins"},
+	{"REL014", "reliability", SEV_ERROR, "selector does not match the pod template", "make spec.selector.matchLabels a subset of spec.template.metadata.labels"},
 	/* cross-resource */
 	{"XRF001", "cross-resource", SEV_ERROR, "Service selects no pods", "make the selector match a pod template's labels"},
 	{"XRF002", "cross-resource", SEV_ERROR, "Service targetPort not on the pods", "name or number a containerPort of the selected pods"},

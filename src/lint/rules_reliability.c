@@ -10,6 +10,53 @@ static bool long_running(const char *kind)
 	return strcmp(kind, "Deployment") == 0 || strcmp(kind, "StatefulSet") == 0 || strcmp(kind, "DaemonSet") == 0;
 }
 
+static bool declares_port(const struct ynode *c, const char *port_name)
+{
+	const struct ynode *ports = y_get(c, "ports");
+
+	for (size_t i = 0; ports && ports->kind == Y_SEQ && i < ports->n; i++) {
+		const char *n = y_text(y_get(ports->items[i], "name"));
+		if (n && strcmp(n, port_name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A probe on a port name the container does not declare never succeeds:
+ * the kubelet cannot resolve it, and the pod never becomes ready. */
+static void probe_ports(struct lint_run *r, const struct ynode *c, const char *name)
+{
+	static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
+	static const char *const handlers[] = {"httpGet", "tcpSocket", "grpc"};
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t h = 0; h < 3; h++) {
+			const struct ynode *port = y_get(y_get(y_get(c, probes[i]), handlers[h]), "port");
+			if (port && port->kind == Y_STR && !declares_port(c, port->text))
+				lint_report(r, "REL012", &port->pos, "container %s: %s uses port %s, which the container does not declare",
+					    name, probes[i], port->text);
+		}
+}
+
+/* Two entries of one name: the last one wins, silently. */
+static void duplicate_env(struct lint_run *r, const struct ynode *c, const char *name)
+{
+	const struct ynode *env = y_get(c, "env");
+
+	for (size_t i = 0; env && env->kind == Y_SEQ && i < env->n; i++) {
+		const char *a = y_text(y_get(env->items[i], "name"));
+		for (size_t k = 0; a && k < i; k++) {
+			const char *b = y_text(y_get(env->items[k], "name"));
+			if (b && strcmp(a, b) == 0) {
+				lint_report(r, "REL013", &env->items[i]->pos,
+					    "container %s sets %s twice (line %d and here); the last one wins", name, a,
+					    env->items[k]->pos.line);
+				break;
+			}
+		}
+	}
+}
+
 static void check_container(struct lint_run *r, const struct ynode *c, bool init, void *user)
 {
 	const char *kind = user;
@@ -28,12 +75,34 @@ static void check_container(struct lint_run *r, const struct ynode *c, bool init
 		lint_report(r, "REL003", res ? &res->pos : &c->pos, "container %s does not request CPU and memory", name);
 	if (!y_get(y_get(res, "limits"), "memory"))
 		lint_report(r, "REL004", res ? &res->pos : &c->pos, "container %s has no memory limit", name);
+	probe_ports(r, c, name);
+	duplicate_env(r, c, name);
 	if (ref && !strchr(ref, '@')) {
 		const char *slash = strrchr(ref, '/');
 		const char *colon = strchr(slash ? slash : ref, ':');
 
 		if (!colon || strcmp(colon + 1, "latest") == 0)
 			lint_report(r, "REL008", &image->pos, "container %s uses %s, which is not pinned to a version", name, ref);
+	}
+}
+
+/* The API server refuses a workload whose selector does not match its own
+ * pod template's labels. */
+static void selector_matches_template(struct lint_run *r, const struct ynode *spec)
+{
+	const struct ynode *want = y_get(y_get(spec, "selector"), "matchLabels");
+	const struct ynode *have = y_get(y_get(y_get(spec, "template"), "metadata"), "labels");
+
+	for (size_t i = 0; want && want->kind == Y_MAP && i < want->n; i++) {
+		const char *k = want->pairs[i].key;
+		const char *v = y_text(want->pairs[i].val);
+		const char *t = y_text(y_get(have, k));
+		if (!t || !v || strcmp(t, v) != 0) {
+			lint_report(r, "REL014", &want->pairs[i].val->pos,
+				    "selector %s=%s does not match the pod template's labels (%s=%s)", k, v ? v : "",
+				    k, t ? t : "absent");
+			return;
+		}
 	}
 }
 
@@ -50,6 +119,8 @@ void rules_reliability(struct lint_run *r, const struct ynode *doc)
 		const struct ynode *aff = y_get(y_get(pod, "affinity"), "podAntiAffinity");
 
 		each_container(pod, check_container, r, (void *)kind);
+		if (y_get(spec, "template"))
+			selector_matches_template(r, spec);
 		if (replicas && replicas->kind == Y_INT && replicas->i > 1 && !aff && !y_get(pod, "topologySpreadConstraints"))
 			lint_report(r, "REL007", &replicas->pos, "%lld replicas may all land on one node", replicas->i);
 	}

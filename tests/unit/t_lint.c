@@ -353,6 +353,16 @@ static void test_reliability_rules(void)
 		{"REL011", s("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
 			     "spec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 5, maxReplicas: 2}\n"),
 		 s(hpa_web)},
+		{"REL012", bare(1, "        ports: [{name: web, containerPort: 8080}]\n"
+				   "        readinessProbe: {httpGet: {path: /, port: http}}\n"),
+		 bare(1, "        ports: [{name: http, containerPort: 8080}]\n"
+			 "        readinessProbe: {httpGet: {path: /, port: http}}\n        livenessProbe: {tcpSocket: {port: 8080}}\n")},
+		{"REL013", bare(1, "        env: [{name: A, value: x}, {name: B, value: y}, {name: A, value: z}]\n"),
+		 bare(1, "        env: [{name: A, value: x}, {name: B, value: y}]\n")},
+		{"REL014", s("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\n"
+			     "spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: other}}, "
+			     "spec: {containers: [{name: w, image: w:1}]}}}\n"),
+		 bare(1, "")},
 	};
 
 	run(fx, sizeof(fx) / sizeof(fx[0]));
