@@ -209,6 +209,14 @@ static void summarise_workload(struct lint_run *r, const struct ynode *doc, cons
 				labels_of(r, y_get(y_get(req->items[i], "labelSelector"), "matchLabels"), &w->colocated);
 		}
 	}
+	if (strcmp(kind, "StatefulSet") == 0 && y_text(y_get(spec, "serviceName"))) {
+		w->governing_service = dup(r, y_text(y_get(spec, "serviceName")));
+		w->governing_pos = y_get(spec, "serviceName")->pos;
+	}
+	if (y_text(y_get(pod, "serviceAccountName")) && strcmp(y_text(y_get(pod, "serviceAccountName")), "default") != 0) {
+		w->service_account = dup(r, y_text(y_get(pod, "serviceAccountName")));
+		w->account_pos = y_get(pod, "serviceAccountName")->pos;
+	}
 	w->singleton = y_text(y_get(y_get(spec, "strategy"), "type")) && strcmp(y_text(y_get(y_get(spec, "strategy"), "type")), "Recreate") == 0;
 	ctx.w = w;
 	each_container(pod, summarise_container, r, &ctx);
@@ -263,6 +271,7 @@ static void summarise_service(struct lint_run *r, const struct ynode *doc, const
 	s->ignore = dup(r, r->ignore);
 	s->pos = doc->pos;
 	labels_of(r, y_get(spec, "selector"), &s->selector);
+	s->headless = y_text(y_get(spec, "clusterIP")) && strcmp(y_text(y_get(spec, "clusterIP")), "None") == 0;
 	s->nports = ports && ports->kind == Y_SEQ ? ports->n : 0;
 	s->ports = s->nports ? arena_alloc(&r->index.a, s->nports * sizeof(*s->ports)) : NULL;
 	for (size_t i = 0; s->ports && i < s->nports; i++) {
@@ -563,6 +572,18 @@ static void summarise_max_connections(struct lint_run *r, const struct ynode *do
 	}
 }
 
+static void summarise_account(struct lint_run *r, const char *name, const char *ns)
+{
+	struct lint_index *ix = &r->index;
+
+	ix->accounts = grow(r, ix->accounts, ix->naccounts, &ix->cap_sa, sizeof(*ix->accounts));
+	if (!ix->accounts)
+		return;
+	ix->accounts[ix->naccounts].ns = dup(r, ns);
+	ix->accounts[ix->naccounts].name = dup(r, name);
+	ix->naccounts++;
+}
+
 void index_document(struct lint_run *r, const struct ynode *doc)
 {
 	const char *kind = y_text(y_get(doc, "kind"));
@@ -595,4 +616,6 @@ void index_document(struct lint_run *r, const struct ynode *doc)
 		summarise_autoscaler(r, doc, name, ns, strcmp(kind, "ScaledObject") == 0);
 	else if (strcmp(kind, "Cluster") == 0)
 		summarise_max_connections(r, doc, kind);
+	else if (strcmp(kind, "ServiceAccount") == 0)
+		summarise_account(r, name, ns);
 }

@@ -95,6 +95,14 @@ struct workload {
 	bool odoo, keycloak, postgres;
 	int keycloak_pool;         /* KC_DB_POOL_MAX_SIZE, 100 when unset */
 	int odoo_workers, odoo_cron;   /* --workers= and --max-cron-threads= args, -1 when unset */
+	const char *governing_service;  /* StatefulSet spec.serviceName */
+	struct srcpos governing_pos;
+	const char *service_account;    /* serviceAccountName other than "default" */
+	struct srcpos account_pos;
+};
+
+struct named {             /* an object known by name only (ServiceAccount) */
+	const char *ns, *name;
 };
 
 struct svc_summary {
@@ -110,6 +118,7 @@ struct svc_summary {
 		struct srcpos pos;
 	} *ports;
 	size_t nports;
+	bool headless;             /* clusterIP: None */
 };
 
 struct backend {
@@ -182,6 +191,8 @@ struct lint_index {
 	size_t nautoscalers, cap_a;
 	struct odoo_conf_facts *confs;
 	size_t nconfs, cap_cf;
+	struct named *accounts;
+	size_t naccounts, cap_sa;
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;

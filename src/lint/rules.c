@@ -62,6 +62,8 @@ const struct rule lint_rules[] = {
 	{"XRF009", "cross-resource", SEV_ERROR, "DNS blocked", "allow egress to kube-dns on port 53 (UDP and TCP)"},
 	{"XRF010", "cross-resource", SEV_ERROR, "database flow blocked", "allow the application's pods to reach the database pods on 5432"},
 	{"XRF011", "cross-resource", SEV_ERROR, "PodDisruptionBudget selects no pods", "make the selector match a pod template's labels"},
+	{"XRF012", "cross-resource", SEV_WARNING, "StatefulSet without its headless Service", "create the Service named by serviceName with clusterIP: None"},
+	{"XRF013", "cross-resource", SEV_ERROR, "ServiceAccount missing", "create the ServiceAccount or fix serviceAccountName"},
 	/* application */
 	{"APP001", "application", SEV_ERROR, "Odoo connection budget exceeds max_connections", "lower db_maxconn or the HPA maximum, or raise PostgreSQL's max_connections"},
 	{"APP002", "application", SEV_WARNING, "Odoo workers do not fit the limits", "size workers to (2 x CPU) + 1 and about 325 MiB of memory each"},

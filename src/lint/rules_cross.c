@@ -300,6 +300,48 @@ static void budgets_and_scaling(struct lint_run *r)
 	}
 }
 
+/* A StatefulSet's pods get their stable DNS names from a headless Service. */
+static void governing_services(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t i = 0; i < ix->nworkloads; i++) {
+		const struct workload *w = &ix->workloads[i];
+		const struct svc_summary *s;
+
+		if (!w->governing_service)
+			continue;
+		s = find_service(ix, w->ns, w->governing_service);
+		if (!s && knows_all_services(r))
+			lint_report_at(r, "XRF012", &w->governing_pos, w->object, w->ignore,
+				       "serviceName %s names no Service in the set", w->governing_service);
+		else if (s && !s->headless)
+			lint_report_at(r, "XRF012", &w->governing_pos, w->object, w->ignore,
+				       "serviceName %s is not headless (clusterIP: None), so the pods get no stable DNS names",
+				       w->governing_service);
+	}
+}
+
+/* The admission controller refuses pods whose service account does not
+ * exist: the ReplicaSet reports FailedCreate and no pod ever starts. */
+static void service_accounts(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	if (r->incomplete || ix->naccounts == 0)
+		return;
+	for (size_t i = 0; i < ix->nworkloads; i++) {
+		const struct workload *w = &ix->workloads[i];
+		bool found = false;
+
+		for (size_t k = 0; w->service_account && k < ix->naccounts && !found; k++)
+			found = same_ns(ix->accounts[k].ns, w->ns) && strcmp(ix->accounts[k].name, w->service_account) == 0;
+		if (w->service_account && !found)
+			lint_report_at(r, "XRF013", &w->account_pos, w->object, w->ignore,
+				       "serviceAccountName %s names no ServiceAccount in the set", w->service_account);
+	}
+}
+
 void rules_cross(struct lint_run *r)
 {
 	budgets_and_scaling(r);
@@ -309,6 +351,8 @@ void rules_cross(struct lint_run *r)
 		references(r, &r->index.workloads[i]);
 	claims(r);
 	network(r);
+	governing_services(r);
+	service_accounts(r);
 }
 
 /* --- application rules that need several objects --- */

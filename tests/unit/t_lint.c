@@ -299,6 +299,15 @@ static const char allow_dns[] =
 	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}]}]}\n";
 
 /* A Deployment named web with only what container_extra adds. */
+static char *strdup_or_die(const char *text)
+{
+	char *c = strdup(text);
+
+	if (!c)
+		abort();
+	return c;
+}
+
 static char *bare(int replicas, const char *container_extra)
 {
 	char *x = NULL;
@@ -322,6 +331,13 @@ static char *owned_join(char *a, const char *b)
 
 	free(a);
 	return x;
+}
+
+static char *sts_db(void)
+{
+	return strdup_or_die("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\n"
+			     "spec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, "
+			     "spec: {containers: [{name: d, image: d:1, ports: [{containerPort: 5432}]}]}}}\n");
 }
 
 static char *ingress_to(const char *service, const char *port, const char *path)
@@ -414,6 +430,14 @@ static void test_cross_rules(void)
 		   "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
 		{"XRF011", with(g, "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: t}\n"
 				   "spec: {minAvailable: 1, selector: {matchLabels: {app: other}}}\n"), with(two, pdb_web)},
+		{"XRF012", owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
+						 "spec: {selector: {app: db}, ports: [{port: 5432}]}\n"),
+		 owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
+				      "spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}\n")},
+		{"XRF013", owned_join(bare(1, "      serviceAccountName: runner\n"),
+				      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: t}\n"),
+		 owned_join(bare(1, "      serviceAccountName: runner\n"),
+			    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner, namespace: t}\n")},
 	};
 
 	run(fx, sizeof(fx) / sizeof(fx[0]));
