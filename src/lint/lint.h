@@ -193,6 +193,14 @@ struct lint_index {
 	size_t nconfs, cap_cf;
 	struct named *accounts;
 	size_t naccounts, cap_sa;
+	/* Built by index_finish for the rules over the whole set, so that
+	 * lookups by name or label do not compare every pair of objects. */
+	const struct svc_summary **services_by_name;   /* by namespace, name */
+	struct label_ref {
+		const char *ns, *key, *value;
+		size_t workload;
+	} *pod_labels;                                  /* by namespace, key, value */
+	size_t npod_labels;
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;
@@ -248,6 +256,15 @@ void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */
 void index_document(struct lint_run *r, const struct ynode *doc);
+/* Sorts the index for lookups; call once, after the last document. */
+void index_finish(struct lint_run *r);
+/* The Service ns/name, or NULL. */
+const struct svc_summary *index_service(const struct lint_index *ix, const char *ns, const char *name);
+/* Whether the ServiceAccount ns/name is in the set. */
+bool index_account(const struct lint_index *ix, const char *ns, const char *name);
+/* The workloads in ns whose pod labels hold the selector's first pair: a
+ * range of ix->pod_labels starting at *first; selector->n must be > 0. */
+size_t index_candidates(const struct lint_index *ix, const char *ns, const struct labels *selector, size_t *first);
 
 /* Shared helpers (src/lint/helpers.c). */
 const struct ynode *pod_spec_of(const struct ynode *doc);

@@ -6,6 +6,7 @@
 
 void lint_finish(struct lint_run *r)
 {
+	index_finish(r);
 	rules_cross(r);
 	rules_application_cross(r);
 }

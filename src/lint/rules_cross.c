@@ -1,5 +1,6 @@
 /* Rules over the whole set of objects: selectors, ports, references,
  * claims, network flows, budgets and autoscaler targets. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lint/lint.h"
@@ -7,14 +8,6 @@
 static bool same_ns(const char *a, const char *b)
 {
 	return strcmp(a ? a : "default", b ? b : "default") == 0;
-}
-
-static const struct svc_summary *find_service(const struct lint_index *ix, const char *ns, const char *name)
-{
-	for (size_t i = 0; i < ix->nservices; i++)
-		if (same_ns(ix->services[i].ns, ns) && strcmp(ix->services[i].name, name) == 0)
-			return &ix->services[i];
-	return NULL;
 }
 
 static bool selects(const struct labels *sel, const struct workload *w, const char *ns)
@@ -41,12 +34,14 @@ static void services(struct lint_run *r)
 
 	for (size_t i = 0; i < ix->nservices; i++) {
 		const struct svc_summary *s = &ix->services[i];
+		size_t first = 0, n;
 		bool any = false;
 
 		if (!s->selector.n)
 			continue;  /* no selector: endpoints are managed by hand */
-		for (size_t w = 0; w < ix->nworkloads; w++)
-			any = any || selects(&s->selector, &ix->workloads[w], s->ns);
+		n = index_candidates(ix, s->ns, &s->selector, &first);
+		for (size_t c = first; c < first + n && !any; c++)
+			any = selects(&s->selector, &ix->workloads[ix->pod_labels[c].workload], s->ns);
 		if (!any) {
 			if (!knows_all_workloads(r))
 				continue;
@@ -58,8 +53,8 @@ static void services(struct lint_run *r)
 			const struct svc_port *sp = &s->ports[p];
 			bool found = false, declared = false;
 
-			for (size_t w = 0; w < ix->nworkloads && !found; w++) {
-				const struct workload *wl = &ix->workloads[w];
+			for (size_t c = first; c < first + n && !found; c++) {
+				const struct workload *wl = &ix->workloads[ix->pod_labels[c].workload];
 				if (!selects(&s->selector, wl, s->ns))
 					continue;
 				declared = declared || wl->nports > 0;
@@ -82,7 +77,7 @@ static void backends(struct lint_run *r)
 
 	for (size_t i = 0; i < ix->nbackends; i++) {
 		const struct backend *b = &ix->backends[i];
-		const struct svc_summary *s = find_service(ix, b->ns, b->service);
+		const struct svc_summary *s = index_service(ix, b->ns, b->service);
 		bool port = false;
 
 		if (!s) {
@@ -207,46 +202,120 @@ static bool flow_allowed(const struct lint_index *ix, const struct workload *cli
 	return (!out_limited || out_ok) && (!in_limited || in_ok);
 }
 
+/* What the NetworkPolicies covering a workload (or, for policies with an
+ * empty podSelector, a whole namespace) say about it. */
+struct coverage {
+	const char *ns;
+	bool denied, egress, dns;
+};
+
+static void cover(struct coverage *c, const struct selector_obj *o)
+{
+	c->denied = c->denied || (o->selector.n == 0 && o->ingress);
+	c->egress = c->egress || o->egress;
+	c->dns = c->dns || o->allows_dns || o->out_any;
+}
+
+static void merge(struct coverage *into, const struct coverage *from)
+{
+	into->denied = into->denied || from->denied;
+	into->egress = into->egress || from->egress;
+	into->dns = into->dns || from->dns;
+}
+
+static int coverage_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct coverage *)a)->ns, ((const struct coverage *)b)->ns);
+}
+
+/* One entry per namespace with policies that select every pod in it. */
+static size_t namespace_coverage(const struct lint_index *ix, struct coverage *v)
+{
+	size_t n = 0, merged = 0;
+
+	for (size_t k = 0; k < ix->nselobjs; k++) {
+		const struct selector_obj *o = &ix->selobjs[k];
+		if (strcmp(o->kind, "NetworkPolicy") != 0 || o->selector.n != 0)
+			continue;
+		v[n] = (struct coverage){o->ns ? o->ns : "default", false, false, false};
+		cover(&v[n++], o);
+	}
+	qsort(v, n, sizeof(*v), coverage_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (merged && strcmp(v[merged - 1].ns, v[i].ns) == 0)
+			merge(&v[merged - 1], &v[i]);
+		else
+			v[merged++] = v[i];
+	}
+	return merged;
+}
+
+static void database_flows(struct lint_run *r, const struct workload *w)
+{
+	const struct lint_index *ix = &r->index;
+	const struct svc_summary *db = index_service(ix, w->ns, w->db_host);
+	size_t first = 0, n = db ? index_candidates(ix, db->ns, &db->selector, &first) : 0;
+
+	for (size_t c = first; c < first + n; c++) {
+		const struct workload *s = &ix->workloads[ix->pod_labels[c].workload];
+		if (selects(&db->selector, s, db->ns) && !flow_allowed(ix, w, s))
+			lint_report_at(r, "XRF010", &w->pos, w->object, w->ignore,
+				       "network policies block %s from its database %s (pods of %s)", w->name, w->db_host, s->name);
+	}
+}
+
 static void network(struct lint_run *r)
 {
 	const struct lint_index *ix = &r->index;
+	struct coverage *pods = calloc(ix->nworkloads + 1, sizeof(*pods));
+	struct coverage *spaces = calloc(ix->nselobjs + 1, sizeof(*spaces));
+	size_t nspaces;
 
+	if (!pods || !spaces) {
+		free(pods);
+		free(spaces);
+		return;
+	}
+	nspaces = namespace_coverage(ix, spaces);
+	for (size_t k = 0; k < ix->nselobjs; k++) {
+		const struct selector_obj *o = &ix->selobjs[k];
+		size_t first, n;
+
+		if (strcmp(o->kind, "NetworkPolicy") != 0 || o->selector.n == 0)
+			continue;
+		n = index_candidates(ix, o->ns, &o->selector, &first);
+		for (size_t c = first; c < first + n; c++) {
+			size_t i = ix->pod_labels[c].workload;
+			if (covered(o, &ix->workloads[i]))
+				cover(&pods[i], o);
+		}
+	}
 	for (size_t i = 0; i < ix->nworkloads; i++) {
 		const struct workload *w = &ix->workloads[i];
-		bool denied = false, egress = false, dns = false;
+		struct coverage key = {w->ns ? w->ns : "default", false, false, false};
+		const struct coverage *space = bsearch(&key, spaces, nspaces, sizeof(*spaces), coverage_cmp);
+		struct coverage *c = &pods[i];
 
-		for (size_t k = 0; k < ix->nselobjs; k++) {
-			const struct selector_obj *o = &ix->selobjs[k];
-
-			if (strcmp(o->kind, "NetworkPolicy") != 0 || !covered(o, w))
-				continue;
-			denied = denied || (o->selector.n == 0 && o->ingress);
-			egress = egress || o->egress;
-			dns = dns || o->allows_dns || o->out_any;
-		}
-		if (!denied)
+		if (space)
+			merge(c, space);
+		if (!c->denied)
 			lint_report_at(r, "XRF008", &w->pos, w->object, w->ignore,
 				       "no default-deny NetworkPolicy covers the pods of %s", w->name);
-		if (egress && !dns)
+		if (c->egress && !c->dns)
 			lint_report_at(r, "XRF009", &w->pos, w->object, w->ignore,
 				       "egress of %s is restricted and nothing allows DNS: every lookup fails "
 				       "(\"could not translate host name\")", w->name);
-		if (w->db_host) {
-			const struct svc_summary *db = find_service(ix, w->ns, w->db_host);
-			for (size_t k = 0; db && k < ix->nworkloads; k++) {
-				const struct workload *s = &ix->workloads[k];
-				if (selects(&db->selector, s, db->ns) && !flow_allowed(ix, w, s))
-					lint_report_at(r, "XRF010", &w->pos, w->object, w->ignore,
-						       "network policies block %s from its database %s (pods of %s)",
-						       w->name, w->db_host, s->name);
-			}
-		}
+		if (w->db_host)
+			database_flows(r, w);
 	}
+	free(pods);
+	free(spaces);
 }
 
 static void budgets_and_scaling(struct lint_run *r)
 {
 	struct lint_index *ix = &r->index;
+	bool *budgeted;                /* by workload: a PodDisruptionBudget selects it */
 
 	for (size_t i = 0; i < ix->nautoscalers; i++) {
 		struct autoscaler *a = &ix->autoscalers[i];
@@ -270,20 +339,27 @@ static void budgets_and_scaling(struct lint_run *r)
 				       "autoscaler %s: %s does not request CPU in every container, so CPU utilisation is unknown",
 				       a->name, target->name);
 	}
+	budgeted = calloc(ix->nworkloads + 1, sizeof(*budgeted));
+	if (!budgeted)
+		return;
 	for (size_t i = 0; i < ix->nselobjs; i++) {
 		const struct selector_obj *o = &ix->selobjs[i];
+		size_t first, n;
 		bool any = false;
 
 		if (strcmp(o->kind, "PodDisruptionBudget") != 0)
 			continue;
-		for (size_t k = 0; k < ix->nworkloads; k++)
-			any = any || selects(&o->selector, &ix->workloads[k], o->ns);
+		n = index_candidates(ix, o->ns, &o->selector, &first);
+		for (size_t c = first; c < first + n; c++) {
+			size_t k = ix->pod_labels[c].workload;
+			if (selects(&o->selector, &ix->workloads[k], o->ns))
+				any = budgeted[k] = true;
+		}
 		if (!any && knows_all_workloads(r))
 			lint_report_at(r, "XRF011", &o->pos, o->object, o->ignore, "PodDisruptionBudget %s selects no pods", o->name);
 	}
 	for (size_t i = 0; i < ix->nworkloads; i++) {
 		const struct workload *w = &ix->workloads[i];
-		bool pdb = false;
 
 		/* Recreate: a deliberate singleton that must never run twice. */
 		if (w->replicas < 0 || strcmp(w->kind, "Deployment") != 0 || w->singleton)
@@ -292,12 +368,11 @@ static void budgets_and_scaling(struct lint_run *r)
 			lint_report_at(r, "REL005", &w->pos, w->object, w->ignore, "%s runs a single replica", w->name);
 			continue;
 		}
-		for (size_t k = 0; k < ix->nselobjs && !pdb; k++)
-			pdb = strcmp(ix->selobjs[k].kind, "PodDisruptionBudget") == 0 && selects(&ix->selobjs[k].selector, w, ix->selobjs[k].ns);
-		if (!pdb)
+		if (!budgeted[i])
 			lint_report_at(r, "REL006", &w->pos, w->object, w->ignore, "%s has %d replicas and no PodDisruptionBudget",
 				       w->name, w->replicas);
 	}
+	free(budgeted);
 }
 
 /* A StatefulSet's pods get their stable DNS names from a headless Service. */
@@ -311,7 +386,7 @@ static void governing_services(struct lint_run *r)
 
 		if (!w->governing_service)
 			continue;
-		s = find_service(ix, w->ns, w->governing_service);
+		s = index_service(ix, w->ns, w->governing_service);
 		if (!s && knows_all_services(r))
 			lint_report_at(r, "XRF012", &w->governing_pos, w->object, w->ignore,
 				       "serviceName %s names no Service in the set", w->governing_service);
@@ -332,11 +407,7 @@ static void service_accounts(struct lint_run *r)
 		return;
 	for (size_t i = 0; i < ix->nworkloads; i++) {
 		const struct workload *w = &ix->workloads[i];
-		bool found = false;
-
-		for (size_t k = 0; w->service_account && k < ix->naccounts && !found; k++)
-			found = same_ns(ix->accounts[k].ns, w->ns) && strcmp(ix->accounts[k].name, w->service_account) == 0;
-		if (w->service_account && !found)
+		if (w->service_account && !index_account(ix, w->ns, w->service_account))
 			lint_report_at(r, "XRF013", &w->account_pos, w->object, w->ignore,
 				       "serviceAccountName %s names no ServiceAccount in the set", w->service_account);
 	}
@@ -380,7 +451,7 @@ static bool routes_websocket(const struct lint_index *ix, const char *ns)
 {
 	for (size_t i = 0; i < ix->nbackends; i++) {
 		const struct backend *b = &ix->backends[i];
-		const struct svc_summary *s = find_service(ix, b->ns, b->service);
+		const struct svc_summary *s = index_service(ix, b->ns, b->service);
 
 		if (!same_ns(b->ns, ns) || !b->path || (!strstr(b->path, "/websocket") && !strstr(b->path, "/longpolling")))
 			continue;
@@ -396,10 +467,14 @@ static bool routes_websocket(const struct lint_index *ix, const char *ns)
 static bool routes_odoo(const struct lint_index *ix, const char *ns)
 {
 	for (size_t i = 0; i < ix->nbackends; i++) {
-		const struct svc_summary *s = find_service(ix, ix->backends[i].ns, ix->backends[i].service);
-		for (size_t w = 0; s && w < ix->nworkloads; w++)
-			if (ix->workloads[w].odoo && same_ns(ix->workloads[w].ns, ns) && selects(&s->selector, &ix->workloads[w], s->ns))
+		const struct svc_summary *s = index_service(ix, ix->backends[i].ns, ix->backends[i].service);
+		size_t first = 0, n = s ? index_candidates(ix, s->ns, &s->selector, &first) : 0;
+
+		for (size_t c = first; c < first + n; c++) {
+			const struct workload *w = &ix->workloads[ix->pod_labels[c].workload];
+			if (w->odoo && same_ns(w->ns, ns) && selects(&s->selector, w, s->ns))
 				return true;
+		}
 	}
 	return false;
 }

@@ -1,6 +1,7 @@
 /* Reliability, per document: probes, requests and limits, image tags,
  * spreading, autoscaler bounds. (Replica counts against PDBs and autoscaler
  * targets are cross-resource: src/lint/rules_cross.c.) */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lint/lint.h"
@@ -38,23 +39,43 @@ static void probe_ports(struct lint_run *r, const struct ynode *c, const char *n
 		}
 }
 
-/* Two entries of one name: the last one wins, silently. */
+struct env_entry {
+	const char *name;
+	const struct ynode *item;
+};
+
+static int env_entry_cmp(const void *a, const void *b)
+{
+	const struct env_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return (x->item->pos.line > y->item->pos.line) - (x->item->pos.line < y->item->pos.line);
+}
+
+/* Two entries of one name: the last one wins, silently. Sorted, not
+ * compared pairwise, so a hostile list of 100,000 entries stays fast. */
 static void duplicate_env(struct lint_run *r, const struct ynode *c, const char *name)
 {
 	const struct ynode *env = y_get(c, "env");
+	struct env_entry *v;
+	size_t n = 0;
 
-	for (size_t i = 0; env && env->kind == Y_SEQ && i < env->n; i++) {
-		const char *a = y_text(y_get(env->items[i], "name"));
-		for (size_t k = 0; a && k < i; k++) {
-			const char *b = y_text(y_get(env->items[k], "name"));
-			if (b && strcmp(a, b) == 0) {
-				lint_report(r, "REL013", &env->items[i]->pos,
-					    "container %s sets %s twice (line %d and here); the last one wins", name, a,
-					    env->items[k]->pos.line);
-				break;
-			}
-		}
-	}
+	if (!env || env->kind != Y_SEQ || env->n < 2)
+		return;
+	v = malloc(env->n * sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < env->n; i++)
+		if (y_text(y_get(env->items[i], "name")))
+			v[n++] = (struct env_entry){y_text(y_get(env->items[i], "name")), env->items[i]};
+	qsort(v, n, sizeof(*v), env_entry_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i].name, v[i - 1].name) == 0)
+			lint_report(r, "REL013", &v[i].item->pos, "container %s sets %s twice (line %d and here); the last one wins",
+				    name, v[i].name, v[i - 1].item->pos.line);
+	free(v);
 }
 
 static void check_container(struct lint_run *r, const struct ynode *c, bool init, void *user)

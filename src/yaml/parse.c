@@ -535,6 +535,7 @@ static struct fy_parser *make_parser(struct first_error *first)
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
 
+	memset(first, 0, sizeof(*first));
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = capture_diag;
@@ -624,6 +625,17 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	return rc;
 }
 
+/* Runs a parser whose input was just set (set_rc is the setter's result). */
+static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *first, struct arena *a,
+		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+{
+	if (set_rc != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, first, a, d, file, lim, fn, user);
+}
+
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 		      const char *data, size_t len, const struct yaml_limits *lim,
 		      yaml_doc_fn fn, void *user)
@@ -633,32 +645,21 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 
 	if (yaml_check_text(d, file, data, len) != 0)
 		return -1;
-	memset(&first, 0, sizeof(first));
 	fyp = make_parser(&first);
 	if (!fyp)
 		return -1;
-	if (fy_parser_set_string(fyp, data, len) != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
-	return run_parser(fyp, &first, a, d, file, lim, fn, user);
+	return parse_input(fyp, fy_parser_set_string(fyp, data, len), &first, a, d, file, lim, fn, user);
 }
 
 int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
 {
 	struct first_error first;
-	struct fy_parser *fyp;
+	struct fy_parser *fyp = make_parser(&first);
 
-	memset(&first, 0, sizeof(first));
-	fyp = make_parser(&first);
 	if (!fyp)
 		return -1;
-	if (fy_parser_set_input_fp(fyp, file, fp) != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
-	return run_parser(fyp, &first, a, d, file, lim, fn, user);
+	return parse_input(fyp, fy_parser_set_input_fp(fyp, file, fp), &first, a, d, file, lim, fn, user);
 }
 
 /* A named file: libfyaml maps it rather than copying it through stdio. */
@@ -666,15 +667,9 @@ int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const st
 		    yaml_doc_fn fn, void *user)
 {
 	struct first_error first;
-	struct fy_parser *fyp;
+	struct fy_parser *fyp = make_parser(&first);
 
-	memset(&first, 0, sizeof(first));
-	fyp = make_parser(&first);
 	if (!fyp)
 		return -1;
-	if (fy_parser_set_input_file(fyp, file) != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
-	return run_parser(fyp, &first, a, d, file, lim, fn, user);
+	return parse_input(fyp, fy_parser_set_input_file(fyp, file), &first, a, d, file, lim, fn, user);
 }

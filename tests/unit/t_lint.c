@@ -299,15 +299,6 @@ static const char allow_dns[] =
 	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}]}]}\n";
 
 /* A Deployment named web with only what container_extra adds. */
-static char *strdup_or_die(const char *text)
-{
-	char *c = strdup(text);
-
-	if (!c)
-		abort();
-	return c;
-}
-
 static char *bare(int replicas, const char *container_extra)
 {
 	char *x = NULL;
@@ -335,9 +326,9 @@ static char *owned_join(char *a, const char *b)
 
 static char *sts_db(void)
 {
-	return strdup_or_die("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\n"
-			     "spec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, "
-			     "spec: {containers: [{name: d, image: d:1, ports: [{containerPort: 5432}]}]}}}\n");
+	return s("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\n"
+		 "spec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, "
+		 "spec: {containers: [{name: d, image: d:1, ports: [{containerPort: 5432}]}]}}}\n");
 }
 
 static char *ingress_to(const char *service, const char *port, const char *path)
