@@ -37,5 +37,7 @@ int cmd_convert(struct cli *cli, int argc, char **argv);
 int cmd_lint(struct cli *cli, int argc, char **argv);
 void help_lint(FILE *out);
 void help_convert(FILE *out);
+int cmd_diagnose(struct cli *cli, int argc, char **argv);
+void help_diagnose(FILE *out);
 
 #endif

@@ -17,6 +17,7 @@ const struct command kg_commands[] = {
 	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, help_compose},
 	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, help_convert},
 	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL", cmd_lint, help_lint},
+	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose, help_diagnose},
 	{"help", "show help for kgenius or for one command", cmd_help, help_help},
 	{"version", "print the version", cmd_version, help_version},
 	{NULL, NULL, NULL, NULL},

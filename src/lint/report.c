@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lint/lint.h"
+#include "util/json.h"
 
 void lint_finish(struct lint_run *r)
 {
@@ -18,23 +19,6 @@ static void maybe_flush(struct buf *b, FILE *fp, bool force)
 		fwrite(b->data, 1, b->len, fp);
 		buf_reset(b);
 	}
-}
-
-static void json_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c < 0x20)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
 }
 
 static void xml_text(struct buf *b, const char *s)

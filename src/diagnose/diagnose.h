@@ -1,0 +1,179 @@
+/* kgenius diagnose: from what a failing deployment printed (kubectl tables,
+ * describe, events, JSON/YAML, container logs) to the cause, the evidence and
+ * the fix, and with the manifests or the Compose project, to the line.
+ *
+ * The stages: input.c turns every form into observations (one line of text,
+ * where it came from, which pod it is about); match.c holds the knowledge
+ * base's signatures against each observation and keeps bounded evidence;
+ * rank.c turns the hits into ranked diagnoses; rootcause.c links them to
+ * lint findings and Compose facts; report.c prints them. kb.c is the data. */
+#ifndef KG_DIAGNOSE_H
+#define KG_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/arena.h"
+#include "util/diag.h"
+
+/* Where a signature may match: any line, or only a pod's status (a table
+ * row, a describe Status:, a JSON phase), where words like "Pending" mean
+ * what they say. */
+enum dx_scope { DX_ANY = 1, DX_STATUS = 2 };
+
+struct dx_signature {
+	const char *anchor;        /* literal that must occur; scanned for first */
+	const char *pattern;       /* POSIX ERE on the line, group 1 is the subject; NULL: the anchor suffices */
+	int confidence;            /* 0-100 when this signature alone is seen */
+	enum dx_scope scope;
+	const char *requires;      /* counts only when this entry is found too (NULL: always) */
+};
+
+/* A cause explains a failure; a symptom only says that something fails and
+ * what to collect to learn why. */
+enum dx_level { DX_CAUSE, DX_SYMPTOM };
+
+#define DX_MAX_SIGS 8
+
+struct dx_entry {
+	const char *id;
+	const char *category;      /* postgres-auth, network, storage, ... */
+	enum dx_level level;
+	const char *title;
+	struct dx_signature sigs[DX_MAX_SIGS];
+	const char *cause;
+	const char *fix;
+	const char *collect;       /* what to gather to confirm or go further */
+	const char *yields_to[8];  /* more precise entries that explain the same lines */
+};
+
+extern const struct dx_entry dx_kb[];
+size_t dx_kb_count(void);
+const struct dx_entry *dx_kb_find(const char *id);
+
+/* A line that some entry matched, kept verbatim (redacted, cut short). */
+#define DX_EVIDENCE_PER_SIG 3
+#define DX_EVIDENCE_TEXT 300
+#define DX_OBJECTS 8
+
+struct dx_evidence {
+	const char *file;
+	long line;
+	char text[DX_EVIDENCE_TEXT];
+};
+
+struct dx_sig_hits {
+	size_t count;
+	struct dx_evidence ev[DX_EVIDENCE_PER_SIG];
+	size_t nev;
+	char subject[128];         /* first capture */
+};
+
+struct dx_entry_hits {
+	struct dx_sig_hits sig[DX_MAX_SIGS];
+	char objects[DX_OBJECTS][128];
+	size_t nobjects;
+};
+
+/* A line of a manifest or Compose file that causes an entry's failure. */
+struct dx_rootcause {
+	size_t entry;              /* index in dx_kb */
+	char *file;
+	int line, col;
+	char *object;              /* "Deployment/odoo", "service odoo" */
+	char *workload;            /* name pods are named after: "odoo" */
+	char *message;
+	char *fix;
+	const char *rule;          /* lint rule id, or the Compose check's id */
+	bool primary;              /* the failure this line is predicted to cause */
+};
+
+#define DX_MAX_LOG_TARGETS 32
+
+enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED };
+
+struct dx_diagnosis {
+	size_t entry;
+	enum dx_kind kind;
+	int confidence;
+	size_t count;              /* matching lines */
+	const char *subject;
+	int exit_code;             /* last container exit code seen, -1 when none */
+	size_t *causes;            /* indexes in run->rootcauses, best first */
+	size_t ncauses;
+};
+
+struct dx_run {
+	struct arena a;
+	struct diags *d;
+	struct dx_entry_hits *hits;    /* one per entry */
+	void *compiled;                /* compiled patterns (match.c) */
+	size_t files, lines, bytes, truncated_lines;
+	int exit_code;                 /* last "Exit Code:" seen */
+	struct dx_evidence exit_ev;
+	struct dx_rootcause *rootcauses;
+	size_t nrootcauses, cap_rc;
+	bool have_manifests, have_compose;
+	struct dx_diagnosis *diagnoses;
+	size_t ndiagnoses;
+	/* --live: containers whose logs to read, found in the pods' status */
+	struct dx_log_target {
+		char ns[64], pod[254], container[64];
+		bool previous;
+	} targets[DX_MAX_LOG_TARGETS];
+	size_t ntargets;
+};
+
+/* Where an observation comes from. */
+struct dx_origin {
+	const char *file;
+	long line;
+	const char *object;            /* pod or container the line is about, or NULL */
+};
+
+int dx_init(struct dx_run *run, struct diags *d);
+void dx_free(struct dx_run *run);
+
+/* Reads a saved output (file, or "-" for standard input) in any form. Returns
+ * 0, or -1 after a reported problem. */
+int dx_read_path(struct dx_run *run, const char *path);
+/* Reads an output from fp, named name. */
+int dx_read_stream(struct dx_run *run, const char *name, FILE *fp);
+/* Runs kubectl against the current context (namespace ns, or every one when
+ * NULL) and reads what it prints. */
+int dx_read_live(struct dx_run *run, const char *kubectl, const char *ns);
+
+/* Reads text in memory that holds one or more kubectl JSON/YAML documents;
+ * returns 0, or -1 when it is not such a document (nothing observed). */
+int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len);
+/* Whether the start of an input looks like a kubectl JSON or YAML document. */
+bool dx_looks_structured(const char *data, size_t len);
+/* Reads the line forms: tables, describe, events, logs. */
+void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen);
+
+/* One line of evidence, already normalised. */
+void dx_observe(struct dx_run *run, const char *text, size_t len, const struct dx_origin *o, enum dx_scope scope);
+/* The same, matched on text but quoted as shown (a table row for its status). */
+void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
+		   const struct dx_origin *o, enum dx_scope scope);
+void dx_observe_exit_code(struct dx_run *run, int code, const struct dx_origin *o, const char *text, size_t len);
+
+/* Root causes: the lint findings of the manifests under path, the facts of
+ * a Compose project. Return 0, or -1 after a reported problem. */
+int dx_manifests(struct dx_run *run, const char *path);
+struct compose_project;
+int dx_compose(struct dx_run *run, const struct compose_project *p);
+void dx_add_rootcause(struct dx_run *run, const char *entry_id, bool primary, const char *rule, const char *file,
+		      int line, int col, const char *object, const char *workload, const char *message, const char *fix);
+
+/* Ranks what was seen; call once, after the inputs and root causes. */
+int dx_finish(struct dx_run *run);
+
+enum dx_format { DX_HUMAN, DX_JSON };
+int dx_write(const struct dx_run *run, enum dx_format fmt, bool color, FILE *fp);
+
+/* Masks what looks like a credential in a line of evidence, in place. */
+void dx_redact(char *s);
+
+#endif

@@ -1,0 +1,545 @@
+/* The line forms of what people paste: `kubectl get pods` tables (with or
+ * without NAMESPACE, any kubectl version), `kubectl describe`, `kubectl get
+ * events` rows (current and pre-1.14 layouts), container logs with Compose
+ * (`db_1  | `) or kubectl (`[pod/x/c] `) prefixes, JSON log lines and Java
+ * stack traces, several of them pasted together.
+ *
+ * Lines are read through a fixed buffer and cut at DX_LINE_MAX, so memory
+ * stays the same whatever the size of the input or of its longest line. */
+#include "diagnose/diagnose.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yaml/parse.h"
+
+#define DX_LINE_MAX (64u * 1024)
+#define READER_BUF (1024u * 1024)
+
+struct reader {
+	FILE *fp;
+	char *buf;
+	size_t start, end;
+	bool eof, skipping, failed;
+};
+
+static void reader_fill(struct reader *r)
+{
+	size_t n;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	n = r->fp ? fread(r->buf + r->end, 1, READER_BUF - r->end, r->fp) : 0;
+	r->end += n;
+	if (n == 0) {
+		r->eof = true;
+		if (r->fp && ferror(r->fp))
+			r->failed = true;
+	}
+}
+
+/* The next line without its newline; lines longer than DX_LINE_MAX are cut
+ * and the rest skipped. Returns false at the end. */
+static bool reader_line(struct reader *r, const char **line, size_t *len, bool *cut)
+{
+	for (;;) {
+		char *p = r->buf + r->start;
+		size_t avail = r->end - r->start;
+		char *nl = memchr(p, '\n', avail < DX_LINE_MAX + 1 ? avail : DX_LINE_MAX + 1);
+
+		if (nl) {
+			r->start += (size_t)(nl - p) + 1;
+			if (r->skipping) {
+				r->skipping = false;
+				continue;
+			}
+			*line = p;
+			*len = (size_t)(nl - p);
+			*cut = false;
+			return true;
+		}
+		if (avail > DX_LINE_MAX) {
+			r->start += avail;
+			if (r->skipping)
+				continue;
+			r->skipping = true;
+			*line = p;
+			*len = DX_LINE_MAX;
+			*cut = true;
+			return true;
+		}
+		if (r->eof) {
+			if (avail == 0)
+				return false;
+			r->start = r->end;
+			if (r->skipping) {
+				r->skipping = false;
+				return false;
+			}
+			*line = p;
+			*len = avail;
+			*cut = false;
+			return true;
+		}
+		reader_fill(r);
+	}
+}
+
+/* --- one line --- */
+
+struct line_ctx {
+	const char *file;
+	long lineno;
+	char object[128];          /* the pod a describe or a `kubectl logs POD` is about */
+	bool pod_table;
+	int name_col;              /* 0, or 1 when the table starts with NAMESPACE */
+};
+
+static void set_object(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static size_t split_tokens(const char *s, size_t len, const char **tok, size_t *tlen, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (i < len && n < max) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i >= len)
+			break;
+		tok[n] = s + i;
+		while (i < len && !isspace((unsigned char)s[i]))
+			i++;
+		tlen[n] = (size_t)(s + i - tok[n]);
+		n++;
+	}
+	return n;
+}
+
+static bool tok_is(const char *t, size_t n, const char *word)
+{
+	return n == strlen(word) && memcmp(t, word, n) == 0;
+}
+
+static bool is_ready_column(const char *t, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isdigit((unsigned char)t[i]))
+		i++;
+	if (i == 0 || i >= n || t[i] != '/')
+		return false;
+	for (i++; i < n; i++)
+		if (!isdigit((unsigned char)t[i]))
+			return false;
+	return true;
+}
+
+/* `NAME READY STATUS RESTARTS AGE`, with NAMESPACE first under -A. */
+static bool pod_table_header(struct line_ctx *c, const char *s, size_t len)
+{
+	const char *tok[8];
+	size_t tl[8], n = split_tokens(s, len, tok, tl, 8), o;
+
+	if (n < 4)
+		return false;
+	o = tok_is(tok[0], tl[0], "NAMESPACE") ? 1 : 0;
+	if (n < o + 4 || !tok_is(tok[o], tl[o], "NAME") || !tok_is(tok[o + 1], tl[o + 1], "READY") ||
+	    !tok_is(tok[o + 2], tl[o + 2], "STATUS") || !tok_is(tok[o + 3], tl[o + 3], "RESTARTS"))
+		return false;
+	c->pod_table = true;
+	c->name_col = (int)o;
+	return true;
+}
+
+static bool pod_table_row(struct dx_run *run, struct line_ctx *c, const char *s, size_t len)
+{
+	const char *tok[8];
+	size_t tl[8], n = split_tokens(s, len, tok, tl, 8), o = (size_t)c->name_col;
+	char status[512], name[128];
+	struct dx_origin org = {c->file, c->lineno, name};
+	int w;
+
+	if (n < o + 4 || !is_ready_column(tok[o + 1], tl[o + 1]))
+		return false;
+	set_object(name, sizeof(name), tok[o], tl[o]);
+	w = snprintf(status, sizeof(status), "Status: %.*s Ready: %.*s Restarts: %.*s", (int)tl[o + 2], tok[o + 2],
+		     (int)tl[o + 1], tok[o + 1], (int)tl[o + 3], tok[o + 3]);
+	dx_observe_as(run, status, (size_t)w < sizeof(status) ? (size_t)w : sizeof(status) - 1, s, len, &org, DX_STATUS);
+	/* OOMKilled, ImagePullBackOff, CreateContainerConfigError say more than a status */
+	dx_observe(run, s, len, &org, DX_ANY);
+	return true;
+}
+
+/* "Name:   x" opens a describe; "Status:  Pending" is the pod's phase. */
+static bool describe_field(const char *s, size_t len, const char *field, const char **val, size_t *vlen)
+{
+	size_t fl = strlen(field), i;
+
+	if (len <= fl || memcmp(s, field, fl) != 0)
+		return false;
+	for (i = fl; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == fl || i >= len)
+		return false;
+	*val = s + i;
+	*vlen = len - i;
+	while (*vlen > 0 && isspace((unsigned char)(*val)[*vlen - 1]))
+		(*vlen)--;
+	return true;
+}
+
+/* `kubectl logs [-f] [--previous] [-n ns] POD` and `kubectl describe pod POD`:
+ * what follows is about POD. */
+static void logs_command(struct line_ctx *c, const char *s, size_t len)
+{
+	const char *tok[24];
+	size_t tl[24], n = split_tokens(s, len, tok, tl, 24), i;
+	bool seen_kubectl = false;
+
+	for (i = 0; i < n; i++) {
+		if (tok_is(tok[i], tl[i], "kubectl") || tok_is(tok[i], tl[i], "k") || tok_is(tok[i], tl[i], "oc"))
+			seen_kubectl = true;
+		else if (seen_kubectl && (tok_is(tok[i], tl[i], "logs") || tok_is(tok[i], tl[i], "pod") ||
+					  tok_is(tok[i], tl[i], "pods") || tok_is(tok[i], tl[i], "po")))
+			break;
+	}
+	for (i++; i < n; i++) {
+		if (tok[i][0] == '-') {
+			if ((tok_is(tok[i], tl[i], "-n") || tok_is(tok[i], tl[i], "-c") ||
+			     tok_is(tok[i], tl[i], "--namespace") || tok_is(tok[i], tl[i], "--container")) && i + 1 < n)
+				i++;
+			continue;
+		}
+		if (tl[i] > 4 && memcmp(tok[i], "pod/", 4) == 0)
+			set_object(c->object, sizeof(c->object), tok[i] + 4, tl[i] - 4);
+		else
+			set_object(c->object, sizeof(c->object), tok[i], tl[i]);
+		return;
+	}
+}
+
+/* `db_1  | text`, `odoo-1  | text` (Compose) and `[pod/x/container] text`
+ * (kubectl logs --prefix): the prefix names the source. */
+static size_t log_prefix(const char *s, size_t len, char *object, size_t cap)
+{
+	size_t i = 0;
+
+	if (len > 5 && memcmp(s, "[pod/", 5) == 0) {
+		const char *end = memchr(s, ']', len < 300 ? len : 300);
+		const char *slash;
+
+		if (!end)
+			return 0;
+		slash = memchr(s + 5, '/', (size_t)(end - s - 5));
+		set_object(object, cap, s + 5, (size_t)((slash ? slash : end) - s - 5));
+		i = (size_t)(end - s) + 1;
+		return i < len && s[i] == ' ' ? i + 1 : i;
+	}
+	while (i < len && i < 80 && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+		i++;
+	if (i == 0 || i >= len) 
+		return 0;
+	{
+		size_t name_end = i;
+
+		while (i < len && s[i] == ' ')
+			i++;
+		if (i >= len || s[i] != '|' || i == name_end)
+			return 0;
+		set_object(object, cap, s, name_end);
+		i++;
+		return i < len && s[i] == ' ' ? i + 1 : i;
+	}
+}
+
+/* The object of an events row: `pod/NAME` (current layout) or the NAME
+ * before the KIND column (old layout: LASTSEEN FIRSTSEEN COUNT NAME KIND). */
+static bool event_object(const char *s, size_t len, char *object, size_t cap)
+{
+	const char *tok[6];
+	size_t tl[6], n;
+	const char *p = memmem(s, len, "pod/", 4);
+
+	if (p && (p == s || isspace((unsigned char)p[-1]))) {
+		const char *e = p + 4;
+
+		while (e < s + len && !isspace((unsigned char)*e))
+			e++;
+		set_object(object, cap, p + 4, (size_t)(e - p - 4));
+		return true;
+	}
+	n = split_tokens(s, len, tok, tl, 6);
+	if (n >= 5 && tok_is(tok[4], tl[4], "Pod") && isdigit((unsigned char)tok[2][0])) {
+		set_object(object, cap, tok[3], tl[3]);
+		return true;
+	}
+	return false;
+}
+
+/* A JSON log line: the text of its message fields, joined. */
+struct json_text {
+	char *out;
+	size_t len, cap;
+};
+
+static void json_append(struct json_text *jt, const struct ynode *v)
+{
+	const char *t = y_text(v);
+	size_t n;
+
+	if (!t || !*t)
+		return;
+	n = strlen(t);
+	if (jt->len + n + 2 >= jt->cap)
+		n = jt->cap > jt->len + 2 ? jt->cap - jt->len - 2 : 0;
+	if (jt->len > 0 && n > 0)
+		jt->out[jt->len++] = ' ';
+	memcpy(jt->out + jt->len, t, n);
+	jt->len += n;
+	jt->out[jt->len] = '\0';
+}
+
+static int json_line_doc(struct ynode *root, int index, void *user)
+{
+	static const char *const fields[] = {"level", "msg", "message", "log", "error", "err", "exception",
+					     "stack_trace", "stackTrace", NULL};
+	struct json_text *jt = user;
+
+	(void)index;
+	if (!root || root->kind != Y_MAP)
+		return 1;
+	for (size_t i = 0; fields[i]; i++) {
+		const struct ynode *v = y_get(root, fields[i]);
+
+		if (v && v->kind == Y_MAP) {
+			json_append(jt, y_get(v, "message"));
+			json_append(jt, y_get(v, "stackTrace"));
+		} else
+			json_append(jt, v);
+	}
+	return 0;
+}
+
+static bool json_line(const char *s, size_t len, char *out, size_t cap, size_t *outlen)
+{
+	struct arena a;
+	struct diags quiet;
+	struct json_text jt = {out, 0, cap};
+	char *copy;
+	int rc;
+
+	if (len < 2 || s[0] != '{' || s[len - 1] != '}')
+		return false;
+	copy = malloc(len + 1);
+	if (!copy)
+		return false;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	out[0] = '\0';
+	arena_init(&a, 16u * 1024 * 1024);
+	diags_init(&quiet);
+	rc = yaml_parse_stream(&a, &quiet, "-", copy, len, &yaml_default_limits, json_line_doc, &jt);
+	diags_free(&quiet);
+	arena_free(&a);
+	free(copy);
+	*outlen = jt.len;
+	return rc == 0 && jt.len > 0;
+}
+
+static void exit_code_line(struct dx_run *run, const struct dx_origin *o, const char *s, size_t len)
+{
+	const char *p = memmem(s, len, "Exit Code:", 10);
+	long code;
+
+	if (!p)
+		return;
+	p += 10;
+	while (p < s + len && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= s + len || !isdigit((unsigned char)*p))
+		return;
+	code = strtol(p, NULL, 10);
+	if (code > 0 && code < 256)
+		dx_observe_exit_code(run, (int)code, o, s, len);
+}
+
+static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, size_t len)
+{
+	char line_object[128] = "";
+	struct dx_origin o = {c->file, c->lineno, NULL};
+	const char *val;
+	size_t vlen, skip;
+
+	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	if (len == 0) {
+		c->pod_table = false;
+		return;
+	}
+	skip = log_prefix(s, len, line_object, sizeof(line_object));
+	s += skip;
+	len -= skip;
+	if (pod_table_header(c, s, len))
+		return;
+	if (c->pod_table) {
+		if (pod_table_row(run, c, s, len))
+			return;
+		c->pod_table = false;
+	}
+	if (describe_field(s, len, "Name:", &val, &vlen)) {
+		set_object(c->object, sizeof(c->object), val, vlen);
+		return;
+	}
+	if (describe_field(s, len, "Status:", &val, &vlen)) {
+		char status[256];
+		int w = snprintf(status, sizeof(status), "Status: %.*s", (int)(vlen < 200 ? vlen : 200), val);
+
+		o.object = c->object[0] ? c->object : NULL;
+		dx_observe(run, status, (size_t)w, &o, DX_STATUS);
+		return;
+	}
+	if ((memmem(s, len, " logs ", 6) || memmem(s, len, "describe po", 11)) &&
+	    (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3) || memmem(s, len, "k ", 2)))
+		logs_command(c, s, len);
+	if (!line_object[0])
+		event_object(s, len, line_object, sizeof(line_object));
+	o.object = line_object[0] ? line_object : c->object[0] ? c->object : NULL;
+	exit_code_line(run, &o, s, len);
+	if (s[0] == '{') {
+		char text[8192];
+		size_t tlen;
+
+		if (json_line(s, len, text, sizeof(text), &tlen)) {
+			dx_observe(run, text, tlen, &o, DX_ANY);
+			return;
+		}
+	}
+	dx_observe(run, s, len, &o, DX_ANY);
+}
+
+void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen)
+{
+	struct reader r = {fp, NULL, 0, 0, false, false, false};
+	struct line_ctx c;
+	const char *line;
+	size_t len;
+	bool cut;
+
+	memset(&c, 0, sizeof(c));
+	c.file = name;
+	r.buf = malloc(READER_BUF);
+	if (!r.buf) {
+		diag_add(run->d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, NULL, "out of memory reading the input");
+		return;
+	}
+	if (headlen > READER_BUF)
+		headlen = READER_BUF;
+	memcpy(r.buf, head, headlen);
+	r.end = headlen;
+	while (reader_line(&r, &line, &len, &cut)) {
+		c.lineno++;
+		run->lines++;
+		run->bytes += len + 1;
+		if (cut)
+			run->truncated_lines++;
+		process_line(run, &c, line, len);
+	}
+	if (r.failed)
+		diag_add(run->d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, "check the file and read it again",
+			 "cannot read: %s", strerror(errno));
+	free(r.buf);
+}
+
+/* --- whole inputs --- */
+
+#define HEAD_SIZE (64u * 1024)
+/* A kubectl JSON or YAML document is read whole; beyond this it is read as lines. */
+#define STRUCTURED_MAX (64u * 1024 * 1024)
+
+int dx_read_stream(struct dx_run *run, const char *name, FILE *fp)
+{
+	char *data = malloc(HEAD_SIZE);
+	size_t len = 0, cap = HEAD_SIZE, n;
+
+	if (!data) {
+		diag_add(run->d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, NULL, "out of memory reading the input");
+		return -1;
+	}
+	while (len < HEAD_SIZE && (n = fread(data + len, 1, HEAD_SIZE - len, fp)) > 0)
+		len += n;
+	run->files++;
+	if (dx_looks_structured(data, len)) {
+		for (;;) {
+			char *bigger;
+
+			if (len == cap) {
+				if (cap >= STRUCTURED_MAX)
+					break;
+				bigger = realloc(data, cap * 2);
+				if (!bigger)
+					break;
+				data = bigger;
+				cap *= 2;
+			}
+			n = fread(data + len, 1, cap - len, fp);
+			if (n == 0)
+				break;
+			len += n;
+		}
+		if (feof(fp)) {
+			char *z = len < cap ? data : realloc(data, cap + 1);
+
+			if (z) {
+				data = z;
+				data[len] = '\0';
+				if (dx_read_structured(run, name, data, len) == 0) {
+					free(data);
+					return 0;
+				}
+			}
+		}
+	}
+	/* Lines: what was read so far first, then the rest of the stream. */
+	if (len <= READER_BUF) {
+		dx_read_lines(run, name, fp, data, len);
+	} else {
+		FILE *mem = fmemopen(data, len, "r");
+
+		if (mem) {
+			dx_read_lines(run, name, mem, NULL, 0);
+			fclose(mem);
+		}
+		dx_read_lines(run, name, fp, NULL, 0);
+	}
+	free(data);
+	return 0;
+}
+
+int dx_read_path(struct dx_run *run, const char *path)
+{
+	FILE *fp;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return dx_read_stream(run, "<stdin>", stdin);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		diag_add(run->d, DIAG_ERROR, &(struct srcpos){path, 0, 0}, "check the path",
+			 "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	rc = dx_read_stream(run, path, fp);
+	fclose(fp);
+	return rc;
+}

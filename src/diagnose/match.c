@@ -1,0 +1,277 @@
+/* Holding every signature of the knowledge base against one observation.
+ *
+ * The literal anchor is scanned for first (memmem), so the regular
+ * expression runs only on the few lines that may match; evidence is kept in
+ * fixed slots per signature, so memory does not grow with the input. */
+#include "diagnose/diagnose.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct compiled {
+	regex_t re[DX_MAX_SIGS];
+	bool has_re[DX_MAX_SIGS];
+};
+
+static int compile_kb(struct dx_run *run)
+{
+	size_t n = dx_kb_count();
+	struct compiled *c = calloc(n, sizeof(*c));
+
+	if (!c)
+		return -1;
+	run->compiled = c;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++) {
+			const char *pat = dx_kb[i].sigs[s].pattern;
+
+			if (!pat)
+				continue;
+			/* The patterns are ours, compiled by the tests: a failure is a bug. */
+			if (regcomp(&c[i].re[s], pat, REG_EXTENDED) != 0)
+				return -1;
+			c[i].has_re[s] = true;
+		}
+	}
+	return 0;
+}
+
+static void free_kb(struct dx_run *run)
+{
+	struct compiled *c = run->compiled;
+
+	if (!c)
+		return;
+	for (size_t i = 0; dx_kb[i].id; i++)
+		for (size_t s = 0; s < DX_MAX_SIGS; s++)
+			if (c[i].has_re[s])
+				regfree(&c[i].re[s]);
+	free(c);
+	run->compiled = NULL;
+}
+
+int dx_init(struct dx_run *run, struct diags *d)
+{
+	memset(run, 0, sizeof(*run));
+	run->d = d;
+	run->exit_code = -1;
+	arena_init(&run->a, 0);
+	run->hits = calloc(dx_kb_count(), sizeof(*run->hits));
+	if (!run->hits || compile_kb(run) != 0) {
+		dx_free(run);
+		return -1;
+	}
+	return 0;
+}
+
+void dx_free(struct dx_run *run)
+{
+	free_kb(run);
+	free(run->hits);
+	for (size_t i = 0; i < run->nrootcauses; i++) {
+		struct dx_rootcause *rc = &run->rootcauses[i];
+
+		free(rc->file);
+		free(rc->object);
+		free(rc->workload);
+		free(rc->message);
+		free(rc->fix);
+	}
+	free(run->rootcauses);
+	for (size_t i = 0; i < run->ndiagnoses; i++)
+		free(run->diagnoses[i].causes);
+	free(run->diagnoses);
+	arena_free(&run->a);
+	memset(run, 0, sizeof(*run));
+}
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static bool ieq_prefix(const char *s, const char *word)
+{
+	for (; *word; s++, word++) {
+		char c = *s;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != *word)
+			return false;
+	}
+	return true;
+}
+
+/* Replaces from p up to the next space, quote, comma, ampersand or
+ * semicolon with "****"; returns the position after the mask. */
+static char *mask_value(char *s, char *p)
+{
+	char *end = p;
+	size_t tail;
+
+	while (*end && *end != ' ' && *end != '"' && *end != '\'' && *end != ',' && *end != '&' && *end != ';' &&
+	       *end != '}' && *end != '\n')
+		end++;
+	if (end == p)
+		return p;
+	tail = strlen(end);
+	if (end - p >= 4) {
+		memcpy(p, "****", 4);
+		memmove(p + 4, end, tail + 1);
+		return p + 4;
+	}
+	/* Shorter than the mask: mask in place so the line does not grow. */
+	memset(p, '*', (size_t)(end - p));
+	(void)s;
+	return end;
+}
+
+/* Values after password=, passwd:, secret=, token= and the password of a
+ * user:password@host URL are masked: logs sometimes print connection strings. */
+void dx_redact(char *s)
+{
+	static const char *const keys[] = {"password", "passwd", "pwd", "secret", "token", NULL};
+
+	for (char *p = s; *p; p++) {
+		for (size_t k = 0; keys[k]; k++) {
+			size_t kl = strlen(keys[k]);
+			char *v;
+
+			if (!ieq_prefix(p, keys[k]) || (p > s && is_key_char(p[-1]) && p[-1] != '_'))
+				continue;
+			v = p + kl;
+			while (is_key_char(*v))
+				v++;
+			if (*v == '"')
+				v++;
+			if (*v != '=' && *v != ':')
+				continue;
+			v++;
+			while (*v == ' ' || *v == '"' || *v == '\'')
+				v++;
+			p = mask_value(s, v) - 1;
+			break;
+		}
+		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
+			char *at, *colon, *u = p + 3;
+
+			for (at = u; *at && *at != '@' && *at != '/' && *at != ' '; at++)
+				;
+			if (*at != '@')
+				continue;
+			colon = memchr(u, ':', (size_t)(at - u));
+			if (colon && at > colon + 1) {
+				size_t tail = strlen(at);
+
+				if (at - (colon + 1) >= 4) {
+					memcpy(colon + 1, "****", 4);
+					memmove(colon + 5, at, tail + 1);
+				} else
+					memset(colon + 1, '*', (size_t)(at - colon - 1));
+			}
+		}
+	}
+}
+
+static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
+{
+	struct dx_evidence *ev;
+
+	h->count++;
+	if (h->nev >= DX_EVIDENCE_PER_SIG)
+		return;
+	ev = &h->ev[h->nev++];
+	ev->file = o->file;
+	ev->line = o->line;
+	if (len >= sizeof(ev->text))
+		len = sizeof(ev->text) - 1;
+	memcpy(ev->text, text, len);
+	ev->text[len] = '\0';
+	for (char *p = ev->text; *p; p++)
+		if (*p == '\t' || *p == '\r')
+			*p = ' ';
+	dx_redact(ev->text);
+}
+
+static void keep_object(struct dx_entry_hits *eh, const char *object)
+{
+	size_t len;
+
+	if (!object || !*object)
+		return;
+	for (size_t i = 0; i < eh->nobjects; i++)
+		if (strcmp(eh->objects[i], object) == 0)
+			return;
+	if (eh->nobjects >= DX_OBJECTS)
+		return;
+	len = strlen(object);
+	if (len >= sizeof(eh->objects[0]))
+		len = sizeof(eh->objects[0]) - 1;
+	memcpy(eh->objects[eh->nobjects], object, len);
+	eh->objects[eh->nobjects][len] = '\0';
+	eh->nobjects++;
+}
+
+void dx_observe(struct dx_run *run, const char *text, size_t len, const struct dx_origin *o, enum dx_scope scope)
+{
+	dx_observe_as(run, text, len, text, len, o, scope);
+}
+
+void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
+		   const struct dx_origin *o, enum dx_scope scope)
+{
+	struct compiled *c = run->compiled;
+	char line[4096];
+	bool have_line = false;
+
+	for (size_t i = 0; dx_kb[i].id; i++) {
+		const struct dx_entry *e = &dx_kb[i];
+
+		for (size_t s = 0; s < DX_MAX_SIGS && e->sigs[s].anchor; s++) {
+			const struct dx_signature *sig = &e->sigs[s];
+			struct dx_sig_hits *h = &run->hits[i].sig[s];
+			regmatch_t m[2];
+
+			if (!(sig->scope & scope) || !memmem(text, len, sig->anchor, strlen(sig->anchor)))
+				continue;
+			if (c[i].has_re[s]) {
+				/* regexec wants a C string; lines are cut at 4 KiB for it. */
+				if (!have_line) {
+					size_t n = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+
+					memcpy(line, text, n);
+					line[n] = '\0';
+					have_line = true;
+				}
+				if (regexec(&c[i].re[s], line, 2, m, 0) != 0)
+					continue;
+				if (!h->subject[0] && m[1].rm_so >= 0) {
+					size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
+
+					if (n >= sizeof(h->subject))
+						n = sizeof(h->subject) - 1;
+					memcpy(h->subject, line + m[1].rm_so, n);
+					h->subject[n] = '\0';
+					dx_redact(h->subject);
+				}
+			}
+			keep_evidence(h, shown, shown_len, o);
+			keep_object(&run->hits[i], o->object);
+		}
+	}
+}
+
+void dx_observe_exit_code(struct dx_run *run, int code, const struct dx_origin *o, const char *text, size_t len)
+{
+	if (code == 0)
+		return;
+	run->exit_code = code;
+	run->exit_ev.file = o->file;
+	run->exit_ev.line = o->line;
+	if (len >= sizeof(run->exit_ev.text))
+		len = sizeof(run->exit_ev.text) - 1;
+	memcpy(run->exit_ev.text, text, len);
+	run->exit_ev.text[len] = '\0';
+}

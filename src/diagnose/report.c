@@ -1,0 +1,210 @@
+/* Diagnoses out: ranked, with confidence, the evidence quoted with its
+ * file:line, the cause, the fix, the root cause in the manifests or the
+ * Compose project, and what to collect when the evidence is thin. */
+#include "diagnose/diagnose.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/json.h"
+
+static const char *kind_name(enum dx_kind k)
+{
+	switch (k) {
+	case DXK_CAUSE: return "cause";
+	case DXK_SYMPTOM: return "symptom";
+	case DXK_INSUFFICIENT: return "insufficient-evidence";
+	case DXK_PREDICTED: return "predicted";
+	}
+	return "cause";
+}
+
+static const char *exit_code_meaning(int code)
+{
+	switch (code) {
+	case 1: return "an application error: the log says which";
+	case 2: return "a usage error of the command";
+	case 126: return "the command is not executable";
+	case 127: return "the command was not found in the image";
+	case 137: return "killed by SIGKILL: the memory limit (OOMKilled) or a failed liveness probe";
+	case 139: return "a segmentation fault";
+	case 143: return "stopped by SIGTERM";
+	default: return code > 128 ? "killed by a signal" : "the application's own exit status";
+	}
+}
+
+static size_t evidence_lines(const struct dx_run *run, size_t entry, const struct dx_evidence **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[entry].sigs[s].anchor; s++) {
+		const struct dx_sig_hits *h = &run->hits[entry].sig[s];
+
+		for (size_t k = 0; k < h->nev && n < max; k++)
+			out[n++] = &h->ev[k];
+	}
+	return n;
+}
+
+static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, bool color, struct buf *b)
+{
+	const struct dx_entry *e = &dx_kb[dg->entry];
+	const struct dx_entry_hits *eh = &run->hits[dg->entry];
+	const struct dx_evidence *ev[DX_MAX_SIGS * DX_EVIDENCE_PER_SIG];
+	size_t nev = evidence_lines(run, dg->entry, ev, sizeof(ev) / sizeof(ev[0])), shown = 0;
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+
+	buf_printf(b, "%zu. %s%s%s%s%s\n   [%s, %s, confidence %d%%]\n", rank, bold, e->title,
+		   dg->subject ? ": " : "", dg->subject ? dg->subject : "", off, e->id, kind_name(dg->kind), dg->confidence);
+	if (dg->kind == DXK_INSUFFICIENT)
+		buf_puts(b, "   insufficient evidence: the input shows that it fails, not why\n");
+	if (eh->nobjects > 0) {
+		buf_puts(b, "   about:");
+		for (size_t i = 0; i < eh->nobjects; i++)
+			buf_printf(b, " %s", eh->objects[i]);
+		buf_putc(b, '\n');
+	}
+	if (nev > 0) {
+		buf_printf(b, "   evidence (%zu line%s):\n", dg->count, dg->count == 1 ? "" : "s");
+		for (size_t i = 0; i < nev && shown < 4; i++, shown++)
+			buf_printf(b, "     %s:%ld: %s\n", ev[i]->file, ev[i]->line, ev[i]->text);
+	}
+	if (dg->exit_code > 0)
+		buf_printf(b, "   exit code %d (%s:%ld): %s\n", dg->exit_code, run->exit_ev.file, run->exit_ev.line,
+			   exit_code_meaning(dg->exit_code));
+	buf_printf(b, "   cause: %s\n", e->cause);
+	for (size_t i = 0; i < dg->ncauses; i++) {
+		const struct dx_rootcause *rc = &run->rootcauses[dg->causes[i]];
+
+		buf_printf(b, "   root cause: %s:%d:%d: %s%s%s [%s]\n", rc->file ? rc->file : "", rc->line, rc->col,
+			   rc->object ? rc->object : "", rc->object ? ": " : "", rc->message ? rc->message : "", rc->rule);
+		if (rc->fix)
+			buf_printf(b, "     change: %s\n", rc->fix);
+	}
+	buf_printf(b, "   fix: %s\n", e->fix);
+	if (e->collect && (dg->kind == DXK_INSUFFICIENT || dg->kind == DXK_SYMPTOM || dg->ncauses == 0))
+		buf_printf(b, "   collect: %s\n", e->collect);
+	buf_putc(b, '\n');
+}
+
+static void human(const struct dx_run *run, bool color, struct buf *b)
+{
+	size_t causes = 0;
+
+	for (size_t i = 0; i < run->ndiagnoses; i++)
+		causes += run->diagnoses[i].kind == DXK_CAUSE || run->diagnoses[i].kind == DXK_PREDICTED;
+	if (run->ndiagnoses == 0) {
+		buf_printf(b, "kgenius diagnose: no known failure in %zu line%s of %zu input%s", run->lines,
+			   run->lines == 1 ? "" : "s", run->files, run->files == 1 ? "" : "s");
+		if (run->have_manifests || run->have_compose)
+			buf_puts(b, ", and nothing in the manifests or the Compose project that is known to fail");
+		buf_puts(b, "\n");
+		return;
+	}
+	if (run->lines == 0)
+		buf_printf(b, "kgenius diagnose: no failure output given; %zu failure%s predicted from the %s\n\n",
+			   run->ndiagnoses, run->ndiagnoses == 1 ? "" : "s",
+			   run->have_manifests && run->have_compose ? "manifests and the Compose project"
+			   : run->have_manifests ? "manifests" : "Compose project");
+	else
+		buf_printf(b, "kgenius diagnose: %zu diagnos%s (%zu cause%s) from %zu line%s of %zu input%s\n\n",
+			   run->ndiagnoses, run->ndiagnoses == 1 ? "is" : "es", causes, causes == 1 ? "" : "s", run->lines,
+			   run->lines == 1 ? "" : "s", run->files, run->files == 1 ? "" : "s");
+	for (size_t i = 0; i < run->ndiagnoses; i++)
+		human_one(run, &run->diagnoses[i], i + 1, color, b);
+	if (run->truncated_lines)
+		buf_printf(b, "note: %zu line%s longer than 64 KiB were read up to 64 KiB\n", run->truncated_lines,
+			   run->truncated_lines == 1 ? "" : "s");
+}
+
+static void json_kv(struct buf *b, const char *key, const char *value, bool comma)
+{
+	json_string(b, key);
+	buf_putc(b, ':');
+	if (value)
+		json_string(b, value);
+	else
+		buf_puts(b, "null");
+	if (comma)
+		buf_putc(b, ',');
+}
+
+static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, struct buf *b)
+{
+	const struct dx_entry *e = &dx_kb[dg->entry];
+	const struct dx_entry_hits *eh = &run->hits[dg->entry];
+	const struct dx_evidence *ev[DX_MAX_SIGS * DX_EVIDENCE_PER_SIG];
+	size_t nev = evidence_lines(run, dg->entry, ev, sizeof(ev) / sizeof(ev[0]));
+
+	buf_printf(b, "{\"rank\":%zu,", rank);
+	json_kv(b, "id", e->id, true);
+	json_kv(b, "category", e->category, true);
+	json_kv(b, "kind", kind_name(dg->kind), true);
+	json_kv(b, "title", e->title, true);
+	json_kv(b, "subject", dg->subject, true);
+	buf_printf(b, "\"confidence\":%d,\"count\":%zu,", dg->confidence, dg->count);
+	if (dg->exit_code > 0)
+		buf_printf(b, "\"exit_code\":%d,", dg->exit_code);
+	buf_puts(b, "\"objects\":[");
+	for (size_t i = 0; i < eh->nobjects; i++) {
+		json_string(b, eh->objects[i]);
+		if (i + 1 < eh->nobjects)
+			buf_putc(b, ',');
+	}
+	buf_puts(b, "],\"evidence\":[");
+	for (size_t i = 0; i < nev; i++) {
+		buf_putc(b, '{');
+		json_kv(b, "file", ev[i]->file, true);
+		buf_printf(b, "\"line\":%ld,", ev[i]->line);
+		json_kv(b, "text", ev[i]->text, false);
+		buf_puts(b, i + 1 < nev ? "}," : "}");
+	}
+	buf_puts(b, "],");
+	json_kv(b, "cause", e->cause, true);
+	json_kv(b, "fix", e->fix, true);
+	json_kv(b, "collect", e->collect, true);
+	buf_puts(b, "\"root_causes\":[");
+	for (size_t i = 0; i < dg->ncauses; i++) {
+		const struct dx_rootcause *rc = &run->rootcauses[dg->causes[i]];
+
+		buf_putc(b, '{');
+		json_kv(b, "file", rc->file, true);
+		buf_printf(b, "\"line\":%d,\"column\":%d,", rc->line, rc->col);
+		json_kv(b, "rule", rc->rule, true);
+		json_kv(b, "object", rc->object, true);
+		json_kv(b, "message", rc->message, true);
+		json_kv(b, "change", rc->fix, false);
+		buf_puts(b, i + 1 < dg->ncauses ? "}," : "}");
+	}
+	buf_puts(b, "]}");
+}
+
+static void json(const struct dx_run *run, struct buf *b)
+{
+	buf_printf(b, "{\"inputs\":{\"files\":%zu,\"lines\":%zu,\"bytes\":%zu,\"truncated_lines\":%zu,"
+		   "\"manifests\":%s,\"compose\":%s},\"diagnoses\":[",
+		   run->files, run->lines, run->bytes, run->truncated_lines, run->have_manifests ? "true" : "false",
+		   run->have_compose ? "true" : "false");
+	for (size_t i = 0; i < run->ndiagnoses; i++) {
+		json_one(run, &run->diagnoses[i], i + 1, b);
+		if (i + 1 < run->ndiagnoses)
+			buf_putc(b, ',');
+	}
+	buf_puts(b, "]}\n");
+}
+
+int dx_write(const struct dx_run *run, enum dx_format fmt, bool color, FILE *fp)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (fmt == DX_JSON)
+		json(run, &b);
+	else
+		human(run, color, &b);
+	if (b.failed || fwrite(b.data, 1, b.len, fp) != b.len || fflush(fp) != 0)
+		rc = -1;
+	buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,478 @@
+/* The lines that cause a failure: lint findings of the manifests, linked to
+ * the failures they produce, and the facts of a Compose project that the
+ * official images turn into failures (the entrypoint's fallbacks, the
+ * passwords that must agree, the names that must resolve).
+ *
+ * Credentials are compared, never printed. */
+#include "diagnose/diagnose.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/project.h"
+#include "lint/lint.h"
+#include "model/app.h"
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void dx_add_rootcause(struct dx_run *run, const char *entry_id, bool primary, const char *rule, const char *file,
+		      int line, int col, const char *object, const char *workload, const char *message, const char *fix)
+{
+	const struct dx_entry *e = dx_kb_find(entry_id);
+	struct dx_rootcause *rc;
+
+	if (!e)
+		return;
+	if (run->nrootcauses == run->cap_rc) {
+		size_t cap = run->cap_rc ? run->cap_rc * 2 : 16;
+		struct dx_rootcause *v = realloc(run->rootcauses, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		run->rootcauses = v;
+		run->cap_rc = cap;
+	}
+	rc = &run->rootcauses[run->nrootcauses++];
+	memset(rc, 0, sizeof(*rc));
+	rc->entry = (size_t)(e - dx_kb);
+	rc->primary = primary;
+	rc->rule = rule;
+	rc->file = dup_or_null(file);
+	rc->line = line;
+	rc->col = col;
+	rc->object = dup_or_null(object);
+	rc->workload = dup_or_null(workload);
+	rc->message = dup_or_null(message);
+	rc->fix = dup_or_null(fix);
+}
+
+/* --- manifests: lint rules and the failures they cause --- */
+
+static const struct rule_link {
+	const char *rule;
+	const char *entry;
+	bool primary;          /* predicted from the rule alone */
+} rule_links[] = {
+	{"APP006", "pg-no-password", true},
+	{"APP006", "db-socket", false},
+	{"APP006", "odoo-db-connection-failure", false},
+	{"APP007", "pg-auth-failed", true},
+	{"APP007", "dns-unresolved", false},
+	{"APP007", "pg-role-missing", false},
+	{"APP007", "pg-password-mismatch", false},
+	{"APP001", "pg-too-many-clients", true},
+	{"APP002", "oom-killed", true},
+	{"APP003", "odoo-websocket", true},
+	{"APP008", "keycloak-hostname", true},
+	{"APP009", "keycloak-https-required", true},
+	{"APP010", "keycloak-probe-port", true},
+	{"APP010", "probe-startup-failed", false},
+	{"APP010", "probe-liveness-failed", false},
+	{"APP010", "pod-not-ready", false},
+	{"APP010", "crashloop", false},
+	{"APP012", "pg-lost-found", true},
+	{"APP012", "crashloop", false},
+	{"SEC012", "runasnonroot-nonnumeric", true},
+	{"SEC012", "create-config-error", false},
+	{"SEC001", "pss-violation", false},
+	{"SEC002", "pss-violation", false},
+	{"SEC003", "pss-violation", false},
+	{"SEC004", "pss-violation", false},
+	{"SEC005", "pss-violation", false},
+	{"SEC006", "pss-violation", false},
+	{"SEC007", "pss-violation", false},
+	{"SEC004", "runasnonroot-root", false},
+	{"XRF005", "config-object-missing", false},
+	{"XRF005", "mount-failed", false},
+	{"XRF006", "config-key-missing", true},
+	{"XRF007", "multi-attach", true},
+	{"XRF007", "odoo-session-expired", false},
+	{"XRF009", "dns-unresolved", true},
+	{"XRF010", "db-timeout", true},
+	{"XRF001", "ingress-bad-gateway", true},
+	{"XRF002", "ingress-bad-gateway", true},
+	{"XRF003", "ingress-bad-gateway", false},
+	{"XRF004", "ingress-bad-gateway", false},
+	{"XRF013", "serviceaccount-missing", true},
+	{"REL010", "hpa-missing-requests", true},
+	{"REL012", "probe-liveness-failed", true},
+	{"REL012", "pod-not-ready", false},
+	{NULL, NULL, false},
+};
+
+int dx_manifests(struct dx_run *run, const char *path)
+{
+	struct lint_run lr;
+	struct diags d;
+	int rc = 0;
+
+	diags_init(&d);
+	lint_init(&lr, &d);
+	if (lint_path(&lr, path) != 0 || d.errors > 0) {
+		for (size_t i = 0; i < d.n; i++)
+			diag_add(run->d, d.v[i].level, &(struct srcpos){d.v[i].file, d.v[i].line, d.v[i].col}, d.v[i].fix,
+				 "%s", d.v[i].msg);
+		rc = d.errors > 0 ? -1 : 0;
+	}
+	lint_finish(&lr);
+	for (size_t i = 0; i < lr.findings.n; i++) {
+		const struct finding *f = &lr.findings.v[i];
+		const char *slash = f->object ? strchr(f->object, '/') : NULL;
+
+		for (const struct rule_link *l = rule_links; l->rule; l++)
+			if (strcmp(l->rule, f->rule->id) == 0)
+				dx_add_rootcause(run, l->entry, l->primary, l->rule, f->file, f->line, f->col, f->object,
+						 slash ? slash + 1 : NULL, f->message, f->rule->remediation);
+	}
+	run->have_manifests = true;
+	lint_free(&lr);
+	diags_free(&d);
+	return rc;
+}
+
+/* --- Compose: what the official images will do with this project --- */
+
+struct compose_facts {
+	struct dx_run *run;
+	const struct app *app;
+	const struct ynode *services;
+};
+
+static const struct ynode *service_env_node(const struct service *s, const char *name, struct srcpos *pos)
+{
+	const struct ynode *env = y_get(s->def, "environment");
+	const struct ypair *p = y_get_pair(env, name);
+
+	if (!p)
+		return NULL;
+	if (pos)
+		*pos = p->kpos;
+	return p->val;
+}
+
+/* Set and not empty: the entrypoints treat an empty variable as unset. */
+static const char *env_value(const struct service *s, const char *name, struct srcpos *pos)
+{
+	const struct ynode *v = service_env_node(s, name, pos);
+	const char *t = v ? y_text(v) : NULL;
+
+	return t && *t ? t : NULL;
+}
+
+static struct srcpos service_pos(const struct compose_facts *cf, const struct service *s)
+{
+	const struct ypair *p = y_get_pair(cf->services, s->name);
+
+	return p ? p->kpos : s->def->pos;
+}
+
+static void add(struct compose_facts *cf, const char *entry, const char *check, const struct srcpos *pos,
+		const struct service *s, const char *message, const char *fix)
+{
+	char object[300];
+
+	snprintf(object, sizeof(object), "service %s", s->name);
+	dx_add_rootcause(cf->run, entry, true, check, pos->file, pos->line, pos->col, object, s->name, message, fix);
+}
+
+/* A name the other containers can reach: a service, its hostname or
+ * container_name, or a network alias. */
+static bool resolvable(const struct compose_facts *cf, const char *host)
+{
+	if (strchr(host, '.') || strchr(host, ':'))
+		return true;   /* an FQDN or an address: outside what Compose decides */
+	for (size_t i = 0; i < cf->services->n; i++) {
+		const struct ynode *svc = cf->services->pairs[i].val;
+		const struct ynode *nets = y_get(svc, "networks");
+		const char *hn = y_text(y_get(svc, "hostname")), *cn = y_text(y_get(svc, "container_name"));
+
+		if (strcmp(cf->services->pairs[i].key, host) == 0 || (hn && strcmp(hn, host) == 0) ||
+		    (cn && strcmp(cn, host) == 0))
+			return true;
+		for (size_t k = 0; nets && nets->kind == Y_MAP && k < nets->n; k++) {
+			const struct ynode *aliases = y_get(nets->pairs[k].val, "aliases");
+
+			for (size_t j = 0; aliases && aliases->kind == Y_SEQ && j < aliases->n; j++)
+				if (y_text(aliases->items[j]) && strcmp(y_text(aliases->items[j]), host) == 0)
+					return true;
+		}
+	}
+	return false;
+}
+
+static bool is_localhost(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0;
+}
+
+static void check_host(struct compose_facts *cf, const struct service *s, const char *host, const struct srcpos *pos,
+		       const char *setting)
+{
+	char msg[512];
+
+	if (is_localhost(host)) {
+		snprintf(msg, sizeof(msg), "%s is %s: in Kubernetes that is the %s pod itself", setting, host, s->name);
+		add(cf, "db-localhost", "compose-db-host", pos, s, msg, "set it to the PostgreSQL service's name");
+	} else if (!resolvable(cf, host)) {
+		snprintf(msg, sizeof(msg), "%s is \"%s\", which is no service, hostname or alias of this project", setting, host);
+		add(cf, "dns-unresolved", "compose-db-host", pos, s, msg,
+		    cf->app->postgres ? "set it to the PostgreSQL service's name" : "set it to the database's host name");
+	}
+}
+
+/* The raw odoo.conf line of an entry, to see its spacing. */
+static bool conf_line(const char *path, int line, char *out, size_t cap)
+{
+	FILE *fp = fopen(path, "r");
+	int n = 0;
+	bool found = false;
+
+	if (!fp)
+		return false;
+	while (fgets(out, (int)cap, fp))
+		if (++n == line) {
+			found = true;
+			break;
+		}
+	fclose(fp);
+	return found;
+}
+
+/* The 16 image and 17/18 before May 2026 take the value with `cut -d " "
+ * -f3`: `db_password= x` and `db_password =x` give an empty password. */
+static void check_conf_password(struct compose_facts *cf, const struct service *odoo)
+{
+	const struct conf_entry *e = conf_get(&cf->app->conf, "db_password");
+	char raw[1024];
+	const char *eq;
+
+	if (!e)
+		return;
+	if (strcmp(e->value, "False") == 0 || e->value[0] == '\0') {
+		add(cf, "pg-no-password", "compose-odoo-conf", &e->pos, odoo,
+		    "odoo.conf sets db_password to False or nothing, so Odoo sends no password",
+		    "remove the line and set PASSWORD from a secret, or write db_password = <value>");
+		return;
+	}
+	if (!conf_line(cf->app->conf.path, e->pos.line, raw, sizeof(raw)) || !(eq = strchr(raw, '=')))
+		return;
+	if ((eq > raw && eq[-1] == ' ') != (eq[1] == ' '))
+		add(cf, "pg-no-password", "compose-odoo-conf", &e->pos, odoo,
+		    "db_password has a space on one side of = only; the image's entrypoint then passes an empty "
+		    "--db_password",
+		    "write it as `db_password = value`, with a space on both sides");
+}
+
+static bool mounts_initdb(const struct service *s)
+{
+	const struct ynode *vols = y_get(s->def, "volumes");
+
+	for (size_t i = 0; vols && vols->kind == Y_SEQ && i < vols->n; i++) {
+		const char *t = y_text(y_get(vols->items[i], "target"));
+
+		if (t && strncmp(t, "/docker-entrypoint-initdb.d", 27) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void check_odoo(struct compose_facts *cf, const struct service *odoo)
+{
+	const struct service *pg = cf->app->postgres;
+	const struct ynode *ep = y_get(odoo->def, "entrypoint"), *cmd = y_get(odoo->def, "command");
+	const struct conf_entry *ce;
+	struct srcpos pos, ppos;
+	const char *host, *first;
+
+	if (ep && ep->kind != Y_NULL)
+		add(cf, "pg-no-password", "compose-odoo-entrypoint", &ep->pos, odoo,
+		    "entrypoint: replaces the image's entrypoint, which passes --db_host, --db_user and --db_password",
+		    "remove entrypoint: and pass Odoo options in command: (they are appended after the database options)");
+	first = cmd && cmd->kind == Y_SEQ && cmd->n > 0 ? y_text(cmd->items[0]) : NULL;
+	if (first && strcmp(first, "odoo") != 0 && strcmp(first, "--") != 0 && first[0] != '-')
+		add(cf, "db-socket", "compose-odoo-command", &cmd->pos, odoo,
+		    "command: starts with a program other than odoo, so the entrypoint runs it without the database "
+		    "options",
+		    "start command: with odoo, --, or an option (-u, --workers=...)");
+	check_conf_password(cf, odoo);
+
+	ce = conf_get(&cf->app->conf, "db_host");
+	pos = service_pos(cf, odoo);
+	if (ce) {
+		host = ce->value;
+		pos = ce->pos;
+	} else if (!(host = env_value(odoo, "HOST", &pos)))
+		host = "db";
+	check_host(cf, odoo, host, &pos, ce ? "db_host in odoo.conf" : strcmp(host, "db") == 0 && !env_value(odoo, "HOST", NULL) ?
+		   "HOST is not set, so the image uses db; the host" : "HOST");
+
+	if (!pg || !image_official(&pg->image) || mounts_initdb(pg))
+		return;
+	{
+		const char *user, *pg_user = env_value(pg, "POSTGRES_USER", &ppos);
+		char msg[512];
+
+		pos = service_pos(cf, odoo);
+		if ((ce = conf_get(&cf->app->conf, "db_user"))) {
+			user = ce->value;
+			pos = ce->pos;
+		} else if (!(user = env_value(odoo, "USER", &pos)) && !(user = env_value(odoo, "POSTGRES_USER", &pos)))
+			user = "odoo";
+		if (!pg_user) {
+			pg_user = "postgres";
+			ppos = service_pos(cf, pg);
+		}
+		if (strcmp(user, pg_user) != 0) {
+			snprintf(msg, sizeof(msg), "Odoo logs in as \"%s\" but the %s service creates only the role \"%s\" "
+				 "(POSTGRES_USER, %s:%d)", user, pg->name, pg_user, ppos.file ? ppos.file : "", ppos.line);
+			add(cf, "pg-role-missing", "compose-db-user", &pos, odoo, msg,
+			    "use the same user on both sides, or create the role in an init script");
+		}
+	}
+	{
+		const char *pw, *pg_pw = env_value(pg, "POSTGRES_PASSWORD", &ppos);
+		char msg[512];
+
+		pos = service_pos(cf, odoo);
+		if (env_value(odoo, "PASSWORD_FILE", NULL) || env_value(pg, "POSTGRES_PASSWORD_FILE", NULL) || !pg_pw)
+			return;
+		if ((ce = conf_get(&cf->app->conf, "db_password"))) {
+			pw = ce->value;
+			pos = ce->pos;
+		} else if (!(pw = env_value(odoo, "PASSWORD", &pos)) && !(pw = env_value(odoo, "POSTGRES_PASSWORD", &pos)))
+			pw = "odoo";
+		if (strcmp(pw, pg_pw) != 0) {
+			snprintf(msg, sizeof(msg), "Odoo's database password differs from POSTGRES_PASSWORD of the %s service "
+				 "(%s:%d)%s", pg->name, ppos.file ? ppos.file : "", ppos.line,
+				 env_value(odoo, "PASSWORD", NULL) || conf_get(&cf->app->conf, "db_password") ||
+				 env_value(odoo, "POSTGRES_PASSWORD", NULL) ? "" :
+				 "; PASSWORD is not set, so the image uses the password odoo");
+			add(cf, "pg-auth-failed", "compose-db-password", &pos, odoo, msg,
+			    "set PASSWORD on the Odoo service from the same secret as POSTGRES_PASSWORD");
+		}
+	}
+}
+
+static bool command_has(const struct service *s, const char *word)
+{
+	const struct ynode *cmd = y_get(s->def, "command");
+
+	for (size_t i = 0; cmd && cmd->kind == Y_SEQ && i < cmd->n; i++)
+		if (y_text(cmd->items[i]) && strcmp(y_text(cmd->items[i]), word) == 0)
+			return true;
+	return false;
+}
+
+static bool env_is(const struct service *s, const char *name, const char *value)
+{
+	const char *v = env_value(s, name, NULL);
+
+	return v && strcasecmp(v, value) == 0;
+}
+
+/* jdbc:postgresql://host[:port]/db -> host */
+static bool jdbc_host(const char *url, char *host, size_t cap)
+{
+	const char *p = strstr(url, "://"), *e;
+
+	if (!p)
+		return false;
+	p += 3;
+	for (e = p; *e && *e != ':' && *e != '/' && *e != ',' && *e != '?'; e++)
+		;
+	if (e == p || (size_t)(e - p) >= cap)
+		return false;
+	memcpy(host, p, (size_t)(e - p));
+	host[e - p] = '\0';
+	return true;
+}
+
+static void check_keycloak(struct compose_facts *cf, const struct service *kc)
+{
+	const struct ynode *cmd = y_get(kc->def, "command");
+	struct srcpos pos = cmd ? cmd->pos : service_pos(cf, kc);
+	const char *url;
+	char host[256];
+
+	if (command_has(kc, "start")) {
+		if (!env_value(kc, "KC_HOSTNAME", NULL) && !env_value(kc, "KC_HOSTNAME_URL", NULL) &&
+		    !env_is(kc, "KC_HOSTNAME_STRICT", "false"))
+			add(cf, "keycloak-hostname", "compose-keycloak-hostname", &pos, kc,
+			    "Keycloak runs `start` without KC_HOSTNAME: the production start refuses to run",
+			    "set KC_HOSTNAME to the public URL, for example https://auth.example.com");
+		if (!env_is(kc, "KC_HTTP_ENABLED", "true") && !env_value(kc, "KC_HTTPS_CERTIFICATE_FILE", NULL) &&
+		    !(env_is(kc, "KC_PROXY", "edge") && kc->image.major > 0 && kc->image.major < 26))
+			add(cf, "keycloak-no-tls", "compose-keycloak-tls", &pos, kc,
+			    "Keycloak runs `start` with neither KC_HTTP_ENABLED=true nor a certificate",
+			    "behind Traefik or an ingress that terminates TLS, set KC_HTTP_ENABLED=true and "
+			    "KC_PROXY_HEADERS=xforwarded");
+	}
+	if (!env_value(kc, "KC_DB", NULL))
+		return;
+	if ((url = env_value(kc, "KC_DB_URL", &pos)) && jdbc_host(url, host, sizeof(host)))
+		check_host(cf, kc, host, &pos, "KC_DB_URL's host");
+	else if ((url = env_value(kc, "KC_DB_URL_HOST", &pos)))
+		check_host(cf, kc, url, &pos, "KC_DB_URL_HOST");
+	if (!env_value(kc, "KC_DB_PASSWORD", NULL) && !env_value(kc, "KC_DB_PASSWORD_FILE", NULL)) {
+		pos = service_pos(cf, kc);
+		service_env_node(kc, "KC_DB_PASSWORD", &pos);
+		add(cf, "pg-no-password", "compose-keycloak-db-password", &pos, kc,
+		    "KC_DB is set but KC_DB_PASSWORD is empty or missing: the driver sends no password",
+		    "set KC_DB_PASSWORD from a secret");
+	}
+}
+
+static void check_postgres(struct compose_facts *cf, const struct service *pg)
+{
+	struct srcpos pos = service_pos(cf, pg);
+
+	if (env_value(pg, "POSTGRES_PASSWORD", NULL) || env_value(pg, "POSTGRES_PASSWORD_FILE", NULL) ||
+	    env_is(pg, "POSTGRES_HOST_AUTH_METHOD", "trust"))
+		return;
+	service_env_node(pg, "POSTGRES_PASSWORD", &pos);
+	add(cf, "pg-no-superuser-password", "compose-postgres-password", &pos, pg,
+	    "POSTGRES_PASSWORD is empty or missing: the image will not initialise a new data directory",
+	    "set POSTGRES_PASSWORD from a secret");
+}
+
+int dx_compose(struct dx_run *run, const struct compose_project *p)
+{
+	struct arena a;
+	struct diags d;
+	struct app app;
+	struct compose_facts cf;
+	int rc = 0;
+
+	arena_init(&a, 0);
+	diags_init(&d);
+	if (app_build(&a, &d, p->model, p->name, &app) != 0) {
+		for (size_t i = 0; i < d.n; i++)
+			diag_add(run->d, d.v[i].level, &(struct srcpos){d.v[i].file, d.v[i].line, d.v[i].col}, d.v[i].fix,
+				 "%s", d.v[i].msg);
+		rc = -1;
+	} else {
+		cf.run = run;
+		cf.app = &app;
+		cf.services = y_get(p->model, "services");
+		for (size_t i = 0; i < app.nservices; i++) {
+			const struct service *s = &app.services[i];
+
+			if (!image_official(&s->image))
+				continue;
+			if (s->role == ROLE_ODOO)
+				check_odoo(&cf, s);
+			else if (s->role == ROLE_KEYCLOAK)
+				check_keycloak(&cf, s);
+			else if (s->role == ROLE_POSTGRES)
+				check_postgres(&cf, s);
+		}
+		run->have_compose = true;
+	}
+	diags_free(&d);
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,206 @@
+/* kubectl's JSON and YAML forms: `get pods|events|pvc|hpa -o json|yaml`, a
+ * List, one object, or a fragment such as a pod's containerStatuses.
+ *
+ * Every mapping that carries a reason or a message (an Event, a container's
+ * waiting or terminated state, a condition) becomes one observation, with
+ * the object it is about; a Pod's phase becomes a status line. Messages that
+ * YAML folded over several lines are whole again here. */
+#include "diagnose/diagnose.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "yaml/parse.h"
+
+#define STRUCTURED_MEMORY (512u * 1024 * 1024)
+
+static const char *const yaml_starts[] = {
+	"apiVersion:", "kind:", "items:", "metadata:", "status:", "containerStatuses:", "- apiVersion:",
+	"- lastTimestamp:", "- involvedObject:", "- containerID:", "- image:", NULL,
+};
+
+bool dx_looks_structured(const char *data, size_t len)
+{
+	size_t i = 0, eol;
+
+	while (i < len && isspace((unsigned char)data[i]))
+		i++;
+	if (i >= len)
+		return false;
+	eol = i;
+	while (eol < len && data[eol] != '\n')
+		eol++;
+	if (data[i] == '{' || data[i] == '[') {
+		/* kubectl -o json starts with a lone brace; a JSON log line does not. */
+		size_t end = eol;
+
+		while (end > i && isspace((unsigned char)data[end - 1]))
+			end--;
+		return end == i + 1;
+	}
+	for (size_t k = 0; yaml_starts[k]; k++)
+		if (eol - i >= strlen(yaml_starts[k]) && memcmp(data + i, yaml_starts[k], strlen(yaml_starts[k])) == 0)
+			return true;
+	return false;
+}
+
+struct walk {
+	struct dx_run *run;
+	const char *file;
+	size_t observed;
+};
+
+static const char *str_at(const struct ynode *map, const char *key)
+{
+	const struct ynode *v = y_get(map, key);
+
+	return v && y_is_scalar(v) ? y_text(v) : NULL;
+}
+
+static void observe_text(struct walk *w, const char *text, int line, const char *object, enum dx_scope scope)
+{
+	struct dx_origin o = {w->file, line, object};
+
+	dx_observe(w->run, text, strlen(text), &o, scope);
+	w->observed++;
+}
+
+static void add_log_target(struct dx_run *run, const char *ns, const char *pod, const char *container, bool previous)
+{
+	struct dx_log_target *t;
+
+	if (!pod || !container || run->ntargets >= DX_MAX_LOG_TARGETS)
+		return;
+	t = &run->targets[run->ntargets++];
+	snprintf(t->ns, sizeof(t->ns), "%s", ns ? ns : "");
+	snprintf(t->pod, sizeof(t->pod), "%s", pod);
+	snprintf(t->container, sizeof(t->container), "%s", container);
+	t->previous = previous;
+}
+
+/* A Pod: its phase and readiness as a status line, and for --live the
+ * containers whose logs explain a failure. */
+static void pod_status(struct walk *w, const struct ynode *pod, const char *name)
+{
+	const struct ynode *status = y_get(pod, "status");
+	const struct ynode *cs = y_get(status, "containerStatuses");
+	const char *phase = str_at(status, "phase");
+	const char *ns = str_at(y_get(pod, "metadata"), "namespace");
+	size_t ready = 0, total = 0;
+	char line[512];
+
+	if (!phase)
+		return;
+	if (cs && cs->kind == Y_SEQ) {
+		for (size_t i = 0; i < cs->n; i++) {
+			const struct ynode *c = cs->items[i];
+			const struct ynode *rc = y_get(c, "restartCount");
+			const struct ynode *waiting = y_get(y_get(c, "state"), "waiting");
+			const struct ynode *rd = y_get(c, "ready");
+
+			total++;
+			ready += rd && rd->kind == Y_BOOL && rd->b;
+			if (rc && rc->kind == Y_INT && rc->i > 0)
+				add_log_target(w->run, ns, name, str_at(c, "name"), true);
+			else if (waiting || (rd && rd->kind == Y_BOOL && !rd->b))
+				add_log_target(w->run, ns, name, str_at(c, "name"), false);
+		}
+	}
+	snprintf(line, sizeof(line), "Status: %s Ready: %zu/%zu", phase, ready, total);
+	observe_text(w, line, status->pos.line, name, DX_STATUS);
+}
+
+/* reason + message (+ exit code) of one mapping as a line. */
+static void reason_message(struct walk *w, const struct ynode *map, const char *object)
+{
+	const char *reason = str_at(map, "reason"), *message = str_at(map, "message"), *type = str_at(map, "type");
+	const struct ynode *exit_code = y_get(map, "exitCode");
+	char line[8192];
+	int n;
+
+	if (!reason && !message)
+		return;
+	n = snprintf(line, sizeof(line), "%s%s%s%s%s", type && (strcmp(type, "Warning") == 0 || strcmp(type, "Normal") == 0) ? type : "",
+		     type && (strcmp(type, "Warning") == 0 || strcmp(type, "Normal") == 0) ? " " : "",
+		     reason ? reason : "", reason && message ? " " : "", message ? message : "");
+	if (n < 0)
+		return;
+	if (exit_code && exit_code->kind == Y_INT && (size_t)n < sizeof(line)) {
+		char ec[64];
+		struct dx_origin o = {w->file, map->pos.line, object};
+		int m = snprintf(ec, sizeof(ec), "Exit Code: %lld", exit_code->i);
+
+		snprintf(line + n, sizeof(line) - (size_t)n, " %s", ec);
+		if (exit_code->i > 0 && exit_code->i < 256)
+			dx_observe_exit_code(w->run, (int)exit_code->i, &o, ec, (size_t)m);
+	}
+	observe_text(w, line, map->pos.line, object, DX_ANY);
+}
+
+static void walk(struct walk *w, const struct ynode *n, const char *object, int depth)
+{
+	if (!n || depth > 64)
+		return;
+	if (n->kind == Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++)
+			walk(w, n->items[i], object, depth + 1);
+		return;
+	}
+	if (n->kind != Y_MAP)
+		return;
+	{
+		const char *kind = str_at(n, "kind");
+		const char *name = str_at(y_get(n, "metadata"), "name");
+		const struct ynode *involved = y_get(n, "involvedObject");
+
+		if (involved)
+			object = str_at(involved, "name");
+		else if (kind && name)
+			object = name;
+		if (kind && strcmp(kind, "Pod") == 0)
+			pod_status(w, n, name);
+		/* A container status names its container; keep the pod as object. */
+		if (!object && str_at(n, "name") && y_get(n, "state"))
+			object = str_at(n, "name");
+		reason_message(w, n, object);
+		for (size_t i = 0; i < n->n; i++) {
+			const char *key = n->pairs[i].key;
+
+			if (strcmp(key, "metadata") == 0 || strcmp(key, "involvedObject") == 0 || strcmp(key, "spec") == 0)
+				continue;
+			walk(w, n->pairs[i].val, object, depth + 1);
+		}
+	}
+}
+
+static int on_document(struct ynode *root, int index, void *user)
+{
+	(void)index;
+	walk(user, root, NULL, 0);
+	return 0;
+}
+
+int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len)
+{
+	struct arena a;
+	struct diags quiet;
+	struct walk w = {run, NULL, 0};
+	int rc;
+
+	w.file = arena_strdup(&run->a, name);
+	if (!w.file)
+		return -1;
+	arena_init(&a, STRUCTURED_MEMORY);
+	diags_init(&quiet);
+	rc = yaml_parse_stream(&a, &quiet, name, data, len, &yaml_default_limits, on_document, &w);
+	diags_free(&quiet);
+	arena_free(&a);
+	if (rc != 0 && w.observed == 0)
+		return -1;
+	/* counted as lines for the summary */
+	for (size_t i = 0; i < len; i++)
+		run->lines += data[i] == '\n';
+	run->bytes += len;
+	return 0;
+}
