@@ -312,7 +312,7 @@ static void json_append(struct json_text *jt, const struct ynode *v)
 
 static int json_line_doc(struct ynode *root, int index, void *user)
 {
-	static const char *const fields[] = {"level", "msg", "message", "log", "error", "err", "exception",
+	static const char *const fields[] = {"level", "msg", "message", "log", "error", "error_description", "err", "exception",
 					     "stack_trace", "stackTrace", NULL};
 	struct json_text *jt = user;
 

@@ -6,8 +6,10 @@
  * Confidence is that of the signature alone: an exact server message is
  * 90-95, a message several causes share 70-80, a status that only says that
  * something fails 25-45. A signature with `requires` counts only when that
- * other entry is seen as well (an initdb banner means nothing in a healthy
- * start, much in a restart loop). */
+ * other entry, or one of the more precise entries it yields to, is seen as
+ * well (an initdb banner means nothing in a healthy start, much in a restart
+ * loop). Signatures are tried in order and the first that matches a line
+ * takes it, so those that capture a subject come first. */
 #include "diagnose/diagnose.h"
 
 #include <string.h>
@@ -56,9 +58,7 @@ const struct dx_entry dx_kb[] = {
 	 {NULL}},
 	{"pg-credentials-after-init", "postgres-auth", DX_CAUSE,
 	 "The data directory was initialised earlier; the new credentials were ignored",
-	 {{"Skipping initialization", NULL, 97, DX_ANY, "pg-auth-failed"},
-	  {"Skipping initialization", NULL, 97, DX_ANY, "pg-password-mismatch"},
-	  {"Skipping initialization", NULL, 97, DX_ANY, "pg-role-missing"}},
+	 {{"Skipping initialization", NULL, 97, DX_ANY, "pg-auth-failed"}},
 	 "The postgres image found an existing database in the volume and skipped initialisation, so POSTGRES_USER, "
 	 "POSTGRES_PASSWORD and POSTGRES_DB from the current Secret were not applied: the roles and passwords are those of "
 	 "the first start.",
@@ -156,7 +156,8 @@ const struct dx_entry dx_kb[] = {
 	 "kubectl get networkpolicy -n <namespace> -o yaml",
 	 {NULL}},
 	{"db-socket", "network", DX_CAUSE, "The client has no database host and tries the local socket",
-	 {{".s.PGSQL.5432", "socket \"[^\"]*\\.s\\.PGSQL\\.5432\"", 90, DX_ANY, NULL}},
+	 {{"connection to server on socket", NULL, 90, DX_ANY, NULL},
+	  {"accepting connections on Unix domain socket", NULL, 90, DX_ANY, NULL}},
 	 "No database host reached the client, so libpq tried a Unix socket in its own container. The official Odoo image's "
 	 "entrypoint passes --db_host: a `command:` replaces the entrypoint, and nothing else sets db_host.",
 	 "Use `args:` instead of `command:` for Odoo (or set db_host in odoo.conf), and set HOST to the PostgreSQL Service.",

@@ -259,6 +259,7 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 			}
 			keep_evidence(h, shown, shown_len, o);
 			keep_object(&run->hits[i], o->object);
+			break;   /* one line is one piece of evidence for an entry */
 		}
 	}
 }

@@ -32,11 +32,26 @@ static bool seen_plain(const struct dx_run *run, const char *id)
 	return false;
 }
 
+/* The required entry, or one of the more precise ones it yields to. */
+static bool requirement_met(const struct dx_run *run, const char *req)
+{
+	const struct dx_entry *e = dx_kb_find(req);
+
+	if (!e)
+		return false;
+	if (seen_plain(run, req))
+		return true;
+	for (size_t k = 0; k < 8 && e->yields_to[k]; k++)
+		if (seen_plain(run, e->yields_to[k]))
+			return true;
+	return false;
+}
+
 static bool sig_counts(const struct dx_run *run, size_t i, size_t s)
 {
 	const char *req = dx_kb[i].sigs[s].requires;
 
-	return sig_seen(run, i, s) && (!req || seen_plain(run, req));
+	return sig_seen(run, i, s) && (!req || requirement_met(run, req));
 }
 
 static bool entry_found(const struct dx_run *run, size_t i)
@@ -153,7 +168,7 @@ static void score(struct dx_run *run, struct dx_diagnosis *dg)
 		if (!dg->subject && h->subject[0])
 			dg->subject = h->subject;
 	}
-	/* Two kinds of evidence, or a line in the manifests, make it surer. */
+	/* Two kinds of lines, or a line in the manifests, make it surer. */
 	if (distinct > 1)
 		dg->confidence += 2;
 	if (dg->ncauses > 0)

@@ -95,10 +95,15 @@ static void human(const struct dx_run *run, bool color, struct buf *b)
 	for (size_t i = 0; i < run->ndiagnoses; i++)
 		causes += run->diagnoses[i].kind == DXK_CAUSE || run->diagnoses[i].kind == DXK_PREDICTED;
 	if (run->ndiagnoses == 0) {
-		buf_printf(b, "kgenius diagnose: no known failure in %zu line%s of %zu input%s", run->lines,
-			   run->lines == 1 ? "" : "s", run->files, run->files == 1 ? "" : "s");
+		if (run->files > 0)
+			buf_printf(b, "kgenius diagnose: no known failure in %zu line%s of %zu input%s", run->lines,
+				   run->lines == 1 ? "" : "s", run->files, run->files == 1 ? "" : "s");
+		else
+			buf_puts(b, "kgenius diagnose: nothing");
 		if (run->have_manifests || run->have_compose)
-			buf_puts(b, ", and nothing in the manifests or the Compose project that is known to fail");
+			buf_printf(b, "%s in the %s is known to fail", run->files > 0 ? "; nothing" : "",
+				   run->have_manifests && run->have_compose ? "manifests or the Compose project"
+				   : run->have_manifests ? "manifests" : "Compose project");
 		buf_puts(b, "\n");
 		return;
 	}

@@ -209,16 +209,17 @@ static bool is_localhost(const char *host)
 	return strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0;
 }
 
+/* what: "HOST is", "KC_DB_URL's host is", ... */
 static void check_host(struct compose_facts *cf, const struct service *s, const char *host, const struct srcpos *pos,
-		       const char *setting)
+		       const char *what)
 {
 	char msg[512];
 
 	if (is_localhost(host)) {
-		snprintf(msg, sizeof(msg), "%s is %s: in Kubernetes that is the %s pod itself", setting, host, s->name);
+		snprintf(msg, sizeof(msg), "%s %s: in Kubernetes that is the %s pod itself", what, host, s->name);
 		add(cf, "db-localhost", "compose-db-host", pos, s, msg, "set it to the PostgreSQL service's name");
 	} else if (!resolvable(cf, host)) {
-		snprintf(msg, sizeof(msg), "%s is \"%s\", which is no service, hostname or alias of this project", setting, host);
+		snprintf(msg, sizeof(msg), "%s \"%s\", which is no service, hostname or alias of this project", what, host);
 		add(cf, "dns-unresolved", "compose-db-host", pos, s, msg,
 		    cf->app->postgres ? "set it to the PostgreSQL service's name" : "set it to the database's host name");
 	}
@@ -307,8 +308,8 @@ static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 		pos = ce->pos;
 	} else if (!(host = env_value(odoo, "HOST", &pos)))
 		host = "db";
-	check_host(cf, odoo, host, &pos, ce ? "db_host in odoo.conf" : strcmp(host, "db") == 0 && !env_value(odoo, "HOST", NULL) ?
-		   "HOST is not set, so the image uses db; the host" : "HOST");
+	check_host(cf, odoo, host, &pos, ce ? "db_host in odoo.conf is" : env_value(odoo, "HOST", NULL) ? "HOST is" :
+		   "HOST is not set, so the Odoo image connects to");
 
 	if (!pg || !image_official(&pg->image) || mounts_initdb(pg))
 		return;
@@ -414,9 +415,9 @@ static void check_keycloak(struct compose_facts *cf, const struct service *kc)
 	if (!env_value(kc, "KC_DB", NULL))
 		return;
 	if ((url = env_value(kc, "KC_DB_URL", &pos)) && jdbc_host(url, host, sizeof(host)))
-		check_host(cf, kc, host, &pos, "KC_DB_URL's host");
+		check_host(cf, kc, host, &pos, "KC_DB_URL's host is");
 	else if ((url = env_value(kc, "KC_DB_URL_HOST", &pos)))
-		check_host(cf, kc, url, &pos, "KC_DB_URL_HOST");
+		check_host(cf, kc, url, &pos, "KC_DB_URL_HOST is");
 	if (!env_value(kc, "KC_DB_PASSWORD", NULL) && !env_value(kc, "KC_DB_PASSWORD_FILE", NULL)) {
 		pos = service_pos(cf, kc);
 		service_env_node(kc, "KC_DB_PASSWORD", &pos);
