@@ -22,6 +22,7 @@ struct reader {
 	FILE *fp;
 	char *buf;
 	size_t start, end;
+	size_t read;               /* bytes taken from fp */
 	bool eof, skipping, failed;
 };
 
@@ -36,6 +37,7 @@ static void reader_fill(struct reader *r)
 	}
 	n = r->fp ? fread(r->buf + r->end, 1, READER_BUF - r->end, r->fp) : 0;
 	r->end += n;
+	r->read += n;
 	if (n == 0) {
 		r->eof = true;
 		if (r->fp && ferror(r->fp))
@@ -50,23 +52,32 @@ static bool reader_line(struct reader *r, const char **line, size_t *len, bool *
 	for (;;) {
 		char *p = r->buf + r->start;
 		size_t avail = r->end - r->start;
-		char *nl = memchr(p, '\n', avail < DX_LINE_MAX + 1 ? avail : DX_LINE_MAX + 1);
+		char *nl;
 
-		if (nl) {
-			r->start += (size_t)(nl - p) + 1;
-			if (r->skipping) {
+		if (r->skipping) {
+			/* the rest of a line that was cut */
+			nl = memchr(p, '\n', avail);
+			if (nl) {
+				r->start += (size_t)(nl - p) + 1;
 				r->skipping = false;
 				continue;
 			}
+			r->start = r->end;
+			if (r->eof)
+				return false;
+			reader_fill(r);
+			continue;
+		}
+		nl = memchr(p, '\n', avail < DX_LINE_MAX + 1 ? avail : DX_LINE_MAX + 1);
+		if (nl) {
+			r->start += (size_t)(nl - p) + 1;
 			*line = p;
 			*len = (size_t)(nl - p);
 			*cut = false;
 			return true;
 		}
 		if (avail > DX_LINE_MAX) {
-			r->start += avail;
-			if (r->skipping)
-				continue;
+			r->start += DX_LINE_MAX;
 			r->skipping = true;
 			*line = p;
 			*len = DX_LINE_MAX;
@@ -77,10 +88,6 @@ static bool reader_line(struct reader *r, const char **line, size_t *len, bool *
 			if (avail == 0)
 				return false;
 			r->start = r->end;
-			if (r->skipping) {
-				r->skipping = false;
-				return false;
-			}
 			*line = p;
 			*len = avail;
 			*cut = false;
@@ -430,7 +437,7 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen)
 {
-	struct reader r = {fp, NULL, 0, 0, false, false, false};
+	struct reader r = {fp, NULL, 0, 0, 0, false, false, false};
 	struct line_ctx c;
 	const char *line;
 	size_t len;
@@ -450,11 +457,11 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 	while (reader_line(&r, &line, &len, &cut)) {
 		c.lineno++;
 		run->lines++;
-		run->bytes += len + 1;
 		if (cut)
 			run->truncated_lines++;
 		process_line(run, &c, line, len);
 	}
+	run->bytes += headlen + r.read;
 	if (r.failed)
 		diag_add(run->d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, "check the file and read it again",
 			 "cannot read: %s", strerror(errno));
