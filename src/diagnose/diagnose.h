@@ -154,6 +154,8 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 
 /* One line of evidence, already normalised. */
 void dx_observe(struct dx_run *run, const char *text, size_t len, const struct dx_origin *o, enum dx_scope scope);
+/* Whether any signature's anchor occurs in text. */
+bool dx_any_anchor(struct dx_run *run, const char *text, size_t len);
 /* The same, matched on text but quoted as shown (a table row for its status). */
 void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 		   const struct dx_origin *o, enum dx_scope scope);

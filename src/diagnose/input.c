@@ -427,6 +427,11 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		char text[8192];
 		size_t tlen;
 
+		/* Without escapes the fields are pieces of the line: no anchor in
+		 * the line, none in them, and the line need not be parsed. */
+		if (!memchr(s, '\\', len) && !dx_any_anchor(run, s, len))
+			return;
+
 		if (json_line(s, len, text, sizeof(text), &tlen)) {
 			dx_observe(run, text, tlen, &o, DX_ANY);
 			return;

@@ -1,8 +1,9 @@
 /* Holding every signature of the knowledge base against one observation.
  *
- * The literal anchor is scanned for first (memmem), so the regular
- * expression runs only on the few lines that may match; evidence is kept in
- * fixed slots per signature, so memory does not grow with the input. */
+ * The literal anchors are looked for first, all in one pass over the line,
+ * so the regular expressions run only on the few lines that may match;
+ * evidence is kept in fixed slots per signature, so memory does not grow
+ * with the input. */
 #include "diagnose/diagnose.h"
 
 #include <regex.h>
@@ -14,14 +15,70 @@ struct compiled {
 	bool has_re[DX_MAX_SIGS];
 };
 
+/* Every anchor by its first two bytes, so that a line is scanned once for
+ * all of them instead of once per anchor: signature k (entry k / DX_MAX_SIGS)
+ * is in sigs[first[b]..first[b + 1]) when its anchor starts with bigram b. */
+struct anchor_index {
+	unsigned first[65537];
+	unsigned *sigs;
+	bool *seen;                /* per signature, for the current line */
+	unsigned *touched;
+	size_t ntouched;
+};
+
+struct matcher {
+	struct compiled *entries;
+	struct anchor_index ix;
+};
+
+static unsigned bigram(const char *s)
+{
+	return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static int index_anchors(struct anchor_index *ix, size_t nentries)
+{
+	size_t total = nentries * DX_MAX_SIGS, n = 0;
+
+	ix->sigs = calloc(total, sizeof(*ix->sigs));
+	ix->seen = calloc(total, sizeof(*ix->seen));
+	ix->touched = calloc(total, sizeof(*ix->touched));
+	if (!ix->sigs || !ix->seen || !ix->touched)
+		return -1;
+	memset(ix->first, 0, sizeof(ix->first));
+	for (size_t i = 0; i < nentries; i++)
+		for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++) {
+			if (strlen(dx_kb[i].sigs[s].anchor) < 2)
+				return -1;
+			ix->first[bigram(dx_kb[i].sigs[s].anchor) + 1]++;
+		}
+	for (size_t b = 0; b < 65536; b++)
+		ix->first[b + 1] += ix->first[b];
+	{
+		unsigned fill[65536];
+
+		memcpy(fill, ix->first, sizeof(fill));
+		for (size_t i = 0; i < nentries; i++)
+			for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++, n++)
+				ix->sigs[fill[bigram(dx_kb[i].sigs[s].anchor)]++] = (unsigned)(i * DX_MAX_SIGS + s);
+	}
+	return 0;
+}
+
 static int compile_kb(struct dx_run *run)
 {
 	size_t n = dx_kb_count();
+	struct matcher *m = calloc(1, sizeof(*m));
 	struct compiled *c = calloc(n, sizeof(*c));
 
-	if (!c)
+	run->compiled = m;
+	if (!m || !c) {
+		free(c);
 		return -1;
-	run->compiled = c;
+	}
+	m->entries = c;
+	if (index_anchors(&m->ix, n) != 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++) {
 			const char *pat = dx_kb[i].sigs[s].pattern;
@@ -39,15 +96,19 @@ static int compile_kb(struct dx_run *run)
 
 static void free_kb(struct dx_run *run)
 {
-	struct compiled *c = run->compiled;
+	struct matcher *m = run->compiled;
 
-	if (!c)
+	if (!m)
 		return;
-	for (size_t i = 0; dx_kb[i].id; i++)
+	for (size_t i = 0; m->entries && dx_kb[i].id; i++)
 		for (size_t s = 0; s < DX_MAX_SIGS; s++)
-			if (c[i].has_re[s])
-				regfree(&c[i].re[s]);
-	free(c);
+			if (m->entries[i].has_re[s])
+				regfree(&m->entries[i].re[s]);
+	free(m->entries);
+	free(m->ix.sigs);
+	free(m->ix.seen);
+	free(m->ix.touched);
+	free(m);
 	run->compiled = NULL;
 }
 
@@ -219,49 +280,96 @@ void dx_observe(struct dx_run *run, const char *text, size_t len, const struct d
 	dx_observe_as(run, text, len, text, len, o, scope);
 }
 
+/* Marks in ix->seen the signatures whose anchor occurs in text. */
+static void scan_anchors(struct anchor_index *ix, const char *text, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned b = bigram(text + i);
+
+		for (unsigned k = ix->first[b]; k < ix->first[b + 1]; k++) {
+			unsigned sig = ix->sigs[k];
+			const char *anchor = dx_kb[sig / DX_MAX_SIGS].sigs[sig % DX_MAX_SIGS].anchor;
+			size_t alen = strlen(anchor);
+
+			if (!ix->seen[sig] && len - i >= alen && memcmp(text + i, anchor, alen) == 0) {
+				ix->seen[sig] = true;
+				ix->touched[ix->ntouched++] = sig;
+			}
+		}
+	}
+}
+
+static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t len, char *line, bool *have_line,
+			struct dx_sig_hits *h)
+{
+	regmatch_t m[2];
+
+	if (!c->has_re[s])
+		return true;
+	/* regexec wants a C string; lines are cut at 4 KiB for it. */
+	if (!*have_line) {
+		size_t n = len < 4095 ? len : 4095;
+
+		memcpy(line, text, n);
+		line[n] = '\0';
+		*have_line = true;
+	}
+	if (regexec(&c->re[s], line, 2, m, 0) != 0)
+		return false;
+	if (!h->subject[0] && m[1].rm_so >= 0) {
+		size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
+
+		if (n >= sizeof(h->subject))
+			n = sizeof(h->subject) - 1;
+		memcpy(h->subject, line + m[1].rm_so, n);
+		h->subject[n] = '\0';
+		dx_redact(h->subject);
+	}
+	return true;
+}
+
 void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 		   const struct dx_origin *o, enum dx_scope scope)
 {
-	struct compiled *c = run->compiled;
+	struct matcher *m = run->compiled;
+	struct anchor_index *ix = &m->ix;
 	char line[4096];
 	bool have_line = false;
+	size_t last_entry = (size_t)-1;
 
+	scan_anchors(ix, text, len);
+	if (ix->ntouched == 0)
+		return;
+	/* In table order: an entry's signatures are tried first to last. */
 	for (size_t i = 0; dx_kb[i].id; i++) {
-		const struct dx_entry *e = &dx_kb[i];
-
-		for (size_t s = 0; s < DX_MAX_SIGS && e->sigs[s].anchor; s++) {
-			const struct dx_signature *sig = &e->sigs[s];
+		for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++) {
+			const struct dx_signature *sig = &dx_kb[i].sigs[s];
 			struct dx_sig_hits *h = &run->hits[i].sig[s];
-			regmatch_t m[2];
 
-			if (!(sig->scope & scope) || !memmem(text, len, sig->anchor, strlen(sig->anchor)))
+			if (!ix->seen[i * DX_MAX_SIGS + s] || !(sig->scope & scope) || last_entry == i ||
+			    !sig_matches(&m->entries[i], s, text, len, line, &have_line, h))
 				continue;
-			if (c[i].has_re[s]) {
-				/* regexec wants a C string; lines are cut at 4 KiB for it. */
-				if (!have_line) {
-					size_t n = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-
-					memcpy(line, text, n);
-					line[n] = '\0';
-					have_line = true;
-				}
-				if (regexec(&c[i].re[s], line, 2, m, 0) != 0)
-					continue;
-				if (!h->subject[0] && m[1].rm_so >= 0) {
-					size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
-
-					if (n >= sizeof(h->subject))
-						n = sizeof(h->subject) - 1;
-					memcpy(h->subject, line + m[1].rm_so, n);
-					h->subject[n] = '\0';
-					dx_redact(h->subject);
-				}
-			}
 			keep_evidence(h, shown, shown_len, o);
 			keep_object(&run->hits[i], o->object);
-			break;   /* one line is one piece of evidence for an entry */
+			last_entry = i;   /* one line is one piece of evidence for an entry */
 		}
 	}
+	for (size_t k = 0; k < ix->ntouched; k++)
+		ix->seen[ix->touched[k]] = false;
+	ix->ntouched = 0;
+}
+
+bool dx_any_anchor(struct dx_run *run, const char *text, size_t len)
+{
+	struct anchor_index *ix = &((struct matcher *)run->compiled)->ix;
+	bool any;
+
+	scan_anchors(ix, text, len);
+	any = ix->ntouched > 0;
+	for (size_t k = 0; k < ix->ntouched; k++)
+		ix->seen[ix->touched[k]] = false;
+	ix->ntouched = 0;
+	return any;
 }
 
 void dx_observe_exit_code(struct dx_run *run, int code, const struct dx_origin *o, const char *text, size_t len)
