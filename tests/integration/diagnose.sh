@@ -207,3 +207,8 @@ check "diagnose 100 MB: the long lines were cut and counted" \
 check "diagnose 100 MB: the pasted failures are all found" \
 	python3 -c 'import json,sys; ids={d["id"] for d in json.load(open(sys.argv[1]))["diagnoses"]}; sys.exit(not {"pg-role-missing","keycloak-no-tls","oom-killed","pvc-unbound"} <= ids)' "$O"
 rm -f "$BIG"
+
+# --- the documentation lists what the binary knows ---
+"$KG_REL" diagnose --list | awk '{print $1}' | sort >"$WORK/ids.bin"
+grep -oE '^\| `[a-z0-9-]+` \|' "$ROOT/docs/DIAGNOSE.md" | sed -E 's/^\| `([^`]+)` \|/\1/' | sort >"$WORK/ids.doc"
+check "diagnose: docs/DIAGNOSE.md lists exactly the knowledge base's entries" cmp -s "$WORK/ids.bin" "$WORK/ids.doc"
