@@ -59,6 +59,8 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 		   dg->subject ? ": " : "", dg->subject ? dg->subject : "", off, e->id, kind_name(dg->kind), dg->confidence);
 	if (dg->kind == DXK_INSUFFICIENT)
 		buf_puts(b, "   insufficient evidence: the input shows that it fails, not why\n");
+	else if (dg->kind == DXK_SYMPTOM)
+		buf_puts(b, "   a symptom: the causes above are the likely reason\n");
 	if (eh->nobjects > 0) {
 		buf_puts(b, "   about:");
 		for (size_t i = 0; i < eh->nobjects; i++)
@@ -83,7 +85,7 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 			buf_printf(b, "     change: %s\n", rc->fix);
 	}
 	buf_printf(b, "   fix: %s\n", e->fix);
-	if (e->collect && (dg->kind == DXK_INSUFFICIENT || dg->kind == DXK_SYMPTOM || dg->ncauses == 0))
+	if (e->collect && dg->kind != DXK_SYMPTOM && dg->kind != DXK_PREDICTED && (dg->kind == DXK_INSUFFICIENT || dg->ncauses == 0))
 		buf_printf(b, "   collect: %s\n", e->collect);
 	buf_putc(b, '\n');
 }
