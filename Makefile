@@ -18,7 +18,7 @@ BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -DKG_VERSION='"$(VERSION)"' -Isrc $(WARN) 
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
-LDLIBS := $(PKG_LIBS) -lm
+LDLIBS := $(PKG_LIBS) -lm -pthread
 
 LIB_SRC := $(sort $(filter-out src/cli/main.c,$(wildcard src/*/*.c)))
 MAIN_SRC := src/cli/main.c

@@ -39,5 +39,7 @@ void help_lint(FILE *out);
 void help_convert(FILE *out);
 int cmd_diagnose(struct cli *cli, int argc, char **argv);
 void help_diagnose(FILE *out);
+int cmd_migrate(struct cli *cli, int argc, char **argv);
+void help_migrate(FILE *out);
 
 #endif

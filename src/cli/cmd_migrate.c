@@ -1,0 +1,235 @@
+/* kgenius migrate db plan|copy|verify: PostgreSQL databases from the
+ * Compose host into the cluster. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "migrate/migrate.h"
+
+void help_migrate(FILE *out)
+{
+	fputs("usage: kgenius migrate db plan|copy|verify --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
+	      "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
+	      "CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
+	      "--source-password-file / --target-password-file, never from the command line of a child.\n\n"
+	      "  plan     checks both servers and prints what copy would do; changes nothing\n"
+	      "  copy     offline copy: a pg_dump -Fc backup first, then schema, parallel COPY streamed from\n"
+	      "           source to target inside one snapshot, indexes and constraints, every sequence;\n"
+	      "           resumable (run it again after an interruption); stop the source's writers first\n"
+	      "  verify   per table, row count and an order-independent hash of every row on each server;\n"
+	      "           differing rows are bisected by key and listed; sequences and schema compared\n\n"
+	      "Options:\n"
+	      "  --db NAME[:TARGET]           a database to move (repeatable); TARGET names it on the target\n"
+	      "  --jobs N                     parallel COPY and index jobs (default 4)\n"
+	      "  --backup-dir DIR             where copy keeps the verified pg_dump of each source database\n"
+	      "  --no-backup                  copy without a backup (not recommended)\n"
+	      "  --owner ROLE                 the target role that owns what is restored (default: the target user)\n"
+	      "  --split-larger-than MB       copy tables larger than this in key ranges (default 256)\n"
+	      "  --no-verify                  copy without verifying afterwards\n"
+	      "  --format text|json           report format; json also makes progress events JSON lines\n"
+	      "  --source-password-file F, --target-password-file F\n\n"
+	      "Exit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
+	      "2 usage, 3 a server or a tool failed.\n", out);
+}
+
+enum {
+	OPT_SOURCE = 6000, OPT_TARGET, OPT_DB, OPT_JOBS, OPT_BACKUP_DIR, OPT_NO_BACKUP, OPT_OWNER, OPT_SPLIT,
+	OPT_NO_VERIFY, OPT_FORMAT, OPT_SRC_PW, OPT_DST_PW,
+};
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "kgenius migrate: %s; see 'kgenius migrate --help'\n", msg);
+	return KG_EXIT_BAD_INPUT;
+}
+
+static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwfiles, struct diags *d)
+{
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, OPT_SOURCE},
+		{"target", required_argument, NULL, OPT_TARGET},
+		{"db", required_argument, NULL, OPT_DB},
+		{"jobs", required_argument, NULL, OPT_JOBS},
+		{"backup-dir", required_argument, NULL, OPT_BACKUP_DIR},
+		{"no-backup", no_argument, NULL, OPT_NO_BACKUP},
+		{"owner", required_argument, NULL, OPT_OWNER},
+		{"split-larger-than", required_argument, NULL, OPT_SPLIT},
+		{"no-verify", no_argument, NULL, OPT_NO_VERIFY},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"source-password-file", required_argument, NULL, OPT_SRC_PW},
+		{"target-password-file", required_argument, NULL, OPT_DST_PW},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	(void)d;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SOURCE: o->source.conninfo = optarg; break;
+		case OPT_TARGET: o->target.conninfo = optarg; break;
+		case OPT_DB: {
+			char *colon = strchr(optarg, ':');
+
+			if (o->ndbs == MIGRATE_MAX_DBS)
+				return usage_error("at most 16 --db");
+			if (colon)
+				*colon = '\0';
+			o->dbs[o->ndbs] = optarg;
+			o->target_dbs[o->ndbs++] = colon ? colon + 1 : optarg;
+			break;
+		}
+		case OPT_JOBS:
+			o->jobs = atoi(optarg);
+			if (o->jobs < 1 || o->jobs > 64)
+				return usage_error("--jobs takes 1 to 64");
+			break;
+		case OPT_BACKUP_DIR: o->backup_dir = optarg; break;
+		case OPT_NO_BACKUP: o->no_backup = true; break;
+		case OPT_OWNER: o->owner = optarg; break;
+		case OPT_SPLIT:
+			o->split_bytes = atoll(optarg) * 1024 * 1024;
+			if (o->split_bytes <= 0)
+				return usage_error("--split-larger-than takes a size in MB");
+			break;
+		case OPT_NO_VERIFY: o->verify_after = false; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o->json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("--format takes text or json");
+			break;
+		case OPT_SRC_PW: pwfiles[0] = optarg; break;
+		case OPT_DST_PW: pwfiles[1] = optarg; break;
+		case 'h': help_migrate(stdout); return -1;
+		case ':': return usage_error("an option needs a value");
+		default: return usage_error("unknown option");
+		}
+	}
+	if (!o->source.conninfo || !o->target.conninfo)
+		return usage_error("give --source and --target");
+	if (o->ndbs == 0)
+		return usage_error("name the databases with --db");
+	return 0;
+}
+
+static int write_out(struct buf *b)
+{
+	if (b->failed || fwrite(b->data ? b->data : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+		fprintf(stderr, "kgenius migrate: cannot write the report\n");
+		return KG_EXIT_ENV;
+	}
+	return KG_EXIT_OK;
+}
+
+static int run_verify(const struct migrate_opts *o, struct diags *d)
+{
+	struct vreport rep;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (migrate_verify(o, &rep, d) != 0) {
+		vreport_free(&rep);
+		return KG_EXIT_ENV;
+	}
+	if (o->json)
+		vreport_json(&rep, &b);
+	else
+		vreport_text(&rep, &b);
+	rc = write_out(&b);
+	if (rc == KG_EXIT_OK && !rep.ok)
+		rc = KG_EXIT_FINDINGS;
+	buf_free(&b);
+	vreport_free(&rep);
+	return rc;
+}
+
+static int run_copy(const struct migrate_opts *o, struct diags *d)
+{
+	struct copy_stats st;
+
+	if (!o->no_backup && !o->backup_dir) {
+		fprintf(stderr, "kgenius migrate: copy takes a backup first: give --backup-dir DIR (or --no-backup)\n");
+		return KG_EXIT_BAD_INPUT;
+	}
+	if (migrate_copy(o, &st, stderr, d) != 0)
+		return KG_EXIT_ENV;
+	migrate_event(stderr, o->json, "done",
+		      "%zu tables in %zu parts (%zu already copied), %lld rows, %lld bytes, %zu sequences, %.2f s",
+		      st.tables, st.parts, st.parts_skipped, st.rows, st.bytes, st.sequences, st.seconds);
+	return o->verify_after ? run_verify(o, d) : KG_EXIT_OK;
+}
+
+static int run_plan(const struct migrate_opts *o, struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	bool blocked = false;
+	int rc;
+
+	if (migrate_plan(o, &b, &blocked, d) != 0) {
+		buf_free(&b);
+		return KG_EXIT_ENV;
+	}
+	rc = write_out(&b);
+	buf_free(&b);
+	return rc == KG_EXIT_OK && blocked ? KG_EXIT_FINDINGS : rc;
+}
+
+int cmd_migrate(struct cli *cli, int argc, char **argv)
+{
+	struct migrate_opts o;
+	const char *pwfiles[2] = {NULL, NULL};
+	struct diags d;
+	const char *action;
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help_migrate(argc < 2 ? stderr : stdout);
+		return argc < 2 ? KG_EXIT_BAD_INPUT : KG_EXIT_OK;
+	}
+	if (strcmp(argv[1], "db") != 0)
+		return usage_error("the only thing to migrate here is db");
+	if (argc < 3)
+		return usage_error("say plan, copy or verify");
+	action = argv[2];
+	if (strcmp(action, "plan") != 0 && strcmp(action, "copy") != 0 && strcmp(action, "verify") != 0)
+		return usage_error("say plan, copy or verify");
+	memset(&o, 0, sizeof(o));
+	o.source.name = "source";
+	o.target.name = "target";
+	o.jobs = 4;
+	o.split_bytes = 256LL * 1024 * 1024;
+	o.verify_after = true;
+	diags_init(&d);
+	rc = parse(argc - 2, argv + 2, &o, pwfiles, &d);
+	if (rc != 0) {
+		diags_free(&d);
+		return rc < 0 ? KG_EXIT_OK : rc;
+	}
+	if ((pwfiles[0] && pg_read_password_file(pwfiles[0], &o.source.password, &d) != 0) ||
+	    (pwfiles[1] && pg_read_password_file(pwfiles[1], &o.target.password, &d) != 0))
+		rc = KG_EXIT_BAD_INPUT;
+	else if (strcmp(action, "verify") == 0)
+		rc = run_verify(&o, &d);
+	else if (strcmp(action, "copy") == 0)
+		rc = run_copy(&o, &d);
+	else
+		rc = run_plan(&o, &d);
+	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
+		rc = KG_EXIT_ENV;
+	for (int k = 0; k < 2; k++) {
+		char *pw = k ? o.target.password : o.source.password;
+
+		if (pw) {
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+		}
+	}
+	diags_free(&d);
+	return rc;
+}
