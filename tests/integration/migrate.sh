@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# kgenius migrate db against two real PostgreSQL 15 clusters started here:
+# plan, copy with its backup, verify (and its bisection to the changed
+# keys), sequences including unowned ones, a copy killed with SIGKILL that
+# resumes without losing or duplicating rows, and passwords kept off the
+# command lines of pg_dump and pg_restore.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pglib.sh"
+
+O=$WORK/out
+E=$WORK/err
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+	fail "migrate: PostgreSQL server" "no server binaries under /usr/lib/postgresql (tools/install-deps --test installs them)"
+	exit 0
+fi
+SP=$(free_port)
+pg_start src "$SP" "wal_level = logical" || { fail "migrate: start the source cluster" "$(cat "$PGROOT"/src.*log)"; exit 0; }
+TP=$(free_port)
+pg_start dst "$TP" || { fail "migrate: start the target cluster" "$(cat "$PGROOT"/dst.*log)"; exit 0; }
+ok "migrate: two PostgreSQL clusters on 127.0.0.1:$SP and :$TP, run as $( [ "$(id -u)" = 0 ] && echo postgres || id -un)"
+
+SRC=$(pg_conninfo "$SP")
+DST=$(pg_conninfo "$TP")
+psql_at "$SP" postgres -c "CREATE DATABASE odoo" -c "CREATE DATABASE keycloak" >/dev/null
+psql_at "$SP" odoo -v rows=30000 -f "$ROOT/tests/data/migrate/odoo-like.sql" >/dev/null
+psql_at "$SP" keycloak -c "CREATE TABLE realm (id varchar(36) PRIMARY KEY, name varchar NOT NULL);
+	CREATE TABLE user_entity (id varchar(36) PRIMARY KEY, realm_id varchar(36) REFERENCES realm(id), username varchar);
+	INSERT INTO realm VALUES ('r1', 'master'), ('r2', 'insightpulse');
+	INSERT INTO user_entity SELECT md5(g::text), 'r2', 'user' || g FROM generate_series(1, 500) g;" >/dev/null
+psql_at "$TP" postgres -c "CREATE DATABASE odoo" -c "CREATE DATABASE keycloak" -c "CREATE DATABASE busy" >/dev/null
+psql_at "$TP" busy -c "CREATE TABLE res_partner (id int)" >/dev/null
+
+kg() { # runs the sanitizer binary with the password in PGPASSWORD only
+	env -i PATH="${KG_PATH:-/usr/bin:/bin}" HOME="$WORK" PGPASSWORD="$PG_PASSWORD" ASAN_OPTIONS="$ASAN_OPTIONS" \
+		UBSAN_OPTIONS="$UBSAN_OPTIONS" "$KG" "$@" >"$O" 2>"$E"
+	RC=$?
+}
+
+# --- plan ---
+kg migrate db plan --source "$SRC" --target "$DST" --db odoo --db keycloak
+check "migrate plan: ready (exit 0)" test "$RC" -eq 0
+check "migrate plan: counts the unowned sequences" grep -q '2 owned by no column' "$O"
+check "migrate plan: finds the many2many table without a primary key" grep -q '1 tables without a primary key' "$O"
+check "migrate plan: says copy changes nothing on the source" grep -q 'nothing on the source changes' "$O"
+kg migrate db plan --source "$SRC" --target "$DST" --db odoo:busy
+check "migrate plan: a target that already holds tables is a blocker (exit 1)" test "$RC" -eq 1
+check "migrate plan: and says so" grep -q 'BLOCKER.*holds 1 tables' "$O"
+
+# --- copy, with its backup, then the verification it runs ---
+kg migrate db copy --source "$SRC" --target "$DST" --db odoo --db keycloak --backup-dir "$WORK/backup" \
+	--split-larger-than 1 --jobs 3
+check "migrate copy: exit 0" test "$RC" -eq 0
+check "migrate copy: verified identical afterwards" grep -q 'verify odoo -> odoo: OK: 5/5 tables identical' "$O"
+check "migrate copy: keycloak's database too" grep -q 'verify keycloak -> keycloak: OK: 2/2 tables identical' "$O"
+check "migrate copy: the large table went in key ranges" grep -q 'public.res_partner:2/' "$E"
+check "migrate copy: a backup per database, mode 0600" test "$(stat -c %a "$WORK/backup/odoo.dump")" = 600
+check "migrate copy: the backup restores (pg_restore --list)" sh -c "pg_restore --list '$WORK/backup/odoo.dump' | grep -q 'TABLE DATA public res_partner'"
+check "migrate copy: no progress schema left on the target" test "$(psql_at "$TP" odoo -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'kgenius_migrate'")" = 0
+check "migrate copy: unowned sequence carried over (nextval 4243)" test "$(psql_at "$TP" odoo -c "SELECT nextval('ir_sequence_002')")" = 4243
+check "migrate copy: the trigger's sequence too (next invoice number follows)" \
+	test "$(psql_at "$TP" odoo -c "SELECT nextval('ir_sequence_001')")" = 15001
+check "migrate copy: serial sequences follow their tables" \
+	test "$(psql_at "$TP" odoo -c "SELECT nextval('res_partner_id_seq')")" = 30001
+check "migrate copy: the trigger exists on the target" \
+	test "$(psql_at "$TP" odoo -c "SELECT count(*) FROM pg_trigger WHERE tgname = 'account_move_name'")" = 1
+check "migrate copy: the generated column is computed on the target" \
+	test "$(psql_at "$TP" odoo -c "SELECT count(*) FROM ir_attachment WHERE file_size = octet_length(db_datas)")" = 3000
+
+# --- verify names what differs ---
+psql_at "$TP" odoo -c "UPDATE res_partner SET email = 'changed' WHERE id = 777;
+	DELETE FROM res_groups_users_rel WHERE gid = 6 AND uid = 5;
+	INSERT INTO account_move (name, amount) VALUES ('EXTRA', 1)" >/dev/null
+kg migrate db verify --source "$SRC" --target "$DST" --db odoo --format json
+check "migrate verify: differences exit 1" test "$RC" -eq 1
+check "migrate verify: the changed row is named by its key" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t={x["table"]:x for x in d["databases"][0]["tables"]}; sys.exit(not ("(777) differs" in t["public.res_partner"]["keys"] and "(6,5) missing on the target" in t["public.res_groups_users_rel"]["keys"] and "(15001) only on the target" in t["public.account_move"]["keys"]))' "$O"
+check "migrate verify: the target's sequence is now ahead, which is fine" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(any(x["kind"]=="sequence" for x in d["databases"][0]["differences"]))' "$O"
+psql_at "$TP" odoo -c "SELECT setval('ir_sequence_002', 10); DROP INDEX res_groups_users_rel_uid_idx" >/dev/null
+kg migrate db verify --source "$SRC" --target "$DST" --db odoo
+check "migrate verify: a sequence behind the source is reported" grep -q 'sequence public.ir_sequence_002: source 4242, target 10' "$O"
+check "migrate verify: a missing index is reported" grep -q 'index CREATE INDEX res_groups_users_rel_uid_idx.*missing on the target' "$O"
+
+# --- a copy killed with SIGKILL resumes, without lost or duplicated rows ---
+psql_at "$TP" postgres -c "CREATE DATABASE odoo2" >/dev/null
+env -i PATH=/usr/bin:/bin HOME="$WORK" PGPASSWORD="$PG_PASSWORD" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate db copy \
+	--source "$SRC" --target "$DST" --db odoo:odoo2 --no-backup --split-larger-than 1 --jobs 1 --format json \
+	>"$WORK/killed.out" 2>"$WORK/killed.err" &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(grep -c '"event":"copied"' "$WORK/killed.err" 2>/dev/null)" -ge 2 ] && break
+	sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+done_before=$(psql_at "$TP" odoo2 -c "SELECT count(*) FROM kgenius_migrate.progress WHERE item LIKE 'data:%'" 2>/dev/null || echo 0)
+check "migrate copy: killed after some parts were recorded ($done_before)" test "${done_before:-0}" -ge 1
+kg migrate db copy --source "$SRC" --target "$DST" --db odoo:odoo2 --no-backup --split-larger-than 1 --jobs 2
+check "migrate copy: the resumed copy exits 0" test "$RC" -eq 0
+check "migrate copy: it skipped what was already copied" grep -qE "\($done_before already copied\)" "$E"
+check "migrate copy: the resumed copy verifies identical (no lost or duplicated row)" grep -q 'verify odoo -> odoo2: OK: 5/5 tables identical' "$O"
+
+# --- passwords: never on a child's command line ---
+SHIM=$WORK/shim
+mkdir -p "$SHIM"
+for tool in pg_dump pg_restore; do
+	cat >"$SHIM/$tool" <<SH
+#!/bin/sh
+echo "$tool \$*" >>"$WORK/argv.log"
+[ -n "\$PGPASSWORD" ] && echo "$tool has PGPASSWORD" >>"$WORK/argv.log"
+exec /usr/bin/$tool "\$@"
+SH
+	chmod +x "$SHIM/$tool"
+done
+printf '%s\n' "$PG_PASSWORD" >"$WORK/pw"
+chmod 600 "$WORK/pw"
+psql_at "$TP" postgres -c "CREATE DATABASE odoo3" >/dev/null
+env -i PATH="$SHIM:/usr/bin:/bin" HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate db copy \
+	--source "$SRC" --target "$DST" --source-password-file "$WORK/pw" --target-password-file "$WORK/pw" \
+	--db keycloak:odoo3 --backup-dir "$WORK/backup3" >"$O" 2>"$E"
+RC=$?
+check "migrate copy with password files: exit 0" test "$RC" -eq 0
+check "migrate copy: pg_dump and pg_restore ran" test "$(grep -c '^pg_' "$WORK/argv.log")" -ge 3
+check "migrate copy: no child had the password on its command line" sh -c "! grep -q '$PG_PASSWORD' '$WORK/argv.log'"
+check "migrate copy: each child had it in PGPASSWORD" grep -q 'pg_restore has PGPASSWORD' "$WORK/argv.log"
+check "migrate copy: the report never prints it" sh -c "! grep -q '$PG_PASSWORD' '$O' '$E'"
+printf 'wrong-password\n' >"$WORK/badpw"
+env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate db verify --source "$SRC" \
+	--target "$DST" --source-password-file "$WORK/badpw" --db odoo >"$O" 2>"$E"
+RC=$?
+check "migrate: a wrong password exits 3" test "$RC" -eq 3
+check "migrate: and says authentication failed, without the password" \
+	sh -c "grep -q 'password authentication failed' '$E' && ! grep -q wrong-password '$E'"
+kg migrate db copy --source "$SRC" --target "$DST" --db odoo:busy --no-backup
+check "migrate copy: into a database it did not create exits 3" test "$RC" -eq 3
+check "migrate copy: and says why" grep -q 'already holds some of the source' "$E"
+kg migrate db copy --source "$SRC" --target "$DST" --db odoo
+check "migrate copy: no backup directory is a usage error (exit 2)" test "$RC" -eq 2
