@@ -11,7 +11,7 @@
 
 void help_migrate(FILE *out)
 {
-	fputs("usage: kgenius migrate db plan|copy|verify --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
+	fputs("usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
 	      "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
 	      "CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
 	      "--source-password-file / --target-password-file, never from the command line of a child.\n\n"
@@ -20,7 +20,17 @@ void help_migrate(FILE *out)
 	      "           source to target inside one snapshot, indexes and constraints, every sequence;\n"
 	      "           resumable (run it again after an interruption); stop the source's writers first\n"
 	      "  verify   per table, row count and an order-independent hash of every row on each server;\n"
-	      "           differing rows are bisected by key and listed; sequences and schema compared\n\n"
+	      "           differing rows are bisected by key and listed; sequences and schema compared\n"
+	      "online method (source keeps serving; needs wal_level=logical and a superuser):\n"
+	      "  start    publication and a slot with an exported snapshot on the source, the parallel copy in\n"
+	      "           that snapshot, then a subscription on the target that streams every later change\n"
+	      "  status   replication lag and apply errors\n"
+	      "  cutover  source read-only and its sessions ended, wait until the target applied everything,\n"
+	      "           copy every sequence, compare row counts, drop the subscription, run --hook; prints\n"
+	      "           the measured write-unavailability window\n"
+	      "  rollback after cutover --keep-rollback: switch back to the old database, which has every write\n"
+	      "  finish   remove the replication back to the old database\n"
+	      "  abort    remove every slot, publication and subscription kgenius made, on both sides\n\n"
 	      "Options:\n"
 	      "  --db NAME[:TARGET]           a database to move (repeatable); TARGET names it on the target\n"
 	      "  --jobs N                     parallel COPY and index jobs (default 4)\n"
@@ -30,14 +40,22 @@ void help_migrate(FILE *out)
 	      "  --split-larger-than MB       copy tables larger than this in key ranges (default 256)\n"
 	      "  --no-verify                  copy without verifying afterwards\n"
 	      "  --format text|json           report format; json also makes progress events JSON lines\n"
-	      "  --source-password-file F, --target-password-file F\n\n"
+	      "  --source-password-file F, --target-password-file F\n"
+	      "  --fix-replica-identity       start: give tables without a primary key their unique index (or FULL)\n"
+	      "                               as replica identity, on both sides\n"
+	      "  --keep-rollback              cutover: replicate the new database back into the old one\n"
+	      "  --hook CMD                   cutover, rollback: run CMD with sh -c at the switch point\n"
+	      "  --timeout SECONDS            cutover, rollback: how long to wait for the lag to reach 0 (default 60)\n"
+	      "  --source-from-target CONNINFO  the source as the target server reaches it (default --source)\n"
+	      "  --target-from-source CONNINFO  the target as the source server reaches it (default --target)\n\n"
 	      "Exit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
 	      "2 usage, 3 a server or a tool failed.\n", out);
 }
 
 enum {
 	OPT_SOURCE = 6000, OPT_TARGET, OPT_DB, OPT_JOBS, OPT_BACKUP_DIR, OPT_NO_BACKUP, OPT_OWNER, OPT_SPLIT,
-	OPT_NO_VERIFY, OPT_FORMAT, OPT_SRC_PW, OPT_DST_PW,
+	OPT_NO_VERIFY, OPT_FORMAT, OPT_SRC_PW, OPT_DST_PW, OPT_FIX_RI, OPT_KEEP_ROLLBACK, OPT_HOOK, OPT_TIMEOUT,
+	OPT_SRC_FROM_DST, OPT_DST_FROM_SRC,
 };
 
 static int usage_error(const char *msg)
@@ -61,6 +79,12 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"source-password-file", required_argument, NULL, OPT_SRC_PW},
 		{"target-password-file", required_argument, NULL, OPT_DST_PW},
+		{"fix-replica-identity", no_argument, NULL, OPT_FIX_RI},
+		{"keep-rollback", no_argument, NULL, OPT_KEEP_ROLLBACK},
+		{"hook", required_argument, NULL, OPT_HOOK},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"source-from-target", required_argument, NULL, OPT_SRC_FROM_DST},
+		{"target-from-source", required_argument, NULL, OPT_DST_FROM_SRC},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -104,6 +128,16 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 			else if (strcmp(optarg, "text") != 0)
 				return usage_error("--format takes text or json");
 			break;
+		case OPT_FIX_RI: o->fix_replica_identity = true; break;
+		case OPT_KEEP_ROLLBACK: o->keep_rollback = true; break;
+		case OPT_HOOK: o->hook = optarg; break;
+		case OPT_TIMEOUT:
+			o->cutover_timeout = atof(optarg);
+			if (o->cutover_timeout <= 0)
+				return usage_error("--timeout takes a number of seconds");
+			break;
+		case OPT_SRC_FROM_DST: o->source_from_target.conninfo = optarg; break;
+		case OPT_DST_FROM_SRC: o->target_from_source.conninfo = optarg; break;
 		case OPT_SRC_PW: pwfiles[0] = optarg; break;
 		case OPT_DST_PW: pwfiles[1] = optarg; break;
 		case 'h': help_migrate(stdout); return -1;
@@ -165,6 +199,41 @@ static int run_copy(const struct migrate_opts *o, struct diags *d)
 	return o->verify_after ? run_verify(o, d) : KG_EXIT_OK;
 }
 
+static int run_online(const char *action, const struct migrate_opts *o, struct diags *d)
+{
+	struct cutover_result res;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (strcmp(action, "start") == 0) {
+		if (!o->no_backup && !o->backup_dir) {
+			fprintf(stderr, "kgenius migrate: start takes a backup first: give --backup-dir DIR (or --no-backup)\n");
+			return KG_EXIT_BAD_INPUT;
+		}
+		return migrate_online_start(o, stderr, d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	}
+	if (strcmp(action, "status") == 0) {
+		rc = migrate_online_status(o, &b, d) == 0 ? write_out(&b) : KG_EXIT_ENV;
+		buf_free(&b);
+		return rc;
+	}
+	if (strcmp(action, "abort") == 0)
+		return migrate_online_abort(o, stderr, d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	if (strcmp(action, "finish") == 0)
+		return migrate_finish(o, stderr, d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	rc = strcmp(action, "cutover") == 0 ? migrate_online_cutover(o, &res, stderr, d) : migrate_rollback(o, &res, stderr, d);
+	if (rc != 0)
+		return KG_EXIT_ENV;
+	if (o->json)
+		printf("{\"event\":\"%s\",\"write_unavailable_seconds\":%.3f,\"caught_up_seconds\":%.3f,\"sequences\":%zu,"
+		       "\"tables\":%zu,\"sessions_ended\":%zu}\n", action, res.window_seconds, res.caught_up_seconds,
+		       res.sequences, res.tables, res.sessions_ended);
+	else
+		printf("%s: writes were refused for %.3f s (target caught up in %.3f s); %zu sequences copied, %zu sessions ended\n",
+		       action, res.window_seconds, res.caught_up_seconds, res.sequences, res.sessions_ended);
+	return fflush(stdout) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+}
+
 static int run_plan(const struct migrate_opts *o, struct diags *d)
 {
 	struct buf b = BUF_INIT;
@@ -195,16 +264,27 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 	if (strcmp(argv[1], "db") != 0)
 		return usage_error("the only thing to migrate here is db");
 	if (argc < 3)
-		return usage_error("say plan, copy or verify");
+		return usage_error("say plan, copy, verify, start, status, cutover, rollback, finish or abort");
 	action = argv[2];
-	if (strcmp(action, "plan") != 0 && strcmp(action, "copy") != 0 && strcmp(action, "verify") != 0)
-		return usage_error("say plan, copy or verify");
+	{
+		static const char *const actions[] = {"plan", "copy", "verify", "start", "status", "cutover", "rollback",
+						      "finish", "abort", NULL};
+		size_t i = 0;
+
+		while (actions[i] && strcmp(actions[i], action) != 0)
+			i++;
+		if (!actions[i])
+			return usage_error("say plan, copy, verify, start, status, cutover, rollback, finish or abort");
+	}
 	memset(&o, 0, sizeof(o));
 	o.source.name = "source";
 	o.target.name = "target";
 	o.jobs = 4;
 	o.split_bytes = 256LL * 1024 * 1024;
 	o.verify_after = true;
+	o.cutover_timeout = 60;
+	o.source_from_target.name = "source";
+	o.target_from_source.name = "target";
 	diags_init(&d);
 	rc = parse(argc - 2, argv + 2, &o, pwfiles, &d);
 	if (rc != 0) {
@@ -212,14 +292,25 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 		return rc < 0 ? KG_EXIT_OK : rc;
 	}
 	if ((pwfiles[0] && pg_read_password_file(pwfiles[0], &o.source.password, &d) != 0) ||
-	    (pwfiles[1] && pg_read_password_file(pwfiles[1], &o.target.password, &d) != 0))
+	    (pwfiles[1] && pg_read_password_file(pwfiles[1], &o.target.password, &d) != 0)) {
 		rc = KG_EXIT_BAD_INPUT;
-	else if (strcmp(action, "verify") == 0)
-		rc = run_verify(&o, &d);
-	else if (strcmp(action, "copy") == 0)
-		rc = run_copy(&o, &d);
-	else
-		rc = run_plan(&o, &d);
+	} else {
+		/* Each server as the other reaches it, with the same password. */
+		if (!o.source_from_target.conninfo)
+			o.source_from_target.conninfo = o.source.conninfo;
+		if (!o.target_from_source.conninfo)
+			o.target_from_source.conninfo = o.target.conninfo;
+		o.source_from_target.password = o.source.password;
+		o.target_from_source.password = o.target.password;
+		if (strcmp(action, "verify") == 0)
+			rc = run_verify(&o, &d);
+		else if (strcmp(action, "copy") == 0)
+			rc = run_copy(&o, &d);
+		else if (strcmp(action, "plan") == 0)
+			rc = run_plan(&o, &d);
+		else
+			rc = run_online(action, &o, &d);
+	}
 	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	for (int k = 0; k < 2; k++) {

@@ -339,7 +339,7 @@ static int restore_section(const struct migrate_opts *o, const char *dst_db, con
 			   const char *section, struct diags *d)
 {
 	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *rolearg = NULL, jobs[32];
-	char *argv[16];
+	char *argv[20];
 	size_t n = 0;
 	int rc = -1;
 
@@ -350,6 +350,9 @@ static int restore_section(const struct migrate_opts *o, const char *dst_db, con
 	argv[n++] = "--no-owner";
 	argv[n++] = "--no-privileges";
 	argv[n++] = "--exit-on-error";
+	/* kgenius's own publication (online method) and any subscription stay on the source */
+	argv[n++] = "--no-publications";
+	argv[n++] = "--no-subscriptions";
 	if (strcmp(section, "--section=pre-data") == 0)
 		argv[n++] = "--single-transaction";
 	else {
@@ -449,8 +452,10 @@ static int server_major(PGconn *c)
 	return PQserverVersion(c) / 10000;
 }
 
-static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, struct copy_stats *st, FILE *events,
-		   struct diags *d)
+/* snapshot_in: a snapshot to copy in (the online method's, exported with
+ * its replication slot); NULL to export one here. */
+static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, const char *snapshot_in,
+		   struct copy_stats *st, FILE *events, struct diags *d)
 {
 	const char *src_db = o->dbs[k], *dst_db = o->target_dbs[k];
 	struct copy_job j;
@@ -471,9 +476,15 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	}
 	snap = pg_open(&o->source, src_db, d);
 	dst = pg_open(&o->target, dst_db, d);
-	if (!snap || !dst || !pg_exec(snap, &o->source, d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+	if (!snap || !dst)
 		goto out;
-	snapshot = pg_value(snap, &o->source, d, "SELECT pg_export_snapshot()", 0, NULL);
+	if (snapshot_in) {
+		if (!import_snapshot(snap, &o->source, snapshot_in, d) || !(snapshot = strdup(snapshot_in)))
+			goto out;
+	} else if (!pg_exec(snap, &o->source, d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+		goto out;
+	else
+		snapshot = pg_value(snap, &o->source, d, "SELECT pg_export_snapshot()", 0, NULL);
 	if (!snapshot || pg_list_tables(snap, &o->source, d, &tabs) != 0)
 		goto out;
 	if (!pg_exec(dst, &o->target, d, "CREATE SCHEMA IF NOT EXISTS kgenius_migrate") ||
@@ -559,22 +570,31 @@ out:
 	return rc;
 }
 
-int migrate_copy(const struct migrate_opts *o, struct copy_stats *st, FILE *events, struct diags *d)
+int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapshot, struct copy_stats *st, FILE *events,
+		     struct diags *d)
 {
 	char tmpl[] = "/tmp/kgenius-migrate.XXXXXX";
 	const char *workdir = mkdtemp(tmpl);
 	double t0 = now();
-	int rc = 0;
+	int rc;
 
-	memset(st, 0, sizeof(*st));
 	if (!workdir) {
 		diag_add(d, DIAG_ERROR, &(struct srcpos){"/tmp", 0, 0}, NULL, "cannot create a work directory: %s",
 			 strerror(errno));
 		return -1;
 	}
-	for (size_t k = 0; k < o->ndbs && rc == 0; k++)
-		rc = copy_db(o, k, workdir, st, events, d);
+	rc = copy_db(o, k, workdir, snapshot, st, events, d);
 	rmdir(workdir);
-	st->seconds = now() - t0;
+	st->seconds += now() - t0;
+	return rc;
+}
+
+int migrate_copy(const struct migrate_opts *o, struct copy_stats *st, FILE *events, struct diags *d)
+{
+	int rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (size_t k = 0; k < o->ndbs && rc == 0; k++)
+		rc = migrate_copy_one(o, k, NULL, st, events, d);
 	return rc;
 }

@@ -30,6 +30,13 @@ struct migrate_opts {
 	long long split_bytes;      /* tables larger than this are copied in key ranges */
 	bool json;                  /* JSON-lines progress events instead of text */
 	bool verify_after;          /* verify after the copy (default) */
+	/* online method */
+	struct pg_endpoint source_from_target;   /* the source as the target server reaches it */
+	struct pg_endpoint target_from_source;   /* the target as the source server reaches it (rollback) */
+	bool fix_replica_identity;
+	bool keep_rollback;
+	const char *hook;           /* run with sh -c at the switch point */
+	double cutover_timeout;     /* seconds to wait for the target to catch up */
 };
 
 /* --- verify --- */
@@ -92,6 +99,46 @@ struct copy_stats {
 };
 
 int migrate_copy(const struct migrate_opts *o, struct copy_stats *st, FILE *events, struct diags *d);
+/* One database, in the given snapshot (NULL: one exported here); adds to st. */
+int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapshot, struct copy_stats *st, FILE *events,
+		     struct diags *d);
+
+/* --- online method (online.c, rollback.c) --- */
+
+struct cutover_result {
+	double window_seconds;      /* writes refused: from read-only to the end */
+	double caught_up_seconds;
+	size_t sequences, tables, sessions_ended;
+};
+
+int migrate_online_start(const struct migrate_opts *o, FILE *events, struct diags *d);
+int migrate_online_status(const struct migrate_opts *o, struct buf *out, struct diags *d);
+int migrate_online_cutover(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d);
+int migrate_online_abort(const struct migrate_opts *o, FILE *events, struct diags *d);
+/* During cutover: replication from the new database back to the old one. */
+int migrate_rollback_setup(const struct migrate_opts *o, size_t k, PGconn *src, PGconn *dst, FILE *events,
+			   struct diags *d);
+/* Switch back to the old database, which replication kept current. */
+int migrate_rollback(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d);
+/* Remove the way back once the new database is trusted. */
+int migrate_finish(const struct migrate_opts *o, FILE *events, struct diags *d);
+
+/* Shared by online.c and rollback.c. */
+void migrate_slot_name(const char *prefix, const char *db, char *out, size_t cap);
+bool migrate_set_read_only(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
+bool migrate_copy_sequences(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
+			    size_t *count, struct diags *d);
+/* The replication role may write in a read-only database (the apply worker
+ * of the way back), or no longer. */
+bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
+size_t migrate_end_sessions(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d);
+/* Waits until slot on c has confirmed the current LSN; false after timeout. */
+bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, double timeout, struct diags *d);
+int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d);
+/* A subscription's connection string with its password, as an SQL literal;
+ * peer_session is a session on the peer, whose password libpq resolved
+ * (PGPASSWORD, PGPASSFILE) when the options carry none. */
+char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, const char *db, PGconn *peer_session);
 
 /* Runs argv with PGPASSWORD set to password (may be NULL); stdout to
  * out_path when given. Returns the exit status, or -1. */

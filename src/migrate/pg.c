@@ -6,10 +6,11 @@
 #include <string.h>
 
 /* TimeZone, DateStyle, float digits, bytea and interval output fix a row's
- * text; the hash of the same row is then the same on both servers. */
+ * text; the hash of the same row is then the same on both servers. A
+ * database that cutover made read-only stays writable for kgenius itself. */
 static const char pinned_options[] =
 	"-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3 "
-	"-c bytea_output=hex -c client_min_messages=warning -c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
+	"-c bytea_output=hex -c client_min_messages=warning -c default_transaction_read_only=off -c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
 
 static void report(struct diags *d, const struct pg_endpoint *ep, const char *fix, const char *what, const char *msg)
 {
@@ -28,7 +29,7 @@ static void report(struct diags *d, const struct pg_endpoint *ep, const char *fi
 	diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0}, fix, "%s: %s", what, clean);
 }
 
-PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *d)
+static PGconn *open_session(const struct pg_endpoint *ep, const char *dbname, bool replication, struct diags *d)
 {
 	PQconninfoOption *opts;
 	char *err = NULL;
@@ -43,9 +44,9 @@ PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *
 		PQfreemem(err);
 		return NULL;
 	}
-	for (PQconninfoOption *o = opts; o->keyword && n < 58; o++) {
+	for (PQconninfoOption *o = opts; o->keyword && n < 56; o++) {
 		if (!o->val || !*o->val || strcmp(o->keyword, "options") == 0 ||
-		    strcmp(o->keyword, "application_name") == 0 || (dbname && strcmp(o->keyword, "dbname") == 0) ||
+		    strcmp(o->keyword, "application_name") == 0 || strcmp(o->keyword, "replication") == 0 || (dbname && strcmp(o->keyword, "dbname") == 0) ||
 		    (ep->password && strcmp(o->keyword, "password") == 0))
 			continue;
 		kw[n] = o->keyword;
@@ -63,6 +64,10 @@ PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *
 	val[n++] = pinned_options;
 	kw[n] = "application_name";
 	val[n++] = "kgenius-migrate";
+	if (replication) {
+		kw[n] = "replication";
+		val[n++] = "database";
+	}
 	kw[n] = NULL;
 	val[n] = NULL;
 	c = PQconnectdbParams(kw, val, 0);
@@ -75,6 +80,16 @@ PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *
 		return NULL;
 	}
 	return c;
+}
+
+PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *d)
+{
+	return open_session(ep, dbname, false, d);
+}
+
+PGconn *pg_open_replication(const struct pg_endpoint *ep, const char *dbname, struct diags *d)
+{
+	return open_session(ep, dbname, true, d);
 }
 
 bool pg_exec(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *sql)

@@ -20,6 +20,8 @@ struct pg_endpoint {
 
 /* Opens a session on database dbname (NULL: the one in conninfo). */
 PGconn *pg_open(const struct pg_endpoint *ep, const char *dbname, struct diags *d);
+/* A logical replication session (replication=database) on dbname. */
+PGconn *pg_open_replication(const struct pg_endpoint *ep, const char *dbname, struct diags *d);
 /* A command; false after reporting the server's error. */
 bool pg_exec(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *sql);
 /* A query with text parameters; NULL after reporting. PQclear the result. */

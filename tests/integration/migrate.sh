@@ -14,9 +14,9 @@ if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
 	exit 0
 fi
 SP=$(free_port)
-pg_start src "$SP" "wal_level = logical" || { fail "migrate: start the source cluster" "$(cat "$PGROOT"/src.*log)"; exit 0; }
+pg_start src "$SP" "wal_level = logical" "log_statement = ddl" "log_line_prefix = '%m %a %d '" || { fail "migrate: start the source cluster" "$(cat "$PGROOT"/src.*log)"; exit 0; }
 TP=$(free_port)
-pg_start dst "$TP" || { fail "migrate: start the target cluster" "$(cat "$PGROOT"/dst.*log)"; exit 0; }
+pg_start dst "$TP" "wal_level = logical" "log_statement = ddl" || { fail "migrate: start the target cluster" "$(cat "$PGROOT"/dst.*log)"; exit 0; }
 ok "migrate: two PostgreSQL clusters on 127.0.0.1:$SP and :$TP, run as $( [ "$(id -u)" = 0 ] && echo postgres || id -un)"
 
 SRC=$(pg_conninfo "$SP")
@@ -136,3 +136,93 @@ check "migrate copy: into a database it did not create exits 3" test "$RC" -eq 3
 check "migrate copy: and says why" grep -q 'already holds some of the source' "$E"
 kg migrate db copy --source "$SRC" --target "$DST" --db odoo
 check "migrate copy: no backup directory is a usage error (exit 2)" test "$RC" -eq 2
+
+# --- online: start, a writer that never stops, cutover, rollback, abort ---
+psql_at "$SP" postgres -c "CREATE DATABASE erp" -c "CREATE ROLE app LOGIN PASSWORD 'app-pw'" >/dev/null
+psql_at "$SP" erp -v rows=20000 -f "$ROOT/tests/data/migrate/odoo-like.sql" >/dev/null
+psql_at "$SP" erp -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO app; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app" >/dev/null
+psql_at "$TP" postgres -c "CREATE DATABASE erp" -c "CREATE ROLE app LOGIN PASSWORD 'app-pw'" >/dev/null
+
+kg migrate db start --source "$SRC" --target "$DST" --db erp --no-backup
+check "migrate start: refuses a table without replica identity (exit 3)" test "$RC" -eq 3
+check "migrate start: names it and the fix" grep -q 'res_groups_users_rel has no primary key.*--fix-replica-identity' "$E"
+check "migrate start: left nothing behind" test "$(psql_at "$SP" erp -c "SELECT count(*) FROM pg_publication")" = 0
+
+# The writer: one INSERT every few milliseconds as the application role; an
+# id is printed only once committed (autocommit); after a lost session it
+# connects again, and from cutover on it is refused.
+writer() { # PORT DB LOG
+	local port=$1 db=$2 log=$3
+	while [ ! -e "$WORK/stop-writer" ]; do
+		while [ ! -e "$WORK/stop-writer" ]; do
+			echo "INSERT INTO account_move (name, amount, payload) VALUES ('/', 1, '{\"w\": 1}') RETURNING id;"
+			sleep 0.003
+		done | PGPASSWORD=app-pw psql -X -q -A -t -h 127.0.0.1 -p "$port" -U app -d "$db" >>"$log" 2>>"$log.err"
+	done
+}
+rm -f "$WORK/stop-writer"
+writer "$SP" erp "$WORK/ids.src" &
+wpid=$!
+sleep 0.3
+kg migrate db start --source "$SRC" --target "$DST" --db erp --no-backup --fix-replica-identity --jobs 2
+check "migrate start: copy in the slot's snapshot, then replicating (exit 0)" test "$RC" -eq 0
+check "migrate start: the many2many table got its unique index as replica identity" grep -q 'REPLICA IDENTITY USING INDEX' "$E"
+psql_at "$TP" erp -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO app; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app" >/dev/null
+psql_at "$SP" erp -c "UPDATE res_groups_users_rel SET gid = 20 WHERE uid = 3; DELETE FROM res_partner WHERE id = 19999" >/dev/null
+check "migrate start: UPDATE and DELETE still work on the source" test "$(psql_at "$SP" erp -c "SELECT count(*) FROM res_groups_users_rel WHERE uid = 3 AND gid = 20")" -ge 1
+sleep 0.5
+kg migrate db status --source "$SRC" --target "$DST" --db erp
+check "migrate status: slot active, subscription enabled, no apply error" grep -q 'slot kgenius_erp active, subscription enabled, lag [0-9]* bytes, apply errors 0' "$O"
+kg migrate db cutover --source "$SRC" --target "$DST" --db erp --keep-rollback --hook "touch $WORK/hook-ran" --format json
+check "migrate cutover: exit 0" test "$RC" -eq 0
+check "migrate cutover: the hook ran at the switch point" test -e "$WORK/hook-ran"
+window=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["write_unavailable_seconds"])' "$O" 2>/dev/null)
+echo "# migrate cutover: writes refused for ${window:-?} s under a writer"
+check "migrate cutover: write-unavailability window under 2 s (${window:-?} s)" python3 -c "import sys; sys.exit(not float('${window:-99}') < 2)"
+sleep 0.3
+touch "$WORK/stop-writer"
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
+committed=$(grep -cE '^[0-9]+$' "$WORK/ids.src")
+check "migrate cutover: the writer committed rows before the switch ($committed)" test "$committed" -gt 20
+check "migrate cutover: after the switch the source refuses the application's writes" grep -q 'read-only transaction' "$WORK/ids.src.err"
+grep -E '^[0-9]+$' "$WORK/ids.src" | sort -n >"$WORK/ids.want"
+psql_at "$TP" erp -c "SELECT id FROM account_move WHERE payload->>'w' = '1' ORDER BY id" >"$WORK/ids.got"
+check "migrate cutover: every committed id is on the target, none lost ($committed)" sh -c "comm -23 '$WORK/ids.want' '$WORK/ids.got' | wc -l | grep -qx 0"
+check "migrate cutover: and none appeared twice" test "$(sort "$WORK/ids.got" | uniq -d | wc -l)" -eq 0
+kg migrate db verify --source "$SRC" --target "$DST" --db erp
+check "migrate cutover: the target verifies identical to the source" grep -q 'verify erp -> erp: OK: 5/5 tables identical' "$O"
+check "migrate cutover: target sequences continue after the source's" \
+	test "$(psql_at "$TP" erp -c "SELECT nextval('account_move_id_seq') > (SELECT max(id) FROM account_move)")" = t
+
+# after the switch the application writes to the target; rollback brings them back
+rm -f "$WORK/stop-writer"
+writer "$TP" erp "$WORK/ids.dst" &
+wpid=$!
+sleep 0.5
+kg migrate db rollback --source "$SRC" --target "$DST" --db erp
+check "migrate rollback: exit 0" test "$RC" -eq 0
+touch "$WORK/stop-writer"
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
+grep -E '^[0-9]+$' "$WORK/ids.dst" | sort -n >"$WORK/ids.want2"
+psql_at "$SP" erp -c "SELECT id FROM account_move WHERE payload->>'w' = '1' ORDER BY id" >"$WORK/ids.got2"
+check "migrate rollback: the writes made on the target are all on the source ($(wc -l <"$WORK/ids.want2"))" \
+	sh -c "test -s '$WORK/ids.want2' && comm -23 '$WORK/ids.want2' '$WORK/ids.got2' | wc -l | grep -qx 0"
+check "migrate rollback: the source accepts the application's writes again" \
+	sh -c "PGPASSWORD=app-pw psql -X -q -A -t -h 127.0.0.1 -p $SP -U app -d erp -c \"INSERT INTO account_move (name, amount) VALUES ('/', 2) RETURNING id\" | grep -qE '^[0-9]+$'"
+check "migrate rollback: the target is read-only for the application" \
+	sh -c "! PGPASSWORD=app-pw psql -X -q -h 127.0.0.1 -p $TP -U app -d erp -c \"INSERT INTO account_move (name, amount) VALUES ('/', 2)\" 2>/dev/null"
+
+# abort at any stage leaves nothing behind on either side
+psql_at "$TP" postgres -c "CREATE DATABASE erp2" >/dev/null
+kg migrate db start --source "$SRC" --target "$DST" --db erp:erp2 --no-backup --fix-replica-identity
+check "migrate start again (into erp2): exit 0" test "$RC" -eq 0
+kg migrate db abort --source "$SRC" --target "$DST" --db erp:erp2
+check "migrate abort: exit 0" test "$RC" -eq 0
+left=$(( $(psql_at "$SP" erp -c "SELECT count(*) FROM pg_replication_slots") + $(psql_at "$SP" erp -c "SELECT count(*) FROM pg_publication") \
+	+ $(psql_at "$SP" erp -c "SELECT count(*) FROM pg_subscription") + $(psql_at "$TP" erp2 -c "SELECT count(*) FROM pg_subscription") \
+	+ $(psql_at "$TP" erp2 -c "SELECT count(*) FROM pg_publication") + $(psql_at "$TP" erp2 -c "SELECT count(*) FROM pg_replication_slots") ))
+check "migrate abort: no slot, publication or subscription on either side ($left)" test "$left" -eq 0
+check "migrate: the subscription's password never reached the servers' logs" \
+	sh -c "! grep -q '$PG_PASSWORD' '$PGROOT/src.log' '$PGROOT/dst.log'"

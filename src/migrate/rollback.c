@@ -1,0 +1,135 @@
+/* The way back. At cutover, with --keep-rollback, the new database
+ * publishes and the old one subscribes (copy_data = false, its own slot
+ * created before the new database takes its first write), so every write
+ * made after the switch also lands in the old database.
+ *
+ *   rollback  the new database made read-only and its sessions ended, the
+ *             old one waits until it has applied everything, sequences are
+ *             copied back, the reverse replication is removed, and the old
+ *             database accepts writes again;
+ *   finish    the reverse replication is removed and the old database stays
+ *             read-only, the new one being trusted.
+ *
+ * The old database stays read-only for its clients throughout. The role that
+ * owns the reverse subscription gets a per-database exception, so that its
+ * apply worker can write; clients must therefore not log in as that role. */
+#include "migrate/migrate.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d)
+{
+	char *id = PQescapeIdentifier(c, db, strlen(db)), *sql = NULL;
+	bool ok;
+
+	if (!id)
+		return false;
+	ok = asprintf(&sql, on ? "ALTER ROLE CURRENT_USER IN DATABASE %s SET default_transaction_read_only = off"
+			       : "ALTER ROLE CURRENT_USER IN DATABASE %s RESET default_transaction_read_only", id) >= 0 &&
+	     pg_exec(c, ep, d, sql);
+	PQfreemem(id);
+	free(sql);
+	return ok;
+}
+
+int migrate_rollback_setup(const struct migrate_opts *o, size_t k, PGconn *src, PGconn *dst, FILE *events,
+			   struct diags *d)
+{
+	char slot[64], *lit;
+	struct buf q = BUF_INIT;
+	bool ok;
+
+	migrate_slot_name("kgenius_back_", o->dbs[k], slot, sizeof(slot));
+	if (!pg_exec(dst, &o->target, d, "CREATE PUBLICATION kgenius_back_pub FOR ALL TABLES") ||
+	    !migrate_role_write_exception(src, &o->source, o->dbs[k], true, d))
+		return -1;
+	lit = migrate_subscription_conninfo(src, &o->target_from_source, o->target_dbs[k], dst);
+	if (!lit)
+		return -1;
+	buf_printf(&q, "CREATE SUBSCRIPTION kgenius_back_sub CONNECTION %s PUBLICATION kgenius_back_pub"
+		       " WITH (copy_data = false, create_slot = true, slot_name = '%s', enabled = true)", lit, slot);
+	/* The statement holds a password: keep it out of the server's log. */
+	ok = !q.failed && pg_exec(src, &o->source, d, "SET log_statement = 'none'") &&
+	     pg_exec(src, &o->source, d, "SET log_min_error_statement = 'panic'") && pg_exec(src, &o->source, d, q.data);
+	explicit_bzero(q.data, q.len);
+	buf_free(&q);
+	explicit_bzero(lit, strlen(lit));
+	free(lit);
+	if (!ok)
+		return -1;
+	migrate_event(events, o->json, "rollback-ready", "%s <- %s: every write on the new database is replicated back "
+		      "(subscription kgenius_back_sub, slot %s); `migrate db rollback` switches back, `finish` removes it",
+		      o->dbs[k], o->target_dbs[k], slot);
+	return 0;
+}
+
+static void drop_reverse(PGconn *src, PGconn *dst)
+{
+	PQclear(PQexec(src, "DROP SUBSCRIPTION IF EXISTS kgenius_back_sub"));
+	PQclear(PQexec(dst, "DROP PUBLICATION IF EXISTS kgenius_back_pub"));
+}
+
+int migrate_rollback(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d)
+{
+	double t0 = now();
+
+	memset(res, 0, sizeof(*res));
+	for (size_t k = 0; k < o->ndbs; k++) {
+		PGconn *src = pg_open(&o->source, o->dbs[k], d), *dst = pg_open(&o->target, o->target_dbs[k], d);
+		char slot[64];
+		bool ok;
+
+		migrate_slot_name("kgenius_back_", o->dbs[k], slot, sizeof(slot));
+		ok = src && dst && migrate_set_read_only(dst, &o->target, o->target_dbs[k], true, d);
+		if (ok)
+			res->sessions_ended += migrate_end_sessions(dst, &o->target, o->target_dbs[k], d);
+		ok = ok && migrate_wait_caught_up(dst, &o->target, slot, o->cutover_timeout, d) &&
+		     migrate_copy_sequences(dst, &o->target, src, &o->source, &res->sequences, d);
+		if (ok) {
+			drop_reverse(src, dst);
+			ok = migrate_role_write_exception(src, &o->source, o->dbs[k], false, d) &&
+			     migrate_set_read_only(src, &o->source, o->dbs[k], false, d);
+		}
+		if (ok)
+			migrate_event(events, o->json, "rollback", "%s: back on the old database, which has every write; the "
+				      "new database %s is read-only", o->dbs[k], o->target_dbs[k]);
+		PQfinish(src);
+		PQfinish(dst);
+		if (!ok)
+			return -1;
+	}
+	if (o->hook && migrate_run_hook(o->hook, events, o->json, d) != 0)
+		return -1;
+	res->window_seconds = now() - t0;
+	return 0;
+}
+
+int migrate_finish(const struct migrate_opts *o, FILE *events, struct diags *d)
+{
+	for (size_t k = 0; k < o->ndbs; k++) {
+		PGconn *src = pg_open(&o->source, o->dbs[k], d), *dst = pg_open(&o->target, o->target_dbs[k], d);
+		bool ok = src && dst;
+
+		if (ok) {
+			drop_reverse(src, dst);
+			ok = migrate_role_write_exception(src, &o->source, o->dbs[k], false, d);
+			migrate_event(events, o->json, "finish", "%s: replication back from %s removed; the old database "
+				      "stays read-only", o->dbs[k], o->target_dbs[k]);
+		}
+		PQfinish(src);
+		PQfinish(dst);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
