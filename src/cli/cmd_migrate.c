@@ -39,13 +39,15 @@ void help_migrate(FILE *out)
 	      "  --owner ROLE                 the target role that owns what is restored (default: the target user)\n"
 	      "  --split-larger-than MB       copy tables larger than this in key ranges (default 256)\n"
 	      "  --no-verify                  copy without verifying afterwards\n"
-	      "  --format text|json           report format; json also makes progress events JSON lines\n"
+	      "  --format text|json           report format; progress goes to stderr as a bar on a terminal,\n"
+	      "                               else (and with json) as JSON lines\n"
 	      "  --source-password-file F, --target-password-file F\n"
 	      "  --fix-replica-identity       start: give tables without a primary key their unique index (or FULL)\n"
 	      "                               as replica identity, on both sides\n"
 	      "  --keep-rollback              cutover: replicate the new database back into the old one\n"
 	      "  --hook CMD                   cutover, rollback: run CMD with sh -c at the switch point\n"
 	      "  --timeout SECONDS            cutover, rollback: how long to wait for the lag to reach 0 (default 60)\n"
+	      "  --watch SECONDS              status: print the lag every second for that long\n"
 	      "  --source-from-target CONNINFO  the source as the target server reaches it (default --source)\n"
 	      "  --target-from-source CONNINFO  the target as the source server reaches it (default --target)\n\n"
 	      "Exit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
@@ -55,7 +57,7 @@ void help_migrate(FILE *out)
 enum {
 	OPT_SOURCE = 6000, OPT_TARGET, OPT_DB, OPT_JOBS, OPT_BACKUP_DIR, OPT_NO_BACKUP, OPT_OWNER, OPT_SPLIT,
 	OPT_NO_VERIFY, OPT_FORMAT, OPT_SRC_PW, OPT_DST_PW, OPT_FIX_RI, OPT_KEEP_ROLLBACK, OPT_HOOK, OPT_TIMEOUT,
-	OPT_SRC_FROM_DST, OPT_DST_FROM_SRC,
+	OPT_SRC_FROM_DST, OPT_DST_FROM_SRC, OPT_WATCH,
 };
 
 static int usage_error(const char *msg)
@@ -83,6 +85,7 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 		{"keep-rollback", no_argument, NULL, OPT_KEEP_ROLLBACK},
 		{"hook", required_argument, NULL, OPT_HOOK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"watch", required_argument, NULL, OPT_WATCH},
 		{"source-from-target", required_argument, NULL, OPT_SRC_FROM_DST},
 		{"target-from-source", required_argument, NULL, OPT_DST_FROM_SRC},
 		{"help", no_argument, NULL, 'h'},
@@ -136,6 +139,11 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 			if (o->cutover_timeout <= 0)
 				return usage_error("--timeout takes a number of seconds");
 			break;
+		case OPT_WATCH:
+			o->watch = atoi(optarg);
+			if (o->watch < 1)
+				return usage_error("--watch takes a number of seconds");
+			break;
 		case OPT_SRC_FROM_DST: o->source_from_target.conninfo = optarg; break;
 		case OPT_DST_FROM_SRC: o->target_from_source.conninfo = optarg; break;
 		case OPT_SRC_PW: pwfiles[0] = optarg; break;
@@ -149,6 +157,8 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 		return usage_error("give --source and --target");
 	if (o->ndbs == 0)
 		return usage_error("name the databases with --db");
+	o->events_json = o->json || !isatty(STDERR_FILENO);
+	o->progress_bar = !o->events_json;
 	return 0;
 }
 
@@ -193,7 +203,7 @@ static int run_copy(const struct migrate_opts *o, struct diags *d)
 	}
 	if (migrate_copy(o, &st, stderr, d) != 0)
 		return KG_EXIT_ENV;
-	migrate_event(stderr, o->json, "done",
+	migrate_event(stderr, o->events_json, "done",
 		      "%zu tables in %zu parts (%zu already copied), %lld rows, %lld bytes, %zu sequences, %.2f s",
 		      st.tables, st.parts, st.parts_skipped, st.rows, st.bytes, st.sequences, st.seconds);
 	return o->verify_after ? run_verify(o, d) : KG_EXIT_OK;
@@ -213,7 +223,15 @@ static int run_online(const char *action, const struct migrate_opts *o, struct d
 		return migrate_online_start(o, stderr, d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
 	}
 	if (strcmp(action, "status") == 0) {
-		rc = migrate_online_status(o, &b, d) == 0 ? write_out(&b) : KG_EXIT_ENV;
+		/* With --watch N, a line per database every second for N seconds. */
+		for (int i = 0; i < (o->watch ? o->watch : 1); i++) {
+			if (i)
+				sleep(1);
+			rc = migrate_online_status(o, &b, d) == 0 ? write_out(&b) : KG_EXIT_ENV;
+			buf_reset(&b);
+			if (rc != KG_EXIT_OK)
+				break;
+		}
 		buf_free(&b);
 		return rc;
 	}

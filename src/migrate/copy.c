@@ -49,6 +49,7 @@ struct copy_job {
 	FILE *events;
 	size_t done_parts;
 	long long rows, bytes;
+	double started;
 };
 
 static double now(void)
@@ -190,6 +191,23 @@ out:
 	return ok;
 }
 
+/* One line, redrawn: parts done, rows, bytes and rate. */
+static void progress_bar(const struct copy_job *j)
+{
+	char bar[31];
+	size_t filled = j->nparts ? j->done_parts * 30 / j->nparts : 30;
+	double elapsed = now() - j->started;
+
+	memset(bar, '#', filled);
+	memset(bar + filled, '.', 30 - filled);
+	bar[30] = '\0';
+	fprintf(j->events, "\r%s [%s] %zu/%zu parts, %lld rows, %.1f MiB, %.1f MiB/s ", j->src_db, bar, j->done_parts,
+		j->nparts, j->rows, (double)j->bytes / 1048576.0, elapsed > 0 ? (double)j->bytes / 1048576.0 / elapsed : 0.0);
+	if (j->done_parts == j->nparts)
+		fputc('\n', j->events);
+	fflush(j->events);
+}
+
 static void *copy_worker(void *arg)
 {
 	struct copy_job *j = arg;
@@ -229,8 +247,12 @@ static void *copy_worker(void *arg)
 			j->done_parts++;
 			j->rows += rows;
 			j->bytes += bytes;
-			migrate_event(j->events, o->json, "copied", "%s %s: %lld rows, %lld bytes, %.2f s (%zu/%zu parts)",
-				      j->src_db, p->item + 5, rows, bytes, now() - t0, j->done_parts, j->nparts);
+			if (o->progress_bar)
+				progress_bar(j);
+			else
+				migrate_event(j->events, o->events_json, "copied",
+					      "%s %s: %lld rows, %lld bytes, %.2f s (%zu/%zu parts)", j->src_db, p->item + 5, rows,
+					      bytes, now() - t0, j->done_parts, j->nparts);
 		}
 		pthread_mutex_unlock(&j->lock);
 		diags_free(&local);
@@ -469,10 +491,10 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.lock, NULL);
 	if (!o->no_backup) {
-		migrate_event(events, o->json, "backup", "%s: pg_dump -Fc to %s", src_db, o->backup_dir);
+		migrate_event(events, o->events_json, "backup", "%s: pg_dump -Fc to %s", src_db, o->backup_dir);
 		if (migrate_backup(o, src_db, &backup, d) != 0)
 			goto out;
-		migrate_event(events, o->json, "backup", "%s: %s readable by pg_restore --list", src_db, backup);
+		migrate_event(events, o->events_json, "backup", "%s: %s readable by pg_restore --list", src_db, backup);
 	}
 	snap = pg_open(&o->source, src_db, d);
 	dst = pg_open(&o->target, dst_db, d);
@@ -510,7 +532,7 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 			goto out;
 		if (present < -1 || !mark_step(dst, o, "pre-data", d))
 			goto out;
-		migrate_event(events, o->json, "schema", "%s: %zu tables created on the target", src_db, tabs.n);
+		migrate_event(events, o->events_json, "schema", "%s: %zu tables created on the target", src_db, tabs.n);
 	}
 	j.parts = calloc(tabs.n * MAX_PARTS + 1, sizeof(*j.parts));
 	if (!j.parts)
@@ -530,6 +552,7 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	j.d = d;
 	j.events = events;
 	j.done_parts = st->parts_skipped;
+	j.started = now();
 	for (int i = 0; i < o->jobs && i < 64; i++)
 		if (pthread_create(&threads[nthreads], NULL, copy_worker, &j) == 0)
 			nthreads++;
@@ -542,13 +565,13 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	st->rows += j.rows;
 	st->bytes += j.bytes;
 	if (!step_done(dst, o, "post-data", d)) {
-		migrate_event(events, o->json, "indexes", "%s: indexes, constraints and triggers with %d jobs", src_db, o->jobs);
+		migrate_event(events, o->events_json, "indexes", "%s: indexes, constraints and triggers with %d jobs", src_db, o->jobs);
 		if (restore_section(o, dst_db, schema_dump, "--section=post-data", d) != 0 || !mark_step(dst, o, "post-data", d))
 			goto out;
 	}
 	if (!set_sequences(snap, dst, o, &st->sequences, d))
 		goto out;
-	migrate_event(events, o->json, "sequences", "%s: every sequence set to the source's value", src_db);
+	migrate_event(events, o->events_json, "sequences", "%s: every sequence set to the source's value", src_db);
 	if (!pg_exec(dst, &o->target, d, "DROP SCHEMA kgenius_migrate CASCADE"))
 		goto out;
 	rc = 0;

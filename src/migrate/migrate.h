@@ -28,7 +28,9 @@ struct migrate_opts {
 	bool no_backup;
 	const char *owner;          /* target role that owns what is restored; NULL: the connecting role */
 	long long split_bytes;      /* tables larger than this are copied in key ranges */
-	bool json;                  /* JSON-lines progress events instead of text */
+	bool json;                  /* reports as JSON */
+	bool events_json;           /* progress events as JSON lines (--format json, or not a terminal) */
+	bool progress_bar;          /* a progress bar on the terminal instead of a line per part */
 	bool verify_after;          /* verify after the copy (default) */
 	/* online method */
 	struct pg_endpoint source_from_target;   /* the source as the target server reaches it */
@@ -37,6 +39,7 @@ struct migrate_opts {
 	bool keep_rollback;
 	const char *hook;           /* run with sh -c at the switch point */
 	double cutover_timeout;     /* seconds to wait for the target to catch up */
+	int watch;                  /* status: seconds to keep printing the lag */
 };
 
 /* --- verify --- */

@@ -20,6 +20,7 @@
  * it. Names: publication kgenius_pub, slot kgenius_<db>, subscription
  * kgenius_sub (and kgenius_back_* the other way). */
 #include "migrate/migrate.h"
+#include "util/json.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -139,7 +140,7 @@ static int start_db(const struct migrate_opts *o, size_t k, FILE *events, struct
 		free(exists);
 	}
 	if (pg_list_tables(src, &o->source, d, &tabs) != 0 ||
-	    replica_identities(src, &o->source, &tabs, o->fix_replica_identity, events, o->json, d) != 0)
+	    replica_identities(src, &o->source, &tabs, o->fix_replica_identity, events, o->events_json, d) != 0)
 		goto out;
 	/* The publication first: a slot decodes with the catalog of its time. */
 	if (!pg_exec(src, &o->source, d, "CREATE PUBLICATION kgenius_pub FOR ALL TABLES"))
@@ -156,7 +157,7 @@ static int start_db(const struct migrate_opts *o, size_t k, FILE *events, struct
 		goto out;
 	}
 	slot_made = true;
-	migrate_event(events, o->json, "slot", "%s: slot %s at %s, snapshot %s", db, slot, PQgetvalue(r, 0, 1),
+	migrate_event(events, o->events_json, "slot", "%s: slot %s at %s, snapshot %s", db, slot, PQgetvalue(r, 0, 1),
 		      PQgetvalue(r, 0, 2));
 	if (migrate_copy_one(o, k, PQgetvalue(r, 0, 2), &st, events, d) != 0)
 		goto out;
@@ -165,7 +166,7 @@ static int start_db(const struct migrate_opts *o, size_t k, FILE *events, struct
 	PQfinish(repl);
 	repl = NULL;
 	dst = pg_open(&o->target, tdb, d);
-	if (!dst || replica_identities(dst, &o->target, &tabs, true, NULL, o->json, d) != 0)
+	if (!dst || replica_identities(dst, &o->target, &tabs, true, NULL, o->events_json, d) != 0)
 		goto out;
 	lit = migrate_subscription_conninfo(dst, &o->source_from_target, db, src);
 	if (!lit)
@@ -185,7 +186,7 @@ static int start_db(const struct migrate_opts *o, size_t k, FILE *events, struct
 		if (!ok)
 			goto out;
 	}
-	migrate_event(events, o->json, "replicating", "%s -> %s: %lld rows copied in the snapshot; subscription kgenius_sub "
+	migrate_event(events, o->events_json, "replicating", "%s -> %s: %lld rows copied in the snapshot; subscription kgenius_sub "
 		      "now applies every change since; run `migrate db status` to watch the lag, then `cutover`",
 		      db, tdb, st.rows);
 	rc = 0;
@@ -280,9 +281,19 @@ int migrate_online_status(const struct migrate_opts *o, struct buf *out, struct 
 		errors = pg_value(dst, &o->target, d,
 				  "SELECT apply_error_count + sync_error_count FROM pg_stat_subscription_stats"
 				  " WHERE subname = 'kgenius_sub'", 0, NULL);
-		buf_printf(out, "%s -> %s: slot %s %s, subscription %s, lag %lld bytes, apply errors %s\n", o->dbs[k],
-			   o->target_dbs[k], slot, lag < 0 ? "missing" : "active", state ? state : "missing", lag < 0 ? 0 : lag,
-			   errors ? errors : "0");
+		if (o->json) {
+			buf_puts(out, "{\"event\":\"status\",\"source\":");
+			json_string(out, o->dbs[k]);
+			buf_puts(out, ",\"target\":");
+			json_string(out, o->target_dbs[k]);
+			buf_printf(out, ",\"slot\":\"%s\",\"slot_active\":%s,\"subscription\":\"%s\",\"lag_bytes\":%lld,"
+				   "\"apply_errors\":%lld}\n", slot, lag < 0 ? "false" : "true", state ? state : "missing",
+				   lag < 0 ? 0 : lag, errors ? atoll(errors) : 0);
+		}
+		else
+			buf_printf(out, "%s -> %s: slot %s %s, subscription %s, lag %lld bytes, apply errors %s\n", o->dbs[k],
+				   o->target_dbs[k], slot, lag < 0 ? "missing" : "active", state ? state : "missing", lag < 0 ? 0 : lag,
+				   errors ? errors : "0");
 		free(state);
 		free(errors);
 		PQfinish(src);
@@ -472,7 +483,7 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 	    !pg_exec(src, &o->source, d, "DROP PUBLICATION IF EXISTS kgenius_pub"))
 		goto out;
 	res->window_seconds = now() - t0;
-	migrate_event(events, o->json, "cutover", "%s -> %s: target caught up %.3f s after writes stopped; %zu sequences "
+	migrate_event(events, o->events_json, "cutover", "%s -> %s: target caught up %.3f s after writes stopped; %zu sequences "
 		      "copied, %zu tables with equal row counts; subscription dropped", db, tdb, res->caught_up_seconds,
 		      res->sequences, res->tables);
 	rc = 0;
@@ -499,7 +510,7 @@ int migrate_online_cutover(const struct migrate_opts *o, struct cutover_result *
 	for (size_t k = 0; k < o->ndbs; k++)
 		if (cutover_db(o, k, events, res, d) != 0)
 			return -1;
-	if (o->hook && migrate_run_hook(o->hook, events, o->json, d) != 0)
+	if (o->hook && migrate_run_hook(o->hook, events, o->events_json, d) != 0)
 		return -1;
 	res->window_seconds = now() - t0;
 	return 0;
@@ -557,7 +568,7 @@ int migrate_online_abort(const struct migrate_opts *o, FILE *events, struct diag
 			rc = -1;
 		}
 		free(left);
-		migrate_event(events, o->json, "abort", "%s -> %s: slots, publications and subscriptions removed; the source "
+		migrate_event(events, o->events_json, "abort", "%s -> %s: slots, publications and subscriptions removed; the source "
 			      "accepts writes again", o->dbs[k], o->target_dbs[k]);
 		PQfinish(src);
 		PQfinish(dst);

@@ -67,7 +67,7 @@ int migrate_rollback_setup(const struct migrate_opts *o, size_t k, PGconn *src, 
 	free(lit);
 	if (!ok)
 		return -1;
-	migrate_event(events, o->json, "rollback-ready", "%s <- %s: every write on the new database is replicated back "
+	migrate_event(events, o->events_json, "rollback-ready", "%s <- %s: every write on the new database is replicated back "
 		      "(subscription kgenius_back_sub, slot %s); `migrate db rollback` switches back, `finish` removes it",
 		      o->dbs[k], o->target_dbs[k], slot);
 	return 0;
@@ -101,14 +101,14 @@ int migrate_rollback(const struct migrate_opts *o, struct cutover_result *res, F
 			     migrate_set_read_only(src, &o->source, o->dbs[k], false, d);
 		}
 		if (ok)
-			migrate_event(events, o->json, "rollback", "%s: back on the old database, which has every write; the "
+			migrate_event(events, o->events_json, "rollback", "%s: back on the old database, which has every write; the "
 				      "new database %s is read-only", o->dbs[k], o->target_dbs[k]);
 		PQfinish(src);
 		PQfinish(dst);
 		if (!ok)
 			return -1;
 	}
-	if (o->hook && migrate_run_hook(o->hook, events, o->json, d) != 0)
+	if (o->hook && migrate_run_hook(o->hook, events, o->events_json, d) != 0)
 		return -1;
 	res->window_seconds = now() - t0;
 	return 0;
@@ -123,7 +123,7 @@ int migrate_finish(const struct migrate_opts *o, FILE *events, struct diags *d)
 		if (ok) {
 			drop_reverse(src, dst);
 			ok = migrate_role_write_exception(src, &o->source, o->dbs[k], false, d);
-			migrate_event(events, o->json, "finish", "%s: replication back from %s removed; the old database "
+			migrate_event(events, o->events_json, "finish", "%s: replication back from %s removed; the old database "
 				      "stays read-only", o->dbs[k], o->target_dbs[k]);
 		}
 		PQfinish(src);

@@ -226,3 +226,6 @@ left=$(( $(psql_at "$SP" erp -c "SELECT count(*) FROM pg_replication_slots") + $
 check "migrate abort: no slot, publication or subscription on either side ($left)" test "$left" -eq 0
 check "migrate: the subscription's password never reached the servers' logs" \
 	sh -c "! grep -q '$PG_PASSWORD' '$PGROOT/src.log' '$PGROOT/dst.log'"
+kg migrate db status --source "$SRC" --target "$DST" --db erp:erp2 --format json --watch 2
+check "migrate status --watch 2 --format json: two JSON lines, the slot gone after abort" \
+	python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(not (len(l)==2 and not l[0]["slot_active"] and l[0]["subscription"]=="missing"))' "$O"
