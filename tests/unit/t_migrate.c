@@ -1,0 +1,50 @@
+/* What migrate does without a server: connection strings for children
+ * (the password taken out, values quoted), slot names. The rest runs against
+ * real clusters in tests/integration/migrate.sh. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate/migrate.h"
+#include "t.h"
+
+static void test_child_conninfo(void)
+{
+	struct pg_endpoint ep = {"source", "host=db port=5432 user=odoo password=s3cr'et dbname=postgres", NULL};
+	char *ci = NULL, *pw = NULL;
+
+	CHECK_INT(pg_child_conninfo(&ep, "odoo's", &ci, &pw), 0);
+	CHECK(ci && !strstr(ci, "s3cr"));
+	CHECK(ci && strstr(ci, "dbname='odoo\\'s'") != NULL);
+	CHECK(ci && strstr(ci, "host='db'") != NULL);
+	CHECK_STR(pw, "s3cr'et");
+	free(ci);
+	free(pw);
+	/* a password from a file wins, and a URI works too */
+	ep.conninfo = "postgresql://odoo:fromuri@db:5432/postgres";
+	ep.password = "fromfile";
+	CHECK_INT(pg_child_conninfo(&ep, NULL, &ci, &pw), 0);
+	CHECK_STR(pw, "fromfile");
+	CHECK(ci && !strstr(ci, "fromuri") && strstr(ci, "dbname='postgres'"));
+	free(ci);
+	free(pw);
+	ep.conninfo = "not a = valid 'conninfo";
+	CHECK_INT(pg_child_conninfo(&ep, NULL, &ci, &pw), -1);
+}
+
+static void test_slot_names(void)
+{
+	char out[64];
+
+	migrate_slot_name("kgenius_", "Odoo-Prod.2024", out, sizeof(out));
+	CHECK_STR(out, "kgenius_odoo_prod_2024");
+	migrate_slot_name("kgenius_back_", "x", out, sizeof(out));
+	CHECK_STR(out, "kgenius_back_x");
+	migrate_slot_name("kgenius_", "a-very-long-database-name-that-goes-on-and-on-and-on-forever-and-ever", out, 64);
+	CHECK(strlen(out) == 63);
+}
+
+const struct t_case t_migrate_cases[] = {
+	{"migrate: connection strings for pg_dump and pg_restore carry no password", test_child_conninfo},
+	{"migrate: slot names from database names", test_slot_names},
+	{NULL, NULL},
+};
