@@ -6,8 +6,9 @@
  *      pg_dump --schema-only --snapshot | pg_restore, in one transaction;
  *   4. the data: parallel COPY from the source streamed straight into COPY on
  *      the target (no file in between), large tables split into key ranges;
- *   5. the post-data section (indexes, constraints, triggers) with
- *      pg_restore -j, after the data;
+ *   5. the post-data section: each table's indexes and unique keys as soon
+ *      as its data is in, while other tables are still copying, then the
+ *      foreign keys, triggers and the rest with pg_restore -j;
  *   6. every sequence set to the source's value, owned by a column or not.
  *
  * Resuming is exact: each part of the data commits on the target in the
@@ -31,19 +32,34 @@
 
 struct part {
 	const struct pg_table *table;
+	size_t tix;                /* index of the table in the job's tables */
 	char item[600];            /* progress key: "data:schema.table" or with ":i/n" */
 	char *where;               /* key range, or NULL */
 	bool done;
+};
+
+/* A table's own indexes and unique constraints, built as soon as its last
+ * part is copied, while other tables are still copying. */
+struct table_state {
+	size_t parts_left;
+	char *list;                /* pg_restore -L file with its entries, or NULL: none */
+	char item[600];            /* progress key: "post:schema.table" */
+	bool ready, taken, done;
 };
 
 struct copy_job {
 	const struct migrate_opts *o;
 	const char *src_db, *dst_db;
 	const char *snapshot;
+	const char *schema_dump;
 	bool binary;
 	struct part *parts;
 	size_t nparts, next;
+	struct table_state *tables;
+	size_t ntables;
+	size_t busy;               /* workers on a part or an index build */
 	pthread_mutex_t lock;
+	pthread_cond_t changed;
 	bool failed;
 	struct diags *d;
 	FILE *events;
@@ -84,12 +100,17 @@ static char *copy_out_sql(const struct part *p, bool binary)
 	return s;
 }
 
+/* A table copied whole is emptied and loaded in one transaction, so its rows
+ * can be written frozen: the index builds and checks that read it next do
+ * not rewrite every page to set hint bits. */
 static char *copy_in_sql(const struct part *p, bool binary)
 {
 	char *s = NULL;
+	const char *opts = binary ? (p->where ? " (FORMAT binary)" : " (FORMAT binary, FREEZE)")
+				  : (p->where ? "" : " (FREEZE)");
 
 	if (asprintf(&s, "COPY %s%s%s%s FROM STDIN%s", p->table->qname, p->table->columns[0] ? " (" : "",
-		     p->table->columns, p->table->columns[0] ? ")" : "", binary ? " (FORMAT binary)" : "") < 0)
+		     p->table->columns, p->table->columns[0] ? ")" : "", opts) < 0)
 		return NULL;
 	return s;
 }
@@ -132,6 +153,15 @@ static bool copy_part(struct copy_job *j, PGconn *src, PGconn *dst, const struct
 	if (!out || !in || !pg_exec(dst, &o->target, d, "BEGIN") ||
 	    !pg_exec(dst, &o->target, d, "SET LOCAL synchronous_commit = off"))
 		goto out;
+	if (!p->where) {
+		char *truncate = NULL;
+		bool ok_truncate = asprintf(&truncate, "TRUNCATE ONLY %s", p->table->qname) >= 0 &&
+				   pg_exec(dst, &o->target, d, truncate);
+
+		free(truncate);
+		if (!ok_truncate)
+			goto out;
+	}
 	r = PQexec(dst, in);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0}, NULL, "%s: %s", p->table->qname,
@@ -208,6 +238,45 @@ static void progress_bar(const struct copy_job *j)
 	fflush(j->events);
 }
 
+static int restore_list(const struct migrate_opts *o, const char *dst_db, const char *schema_dump, const char *list,
+			int jobs, struct diags *d);
+
+/* The next thing to do: an index build that is ready, else a part; NULL
+ * when nothing is left, waiting while others may still make index builds
+ * ready. Called with the lock held. */
+static bool next_task(struct copy_job *j, struct part **part, struct table_state **index)
+{
+	*part = NULL;
+	*index = NULL;
+	for (;;) {
+		if (j->failed)
+			return false;
+		for (size_t i = 0; i < j->ntables; i++)
+			if (j->tables[i].ready && !j->tables[i].taken) {
+				j->tables[i].taken = true;
+				*index = &j->tables[i];
+				return true;
+			}
+		while (j->next < j->nparts && j->parts[j->next].done)
+			j->next++;
+		if (j->next < j->nparts) {
+			*part = &j->parts[j->next++];
+			return true;
+		}
+		if (j->busy == 0)
+			return false;
+		pthread_cond_wait(&j->changed, &j->lock);
+	}
+}
+
+static void part_done(struct copy_job *j, const struct part *p)
+{
+	struct table_state *t = &j->tables[p->tix];
+
+	if (t->parts_left > 0 && --t->parts_left == 0 && t->list && !t->done)
+		t->ready = true;
+}
+
 static void *copy_worker(void *arg)
 {
 	struct copy_job *j = arg;
@@ -220,30 +289,45 @@ static void *copy_worker(void *arg)
 	if (!src || !dst || !import_snapshot(src, &o->source, j->snapshot, j->d) ||
 	    !pg_exec(dst, &o->target, j->d, "SET session_replication_role = replica"))
 		j->failed = true;
-	pthread_mutex_unlock(&j->lock);
 	for (;;) {
-		struct part *p = NULL;
-		long long rows, bytes;
+		struct part *p;
+		struct table_state *t;
+		long long rows = 0, bytes = 0;
 		double t0 = now();
 		struct diags local;
 		bool ok;
 
-		pthread_mutex_lock(&j->lock);
-		while (j->next < j->nparts && j->parts[j->next].done)
-			j->next++;
-		if (!j->failed && j->next < j->nparts)
-			p = &j->parts[j->next++];
-		pthread_mutex_unlock(&j->lock);
-		if (!p)
+		if (!next_task(j, &p, &t))
 			break;
+		j->busy++;
+		pthread_mutex_unlock(&j->lock);
 		diags_init(&local);
-		ok = copy_part(j, src, dst, p, &rows, &bytes, &local);
+		if (p)
+			ok = copy_part(j, src, dst, p, &rows, &bytes, &local);
+		else
+			ok = restore_list(o, j->dst_db, j->schema_dump, t->list, 1, &local) == 0;
+		if (ok && t) {
+			const char *params[1] = {t->item};
+			PGresult *r = PQexecParams(dst, "INSERT INTO kgenius_migrate.progress (item) VALUES ($1)"
+						   " ON CONFLICT DO NOTHING", 1, NULL, params, NULL, NULL, 0);
+
+			ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+			PQclear(r);
+		}
 		pthread_mutex_lock(&j->lock);
+		j->busy--;
 		for (size_t i = 0; i < local.n; i++)
 			diag_add(j->d, local.v[i].level, &(struct srcpos){local.v[i].file, 0, 0}, NULL, "%s", local.v[i].msg);
+		diags_free(&local);
 		if (!ok)
 			j->failed = true;
-		else {
+		else if (t) {
+			t->done = true;
+			if (!o->progress_bar)
+				migrate_event(j->events, o->events_json, "indexes", "%s %s: indexes and keys built, %.2f s", j->src_db,
+					      t->item + 5, now() - t0);
+		} else {
+			part_done(j, p);
 			j->done_parts++;
 			j->rows += rows;
 			j->bytes += bytes;
@@ -254,9 +338,10 @@ static void *copy_worker(void *arg)
 					      "%s %s: %lld rows, %lld bytes, %.2f s (%zu/%zu parts)", j->src_db, p->item + 5, rows,
 					      bytes, now() - t0, j->done_parts, j->nparts);
 		}
-		pthread_mutex_unlock(&j->lock);
-		diags_free(&local);
+		pthread_cond_broadcast(&j->changed);
 	}
+	pthread_cond_broadcast(&j->changed);
+	pthread_mutex_unlock(&j->lock);
 	PQfinish(src);
 	PQfinish(dst);
 	return NULL;
@@ -357,31 +442,39 @@ static bool mark_step(PGconn *dst, const struct migrate_opts *o, const char *ite
 	return ok;
 }
 
-static int restore_section(const struct migrate_opts *o, const char *dst_db, const char *schema_dump,
-			   const char *section, struct diags *d)
+/* pg_restore of schema_dump into the target: the pre-data section in one
+ * transaction, or post-data entries (those of list, or all) with jobs
+ * workers, dropping first what a killed run may have left. */
+static int restore(const struct migrate_opts *o, const char *dst_db, const char *schema_dump, bool pre_data,
+		   const char *list, int jobs, struct diags *d)
 {
-	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *rolearg = NULL, jobs[32];
-	char *argv[20];
+	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *rolearg = NULL, *listarg = NULL, jobsarg[32];
+	char *argv[24];
 	size_t n = 0;
 	int rc = -1;
 
 	if (pg_child_conninfo(&o->target, dst_db, &conninfo, &password) != 0 || asprintf(&dbarg, "--dbname=%s", conninfo) < 0)
 		goto out;
 	argv[n++] = "pg_restore";
-	argv[n++] = (char *)section;
+	argv[n++] = pre_data ? "--section=pre-data" : "--section=post-data";
 	argv[n++] = "--no-owner";
 	argv[n++] = "--no-privileges";
 	argv[n++] = "--exit-on-error";
 	/* kgenius's own publication (online method) and any subscription stay on the source */
 	argv[n++] = "--no-publications";
 	argv[n++] = "--no-subscriptions";
-	if (strcmp(section, "--section=pre-data") == 0)
+	if (pre_data)
 		argv[n++] = "--single-transaction";
 	else {
-		snprintf(jobs, sizeof(jobs), "--jobs=%d", o->jobs);
-		argv[n++] = jobs;
+		snprintf(jobsarg, sizeof(jobsarg), "--jobs=%d", jobs);
+		argv[n++] = jobsarg;
 		argv[n++] = "--clean";
 		argv[n++] = "--if-exists";
+	}
+	if (list) {
+		if (asprintf(&listarg, "--use-list=%s", list) < 0)
+			goto out;
+		argv[n++] = listarg;
 	}
 	if (o->owner) {
 		if (asprintf(&rolearg, "--role=%s", o->owner) < 0)
@@ -391,7 +484,9 @@ static int restore_section(const struct migrate_opts *o, const char *dst_db, con
 	argv[n++] = dbarg;
 	argv[n++] = (char *)schema_dump;
 	argv[n] = NULL;
-	rc = migrate_run_tool(argv, password, NULL, d) == 0 ? 0 : -1;
+	/* Index builds with more memory; the target is being loaded, not serving. */
+	rc = migrate_run_tool_with(argv, password,
+				   "PGOPTIONS=-c maintenance_work_mem=512MB -c synchronous_commit=off", NULL, d) == 0 ? 0 : -1;
 out:
 	if (password)
 		explicit_bzero(password, strlen(password));
@@ -399,6 +494,87 @@ out:
 	free(conninfo);
 	free(dbarg);
 	free(rolearg);
+	free(listarg);
+	return rc;
+}
+
+static int restore_list(const struct migrate_opts *o, const char *dst_db, const char *schema_dump, const char *list,
+			int jobs, struct diags *d)
+{
+	return restore(o, dst_db, schema_dump, false, list, jobs, d);
+}
+
+/* The post-data entries of the schema dump's table of contents, split: each
+ * table's indexes and unique keys (known by the OID the entry carries) in a
+ * list of its own, everything else (foreign keys, triggers, ...) in *rest. */
+static int build_index_lists(struct copy_job *j, PGconn *snap, const struct pg_tables *tabs, const char *workdir,
+			     char **rest, struct diags *d)
+{
+	char *toc = NULL, line[8192];
+	char *argv[] = {"pg_restore", "--list", (char *)j->schema_dump, NULL};
+	struct buf *per = calloc(tabs->n + 1, sizeof(*per)), other = BUF_INIT;
+	PGresult *r = NULL;
+	FILE *fp = NULL;
+	int rc = -1;
+
+	*rest = NULL;
+	if (!per || asprintf(&toc, "%s/%s.toc", workdir, j->src_db) < 0 || migrate_run_tool(argv, NULL, toc, d) != 0)
+		goto out;
+	r = pg_query(snap, &j->o->source, d,
+		     "SELECT k.oid::text, format('%I.%I', n.nspname, t.relname) FROM pg_constraint k"
+		     " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+		     " WHERE k.contype IN ('p', 'u', 'x')"
+		     " UNION ALL SELECT i.indexrelid::text, format('%I.%I', n.nspname, t.relname) FROM pg_index i"
+		     " JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+		     " WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))",
+		     0, NULL);
+	fp = fopen(toc, "r");
+	if (!r || !fp)
+		goto out;
+	while (fgets(line, sizeof(line), fp)) {
+		char oid[32] = "", type[32] = "";
+		size_t owner = (size_t)-1;
+
+		if (line[0] != ';' && sscanf(line, "%*[0-9]; %*u %31s %31s", oid, type) == 2 &&
+		    (strcmp(type, "INDEX") == 0 || strcmp(type, "CONSTRAINT") == 0)) {
+			for (int i = 0; i < PQntuples(r) && owner == (size_t)-1; i++)
+				if (strcmp(PQgetvalue(r, i, 0), oid) == 0)
+					for (size_t t = 0; t < tabs->n; t++)
+						if (strcmp(tabs->v[t].qname, PQgetvalue(r, i, 1)) == 0) {
+							owner = t;
+							break;
+						}
+		}
+		buf_puts(owner != (size_t)-1 ? &per[owner] : &other, line);
+	}
+	for (size_t t = 0; t < tabs->n; t++) {
+		if (per[t].len == 0)
+			continue;
+		if (asprintf(&j->tables[t].list, "%s/%s.%zu.list", workdir, j->src_db, t) < 0) {
+			j->tables[t].list = NULL;
+			goto out;
+		}
+		if (per[t].failed || write_file_atomic(j->tables[t].list, per[t].data, per[t].len, 0600) != 0)
+			goto out;
+	}
+	if (asprintf(rest, "%s/%s.rest.list", workdir, j->src_db) < 0) {
+		*rest = NULL;
+		goto out;
+	}
+	if (other.failed || write_file_atomic(*rest, other.data ? other.data : "", other.len, 0600) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (fp)
+		fclose(fp);
+	if (toc)
+		unlink(toc);
+	free(toc);
+	PQclear(r);
+	for (size_t t = 0; per && t < tabs->n; t++)
+		buf_free(&per[t]);
+	free(per);
+	buf_free(&other);
 	return rc;
 }
 
@@ -483,13 +659,14 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	struct copy_job j;
 	struct pg_tables tabs = {NULL, 0};
 	PGconn *snap = NULL, *dst = NULL;
-	char *snapshot = NULL, *schema_dump = NULL, *backup = NULL;
+	char *snapshot = NULL, *schema_dump = NULL, *backup = NULL, *rest_list = NULL;
 	pthread_t threads[64];
 	size_t nthreads = 0;
 	int rc = -1, present;
 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.changed, NULL);
 	if (!o->no_backup) {
 		migrate_event(events, o->events_json, "backup", "%s: pg_dump -Fc to %s", src_db, o->backup_dir);
 		if (migrate_backup(o, src_db, &backup, d) != 0)
@@ -528,26 +705,39 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 				 "database %s already holds some of the source's tables but kgenius did not create them", dst_db);
 			goto out;
 		}
-		if (present == 0 && restore_section(o, dst_db, schema_dump, "--section=pre-data", d) != 0)
+		if (present == 0 && restore(o, dst_db, schema_dump, true, NULL, 1, d) != 0)
 			goto out;
 		if (present < -1 || !mark_step(dst, o, "pre-data", d))
 			goto out;
 		migrate_event(events, o->events_json, "schema", "%s: %zu tables created on the target", src_db, tabs.n);
 	}
-	j.parts = calloc(tabs.n * MAX_PARTS + 1, sizeof(*j.parts));
-	if (!j.parts)
-		goto out;
-	for (size_t i = 0; i < tabs.n; i++)
-		if (split_table(snap, o, &tabs.v[i], j.parts, &j.nparts, d) != 0)
-			goto out;
-	for (size_t i = 0; i < j.nparts; i++) {
-		j.parts[i].done = step_done(dst, o, j.parts[i].item, d);
-		st->parts_skipped += j.parts[i].done;
-	}
 	j.o = o;
 	j.src_db = src_db;
 	j.dst_db = dst_db;
 	j.snapshot = snapshot;
+	j.schema_dump = schema_dump;
+	j.parts = calloc(tabs.n * MAX_PARTS + 1, sizeof(*j.parts));
+	j.tables = calloc(tabs.n + 1, sizeof(*j.tables));
+	j.ntables = tabs.n;
+	if (!j.parts || !j.tables || build_index_lists(&j, snap, &tabs, workdir, &rest_list, d) != 0)
+		goto out;
+	for (size_t i = 0; i < tabs.n; i++) {
+		size_t first = j.nparts;
+
+		if (split_table(snap, o, &tabs.v[i], j.parts, &j.nparts, d) != 0)
+			goto out;
+		for (size_t q = first; q < j.nparts; q++)
+			j.parts[q].tix = i;
+		snprintf(j.tables[i].item, sizeof(j.tables[i].item), "post:%s", tabs.v[i].qname);
+		j.tables[i].done = !j.tables[i].list || step_done(dst, o, j.tables[i].item, d);
+	}
+	for (size_t i = 0; i < j.nparts; i++) {
+		j.parts[i].done = step_done(dst, o, j.parts[i].item, d);
+		st->parts_skipped += j.parts[i].done;
+		j.tables[j.parts[i].tix].parts_left += !j.parts[i].done;
+	}
+	for (size_t i = 0; i < tabs.n; i++)
+		j.tables[i].ready = j.tables[i].parts_left == 0 && !j.tables[i].done;
 	j.binary = server_major(snap) == server_major(dst);
 	j.d = d;
 	j.events = events;
@@ -565,8 +755,9 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	st->rows += j.rows;
 	st->bytes += j.bytes;
 	if (!step_done(dst, o, "post-data", d)) {
-		migrate_event(events, o->events_json, "indexes", "%s: indexes, constraints and triggers with %d jobs", src_db, o->jobs);
-		if (restore_section(o, dst_db, schema_dump, "--section=post-data", d) != 0 || !mark_step(dst, o, "post-data", d))
+		migrate_event(events, o->events_json, "indexes", "%s: foreign keys, triggers and the rest with %d jobs", src_db,
+			      o->jobs);
+		if (restore_list(o, dst_db, schema_dump, rest_list, o->jobs, d) != 0 || !mark_step(dst, o, "post-data", d))
 			goto out;
 	}
 	if (!set_sequences(snap, dst, o, &st->sequences, d))
@@ -581,6 +772,15 @@ out:
 	for (size_t i = 0; j.parts && i < j.nparts; i++)
 		free(j.parts[i].where);
 	free(j.parts);
+	for (size_t i = 0; j.tables && i < j.ntables; i++) {
+		if (j.tables[i].list)
+			unlink(j.tables[i].list);
+		free(j.tables[i].list);
+	}
+	free(j.tables);
+	if (rest_list)
+		unlink(rest_list);
+	free(rest_list);
 	pg_tables_free(&tabs);
 	PQfinish(snap);
 	PQfinish(dst);
@@ -590,6 +790,7 @@ out:
 	free(snapshot);
 	free(backup);
 	pthread_mutex_destroy(&j.lock);
+	pthread_cond_destroy(&j.changed);
 	return rc;
 }
 

@@ -146,6 +146,9 @@ char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, 
 /* Runs argv with PGPASSWORD set to password (may be NULL); stdout to
  * out_path when given. Returns the exit status, or -1. */
 int migrate_run_tool(char *const argv[], const char *password, const char *out_path, struct diags *d);
+/* The same with PGOPTIONS ("PGOPTIONS=-c ...") for the child's sessions. */
+int migrate_run_tool_with(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
+			  struct diags *d);
 
 /* Progress events: one JSON object per line, or a line of text. */
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -17,19 +17,22 @@
 
 extern char **environ;
 
-static char **child_environ(const char *password)
+static char **child_environ(const char *password, const char *pgoptions)
 {
 	size_t n = 0, k = 0;
 	char **env;
 
 	while (environ[n])
 		n++;
-	env = calloc(n + 2, sizeof(*env));
+	env = calloc(n + 3, sizeof(*env));
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0 || !password)
+		if ((strncmp(environ[i], "PGPASSWORD=", 11) != 0 || !password) &&
+		    (strncmp(environ[i], "PGOPTIONS=", 10) != 0 || !pgoptions))
 			env[k++] = environ[i];
+	if (pgoptions)
+		env[k++] = (char *)pgoptions;
 	if (password) {
 		size_t len = strlen(password) + 12;
 
@@ -61,10 +64,16 @@ static void free_child_environ(char **env, const char *password)
 
 int migrate_run_tool(char *const argv[], const char *password, const char *out_path, struct diags *d)
 {
+	return migrate_run_tool_with(argv, password, NULL, out_path, d);
+}
+
+int migrate_run_tool_with(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
+			  struct diags *d)
+{
 	posix_spawn_file_actions_t fa;
 	char errpath[] = "/tmp/kgenius-tool.XXXXXX";
 	int errfd = mkstemp(errpath), status = 0, rc;
-	char **env = child_environ(password);
+	char **env = child_environ(password, pgoptions);
 	pid_t pid;
 
 	if (errfd < 0 || !env) {

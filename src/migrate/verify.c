@@ -1,8 +1,10 @@
 /* Source against target, per table: the row count and an order-independent
  * hash of every row, computed by each server on its own data (only two
- * numbers cross the network). A table that differs is bisected on its
- * integer key into ranges until the differing rows are few enough to list by
- * key. Then every sequence and the schema objects (tables, columns, indexes,
+ * numbers cross the network). The row hash is hashtextextended: 64 bits, and
+ * kept stable across major versions because hash partitioning depends on it.
+ * A table that differs is bisected on its integer key into ranges until the
+ * differing rows are few enough to list by key, and compared there by md5.
+ * Then every sequence and the schema objects (tables, columns, indexes,
  * constraints, triggers) are compared.
  *
  * Each side reads in one REPEATABLE READ snapshot, under the pinned session
@@ -177,7 +179,7 @@ static bool bisect(struct side *s, struct side *t, const struct pg_table *tb, co
 	if (rows <= LEAF_ROWS || width <= 1 || depth > 40 || vt->nkeys >= VERIFY_MAX_KEYS)
 		return vt->nkeys >= VERIFY_MAX_KEYS ? true : leaf_diff(s, t, tb, cond, vt, d);
 	sql = xprintf("SELECT floor((%s::numeric - %lld) / %llu)::int AS b, count(*),"
-		      " coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint), 0)::text"
+		      " coalesce(sum(hashtextextended(t::text, 0)), 0)::text"
 		      " FROM ONLY %s t WHERE %s GROUP BY 1", col, lo, width, tb->qname, cond);
 	if (!sql || !query_both(s, t, sql, &rs, &rt, d)) {
 		free(sql);
@@ -269,7 +271,7 @@ static bool localise(struct side *s, struct side *t, const struct pg_table *tb, 
 static bool verify_table(struct side *s, struct side *t, const struct pg_table *tb, bool present, struct vtable *vt,
 			 struct diags *d)
 {
-	char *sql = xprintf("SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint), 0)::text"
+	char *sql = xprintf("SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0)::text"
 			    " FROM ONLY %s t", tb->qname);
 	double t0 = now();
 	PGresult *rs, *rt;
