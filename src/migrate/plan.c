@@ -216,6 +216,14 @@ int migrate_plan(const struct migrate_opts *o, struct buf *out, bool *blocked, s
 		   "  4. verify every table, sequence and schema object.\n"
 		   "Stop the source's writers (Odoo, Keycloak) before copy: it copies one point in time.\n",
 		   o->backup_dir ? o->backup_dir : "--backup-dir", o->jobs);
+	buf_printf(out, "\nthe online method (start, cutover) would change on the source:\n"
+		   "  - publication kgenius_pub FOR ALL TABLES and one logical replication slot per database\n"
+		   "    (kgenius_<db>), which keeps WAL until the target confirms it: watch the disk;\n"
+		   "  - with --fix-replica-identity, REPLICA IDENTITY USING INDEX (or FULL) on the tables without a\n"
+		   "    primary key listed above;\n"
+		   "  - at cutover, default_transaction_read_only on the database and its client sessions ended;\n"
+		   "  - with --keep-rollback, a subscription from the target and a per-database exception for the\n"
+		   "    replication role. `abort` removes all of it.\n");
 	buf_printf(out, "\n%s: %zu warning%s\n", p.blocked ? "BLOCKED" : "ready", p.warnings, p.warnings == 1 ? "" : "s");
 	*blocked = p.blocked;
 	return 0;
