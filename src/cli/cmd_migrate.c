@@ -7,10 +7,34 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "migrate/filestore.h"
 #include "migrate/migrate.h"
+#include "util/json.h"
+
+static void help_filestore(FILE *out)
+{
+	fputs("usage: kgenius migrate filestore [options] SRC DST\n\n"
+	      "Copies the Odoo filestore from SRC to DST: only what DST lacks or holds differently, in parallel\n"
+	      "tar pipelines, then verifies every copied file where it landed (a content-addressed file must\n"
+	      "hash to its name, any other to the source's hash). Run it once while Odoo runs and once after it\n"
+	      "stops: the second pass copies only what changed. Nothing on DST is deleted unless --delete.\n\n"
+	      "Options:\n"
+	      "  --source-shell CMD   SRC is on the far side of CMD, which gives a shell on its standard input and\n"
+	      "                       output (for example: kubectl exec -i -n erp odoo-0 -- sh)\n"
+	      "  --target-shell CMD   the same for DST; the far side needs only sh, find, xargs, tar and sha1sum\n"
+	      "  --jobs N             parallel pipelines (default 4)\n"
+	      "  --delete             remove files that SRC does not have from DST\n"
+	      "  --verify-all         hash every file on both sides, not only those copied\n"
+	      "  --format text|json   report format\n\n"
+	      "Exit status: 0 copied and verified (files it repaired are listed), 1 corrupt, unreadable or missing\n"
+	      "files (listed), 2 usage,\n"
+	      "3 a shell or a tool failed.\n", out);
+}
 
 void help_migrate(FILE *out)
 {
+	help_filestore(out);
+	fputs("\n", out);
 	fputs("usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
 	      "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
 	      "CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
@@ -267,6 +291,106 @@ static int run_plan(const struct migrate_opts *o, struct diags *d)
 	return rc == KG_EXIT_OK && blocked ? KG_EXIT_FINDINGS : rc;
 }
 
+static void filestore_report(const struct fs_opts *o, const struct fs_stats *st, bool json, struct buf *b)
+{
+	double mbs = st->copy_seconds > 0 ? (double)st->copied_bytes / 1048576.0 / st->copy_seconds : 0;
+
+	if (json) {
+		buf_puts(b, "{\"source\":");
+		json_string(b, o->src.path);
+		buf_puts(b, ",\"target\":");
+		json_string(b, o->dst.path);
+		buf_printf(b, ",\"source_files\":%zu,\"target_files_before\":%zu,\"copied\":%zu,\"copied_bytes\":%lld,"
+			   "\"unchanged\":%zu,\"deleted\":%zu,\"verified\":%zu,\"seconds\":%.3f,\"copy_seconds\":%.3f,"
+			   "\"verify_seconds\":%.3f,\"mib_per_second\":%.1f,\"problems\":[", st->src_files, st->dst_files, st->copied,
+			   st->copied_bytes, st->unchanged, st->deleted, st->verified, st->seconds, st->copy_seconds,
+			   st->verify_seconds, mbs);
+		for (size_t i = 0; i < st->nproblems; i++) {
+			buf_puts(b, i ? ",{\"side\":" : "{\"side\":");
+			json_string(b, st->problems[i].side);
+			buf_puts(b, ",\"path\":");
+			json_string(b, st->problems[i].path);
+			buf_puts(b, ",\"what\":");
+			json_string(b, st->problems[i].what);
+			buf_putc(b, '}');
+		}
+		buf_printf(b, "],\"more_problems\":%zu}\n", st->more_problems);
+		return;
+	}
+	buf_printf(b, "filestore %s -> %s: %zu files on the source; copied %zu (%.1f MiB, %.1f MiB/s), %zu already the same,"
+		   " %zu deleted; %zu copied files verified; %.2f s\n", o->src.path, o->dst.path, st->src_files, st->copied,
+		   (double)st->copied_bytes / 1048576.0, mbs, st->unchanged, st->deleted, st->verified, st->seconds);
+	for (size_t i = 0; i < st->nproblems; i++)
+		buf_printf(b, "  %s: %s%s%s\n", st->problems[i].side, st->problems[i].path,
+			   st->problems[i].path[0] ? ": " : "", st->problems[i].what);
+	if (st->more_problems)
+		buf_printf(b, "  ... and %zu more problems\n", st->more_problems);
+	buf_printf(b, "%s\n", fs_unresolved(st) ? "PROBLEMS: the files above are corrupt, unreadable or missing" : "OK");
+}
+
+static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"source-shell", required_argument, NULL, 1},
+		{"target-shell", required_argument, NULL, 2},
+		{"jobs", required_argument, NULL, 3},
+		{"delete", no_argument, NULL, 4},
+		{"verify-all", no_argument, NULL, 5},
+		{"format", required_argument, NULL, 6},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct fs_opts o = {{"source", NULL, "sh"}, {"target", NULL, "sh"}, 4, false, false, false, false};
+	struct fs_stats st;
+	struct buf b = BUF_INIT;
+	struct diags d;
+	bool json = false;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 1: o.src.shell = optarg; break;
+		case 2: o.dst.shell = optarg; break;
+		case 3:
+			o.jobs = atoi(optarg);
+			if (o.jobs < 1 || o.jobs > 32)
+				return usage_error("--jobs takes 1 to 32");
+			break;
+		case 4: o.delete_extra = true; break;
+		case 5: o.verify_all = true; break;
+		case 6:
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("--format takes text or json");
+			break;
+		case 'h': help_filestore(stdout); return KG_EXIT_OK;
+		case ':': return usage_error("an option needs a value");
+		default: return usage_error("unknown option");
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("give SRC and DST");
+	o.src.path = argv[optind];
+	o.dst.path = argv[optind + 1];
+	o.events_json = json || !isatty(STDERR_FILENO);
+	diags_init(&d);
+	rc = migrate_filestore(&o, &st, stderr, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	filestore_report(&o, &st, json, &b);
+	if (b.failed || fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
+		rc = KG_EXIT_ENV;
+	if (rc == KG_EXIT_OK && fs_unresolved(&st) > 0)
+		rc = KG_EXIT_FINDINGS;
+	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
+		rc = KG_EXIT_ENV;
+	buf_free(&b);
+	fs_stats_free(&st);
+	diags_free(&d);
+	return rc;
+}
+
 int cmd_migrate(struct cli *cli, int argc, char **argv)
 {
 	struct migrate_opts o;
@@ -279,8 +403,10 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 		help_migrate(argc < 2 ? stderr : stdout);
 		return argc < 2 ? KG_EXIT_BAD_INPUT : KG_EXIT_OK;
 	}
+	if (strcmp(argv[1], "filestore") == 0)
+		return cmd_migrate_filestore(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "db") != 0)
-		return usage_error("the only thing to migrate here is db");
+		return usage_error("say db or filestore");
 	if (argc < 3)
 		return usage_error("say plan, copy, verify, start, status, cutover, rollback, finish or abort");
 	action = argv[2];

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# kgenius migrate filestore on a real directory of 10,000 files laid out like
+# an Odoo filestore: a local copy, a "remote" side behind a command that
+# gives a shell, the no-change second pass, corruption injected on either
+# side (a flipped byte, a truncated file, a missing file), a copy killed
+# mid-way that resumes, modes, --delete.
+. "$(dirname "$0")/lib.sh"
+
+O=$WORK/out
+E=$WORK/err
+SRC=$WORK/src
+python3 - "$SRC" <<'PY'
+import hashlib, os, random, sys
+root = os.path.join(sys.argv[1], "filestore", "odoo")
+random.seed(11)
+for i in range(10000):
+    # mostly small attachments, some images, a few large PDFs
+    size = random.choice([random.randint(0, 4096)] * 6 + [random.randint(4096, 200000)] * 3 + [random.randint(200000, 3000000)])
+    data = random.randbytes(size)
+    sha = hashlib.sha1(data).hexdigest()
+    d = os.path.join(root, sha[:2])
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, sha), "wb") as f:
+        f.write(data)
+os.makedirs(os.path.join(root, "checklist", "3f"), exist_ok=True)
+open(os.path.join(root, "checklist", "3f", "3f0a"), "w").close()
+with open(os.path.join(sys.argv[1], "filestore", "odoo", "notes with spaces\nand a newline.txt"), "w") as f:
+    f.write("not content-addressed")
+PY
+chmod 640 "$(find "$SRC" -type f | sort | head -1)"
+files=$(find "$SRC" -type f -print0 | tr -cd '\0' | wc -c)
+check "filestore: $files files generated" test "$files" -eq 10002
+
+kgfs() { # runs the sanitizer binary
+	env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+		"$KG" migrate filestore "$@" >"$O" 2>"$E"
+	RC=$?
+}
+
+# --- local to a "remote" target behind a shell command ---
+REMOTE_SHELL="sh -c 'exec sh'"
+kgfs --target-shell "$REMOTE_SHELL" --format json "$SRC" "$WORK/dst"
+check "filestore: first pass exit 0" test "$RC" -eq 0
+check "filestore: every file copied and verified" \
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["copied"]==10002 and r["verified"]==10002 and not r["problems"]))' "$O"
+check "filestore: the trees are identical (diff -r)" diff -r "$SRC" "$WORK/dst"
+first=$(find "$SRC" -type f | sort | head -1)
+check "filestore: modes are kept" test "$(stat -c %a "$WORK/dst${first#"$SRC"}")" = 640
+kgfs --target-shell "$REMOTE_SHELL" --format json "$SRC" "$WORK/dst"
+check "filestore: the second pass copies nothing" \
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["copied"]==0 and r["unchanged"]==10002))' "$O"
+
+# --- a remote source ---
+kgfs --source-shell "$REMOTE_SHELL" "$SRC" "$WORK/dst2"
+check "filestore: from a remote source, exit 0" test "$RC" -eq 0
+check "filestore: from a remote source, identical" diff -r "$SRC" "$WORK/dst2"
+
+# --- corruption on the target: a flipped byte, a truncated file, a missing file ---
+mapfile -t victims < <(find "$WORK/dst/filestore/odoo" -type f -size +10k -name '????????????????????????????????????????' | sort | head -3)
+python3 -c 'import sys; f=open(sys.argv[1],"r+b"); b=f.read(1); f.seek(0); f.write(bytes([b[0]^1]))' "${victims[0]}"
+truncate -s 100 "${victims[1]}"
+rm "${victims[2]}"
+kgfs --verify-all "$SRC" "$WORK/dst"
+check "filestore: a damaged target is repaired (exit 0)" test "$RC" -eq 0
+check "filestore: the flipped byte is named" grep -q "target: ${victims[0]#"$WORK/dst/"}: repaired: its content differed" "$O"
+check "filestore: the truncated file is named" grep -q "target: ${victims[1]#"$WORK/dst/"}: repaired: 100 bytes instead of" "$O"
+check "filestore: the missing file is copied again" test -f "${victims[2]}"
+check "filestore: identical again" diff -r "$SRC" "$WORK/dst"
+
+# --- corruption on the source is caught, not spread ---
+bad=$(find "$SRC/filestore/odoo" -type f -size +10k -name '????????????????????????????????????????' | sort | tail -1)
+python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(5); b=f.read(1); f.seek(5); f.write(bytes([b[0]^0x40]))' "$bad"
+kgfs "$SRC" "$WORK/dst3"
+check "filestore: a corrupt source file makes the copy exit 1" test "$RC" -eq 1
+check "filestore: it is named on both sides" sh -c "grep -q 'source: ${bad#"$SRC/"}: corrupt: content hashes to' '$O' && grep -q 'target: ${bad#"$SRC/"}: corrupt' '$O'"
+python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(5); b=f.read(1); f.seek(5); f.write(bytes([b[0]^0x40]))' "$bad"
+
+# --- killed mid-way, then resumed ---
+SLOW="sh -c 'exec sh'"
+env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate filestore --jobs 1 \
+	--target-shell "$SLOW" "$SRC" "$WORK/dst4" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+	[ "$(find "$WORK/dst4" -type f 2>/dev/null | wc -l)" -ge 2000 ] && break
+	sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+partial=$(find "$WORK/dst4" -type f -print0 2>/dev/null | tr -cd '\0' | wc -c)
+check "filestore: killed part-way ($partial of 10002 files there)" test "$partial" -lt 10002
+kgfs --format json "$SRC" "$WORK/dst4"
+check "filestore: the resumed copy exits 0" test "$RC" -eq 0
+check "filestore: it copied only what was missing or cut short" \
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (0 < r["copied"] < 10002))' "$O"
+check "filestore: after the resume, identical" diff -r "$SRC" "$WORK/dst4"
+
+# --- nothing deleted unless asked ---
+echo stale >"$WORK/dst/filestore/odoo/stale-file"
+kgfs "$SRC" "$WORK/dst"
+check "filestore: a file only on the target is kept without --delete" test -f "$WORK/dst/filestore/odoo/stale-file"
+kgfs --delete "$SRC" "$WORK/dst"
+check "filestore: --delete removes it" test ! -e "$WORK/dst/filestore/odoo/stale-file"
+check "filestore: and the rest stays identical" diff -r "$SRC" "$WORK/dst"
+kgfs "$WORK/no-such-dir" "$WORK/dst5"
+check "filestore: an unreadable source exits 3" test "$RC" -eq 3
+check "filestore: and says so" grep -q 'cannot list' "$E"
