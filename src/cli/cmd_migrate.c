@@ -22,7 +22,7 @@ static void help_filestore(FILE *out)
 	      "  --source-shell CMD   SRC is on the far side of CMD, which gives a shell on its standard input and\n"
 	      "                       output (for example: kubectl exec -i -n erp odoo-0 -- sh)\n"
 	      "  --target-shell CMD   the same for DST; the far side needs only sh, find, xargs, tar and sha1sum\n"
-	      "  --jobs N             parallel pipelines (default 4)\n"
+	      "  --jobs N             parallel pipelines (default: the number of processors, 2 to 8)\n"
 	      "  --delete             remove files that SRC does not have from DST\n"
 	      "  --verify-all         hash every file on both sides, not only those copied\n"
 	      "  --format text|json   report format\n\n"
@@ -340,7 +340,10 @@ static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct fs_opts o = {{"source", NULL, "sh"}, {"target", NULL, "sh"}, 4, false, false, false, false};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* one pipeline per processor: tar and sha1sum are bound by the CPU here */
+	struct fs_opts o = {{"source", NULL, "sh"}, {"target", NULL, "sh"}, cpus < 2 ? 2 : cpus > 8 ? 8 : (int)cpus, false,
+			    false, false, false};
 	struct fs_stats st;
 	struct buf b = BUF_INIT;
 	struct diags d;

@@ -42,7 +42,8 @@ struct fs_entry {
 	char *path;
 	long long size;
 	unsigned mode;
-	char hash[41];
+	char hash[41];             /* SHA-1 of the content on this side, when hashed */
+	char dhash[41];            /* source entries: SHA-1 of the copy where it landed */
 };
 
 struct fs_list {
@@ -363,6 +364,24 @@ static int list_side(const struct fs_side *side, bool create, struct fs_list *l,
 	return 0;
 }
 
+struct list_task {
+	const struct fs_side *side;
+	bool create;
+	struct fs_list *list;
+	struct fs_stats *st;
+	struct diags d;
+	int rc;
+};
+
+static void *list_worker(void *arg)
+{
+	struct list_task *t = arg;
+
+	diags_init(&t->d);
+	t->rc = list_side(t->side, t->create, t->list, t->st, &t->d);
+	return NULL;
+}
+
 static void list_free(struct fs_list *l)
 {
 	free(l->v);
@@ -372,7 +391,7 @@ static void list_free(struct fs_list *l)
 
 static struct fs_entry *find_entry(struct fs_list *l, const char *path)
 {
-	struct fs_entry key = {(char *)path, 0, 0, ""};
+	struct fs_entry key = {(char *)path, 0, 0, "", ""};
 
 	return l->n ? bsearch(&key, l->v, l->n, sizeof(*l->v), by_path) : NULL;
 }
@@ -382,6 +401,7 @@ static struct fs_entry *find_entry(struct fs_list *l, const char *path)
 struct hash_task {
 	const struct fs_side *side;
 	struct fs_list *list;
+	bool into_dhash;           /* the side is the destination, the list the source's */
 	struct fs_entry **items;
 	size_t n;
 	struct fs_stats *st;
@@ -423,7 +443,7 @@ static void *hash_worker(void *arg)
 		if (!rec_end)
 			break;
 		if (rec_end - p > 42 && p[40] == ' ' && (e = find_entry(t->list, p + 42)) != NULL)
-			memcpy(e->hash, p, 40), e->hash[40] = '\0';
+			memcpy(t->into_dhash ? e->dhash : e->hash, p, 40), (t->into_dhash ? e->dhash : e->hash)[40] = '\0';
 		p = rec_end + 1;
 	}
 	free(out);
@@ -445,7 +465,7 @@ static int hash_entries(const struct fs_opts *o, const struct fs_side *side, str
 	for (size_t k = 0; k < jobs; k++) {
 		size_t from = n * k / jobs, to = n * (k + 1) / jobs;
 
-		tasks[k] = (struct hash_task){side, list, items + from, to - from, st, {0}, 0};
+		tasks[k] = (struct hash_task){side, list, false, items + from, to - from, st, {0}, 0};
 		if (pthread_create(&threads[k], NULL, hash_worker, &tasks[k]) == 0)
 			started++;
 		else
@@ -463,13 +483,21 @@ static int hash_entries(const struct fs_opts *o, const struct fs_side *side, str
 
 /* --- copying, in `jobs` tar pipelines at once --- */
 
-struct copy_task {
+/* A batch goes through one tar pipeline, then is hashed where it landed
+ * while other batches are still copying. */
+struct copy_pool {
 	const struct fs_opts *o;
+	struct fs_list *src;
 	struct fs_entry **items;
-	size_t n;
+	size_t n, batch, next;
+	pthread_mutex_t lock;
+	bool failed;
 	struct fs_stats *st;
+};
+
+struct copy_task {
+	struct copy_pool *pool;
 	struct diags d;
-	int rc;
 };
 
 /* Reads the destination's "ready" line: from then on its shell is exec'ing
@@ -492,62 +520,104 @@ static bool wait_ready(int fd)
 	return true;
 }
 
-static void *copy_worker(void *arg)
+static bool copy_batch(const struct fs_opts *o, struct fs_entry **items, size_t n, struct fs_stats *st, struct diags *d)
 {
-	struct copy_task *t = arg;
-	const struct fs_opts *o = t->o;
 	struct buf head = BUF_INIT, list = BUF_INIT;
 	struct shell src, dst;
-	bool ok;
+	bool ok = false;
 
-	diags_init(&t->d);
-	t->rc = -1;
 	script_cd(&head, &o->dst, true);
 	buf_puts(&head, "sh -c 'echo KG-READY; exec tar -xpf -'\n");
 	buf_puts(&list, "cd -- ");
 	sh_quote(&list, o->src.path);
 	buf_puts(&list, " && ");
-	script_paths(&list, t->items, t->n);
+	script_paths(&list, items, n);
 	buf_puts(&list, "tar -cf - --null -T -\n");
-	if (head.failed || list.failed || shell_start(&o->dst, -1, -1, &dst, &t->d) != 0)
+	if (head.failed || list.failed || shell_start(&o->dst, -1, -1, &dst, d) != 0)
 		goto out;
 	ok = write_all(dst.in, head.data, head.len) && wait_ready(dst.out);
 	if (ok)
-		ok = shell_start(&o->src, -1, dst.in, &src, &t->d) == 0;
+		ok = shell_start(&o->src, -1, dst.in, &src, d) == 0;
 	close(dst.in);
 	dst.in = -1;
 	if (ok) {
 		ok = write_all(src.in, list.data, list.len);
 		close(src.in);
 		src.in = -1;
-		if (shell_finish(&src, &o->src, t->st) != 0)
+		if (shell_finish(&src, &o->src, st) != 0)
 			ok = false;
 	}
-	if (shell_finish(&dst, &o->dst, t->st) != 0)
+	if (shell_finish(&dst, &o->dst, st) != 0)
 		ok = false;
-	t->rc = ok ? 0 : -1;
 out:
 	buf_free(&head);
 	buf_free(&list);
+	return ok;
+}
+
+static void *copy_worker(void *arg)
+{
+	struct copy_task *t = arg;
+	struct copy_pool *pool = t->pool;
+	const struct fs_opts *o = pool->o;
+
+	diags_init(&t->d);
+	for (;;) {
+		struct fs_entry **items, *other[256];
+		size_t n, nother = 0;
+		bool ok;
+
+		pthread_mutex_lock(&pool->lock);
+		items = pool->failed || pool->next >= pool->n ? NULL : pool->items + pool->next;
+		n = items ? (pool->n - pool->next < pool->batch ? pool->n - pool->next : pool->batch) : 0;
+		pool->next += n;
+		pthread_mutex_unlock(&pool->lock);
+		if (!items)
+			break;
+		ok = copy_batch(o, items, n, pool->st, &t->d);
+		if (ok) {
+			struct hash_task h = {&o->dst, pool->src, true, items, n, pool->st, {0}, 0};
+
+			hash_worker(&h);
+			for (size_t i = 0; i < h.d.n; i++)
+				diag_add(&t->d, h.d.v[i].level, &(struct srcpos){h.d.v[i].file, 0, 0}, NULL, "%s", h.d.v[i].msg);
+			diags_free(&h.d);
+			/* files named otherwise than by their content: compare with the source's hash */
+			for (size_t i = 0; i < n; i++)
+				if (!fs_content_addressed(items[i]->path) && !items[i]->hash[0] && nother < 256)
+					other[nother++] = items[i];
+			if (nother) {
+				struct hash_task hs = {&o->src, pool->src, false, other, nother, pool->st, {0}, 0};
+
+				hash_worker(&hs);
+				diags_free(&hs.d);
+			}
+		}
+		if (!ok) {
+			pthread_mutex_lock(&pool->lock);
+			pool->failed = true;
+			pthread_mutex_unlock(&pool->lock);
+		}
+	}
 	return NULL;
 }
 
-static int copy_entries(const struct fs_opts *o, struct fs_entry **items, size_t n, struct fs_stats *st, struct diags *d)
+static int copy_entries(const struct fs_opts *o, struct fs_list *src, struct fs_entry **items, size_t n,
+			struct fs_stats *st, struct diags *d)
 {
 	struct copy_task tasks[MAX_JOBS];
 	pthread_t threads[MAX_JOBS];
+	struct copy_pool pool = {o, src, items, n, 0, 0, PTHREAD_MUTEX_INITIALIZER, false, st};
 	size_t jobs = (size_t)o->jobs, started = 0;
-	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	if (jobs > n)
-		jobs = n;
-	/* Round-robin by position spreads large and small files over the batches. */
+	/* Four batches per job: copying and hashing of different batches overlap. */
+	pool.batch = n / (jobs * 4) + 1;
+	if (pool.batch > 2000)
+		pool.batch = 2000;
 	for (size_t k = 0; k < jobs; k++) {
-		size_t from = n * k / jobs, to = n * (k + 1) / jobs;
-
-		tasks[k] = (struct copy_task){o, items + from, to - from, st, {0}, 0};
+		tasks[k].pool = &pool;
 		if (pthread_create(&threads[k], NULL, copy_worker, &tasks[k]) == 0)
 			started++;
 		else
@@ -559,10 +629,9 @@ static int copy_entries(const struct fs_opts *o, struct fs_entry **items, size_t
 			diag_add(d, tasks[k].d.v[i].level, &(struct srcpos){tasks[k].d.v[i].file, 0, 0}, NULL, "%s",
 				 tasks[k].d.v[i].msg);
 		diags_free(&tasks[k].d);
-		if (tasks[k].rc != 0)
-			rc = -1;
 	}
-	return started == jobs ? rc : -1;
+	pthread_mutex_destroy(&pool.lock);
+	return started > 0 && !pool.failed ? 0 : -1;
 }
 
 static int delete_entries(const struct fs_opts *o, struct fs_entry **items, size_t n, struct fs_stats *st,
@@ -610,18 +679,51 @@ static void check_hash(struct fs_stats *st, const char *side, const struct fs_en
 	}
 }
 
+/* The copy of e where it landed: its name for a content-addressed file, the
+ * source's hash for any other. */
+static void check_dhash(struct fs_stats *st, const char *side, const struct fs_entry *e)
+{
+	const char *want = fs_content_addressed(e->path) ? strrchr(e->path, '/') + 1 : e->hash;
+	char what[160];
+
+	if (!want[0]) {
+		problem(st, "source", e->path, "unreadable: no hash");
+		return;
+	}
+	if (strcmp(e->dhash, want) != 0) {
+		snprintf(what, sizeof(what), "corrupt: content hashes to %s, expected %s", e->dhash, want);
+		problem(st, side, e->path, what);
+	}
+}
+
 int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events, struct diags *d)
 {
 	struct fs_list src = {0}, dst = {0};
-	struct fs_entry **copy = NULL, **other_src = NULL, **other_dst = NULL, **extra = NULL, **check_src = NULL;
-	size_t ncopy = 0, nother = 0, nextra = 0, ncheck_src = 0;
+	struct fs_entry **copy = NULL, **other_src = NULL, **other_dst = NULL, **extra = NULL;
+	size_t ncopy = 0, nother = 0, nextra = 0;
 	double t0 = now(), t;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	signal(SIGPIPE, SIG_IGN);
-	if (list_side(&o->src, false, &src, st, d) != 0 || list_side(&o->dst, true, &dst, st, d) != 0)
-		goto out;
+	/* Both sides are listed at once: on a pass with nothing to copy, the
+	 * listing is all the time there is. */
+	{
+		struct list_task lt = {&o->dst, true, &dst, st, {0}, -1};
+		pthread_t th;
+		bool threaded = pthread_create(&th, NULL, list_worker, &lt) == 0;
+		int src_rc = list_side(&o->src, false, &src, st, d);
+
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			list_worker(&lt);
+		for (size_t i = 0; i < lt.d.n; i++)
+			diag_add(d, lt.d.v[i].level, &(struct srcpos){lt.d.v[i].file, 0, 0}, lt.d.v[i].fix, "%s", lt.d.v[i].msg);
+		diags_free(&lt.d);
+		if (src_rc != 0 || lt.rc != 0)
+			goto out;
+	}
 	st->list_seconds = now() - t0;
 	st->src_files = src.n;
 	st->dst_files = dst.n;
@@ -629,8 +731,7 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 	other_src = calloc(src.n + 1, sizeof(*other_src));
 	other_dst = calloc(src.n + 1, sizeof(*other_dst));
 	extra = calloc(dst.n + 1, sizeof(*extra));
-	check_src = calloc(src.n + 1, sizeof(*check_src));
-	if (!copy || !other_src || !other_dst || !extra || !check_src)
+	if (!copy || !other_src || !other_dst || !extra)
 		goto out;
 	/* Compare: missing or different size or mode is copied; same size is the
 	 * same content for a content-addressed name, else both are hashed. */
@@ -686,7 +787,7 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 	migrate_event(events, o->events_json, "compare", "%zu files on the source, %zu on the target: %zu to copy, %zu the same, "
 		      "%zu only on the target", src.n, dst.n, ncopy, st->unchanged, nextra);
 	t = now();
-	if (copy_entries(o, copy, ncopy, st, d) != 0)
+	if (copy_entries(o, &src, copy, ncopy, st, d) != 0)
 		goto out;
 	st->copy_seconds = now() - t;
 	st->copied = ncopy;
@@ -694,42 +795,17 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 		st->copied_bytes += copy[k]->size;
 	if (o->delete_extra && delete_entries(o, extra, nextra, st, d) != 0)
 		goto out;
-	/* Verify every file copied, where it landed. */
+	/* Every file copied was hashed where it landed, batch by batch. */
 	t = now();
-	list_free(&dst);
-	if (list_side(&o->dst, false, &dst, st, d) != 0)
-		goto out;
-	{
-		struct fs_entry **landed = calloc(ncopy + 1, sizeof(*landed));
-		size_t nlanded = 0;
+	for (size_t k = 0; k < ncopy; k++) {
+		const struct fs_entry *e = copy[k];
 
-		if (!landed)
-			goto out;
-		for (size_t k = 0; k < ncopy; k++) {
-			struct fs_entry *e = find_entry(&dst, copy[k]->path);
-
-			if (!e)
-				problem(st, o->dst.name, copy[k]->path, "missing after the copy");
-			else if (e->size != copy[k]->size)
-				problem(st, o->dst.name, copy[k]->path, "wrong size after the copy");
-			else
-				landed[nlanded++] = e;
-			if (!fs_content_addressed(copy[k]->path) && !copy[k]->hash[0])
-				check_src[ncheck_src++] = copy[k];
+		if (!e->dhash[0]) {
+			problem(st, o->dst.name, e->path, "missing or unreadable after the copy");
+			continue;
 		}
-		if (hash_entries(o, &o->dst, &dst, landed, nlanded, st, d) != 0 ||
-		    hash_entries(o, &o->src, &src, check_src, ncheck_src, st, d) != 0) {
-			free(landed);
-			goto out;
-		}
-		for (size_t k = 0; k < nlanded; k++) {
-			const struct fs_entry *s = find_entry(&src, landed[k]->path);
-
-			check_hash(st, o->dst.name, landed[k],
-				   fs_content_addressed(landed[k]->path) ? strrchr(landed[k]->path, '/') + 1 : s ? s->hash : "");
-		}
-		st->verified = nlanded;
-		free(landed);
+		st->verified++;
+		check_dhash(st, o->dst.name, e);
 	}
 	/* A content-addressed file that does not hash to its name on the
 	 * target was damaged at the source if it does not there either. */
@@ -739,7 +815,6 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 
 		for (size_t k = 0; suspects && k < st->nproblems; k++) {
 			struct fs_entry *e;
-
 			char path[4096];
 
 			snprintf(path, sizeof(path), "./%s", st->problems[k].path);
@@ -760,7 +835,6 @@ out:
 	free(other_src);
 	free(other_dst);
 	free(extra);
-	free(check_src);
 	list_free(&src);
 	list_free(&dst);
 	return rc;

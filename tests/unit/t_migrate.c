@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migrate/filestore.h"
 #include "migrate/migrate.h"
 #include "t.h"
 
@@ -43,7 +44,19 @@ static void test_slot_names(void)
 	CHECK(strlen(out) == 63);
 }
 
+static void test_content_addressed(void)
+{
+	CHECK(fs_content_addressed("./filestore/odoo/3f/3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));
+	CHECK(fs_content_addressed("3f/3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));
+	CHECK(!fs_content_addressed("./filestore/odoo/ab/3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));   /* wrong folder */
+	CHECK(!fs_content_addressed("./filestore/odoo/3f/3F0A9BBD2B3E2F6B9A1C4D5E6F708192A3B4C5D6"));   /* upper case */
+	CHECK(!fs_content_addressed("./filestore/odoo/3f/3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d"));    /* 39 */
+	CHECK(!fs_content_addressed("./filestore/odoo/checklist/3f/3f0a"));
+	CHECK(!fs_content_addressed("3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));
+}
+
 const struct t_case t_migrate_cases[] = {
+	{"migrate: which filestore paths are named by their SHA-1", test_content_addressed},
 	{"migrate: connection strings for pg_dump and pg_restore carry no password", test_child_conninfo},
 	{"migrate: slot names from database names", test_slot_names},
 	{NULL, NULL},
