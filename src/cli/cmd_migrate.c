@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "migrate/filestore.h"
+#include "migrate/keycloak.h"
 #include "migrate/migrate.h"
 #include "util/json.h"
 
@@ -31,9 +32,30 @@ static void help_filestore(FILE *out)
 	      "3 a shell or a tool failed.\n", out);
 }
 
+static void help_keycloak(FILE *out)
+{
+	fputs("usage: kgenius migrate keycloak check DIR [options]\n\n"
+	      "Reads a realm export directory (kc.sh export --dir DIR: <realm>-realm.json and\n"
+	      "<realm>-users-<n>.json) and counts per realm: users, clients, realm and client roles, groups,\n"
+	      "identity providers. Fails on the traps: a realm file without its users files (the import exits 0\n"
+	      "and creates no user) and masked secrets (an admin-console partial export). The Keycloak database\n"
+	      "itself moves with `kgenius migrate db`; this checks the export kept beside it.\n\n"
+	      "Options:\n"
+	      "  --source CONNINFO --source-db NAME   compare with the source Keycloak database\n"
+	      "  --target CONNINFO --target-db NAME   compare with the target Keycloak database\n"
+	      "  --job FILE                           write the Job that imports the export (the export's version)\n"
+	      "  --namespace NS                       the Job's namespace (default keycloak)\n"
+	      "  --db-secret NAME, --db-host HOST     the target database for the Job (default keycloak-db, db)\n"
+	      "  --format text|json\n\n"
+	      "Exit status: 0 the export is complete (and matches the databases), 1 problems, 2 usage,\n"
+	      "3 unreadable export or database.\n", out);
+}
+
 void help_migrate(FILE *out)
 {
 	help_filestore(out);
+	fputs("\n", out);
+	help_keycloak(out);
 	fputs("\n", out);
 	fputs("usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
 	      "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
@@ -394,6 +416,82 @@ static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_migrate_keycloak(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, 1},
+		{"source-db", required_argument, NULL, 2},
+		{"target", required_argument, NULL, 3},
+		{"target-db", required_argument, NULL, 4},
+		{"job", required_argument, NULL, 5},
+		{"namespace", required_argument, NULL, 6},
+		{"db-secret", required_argument, NULL, 7},
+		{"db-host", required_argument, NULL, 8},
+		{"format", required_argument, NULL, 9},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct kc_opts o;
+	struct kc_report rep;
+	struct buf b = BUF_INIT;
+	struct diags d;
+	bool json = false;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.source.name = "source";
+	o.target.name = "target";
+	o.namespace_ = "keycloak";
+	o.db_secret = "keycloak-db";
+	o.db_host = "db";
+	if (argc < 2 || strcmp(argv[1], "check") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			help_keycloak(stdout);
+			return KG_EXIT_OK;
+		}
+		return usage_error("say keycloak check DIR");
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 1: o.source.conninfo = optarg; break;
+		case 2: o.source_db = optarg; break;
+		case 3: o.target.conninfo = optarg; break;
+		case 4: o.target_db = optarg; break;
+		case 5: o.job_out = optarg; break;
+		case 6: o.namespace_ = optarg; break;
+		case 7: o.db_secret = optarg; break;
+		case 8: o.db_host = optarg; break;
+		case 9:
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("--format takes text or json");
+			break;
+		case 'h': help_keycloak(stdout); return KG_EXIT_OK;
+		case ':': return usage_error("an option needs a value");
+		default: return usage_error("unknown option");
+		}
+	}
+	if (argc - 1 - optind != 1)
+		return usage_error("give the export directory");
+	if ((o.source.conninfo && !o.source_db) || (o.target.conninfo && !o.target_db))
+		return usage_error("--source and --target go with --source-db and --target-db");
+	o.dir = argv[1 + optind];
+	diags_init(&d);
+	rc = kc_check(&o, &rep, &b, json, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	if (rc == KG_EXIT_OK && (b.failed || fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0))
+		rc = KG_EXIT_ENV;
+	if (rc == KG_EXIT_OK && rep.problems)
+		rc = KG_EXIT_FINDINGS;
+	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
+		rc = KG_EXIT_ENV;
+	buf_free(&b);
+	diags_free(&d);
+	return rc;
+}
+
 int cmd_migrate(struct cli *cli, int argc, char **argv)
 {
 	struct migrate_opts o;
@@ -408,8 +506,10 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "filestore") == 0)
 		return cmd_migrate_filestore(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "keycloak") == 0)
+		return cmd_migrate_keycloak(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "db") != 0)
-		return usage_error("say db or filestore");
+		return usage_error("say db, filestore or keycloak");
 	if (argc < 3)
 		return usage_error("say plan, copy, verify, start, status, cutover, rollback, finish or abort");
 	action = argv[2];
