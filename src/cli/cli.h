@@ -41,5 +41,7 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv);
 void help_diagnose(FILE *out);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
 void help_migrate(FILE *out);
+int cmd_verify(struct cli *cli, int argc, char **argv);
+void help_verify(FILE *out);
 
 #endif

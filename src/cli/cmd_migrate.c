@@ -365,7 +365,7 @@ static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* one pipeline per processor: tar and sha1sum are bound by the CPU here */
 	struct fs_opts o = {{"source", NULL, "sh"}, {"target", NULL, "sh"}, cpus < 2 ? 2 : cpus > 8 ? 8 : (int)cpus, false,
-			    false, false, false};
+			    false, false, false, false};
 	struct fs_stats st;
 	struct buf b = BUF_INIT;
 	struct diags d;

@@ -19,6 +19,7 @@ const struct command kg_commands[] = {
 	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL", cmd_lint, help_lint},
 	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose, help_diagnose},
 	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback) and the filestore", cmd_migrate, help_migrate},
+	{"verify", "check the new deployment: data against the source, health, TLS, performance against Compose", cmd_verify, help_verify},
 	{"help", "show help for kgenius or for one command", cmd_help, help_help},
 	{"version", "print the version", cmd_version, help_version},
 	{NULL, NULL, NULL, NULL},

@@ -786,6 +786,13 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 	}
 	migrate_event(events, o->events_json, "compare", "%zu files on the source, %zu on the target: %zu to copy, %zu the same, "
 		      "%zu only on the target", src.n, dst.n, ncopy, st->unchanged, nextra);
+	if (o->check_only) {
+		for (size_t k = 0; k < ncopy; k++)
+			problem(st, o->dst.name, copy[k]->path,
+				find_entry(&dst, copy[k]->path) ? "differs from the source" : "missing on the target");
+		rc = 0;
+		goto out;
+	}
 	t = now();
 	if (copy_entries(o, &src, copy, ncopy, st, d) != 0)
 		goto out;
