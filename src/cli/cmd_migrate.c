@@ -53,10 +53,6 @@ static void help_keycloak(FILE *out)
 
 void help_migrate(FILE *out)
 {
-	help_filestore(out);
-	fputs("\n", out);
-	help_keycloak(out);
-	fputs("\n", out);
 	fputs("usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
 	      "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
 	      "CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
@@ -97,7 +93,10 @@ void help_migrate(FILE *out)
 	      "  --source-from-target CONNINFO  the source as the target server reaches it (default --source)\n"
 	      "  --target-from-source CONNINFO  the target as the source server reaches it (default --target)\n\n"
 	      "Exit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
-	      "2 usage, 3 a server or a tool failed.\n", out);
+	      "2 usage, 3 a server or a tool failed.\n\n", out);
+	help_filestore(out);
+	fputs("\n", out);
+	help_keycloak(out);
 }
 
 enum {

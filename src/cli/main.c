@@ -18,7 +18,7 @@ const struct command kg_commands[] = {
 	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, help_convert},
 	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL", cmd_lint, help_lint},
 	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose, help_diagnose},
-	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback) and the filestore", cmd_migrate, help_migrate},
+	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback), filestore, Keycloak export", cmd_migrate, help_migrate},
 	{"verify", "check the new deployment: data against the source, health, TLS, performance against Compose", cmd_verify, help_verify},
 	{"help", "show help for kgenius or for one command", cmd_help, help_help},
 	{"version", "print the version", cmd_version, help_version},
