@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "compose/project.h"
 #include "diagnose/diagnose.h"
+#include "util/buf.h"
 
 void help_diagnose(FILE *out)
 {
@@ -41,27 +40,6 @@ static void list_kb(void)
 	for (const struct dx_entry *e = dx_kb; e->id; e++)
 		printf("%-28s %-8s %-14s %s; fix: %s\n", e->id, e->level == DX_CAUSE ? "cause" : "symptom", e->category,
 		       e->title, e->fix);
-}
-
-static int write_report(const struct dx_run *run, enum dx_format fmt, bool color, const char *output)
-{
-	char tmp[4096];
-	FILE *fp;
-	int fd;
-
-	if (!output || strcmp(output, "-") == 0)
-		return dx_write(run, fmt, color, stdout);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", output);
-	fd = mkstemp(tmp);
-	fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!fp || fchmod(fd, 0644) != 0 || dx_write(run, fmt, false, fp) != 0 || fclose(fp) != 0 ||
-	    rename(tmp, output) != 0) {
-		fprintf(stderr, "%s: error: cannot write the report\n", output);
-		if (fd >= 0)
-			unlink(tmp);
-		return -1;
-	}
-	return 0;
 }
 
 struct diagnose_args {
@@ -198,10 +176,15 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv)
 		if (dx_finish(&run) != 0) {
 			fprintf(stderr, "kgenius diagnose: out of memory\n");
 			rc = KG_EXIT_ENV;
-		} else if (write_report(&run, a.fmt, a.fmt == DX_HUMAN && !a.output && cli->color_out, a.output) != 0)
-			rc = KG_EXIT_ENV;
-		else if (run.ndiagnoses > 0)
-			rc = KG_EXIT_FINDINGS;
+		} else {
+			struct buf b = BUF_INIT;
+
+			dx_render(&run, a.fmt, a.fmt == DX_HUMAN && !a.output && cli->color_out, &b);
+			rc = b.failed ? KG_EXIT_ENV : cli_write_output(a.output, b.data ? b.data : "", b.len, 0644);
+			if (rc == KG_EXIT_OK && run.ndiagnoses > 0)
+				rc = KG_EXIT_FINDINGS;
+			buf_free(&b);
+		}
 	}
 	dx_free(&run);
 	diags_free(&d);

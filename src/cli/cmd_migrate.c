@@ -209,11 +209,7 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 
 static int write_out(struct buf *b)
 {
-	if (b->failed || fwrite(b->data ? b->data : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-		fprintf(stderr, "kgenius migrate: cannot write the report\n");
-		return KG_EXIT_ENV;
-	}
-	return KG_EXIT_OK;
+	return b->failed ? KG_EXIT_ENV : cli_write_output(NULL, b->data ? b->data : "", b->len, 0);
 }
 
 static int run_verify(const struct migrate_opts *o, struct diags *d)
@@ -364,7 +360,7 @@ static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* one pipeline per processor: tar and sha1sum are bound by the CPU here */
 	struct fs_opts o = {{"source", NULL, "sh"}, {"target", NULL, "sh"}, cpus < 2 ? 2 : cpus > 8 ? 8 : (int)cpus, false,
-			    false, false, false, false};
+			    false, false, false};
 	struct fs_stats st;
 	struct buf b = BUF_INIT;
 	struct diags d;
@@ -403,7 +399,7 @@ static int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
 	diags_init(&d);
 	rc = migrate_filestore(&o, &st, stderr, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
 	filestore_report(&o, &st, json, &b);
-	if (b.failed || fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
+	if (write_out(&b) != KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	if (rc == KG_EXIT_OK && fs_unresolved(&st) > 0)
 		rc = KG_EXIT_FINDINGS;
@@ -480,8 +476,8 @@ static int cmd_migrate_keycloak(struct cli *cli, int argc, char **argv)
 	o.dir = argv[1 + optind];
 	diags_init(&d);
 	rc = kc_check(&o, &rep, &b, json, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
-	if (rc == KG_EXIT_OK && (b.failed || fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0))
-		rc = KG_EXIT_ENV;
+	if (rc == KG_EXIT_OK)
+		rc = write_out(&b);
 	if (rc == KG_EXIT_OK && rep.problems)
 		rc = KG_EXIT_FINDINGS;
 	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)

@@ -180,7 +180,7 @@ static void data_checks(struct verify_args *a, struct checks *c, struct diags *d
 		char *spec = strdup(a->filestore), *colon = spec ? strchr(spec, ':') : NULL;
 		struct fs_opts o = {{"source", spec, a->fs_src_shell ? a->fs_src_shell : "sh"},
 				    {"target", colon ? colon + 1 : "", a->fs_dst_shell ? a->fs_dst_shell : "sh"},
-				    2, false, true, true, true, false};
+				    2, false, true, true, true};
 		struct fs_stats st;
 
 		if (colon)
@@ -288,7 +288,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		buf_printf(&out, "%zu checks, %zu failed\n", c.n, failed);
 	}
 	rc = failed ? KG_EXIT_FINDINGS : KG_EXIT_OK;
-	if (out.failed || fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+	if (out.failed || cli_write_output(NULL, out.data ? out.data : "", out.len, 0) != KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	cli_report(cli, &d);
 	buf_free(&out);

@@ -173,7 +173,9 @@ void dx_add_rootcause(struct dx_run *run, const char *entry_id, bool primary, co
 int dx_finish(struct dx_run *run);
 
 enum dx_format { DX_HUMAN, DX_JSON };
-int dx_write(const struct dx_run *run, enum dx_format fmt, bool color, FILE *fp);
+struct buf;
+/* Appends the report to b. */
+void dx_render(const struct dx_run *run, enum dx_format fmt, bool color, struct buf *b);
 
 /* Masks what looks like a credential in a line of evidence, in place. */
 void dx_redact(char *s);

@@ -201,17 +201,10 @@ static void json(const struct dx_run *run, struct buf *b)
 	buf_puts(b, "]}\n");
 }
 
-int dx_write(const struct dx_run *run, enum dx_format fmt, bool color, FILE *fp)
+void dx_render(const struct dx_run *run, enum dx_format fmt, bool color, struct buf *b)
 {
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
 	if (fmt == DX_JSON)
-		json(run, &b);
+		json(run, b);
 	else
-		human(run, color, &b);
-	if (b.failed || fwrite(b.data, 1, b.len, fp) != b.len || fflush(fp) != 0)
-		rc = -1;
-	buf_free(&b);
-	return rc;
+		human(run, color, b);
 }

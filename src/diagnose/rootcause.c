@@ -113,9 +113,7 @@ int dx_manifests(struct dx_run *run, const char *path)
 	diags_init(&d);
 	lint_init(&lr, &d);
 	if (lint_path(&lr, path) != 0 || d.errors > 0) {
-		for (size_t i = 0; i < d.n; i++)
-			diag_add(run->d, d.v[i].level, &(struct srcpos){d.v[i].file, d.v[i].line, d.v[i].col}, d.v[i].fix,
-				 "%s", d.v[i].msg);
+		diags_merge(run->d, &d);
 		rc = d.errors > 0 ? -1 : 0;
 	}
 	lint_finish(&lr);
@@ -451,9 +449,7 @@ int dx_compose(struct dx_run *run, const struct compose_project *p)
 	arena_init(&a, 0);
 	diags_init(&d);
 	if (app_build(&a, &d, p->model, p->name, &app) != 0) {
-		for (size_t i = 0; i < d.n; i++)
-			diag_add(run->d, d.v[i].level, &(struct srcpos){d.v[i].file, d.v[i].line, d.v[i].col}, d.v[i].fix,
-				 "%s", d.v[i].msg);
+		diags_merge(run->d, &d);
 		rc = -1;
 	} else {
 		cf.run = run;

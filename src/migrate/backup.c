@@ -12,17 +12,16 @@
 
 #include "util/fsio.h"
 
-static int readable_dump(const struct migrate_opts *o, const char *path, struct diags *d)
+static int readable_dump(const char *path, struct diags *d)
 {
 	char *argv[] = {"pg_restore", "--list", (char *)path, NULL};
 
-	(void)o;
-	return migrate_run_tool(argv, NULL, NULL, d);
+	return migrate_run_tool(argv, NULL, d);
 }
 
 int migrate_backup(const struct migrate_opts *o, const char *db, char **path, struct diags *d)
 {
-	char *conninfo = NULL, *password = NULL, *tmp = NULL, *dbarg = NULL;
+	char *tmp = NULL;
 	int rc = -1;
 
 	*path = NULL;
@@ -40,24 +39,20 @@ int migrate_backup(const struct migrate_opts *o, const char *db, char **path, st
 		struct diags quiet;
 
 		diags_init(&quiet);
-		rc = readable_dump(o, *path, &quiet) == 0 ? 0 : -1;
+		rc = readable_dump(*path, &quiet) == 0 ? 0 : -1;
 		diags_free(&quiet);
 		if (rc == 0) {
 			free(tmp);
 			return 0;
 		}
 	}
-	if (pg_child_conninfo(&o->source, db, &conninfo, &password) != 0 || asprintf(&dbarg, "--dbname=%s", conninfo) < 0) {
-		diag_add(d, DIAG_ERROR, &(struct srcpos){"source", 0, 0}, NULL, "invalid connection string");
-		goto out;
-	}
 	{
-		char *argv[] = {"pg_dump", "--format=custom", "--no-sync", dbarg, "--file", tmp, NULL};
+		const char *args[] = {"pg_dump", "--format=custom", "--no-sync", "--file", tmp, NULL};
 
-		if (migrate_run_tool(argv, password, NULL, d) != 0)
+		if (migrate_run_pg_tool(args, &o->source, db, NULL, d) != 0)
 			goto out;
 	}
-	if (readable_dump(o, tmp, d) != 0) {
+	if (readable_dump(tmp, d) != 0) {
 		diag_add(d, DIAG_ERROR, &(struct srcpos){tmp, 0, 0}, NULL, "the backup is not readable by pg_restore --list");
 		goto out;
 	}
@@ -72,11 +67,6 @@ out:
 		free(*path);
 		*path = NULL;
 	}
-	if (password)
-		explicit_bzero(password, strlen(password));
-	free(password);
-	free(conninfo);
-	free(dbarg);
 	free(tmp);
 	return rc;
 }

@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/fsio.h"
 
 #define MAX_PARTS 64
@@ -67,14 +67,6 @@ struct copy_job {
 	long long rows, bytes;
 	double started;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* --- the data --- */
 
@@ -226,7 +218,7 @@ static void progress_bar(const struct copy_job *j)
 {
 	char bar[31];
 	size_t filled = j->nparts ? j->done_parts * 30 / j->nparts : 30;
-	double elapsed = now() - j->started;
+	double elapsed = clock_seconds() - j->started;
 
 	memset(bar, '#', filled);
 	memset(bar + filled, '.', 30 - filled);
@@ -293,7 +285,7 @@ static void *copy_worker(void *arg)
 		struct part *p;
 		struct table_state *t;
 		long long rows = 0, bytes = 0;
-		double t0 = now();
+		double t0 = clock_seconds();
 		struct diags local;
 		bool ok;
 
@@ -316,8 +308,7 @@ static void *copy_worker(void *arg)
 		}
 		pthread_mutex_lock(&j->lock);
 		j->busy--;
-		for (size_t i = 0; i < local.n; i++)
-			diag_add(j->d, local.v[i].level, &(struct srcpos){local.v[i].file, 0, 0}, NULL, "%s", local.v[i].msg);
+		diags_merge(j->d, &local);
 		diags_free(&local);
 		if (!ok)
 			j->failed = true;
@@ -325,7 +316,7 @@ static void *copy_worker(void *arg)
 			t->done = true;
 			if (!o->progress_bar)
 				migrate_event(j->events, o->events_json, "indexes", "%s %s: indexes and keys built, %.2f s", j->src_db,
-					      t->item + 5, now() - t0);
+					      t->item + 5, clock_seconds() - t0);
 		} else {
 			part_done(j, p);
 			j->done_parts++;
@@ -336,7 +327,7 @@ static void *copy_worker(void *arg)
 			else
 				migrate_event(j->events, o->events_json, "copied",
 					      "%s %s: %lld rows, %lld bytes, %.2f s (%zu/%zu parts)", j->src_db, p->item + 5, rows,
-					      bytes, now() - t0, j->done_parts, j->nparts);
+					      bytes, clock_seconds() - t0, j->done_parts, j->nparts);
 		}
 		pthread_cond_broadcast(&j->changed);
 	}
@@ -448,51 +439,47 @@ static bool mark_step(PGconn *dst, const struct migrate_opts *o, const char *ite
 static int restore(const struct migrate_opts *o, const char *dst_db, const char *schema_dump, bool pre_data,
 		   const char *list, int jobs, struct diags *d)
 {
-	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *rolearg = NULL, *listarg = NULL, jobsarg[32];
-	char *argv[24];
+	char *rolearg = NULL, *listarg = NULL, jobsarg[32];
+	const char *args[20];
 	size_t n = 0;
 	int rc = -1;
 
-	if (pg_child_conninfo(&o->target, dst_db, &conninfo, &password) != 0 || asprintf(&dbarg, "--dbname=%s", conninfo) < 0)
-		goto out;
-	argv[n++] = "pg_restore";
-	argv[n++] = pre_data ? "--section=pre-data" : "--section=post-data";
-	argv[n++] = "--no-owner";
-	argv[n++] = "--no-privileges";
-	argv[n++] = "--exit-on-error";
+	args[n++] = "pg_restore";
+	args[n++] = pre_data ? "--section=pre-data" : "--section=post-data";
+	args[n++] = "--no-owner";
+	args[n++] = "--no-privileges";
+	args[n++] = "--exit-on-error";
 	/* kgenius's own publication (online method) and any subscription stay on the source */
-	argv[n++] = "--no-publications";
-	argv[n++] = "--no-subscriptions";
+	args[n++] = "--no-publications";
+	args[n++] = "--no-subscriptions";
 	if (pre_data)
-		argv[n++] = "--single-transaction";
+		args[n++] = "--single-transaction";
 	else {
 		snprintf(jobsarg, sizeof(jobsarg), "--jobs=%d", jobs);
-		argv[n++] = jobsarg;
-		argv[n++] = "--clean";
-		argv[n++] = "--if-exists";
+		args[n++] = jobsarg;
+		args[n++] = "--clean";
+		args[n++] = "--if-exists";
 	}
 	if (list) {
-		if (asprintf(&listarg, "--use-list=%s", list) < 0)
+		if (asprintf(&listarg, "--use-list=%s", list) < 0) {
+			listarg = NULL;
 			goto out;
-		argv[n++] = listarg;
+		}
+		args[n++] = listarg;
 	}
 	if (o->owner) {
-		if (asprintf(&rolearg, "--role=%s", o->owner) < 0)
+		if (asprintf(&rolearg, "--role=%s", o->owner) < 0) {
+			rolearg = NULL;
 			goto out;
-		argv[n++] = rolearg;
+		}
+		args[n++] = rolearg;
 	}
-	argv[n++] = dbarg;
-	argv[n++] = (char *)schema_dump;
-	argv[n] = NULL;
+	args[n++] = schema_dump;
+	args[n] = NULL;
 	/* Index builds with more memory; the target is being loaded, not serving. */
-	rc = migrate_run_tool_with(argv, password,
-				   "PGOPTIONS=-c maintenance_work_mem=512MB -c synchronous_commit=off", NULL, d) == 0 ? 0 : -1;
+	rc = migrate_run_pg_tool(args, &o->target, dst_db,
+				 "PGOPTIONS=-c maintenance_work_mem=512MB -c synchronous_commit=off", d) == 0 ? 0 : -1;
 out:
-	if (password)
-		explicit_bzero(password, strlen(password));
-	free(password);
-	free(conninfo);
-	free(dbarg);
 	free(rolearg);
 	free(listarg);
 	return rc;
@@ -518,7 +505,7 @@ static int build_index_lists(struct copy_job *j, PGconn *snap, const struct pg_t
 	int rc = -1;
 
 	*rest = NULL;
-	if (!per || asprintf(&toc, "%s/%s.toc", workdir, j->src_db) < 0 || migrate_run_tool(argv, NULL, toc, d) != 0)
+	if (!per || asprintf(&toc, "%s/%s.toc", workdir, j->src_db) < 0 || migrate_run_tool(argv, toc, d) != 0)
 		goto out;
 	r = pg_query(snap, &j->o->source, d,
 		     "SELECT k.oid::text, format('%I.%I', n.nspname, t.relname) FROM pg_constraint k"
@@ -581,22 +568,15 @@ out:
 static int dump_schema(const struct migrate_opts *o, const char *src_db, const char *snapshot, const char *path,
 		       struct diags *d)
 {
-	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *snaparg = NULL;
+	char *snaparg = NULL;
 	int rc = -1;
 
-	if (pg_child_conninfo(&o->source, src_db, &conninfo, &password) == 0 &&
-	    asprintf(&dbarg, "--dbname=%s", conninfo) >= 0 && asprintf(&snaparg, "--snapshot=%s", snapshot) >= 0) {
-		char *argv[] = {"pg_dump", "--schema-only", "--format=custom", "--no-sync", snaparg, dbarg, "--file",
-				(char *)path, NULL};
+	if (asprintf(&snaparg, "--snapshot=%s", snapshot) >= 0) {
+		const char *args[] = {"pg_dump", "--schema-only", "--format=custom", "--no-sync", snaparg, "--file", path, NULL};
 
-		rc = migrate_run_tool(argv, password, NULL, d) == 0 ? 0 : -1;
+		rc = migrate_run_pg_tool(args, &o->source, src_db, NULL, d) == 0 ? 0 : -1;
+		free(snaparg);
 	}
-	if (password)
-		explicit_bzero(password, strlen(password));
-	free(password);
-	free(conninfo);
-	free(dbarg);
-	free(snaparg);
 	return rc;
 }
 
@@ -742,7 +722,7 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 	j.d = d;
 	j.events = events;
 	j.done_parts = st->parts_skipped;
-	j.started = now();
+	j.started = clock_seconds();
 	for (int i = 0; i < o->jobs && i < 64; i++)
 		if (pthread_create(&threads[nthreads], NULL, copy_worker, &j) == 0)
 			nthreads++;
@@ -799,7 +779,7 @@ int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapsho
 {
 	char tmpl[] = "/tmp/kgenius-migrate.XXXXXX";
 	const char *workdir = mkdtemp(tmpl);
-	double t0 = now();
+	double t0 = clock_seconds();
 	int rc;
 
 	if (!workdir) {
@@ -809,7 +789,7 @@ int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapsho
 	}
 	rc = copy_db(o, k, workdir, snapshot, st, events, d);
 	rmdir(workdir);
-	st->seconds += now() - t0;
+	st->seconds += clock_seconds() - t0;
 	return rc;
 }
 

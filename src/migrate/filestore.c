@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "migrate/migrate.h"
 #include "util/buf.h"
+#include "util/clock.h"
 
 extern char **environ;
 
@@ -51,14 +51,6 @@ struct fs_list {
 	size_t n, cap;
 	char *blob;                /* the listing the paths point into */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool hex(const char *s, size_t n)
 {
@@ -456,7 +448,6 @@ static int hash_entries(const struct fs_opts *o, const struct fs_side *side, str
 	struct hash_task tasks[MAX_JOBS];
 	pthread_t threads[MAX_JOBS];
 	size_t jobs = (size_t)o->jobs, started = 0;
-	int rc = 0;
 
 	if (n == 0)
 		return 0;
@@ -473,12 +464,10 @@ static int hash_entries(const struct fs_opts *o, const struct fs_side *side, str
 	}
 	for (size_t k = 0; k < started; k++) {
 		pthread_join(threads[k], NULL);
-		for (size_t i = 0; i < tasks[k].d.n; i++)
-			diag_add(d, tasks[k].d.v[i].level, &(struct srcpos){tasks[k].d.v[i].file, 0, 0}, NULL, "%s",
-				 tasks[k].d.v[i].msg);
+		diags_merge(d, &tasks[k].d);
 		diags_free(&tasks[k].d);
 	}
-	return started == jobs ? rc : -1;
+	return started == jobs ? 0 : -1;
 }
 
 /* --- copying, in `jobs` tar pipelines at once --- */
@@ -579,8 +568,7 @@ static void *copy_worker(void *arg)
 			struct hash_task h = {&o->dst, pool->src, true, items, n, pool->st, {0}, 0};
 
 			hash_worker(&h);
-			for (size_t i = 0; i < h.d.n; i++)
-				diag_add(&t->d, h.d.v[i].level, &(struct srcpos){h.d.v[i].file, 0, 0}, NULL, "%s", h.d.v[i].msg);
+			diags_merge(&t->d, &h.d);
 			diags_free(&h.d);
 			/* files named otherwise than by their content: compare with the source's hash */
 			for (size_t i = 0; i < n; i++)
@@ -625,9 +613,7 @@ static int copy_entries(const struct fs_opts *o, struct fs_list *src, struct fs_
 	}
 	for (size_t k = 0; k < started; k++) {
 		pthread_join(threads[k], NULL);
-		for (size_t i = 0; i < tasks[k].d.n; i++)
-			diag_add(d, tasks[k].d.v[i].level, &(struct srcpos){tasks[k].d.v[i].file, 0, 0}, NULL, "%s",
-				 tasks[k].d.v[i].msg);
+		diags_merge(d, &tasks[k].d);
 		diags_free(&tasks[k].d);
 	}
 	pthread_mutex_destroy(&pool.lock);
@@ -701,7 +687,7 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 	struct fs_list src = {0}, dst = {0};
 	struct fs_entry **copy = NULL, **other_src = NULL, **other_dst = NULL, **extra = NULL;
 	size_t ncopy = 0, nother = 0, nextra = 0;
-	double t0 = now(), t;
+	double t0 = clock_seconds(), t;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -718,13 +704,12 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 			pthread_join(th, NULL);
 		else
 			list_worker(&lt);
-		for (size_t i = 0; i < lt.d.n; i++)
-			diag_add(d, lt.d.v[i].level, &(struct srcpos){lt.d.v[i].file, 0, 0}, lt.d.v[i].fix, "%s", lt.d.v[i].msg);
+		diags_merge(d, &lt.d);
 		diags_free(&lt.d);
 		if (src_rc != 0 || lt.rc != 0)
 			goto out;
 	}
-	st->list_seconds = now() - t0;
+	st->list_seconds = clock_seconds() - t0;
 	st->src_files = src.n;
 	st->dst_files = dst.n;
 	copy = calloc(src.n + 1, sizeof(*copy));
@@ -793,17 +778,17 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 		rc = 0;
 		goto out;
 	}
-	t = now();
+	t = clock_seconds();
 	if (copy_entries(o, &src, copy, ncopy, st, d) != 0)
 		goto out;
-	st->copy_seconds = now() - t;
+	st->copy_seconds = clock_seconds() - t;
 	st->copied = ncopy;
 	for (size_t k = 0; k < ncopy; k++)
 		st->copied_bytes += copy[k]->size;
 	if (o->delete_extra && delete_entries(o, extra, nextra, st, d) != 0)
 		goto out;
 	/* Every file copied was hashed where it landed, batch by batch. */
-	t = now();
+	t = clock_seconds();
 	for (size_t k = 0; k < ncopy; k++) {
 		const struct fs_entry *e = copy[k];
 
@@ -834,10 +819,10 @@ int migrate_filestore(const struct fs_opts *o, struct fs_stats *st, FILE *events
 				check_hash(st, o->src.name, suspects[k], strrchr(suspects[k]->path, '/') + 1);
 		free(suspects);
 	}
-	st->verify_seconds = now() - t;
+	st->verify_seconds = clock_seconds() - t;
 	rc = 0;
 out:
-	st->seconds = now() - t0;
+	st->seconds = clock_seconds() - t0;
 	free(copy);
 	free(other_src);
 	free(other_dst);

@@ -23,7 +23,7 @@ struct fs_opts {
 	bool delete_extra;         /* remove what the source does not have */
 	bool verify_all;           /* hash every file on both sides, not only those copied */
 	bool check_only;           /* compare only: what would be copied is reported, nothing is written */
-	bool events_json, progress;
+	bool events_json;
 };
 
 struct fs_problem {

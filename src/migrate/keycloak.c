@@ -205,8 +205,8 @@ static bool counts_equal(const struct kc_counts *a, const struct kc_counts *b)
 	       a->client_roles == b->client_roles && a->groups == b->groups && a->idps == b->idps;
 }
 
-static int compare_db(const struct kc_opts *o, const struct pg_endpoint *ep, const char *db, struct kc_report *rep,
-		      bool target, struct diags *d)
+static int compare_db(const struct pg_endpoint *ep, const char *db, struct kc_report *rep, bool target,
+		      struct diags *d)
 {
 	PGconn *c = pg_open(ep, db, d);
 
@@ -225,7 +225,6 @@ static int compare_db(const struct kc_opts *o, const struct pg_endpoint *ep, con
 			r->db_source = true;
 	}
 	PQfinish(c);
-	(void)o;
 	return 0;
 }
 
@@ -378,8 +377,8 @@ int kc_check(const struct kc_opts *o, struct kc_report *rep, struct buf *out, bo
 	memset(rep, 0, sizeof(*rep));
 	if (read_export(o, rep, &bytes, d) != 0)
 		return -1;
-	if ((o->source.conninfo && compare_db(o, &o->source, o->source_db, rep, false, d) != 0) ||
-	    (o->target.conninfo && compare_db(o, &o->target, o->target_db, rep, true, d) != 0))
+	if ((o->source.conninfo && compare_db(&o->source, o->source_db, rep, false, d) != 0) ||
+	    (o->target.conninfo && compare_db(&o->target, o->target_db, rep, true, d) != 0))
 		return -1;
 	for (size_t i = 0; i < rep->nrealms; i++) {
 		const struct kc_realm *r = &rep->realms[i];

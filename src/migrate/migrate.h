@@ -143,12 +143,14 @@ int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d)
  * (PGPASSWORD, PGPASSFILE) when the options carry none. */
 char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, const char *db, PGconn *peer_session);
 
-/* Runs argv with PGPASSWORD set to password (may be NULL); stdout to
- * out_path when given. Returns the exit status, or -1. */
-int migrate_run_tool(char *const argv[], const char *password, const char *out_path, struct diags *d);
-/* The same with PGOPTIONS ("PGOPTIONS=-c ...") for the child's sessions. */
-int migrate_run_tool_with(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
-			  struct diags *d);
+/* Runs argv (a tool that needs no server); stdout to out_path when given.
+ * Returns the exit status, or -1. */
+int migrate_run_tool(char *const argv[], const char *out_path, struct diags *d);
+/* Runs pg_dump or pg_restore (args, NULL-terminated, at most 20) against
+ * database dbname of ep: --dbname without the password, which goes in the
+ * child's PGPASSWORD; pgoptions ("PGOPTIONS=-c ...") or NULL. */
+int migrate_run_pg_tool(const char *const args[], const struct pg_endpoint *ep, const char *dbname,
+			const char *pgoptions, struct diags *d);
 
 /* Progress events: one JSON object per line, or a line of text. */
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

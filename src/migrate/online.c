@@ -30,13 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "util/clock.h"
 
 static void pause_ms(int ms)
 {
@@ -385,17 +379,8 @@ static bool counts_agree(PGconn *src, PGconn *dst, const struct migrate_opts *o,
 
 bool migrate_set_read_only(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d)
 {
-	char *id = PQescapeIdentifier(c, db, strlen(db)), *sql = NULL;
-	bool ok;
-
-	if (!id)
-		return false;
-	ok = asprintf(&sql, on ? "ALTER DATABASE %s SET default_transaction_read_only = on"
-			       : "ALTER DATABASE %s RESET default_transaction_read_only", id) >= 0 &&
-	     pg_exec(c, ep, d, sql);
-	PQfreemem(id);
-	free(sql);
-	return ok;
+	return pg_exec_naming(c, ep, d, "ALTER DATABASE ", db,
+			      on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only");
 }
 
 size_t migrate_end_sessions(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d)
@@ -414,7 +399,7 @@ bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char 
 {
 	char *lsn = pg_value(c, ep, d, "SELECT pg_current_wal_lsn()::text", 0, NULL);
 	const char *params[2] = {slot, lsn};
-	double deadline = now() + timeout;
+	double deadline = clock_seconds() + timeout;
 	bool done = false;
 
 	while (lsn && !done) {
@@ -424,7 +409,7 @@ bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char 
 
 		done = caught && caught[0] == 't';
 		free(caught);
-		if (!done && now() > deadline) {
+		if (!done && clock_seconds() > deadline) {
 			diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0},
 				 "check `migrate db status` for apply errors; `abort` reopens the source",
 				 "the subscriber did not confirm %s within %.0f s", lsn, timeout);
@@ -466,14 +451,14 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 		}
 	}
 	/* Writes stop here: the window is measured from this point. */
-	t0 = now();
+	t0 = clock_seconds();
 	if (!migrate_set_read_only(src, &o->source, db, true, d))
 		goto out;
 	read_only = true;
 	res->sessions_ended += migrate_end_sessions(src, &o->source, db, d);
 	if (!migrate_wait_caught_up(src, &o->source, slot, o->cutover_timeout, d))
 		goto out;
-	res->caught_up_seconds = now() - t0;
+	res->caught_up_seconds = clock_seconds() - t0;
 	if (!migrate_copy_sequences(src, &o->source, dst, &o->target, &res->sequences, d) ||
 	    !counts_agree(src, dst, o, &res->tables, d))
 		goto out;
@@ -482,7 +467,7 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 	if (!pg_exec(dst, &o->target, d, "DROP SUBSCRIPTION kgenius_sub") ||
 	    !pg_exec(src, &o->source, d, "DROP PUBLICATION IF EXISTS kgenius_pub"))
 		goto out;
-	res->window_seconds = now() - t0;
+	res->window_seconds = clock_seconds() - t0;
 	migrate_event(events, o->events_json, "cutover", "%s -> %s: target caught up %.3f s after writes stopped; %zu sequences "
 		      "copied, %zu tables with equal row counts; subscription dropped", db, tdb, res->caught_up_seconds,
 		      res->sequences, res->tables);
@@ -504,7 +489,7 @@ out:
 
 int migrate_online_cutover(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d)
 {
-	double t0 = now();
+	double t0 = clock_seconds();
 
 	memset(res, 0, sizeof(*res));
 	for (size_t k = 0; k < o->ndbs; k++)
@@ -512,7 +497,7 @@ int migrate_online_cutover(const struct migrate_opts *o, struct cutover_result *
 			return -1;
 	if (o->hook && migrate_run_hook(o->hook, events, o->events_json, d) != 0)
 		return -1;
-	res->window_seconds = now() - t0;
+	res->window_seconds = clock_seconds() - t0;
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* PostgreSQL sessions with pinned settings, and the catalog reads. */
 #include "migrate/pg.h"
 
+#include "util/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +102,24 @@ bool pg_exec(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const cha
 	if (!ok)
 		report(d, ep, NULL, "query failed", PQerrorMessage(c));
 	PQclear(r);
+	return ok;
+}
+
+bool pg_exec_naming(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *before, const char *db,
+		    const char *after)
+{
+	char *id = PQescapeIdentifier(c, db, strlen(db));
+	struct buf sql = BUF_INIT;
+	bool ok;
+
+	if (!id)
+		return false;
+	buf_puts(&sql, before);
+	buf_puts(&sql, id);
+	buf_puts(&sql, after);
+	ok = !sql.failed && pg_exec(c, ep, d, sql.data);
+	PQfreemem(id);
+	buf_free(&sql);
 	return ok;
 }
 

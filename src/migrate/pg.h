@@ -27,7 +27,11 @@ bool pg_exec(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const cha
 /* A query with text parameters; NULL after reporting. PQclear the result. */
 PGresult *pg_query(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *sql, int nparams,
 		   const char *const *params);
-/* The one value of a one-row query, malloc'd; NULL after reporting (or for SQL NULL with *isnull set). */
+/* A statement that names a database: before, the name quoted as an
+ * identifier, after ("ALTER DATABASE ", db, " SET ..."). */
+bool pg_exec_naming(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *before, const char *db,
+		    const char *after);
+/* The one value of a one-row query, malloc'd; NULL after reporting, or for SQL NULL. */
 char *pg_value(PGconn *c, const struct pg_endpoint *ep, struct diags *d, const char *sql, int nparams,
 	       const char *const *params);
 

@@ -17,29 +17,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "util/clock.h"
 
 bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d)
 {
-	char *id = PQescapeIdentifier(c, db, strlen(db)), *sql = NULL;
-	bool ok;
-
-	if (!id)
-		return false;
-	ok = asprintf(&sql, on ? "ALTER ROLE CURRENT_USER IN DATABASE %s SET default_transaction_read_only = off"
-			       : "ALTER ROLE CURRENT_USER IN DATABASE %s RESET default_transaction_read_only", id) >= 0 &&
-	     pg_exec(c, ep, d, sql);
-	PQfreemem(id);
-	free(sql);
-	return ok;
+	return pg_exec_naming(c, ep, d, "ALTER ROLE CURRENT_USER IN DATABASE ", db,
+			      on ? " SET default_transaction_read_only = off" : " RESET default_transaction_read_only");
 }
 
 int migrate_rollback_setup(const struct migrate_opts *o, size_t k, PGconn *src, PGconn *dst, FILE *events,
@@ -81,7 +65,7 @@ static void drop_reverse(PGconn *src, PGconn *dst)
 
 int migrate_rollback(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d)
 {
-	double t0 = now();
+	double t0 = clock_seconds();
 
 	memset(res, 0, sizeof(*res));
 	for (size_t k = 0; k < o->ndbs; k++) {
@@ -110,7 +94,7 @@ int migrate_rollback(const struct migrate_opts *o, struct cutover_result *res, F
 	}
 	if (o->hook && migrate_run_hook(o->hook, events, o->events_json, d) != 0)
 		return -1;
-	res->window_seconds = now() - t0;
+	res->window_seconds = clock_seconds() - t0;
 	return 0;
 }
 

@@ -62,13 +62,8 @@ static void free_child_environ(char **env, const char *password)
 	free(env);
 }
 
-int migrate_run_tool(char *const argv[], const char *password, const char *out_path, struct diags *d)
-{
-	return migrate_run_tool_with(argv, password, NULL, out_path, d);
-}
-
-int migrate_run_tool_with(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
-			  struct diags *d)
+static int run_tool(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
+		    struct diags *d)
 {
 	posix_spawn_file_actions_t fa;
 	char errpath[] = "/tmp/kgenius-tool.XXXXXX";
@@ -118,6 +113,39 @@ int migrate_run_tool_with(char *const argv[], const char *password, const char *
 	}
 	close(errfd);
 	return 0;
+}
+
+int migrate_run_tool(char *const argv[], const char *out_path, struct diags *d)
+{
+	return run_tool(argv, NULL, NULL, out_path, d);
+}
+
+int migrate_run_pg_tool(const char *const args[], const struct pg_endpoint *ep, const char *dbname,
+			const char *pgoptions, struct diags *d)
+{
+	char *conninfo = NULL, *password = NULL, *dbarg = NULL, *argv[24];
+	size_t n = 0;
+	int rc = -1;
+
+	if (pg_child_conninfo(ep, dbname, &conninfo, &password) != 0 || asprintf(&dbarg, "--dbname=%s", conninfo) < 0) {
+		diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0}, NULL, "invalid connection string");
+		dbarg = NULL;
+		goto out;
+	}
+	while (args[n] && n < 22) {
+		argv[n] = (char *)args[n];
+		n++;
+	}
+	argv[n++] = dbarg;
+	argv[n] = NULL;
+	rc = run_tool(argv, password, pgoptions, NULL, d);
+out:
+	if (password)
+		explicit_bzero(password, strlen(password));
+	free(password);
+	free(conninfo);
+	free(dbarg);
+	return rc;
 }
 
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...)

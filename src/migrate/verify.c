@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "util/clock.h"
 #include "util/json.h"
 
 #define BUCKETS 16
@@ -28,14 +28,6 @@ struct side {
 	PGconn *c;
 	const struct pg_endpoint *ep;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xprintf(const char *fmt, ...)
@@ -273,7 +265,7 @@ static bool verify_table(struct side *s, struct side *t, const struct pg_table *
 {
 	char *sql = xprintf("SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0)::text"
 			    " FROM ONLY %s t", tb->qname);
-	double t0 = now();
+	double t0 = clock_seconds();
 	PGresult *rs, *rt;
 
 	vt->qname = strdup(tb->qname);
@@ -302,7 +294,7 @@ static bool verify_table(struct side *s, struct side *t, const struct pg_table *
 	PQclear(rt);
 	if (!vt->match && !localise(s, t, tb, vt, d))
 		return false;
-	vt->seconds = now() - t0;
+	vt->seconds = clock_seconds() - t0;
 	return true;
 }
 
@@ -424,7 +416,7 @@ static int verify_db(const struct migrate_opts *o, size_t k, struct vdb *db, str
 {
 	struct side s = {NULL, &o->source}, t = {NULL, &o->target};
 	struct pg_tables tabs = {NULL, 0}, ttabs = {NULL, 0};
-	double t0 = now();
+	double t0 = clock_seconds();
 	int rc = -1;
 
 	db->src_db = strdup(o->dbs[k]);
@@ -453,7 +445,7 @@ static int verify_db(const struct migrate_opts *o, size_t k, struct vdb *db, str
 	rc = 0;
 out:
 	db->ok &= rc == 0;
-	db->seconds = now() - t0;
+	db->seconds = clock_seconds() - t0;
 	pg_tables_free(&tabs);
 	pg_tables_free(&ttabs);
 	PQfinish(s.c);

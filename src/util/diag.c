@@ -137,3 +137,13 @@ void diags_print(FILE *out, const struct diags *d, bool color, bool verbose)
 	if (d->dropped)
 		fprintf(out, "note: %zu more diagnostics were not shown\n", d->dropped);
 }
+
+void diags_merge(struct diags *to, const struct diags *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct diag *g = &from->v[i];
+
+		diag_add(to, g->level, &(struct srcpos){g->file, g->line, g->col}, g->fix, "%s", g->msg);
+	}
+	to->dropped += from->dropped;
+}

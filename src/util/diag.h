@@ -52,6 +52,10 @@ void diag_add(struct diags *d, enum diag_level level, const struct srcpos *pos,
 	      const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* Adds every diagnostic of from (a worker's, a sub-run's) to to, with its
+ * position and fix; what from dropped is counted as dropped in to. */
+void diags_merge(struct diags *to, const struct diags *from);
+
 void diag_print_one(FILE *out, const struct diag *dg, bool color);
 /* Prints warnings and errors (notes too when verbose). */
 void diags_print(FILE *out, const struct diags *d, bool color, bool verbose);

@@ -6,18 +6,11 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "util/clock.h"
 
 #define MAX_CONCURRENCY 256
 #define MAX_SAMPLES 2000000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t discard(char *p, size_t size, size_t n, void *user)
 {
@@ -64,7 +57,7 @@ static void start(CURLM *m, struct slot *s, const char *base, const struct perf_
 	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
 	if (h->cacert)
 		curl_easy_setopt(s->easy, CURLOPT_CAINFO, h->cacert);
-	s->started = now();
+	s->started = clock_seconds();
 	curl_multi_add_handle(m, s->easy);
 }
 
@@ -81,7 +74,7 @@ int perf_run(const char *base, const struct perf_opts *p, const struct http_opts
 	memset(slots, 0, sizeof(slots));
 	if (!m || !lat || p->npaths == 0)
 		goto out;
-	t0 = now();
+	t0 = clock_seconds();
 	end = t0 + p->duration;
 	for (int i = 0; i < conc; i++) {
 		slots[i].easy = curl_easy_init();
@@ -116,13 +109,13 @@ int perf_run(const char *base, const struct perf_opts *p, const struct http_opts
 					lat = bigger;
 					cap *= 2;
 				}
-				lat[r->requests - 1] = (now() - s->started) * 1000.0;
+				lat[r->requests - 1] = (clock_seconds() - s->started) * 1000.0;
 			}
-			if (now() < end)
+			if (clock_seconds() < end)
 				start(m, s, base, p, h, seq++);
 		}
-	} while (running > 0 || now() < end);
-	r->seconds = now() - t0;
+	} while (running > 0 || clock_seconds() < end);
+	r->seconds = clock_seconds() - t0;
 	{
 		size_t n = r->requests < MAX_SAMPLES ? r->requests : MAX_SAMPLES;
 
