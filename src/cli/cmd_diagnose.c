@@ -38,8 +38,7 @@ enum { OPT_MANIFESTS = 5000, OPT_COMPOSE, OPT_ENV_FILE, OPT_LIVE, OPT_KUBECTL, O
 static void list_kb(void)
 {
 	for (const struct dx_entry *e = dx_kb; e->id; e++)
-		printf("%-28s %-8s %-14s %s; fix: %s\n", e->id, e->level == DX_CAUSE ? "cause" : "symptom", e->category,
-		       e->title, e->fix);
+		printf("%-28s %-12s %-14s %s; fix: %s\n", e->id, dx_level_name(e->level), e->category, e->title, e->fix);
 }
 
 struct diagnose_args {

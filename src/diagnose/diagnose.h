@@ -28,13 +28,17 @@ struct dx_signature {
 	int confidence;            /* 0-100 when this signature alone is seen */
 	enum dx_scope scope;
 	const char *requires;      /* counts only when this entry is found too (NULL: always) */
+	const char *version;       /* which versions print this wording */
+	const char *source;        /* where that wording is documented or pasted */
 };
 
 /* A cause explains a failure; a symptom only says that something fails and
- * what to collect to learn why. */
-enum dx_level { DX_CAUSE, DX_SYMPTOM };
+ * what to collect to learn why. A fact is never reported: it rules other
+ * entries out (a volume attached after a Multi-Attach error). An
+ * unrecognised entry takes only the failure lines no other entry explains. */
+enum dx_level { DX_CAUSE, DX_SYMPTOM, DX_FACT, DX_UNRECOGNISED };
 
-#define DX_MAX_SIGS 8
+#define DX_MAX_SIGS 12
 
 struct dx_entry {
 	const char *id;
@@ -46,9 +50,14 @@ struct dx_entry {
 	const char *fix;
 	const char *collect;       /* what to gather to confirm or go further */
 	const char *yields_to[8];  /* more precise entries that explain the same lines */
+	/* Entries whose evidence, seen later, proves this failure cleared or
+	 * impossible (the server answered fe_sendauth, so its name resolved). */
+	const char *ruled_out_by[6];
 };
 
 extern const struct dx_entry dx_kb[];
+/* "cause", "symptom", "fact", "unrecognised". */
+const char *dx_level_name(enum dx_level level);
 size_t dx_kb_count(void);
 const struct dx_entry *dx_kb_find(const char *id);
 
@@ -61,6 +70,7 @@ struct dx_evidence {
 	const char *file;
 	long line;
 	char text[DX_EVIDENCE_TEXT];
+	char component[64];        /* the pod, container or program that printed it */
 };
 
 struct dx_sig_hits {
@@ -68,6 +78,8 @@ struct dx_sig_hits {
 	struct dx_evidence ev[DX_EVIDENCE_PER_SIG];
 	size_t nev;
 	char subject[128];         /* first capture */
+	const char *last_file;     /* where the latest matching line was */
+	long last_line;
 };
 
 struct dx_entry_hits {
@@ -91,7 +103,7 @@ struct dx_rootcause {
 
 #define DX_MAX_LOG_TARGETS 32
 
-enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED };
+enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_UNRECOGNISED };
 
 struct dx_diagnosis {
 	size_t entry;
@@ -102,6 +114,7 @@ struct dx_diagnosis {
 	int exit_code;             /* last container exit code seen, -1 when none */
 	size_t *causes;            /* indexes in run->rootcauses, best first */
 	size_t ncauses;
+	const struct dx_evidence *ruled_out;   /* the later line that rules it out, or NULL */
 };
 
 struct dx_run {
@@ -161,6 +174,13 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 		   const struct dx_origin *o, enum dx_scope scope);
 void dx_observe_exit_code(struct dx_run *run, int code, const struct dx_origin *o, const char *text, size_t len);
 
+/* A Secret's base64 value: observed as a line when it decodes to a
+ * credential that ends in a newline (facts.c). dx_secret_line takes a
+ * `key: base64` line as kubectl get secret -o yaml prints it. */
+void dx_observe_secret_value(struct dx_run *run, const char *key, size_t keylen, const char *b64, size_t len,
+			     const struct dx_origin *o);
+void dx_secret_line(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o);
+
 /* Root causes: the lint findings of the manifests under path, the facts of
  * a Compose project. Return 0, or -1 after a reported problem. */
 int dx_manifests(struct dx_run *run, const char *path);
@@ -179,5 +199,11 @@ void dx_render(const struct dx_run *run, enum dx_format fmt, bool color, struct 
 
 /* Masks what looks like a credential in a line of evidence, in place. */
 void dx_redact(char *s);
+/* Replaces terminal control characters (ESC, CR, BEL, ...) in place, so
+ * that no input can move the cursor or recolour the terminal. */
+void dx_defang(char *s);
+/* Which program printed a line with no pod or container named: "postgresql",
+ * "odoo", "keycloak", ..., or "" when nothing says. */
+const char *dx_component_of(const char *text);
 
 #endif

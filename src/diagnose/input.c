@@ -423,6 +423,7 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		event_object(s, len, line_object, sizeof(line_object));
 	o.object = line_object[0] ? line_object : c->object[0] ? c->object : NULL;
 	exit_code_line(run, &o, s, len);
+	dx_secret_line(run, s, len, &o);
 	if (s[0] == '{') {
 		char text[8192];
 		size_t tlen;

@@ -8,6 +8,7 @@
 
 #include <regex.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 struct compiled {
@@ -147,100 +148,13 @@ void dx_free(struct dx_run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-static bool is_key_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-static bool ieq_prefix(const char *s, const char *word)
-{
-	for (; *word; s++, word++) {
-		char c = *s;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != *word)
-			return false;
-	}
-	return true;
-}
-
-/* Replaces from p up to the next space, quote, comma, ampersand or
- * semicolon with "****"; returns the position after the mask. */
-static char *mask_value(char *s, char *p)
-{
-	char *end = p;
-	size_t tail;
-
-	while (*end && *end != ' ' && *end != '"' && *end != '\'' && *end != ',' && *end != '&' && *end != ';' &&
-	       *end != '}' && *end != '\n')
-		end++;
-	if (end == p)
-		return p;
-	tail = strlen(end);
-	if (end - p >= 4) {
-		memcpy(p, "****", 4);
-		memmove(p + 4, end, tail + 1);
-		return p + 4;
-	}
-	/* Shorter than the mask: mask in place so the line does not grow. */
-	memset(p, '*', (size_t)(end - p));
-	(void)s;
-	return end;
-}
-
-/* Values after password=, passwd:, secret=, token= and the password of a
- * user:password@host URL are masked: logs sometimes print connection strings. */
-void dx_redact(char *s)
-{
-	static const char *const keys[] = {"password", "passwd", "pwd", "secret", "token", NULL};
-
-	for (char *p = s; *p; p++) {
-		for (size_t k = 0; keys[k]; k++) {
-			size_t kl = strlen(keys[k]);
-			char *v;
-
-			if (!ieq_prefix(p, keys[k]) || (p > s && is_key_char(p[-1]) && p[-1] != '_'))
-				continue;
-			v = p + kl;
-			while (is_key_char(*v))
-				v++;
-			if (*v == '"')
-				v++;
-			if (*v != '=' && *v != ':')
-				continue;
-			v++;
-			while (*v == ' ' || *v == '"' || *v == '\'')
-				v++;
-			p = mask_value(s, v) - 1;
-			break;
-		}
-		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
-			char *at, *colon, *u = p + 3;
-
-			for (at = u; *at && *at != '@' && *at != '/' && *at != ' '; at++)
-				;
-			if (*at != '@')
-				continue;
-			colon = memchr(u, ':', (size_t)(at - u));
-			if (colon && at > colon + 1) {
-				size_t tail = strlen(at);
-
-				if (at - (colon + 1) >= 4) {
-					memcpy(colon + 1, "****", 4);
-					memmove(colon + 5, at, tail + 1);
-				} else
-					memset(colon + 1, '*', (size_t)(at - colon - 1));
-			}
-		}
-	}
-}
-
 static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
 {
 	struct dx_evidence *ev;
 
 	h->count++;
+	h->last_file = o->file;
+	h->last_line = o->line;
 	if (h->nev >= DX_EVIDENCE_PER_SIG)
 		return;
 	ev = &h->ev[h->nev++];
@@ -250,10 +164,10 @@ static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, c
 		len = sizeof(ev->text) - 1;
 	memcpy(ev->text, text, len);
 	ev->text[len] = '\0';
-	for (char *p = ev->text; *p; p++)
-		if (*p == '\t' || *p == '\r')
-			*p = ' ';
+	dx_defang(ev->text);
 	dx_redact(ev->text);
+	snprintf(ev->component, sizeof(ev->component), "%s", o->object ? o->object : dx_component_of(ev->text));
+	dx_defang(ev->component);
 }
 
 static void keep_object(struct dx_entry_hits *eh, const char *object)
@@ -272,6 +186,7 @@ static void keep_object(struct dx_entry_hits *eh, const char *object)
 		len = sizeof(eh->objects[0]) - 1;
 	memcpy(eh->objects[eh->nobjects], object, len);
 	eh->objects[eh->nobjects][len] = '\0';
+	dx_defang(eh->objects[eh->nobjects]);
 	eh->nobjects++;
 }
 
@@ -323,9 +238,44 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 			n = sizeof(h->subject) - 1;
 		memcpy(h->subject, line + m[1].rm_so, n);
 		h->subject[n] = '\0';
+		dx_defang(h->subject);
 		dx_redact(h->subject);
 	}
 	return true;
+}
+
+/* Holds the signatures whose anchor the line has (ix->touched, in table
+ * order) of one kind of entry, known or unrecognised, against the line;
+ * returns whether any took it. */
+static bool match_entries(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
+			  const struct dx_origin *o, enum dx_scope scope, bool unrecognised, char *line, bool *have_line)
+{
+	struct matcher *m = run->compiled;
+	struct anchor_index *ix = &m->ix;
+	size_t last_entry = (size_t)-1;
+
+	for (size_t k = 0; k < ix->ntouched; k++) {
+		size_t i = ix->touched[k] / DX_MAX_SIGS, s = ix->touched[k] % DX_MAX_SIGS;
+		const struct dx_signature *sig = &dx_kb[i].sigs[s];
+		struct dx_sig_hits *h = &run->hits[i].sig[s];
+
+		if ((dx_kb[i].level == DX_UNRECOGNISED) != unrecognised || !(sig->scope & scope) || last_entry == i ||
+		    !sig_matches(&m->entries[i], s, text, len, line, have_line, h))
+			continue;
+		keep_evidence(h, shown, shown_len, o);
+		keep_object(&run->hits[i], o->object);
+		last_entry = i;   /* one line is one piece of evidence for an entry */
+		if (unrecognised)
+			return true;  /* one unrecognised kind per line is enough */
+	}
+	return last_entry != (size_t)-1;
+}
+
+static int by_signature(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
@@ -335,25 +285,15 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 	struct anchor_index *ix = &m->ix;
 	char line[4096];
 	bool have_line = false;
-	size_t last_entry = (size_t)-1;
 
 	scan_anchors(ix, text, len);
 	if (ix->ntouched == 0)
 		return;
 	/* In table order: an entry's signatures are tried first to last. */
-	for (size_t i = 0; dx_kb[i].id; i++) {
-		for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++) {
-			const struct dx_signature *sig = &dx_kb[i].sigs[s];
-			struct dx_sig_hits *h = &run->hits[i].sig[s];
-
-			if (!ix->seen[i * DX_MAX_SIGS + s] || !(sig->scope & scope) || last_entry == i ||
-			    !sig_matches(&m->entries[i], s, text, len, line, &have_line, h))
-				continue;
-			keep_evidence(h, shown, shown_len, o);
-			keep_object(&run->hits[i], o->object);
-			last_entry = i;   /* one line is one piece of evidence for an entry */
-		}
-	}
+	qsort(ix->touched, ix->ntouched, sizeof(*ix->touched), by_signature);
+	/* A failure line no entry explains is still evidence of a failure. */
+	if (!match_entries(run, text, len, shown, shown_len, o, scope, false, line, &have_line))
+		match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line);
 	for (size_t k = 0; k < ix->ntouched; k++)
 		ix->seen[ix->touched[k]] = false;
 	ix->ntouched = 0;

@@ -62,12 +62,25 @@ static bool entry_found(const struct dx_run *run, size_t i)
 	return false;
 }
 
+static int best_confidence(const struct dx_run *run, size_t i)
+{
+	int best = 0;
+
+	for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++)
+		if (sig_counts(run, i, s) && dx_kb[i].sigs[s].confidence > best)
+			best = dx_kb[i].sigs[s].confidence;
+	return best;
+}
+
+/* Dropped for a more precise entry that explains the same failure, unless
+ * what was seen of that one is a weaker guess than what was seen of this. */
 static bool yields(const struct dx_run *run, size_t i)
 {
 	for (size_t k = 0; k < 8 && dx_kb[i].yields_to[k]; k++) {
 		const struct dx_entry *e = dx_kb_find(dx_kb[i].yields_to[k]);
 
-		if (e && entry_found(run, (size_t)(e - dx_kb)))
+		if (e && entry_found(run, (size_t)(e - dx_kb)) &&
+		    best_confidence(run, (size_t)(e - dx_kb)) >= best_confidence(run, i))
 			return true;
 	}
 	return false;
@@ -116,7 +129,7 @@ static int attach_causes(struct dx_run *run, struct dx_diagnosis *dg)
 
 static int kind_rank(enum dx_kind k)
 {
-	return k == DXK_CAUSE ? 0 : k == DXK_PREDICTED ? 1 : 2;
+	return k == DXK_CAUSE ? 0 : k == DXK_PREDICTED ? 1 : k == DXK_UNRECOGNISED ? 3 : 2;
 }
 
 static const struct dx_evidence *first_evidence(const struct dx_run *run, size_t entry)
@@ -151,6 +164,43 @@ static int by_rank(const void *pa, const void *pb, void *user)
 	return strcmp(dx_kb[a->entry].id, dx_kb[b->entry].id);
 }
 
+/* The latest line of an entry, to compare with another's in the same file. */
+static const struct dx_sig_hits *latest_hit(const struct dx_run *run, size_t entry)
+{
+	const struct dx_sig_hits *best = NULL;
+
+	for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[entry].sigs[s].anchor; s++) {
+		const struct dx_sig_hits *h = &run->hits[entry].sig[s];
+
+		if (sig_counts(run, entry, s) && (!best || h->last_line > best->last_line))
+			best = h;
+	}
+	return best;
+}
+
+/* A line of an entry in ruled_out_by, no earlier than this entry's latest,
+ * proves the failure cleared or impossible: the server that answered
+ * fe_sendauth was reached, the volume attached after the Multi-Attach error.
+ * Lines of other files are not ordered with these and rule out too. */
+static const struct dx_evidence *ruled_out(const struct dx_run *run, size_t entry)
+{
+	const struct dx_sig_hits *mine = latest_hit(run, entry);
+
+	for (size_t k = 0; k < 6 && dx_kb[entry].ruled_out_by[k]; k++) {
+		const struct dx_entry *e = dx_kb_find(dx_kb[entry].ruled_out_by[k]);
+		const struct dx_sig_hits *theirs;
+
+		if (!e || !entry_found(run, (size_t)(e - dx_kb)))
+			continue;
+		theirs = latest_hit(run, (size_t)(e - dx_kb));
+		if (!mine || !theirs || !mine->last_file || !theirs->last_file)
+			continue;
+		if (strcmp(mine->last_file, theirs->last_file) != 0 || theirs->last_line >= mine->last_line)
+			return theirs->nev > 0 ? &theirs->ev[theirs->nev - 1] : NULL;
+	}
+	return NULL;
+}
+
 static void score(struct dx_run *run, struct dx_diagnosis *dg)
 {
 	size_t distinct = 0;
@@ -175,6 +225,19 @@ static void score(struct dx_run *run, struct dx_diagnosis *dg)
 		dg->confidence += 3;
 	if (dg->confidence > 99)
 		dg->confidence = 99;
+	/* Ruled out, it stays in the report, below what still holds. */
+	dg->ruled_out = ruled_out(run, dg->entry);
+	if (dg->ruled_out)
+		dg->confidence = dg->confidence > 40 ? dg->confidence - 35 : 5;
+}
+
+static enum dx_kind kind_of(size_t entry, bool causes)
+{
+	switch (dx_kb[entry].level) {
+	case DX_CAUSE: return DXK_CAUSE;
+	case DX_UNRECOGNISED: return DXK_UNRECOGNISED;
+	default: return causes ? DXK_SYMPTOM : DXK_INSUFFICIENT;
+	}
 }
 
 static bool any_cause_found(const struct dx_run *run, size_t n)
@@ -224,11 +287,13 @@ int dx_finish(struct dx_run *run)
 		for (size_t i = 0; i < n; i++) {
 			struct dx_diagnosis *dg;
 
-			if (!entry_found(run, i) || yields(run, i))
+			/* Beside a known cause, unexplained errors are mostly its consequences. */
+			if (dx_kb[i].level == DX_FACT || (dx_kb[i].level == DX_UNRECOGNISED && causes) ||
+			    !entry_found(run, i) || yields(run, i))
 				continue;
 			dg = &run->diagnoses[run->ndiagnoses++];
 			dg->entry = i;
-			dg->kind = dx_kb[i].level == DX_CAUSE ? DXK_CAUSE : causes ? DXK_SYMPTOM : DXK_INSUFFICIENT;
+			dg->kind = kind_of(i, causes);
 			dg->exit_code = strcmp(dx_kb[i].id, "crashloop") == 0 ? run->exit_code : -1;
 			if (attach_causes(run, dg) != 0)
 				return -1;

@@ -16,6 +16,7 @@ static const char *kind_name(enum dx_kind k)
 	case DXK_SYMPTOM: return "symptom";
 	case DXK_INSUFFICIENT: return "insufficient-evidence";
 	case DXK_PREDICTED: return "predicted";
+	case DXK_UNRECOGNISED: return "unrecognised";
 	}
 	return "cause";
 }
@@ -47,6 +48,54 @@ static size_t evidence_lines(const struct dx_run *run, size_t entry, const struc
 	return n;
 }
 
+/* What to collect about a component whose failure no entry recognises. */
+static const struct {
+	const char *component, *collect;
+} collect_next[] = {
+	{"postgresql", "the PostgreSQL log around the line, with its DETAIL and HINT lines (kubectl logs <db pod> "
+		       "--previous), and the server version"},
+	{"odoo", "the whole traceback and the 20 lines before it (kubectl logs deploy/<odoo> --tail=300), the Odoo "
+		 "version and odoo.conf without its passwords"},
+	{"keycloak", "the Keycloak log from its start, with the Caused by: lines (kubectl logs <pod> --previous), and "
+		     "the KC_* settings"},
+	{"traefik", "Traefik's log at DEBUG (--log.level=DEBUG) and the routers and services of its dashboard"},
+	{"nginx", "the ingress controller's log for the request (kubectl logs -n ingress-nginx deploy/...) and the "
+		  "Ingress's annotations (kubectl get ingress -o yaml)"},
+	{"kubernetes", "kubectl describe of the object the event names, and kubectl get events --sort-by=.lastTimestamp"},
+	{"kubelet", "kubectl describe pod <pod> and the node's kubelet log"},
+	{"python", "the whole traceback, from its first line to the exception"},
+	{NULL, NULL},
+};
+
+static const char *collect_for(const char *component)
+{
+	for (size_t k = 0; collect_next[k].component; k++)
+		if (strcmp(collect_next[k].component, component) == 0)
+			return collect_next[k].collect;
+	return "kubectl logs --previous of the pod that printed it, and kubectl describe of that pod";
+}
+
+/* The lines no entry explains, by the component that printed them, each
+ * component with what to collect next. */
+static void human_unrecognised(const struct dx_evidence **ev, size_t nev, struct buf *b)
+{
+	bool done[DX_MAX_SIGS * DX_EVIDENCE_PER_SIG] = {false};
+
+	for (size_t i = 0; i < nev; i++) {
+		const char *comp = ev[i]->component[0] ? ev[i]->component : "unknown source";
+
+		if (done[i])
+			continue;
+		buf_printf(b, "   %s:\n", comp);
+		for (size_t j = i; j < nev; j++)
+			if (!done[j] && strcmp(ev[j]->component, ev[i]->component) == 0) {
+				buf_printf(b, "     %s:%ld: %s\n", ev[j]->file, ev[j]->line, ev[j]->text);
+				done[j] = true;
+			}
+		buf_printf(b, "     collect: %s\n", collect_for(ev[i]->component));
+	}
+}
+
 static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, bool color, struct buf *b)
 {
 	const struct dx_entry *e = &dx_kb[dg->entry];
@@ -59,6 +108,8 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 		   dg->subject ? ": " : "", dg->subject ? dg->subject : "", off, e->id, kind_name(dg->kind), dg->confidence);
 	if (dg->kind == DXK_INSUFFICIENT)
 		buf_puts(b, "   insufficient evidence: the input shows that it fails, not why\n");
+	else if (dg->kind == DXK_UNRECOGNISED)
+		buf_puts(b, "   unrecognised: these lines show a failure that no knowledge-base entry explains\n");
 	else if (dg->kind == DXK_SYMPTOM)
 		buf_puts(b, "   a symptom: the causes above are the likely reason\n");
 	if (eh->nobjects > 0) {
@@ -67,11 +118,17 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 			buf_printf(b, " %s", eh->objects[i]);
 		buf_putc(b, '\n');
 	}
-	if (nev > 0) {
+	if (nev > 0 && dg->kind == DXK_UNRECOGNISED) {
+		buf_printf(b, "   evidence (%zu line%s), by component:\n", dg->count, dg->count == 1 ? "" : "s");
+		human_unrecognised(ev, nev, b);
+	} else if (nev > 0) {
 		buf_printf(b, "   evidence (%zu line%s):\n", dg->count, dg->count == 1 ? "" : "s");
 		for (size_t i = 0; i < nev && shown < 4; i++, shown++)
 			buf_printf(b, "     %s:%ld: %s\n", ev[i]->file, ev[i]->line, ev[i]->text);
 	}
+	if (dg->ruled_out)
+		buf_printf(b, "   ruled out or cleared by a later line: %s:%ld: %s\n", dg->ruled_out->file, dg->ruled_out->line,
+			   dg->ruled_out->text);
 	if (dg->exit_code > 0)
 		buf_printf(b, "   exit code %d (%s:%ld): %s\n", dg->exit_code, run->exit_ev.file, run->exit_ev.line,
 			   exit_code_meaning(dg->exit_code));
@@ -164,10 +221,18 @@ static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, si
 		buf_putc(b, '{');
 		json_kv(b, "file", ev[i]->file, true);
 		buf_printf(b, "\"line\":%ld,", ev[i]->line);
+		json_kv(b, "component", ev[i]->component, true);
 		json_kv(b, "text", ev[i]->text, false);
 		buf_puts(b, i + 1 < nev ? "}," : "}");
 	}
 	buf_puts(b, "],");
+	if (dg->ruled_out) {
+		buf_puts(b, "\"ruled_out_by\":{");
+		json_kv(b, "file", dg->ruled_out->file, true);
+		buf_printf(b, "\"line\":%ld,", dg->ruled_out->line);
+		json_kv(b, "text", dg->ruled_out->text, false);
+		buf_puts(b, "},");
+	}
 	json_kv(b, "cause", e->cause, true);
 	json_kv(b, "fix", e->fix, true);
 	json_kv(b, "collect", e->collect, true);

@@ -138,6 +138,24 @@ static void reason_message(struct walk *w, const struct ynode *map, const char *
 	observe_text(w, line, map->pos.line, object, DX_ANY);
 }
 
+/* A Secret's data: each value is checked for a trailing newline. */
+static void secret_values(struct walk *w, const struct ynode *secret, const char *name)
+{
+	const struct ynode *data = y_get(secret, "data");
+
+	if (!data || data->kind != Y_MAP)
+		return;
+	for (size_t i = 0; i < data->n; i++) {
+		const struct ynode *v = data->pairs[i].val;
+		struct dx_origin o = {w->file, v->pos.line, name};
+
+		if (y_is_scalar(v))
+			dx_observe_secret_value(w->run, data->pairs[i].key, strlen(data->pairs[i].key), y_text(v),
+						strlen(y_text(v)), &o);
+	}
+	w->observed++;
+}
+
 static void walk(struct walk *w, const struct ynode *n, const char *object, int depth)
 {
 	if (!n || depth > 64)
@@ -160,6 +178,8 @@ static void walk(struct walk *w, const struct ynode *n, const char *object, int 
 			object = name;
 		if (kind && strcmp(kind, "Pod") == 0)
 			pod_status(w, n, name);
+		if (kind && strcmp(kind, "Secret") == 0)
+			secret_values(w, n, name);
 		/* A container status names its container; keep the pod as object. */
 		if (!object && str_at(n, "name") && y_get(n, "state"))
 			object = str_at(n, "name");
