@@ -379,6 +379,36 @@ static void test_secret_newline(void)
 	done(&run, &d);
 }
 
+/* What the paste shows besides log lines, beside the failure it explains. */
+static void test_beside_the_failure(void)
+{
+	struct dx_run run;
+	struct diags d;
+
+	diagnose_text(&run, &d, "probe",
+		      "    Readiness:  http-get http://:8080/health/ready delay=0s timeout=1s period=10s\n"
+		      "  Warning  Unhealthy  10s (x9 over 90s)  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 404\n");
+	CHECK_STR(top_id(&run), "keycloak-probe-port");
+	CHECK_STR(run.diagnoses[0].subject, "8080");
+	done(&run, &d);
+	/* the probe line alone says nothing */
+	diagnose_text(&run, &d, "probe2", "    Readiness:  http-get http://:8080/health/ready delay=0s timeout=1s period=10s\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
+	done(&run, &d);
+	diagnose_text(&run, &d, "oom",
+		      "    Limits:\n      memory:  256Mi\n    Requests:\n      memory:  128Mi\n"
+		      "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n");
+	CHECK_STR(top_id(&run), "oom-killed");
+	CHECK_STR(run.diagnoses[0].subject, "256Mi");
+	done(&run, &d);
+	diagnose_text(&run, &d, "ing",
+		      "Annotations:  nginx.ingress.kubernetes.io/backend-protocol: HTTP\n"
+		      "2024/05/02 10:12:01 [error] 31#31: *5902 connect() failed (111: Connection refused) while connecting to upstream\n");
+	CHECK_STR(top_id(&run), "ingress-bad-gateway");
+	CHECK(run.diagnoses[0].count == 2);
+	done(&run, &d);
+}
+
 const struct t_case t_diagnose_cases[] = {
 	{"diagnose: every knowledge-base entry on its fixture and its negative fixture", test_kb_fixtures},
 	{"diagnose: the knowledge base is well formed and every fixture has its entry", test_kb_table},
@@ -390,5 +420,6 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
+	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
 	{NULL, NULL},
 };
