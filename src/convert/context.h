@@ -5,7 +5,7 @@
 #include "convert/convert.h"
 #include "convert/credentials.h"
 #include "k8s/build.h"
-#include "profiles/profiles.h"
+#include "facts/facts.h"
 #include "util/buf.h"
 
 /* Output files, in the order kustomization.yaml lists them: the
@@ -32,9 +32,9 @@ struct cv {
 	const char *postgres_image;
 	struct odoo_plan plan;
 	struct credentials creds;
-	struct odoo_profile op;
-	struct postgres_profile pp;
-	struct keycloak_profile kp;
+	struct odoo_facts odoo;          /* for the Odoo image's version */
+	struct postgres_facts postgres;
+	struct keycloak_facts keycloak;
 	struct ynode *files[OUT_COUNT];  /* each a list of documents */
 	struct buf must_supply;          /* NOTES: what the user still has to provide */
 	struct buf done;                 /* NOTES: what was generated, and why */

@@ -163,11 +163,11 @@ static void route(struct cv *cv, const char *name, const char *host, const struc
 	kb_str(kb, parent, "sectionName", name);
 	kb_push_str(kb, kb_list(kb, spec, "hostnames"), host);
 	if (odoo) {
-		r = rule(cv, rules, "/", "odoo", 8069);
+		r = rule(cv, rules, "/", "odoo", odoo_constants.http_port);
 		forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 		response_headers(cv, kb_list(kb, r, "filters"), headers);
 		if (cv->plan.workers > 0) {
-			r = rule(cv, rules, cv->op.ws_path, "odoo", 8072);
+			r = rule(cv, rules, cv->odoo.ws_path, "odoo", odoo_constants.gevent_port);
 			forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 			/* The websocket stays open; the default request timeout would cut it. */
 			kb_str(kb, kb_sub(kb, r, "timeouts"), "request", "3600s");
@@ -175,7 +175,7 @@ static void route(struct cv *cv, const char *name, const char *host, const struc
 	} else {
 		static const char *const public_paths[] = {"/realms/", "/resources/", NULL};
 		for (const char *const *p = public_paths; *p; p++) {
-			r = rule(cv, rules, *p, "keycloak", 8080);
+			r = rule(cv, rules, *p, "keycloak", keycloak_constants.http_port);
 			forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 		}
 	}

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "convert/convert.h"
+#include "facts/facts.h"
 
 #define MIB (1024LL * 1024)
-#define WORKER_RAM (325 * MIB)      /* 0.8 × 150 MB + 0.2 × 1 GB */
 #define RESERVED_CONNECTIONS 10     /* 3 superuser + backup job + admin sessions */
 #define KEYCLOAK_POOL 20            /* instead of Keycloak's default 100 per pod */
 #define MIN_DB_MAXCONN 4
@@ -47,17 +47,11 @@ void convert_defaults(struct convert_options *o)
 	o->gateway_class = "cilium";
 }
 
-static int conf_int(const struct app *app, const char *key, int fallback)
-{
-	const struct conf_entry *e = conf_get(&app->conf, key);
-	return e && e->value[0] ? atoi(e->value) : fallback;
-}
-
 int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *p,
 	      struct diags *d, const struct srcpos *where)
 {
-	int by_cpu = (int)(2 * o->odoo_cpu) + 1;
-	int by_memory = (int)(o->odoo_memory / WORKER_RAM) - 2;  /* minus gevent and master */
+	int by_cpu = odoo_workers_for_cpu(o->odoo_cpu);
+	int by_memory = (int)(o->odoo_memory / odoo_constants.worker_ram) - 2;  /* minus gevent and master */
 	int64_t per_process;
 	int kc_pods = 0, available, cron_conns;
 
@@ -73,8 +67,8 @@ int plan_odoo(const struct convert_options *o, const struct app *app, struct odo
 	p->limit_memory_hard = p->limit_memory_soft * 2;
 	if (p->limit_memory_hard > o->odoo_memory)
 		p->limit_memory_hard = o->odoo_memory / MIB * MIB;
-	p->limit_time_cpu = conf_int(app, "limit_time_cpu", 600);
-	p->limit_time_real = conf_int(app, "limit_time_real", 1200);
+	p->limit_time_cpu = conf_int(&app->conf, "limit_time_cpu", 600, NULL);
+	p->limit_time_real = conf_int(&app->conf, "limit_time_real", 1200, NULL);
 	p->processes_per_pod = p->workers + p->cron_threads + 1;
 	p->keycloak_pool = KEYCLOAK_POOL;
 	p->reserve = RESERVED_CONNECTIONS;

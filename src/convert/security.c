@@ -237,8 +237,8 @@ static struct ynode *policy_for(struct cv *cv, const char *name, struct ynode *s
 static void cnpg_policies(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	static const int pg[] = {5432, 0};
-	static const int status[] = {8000, 5432, 0};
+	const int pg[] = {postgres_constants.port, 0};
+	const int status[] = {8000, postgres_constants.port, 0};
 	static const int https[] = {443, 0};
 	static const char *const clients[] = {"odoo", "odoo-cron", "keycloak", NULL};
 	struct ynode *np, *r, *egress;
@@ -287,10 +287,10 @@ void build_network_policies(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *np, *r, *egress, *peer;
-	static const int web[] = {8069, 8072, 0};
-	static const int kc_http[] = {8080, 0};
-	static const int kc_cluster[] = {7800, 57800, 0};
-	static const int pg[] = {5432, 0};
+	const int web[] = {odoo_constants.http_port, odoo_constants.gevent_port, 0};
+	const int kc_http[] = {keycloak_constants.http_port, 0};
+	const int kc_cluster[] = {keycloak_constants.jgroups_port, keycloak_constants.jgroups_fd_port, 0};
+	const int pg[] = {postgres_constants.port, 0};
 	static const int https[] = {443, 0};
 	static const int odoo_out[] = {443, 465, 587, 0};
 	static const char *const dns_protocols[] = {"UDP", "TCP"};

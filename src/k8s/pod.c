@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "facts/facts.h"
+
 struct ynode *pod_security(struct kb *kb, int uid, int gid, int fs_group)
 {
 	struct ynode *sc = kb_map(kb);
@@ -168,8 +170,9 @@ struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *ho
 	kb_push_str(kb, cmd, "sh");
 	kb_push_str(kb, cmd, "-c");
 	kb_push(kb, cmd, kb_printf(kb,
-		"for i in $(seq 1 120); do pg_isready -h %s -p 5432 -t 2 && exit 0; sleep 2; done; "
-		"echo 'PostgreSQL at %s:5432 is not ready after 4 minutes' >&2; exit 1", host, host));
+		"for i in $(seq 1 120); do pg_isready -h %s -p %d -t 2 && exit 0; sleep 2; done; "
+		"echo 'PostgreSQL at %s:%d is not ready after 4 minutes' >&2; exit 1", host, postgres_constants.port, host,
+		postgres_constants.port));
 	sc = container_security(kb, true);
 	kb_int(kb, sc, "runAsUser", uid);
 	kb_int(kb, sc, "runAsGroup", gid);

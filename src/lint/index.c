@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "lint/lint.h"
-#include "model/app.h"
+#include "facts/facts.h"
+#include "model/odoo_conf.h"
 
 static const char *dup(struct lint_run *r, const char *s)
 {
@@ -120,12 +121,11 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 				w->odoo_cron = atoi(a + 19);
 		}
 		if (image) {
-			image_parse(&r->index.a, image, &img);
-			if (!image_official(&img))
-				img.name = NULL;
-			w->odoo = w->odoo || (img.name && strcmp(img.name, "odoo") == 0);
-			w->keycloak = w->keycloak || (img.name && strcmp(img.name, "keycloak") == 0);
-			w->postgres = w->postgres || (img.name && (strcmp(img.name, "postgres") == 0 || strcmp(img.name, "postgis") == 0));
+			enum role role = image_ref_role(image, &img, &r->index.a);
+
+			w->odoo = w->odoo || role == ROLE_ODOO;
+			w->keycloak = w->keycloak || role == ROLE_KEYCLOAK;
+			w->postgres = w->postgres || role == ROLE_POSTGRES;
 		}
 	}
 	for (size_t i = 0; ports && ports->kind == Y_SEQ && i < ports->n; i++) {
@@ -193,7 +193,7 @@ static void summarise_workload(struct lint_run *r, const struct ynode *doc, cons
 	w->ignore = dup(r, r->ignore);
 	w->pos = doc->pos;
 	w->cpu_requests = true;
-	w->keycloak_pool = 100;
+	w->keycloak_pool = keycloak_constants.default_db_pool;
 	w->odoo_workers = w->odoo_cron = -1;
 	labels_of(r, y_get(tmpl_meta, "labels"), &w->pod_labels);
 	w->replicas = replicas && replicas->kind == Y_INT ? (int)replicas->i : 1;
@@ -499,29 +499,6 @@ static void summarise_autoscaler(struct lint_run *r, const struct ynode *doc, co
 	a->pos = doc->pos;
 }
 
-static int conf_int(const char *text, const char *key, int fallback, bool *present)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, key, klen) == 0 && (p[klen] == ' ' || p[klen] == '=' || p[klen] == ':')) {
-			const char *v = p + klen;
-			while (*v == ' ' || *v == '=' || *v == ':' || *v == '\t')
-				v++;
-			if (present)
-				*present = true;
-			if (strncmp(v, "True", 4) == 0)
-				return 1;
-			if (strncmp(v, "False", 5) == 0)
-				return 0;
-			return atoi(v);
-		}
-	}
-	return fallback;
-}
-
 static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, const char *ns)
 {
 	struct lint_index *ix = &r->index;
@@ -529,23 +506,33 @@ static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, con
 	const struct ypair *p = y_get_pair(data, "odoo.conf");
 	struct odoo_conf_facts *f;
 	const char *text = p ? y_text(p->val) : NULL;
+	struct odoo_conf conf = {0};
+	struct arena scratch;
+	char *copy;
 
 	if (!text || !strstr(text, "[options]"))
 		return;
 	ix->confs = grow(r, ix->confs, ix->nconfs, &ix->cap_cf, sizeof(*ix->confs));
 	if (!ix->confs)
 		return;
+	arena_init(&scratch, 0);
+	copy = arena_strdup(&scratch, text);
+	if (!copy || odoo_conf_parse(&scratch, NULL, copy, &conf) != 0) {
+		arena_free(&scratch);
+		return;
+	}
 	f = &ix->confs[ix->nconfs++];
 	memset(f, 0, sizeof(*f));
 	f->ns = dup(r, ns);
 	f->object = dup(r, r->object);
 	f->ignore = dup(r, r->ignore);
 	f->pos = p->val->pos;
-	f->workers = conf_int(text, "workers", 0, NULL);
-	f->cron = conf_int(text, "max_cron_threads", 2, NULL);
-	f->db_maxconn = conf_int(text, "db_maxconn", 64, NULL);
-	f->proxy_mode = conf_int(text, "proxy_mode", 0, &f->has_proxy_mode);
-	f->list_db = conf_int(text, "list_db", 1, &f->has_list_db);
+	f->workers = conf_int(&conf, "workers", odoo_constants.default_workers, NULL);
+	f->cron = conf_int(&conf, "max_cron_threads", odoo_constants.default_cron_threads, NULL);
+	f->db_maxconn = conf_int(&conf, "db_maxconn", odoo_constants.default_db_maxconn, NULL);
+	f->proxy_mode = conf_int(&conf, "proxy_mode", 0, &f->has_proxy_mode);
+	f->list_db = conf_int(&conf, "list_db", 1, &f->has_list_db);
+	arena_free(&scratch);
 }
 
 /* PostgreSQL's max_connections: "-c max_connections=N" in a PostgreSQL
