@@ -7,17 +7,6 @@
 
 #define MIB (1024LL * 1024)
 
-/* odoo.conf keys kgenius sets itself, or that must not be in the file: the
- * database wiring comes from the image's HOST/PORT/USER/PASSWORD variables
- * (and a key present in odoo.conf stops newer entrypoints from passing them). */
-static bool is_managed(const char *key)
-{
-	for (const char *const *k = odoo_conf_managed_keys; *k; k++)
-		if (strcmp(*k, key) == 0)
-			return true;
-	return false;
-}
-
 static void odoo_conf(struct cv *cv, struct buf *b)
 {
 	const struct odoo_plan *p = &cv->plan;
@@ -69,7 +58,7 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 	for (size_t i = 0; i < cv->app->conf.n; i++) {
 		const struct conf_entry *e = &cv->app->conf.v[i];
 
-		if (!is_managed(e->key) && !is_secret_name(e->key))
+		if (!listed(odoo_conf_managed_keys, e->key) && !is_secret_name(e->key))
 			buf_printf(b, "%s = %s\n", e->key, e->value);
 	}
 }

@@ -3,7 +3,6 @@
 #include "convert/convert.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,36 +14,6 @@
 #include "yaml/emit.h"
 
 #define MIB (1024LL * 1024)
-
-const char *const out_file_names[OUT_COUNT] = {
-	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
-	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
-};
-
-const char *out_file_name(const struct cv *cv, enum out_file f)
-{
-	if (f == OUT_POSTGRES && cv->o->postgres == PG_CNPG)
-		return "postgres-cluster.yaml";
-	return out_file_names[f];
-}
-
-void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc)
-{
-	if (!cv->files[f])
-		cv->files[f] = kb_seq(&cv->kb);
-	kb_push(&cv->kb, cv->files[f], doc);
-}
-
-void cv_note(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char line[2048];
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	buf_printf(b, "- %s\n", line);
-}
 
 /* What Compose allows and a restricted Kubernetes namespace does not: each
  * is dropped with a located warning that says what replaces it. */

@@ -73,39 +73,41 @@ static void forwarded_headers(struct cv *cv, struct ynode *filters, const char *
 	}
 }
 
+/* A header in the route's one ResponseHeaderModifier filter, created with
+ * the first header; returns the header's mapping for its value. */
+static struct ynode *response_header(struct kb *kb, struct ynode *filters, struct ynode **set, const char *name)
+{
+	struct ynode *h;
+
+	if (!*set) {
+		struct ynode *f = kb_push_map(kb, filters);
+
+		kb_str(kb, f, "type", "ResponseHeaderModifier");
+		*set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
+	}
+	h = kb_push_map(kb, *set);
+	kb_str(kb, h, "name", name);
+	return h;
+}
+
 /* HSTS and custom response headers of a Traefik headers middleware. */
 static void response_headers(struct cv *cv, struct ynode *filters, const struct middleware *headers)
 {
 	struct kb *kb = &cv->kb;
 	const char *sts = headers ? middleware_opt(headers, "stsSeconds") : NULL;
 	const char *subdomains = headers ? middleware_opt(headers, "stsIncludeSubdomains") : NULL;
-	struct ynode *f, *set = NULL, *h;
+	struct ynode *set = NULL;
 
 	for (size_t i = 0; headers && i < headers->nopts; i++) {
 		const struct middleware_opt *o = &headers->opts[i];
 
-		if (strncmp(o->key, "customResponseHeaders.", 22) != 0)
-			continue;
-		if (!set) {
-			f = kb_push_map(kb, filters);
-			kb_str(kb, f, "type", "ResponseHeaderModifier");
-			set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
-		}
-		h = kb_push_map(kb, set);
-		kb_str(kb, h, "name", o->key + 22);
-		kb_str(kb, h, "value", o->value);
+		if (strncmp(o->key, "customResponseHeaders.", 22) == 0)
+			kb_str(kb, response_header(kb, filters, &set, o->key + 22), "value", o->value);
 	}
-	if (!sts)
-		return;
-	if (!set) {
-		f = kb_push_map(kb, filters);
-		kb_str(kb, f, "type", "ResponseHeaderModifier");
-		set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
-	}
-	h = kb_push_map(kb, set);
-	kb_str(kb, h, "name", "Strict-Transport-Security");
-	kb_put(kb, h, "value", kb_printf(kb, "max-age=%s%s", sts,
-					 subdomains && strcasecmp(subdomains, "true") == 0 ? "; includeSubDomains" : ""));
+	if (sts)
+		kb_put(kb, response_header(kb, filters, &set, "Strict-Transport-Security"), "value",
+		       kb_printf(kb, "max-age=%s%s", sts,
+				 subdomains && strcasecmp(subdomains, "true") == 0 ? "; includeSubDomains" : ""));
 }
 
 static const struct middleware *headers_of(struct cv *cv, const struct route *r)

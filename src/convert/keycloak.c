@@ -15,14 +15,6 @@ static const char *const managed_vars[] = {
 	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", NULL,
 };
 
-static bool is_managed(const char *name)
-{
-	for (const char *const *m = managed_vars; *m; m++)
-		if (strcmp(*m, name) == 0)
-			return true;
-	return false;
-}
-
 /* `start`, never `start-dev`; --optimized only makes sense with an image
  * built for these options (kc.sh build), which the stock image is not. */
 static struct ynode *keycloak_args(struct cv *cv)
@@ -85,7 +77,7 @@ static struct ynode *keycloak_env(struct cv *cv)
 		const char *name = kc->env[i].name;
 		const char *value = kc->env[i].value;
 
-		if (!is_managed(name) && strncmp(name, "KC_", 3) == 0)
+		if (!listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0)
 			env_value(kb, env, name, value);
 	}
 	return env;
@@ -98,7 +90,7 @@ static struct ynode *deployment(struct cv *cv)
 	struct ynode *spec = kb_sub(kb, d, "spec");
 	struct ynode *tmpl = kb_sub(kb, spec, "template");
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
-	struct ynode *c, *ports, *mounts, *vols, *spreading;
+	struct ynode *c, *ports, *mounts, *vols;
 	struct probe_timing t;
 	const char *mgmt = cv->keycloak.management_port ? "management" : "http";
 
@@ -137,11 +129,7 @@ static struct ynode *deployment(struct cv *cv)
 	volume_mount(kb, mounts, "tmp", "/tmp", false);
 	vols = kb_list(kb, pspec, "volumes");
 	volume_empty_dir(kb, vols, "tmp", false, "512Mi");
-	spreading = kb_push_map(kb, kb_list(kb, pspec, "topologySpreadConstraints"));
-	kb_int(kb, spreading, "maxSkew", 1);
-	kb_str(kb, spreading, "topologyKey", "kubernetes.io/hostname");
-	kb_str(kb, spreading, "whenUnsatisfiable", "ScheduleAnyway");
-	kb_put(kb, kb_sub(kb, spreading, "labelSelector"), "matchLabels", kb_selector(kb, "keycloak"));
+	spread_over_nodes(kb, pspec, "keycloak");
 	return d;
 }
 
@@ -150,14 +138,11 @@ static void services(struct cv *cv)
 	struct kb *kb = &cv->kb;
 	struct ynode *s = kb_object(kb, "v1", "Service", "keycloak", cv->ns, "keycloak");
 	struct ynode *spec = kb_sub(kb, s, "spec");
-	struct ynode *p = kb_push_map(kb, kb_list(kb, spec, "ports"));
+	struct ynode *ports = kb_list(kb, spec, "ports");
 
 	kb_str(kb, spec, "type", "ClusterIP");
 	kb_put(kb, spec, "selector", kb_selector(kb, "keycloak"));
-	kb_str(kb, p, "name", "http");
-	kb_int(kb, p, "port", keycloak_constants.http_port);
-	kb_str(kb, p, "targetPort", "http");
-	kb_str(kb, p, "protocol", "TCP");
+	service_port(kb, ports, "http", keycloak_constants.http_port);
 	cv_emit(cv, OUT_KEYCLOAK, s);
 	if (cv->keycloak.jdbc_ping)
 		return;
@@ -167,11 +152,7 @@ static void services(struct cv *cv)
 	/* Discovery must see pods that are still starting. */
 	kb_bool(kb, spec, "publishNotReadyAddresses", true);
 	kb_put(kb, spec, "selector", kb_selector(kb, "keycloak"));
-	p = kb_push_map(kb, kb_list(kb, spec, "ports"));
-	kb_str(kb, p, "name", "jgroups");
-	kb_int(kb, p, "port", 7800);
-	kb_str(kb, p, "targetPort", "jgroups");
-	kb_str(kb, p, "protocol", "TCP");
+	service_port(kb, kb_list(kb, spec, "ports"), "jgroups", keycloak_constants.jgroups_port);
 	cv_emit(cv, OUT_KEYCLOAK, s);
 }
 

@@ -16,14 +16,6 @@ static const char *const wiring_vars[] = {
 	"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", NULL,
 };
 
-static bool is_wiring(const char *name)
-{
-	for (const char *const *w = wiring_vars; *w; w++)
-		if (strcmp(*w, name) == 0)
-			return true;
-	return false;
-}
-
 static struct ynode *odoo_env(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
@@ -39,7 +31,7 @@ static struct ynode *odoo_env(struct cv *cv)
 		const char *name = odoo->env[i].name;
 		const char *value = odoo->env[i].value;
 
-		if (is_wiring(name))
+		if (listed(wiring_vars, name))
 			continue;
 		if (is_secret_name(name))
 			env_secret(kb, env, name, "odoo-env", name);
@@ -153,17 +145,6 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	return tmpl;
 }
 
-static void spread(struct cv *cv, struct ynode *pod_spec, const char *component)
-{
-	struct kb *kb = &cv->kb;
-	struct ynode *t = kb_push_map(kb, kb_list(kb, pod_spec, "topologySpreadConstraints"));
-
-	kb_int(kb, t, "maxSkew", 1);
-	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
-	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
-	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
-}
-
 static struct ynode *deployment(struct cv *cv, const char *name, int replicas, bool cron)
 {
 	struct kb *kb = &cv->kb;
@@ -186,7 +167,7 @@ static struct ynode *deployment(struct cv *cv, const char *name, int replicas, b
 	}
 	tmpl = kb_put(kb, spec, "template", odoo_pod(cv, name, cron));
 	if (!cron)
-		spread(cv, kb_sub(kb, tmpl, "spec"), name);
+		spread_over_nodes(kb, kb_sub(kb, tmpl, "spec"), name);
 	return d;
 }
 
@@ -196,7 +177,6 @@ static void service(struct cv *cv)
 	struct ynode *s = kb_object(kb, "v1", "Service", "odoo", cv->ns, "odoo");
 	struct ynode *spec = kb_sub(kb, s, "spec");
 	struct ynode *ports = kb_list(kb, spec, "ports");
-	struct ynode *p;
 
 	if (cv->o->odoo_replicas > 1 && cv->o->ingress == INGRESS_TRAEFIK) {
 		/* Sessions are files: keep each browser on one pod even though the
@@ -209,18 +189,9 @@ static void service(struct cv *cv)
 	}
 	kb_str(kb, spec, "type", "ClusterIP");
 	kb_put(kb, spec, "selector", kb_selector(kb, "odoo"));
-	p = kb_push_map(kb, ports);
-	kb_str(kb, p, "name", "http");
-	kb_int(kb, p, "port", odoo_constants.http_port);
-	kb_str(kb, p, "targetPort", "http");
-	kb_str(kb, p, "protocol", "TCP");
-	if (cv->plan.workers > 0) {
-		p = kb_push_map(kb, ports);
-		kb_str(kb, p, "name", "websocket");
-		kb_int(kb, p, "port", odoo_constants.gevent_port);
-		kb_str(kb, p, "targetPort", "websocket");
-		kb_str(kb, p, "protocol", "TCP");
-	}
+	service_port(kb, ports, "http", odoo_constants.http_port);
+	if (cv->plan.workers > 0)
+		service_port(kb, ports, "websocket", odoo_constants.gevent_port);
 	cv_emit(cv, OUT_ODOO, s);
 }
 

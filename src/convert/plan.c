@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert/convert.h"
+#include "convert/plan.h"
 #include "facts/facts.h"
 
 #define MIB (1024LL * 1024)
@@ -19,33 +19,6 @@
 #define MIN_DB_MAXCONN 4
 #define DEFAULT_MAX_CONNECTIONS 200
 #define MAX_AUTO_CONNECTIONS 1000
-
-void convert_defaults(struct convert_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->out_dir = "kubernetes";
-	o->storage_class = "do-block-storage";
-	o->rwx_storage_class = "nfs-csi";
-	o->db_size = "20Gi";
-	o->filestore_size = "50Gi";
-	o->odoo_replicas = 2;
-	o->odoo_max_replicas = 6;
-	o->keycloak_replicas = 2;
-	o->pg_max_connections = 0;
-	/* 0: Compose's deploy limits, else 2 CPU / 4Gi (convert_run settles it). */
-	o->odoo_cpu = 0;
-	o->odoo_memory = 0;
-	o->ingress = INGRESS_TRAEFIK;
-	o->secrets = SECRETS_GENERATE;
-	o->backup_endpoint = "https://nyc3.digitaloceanspaces.com";
-	o->backup_retention_days = 14;
-	o->autoscaling = AUTOSCALE_HPA;
-	o->keda_namespace = "keda";
-	o->postgres = PG_STATEFULSET;
-	o->pg_instances = 3;
-	o->cnpg_namespace = "cnpg-system";
-	o->gateway_class = "cilium";
-}
 
 int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *p,
 	      struct diags *d, const struct srcpos *where)

@@ -118,17 +118,14 @@ static void services(struct cv *cv)
 		const char *name = kinds[i].headless ? "postgres-headless" : cv->db_service;
 		struct ynode *s = kb_object(kb, "v1", "Service", name, cv->ns, "postgres");
 		struct ynode *spec = kb_sub(kb, s, "spec");
-		struct ynode *p = kb_push_map(kb, kb_list(kb, spec, "ports"));
+		struct ynode *ports = kb_list(kb, spec, "ports");
 
 		if (kinds[i].headless)
 			kb_str(kb, spec, "clusterIP", "None");
 		else
 			kb_str(kb, spec, "type", "ClusterIP");
 		kb_put(kb, spec, "selector", kb_selector(kb, "postgres"));
-		kb_str(kb, p, "name", "postgres");
-		kb_int(kb, p, "port", postgres_constants.port);
-		kb_str(kb, p, "targetPort", "postgres");
-		kb_str(kb, p, "protocol", "TCP");
+		service_port(kb, ports, "postgres", postgres_constants.port);
 		cv_emit(cv, OUT_POSTGRES, s);
 	}
 }

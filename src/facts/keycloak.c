@@ -7,7 +7,8 @@
 #define KEYCLOAK_NEWEST_MINOR 4
 
 const struct keycloak_constants keycloak_constants = {
-	.http_port = 8080,         /* https://www.keycloak.org/server/all-config (http-port) */
+	/* EXPOSE 8080 in https://github.com/keycloak/keycloak/blob/main/quarkus/container/Dockerfile */
+	.http_port = 8080,
 	.management_port = 9000,   /* https://www.keycloak.org/server/management-interface */
 	/* db-pool-max-size default 100: https://www.keycloak.org/server/all-config */
 	.default_db_pool = 100,
@@ -27,25 +28,26 @@ void keycloak_facts(const struct image *img, struct keycloak_facts *f)
 	int minor = img->major > 0 ? img->minor : KEYCLOAK_NEWEST_MINOR;
 
 	memset(f, 0, sizeof(*f));
-	/* The image's user keycloak is uid 1000:
+	/* USER 1000 (group 0) in
 	 * https://github.com/keycloak/keycloak/blob/main/quarkus/container/Dockerfile */
 	f->uid = 1000;
-	/* 17 made the Quarkus distribution the default:
-	 * https://www.keycloak.org/docs/latest/upgrading/index.html#migrating-to-17-0-0 */
+	/* "In Keycloak 17 the default distribution is now powered by Quarkus":
+	 * https://github.com/keycloak/keycloak/blob/main/docs/guides/migration/migrating-to-quarkus.adoc */
 	f->quarkus = major >= 17;
-	/* 24 deprecated KC_PROXY for KC_PROXY_HEADERS, 26 removed it:
-	 * https://www.keycloak.org/docs/latest/upgrading/index.html (24.0.0, 26.0.0) */
+	/* 24 deprecated KC_PROXY for KC_PROXY_HEADERS
+	 * (https://github.com/codecentric/helm-charts/issues/751), 26 removed it:
+	 * https://github.com/keycloak/keycloak/blob/main/docs/documentation/upgrading/topics/changes/changes-26_0_0.adoc */
 	f->proxy_headers = major >= 24;
 	f->proxy_option = major < 26;
 	/* 25 moved health to the management port and made hostname v2 the
 	 * default: https://keycloak.org/docs/25.0.0/upgrading */
 	f->management_port = major >= 25;
 	f->hostname_v2 = major >= 25;
-	/* 26 renamed the first admin's variables (KC_BOOTSTRAP_ADMIN_*):
-	 * https://www.keycloak.org/server/containers */
+	/* 26 renamed the first admin's variables (KC_BOOTSTRAP_ADMIN_*), the
+	 * same changes-26_0_0.adoc; https://www.keycloak.org/server/containers */
 	f->bootstrap_admin = major >= 26;
 	/* 26.1 made jdbc-ping the default stack:
-	 * https://www.keycloak.org/docs/latest/upgrading/index.html#migrating-to-26-1-0 */
+	 * https://github.com/keycloak/keycloak/blob/main/docs/documentation/upgrading/topics/changes/changes-26_1_0.adoc */
 	f->jdbc_ping = major > 26 || (major == 26 && minor >= 1);
 	f->admin_user_var = f->bootstrap_admin ? "KC_BOOTSTRAP_ADMIN_USERNAME" : "KEYCLOAK_ADMIN";
 	f->admin_password_var = f->bootstrap_admin ? "KC_BOOTSTRAP_ADMIN_PASSWORD" : "KEYCLOAK_ADMIN_PASSWORD";

@@ -41,7 +41,10 @@ const struct entrypoint_var odoo_entrypoint_vars[] = {
 	{NULL, NULL, NULL},
 };
 
-/* [CFG] option names. */
+/* [CFG] option names kgenius sets itself, or that must not be in the file:
+ * the database wiring comes from the image's HOST/PORT/USER/PASSWORD
+ * variables, and a key present in odoo.conf stops newer entrypoints from
+ * passing them. */
 const char *const odoo_conf_managed_keys[] = {
 	"db_host", "db_port", "db_user", "db_password", "admin_passwd", "data_dir", "proxy_mode",
 	"list_db", "workers", "max_cron_threads", "limit_memory_soft", "limit_memory_hard",
@@ -81,8 +84,8 @@ void odoo_facts(const struct image *img, struct odoo_facts *f)
 			break;
 		}
 	}
-	/* 16 replaced the longpolling bus by a websocket:
-	 * https://github.com/odoo/documentation/blob/16.0/content/administration/install/deploy.rst */
+	/* From 16 the bus is a websocket on /websocket, before a long-polling
+	 * route [DEP]. */
 	f->ws_path = major >= 16 ? "/websocket" : "/longpolling";
 	/* gevent_port exists from 16, where longpolling_port became its
 	 * deprecated alias (https://github.com/odoo/odoo/pull/100962), removed

@@ -10,10 +10,11 @@
 
 const struct postgres_constants postgres_constants = {
 	.port = 5432,
-	.uid_debian = 999,    /* [DF] groupadd -r postgres --gid=999; useradd --uid=999 */
-	.uid_alpine = 70,     /* [DF] addgroup -g 70; adduser -u 70 */
+	.uid_debian = 999,    /* [DF] the postgres user of the Debian variants */
+	.uid_alpine = 70,     /* [DF] the postgres user of the Alpine variants */
 	.legacy_data_dir = "/var/lib/postgresql/data",  /* [DF] PGDATA and VOLUME up to 17 */
-	/* https://www.postgresql.org/docs/current/runtime-config-connection.html */
+	/* max_connections and superuser_reserved_connections defaults:
+	 * https://www.postgresql.org/docs/current/runtime-config-connection.html */
 	.default_max_connections = 100,
 	.superuser_reserved = 3,
 	.default_user = "postgres",   /* [EP] POSTGRES_USER:=postgres */

@@ -158,6 +158,27 @@ struct ynode *container_port(struct kb *kb, struct ynode *ports, const char *nam
 	return p;
 }
 
+void spread_over_nodes(struct kb *kb, struct ynode *pod_spec, const char *component)
+{
+	struct ynode *t = kb_push_map(kb, kb_list(kb, pod_spec, "topologySpreadConstraints"));
+
+	kb_int(kb, t, "maxSkew", 1);
+	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
+	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
+	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
+}
+
+struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name, int port)
+{
+	struct ynode *p = kb_push_map(kb, ports);
+
+	kb_str(kb, p, "name", name);
+	kb_int(kb, p, "port", port);
+	kb_str(kb, p, "targetPort", name);
+	kb_str(kb, p, "protocol", "TCP");
+	return p;
+}
+
 struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int uid, int gid)
 {
 	struct ynode *c = kb_map(kb);

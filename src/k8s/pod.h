@@ -28,6 +28,10 @@ struct ynode *resources(struct kb *kb, double req_cpu, int64_t req_mem, double l
 void volume_empty_dir(struct kb *kb, struct ynode *volumes, const char *name, bool memory, const char *size);
 void volume_mount(struct kb *kb, struct ynode *mounts, const char *name, const char *path, bool read_only);
 struct ynode *container_port(struct kb *kb, struct ynode *ports, const char *name, int port);
+/* Pods of the component spread over nodes, as a preference. */
+void spread_over_nodes(struct kb *kb, struct ynode *pod_spec, const char *component);
+/* A Service port that targets the container port of the same name. */
+struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name, int port);
 
 /* An init container that waits until PostgreSQL at host:5432 accepts
  * connections (pg_isready from the PostgreSQL image). */

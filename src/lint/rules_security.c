@@ -17,7 +17,6 @@ static const char *image_user(const struct image *img, char *numeric, size_t cap
 		const char *user;
 		const char *numeric;
 	} others[] = {
-		/* https://doc.traefik.io/traefik/getting-started/install-traefik/ (nonroot 65532) */
 		{"traefik", "root", "65532"},
 		{"nginx", "root", "101, with the nginx-unprivileged image"},
 		{NULL, NULL, NULL},

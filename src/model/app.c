@@ -1,13 +1,11 @@
-/* Roles, image versions and the odoo.conf of a project. */
+/* A project's application: its typed services, the first service of each
+ * role, Odoo's configuration file and the Traefik routes. */
 #include "model/app.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "facts/facts.h"
 #include "model/traefik.h"
-#include "util/fsio.h"
 
 /* odoo.conf is bind-mounted at /etc/odoo/odoo.conf, or its directory at /etc/odoo. */
 static const char *find_odoo_conf(struct arena *a, const struct service *s)

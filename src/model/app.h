@@ -1,7 +1,8 @@
-/* The application a Compose project describes: which service plays which
- * role (Odoo, PostgreSQL, Keycloak, Traefik), with which image version, the
- * Odoo configuration file, and the routes Traefik's labels ask for. Built
- * from the canonical Compose model; read by convert. */
+/* The application a Compose project describes: its typed services
+ * (model/service.h), which of them plays which role (Odoo, PostgreSQL,
+ * Keycloak, Traefik), the Odoo configuration file, and the routes Traefik's
+ * labels ask for. Built from the canonical Compose model; read by convert
+ * and by diagnose's Compose checks, which never see the Compose tree. */
 #ifndef KG_MODEL_APP_H
 #define KG_MODEL_APP_H
 
@@ -61,6 +62,5 @@ struct app {
 
 /* Returns 0, or -1 after reporting located errors. */
 int app_build(struct arena *a, struct diags *d, struct ynode *model, const char *project, struct app *app);
-
 
 #endif

@@ -64,17 +64,11 @@ static int build_volumes(struct arena *a, const struct ynode *vols, struct servi
 
 static int build_ports(struct arena *a, const struct ynode *ports, struct service *s)
 {
-	size_t n = ports && ports->kind == Y_SEQ ? ports->n : 0;
-
-	s->ports = alloc_array(a, n, sizeof(*s->ports));
-	if (!s->ports)
+	s->nports = ports && ports->kind == Y_SEQ ? ports->n : 0;
+	if (!(s->ports = alloc_array(a, s->nports, sizeof(*s->ports))))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct port *p = &s->ports[s->nports++];
-
-		p->published = y_text(y_get(ports->items[i], "published"));
-		p->pos = ports->items[i]->pos;
-	}
+	for (size_t i = 0; i < s->nports; i++)
+		s->ports[i] = (struct port){y_text(y_get(ports->items[i], "published")), ports->items[i]->pos};
 	return 0;
 }
 

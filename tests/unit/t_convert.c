@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convert/convert.h"
+#include "convert/plan.h"
 #include "model/app.h"
 #include "model/secrets.h"
 #include "model/traefik.h"
