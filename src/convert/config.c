@@ -7,24 +7,6 @@
 
 #define MIB (1024LL * 1024)
 
-/* odoo.conf keys kgenius sets itself, or that must not be in the file: the
- * database wiring comes from the image's HOST/PORT/USER/PASSWORD variables
- * (and a key present in odoo.conf stops newer entrypoints from passing them). */
-static const char *const managed_keys[] = {
-	"db_host", "db_port", "db_user", "db_password", "admin_passwd", "data_dir", "proxy_mode",
-	"list_db", "workers", "max_cron_threads", "limit_memory_soft", "limit_memory_hard",
-	"limit_time_cpu", "limit_time_real", "db_maxconn", "gevent_port", "longpolling_port",
-	"http_port", "xmlrpc_port", "addons_path", "limit_request", NULL,
-};
-
-static bool is_managed(const char *key)
-{
-	for (const char *const *k = managed_keys; *k; k++)
-		if (strcmp(*k, key) == 0)
-			return true;
-	return false;
-}
-
 static void odoo_conf(struct cv *cv, struct buf *b)
 {
 	const struct odoo_plan *p = &cv->plan;
@@ -38,16 +20,17 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 	buf_puts(b, "; No secret is in this file: the database password reaches Odoo through the\n"
 		    "; image's PASSWORD variable (Secret odoo-db), admin_passwd and the other secret\n"
 		    "; keys are appended at start from the Secret odoo-conf-secrets.\n");
-	buf_printf(b, "addons_path = %s\n", addons ? addons->value : "/mnt/extra-addons");
-	buf_puts(b, "data_dir = /var/lib/odoo\n");
+	buf_printf(b, "addons_path = %s\n", addons ? addons->value : odoo_constants.addons_dir);
+	buf_printf(b, "data_dir = %s\n", odoo_constants.data_dir);
 	buf_puts(b, "; Behind the ingress: trust X-Forwarded-Host/Proto for URLs and client IPs.\n"
 		    "proxy_mode = True\n");
 	buf_puts(b, "; The database manager stays closed in production.\n"
 		    "list_db = False\n");
-	buf_printf(b, "; Workers: (2 x %g CPU) + 1, within the %lld MiB memory limit at about\n"
-		      "; 325 MiB per worker (Odoo's deployment guide).\n"
+	buf_printf(b, "; Workers: (%d x %g CPU) + %d, within the %lld MiB memory limit at about\n"
+		      "; %lld MiB per worker (Odoo's deployment guide).\n"
 		      "workers = %d\n",
-		   cv->o->odoo_cpu, (long long)(cv->o->odoo_memory / MIB), p->workers);
+		   odoo_constants.workers_per_cpu, cv->o->odoo_cpu, odoo_constants.workers_extra,
+		   (long long)(cv->o->odoo_memory / MIB), (long long)(odoo_constants.worker_ram / MIB), p->workers);
 	if (p->cron_deployment)
 		buf_printf(b, "; Scheduled actions run in the odoo-cron Deployment (%d threads); web\n"
 			      "; pods run none, so scaling the web tier never multiplies cron runners.\n"
@@ -63,7 +46,7 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 	buf_printf(b, "limit_time_cpu = %d\n", p->limit_time_cpu);
 	buf_printf(b, "; The pods' terminationGracePeriodSeconds is at least this.\n"
 		      "limit_time_real = %d\n", p->limit_time_real);
-	buf_printf(b, "limit_request = %s\n", limit_request ? limit_request->value : cv->op.limit_request);
+	buf_printf(b, "limit_request = %s\n", limit_request ? limit_request->value : cv->odoo.limit_request);
 	buf_printf(b, "; Connection budget with every pod the autoscaler may start:\n"
 		      ";   %d pods x %d processes x %d + %d (cron pod) + %d x %d (Keycloak)\n"
 		      ";   + %d reserved = %d <= max_connections %d (PostgreSQL).\n"
@@ -71,11 +54,11 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 		   cv->o->odoo_max_replicas, p->processes_per_pod, p->db_maxconn,
 		   p->cron_deployment ? p->db_maxconn : 0, kc, p->keycloak_pool, p->reserve, p->budget_used,
 		   cv->plan.max_connections, p->db_maxconn);
-	buf_printf(b, "%s = 8072\n", cv->op.ws_port_key);
+	buf_printf(b, "%s = %d\n", cv->odoo.ws_port_key, odoo_constants.gevent_port);
 	for (size_t i = 0; i < cv->app->conf.n; i++) {
 		const struct conf_entry *e = &cv->app->conf.v[i];
 
-		if (!is_managed(e->key) && !is_secret_name(e->key))
+		if (!listed(odoo_conf_managed_keys, e->key) && !is_secret_name(e->key))
 			buf_printf(b, "%s = %s\n", e->key, e->value);
 	}
 }

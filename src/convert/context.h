@@ -1,11 +1,15 @@
-/* State shared by the builders of one conversion. Internal to src/convert. */
+/* State shared by the builders of one conversion, and the two things every
+ * builder does with it (context.c): add a document to an output file, add a
+ * line to NOTES. Internal to src/convert; the builders include this, never
+ * the driver's convert.h. */
 #ifndef KG_CONVERT_CONTEXT_H
 #define KG_CONVERT_CONTEXT_H
 
-#include "convert/convert.h"
 #include "convert/credentials.h"
+#include "convert/options.h"
+#include "convert/plan.h"
 #include "k8s/build.h"
-#include "profiles/profiles.h"
+#include "facts/facts.h"
 #include "util/buf.h"
 
 /* Output files, in the order kustomization.yaml lists them: the
@@ -32,9 +36,9 @@ struct cv {
 	const char *postgres_image;
 	struct odoo_plan plan;
 	struct credentials creds;
-	struct odoo_profile op;
-	struct postgres_profile pp;
-	struct keycloak_profile kp;
+	struct odoo_facts odoo;          /* for the Odoo image's version */
+	struct postgres_facts postgres;
+	struct keycloak_facts keycloak;
 	struct ynode *files[OUT_COUNT];  /* each a list of documents */
 	struct buf must_supply;          /* NOTES: what the user still has to provide */
 	struct buf done;                 /* NOTES: what was generated, and why */
@@ -48,6 +52,8 @@ struct probe_timing {
 };
 void probe_timing(const struct service *s, struct probe_timing *t, int default_start_seconds);
 
+/* True when name is in list (NULL-terminated). */
+bool listed(const char *const *list, const char *name);
 /* Appends a document to an output file. */
 void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc);
 /* A NOTES line ("- ..."). */

@@ -3,7 +3,6 @@
 #include "convert/convert.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,82 +15,50 @@
 
 #define MIB (1024LL * 1024)
 
-const char *const out_file_names[OUT_COUNT] = {
-	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
-	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
-};
-
-const char *out_file_name(const struct cv *cv, enum out_file f)
-{
-	if (f == OUT_POSTGRES && cv->o->postgres == PG_CNPG)
-		return "postgres-cluster.yaml";
-	return out_file_names[f];
-}
-
-void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc)
-{
-	if (!cv->files[f])
-		cv->files[f] = kb_seq(&cv->kb);
-	kb_push(&cv->kb, cv->files[f], doc);
-}
-
-void cv_note(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char line[2048];
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	buf_printf(b, "- %s\n", line);
-}
-
 /* What Compose allows and a restricted Kubernetes namespace does not: each
  * is dropped with a located warning that says what replaces it. */
 static void check_compose_semantics(struct cv *cv, const struct service *s)
 {
-	const struct ynode *vols = y_get(s->def, "volumes");
-	const struct ynode *ports = y_get(s->def, "ports");
-	const struct ynode *priv = y_get(s->def, "privileged");
-	const struct ynode *user = y_get(s->def, "user");
-	const struct ynode *nm = y_get(s->def, "network_mode");
+	const char *user = s->user.text;
 
-	for (size_t i = 0; vols && i < vols->n; i++) {
-		const char *src, *dst;
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		const struct volume *v = &s->volumes[i];
+		const char *src = v->source, *dst = v->target;
 
-		if (!volume_bind(vols->items[i], &src, &dst))
+		if (!volume_is_bind(v))
 			continue;
 		if (strstr(src, "docker.sock"))
-			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+			diag_add(cv->d, DIAG_WARNING, &v->pos,
 				 "Traefik on Kubernetes reads Ingress resources instead",
 				 "service %s mounts the Docker socket; dropped", s->name);
-		else if (s->role == ROLE_ODOO && (strcmp(dst, "/etc/odoo/odoo.conf") == 0 || strcmp(dst, "/etc/odoo") == 0))
+		else if (s->role == ROLE_ODOO && (strcmp(dst, odoo_constants.conf_file) == 0 ||
+						     strcmp(dst, odoo_constants.conf_dir) == 0))
 			; /* odoo.conf becomes the ConfigMap odoo-config */
 		else if (s->role == ROLE_ODOO && strncmp(dst, "/mnt/extra-addons", 17) == 0)
-			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+			diag_add(cv->d, DIAG_WARNING, &v->pos,
 				 "build an image FROM the Odoo image with the addons copied in, and set image: to it",
 				 "service %s bind-mounts addons from the host (%s); a cluster has no such host path, so it is dropped",
 				 s->name, src);
 		else
-			diag_add(cv->d, DIAG_WARNING, &vols->items[i]->pos,
+			diag_add(cv->d, DIAG_WARNING, &v->pos,
 				 "put the files in the image, or in a ConfigMap if they are configuration",
 				 "service %s bind-mounts %s from the host; host paths are not allowed under the restricted "
 				 "Pod Security Standard, so it is dropped", s->name, src);
 	}
-	for (size_t i = 0; ports && i < ports->n; i++)
-		if (y_get(ports->items[i], "published"))
-			diag_add(cv->d, DIAG_WARNING, &ports->items[i]->pos,
+	for (size_t i = 0; i < s->nports; i++)
+		if (s->ports[i].published)
+			diag_add(cv->d, DIAG_WARNING, &s->ports[i].pos,
 				 "nothing to do: the Ingress publishes HTTP; use kubectl port-forward for anything else",
 				 "service %s publishes port %s on the host; services are reached through Services and "
-				 "the Ingress instead", s->name, y_text(y_get(ports->items[i], "published")));
-	if (priv && priv->b)
-		diag_add(cv->d, DIAG_WARNING, &priv->pos, NULL,
+				 "the Ingress instead", s->name, s->ports[i].published);
+	if (s->privileged)
+		diag_add(cv->d, DIAG_WARNING, &s->privileged_pos, NULL,
 			 "service %s asks for privileged mode; the restricted namespace forbids it, so it is dropped", s->name);
-	if (user && (strcmp(user->text, "root") == 0 || strcmp(user->text, "0") == 0 || strncmp(user->text, "0:", 2) == 0))
-		diag_add(cv->d, DIAG_WARNING, &user->pos, "nothing to do: the manifests set a numeric non-root user",
+	if (user && (strcmp(user, "root") == 0 || strcmp(user, "0") == 0 || strncmp(user, "0:", 2) == 0))
+		diag_add(cv->d, DIAG_WARNING, &s->user.pos, "nothing to do: the manifests set a numeric non-root user",
 			 "service %s runs as root; the pods run as the image's non-root user instead", s->name);
-	if (nm && strcmp(nm->text, "host") == 0)
-		diag_add(cv->d, DIAG_WARNING, &nm->pos, NULL,
+	if (s->network_mode.text && strcmp(s->network_mode.text, "host") == 0)
+		diag_add(cv->d, DIAG_WARNING, &s->network_mode.pos, NULL,
 			 "service %s uses the host network; pods use the cluster network", s->name);
 }
 
@@ -112,51 +79,51 @@ static int check_services(struct cv *cv)
 	}
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
-		const struct ynode *replicas = y_get(y_get(s->def, "deploy"), "replicas");
 
 		if (s->role == ROLE_OTHER)
-			diag_add(cv->d, DIAG_WARNING, &s->def->pos, "deploy it separately, or leave it out",
+			diag_add(cv->d, DIAG_WARNING, &s->pos, "deploy it separately, or leave it out",
 				 "service %s (%s) is not converted: kgenius knows odoo, postgres, keycloak and traefik",
 				 s->name, s->image.ref);
 		else if (s->role == ROLE_TRAEFIK)
 			cv_note(&cv->done, "Service `%s` (Traefik) becomes the cluster's ingress controller: its labels "
 					   "became Ingress and Middleware resources, its ACME resolver a cert-manager ClusterIssuer.",
 				s->name);
-		else if (s->role == ROLE_POSTGRES && replicas && replicas->kind == Y_INT && replicas->i > 1)
-			diag_add(cv->d, DIAG_WARNING, &replicas->pos,
+		else if (s->role == ROLE_POSTGRES && s->replicas > 1)
+			diag_add(cv->d, DIAG_WARNING, &s->replicas_pos,
 				 "for high availability use an operator such as CloudNativePG",
 				 "PostgreSQL asks for %lld replicas; a StatefulSet with several replicas is several "
-				 "independent databases, not high availability, so the manifests run 1", replicas->i);
+				 "independent databases, not high availability, so the manifests run 1", s->replicas);
 		if (s->role != ROLE_OTHER && s->role != ROLE_TRAEFIK)
 			check_compose_semantics(cv, s);
 	}
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
-		const struct ynode *image = y_get(s->def, "image");
+		const struct srcpos *image = s->image_ref.text ? &s->image_ref.pos : &s->pos;
+		struct keycloak_facts kf;
 
 		if (s->role == ROLE_OTHER || s->role == ROLE_TRAEFIK)
 			continue;
+		keycloak_facts(&s->image, &kf);
 		if (s->image.major < 0)
-			diag_add(cv->d, DIAG_WARNING, image ? &image->pos : &s->def->pos,
+			diag_add(cv->d, DIAG_WARNING, image,
 				 "pin a version (odoo:17.0, postgres:16, quay.io/keycloak/keycloak:25.0)",
 				 "service %s uses %s, a rolling tag: the next pull may change the user, the data layout or "
 				 "the options; the manifests assume the newest series", s->name, s->image.ref);
-		if (s->role == ROLE_KEYCLOAK && (strcmp(s->image.tag, "legacy") == 0 ||
-						 (s->image.major > 0 && s->image.major < 17))) {
-			diag_add(cv->d, DIAG_ERROR, image ? &image->pos : &s->def->pos,
+		if (s->role == ROLE_KEYCLOAK && (strcmp(s->image.tag, "legacy") == 0 || !kf.quarkus)) {
+			diag_add(cv->d, DIAG_ERROR, image,
 				 "upgrade to Keycloak 24 or later first (export the realms, import them into the new version)",
 				 "service %s runs the legacy WildFly-based Keycloak (%s), which takes DB_VENDOR-style variables "
 				 "and no `start` command; kgenius generates for the Quarkus distribution (24-26)",
 				 s->name, s->image.ref);
 			return -1;
 		}
-		if (s->role == ROLE_KEYCLOAK && s->image.major > 0 && s->image.major < 24)
-			diag_add(cv->d, DIAG_WARNING, image ? &image->pos : &s->def->pos, "upgrade to Keycloak 24 or later",
+		if (s->role == ROLE_KEYCLOAK && !kf.proxy_headers)
+			diag_add(cv->d, DIAG_WARNING, image, "upgrade to Keycloak 24 or later",
 				 "service %s runs Keycloak %d; the manifests use the options of 24 and later, some of which "
 				 "(KC_PROXY_HEADERS) it ignores", s->name, s->image.major);
 	}
-	if (app->odoo && !y_get(app->odoo->def, "image")) {
-		diag_add(cv->d, DIAG_ERROR, &app->odoo->def->pos, "push the image and set image: in the Compose file",
+	if (app->odoo && !app->odoo->image_ref.text) {
+		diag_add(cv->d, DIAG_ERROR, &app->odoo->pos, "push the image and set image: in the Compose file",
 			 "service %s is built from source; a cluster needs a pushed image", app->odoo->name);
 		return -1;
 	}
@@ -199,14 +166,13 @@ static int settle_hosts(struct cv *cv)
  * else the specification's 2 CPU / 4Gi. */
 static void settle_sizes(struct convert_options *o, const struct app *app)
 {
-	const struct ynode *limits = app->odoo ? y_get(y_get(y_get(app->odoo->def, "deploy"), "resources"), "limits") : NULL;
-	const struct ynode *cpus = y_get(limits, "cpus");
-	const struct ynode *mem = y_get(limits, "memory");
+	double cpus = app->odoo ? app->odoo->cpus_limit : 0;
+	int64_t memory = app->odoo ? app->odoo->memory_limit : 0;
 
 	if (o->odoo_cpu <= 0)
-		o->odoo_cpu = cpus && cpus->kind == Y_FLOAT && cpus->f > 0 ? cpus->f : 2.0;
+		o->odoo_cpu = cpus > 0 ? cpus : 2.0;
 	if (o->odoo_memory <= 0)
-		o->odoo_memory = mem && mem->kind == Y_INT && mem->i > 0 ? mem->i : 4096 * MIB;
+		o->odoo_memory = memory > 0 ? memory : 4096 * MIB;
 	if (!o->ns)
 		o->ns = app->project;
 	if (!o->ingress_namespace)
@@ -416,15 +382,15 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	if (app.odoo && plan_odoo(&o, &app, &cv.plan, d, &cv.where) != 0)
 		goto done;
 	if (app.odoo)
-		odoo_profile(&app.odoo->image, &cv.op);
+		odoo_facts(&app.odoo->image, &cv.odoo);
 	if (app.postgres)
-		postgres_profile(&app.postgres->image, &cv.pp);
+		postgres_facts(&app.postgres->image, &cv.postgres);
 	if (app.keycloak)
-		keycloak_profile(&app.keycloak->image, &cv.kp);
-	if (app.odoo && !cv.op.uid_verified)
+		keycloak_facts(&app.keycloak->image, &cv.keycloak);
+	if (app.odoo && !cv.odoo.uid_verified)
 		cv_note(&cv.done, "Odoo runs as UID %d, GID %d: the UID of the %s image is inferred, not confirmed; "
 				  "check with `docker run --rm --entrypoint id %s`.",
-			cv.op.uid, cv.op.gid, app.odoo->image.ref, app.odoo->image.ref);
+			cv.odoo.uid, cv.odoo.gid, app.odoo->image.ref, app.odoo->image.ref);
 	previous = path_join(o.out_dir, "config.yaml");
 	if (!previous || credentials_collect(cv.a, d, &app, previous, o.postgres == PG_CNPG, &cv.creds) != 0) {
 		free(previous);
@@ -433,16 +399,10 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	free(previous);
 	build_namespace(&cv);
 	build_rbac(&cv);
-	if (o.ingress == INGRESS_GATEWAY)
-		build_gateway(&cv);
-	else
-		build_ingress(&cv);
+	(o.ingress == INGRESS_GATEWAY ? build_gateway : build_ingress)(&cv);
 	build_config(&cv);
 	build_network_policies(&cv);
-	if (o.postgres == PG_CNPG)
-		build_postgres_cnpg(&cv);
-	else
-		build_postgres(&cv);
+	(o.postgres == PG_CNPG ? build_postgres_cnpg : build_postgres)(&cv);
 	build_odoo(&cv);
 	build_keycloak(&cv);
 	build_pdbs(&cv);

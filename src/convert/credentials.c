@@ -115,8 +115,8 @@ static const struct credential *credential_entry(const struct credentials *c, co
 
 static const struct srcpos *env_pos(const struct service *s, const char *name)
 {
-	const struct ynode *v = s ? y_get(y_get(s->def, "environment"), name) : NULL;
-	return v ? &v->pos : NULL;
+	const struct env_var *v = service_env_var(s, name);
+	return v ? &v->value_pos : NULL;
 }
 
 /* A secret value: the project's if strong, else the previous output's,
@@ -188,12 +188,10 @@ static int conf_secrets(struct arena *a, const struct app *app, struct credentia
 static int env_secrets(struct arena *a, const struct service *s, const char *secret, struct credentials *c)
 {
 	static const char *const wiring[] = {"PASSWORD", "PGPASSWORD", "PASSWORD_FILE", NULL};
-	const struct ynode *env = y_get(s->def, "environment");
-
-	for (size_t i = 0; env && i < env->n; i++) {
-		const char *name = env->pairs[i].key;
-		const char *value = y_text(env->pairs[i].val);
-		bool skip = !value || !is_secret_name(name);
+	for (size_t i = 0; i < s->nenv; i++) {
+		const char *name = s->env[i].name;
+		const char *value = s->env[i].value;
+		bool skip = !is_secret_name(name);
 		struct credential *cr;
 
 		for (const char *const *w = wiring; *w && !skip; w++)
@@ -205,7 +203,7 @@ static int env_secrets(struct arena *a, const struct service *s, const char *sec
 			return -1;
 		cr->value = value;
 		cr->origin = CRED_FROM_PROJECT;
-		cr->pos = env->pairs[i].val->pos;
+		cr->pos = s->env[i].value_pos;
 	}
 	return 0;
 }

@@ -2,7 +2,9 @@
 #ifndef KG_CONVERT_CREDENTIALS_H
 #define KG_CONVERT_CREDENTIALS_H
 
-#include "convert/convert.h"
+#include "model/app.h"
+#include "util/arena.h"
+#include "util/diag.h"
 
 enum cred_origin {
 	CRED_FROM_PROJECT,    /* a strong value in the Compose project */

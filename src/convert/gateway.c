@@ -73,39 +73,41 @@ static void forwarded_headers(struct cv *cv, struct ynode *filters, const char *
 	}
 }
 
+/* A header in the route's one ResponseHeaderModifier filter, created with
+ * the first header; returns the header's mapping for its value. */
+static struct ynode *response_header(struct kb *kb, struct ynode *filters, struct ynode **set, const char *name)
+{
+	struct ynode *h;
+
+	if (!*set) {
+		struct ynode *f = kb_push_map(kb, filters);
+
+		kb_str(kb, f, "type", "ResponseHeaderModifier");
+		*set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
+	}
+	h = kb_push_map(kb, *set);
+	kb_str(kb, h, "name", name);
+	return h;
+}
+
 /* HSTS and custom response headers of a Traefik headers middleware. */
 static void response_headers(struct cv *cv, struct ynode *filters, const struct middleware *headers)
 {
 	struct kb *kb = &cv->kb;
 	const char *sts = headers ? middleware_opt(headers, "stsSeconds") : NULL;
 	const char *subdomains = headers ? middleware_opt(headers, "stsIncludeSubdomains") : NULL;
-	struct ynode *f, *set = NULL, *h;
+	struct ynode *set = NULL;
 
 	for (size_t i = 0; headers && i < headers->nopts; i++) {
 		const struct middleware_opt *o = &headers->opts[i];
 
-		if (strncmp(o->key, "customResponseHeaders.", 22) != 0)
-			continue;
-		if (!set) {
-			f = kb_push_map(kb, filters);
-			kb_str(kb, f, "type", "ResponseHeaderModifier");
-			set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
-		}
-		h = kb_push_map(kb, set);
-		kb_str(kb, h, "name", o->key + 22);
-		kb_str(kb, h, "value", o->value);
+		if (strncmp(o->key, "customResponseHeaders.", 22) == 0)
+			kb_str(kb, response_header(kb, filters, &set, o->key + 22), "value", o->value);
 	}
-	if (!sts)
-		return;
-	if (!set) {
-		f = kb_push_map(kb, filters);
-		kb_str(kb, f, "type", "ResponseHeaderModifier");
-		set = kb_list(kb, kb_sub(kb, f, "responseHeaderModifier"), "set");
-	}
-	h = kb_push_map(kb, set);
-	kb_str(kb, h, "name", "Strict-Transport-Security");
-	kb_put(kb, h, "value", kb_printf(kb, "max-age=%s%s", sts,
-					 subdomains && strcasecmp(subdomains, "true") == 0 ? "; includeSubDomains" : ""));
+	if (sts)
+		kb_put(kb, response_header(kb, filters, &set, "Strict-Transport-Security"), "value",
+		       kb_printf(kb, "max-age=%s%s", sts,
+				 subdomains && strcasecmp(subdomains, "true") == 0 ? "; includeSubDomains" : ""));
 }
 
 static const struct middleware *headers_of(struct cv *cv, const struct route *r)
@@ -163,11 +165,11 @@ static void route(struct cv *cv, const char *name, const char *host, const struc
 	kb_str(kb, parent, "sectionName", name);
 	kb_push_str(kb, kb_list(kb, spec, "hostnames"), host);
 	if (odoo) {
-		r = rule(cv, rules, "/", "odoo", 8069);
+		r = rule(cv, rules, "/", "odoo", odoo_constants.http_port);
 		forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 		response_headers(cv, kb_list(kb, r, "filters"), headers);
 		if (cv->plan.workers > 0) {
-			r = rule(cv, rules, cv->op.ws_path, "odoo", 8072);
+			r = rule(cv, rules, cv->odoo.ws_path, "odoo", odoo_constants.gevent_port);
 			forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 			/* The websocket stays open; the default request timeout would cut it. */
 			kb_str(kb, kb_sub(kb, r, "timeouts"), "request", "3600s");
@@ -175,7 +177,7 @@ static void route(struct cv *cv, const char *name, const char *host, const struc
 	} else {
 		static const char *const public_paths[] = {"/realms/", "/resources/", NULL};
 		for (const char *const *p = public_paths; *p; p++) {
-			r = rule(cv, rules, *p, "keycloak", 8080);
+			r = rule(cv, rules, *p, "keycloak", keycloak_constants.http_port);
 			forwarded_headers(cv, kb_list(kb, r, "filters"), host, headers);
 		}
 	}

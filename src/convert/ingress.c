@@ -310,7 +310,7 @@ static struct ynode *ingress(struct cv *cv, const char *name, const char *host, 
 	if (odoo) {
 		path(kb, paths, "/", "odoo", "http");
 		if (cv->plan.workers > 0)
-			path(kb, paths, cv->op.ws_path, "odoo", "websocket");
+			path(kb, paths, cv->odoo.ws_path, "odoo", "websocket");
 	} else {
 		/* Keycloak's public surface only; /admin and the rest stay internal
 		 * (kubectl port-forward svc/keycloak 8080 for the console). */

@@ -15,33 +15,26 @@ static const char *const managed_vars[] = {
 	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", NULL,
 };
 
-static bool is_managed(const char *name)
-{
-	for (const char *const *m = managed_vars; *m; m++)
-		if (strcmp(*m, name) == 0)
-			return true;
-	return false;
-}
-
 /* `start`, never `start-dev`; --optimized only makes sense with an image
  * built for these options (kc.sh build), which the stock image is not. */
 static struct ynode *keycloak_args(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	const struct ynode *cmd = y_get(cv->app->keycloak->def, "command");
+	const struct words *cmd = &cv->app->keycloak->command;
 	struct ynode *args = kb_seq(kb);
-	bool stock = strncmp(cv->app->keycloak->image.ref, "quay.io/keycloak/keycloak", 25) == 0;
+	bool stock = strncmp(cv->app->keycloak->image.ref, keycloak_constants.repository,
+			     strlen(keycloak_constants.repository)) == 0;
 
 	kb_push_str(kb, args, "start");
-	for (size_t i = 0; cmd && i < cmd->n; i++) {
-		const char *a = y_text(cmd->items[i]);
+	for (size_t i = 0; i < cmd->n; i++) {
+		const char *a = cmd->v[i].text;
 
 		if (strcmp(a, "start-dev") == 0)
-			diag_add(cv->d, DIAG_WARNING, &cmd->items[i]->pos,
+			diag_add(cv->d, DIAG_WARNING, &cmd->v[i].pos,
 				 "nothing to do: the manifests use `start`",
 				 "Keycloak runs in development mode (start-dev): insecure defaults, local caches only");
 		else if (strcmp(a, "--optimized") == 0 && stock)
-			diag_add(cv->d, DIAG_WARNING, &cmd->items[i]->pos,
+			diag_add(cv->d, DIAG_WARNING, &cmd->v[i].pos,
 				 "build your own image with `kc.sh build` to use --optimized and a read-only root filesystem",
 				 "--optimized with the stock image runs the wrong build options (since 26 it fails); "
 				 "the manifests drop it");
@@ -55,36 +48,36 @@ static struct ynode *keycloak_env(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *env = kb_seq(kb);
-	const struct ynode *compose_env = y_get(cv->app->keycloak->def, "environment");
+	const struct service *kc = cv->app->keycloak;
 
 	env_value(kb, env, "KC_DB", "postgres");
 	env_value(kb, env, "KC_DB_URL_HOST", cv->db_service);
-	env_value(kb, env, "KC_DB_URL_PORT", "5432");
+	env_value(kb, env, "KC_DB_URL_PORT", y_text(kb_printf(kb, "%d", postgres_constants.port)));
 	env_secret(kb, env, "KC_DB_URL_DATABASE", "keycloak-db", "database");
 	env_secret(kb, env, "KC_DB_USERNAME", "keycloak-db", "username");
 	env_secret(kb, env, "KC_DB_PASSWORD", "keycloak-db", "password");
 	env_value(kb, env, "KC_DB_POOL_MAX_SIZE", y_text(kb_printf(kb, "%d", cv->plan.keycloak_pool)));
-	if (cv->kp.hostname_v2)
+	if (cv->keycloak.hostname_v2)
 		env_value(kb, env, "KC_HOSTNAME", y_text(kb_printf(kb, "https://%s", cv->auth_host)));
 	else
 		env_value(kb, env, "KC_HOSTNAME", cv->auth_host);
 	env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
 	env_value(kb, env, "KC_HTTP_ENABLED", "true");
 	env_value(kb, env, "KC_HEALTH_ENABLED", "true");
-	env_secret(kb, env, cv->kp.admin_user_var, "keycloak-admin", "username");
-	env_secret(kb, env, cv->kp.admin_password_var, "keycloak-admin", "password");
-	if (!cv->kp.jdbc_ping) {
+	env_secret(kb, env, cv->keycloak.admin_user_var, "keycloak-admin", "username");
+	env_secret(kb, env, cv->keycloak.admin_password_var, "keycloak-admin", "password");
+	if (!cv->keycloak.jdbc_ping) {
 		/* Before 26.1 the default discovery is UDP multicast, which cloud
 		 * networks drop: use DNS discovery through the headless Service. */
 		env_value(kb, env, "KC_CACHE_STACK", "kubernetes");
 		env_value(kb, env, "JAVA_OPTS_APPEND",
 			  y_text(kb_printf(kb, "-Djgroups.dns.query=keycloak-headless.%s.svc.cluster.local", cv->ns)));
 	}
-	for (size_t i = 0; compose_env && i < compose_env->n; i++) {
-		const char *name = compose_env->pairs[i].key;
-		const char *value = y_text(compose_env->pairs[i].val);
+	for (size_t i = 0; i < kc->nenv; i++) {
+		const char *name = kc->env[i].name;
+		const char *value = kc->env[i].value;
 
-		if (!is_managed(name) && value && strncmp(name, "KC_", 3) == 0)
+		if (!listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0)
 			env_value(kb, env, name, value);
 	}
 	return env;
@@ -97,9 +90,9 @@ static struct ynode *deployment(struct cv *cv)
 	struct ynode *spec = kb_sub(kb, d, "spec");
 	struct ynode *tmpl = kb_sub(kb, spec, "template");
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
-	struct ynode *c, *ports, *mounts, *vols, *spreading;
+	struct ynode *c, *ports, *mounts, *vols;
 	struct probe_timing t;
-	const char *mgmt = cv->kp.management_port ? "management" : "http";
+	const char *mgmt = cv->keycloak.management_port ? "management" : "http";
 
 	kb_int(kb, spec, "replicas", cv->o->keycloak_replicas);
 	kb_put(kb, kb_sub(kb, spec, "selector"), "matchLabels", kb_selector(kb, "keycloak"));
@@ -107,25 +100,27 @@ static struct ynode *deployment(struct cv *cv)
 	kb_str(kb, pspec, "serviceAccountName", "keycloak");
 	kb_bool(kb, pspec, "automountServiceAccountToken", false);
 	kb_int(kb, pspec, "terminationGracePeriodSeconds", 60);
-	kb_put(kb, pspec, "securityContext", pod_security(kb, cv->kp.uid, cv->kp.uid, -1));
+	kb_put(kb, pspec, "securityContext", pod_security(kb, cv->keycloak.uid, cv->keycloak.uid, -1));
 	kb_push(kb, kb_list(kb, pspec, "initContainers"),
-		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->kp.uid, cv->kp.uid));
+		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->keycloak.uid, cv->keycloak.uid));
 	c = kb_push_map(kb, kb_list(kb, pspec, "containers"));
 	kb_str(kb, c, "name", "keycloak");
 	kb_str(kb, c, "image", cv->app->keycloak->image.ref);
 	kb_put(kb, c, "args", keycloak_args(cv));
 	kb_put(kb, c, "env", keycloak_env(cv));
 	ports = kb_list(kb, c, "ports");
-	container_port(kb, ports, "http", 8080);
-	if (cv->kp.management_port)
-		container_port(kb, ports, "management", 9000);
-	container_port(kb, ports, "jgroups", 7800);
-	container_port(kb, ports, "jgroups-fd", 57800);
+	container_port(kb, ports, "http", keycloak_constants.http_port);
+	if (cv->keycloak.management_port)
+		container_port(kb, ports, "management", keycloak_constants.management_port);
+	container_port(kb, ports, "jgroups", keycloak_constants.jgroups_port);
+	container_port(kb, ports, "jgroups-fd", keycloak_constants.jgroups_fd_port);
 	/* The stock image builds itself on start: 10 minutes allowed. */
 	probe_timing(cv->app->keycloak, &t, 600);
-	kb_put(kb, c, "startupProbe", probe_http(kb, "/health/started", mgmt, t.period, t.startup_failures, t.timeout));
-	kb_put(kb, c, "readinessProbe", probe_http(kb, "/health/ready", mgmt, t.period, t.failures, t.timeout));
-	kb_put(kb, c, "livenessProbe", probe_http(kb, "/health/live", mgmt, 2 * t.period, t.failures, t.timeout));
+	kb_put(kb, c, "startupProbe", probe_http(kb, keycloak_constants.health_started, mgmt, t.period, t.startup_failures,
+						 t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_http(kb, keycloak_constants.health_ready, mgmt, t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_http(kb, keycloak_constants.health_live, mgmt, 2 * t.period, t.failures,
+						  t.timeout));
 	kb_put(kb, c, "resources", resources(kb, 0.5, 1LL << 30, 2.0, 2LL << 30));
 	/* The stock image rebuilds itself at start (kc.sh build), which writes
 	 * under /opt/keycloak: its root filesystem cannot be read-only. */
@@ -134,29 +129,20 @@ static struct ynode *deployment(struct cv *cv)
 	volume_mount(kb, mounts, "tmp", "/tmp", false);
 	vols = kb_list(kb, pspec, "volumes");
 	volume_empty_dir(kb, vols, "tmp", false, "512Mi");
-	spreading = kb_push_map(kb, kb_list(kb, pspec, "topologySpreadConstraints"));
-	kb_int(kb, spreading, "maxSkew", 1);
-	kb_str(kb, spreading, "topologyKey", "kubernetes.io/hostname");
-	kb_str(kb, spreading, "whenUnsatisfiable", "ScheduleAnyway");
-	kb_put(kb, kb_sub(kb, spreading, "labelSelector"), "matchLabels", kb_selector(kb, "keycloak"));
+	spread_over_nodes(kb, pspec, "keycloak");
 	return d;
 }
 
 static void services(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	struct ynode *s = kb_object(kb, "v1", "Service", "keycloak", cv->ns, "keycloak");
-	struct ynode *spec = kb_sub(kb, s, "spec");
-	struct ynode *p = kb_push_map(kb, kb_list(kb, spec, "ports"));
+	struct ynode *ports;
+	struct ynode *s = selecting_service(kb, "keycloak", cv->ns, "keycloak", false, &ports);
+	struct ynode *spec;
 
-	kb_str(kb, spec, "type", "ClusterIP");
-	kb_put(kb, spec, "selector", kb_selector(kb, "keycloak"));
-	kb_str(kb, p, "name", "http");
-	kb_int(kb, p, "port", 8080);
-	kb_str(kb, p, "targetPort", "http");
-	kb_str(kb, p, "protocol", "TCP");
+	service_port(kb, ports, "http", keycloak_constants.http_port);
 	cv_emit(cv, OUT_KEYCLOAK, s);
-	if (cv->kp.jdbc_ping)
+	if (cv->keycloak.jdbc_ping)
 		return;
 	s = kb_object(kb, "v1", "Service", "keycloak-headless", cv->ns, "keycloak");
 	spec = kb_sub(kb, s, "spec");
@@ -164,11 +150,7 @@ static void services(struct cv *cv)
 	/* Discovery must see pods that are still starting. */
 	kb_bool(kb, spec, "publishNotReadyAddresses", true);
 	kb_put(kb, spec, "selector", kb_selector(kb, "keycloak"));
-	p = kb_push_map(kb, kb_list(kb, spec, "ports"));
-	kb_str(kb, p, "name", "jgroups");
-	kb_int(kb, p, "port", 7800);
-	kb_str(kb, p, "targetPort", "jgroups");
-	kb_str(kb, p, "protocol", "TCP");
+	service_port(kb, kb_list(kb, spec, "ports"), "jgroups", keycloak_constants.jgroups_port);
 	cv_emit(cv, OUT_KEYCLOAK, s);
 }
 

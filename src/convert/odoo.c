@@ -16,30 +16,22 @@ static const char *const wiring_vars[] = {
 	"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", NULL,
 };
 
-static bool is_wiring(const char *name)
-{
-	for (const char *const *w = wiring_vars; *w; w++)
-		if (strcmp(*w, name) == 0)
-			return true;
-	return false;
-}
-
 static struct ynode *odoo_env(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *env = kb_seq(kb);
-	const struct ynode *compose_env = y_get(cv->app->odoo->def, "environment");
+	const struct service *odoo = cv->app->odoo;
 
-	env_value(kb, env, "HOST", cv->db_service);
-	env_value(kb, env, "PORT", "5432");
-	env_secret(kb, env, "USER", "odoo-db", "username");
-	env_secret(kb, env, "PASSWORD", "odoo-db", "password");
+	env_value(kb, env, odoo_entrypoint_vars[ODOO_VAR_HOST].name, cv->db_service);
+	env_value(kb, env, odoo_entrypoint_vars[ODOO_VAR_PORT].name, odoo_entrypoint_vars[ODOO_VAR_PORT].fallback);
+	env_secret(kb, env, odoo_entrypoint_vars[ODOO_VAR_USER].name, "odoo-db", "username");
+	env_secret(kb, env, odoo_entrypoint_vars[ODOO_VAR_PASSWORD].name, "odoo-db", "password");
 	env_value(kb, env, "ODOO_RC", RENDERED_CONF);
-	for (size_t i = 0; compose_env && i < compose_env->n; i++) {
-		const char *name = compose_env->pairs[i].key;
-		const char *value = y_text(compose_env->pairs[i].val);
+	for (size_t i = 0; i < odoo->nenv; i++) {
+		const char *name = odoo->env[i].name;
+		const char *value = odoo->env[i].value;
 
-		if (is_wiring(name) || !value)
+		if (listed(wiring_vars, name))
 			continue;
 		if (is_secret_name(name))
 			env_secret(kb, env, name, "odoo-env", name);
@@ -65,11 +57,12 @@ static struct ynode *render_config(struct cv *cv, const char *image)
 	cmd = kb_list(kb, c, "command");
 	kb_push_str(kb, cmd, "sh");
 	kb_push_str(kb, cmd, "-c");
-	kb_push_str(kb, cmd, "umask 077 && cat /etc/odoo/odoo.conf > " RENDERED_CONF " && "
-		     "for f in /run/secrets/odoo-conf/*; do "
-		     "printf '%s = %s\\n' \"${f##*/}\" \"$(cat \"$f\")\" >> " RENDERED_CONF "; done");
+	kb_push(kb, cmd, kb_printf(kb, "umask 077 && cat %s > " RENDERED_CONF " && "
+				   "for f in /run/secrets/odoo-conf/*; do "
+				   "printf '%%s = %%s\\n' \"${f##*/}\" \"$(cat \"$f\")\" >> " RENDERED_CONF "; done",
+				   odoo_constants.conf_file));
 	mounts = kb_list(kb, c, "volumeMounts");
-	volume_mount(kb, mounts, "config", "/etc/odoo", true);
+	volume_mount(kb, mounts, "config", odoo_constants.conf_dir, true);
 	volume_mount(kb, mounts, "conf-secrets", "/run/secrets/odoo-conf", true);
 	volume_mount(kb, mounts, "rendered-config", "/run/odoo", false);
 	kb_put(kb, c, "securityContext", container_security(kb, true));
@@ -113,9 +106,9 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	kb_str(kb, spec, "serviceAccountName", "odoo");
 	kb_bool(kb, spec, "automountServiceAccountToken", false);
 	kb_int(kb, spec, "terminationGracePeriodSeconds", cv->plan.limit_time_real);
-	kb_put(kb, spec, "securityContext", pod_security(kb, cv->op.uid, cv->op.gid, cv->op.gid));
+	kb_put(kb, spec, "securityContext", pod_security(kb, cv->odoo.uid, cv->odoo.gid, cv->odoo.gid));
 	init = kb_list(kb, spec, "initContainers");
-	kb_push(kb, init, wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->op.uid, cv->op.gid));
+	kb_push(kb, init, wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->odoo.uid, cv->odoo.gid));
 	kb_push(kb, init, render_config(cv, image));
 
 	c = kb_push_map(kb, kb_list(kb, spec, "containers"));
@@ -131,36 +124,25 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	}
 	kb_put(kb, c, "env", odoo_env(cv));
 	ports = kb_list(kb, c, "ports");
-	container_port(kb, ports, "http", 8069);
+	container_port(kb, ports, "http", odoo_constants.http_port);
 	if (!cron && cv->plan.workers > 0)
-		container_port(kb, ports, "websocket", 8072);
+		container_port(kb, ports, "websocket", odoo_constants.gevent_port);
 	/* Odoo may load modules for minutes on its first start: 10 minutes allowed. */
 	probe_timing(cv->app->odoo, &t, 600);
-	kb_put(kb, c, "startupProbe", probe_http(kb, cv->op.liveness_path, "http", t.period, t.startup_failures, t.timeout));
-	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->op.readiness_path, "http", t.period, t.failures, t.timeout));
-	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->op.liveness_path, "http", 2 * t.period, t.failures, t.timeout));
+	kb_put(kb, c, "startupProbe", probe_http(kb, cv->odoo.liveness_path, "http", t.period, t.startup_failures, t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->odoo.readiness_path, "http", t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->odoo.liveness_path, "http", 2 * t.period, t.failures, t.timeout));
 	kb_put(kb, c, "resources", cron ? resources(kb, 0.25, 512LL << 20, 1.0, 2LL << 30)
 					: resources(kb, cv->o->odoo_cpu / 4, cv->o->odoo_memory / 4,
 						    cv->o->odoo_cpu, cv->o->odoo_memory));
 	kb_put(kb, c, "securityContext", container_security(kb, true));
 	mounts = kb_list(kb, c, "volumeMounts");
-	volume_mount(kb, mounts, "filestore", "/var/lib/odoo", false);
-	volume_mount(kb, mounts, "config", "/etc/odoo", true);
+	volume_mount(kb, mounts, "filestore", odoo_constants.data_dir, false);
+	volume_mount(kb, mounts, "config", odoo_constants.conf_dir, true);
 	volume_mount(kb, mounts, "rendered-config", "/run/odoo", true);
 	volume_mount(kb, mounts, "tmp", "/tmp", false);
 	odoo_volumes(cv, spec);
 	return tmpl;
-}
-
-static void spread(struct cv *cv, struct ynode *pod_spec, const char *component)
-{
-	struct kb *kb = &cv->kb;
-	struct ynode *t = kb_push_map(kb, kb_list(kb, pod_spec, "topologySpreadConstraints"));
-
-	kb_int(kb, t, "maxSkew", 1);
-	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
-	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
-	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
 }
 
 static struct ynode *deployment(struct cv *cv, const char *name, int replicas, bool cron)
@@ -185,17 +167,15 @@ static struct ynode *deployment(struct cv *cv, const char *name, int replicas, b
 	}
 	tmpl = kb_put(kb, spec, "template", odoo_pod(cv, name, cron));
 	if (!cron)
-		spread(cv, kb_sub(kb, tmpl, "spec"), name);
+		spread_over_nodes(kb, kb_sub(kb, tmpl, "spec"), name);
 	return d;
 }
 
 static void service(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	struct ynode *s = kb_object(kb, "v1", "Service", "odoo", cv->ns, "odoo");
-	struct ynode *spec = kb_sub(kb, s, "spec");
-	struct ynode *ports = kb_list(kb, spec, "ports");
-	struct ynode *p;
+	struct ynode *ports;
+	struct ynode *s = selecting_service(kb, "odoo", cv->ns, "odoo", false, &ports);
 
 	if (cv->o->odoo_replicas > 1 && cv->o->ingress == INGRESS_TRAEFIK) {
 		/* Sessions are files: keep each browser on one pod even though the
@@ -206,20 +186,9 @@ static void service(struct cv *cv)
 		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.secure", "true");
 		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.httponly", "true");
 	}
-	kb_str(kb, spec, "type", "ClusterIP");
-	kb_put(kb, spec, "selector", kb_selector(kb, "odoo"));
-	p = kb_push_map(kb, ports);
-	kb_str(kb, p, "name", "http");
-	kb_int(kb, p, "port", 8069);
-	kb_str(kb, p, "targetPort", "http");
-	kb_str(kb, p, "protocol", "TCP");
-	if (cv->plan.workers > 0) {
-		p = kb_push_map(kb, ports);
-		kb_str(kb, p, "name", "websocket");
-		kb_int(kb, p, "port", 8072);
-		kb_str(kb, p, "targetPort", "websocket");
-		kb_str(kb, p, "protocol", "TCP");
-	}
+	service_port(kb, ports, "http", odoo_constants.http_port);
+	if (cv->plan.workers > 0)
+		service_port(kb, ports, "websocket", odoo_constants.gevent_port);
 	cv_emit(cv, OUT_ODOO, s);
 }
 
@@ -325,7 +294,7 @@ static void scaled_object(struct cv *cv)
 	/* The query needs the primary itself, not a pooler. */
 	kb_str(kb, md, "host", y_text(kb_printf(kb, "%s.%s.svc.cluster.local",
 					       cv->o->postgres == PG_CNPG ? "postgres-rw" : cv->db_service, cv->ns)));
-	kb_str(kb, md, "port", "5432");
+	kb_put(kb, md, "port", kb_printf(kb, "%d", postgres_constants.port));
 	kb_str(kb, md, "userName", cv->creds.odoo_user ? cv->creds.odoo_user : "odoo");
 	kb_str(kb, md, "dbName", "postgres");
 	kb_str(kb, md, "sslmode", "disable");

@@ -10,54 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert/convert.h"
+#include "convert/plan.h"
+#include "facts/facts.h"
 
 #define MIB (1024LL * 1024)
-#define WORKER_RAM (325 * MIB)      /* 0.8 × 150 MB + 0.2 × 1 GB */
 #define RESERVED_CONNECTIONS 10     /* 3 superuser + backup job + admin sessions */
 #define KEYCLOAK_POOL 20            /* instead of Keycloak's default 100 per pod */
 #define MIN_DB_MAXCONN 4
 #define DEFAULT_MAX_CONNECTIONS 200
 #define MAX_AUTO_CONNECTIONS 1000
 
-void convert_defaults(struct convert_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->out_dir = "kubernetes";
-	o->storage_class = "do-block-storage";
-	o->rwx_storage_class = "nfs-csi";
-	o->db_size = "20Gi";
-	o->filestore_size = "50Gi";
-	o->odoo_replicas = 2;
-	o->odoo_max_replicas = 6;
-	o->keycloak_replicas = 2;
-	o->pg_max_connections = 0;
-	/* 0: Compose's deploy limits, else 2 CPU / 4Gi (convert_run settles it). */
-	o->odoo_cpu = 0;
-	o->odoo_memory = 0;
-	o->ingress = INGRESS_TRAEFIK;
-	o->secrets = SECRETS_GENERATE;
-	o->backup_endpoint = "https://nyc3.digitaloceanspaces.com";
-	o->backup_retention_days = 14;
-	o->autoscaling = AUTOSCALE_HPA;
-	o->keda_namespace = "keda";
-	o->postgres = PG_STATEFULSET;
-	o->pg_instances = 3;
-	o->cnpg_namespace = "cnpg-system";
-	o->gateway_class = "cilium";
-}
-
-static int conf_int(const struct app *app, const char *key, int fallback)
-{
-	const struct conf_entry *e = conf_get(&app->conf, key);
-	return e && e->value[0] ? atoi(e->value) : fallback;
-}
-
 int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *p,
 	      struct diags *d, const struct srcpos *where)
 {
-	int by_cpu = (int)(2 * o->odoo_cpu) + 1;
-	int by_memory = (int)(o->odoo_memory / WORKER_RAM) - 2;  /* minus gevent and master */
+	int by_cpu = odoo_workers_for_cpu(o->odoo_cpu);
+	int by_memory = (int)(o->odoo_memory / odoo_constants.worker_ram) - 2;  /* minus gevent and master */
 	int64_t per_process;
 	int kc_pods = 0, available, cron_conns;
 
@@ -73,8 +40,8 @@ int plan_odoo(const struct convert_options *o, const struct app *app, struct odo
 	p->limit_memory_hard = p->limit_memory_soft * 2;
 	if (p->limit_memory_hard > o->odoo_memory)
 		p->limit_memory_hard = o->odoo_memory / MIB * MIB;
-	p->limit_time_cpu = conf_int(app, "limit_time_cpu", 600);
-	p->limit_time_real = conf_int(app, "limit_time_real", 1200);
+	p->limit_time_cpu = conf_int(&app->conf, "limit_time_cpu", 600, NULL);
+	p->limit_time_real = conf_int(&app->conf, "limit_time_real", 1200, NULL);
 	p->processes_per_pod = p->workers + p->cron_threads + 1;
 	p->keycloak_pool = KEYCLOAK_POOL;
 	p->reserve = RESERVED_CONNECTIONS;

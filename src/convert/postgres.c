@@ -9,7 +9,6 @@
 #define BACKUP_IMAGE "amazon/aws-cli:2.17.0"
 /* TCP on 127.0.0.1, not the socket: the init-time server listens on the
  * socket only, so the pod stays unready until initialisation is done. */
-#define PG_READY "pg_isready -h 127.0.0.1 -p 5432 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""
 #define BACKUP_UID 1000
 
 static struct ynode *postgres_args(struct cv *cv)
@@ -33,8 +32,8 @@ static void postgres_env(struct cv *cv, struct ynode *env)
 	env_secret(kb, env, "POSTGRES_USER", "postgres-credentials", "POSTGRES_USER");
 	env_secret(kb, env, "POSTGRES_PASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
 	env_value(kb, env, "POSTGRES_DB", db && db[0] ? db : "postgres");
-	if (cv->pp.pgdata)
-		env_value(kb, env, "PGDATA", cv->pp.pgdata);
+	if (cv->postgres.pgdata)
+		env_value(kb, env, "PGDATA", cv->postgres.pgdata);
 	/* Read by the init script that creates the other roles. */
 	if (cv->app->odoo && !cv->creds.odoo_is_superuser) {
 		env_secret(kb, env, "ODOO_DB_USER", "odoo-db", "username");
@@ -57,7 +56,9 @@ static struct ynode *statefulset(struct cv *cv)
 	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
 	struct ynode *c, *mounts, *vols, *v, *claim, *cspec;
 	struct probe_timing t;
-	const struct ynode *shm = y_get(cv->app->postgres->def, "shm_size");
+	int64_t shm = cv->app->postgres->shm_size;
+	const char *ready = y_text(kb_printf(kb, "pg_isready -h 127.0.0.1 -p %d -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"",
+					       postgres_constants.port));
 
 	kb_str(kb, spec, "serviceName", "postgres-headless");
 	kb_int(kb, spec, "replicas", 1);
@@ -67,29 +68,29 @@ static struct ynode *statefulset(struct cv *cv)
 	kb_bool(kb, pspec, "automountServiceAccountToken", false);
 	/* The image stops on SIGINT (fast shutdown); give it time to checkpoint. */
 	kb_int(kb, pspec, "terminationGracePeriodSeconds", 120);
-	kb_put(kb, pspec, "securityContext", pod_security(kb, cv->pp.uid, cv->pp.uid, cv->pp.uid));
+	kb_put(kb, pspec, "securityContext", pod_security(kb, cv->postgres.uid, cv->postgres.uid, cv->postgres.uid));
 	c = kb_push_map(kb, kb_list(kb, pspec, "containers"));
 	kb_str(kb, c, "name", "postgres");
 	kb_str(kb, c, "image", cv->app->postgres->image.ref);
 	kb_put(kb, c, "args", postgres_args(cv));
 	postgres_env(cv, kb_list(kb, c, "env"));
-	container_port(kb, kb_list(kb, c, "ports"), "postgres", 5432);
+	container_port(kb, kb_list(kb, c, "ports"), "postgres", postgres_constants.port);
 	/* initdb on a new volume, or recovery after a crash: 5 minutes allowed. */
 	probe_timing(cv->app->postgres, &t, 300);
-	kb_put(kb, c, "startupProbe", probe_exec_sh(kb, PG_READY, t.period, t.startup_failures, t.timeout));
-	kb_put(kb, c, "readinessProbe", probe_exec_sh(kb, PG_READY, t.period, t.failures, t.timeout));
-	kb_put(kb, c, "livenessProbe", probe_exec_sh(kb, PG_READY, 3 * t.period, 2 * t.failures, 2 * t.timeout));
+	kb_put(kb, c, "startupProbe", probe_exec_sh(kb, ready, t.period, t.startup_failures, t.timeout));
+	kb_put(kb, c, "readinessProbe", probe_exec_sh(kb, ready, t.period, t.failures, t.timeout));
+	kb_put(kb, c, "livenessProbe", probe_exec_sh(kb, ready, 3 * t.period, 2 * t.failures, 2 * t.timeout));
 	kb_put(kb, c, "resources", resources(kb, 0.5, 1LL << 30, 2.0, 2LL << 30));
 	kb_put(kb, c, "securityContext", container_security(kb, true));
 	mounts = kb_list(kb, c, "volumeMounts");
-	volume_mount(kb, mounts, "data", cv->pp.mount_path, false);
+	volume_mount(kb, mounts, "data", cv->postgres.mount_path, false);
 	volume_mount(kb, mounts, "shm", "/dev/shm", false);
 	volume_mount(kb, mounts, "run", "/var/run/postgresql", false);
 	volume_mount(kb, mounts, "tmp", "/tmp", false);
 	volume_mount(kb, mounts, "initdb", "/docker-entrypoint-initdb.d", true);
 	vols = kb_list(kb, pspec, "volumes");
 	volume_empty_dir(kb, vols, "shm", true,
-			 shm && shm->kind == Y_INT && shm->i > (64LL << 20) ? quantity_bytes(kb, shm->i) : "256Mi");
+			 shm > (64LL << 20) ? quantity_bytes(kb, shm) : "256Mi");
 	volume_empty_dir(kb, vols, "run", false, "16Mi");
 	volume_empty_dir(kb, vols, "tmp", false, "256Mi");
 	v = kb_push_map(kb, vols);
@@ -108,26 +109,12 @@ static struct ynode *statefulset(struct cv *cv)
 static void services(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	static const struct {
-		const char *suffix;
-		bool headless;
-	} kinds[] = {{"", false}, {"-headless", true}};
+	for (int headless = 0; headless < 2; headless++) {
+		const char *name = headless ? "postgres-headless" : cv->db_service;
+		struct ynode *ports;
+		struct ynode *s = selecting_service(kb, name, cv->ns, "postgres", headless, &ports);
 
-	for (size_t i = 0; i < 2; i++) {
-		const char *name = kinds[i].headless ? "postgres-headless" : cv->db_service;
-		struct ynode *s = kb_object(kb, "v1", "Service", name, cv->ns, "postgres");
-		struct ynode *spec = kb_sub(kb, s, "spec");
-		struct ynode *p = kb_push_map(kb, kb_list(kb, spec, "ports"));
-
-		if (kinds[i].headless)
-			kb_str(kb, spec, "clusterIP", "None");
-		else
-			kb_str(kb, spec, "type", "ClusterIP");
-		kb_put(kb, spec, "selector", kb_selector(kb, "postgres"));
-		kb_str(kb, p, "name", "postgres");
-		kb_int(kb, p, "port", 5432);
-		kb_str(kb, p, "targetPort", "postgres");
-		kb_str(kb, p, "protocol", "TCP");
+		service_port(kb, ports, "postgres", postgres_constants.port);
 		cv_emit(cv, OUT_POSTGRES, s);
 	}
 }

@@ -234,25 +234,34 @@ static struct ynode *policy_for(struct cv *cv, const char *name, struct ynode *s
 	return np;
 }
 
+/* Egress of the pooler and of the instances: to the instances, and out on
+ * 443/6443 for the API server and the object storage of WAL and backups. */
+static void egress_to_instances(struct cv *cv, struct ynode *np, const int *pg)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+	struct ynode *r = kb_push_map(kb, egress);
+
+	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
+	ports(kb, r, pg);
+	to_api_server(kb, egress);
+	cv_emit(cv, OUT_NETPOL, np);
+}
+
 static void cnpg_policies(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	static const int pg[] = {5432, 0};
-	static const int status[] = {8000, 5432, 0};
+	const int pg[] = {postgres_constants.port, 0};
+	const int status[] = {8000, postgres_constants.port, 0};
 	static const int https[] = {443, 0};
 	static const char *const clients[] = {"odoo", "odoo-cron", "keycloak", NULL};
-	struct ynode *np, *r, *egress;
+	struct ynode *np, *r;
 
 	np = policy_for(cv, "postgres-pooler", label(kb, "cnpg.io/poolerName", "postgres-pooler"));
 	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
 	from_components(cv, r, "from", clients);
 	ports(kb, r, pg);
-	egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
-	r = kb_push_map(kb, egress);
-	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
-	ports(kb, r, pg);
-	to_api_server(kb, egress);
-	cv_emit(cv, OUT_NETPOL, np);
+	egress_to_instances(cv, np, pg);
 
 	np = policy_for(cv, "postgres-cluster", label(kb, "cnpg.io/cluster", "postgres"));
 	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
@@ -268,13 +277,7 @@ static void cnpg_policies(struct cv *cv)
 		from_namespace(kb, r, cv->o->keda_namespace);
 		ports(kb, r, pg);
 	}
-	egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
-	r = kb_push_map(kb, egress);
-	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
-	ports(kb, r, pg);
-	/* Object storage for WAL and base backups, and the API server. */
-	to_api_server(kb, egress);
-	cv_emit(cv, OUT_NETPOL, np);
+	egress_to_instances(cv, np, pg);
 
 	if (cv->app->odoo) {
 		np = policy(cv, "postgres-backup", "postgres-backup", true, true);
@@ -283,16 +286,30 @@ static void cnpg_policies(struct cv *cv)
 	}
 }
 
+/* Odoo's egress: the database, and HTTPS (Keycloak's public URL, APIs) and
+ * mail submission. */
+static void odoo_egress(struct cv *cv, struct ynode *np, const int *pg)
+{
+	static const int odoo_out[] = {443, 465, 587, 0};
+	struct kb *kb = &cv->kb;
+	struct ynode *egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
+	struct ynode *r = kb_push_map(kb, egress);
+
+	to_database(cv, r);
+	ports(kb, r, pg);
+	to_internet(cv, egress, odoo_out);
+	cv_emit(cv, OUT_NETPOL, np);
+}
+
 void build_network_policies(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *np, *r, *egress, *peer;
-	static const int web[] = {8069, 8072, 0};
-	static const int kc_http[] = {8080, 0};
-	static const int kc_cluster[] = {7800, 57800, 0};
-	static const int pg[] = {5432, 0};
+	const int web[] = {odoo_constants.http_port, odoo_constants.gevent_port, 0};
+	const int kc_http[] = {keycloak_constants.http_port, 0};
+	const int kc_cluster[] = {keycloak_constants.jgroups_port, keycloak_constants.jgroups_fd_port, 0};
+	const int pg[] = {postgres_constants.port, 0};
 	static const int https[] = {443, 0};
-	static const int odoo_out[] = {443, 465, 587, 0};
 	static const char *const dns_protocols[] = {"UDP", "TCP"};
 	static const char *const pg_clients[] = {"odoo", "odoo-cron", "keycloak", "postgres-backup", NULL};
 	static const char *const pg_only[] = {"postgres", NULL};
@@ -318,22 +335,9 @@ void build_network_policies(struct cv *cv)
 		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
 		from_ingress_controller(cv, r);
 		ports(kb, r, web);
-		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
-		r = kb_push_map(kb, egress);
-		to_database(cv, r);
-		ports(kb, r, pg);
-		/* HTTPS (Keycloak's public URL, APIs) and mail submission. */
-		to_internet(cv, egress, odoo_out);
-		cv_emit(cv, OUT_NETPOL, np);
-		if (cv->plan.cron_deployment) {
-			np = policy(cv, "odoo-cron", "odoo-cron", true, true);
-			egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
-			r = kb_push_map(kb, egress);
-			to_database(cv, r);
-			ports(kb, r, pg);
-			to_internet(cv, egress, odoo_out);
-			cv_emit(cv, OUT_NETPOL, np);
-		}
+		odoo_egress(cv, np, pg);
+		if (cv->plan.cron_deployment)
+			odoo_egress(cv, policy(cv, "odoo-cron", "odoo-cron", true, true), pg);
 	}
 	if (cv->app->keycloak) {
 		np = policy(cv, "keycloak", "keycloak", true, true);

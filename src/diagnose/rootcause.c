@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compose/project.h"
+#include "facts/facts.h"
 #include "lint/lint.h"
 #include "model/app.h"
 
@@ -137,35 +138,24 @@ int dx_manifests(struct dx_run *run, const char *path)
 struct compose_facts {
 	struct dx_run *run;
 	const struct app *app;
-	const struct ynode *services;
 };
 
-static const struct ynode *service_env_node(const struct service *s, const char *name, struct srcpos *pos)
+/* The variable's position, in pos when it is declared. */
+static const struct env_var *env_declared(const struct service *s, const char *name, struct srcpos *pos)
 {
-	const struct ynode *env = y_get(s->def, "environment");
-	const struct ypair *p = y_get_pair(env, name);
+	const struct env_var *v = service_env_var(s, name);
 
-	if (!p)
-		return NULL;
-	if (pos)
-		*pos = p->kpos;
-	return p->val;
+	if (v && pos)
+		*pos = v->name_pos;
+	return v;
 }
 
 /* Set and not empty: the entrypoints treat an empty variable as unset. */
 static const char *env_value(const struct service *s, const char *name, struct srcpos *pos)
 {
-	const struct ynode *v = service_env_node(s, name, pos);
-	const char *t = v ? y_text(v) : NULL;
+	const struct env_var *v = env_declared(s, name, pos);
 
-	return t && *t ? t : NULL;
-}
-
-static struct srcpos service_pos(const struct compose_facts *cf, const struct service *s)
-{
-	const struct ypair *p = y_get_pair(cf->services, s->name);
-
-	return p ? p->kpos : s->def->pos;
+	return v && *v->value ? v->value : NULL;
 }
 
 static void add(struct compose_facts *cf, const char *entry, const char *check, const struct srcpos *pos,
@@ -183,21 +173,15 @@ static bool resolvable(const struct compose_facts *cf, const char *host)
 {
 	if (strchr(host, '.') || strchr(host, ':'))
 		return true;   /* an FQDN or an address: outside what Compose decides */
-	for (size_t i = 0; i < cf->services->n; i++) {
-		const struct ynode *svc = cf->services->pairs[i].val;
-		const struct ynode *nets = y_get(svc, "networks");
-		const char *hn = y_text(y_get(svc, "hostname")), *cn = y_text(y_get(svc, "container_name"));
+	for (size_t i = 0; i < cf->app->nservices; i++) {
+		const struct service *s = &cf->app->services[i];
+		const char *hn = s->hostname.text, *cn = s->container_name.text;
 
-		if (strcmp(cf->services->pairs[i].key, host) == 0 || (hn && strcmp(hn, host) == 0) ||
-		    (cn && strcmp(cn, host) == 0))
+		if (strcmp(s->name, host) == 0 || (hn && strcmp(hn, host) == 0) || (cn && strcmp(cn, host) == 0))
 			return true;
-		for (size_t k = 0; nets && nets->kind == Y_MAP && k < nets->n; k++) {
-			const struct ynode *aliases = y_get(nets->pairs[k].val, "aliases");
-
-			for (size_t j = 0; aliases && aliases->kind == Y_SEQ && j < aliases->n; j++)
-				if (y_text(aliases->items[j]) && strcmp(y_text(aliases->items[j]), host) == 0)
-					return true;
-		}
+		for (size_t j = 0; j < s->naliases; j++)
+			if (strcmp(s->aliases[j].text, host) == 0)
+				return true;
 	}
 	return false;
 }
@@ -268,10 +252,8 @@ static void check_conf_password(struct compose_facts *cf, const struct service *
 
 static bool mounts_initdb(const struct service *s)
 {
-	const struct ynode *vols = y_get(s->def, "volumes");
-
-	for (size_t i = 0; vols && vols->kind == Y_SEQ && i < vols->n; i++) {
-		const char *t = y_text(y_get(vols->items[i], "target"));
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		const char *t = s->volumes[i].target;
 
 		if (t && strncmp(t, "/docker-entrypoint-initdb.d", 27) == 0)
 			return true;
@@ -282,16 +264,19 @@ static bool mounts_initdb(const struct service *s)
 static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 {
 	const struct service *pg = cf->app->postgres;
-	const struct ynode *ep = y_get(odoo->def, "entrypoint"), *cmd = y_get(odoo->def, "command");
+	const struct words *ep = &odoo->entrypoint, *cmd = &odoo->command;
 	const struct conf_entry *ce;
+	const struct entrypoint_var *host_var = &odoo_entrypoint_vars[ODOO_VAR_HOST];
+	const struct entrypoint_var *user_var = &odoo_entrypoint_vars[ODOO_VAR_USER];
+	const struct entrypoint_var *pw_var = &odoo_entrypoint_vars[ODOO_VAR_PASSWORD];
 	struct srcpos pos, ppos;
 	const char *host, *first;
 
-	if (ep && ep->kind != Y_NULL)
+	if (ep->present)
 		add(cf, "pg-no-password", "compose-odoo-entrypoint", &ep->pos, odoo,
 		    "entrypoint: replaces the image's entrypoint, which passes --db_host, --db_user and --db_password",
 		    "remove entrypoint: and pass Odoo options in command: (they are appended after the database options)");
-	first = cmd && cmd->kind == Y_SEQ && cmd->n > 0 ? y_text(cmd->items[0]) : NULL;
+	first = cmd->n > 0 ? cmd->v[0].text : NULL;
 	if (first && strcmp(first, "odoo") != 0 && strcmp(first, "--") != 0 && first[0] != '-')
 		add(cf, "db-socket", "compose-odoo-command", &cmd->pos, odoo,
 		    "command: starts with a program other than odoo, so the entrypoint runs it without the database "
@@ -300,13 +285,13 @@ static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 	check_conf_password(cf, odoo);
 
 	ce = conf_get(&cf->app->conf, "db_host");
-	pos = service_pos(cf, odoo);
+	pos = odoo->name_pos;
 	if (ce) {
 		host = ce->value;
 		pos = ce->pos;
-	} else if (!(host = env_value(odoo, "HOST", &pos)))
-		host = "db";
-	check_host(cf, odoo, host, &pos, ce ? "db_host in odoo.conf is" : env_value(odoo, "HOST", NULL) ? "HOST is" :
+	} else if (!(host = env_value(odoo, host_var->name, &pos)))
+		host = host_var->fallback;
+	check_host(cf, odoo, host, &pos, ce ? "db_host in odoo.conf is" : env_value(odoo, host_var->name, NULL) ? "HOST is" :
 		   "HOST is not set, so the Odoo image connects to");
 
 	if (!pg || !image_official(&pg->image) || mounts_initdb(pg))
@@ -315,15 +300,16 @@ static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 		const char *user, *pg_user = env_value(pg, "POSTGRES_USER", &ppos);
 		char msg[512];
 
-		pos = service_pos(cf, odoo);
+		pos = odoo->name_pos;
 		if ((ce = conf_get(&cf->app->conf, "db_user"))) {
 			user = ce->value;
 			pos = ce->pos;
-		} else if (!(user = env_value(odoo, "USER", &pos)) && !(user = env_value(odoo, "POSTGRES_USER", &pos)))
-			user = "odoo";
+		} else if (!(user = env_value(odoo, user_var->name, &pos)) &&
+			   !(user = env_value(odoo, user_var->fallback_var, &pos)))
+			user = user_var->fallback;
 		if (!pg_user) {
-			pg_user = "postgres";
-			ppos = service_pos(cf, pg);
+			pg_user = postgres_constants.default_user;
+			ppos = pg->name_pos;
 		}
 		if (strcmp(user, pg_user) != 0) {
 			snprintf(msg, sizeof(msg), "Odoo logs in as \"%s\" but the %s service creates only the role \"%s\" "
@@ -336,14 +322,14 @@ static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 		const char *pw, *pg_pw = env_value(pg, "POSTGRES_PASSWORD", &ppos);
 		char msg[512];
 
-		pos = service_pos(cf, odoo);
+		pos = odoo->name_pos;
 		if (env_value(odoo, "PASSWORD_FILE", NULL) || env_value(pg, "POSTGRES_PASSWORD_FILE", NULL) || !pg_pw)
 			return;
 		if ((ce = conf_get(&cf->app->conf, "db_password"))) {
 			pw = ce->value;
 			pos = ce->pos;
-		} else if (!(pw = env_value(odoo, "PASSWORD", &pos)) && !(pw = env_value(odoo, "POSTGRES_PASSWORD", &pos)))
-			pw = "odoo";
+		} else if (!(pw = env_value(odoo, pw_var->name, &pos)) && !(pw = env_value(odoo, pw_var->fallback_var, &pos)))
+			pw = pw_var->fallback;
 		if (strcmp(pw, pg_pw) != 0) {
 			snprintf(msg, sizeof(msg), "Odoo's database password differs from POSTGRES_PASSWORD of the %s service "
 				 "(%s:%d)%s", pg->name, ppos.file ? ppos.file : "", ppos.line,
@@ -358,10 +344,8 @@ static void check_odoo(struct compose_facts *cf, const struct service *odoo)
 
 static bool command_has(const struct service *s, const char *word)
 {
-	const struct ynode *cmd = y_get(s->def, "command");
-
-	for (size_t i = 0; cmd && cmd->kind == Y_SEQ && i < cmd->n; i++)
-		if (y_text(cmd->items[i]) && strcmp(y_text(cmd->items[i]), word) == 0)
+	for (size_t i = 0; i < s->command.n; i++)
+		if (strcmp(s->command.v[i].text, word) == 0)
 			return true;
 	return false;
 }
@@ -392,11 +376,12 @@ static bool jdbc_host(const char *url, char *host, size_t cap)
 
 static void check_keycloak(struct compose_facts *cf, const struct service *kc)
 {
-	const struct ynode *cmd = y_get(kc->def, "command");
-	struct srcpos pos = cmd ? cmd->pos : service_pos(cf, kc);
+	struct srcpos pos = kc->command.present ? kc->command.pos : kc->name_pos;
 	const char *url;
 	char host[256];
+	struct keycloak_facts kf;
 
+	keycloak_facts(&kc->image, &kf);
 	if (command_has(kc, "start")) {
 		if (!env_value(kc, "KC_HOSTNAME", NULL) && !env_value(kc, "KC_HOSTNAME_URL", NULL) &&
 		    !env_is(kc, "KC_HOSTNAME_STRICT", "false"))
@@ -404,7 +389,7 @@ static void check_keycloak(struct compose_facts *cf, const struct service *kc)
 			    "Keycloak runs `start` without KC_HOSTNAME: the production start refuses to run",
 			    "set KC_HOSTNAME to the public URL, for example https://auth.example.com");
 		if (!env_is(kc, "KC_HTTP_ENABLED", "true") && !env_value(kc, "KC_HTTPS_CERTIFICATE_FILE", NULL) &&
-		    !(env_is(kc, "KC_PROXY", "edge") && kc->image.major > 0 && kc->image.major < 26))
+		    !(env_is(kc, "KC_PROXY", "edge") && kf.proxy_option))
 			add(cf, "keycloak-no-tls", "compose-keycloak-tls", &pos, kc,
 			    "Keycloak runs `start` with neither KC_HTTP_ENABLED=true nor a certificate",
 			    "behind Traefik or an ingress that terminates TLS, set KC_HTTP_ENABLED=true and "
@@ -417,8 +402,8 @@ static void check_keycloak(struct compose_facts *cf, const struct service *kc)
 	else if ((url = env_value(kc, "KC_DB_URL_HOST", &pos)))
 		check_host(cf, kc, url, &pos, "KC_DB_URL_HOST is");
 	if (!env_value(kc, "KC_DB_PASSWORD", NULL) && !env_value(kc, "KC_DB_PASSWORD_FILE", NULL)) {
-		pos = service_pos(cf, kc);
-		service_env_node(kc, "KC_DB_PASSWORD", &pos);
+		pos = kc->name_pos;
+		env_declared(kc, "KC_DB_PASSWORD", &pos);
 		add(cf, "pg-no-password", "compose-keycloak-db-password", &pos, kc,
 		    "KC_DB is set but KC_DB_PASSWORD is empty or missing: the driver sends no password",
 		    "set KC_DB_PASSWORD from a secret");
@@ -427,12 +412,12 @@ static void check_keycloak(struct compose_facts *cf, const struct service *kc)
 
 static void check_postgres(struct compose_facts *cf, const struct service *pg)
 {
-	struct srcpos pos = service_pos(cf, pg);
+	struct srcpos pos = pg->name_pos;
 
 	if (env_value(pg, "POSTGRES_PASSWORD", NULL) || env_value(pg, "POSTGRES_PASSWORD_FILE", NULL) ||
 	    env_is(pg, "POSTGRES_HOST_AUTH_METHOD", "trust"))
 		return;
-	service_env_node(pg, "POSTGRES_PASSWORD", &pos);
+	env_declared(pg, "POSTGRES_PASSWORD", &pos);
 	add(cf, "pg-no-superuser-password", "compose-postgres-password", &pos, pg,
 	    "POSTGRES_PASSWORD is empty or missing: the image will not initialise a new data directory",
 	    "set POSTGRES_PASSWORD from a secret");
@@ -454,7 +439,6 @@ int dx_compose(struct dx_run *run, const struct compose_project *p)
 	} else {
 		cf.run = run;
 		cf.app = &app;
-		cf.services = y_get(p->model, "services");
 		for (size_t i = 0; i < app.nservices; i++) {
 			const struct service *s = &app.services[i];
 

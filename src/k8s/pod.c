@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "facts/facts.h"
+
 struct ynode *pod_security(struct kb *kb, int uid, int gid, int fs_group)
 {
 	struct ynode *sc = kb_map(kb);
@@ -156,6 +158,42 @@ struct ynode *container_port(struct kb *kb, struct ynode *ports, const char *nam
 	return p;
 }
 
+void spread_over_nodes(struct kb *kb, struct ynode *pod_spec, const char *component)
+{
+	struct ynode *t = kb_push_map(kb, kb_list(kb, pod_spec, "topologySpreadConstraints"));
+
+	kb_int(kb, t, "maxSkew", 1);
+	kb_str(kb, t, "topologyKey", "kubernetes.io/hostname");
+	kb_str(kb, t, "whenUnsatisfiable", "ScheduleAnyway");
+	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
+}
+
+struct ynode *selecting_service(struct kb *kb, const char *name, const char *ns, const char *component, bool headless,
+				struct ynode **ports)
+{
+	struct ynode *s = kb_object(kb, "v1", "Service", name, ns, component);
+	struct ynode *spec = kb_sub(kb, s, "spec");
+
+	*ports = kb_list(kb, spec, "ports");
+	if (headless)
+		kb_str(kb, spec, "clusterIP", "None");
+	else
+		kb_str(kb, spec, "type", "ClusterIP");
+	kb_put(kb, spec, "selector", kb_selector(kb, component));
+	return s;
+}
+
+struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name, int port)
+{
+	struct ynode *p = kb_push_map(kb, ports);
+
+	kb_str(kb, p, "name", name);
+	kb_int(kb, p, "port", port);
+	kb_str(kb, p, "targetPort", name);
+	kb_str(kb, p, "protocol", "TCP");
+	return p;
+}
+
 struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int uid, int gid)
 {
 	struct ynode *c = kb_map(kb);
@@ -168,8 +206,9 @@ struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *ho
 	kb_push_str(kb, cmd, "sh");
 	kb_push_str(kb, cmd, "-c");
 	kb_push(kb, cmd, kb_printf(kb,
-		"for i in $(seq 1 120); do pg_isready -h %s -p 5432 -t 2 && exit 0; sleep 2; done; "
-		"echo 'PostgreSQL at %s:5432 is not ready after 4 minutes' >&2; exit 1", host, host));
+		"for i in $(seq 1 120); do pg_isready -h %s -p %d -t 2 && exit 0; sleep 2; done; "
+		"echo 'PostgreSQL at %s:%d is not ready after 4 minutes' >&2; exit 1", host, postgres_constants.port, host,
+		postgres_constants.port));
 	sc = container_security(kb, true);
 	kb_int(kb, sc, "runAsUser", uid);
 	kb_int(kb, sc, "runAsGroup", gid);

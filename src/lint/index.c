@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts.h"
+#include "k8s/quantity.h"
 #include "lint/lint.h"
-#include "model/app.h"
+#include "model/odoo_conf.h"
 
 static const char *dup(struct lint_run *r, const char *s)
 {
@@ -39,36 +41,6 @@ static void labels_of(struct lint_run *r, const struct ynode *map, struct labels
 		l->values[l->n] = dup(r, y_text(map->pairs[i].val) ? y_text(map->pairs[i].val) : "");
 		l->n++;
 	}
-}
-
-static double cpu_quantity(const char *q)
-{
-	char *end;
-	double v;
-
-	if (!q)
-		return 0;
-	v = strtod(q, &end);
-	return *end == 'm' ? v / 1000 : v;
-}
-
-static long long mem_quantity(const char *q)
-{
-	static const struct {
-		const char *sfx;
-		long long mult;
-	} units[] = {{"Ki", 1LL << 10}, {"Mi", 1LL << 20}, {"Gi", 1LL << 30}, {"Ti", 1LL << 40},
-		     {"k", 1000}, {"M", 1000000}, {"G", 1000000000}, {"", 1}};
-	char *end;
-	double v;
-
-	if (!q)
-		return 0;
-	v = strtod(q, &end);
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].sfx) == 0)
-			return (long long)(v * (double)units[i].mult);
-	return 0;
 }
 
 struct wl_ctx {
@@ -109,9 +81,9 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 		if (!y_get(y_get(res, "requests"), "cpu"))
 			w->cpu_requests = false;
 		if (!w->cpu_limit)
-			w->cpu_limit = cpu_quantity(y_text(y_get(y_get(res, "limits"), "cpu")));
+			w->cpu_limit = parse_cpu_quantity(y_text(y_get(y_get(res, "limits"), "cpu")));
 		if (!w->mem_limit)
-			w->mem_limit = mem_quantity(y_text(y_get(y_get(res, "limits"), "memory")));
+			w->mem_limit = parse_memory_quantity(y_text(y_get(y_get(res, "limits"), "memory")));
 		for (size_t i = 0; args && args->kind == Y_SEQ && i < args->n; i++) {
 			const char *a = y_text(args->items[i]);
 			if (a && strncmp(a, "--workers=", 10) == 0)
@@ -120,12 +92,11 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 				w->odoo_cron = atoi(a + 19);
 		}
 		if (image) {
-			image_parse(&r->index.a, image, &img);
-			if (!image_official(&img))
-				img.name = NULL;
-			w->odoo = w->odoo || (img.name && strcmp(img.name, "odoo") == 0);
-			w->keycloak = w->keycloak || (img.name && strcmp(img.name, "keycloak") == 0);
-			w->postgres = w->postgres || (img.name && (strcmp(img.name, "postgres") == 0 || strcmp(img.name, "postgis") == 0));
+			enum role role = image_ref_role(image, &img, &r->index.a);
+
+			w->odoo = w->odoo || role == ROLE_ODOO;
+			w->keycloak = w->keycloak || role == ROLE_KEYCLOAK;
+			w->postgres = w->postgres || role == ROLE_POSTGRES;
 		}
 	}
 	for (size_t i = 0; ports && ports->kind == Y_SEQ && i < ports->n; i++) {
@@ -193,7 +164,7 @@ static void summarise_workload(struct lint_run *r, const struct ynode *doc, cons
 	w->ignore = dup(r, r->ignore);
 	w->pos = doc->pos;
 	w->cpu_requests = true;
-	w->keycloak_pool = 100;
+	w->keycloak_pool = keycloak_constants.default_db_pool;
 	w->odoo_workers = w->odoo_cron = -1;
 	labels_of(r, y_get(tmpl_meta, "labels"), &w->pod_labels);
 	w->replicas = replicas && replicas->kind == Y_INT ? (int)replicas->i : 1;
@@ -499,29 +470,6 @@ static void summarise_autoscaler(struct lint_run *r, const struct ynode *doc, co
 	a->pos = doc->pos;
 }
 
-static int conf_int(const char *text, const char *key, int fallback, bool *present)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, key, klen) == 0 && (p[klen] == ' ' || p[klen] == '=' || p[klen] == ':')) {
-			const char *v = p + klen;
-			while (*v == ' ' || *v == '=' || *v == ':' || *v == '\t')
-				v++;
-			if (present)
-				*present = true;
-			if (strncmp(v, "True", 4) == 0)
-				return 1;
-			if (strncmp(v, "False", 5) == 0)
-				return 0;
-			return atoi(v);
-		}
-	}
-	return fallback;
-}
-
 static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, const char *ns)
 {
 	struct lint_index *ix = &r->index;
@@ -529,23 +477,33 @@ static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, con
 	const struct ypair *p = y_get_pair(data, "odoo.conf");
 	struct odoo_conf_facts *f;
 	const char *text = p ? y_text(p->val) : NULL;
+	struct odoo_conf conf = {0};
+	struct arena scratch;
+	char *copy;
 
 	if (!text || !strstr(text, "[options]"))
 		return;
 	ix->confs = grow(r, ix->confs, ix->nconfs, &ix->cap_cf, sizeof(*ix->confs));
 	if (!ix->confs)
 		return;
+	arena_init(&scratch, 0);
+	copy = arena_strdup(&scratch, text);
+	if (!copy || odoo_conf_parse(&scratch, NULL, copy, &conf) != 0) {
+		arena_free(&scratch);
+		return;
+	}
 	f = &ix->confs[ix->nconfs++];
 	memset(f, 0, sizeof(*f));
 	f->ns = dup(r, ns);
 	f->object = dup(r, r->object);
 	f->ignore = dup(r, r->ignore);
 	f->pos = p->val->pos;
-	f->workers = conf_int(text, "workers", 0, NULL);
-	f->cron = conf_int(text, "max_cron_threads", 2, NULL);
-	f->db_maxconn = conf_int(text, "db_maxconn", 64, NULL);
-	f->proxy_mode = conf_int(text, "proxy_mode", 0, &f->has_proxy_mode);
-	f->list_db = conf_int(text, "list_db", 1, &f->has_list_db);
+	f->workers = conf_int(&conf, "workers", odoo_constants.default_workers, NULL);
+	f->cron = conf_int(&conf, "max_cron_threads", odoo_constants.default_cron_threads, NULL);
+	f->db_maxconn = conf_int(&conf, "db_maxconn", odoo_constants.default_db_maxconn, NULL);
+	f->proxy_mode = conf_int(&conf, "proxy_mode", 0, &f->has_proxy_mode);
+	f->list_db = conf_int(&conf, "list_db", 1, &f->has_list_db);
+	arena_free(&scratch);
 }
 
 /* PostgreSQL's max_connections: "-c max_connections=N" in a PostgreSQL
@@ -618,119 +576,4 @@ void index_document(struct lint_run *r, const struct ynode *doc)
 		summarise_max_connections(r, doc, kind);
 	else if (strcmp(kind, "ServiceAccount") == 0)
 		summarise_account(r, name, ns);
-}
-
-static const char *ns_or_default(const char *ns)
-{
-	return ns ? ns : "default";
-}
-
-static int service_cmp(const void *a, const void *b)
-{
-	const struct svc_summary *x = *(const struct svc_summary *const *)a, *y = *(const struct svc_summary *const *)b;
-	int c = strcmp(ns_or_default(x->ns), ns_or_default(y->ns));
-
-	return c ? c : strcmp(x->name, y->name);
-}
-
-static int named_cmp(const void *a, const void *b)
-{
-	const struct named *x = a, *y = b;
-	int c = strcmp(ns_or_default(x->ns), ns_or_default(y->ns));
-
-	return c ? c : strcmp(x->name, y->name);
-}
-
-bool index_account(const struct lint_index *ix, const char *ns, const char *name)
-{
-	struct named key = {ns, name};
-
-	return ix->naccounts && bsearch(&key, ix->accounts, ix->naccounts, sizeof(*ix->accounts), named_cmp);
-}
-
-static int label_ref_cmp(const void *a, const void *b)
-{
-	const struct label_ref *x = a, *y = b;
-	int c = strcmp(x->ns, y->ns);
-
-	if (!c)
-		c = strcmp(x->key, y->key);
-	if (!c)
-		c = strcmp(x->value, y->value);
-	if (!c)
-		c = (x->workload > y->workload) - (x->workload < y->workload);
-	return c;
-}
-
-void index_finish(struct lint_run *r)
-{
-	struct lint_index *ix = &r->index;
-	size_t n = 0;
-
-	ix->services_by_name = arena_alloc(&ix->a, (ix->nservices + 1) * sizeof(*ix->services_by_name));
-	for (size_t i = 0; ix->services_by_name && i < ix->nservices; i++)
-		ix->services_by_name[i] = &ix->services[i];
-	if (ix->services_by_name)
-		qsort(ix->services_by_name, ix->nservices, sizeof(*ix->services_by_name), service_cmp);
-	if (ix->naccounts)
-		qsort(ix->accounts, ix->naccounts, sizeof(*ix->accounts), named_cmp);
-	for (size_t i = 0; i < ix->nworkloads; i++)
-		n += ix->workloads[i].pod_labels.n;
-	ix->pod_labels = arena_alloc(&ix->a, (n + 1) * sizeof(*ix->pod_labels));
-	ix->npod_labels = 0;
-	for (size_t i = 0; ix->pod_labels && i < ix->nworkloads; i++) {
-		const struct labels *l = &ix->workloads[i].pod_labels;
-		for (size_t k = 0; k < l->n; k++)
-			ix->pod_labels[ix->npod_labels++] =
-				(struct label_ref){ns_or_default(ix->workloads[i].ns), l->keys[k], l->values[k], i};
-	}
-	if (ix->pod_labels)
-		qsort(ix->pod_labels, ix->npod_labels, sizeof(*ix->pod_labels), label_ref_cmp);
-}
-
-const struct svc_summary *index_service(const struct lint_index *ix, const char *ns, const char *name)
-{
-	struct svc_summary key = {.name = name, .ns = ns};
-	const struct svc_summary *kp = &key;
-	const struct svc_summary **found;
-
-	if (!ix->services_by_name || !name)
-		return NULL;
-	found = bsearch(&kp, ix->services_by_name, ix->nservices, sizeof(*ix->services_by_name), service_cmp);
-	return found ? *found : NULL;
-}
-
-/* The first entry not below (ns, key, value) when upper is false, the first
- * above it when upper is true. */
-static size_t label_bound(const struct lint_index *ix, const struct label_ref *want, bool upper)
-{
-	size_t lo = 0, hi = ix->npod_labels;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		struct label_ref probe = ix->pod_labels[mid];
-		int c;
-
-		probe.workload = 0;
-		c = label_ref_cmp(&probe, want);
-		if (c < 0 || (upper && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-size_t index_candidates(const struct lint_index *ix, const char *ns, const struct labels *selector, size_t *first)
-{
-	struct label_ref want = {ns_or_default(ns), selector->keys[0], selector->values[0], 0};
-	size_t lo, hi;
-
-	*first = 0;
-	if (!ix->pod_labels || selector->n == 0)
-		return 0;
-	lo = label_bound(ix, &want, false);
-	hi = label_bound(ix, &want, true);
-	*first = lo;
-	return hi - lo;
 }

@@ -1,21 +1,12 @@
 /* What the applications need, per document: Odoo's entrypoint and
  * database wiring, Keycloak's hostname, proxy headers, health port and
  * start mode, PostgreSQL's data directory, replicas and password. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts.h"
 #include "lint/lint.h"
-#include "model/app.h"
-
-static bool image_is(const struct ynode *c, const char *name, struct image *img, struct arena *a)
-{
-	const char *ref = y_text(y_get(c, "image"));
-
-	if (!ref)
-		return false;
-	image_parse(a, ref, img);
-	return img->name && strcmp(img->name, name) == 0 && image_official(img);
-}
 
 static bool list_has(const struct ynode *l, const char *word)
 {
@@ -28,19 +19,22 @@ static bool list_has(const struct ynode *l, const char *word)
 static void odoo_container(struct lint_run *r, const struct ynode *c, const char *name)
 {
 	static const struct {
-		const char *var;
-		const char *fallback;
-	} wiring[] = {{"HOST", "the host db"}, {"USER", "the user odoo"}, {"PASSWORD", "the password odoo"}};
+		int var;
+		const char *what;
+	} wiring[] = {{ODOO_VAR_HOST, "host"}, {ODOO_VAR_USER, "user"}, {ODOO_VAR_PASSWORD, "password"}};
 	const struct ynode *cmd = y_get(c, "command");
 
 	if (cmd)
 		lint_report(r, "APP006", &cmd->pos,
 			    "container %s sets command, which replaces the Odoo image's entrypoint: HOST, USER and PASSWORD "
 			    "no longer reach Odoo (fe_sendauth: no password supplied)", name);
-	for (size_t i = 0; i < 3; i++)
-		if (!env_literal(c, wiring[i].var))
-			lint_report(r, "APP007", &c->pos, "container %s does not set %s: the image falls back to %s",
-				    name, wiring[i].var, wiring[i].fallback);
+	for (size_t i = 0; i < 3; i++) {
+		const struct entrypoint_var *v = &odoo_entrypoint_vars[wiring[i].var];
+
+		if (!env_literal(c, v->name))
+			lint_report(r, "APP007", &c->pos, "container %s does not set %s: the image falls back to the %s %s",
+				    name, v->name, wiring[i].what, v->fallback);
+	}
 }
 
 static void keycloak_container(struct lint_run *r, const struct ynode *c, const char *name, const struct image *img)
@@ -48,6 +42,8 @@ static void keycloak_container(struct lint_run *r, const struct ynode *c, const 
 	const struct ynode *args = y_get(c, "args");
 	const struct ynode *cmd = y_get(c, "command");
 	const char *strict = env_literal(c, "KC_HOSTNAME_STRICT");
+	struct keycloak_facts kf;
+	char mgmt_port[16];
 	bool dev = list_has(args, "start-dev") || list_has(cmd, "start-dev");
 	static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
 
@@ -58,15 +54,17 @@ static void keycloak_container(struct lint_run *r, const struct ynode *c, const 
 	if (!env_literal(c, "KC_PROXY_HEADERS") && !env_literal(c, "KC_PROXY"))
 		lint_report(r, "APP009", &c->pos, "container %s: behind a proxy, Keycloak answers 403 on origin checks "
 			    "without KC_PROXY_HEADERS", name);
-	if (img->major < 25 && img->major >= 0)
+	keycloak_facts(img, &kf);
+	if (!kf.management_port)
 		return;
+	snprintf(mgmt_port, sizeof(mgmt_port), "%d", keycloak_constants.management_port);
 	for (size_t i = 0; i < 3; i++) {
 		const struct ynode *port = y_get(y_get(y_get(c, probes[i]), "httpGet"), "port");
 		const char *p = y_text(port);
 
-		if (p && strcmp(p, "9000") != 0 && strcmp(p, "management") != 0)
+		if (p && strcmp(p, mgmt_port) != 0 && strcmp(p, "management") != 0)
 			lint_report(r, "APP010", &port->pos, "container %s: %s targets port %s, but Keycloak %s serves health "
-				    "on the management port 9000", name, probes[i], p, img->tag);
+				    "on the management port %s", name, probes[i], p, img->tag, mgmt_port);
 	}
 }
 
@@ -93,6 +91,8 @@ static void postgres_container(struct lint_run *r, const struct ynode *pod, cons
 	const struct ynode *mounts = y_get(c, "volumeMounts");
 	const char *pgdata = env_literal(c, "PGDATA");
 	const struct ynode *env = y_get(c, "env");
+	const char *data_dir = postgres_constants.legacy_data_dir;
+	struct postgres_facts pf;
 
 	for (size_t i = 0; env && env->kind == Y_SEQ && i < env->n; i++) {
 		const char *n = y_text(y_get(env->items[i], "name"));
@@ -100,16 +100,17 @@ static void postgres_container(struct lint_run *r, const struct ynode *pod, cons
 		if (n && strcmp(n, "POSTGRES_PASSWORD") == 0 && v)
 			lint_report(r, "APP014", &v->pos, "container %s has POSTGRES_PASSWORD as a literal value", name);
 	}
-	if (img->major >= 18)
+	postgres_facts(img, &pf);
+	if (!pf.pgdata_at_mount_root)
 		return;
 	for (size_t i = 0; mounts && mounts->kind == Y_SEQ && i < mounts->n; i++) {
 		const char *path = y_text(y_get(mounts->items[i], "mountPath"));
 		const char *sub = y_text(y_get(mounts->items[i], "subPath"));
 
-		if (!path || strcmp(path, "/var/lib/postgresql/data") != 0 || (sub && sub[0]) ||
-		    !on_block_volume(pod, mounts->items[i]))
+		if (!path || strcmp(path, data_dir) != 0 || (sub && sub[0]) || !on_block_volume(pod, mounts->items[i]))
 			continue;
-		if (!pgdata || strcmp(pgdata, path) == 0 || strcmp(pgdata, "/var/lib/postgresql/data/") == 0)
+		if (!pgdata || strcmp(pgdata, path) == 0 ||
+		    (strncmp(pgdata, data_dir, strlen(data_dir)) == 0 && strcmp(pgdata + strlen(data_dir), "/") == 0))
 			lint_report(r, "APP012", &mounts->items[i]->pos,
 				    "container %s keeps PGDATA at the volume's root: on a new block volume initdb fails "
 				    "(\"directory exists but is not empty\", lost+found)", name);
@@ -130,12 +131,19 @@ static void check_container(struct lint_run *r, const struct ynode *c, bool init
 	if (init)
 		return;
 	arena_init(&a, 1 << 20);
-	if (image_is(c, "odoo", &img, &a))
+	switch (image_ref_role(y_text(y_get(c, "image")), &img, &a)) {
+	case ROLE_ODOO:
 		odoo_container(r, c, name);
-	else if (image_is(c, "keycloak", &img, &a))
+		break;
+	case ROLE_KEYCLOAK:
 		keycloak_container(r, c, name, &img);
-	else if (image_is(c, "postgres", &img, &a) || image_is(c, "postgis", &img, &a))
+		break;
+	case ROLE_POSTGRES:
 		postgres_container(r, ref->pod, c, name, &img);
+		break;
+	default:
+		break;
+	}
 	arena_free(&a);
 }
 

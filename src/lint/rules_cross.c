@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts.h"
 #include "lint/lint.h"
 
 static bool same_ns(const char *a, const char *b)
@@ -429,7 +430,6 @@ void rules_cross(struct lint_run *r)
 /* --- application rules that need several objects --- */
 
 #define MIB (1024LL * 1024)
-#define WORKER_RAM (325 * MIB)
 
 static int pods_of(const struct workload *w)
 {
@@ -455,10 +455,10 @@ static bool routes_websocket(const struct lint_index *ix, const char *ns)
 
 		if (!same_ns(b->ns, ns) || !b->path || (!strstr(b->path, "/websocket") && !strstr(b->path, "/longpolling")))
 			continue;
-		if (b->port == 8072)
+		if (b->port == odoo_constants.gevent_port)
 			return true;
 		for (size_t p = 0; s && p < s->nports; p++)
-			if (s->ports[p].port == 8072 && (!b->port_name || (s->ports[p].name && strcmp(s->ports[p].name, b->port_name) == 0)))
+			if (s->ports[p].port == odoo_constants.gevent_port && (!b->port_name || (s->ports[p].name && strcmp(s->ports[p].name, b->port_name) == 0)))
 				return true;
 	}
 	return false;
@@ -485,8 +485,8 @@ void rules_application_cross(struct lint_run *r)
 
 	for (size_t c = 0; c < ix->nconfs; c++) {
 		const struct odoo_conf_facts *f = &ix->confs[c];
-		int max_conn = ix->pg_max_connections ? ix->pg_max_connections : 100;
-		long long used = 3;  /* superuser_reserved_connections */
+		int max_conn = ix->pg_max_connections ? ix->pg_max_connections : postgres_constants.default_max_connections;
+		long long used = postgres_constants.superuser_reserved;
 		bool any_odoo = false;
 
 		for (size_t i = 0; i < ix->nworkloads; i++) {
@@ -504,10 +504,14 @@ void rules_application_cross(struct lint_run *r)
 			cron = w->odoo_cron >= 0 ? w->odoo_cron : f->cron;
 			/* Each process has its own pool: workers, cron, and the gevent process. */
 			used += (long long)max_pods(ix, w) * (workers + cron + (workers > 0 ? 1 : 0)) * f->db_maxconn;
-			if (workers > 0 && w->cpu_limit > 0 && (workers > 2 * w->cpu_limit + 1 || (w->mem_limit && workers * WORKER_RAM > w->mem_limit)))
+			if (workers > 0 && w->cpu_limit > 0 &&
+			    (workers > odoo_constants.workers_per_cpu * w->cpu_limit + odoo_constants.workers_extra ||
+			     (w->mem_limit && workers * odoo_constants.worker_ram > w->mem_limit)))
 				lint_report_at(r, "APP002", &f->pos, f->object, f->ignore,
-					       "%d workers for %s, limited to %g CPU and %lld MiB: Odoo's guide sizes (2 x CPU) + 1 "
-					       "workers at about 325 MiB each", workers, w->name, w->cpu_limit, w->mem_limit / MIB);
+					       "%d workers for %s, limited to %g CPU and %lld MiB: Odoo's guide sizes (%d x CPU) + %d "
+					       "workers at about %lld MiB each", workers, w->name, w->cpu_limit, w->mem_limit / MIB,
+					       odoo_constants.workers_per_cpu, odoo_constants.workers_extra,
+					       (long long)(odoo_constants.worker_ram / MIB));
 		}
 		if (!any_odoo)
 			continue;
@@ -518,8 +522,8 @@ void rules_application_cross(struct lint_run *r)
 				       "%d: \"sorry, too many clients already\"", used, f->db_maxconn, max_conn);
 		if (f->workers > 0 && routes_odoo(ix, f->ns) && !routes_websocket(ix, f->ns))
 			lint_report_at(r, "APP003", &f->pos, f->object, f->ignore,
-				       "workers = %d runs the websocket on port 8072, and no route sends /websocket there: "
-				       "the live chat and notifications fail", f->workers);
+				       "workers = %d runs the websocket on port %d, and no route sends /websocket there: "
+				       "the live chat and notifications fail", f->workers, odoo_constants.gevent_port);
 		if (ix->has_ingress && !f->proxy_mode)
 			lint_report_at(r, "APP004", &f->pos, f->object, f->ignore,
 				       "proxy_mode is off behind an ingress: Odoo builds http:// URLs and sees the proxy's address");

@@ -1,23 +1,43 @@
 /* Security: the Pod Security Standards (baseline and restricted) per
  * container, credentials in plain sight, service account tokens, RBAC. */
+#include <stdio.h>
 #include <string.h>
 
+#include "facts/facts.h"
 #include "lint/lint.h"
-#include "model/app.h"
 #include "model/secrets.h"
 
-/* Official images whose USER the kubelet cannot verify as non-root. */
-static const struct {
-	const char *image;
-	const char *user;      /* "root" when the image runs as root */
-	const char *numeric;   /* what to set instead */
-} image_users[] = {
-	{"odoo", "odoo", "101 for odoo:16/17, 100 for odoo:18 and later"},
-	{"postgres", "root", "999 (70 for the Alpine variants)"},
-	{"traefik", "root", "65532"},
-	{"nginx", "root", "101, with the nginx-unprivileged image"},
-	{NULL, NULL, NULL},
-};
+/* Official images whose USER the kubelet cannot verify as non-root: the
+ * user as the image names it ("root" when it runs as root) and the numeric
+ * id to set instead. */
+static const char *image_user(const struct image *img, char *numeric, size_t cap)
+{
+	static const struct {
+		const char *image;
+		const char *user;
+		const char *numeric;
+	} others[] = {
+		{"traefik", "root", "65532"},
+		{"nginx", "root", "101, with the nginx-unprivileged image"},
+		{NULL, NULL, NULL},
+	};
+
+	if (image_role(img) == ROLE_ODOO) {
+		odoo_uid_text(numeric, cap);
+		return "odoo";
+	}
+	if (image_role(img) == ROLE_POSTGRES && strcmp(img->name, "postgres") == 0) {
+		snprintf(numeric, cap, "%d (%d for the Alpine variants)", postgres_constants.uid_debian,
+			 postgres_constants.uid_alpine);
+		return "root";
+	}
+	for (size_t i = 0; others[i].image; i++)
+		if (strcmp(img->name, others[i].image) == 0 && image_official(img)) {
+			snprintf(numeric, cap, "%s", others[i].numeric);
+			return others[i].user;
+		}
+	return NULL;
+}
 
 /* The stock Keycloak image rebuilds itself at start unless run with
  * --optimized, writing under /opt/keycloak: it cannot run read-only. */
@@ -26,7 +46,7 @@ static bool keycloak_builds_itself(const struct ynode *c)
 	const char *image = y_text(y_get(c, "image"));
 	const struct ynode *args = y_get(c, "args");
 
-	if (!image || strncmp(image, "quay.io/keycloak/keycloak", 25) != 0)
+	if (!image || strncmp(image, keycloak_constants.repository, strlen(keycloak_constants.repository)) != 0)
 		return false;
 	for (size_t i = 0; args && args->kind == Y_SEQ && i < args->n; i++)
 		if (y_text(args->items[i]) && strcmp(y_text(args->items[i]), "--optimized") == 0)
@@ -64,21 +84,21 @@ static void check_container(struct lint_run *r, const struct ynode *c, bool init
 	if (!v || v->kind != Y_BOOL || !v->b) {
 		lint_report(r, "SEC003", v ? &v->pos : &c->pos, "container %s does not require a non-root user", name);
 	} else if (!sc_field(pod, c, "runAsUser") && image) {
+		char numeric[128];
+		const char *image_user_name;
+
 		arena_init(&a, 1 << 20);
 		image_parse(&a, image, &img);
-		for (size_t i = 0; image_users[i].image; i++) {
-			if (!img.name || strcmp(img.name, image_users[i].image) != 0 || !image_official(&img))
-				continue;
-			if (strcmp(image_users[i].user, "root") == 0)
-				lint_report(r, "SEC012", &y_get_pair(c, "image")->val->pos,
-					    "container %s requires a non-root user but %s runs as root: the kubelet refuses it "
-					    "(\"image will run as root\"); set runAsUser: %s", name, image, image_users[i].numeric);
-			else
-				lint_report(r, "SEC012", &y_get_pair(c, "image")->val->pos,
-					    "container %s requires a non-root user but %s's user \"%s\" is a name: the kubelet "
-					    "cannot verify it (CreateContainerConfigError); set runAsUser: %s",
-					    name, image, image_users[i].user, image_users[i].numeric);
-		}
+		image_user_name = img.name ? image_user(&img, numeric, sizeof(numeric)) : NULL;
+		if (image_user_name && strcmp(image_user_name, "root") == 0)
+			lint_report(r, "SEC012", &y_get_pair(c, "image")->val->pos,
+				    "container %s requires a non-root user but %s runs as root: the kubelet refuses it "
+				    "(\"image will run as root\"); set runAsUser: %s", name, image, numeric);
+		else if (image_user_name)
+			lint_report(r, "SEC012", &y_get_pair(c, "image")->val->pos,
+				    "container %s requires a non-root user but %s's user \"%s\" is a name: the kubelet "
+				    "cannot verify it (CreateContainerConfigError); set runAsUser: %s",
+				    name, image, image_user_name, numeric);
 		arena_free(&a);
 	}
 	v = sc_field(pod, c, "runAsUser");

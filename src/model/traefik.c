@@ -32,7 +32,6 @@ static struct route *route_for(struct tr_state *st, const char *name, const char
 			       const struct srcpos *pos)
 {
 	struct traefik *tr = st->tr;
-	struct route *r;
 
 	for (size_t i = 0; i < tr->nroutes; i++)
 		if (strcmp(tr->routes[i].name, name) == 0 && strcmp(tr->routes[i].service, service) == 0)
@@ -40,19 +39,14 @@ static struct route *route_for(struct tr_state *st, const char *name, const char
 	tr->routes = grow(st->a, tr->routes, tr->nroutes, &st->cap_routes, sizeof(*tr->routes));
 	if (!tr->routes)
 		return NULL;
-	r = &tr->routes[tr->nroutes++];
-	memset(r, 0, sizeof(*r));
-	r->name = name;
-	r->service = service;
-	r->pos = *pos;
-	return r;
+	tr->routes[tr->nroutes] = (struct route){.name = name, .service = service, .pos = *pos};
+	return &tr->routes[tr->nroutes++];
 }
 
 static struct middleware *mw_for(struct tr_state *st, const char *name, const char *type,
 				 const struct srcpos *pos)
 {
 	struct traefik *tr = st->tr;
-	struct middleware *m;
 
 	for (size_t i = 0; i < tr->nmws; i++)
 		if (strcmp(tr->mws[i].name, name) == 0)
@@ -60,12 +54,8 @@ static struct middleware *mw_for(struct tr_state *st, const char *name, const ch
 	tr->mws = grow(st->a, tr->mws, tr->nmws, &st->cap_mws, sizeof(*tr->mws));
 	if (!tr->mws)
 		return NULL;
-	m = &tr->mws[tr->nmws++];
-	memset(m, 0, sizeof(*m));
-	m->name = name;
-	m->type = type;
-	m->pos = *pos;
-	return m;
+	tr->mws[tr->nmws] = (struct middleware){.name = name, .type = type, .pos = *pos};
+	return &tr->mws[tr->nmws++];
 }
 
 static bool add_opt(struct arena *a, struct middleware *m, const char *key, const char *value,
@@ -219,7 +209,7 @@ static void on_flag(struct tr_state *st, const char *flag)
 
 /* A route without an explicit service uses the Compose service's only
  * Traefik service port, or its only exposed port. */
-static void resolve_ports(struct tr_state *st, struct app *app)
+static void resolve_ports(struct tr_state *st, struct app *app, const struct ynode *services)
 {
 	for (size_t i = 0; i < st->tr->nroutes; i++) {
 		struct route *r = &st->tr->routes[i];
@@ -241,14 +231,14 @@ static void resolve_ports(struct tr_state *st, struct app *app)
 		if (candidates == 1)
 			r->port = port;
 		for (size_t s = 0; !r->port && s < app->nservices; s++) {
-			const struct ynode *expose = y_get(app->services[s].def, "expose");
+			const struct ynode *expose = y_get(services->pairs[s].val, "expose");
 			if (strcmp(app->services[s].name, r->service) == 0 && expose && expose->n == 1)
 				r->port = atoi(y_text(expose->items[0]));
 		}
 	}
 }
 
-int traefik_parse(struct arena *a, struct diags *d, struct app *app)
+int traefik_parse(struct arena *a, struct diags *d, struct app *app, const struct ynode *services)
 {
 	struct tr_state st;
 
@@ -257,18 +247,17 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app)
 	st.d = d;
 	st.tr = &app->tr;
 	for (size_t i = 0; i < app->nservices; i++) {
-		const struct ynode *labels = y_get(app->services[i].def, "labels");
+		const struct ynode *labels = y_get(services->pairs[i].val, "labels");
 
 		for (size_t k = 0; labels && k < labels->n; k++)
 			on_label(&st, app->services[i].name, labels->pairs[k].key, y_text(labels->pairs[k].val),
 				 &labels->pairs[k].kpos);
 	}
 	if (app->traefik) {
-		const struct ynode *cmd = y_get(app->traefik->def, "command");
-		for (size_t i = 0; cmd && i < cmd->n; i++)
-			on_flag(&st, y_text(cmd->items[i]));
+		for (size_t i = 0; i < app->traefik->command.n; i++)
+			on_flag(&st, app->traefik->command.v[i].text);
 	}
-	resolve_ports(&st, app);
+	resolve_ports(&st, app, services);
 	return a->exhausted ? -1 : 0;
 }
 

@@ -8,7 +8,7 @@
 /* Fills app->tr from every service's traefik.* labels and the Traefik
  * service's command. Rules kgenius cannot map are warned about with their
  * location. Returns 0, or -1 on allocation failure. */
-int traefik_parse(struct arena *a, struct diags *d, struct app *app);
+int traefik_parse(struct arena *a, struct diags *d, struct app *app, const struct ynode *services);
 
 /* Hosts and path prefix of a router rule such as
  * "Host(`erp.example.com`) && PathPrefix(`/websocket`)". Returns false when

@@ -1,13 +1,13 @@
-/* convert's pure parts: sizing and the connection budget, image profiles,
- * Traefik rules, secret names. The whole command is tested on real files in
+/* convert's pure parts: sizing and the connection budget, Traefik rules,
+ * secret names. The whole command is tested on real files in
  * tests/integration/convert.sh. */
 #include <string.h>
 
 #include "convert/convert.h"
+#include "convert/plan.h"
 #include "model/app.h"
 #include "model/secrets.h"
 #include "model/traefik.h"
-#include "profiles/profiles.h"
 #include "t.h"
 
 #define GIB (1LL << 30)
@@ -108,54 +108,6 @@ static void test_plan_single_pod(void)
 	diags_free(&d);
 }
 
-static void test_profiles(void)
-{
-	struct arena a;
-	struct image img;
-	struct odoo_profile op;
-	struct postgres_profile pp;
-	struct keycloak_profile kp;
-
-	arena_init(&a, 1 << 20);
-	image_parse(&a, "odoo:16.0", &img);
-	odoo_profile(&img, &op);
-	CHECK_INT(op.uid, 101);
-	CHECK_STR(op.ws_path, "/websocket");
-	CHECK_STR(op.ws_port_key, "longpolling_port");
-	image_parse(&a, "odoo:18.0-20260723", &img);
-	odoo_profile(&img, &op);
-	CHECK_INT(op.uid, 100);
-	CHECK_INT(op.gid, 101);
-	CHECK_STR(op.ws_port_key, "gevent_port");
-	CHECK_STR(op.readiness_path, "/web/health?db_server_status=1");
-	image_parse(&a, "odoo:15.0", &img);
-	odoo_profile(&img, &op);
-	CHECK_STR(op.ws_path, "/longpolling");
-	image_parse(&a, "postgres:16-alpine", &img);
-	postgres_profile(&img, &pp);
-	CHECK_INT(pp.uid, 70);
-	CHECK_STR(pp.pgdata, "/var/lib/postgresql/data/pgdata");
-	image_parse(&a, "postgres:18", &img);
-	postgres_profile(&img, &pp);
-	CHECK_INT(pp.uid, 999);
-	CHECK_STR(pp.mount_path, "/var/lib/postgresql");
-	CHECK(pp.pgdata == NULL);
-	image_parse(&a, "quay.io/keycloak/keycloak:25.0.6", &img);
-	CHECK_STR(img.name, "keycloak");
-	CHECK_INT(img.major, 25);
-	keycloak_profile(&img, &kp);
-	CHECK(kp.management_port && kp.hostname_v2 && !kp.bootstrap_admin && !kp.jdbc_ping);
-	CHECK_STR(kp.admin_user_var, "KEYCLOAK_ADMIN");
-	image_parse(&a, "quay.io/keycloak/keycloak:26.1", &img);
-	keycloak_profile(&img, &kp);
-	CHECK(kp.bootstrap_admin && kp.jdbc_ping);
-	CHECK_STR(kp.admin_password_var, "KC_BOOTSTRAP_ADMIN_PASSWORD");
-	image_parse(&a, "quay.io/keycloak/keycloak:24.0", &img);
-	keycloak_profile(&img, &kp);
-	CHECK(!kp.management_port);
-	arena_free(&a);
-}
-
 static void test_traefik_rules(void)
 {
 	struct arena a;
@@ -190,39 +142,11 @@ static void test_secret_names(void)
 	CHECK(!has_url_password("jdbc:postgresql://db:5432/keycloak"));
 }
 
-static bool official(const char *ref)
-{
-	struct arena a;
-	struct image img;
-	bool yes;
-
-	arena_init(&a, 1 << 20);
-	image_parse(&a, ref, &img);
-	yes = image_official(&img);
-	arena_free(&a);
-	return yes;
-}
-
-static void test_official_images(void)
-{
-	CHECK(official("postgres:17"));
-	CHECK(official("docker.io/library/odoo:18.0"));
-	CHECK(official("mirror.gcr.io/postgres:17"));
-	CHECK(official("public.ecr.aws/docker/library/postgres:16@sha256:0123"));
-	CHECK(official("quay.io/keycloak/keycloak:26.0"));
-	CHECK(!official("bitnami/postgresql:14.5.0"));
-	CHECK(!official("docker.io/bitnami/odoo:17"));
-	CHECK(!official("jboss/keycloak:16.1.1"));
-	CHECK(!official("registry.example.com/library/postgres:17"));
-}
-
 const struct t_case t_convert_cases[] = {
-	{"convert: official images and their mirrors; other builds are not", test_official_images},
 	{"convert: sizing for 2 CPU / 4Gi and the connection budget", test_plan_defaults},
 	{"convert: max_connections grows to fit when not given", test_plan_grows_max_connections},
 	{"convert: a budget that cannot fit is refused", test_plan_refuses_what_cannot_fit},
 	{"convert: one Odoo pod runs its own crons", test_plan_single_pod},
-	{"convert: image profiles by version (UIDs, PGDATA, Keycloak options)", test_profiles},
 	{"convert: Traefik rules to host and path", test_traefik_rules},
 	{"convert: credential names and URLs with passwords", test_secret_names},
 	{NULL, NULL},

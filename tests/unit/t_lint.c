@@ -546,6 +546,8 @@ static void test_application_rules(void)
 			 odoo_set("    workers = 4\n    proxy_mode = True\n    list_db = False\n", routed_ws)},
 			{"APP004", odoo_set("    proxy_mode = False\n", routed_ws), odoo_set("    proxy_mode = True\n", routed_ws)},
 			{"APP005", odoo_set("    list_db = True\n", ""), odoo_set("    list_db = False\n", "")},
+			/* Odoo reads [options] only: list_db of another section leaves it True. */
+			{"APP005", odoo_set("    [queue_job]\n    list_db = False\n", ""), odoo_set("    list_db = False\n", "")},
 			{"APP006", odoo("        command: [odoo]\n" WIRED), odoo("        args: [odoo]\n" WIRED)},
 			{"APP007", odoo(""), odoo(WIRED)},
 			{"APP008", keycloak("26.1", "start", "{name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),

@@ -16,13 +16,15 @@ extern const struct t_case t_env_cases[];
 extern const struct t_case t_compose_cases[];
 extern const struct t_case t_merge_cases[];
 extern const struct t_case t_hostile_cases[];
+extern const struct t_case t_facts_cases[];
+extern const struct t_case t_model_cases[];
 extern const struct t_case t_convert_cases[];
 extern const struct t_case t_lint_cases[];
 extern const struct t_case t_diagnose_cases[];
 extern const struct t_case t_migrate_cases[];
 
 static const struct t_case *const suites[] = {
-	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_convert_cases, t_lint_cases, t_diagnose_cases, t_migrate_cases, NULL,
+	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_facts_cases, t_model_cases, t_convert_cases, t_lint_cases, t_diagnose_cases, t_migrate_cases, NULL,
 };
 
 static int failed_checks;

@@ -1,0 +1,45 @@
+/* The options of a conversion and their defaults. */
+#ifndef KG_CONVERT_OPTIONS_H
+#define KG_CONVERT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX, INGRESS_GATEWAY };
+enum secrets_mode { SECRETS_GENERATE, SECRETS_REFERENCE };
+enum autoscaling_mode { AUTOSCALE_HPA, AUTOSCALE_KEDA };
+enum postgres_mode { PG_STATEFULSET, PG_CNPG };
+
+struct convert_options {
+	const char *out_dir;             /* "kubernetes" */
+	const char *ns;                  /* default: the project name */
+	const char *domain;              /* default: from the Traefik Host rules */
+	const char *storage_class;       /* block storage for PostgreSQL */
+	const char *rwx_storage_class;   /* ReadWriteMany class for the Odoo filestore */
+	const char *db_size;             /* "20Gi" */
+	const char *filestore_size;      /* "50Gi" (DigitalOcean NFS minimum) */
+	int odoo_replicas;               /* minReplicas */
+	int odoo_max_replicas;           /* HPA maxReplicas */
+	int keycloak_replicas;
+	int pg_max_connections;          /* 0: as needed, at least 200 */
+	double odoo_cpu;                 /* limits; requests are derived */
+	int64_t odoo_memory;
+	enum ingress_kind ingress;
+	const char *ingress_namespace;   /* where the ingress controller runs */
+	const char *gateway_class;       /* --ingress gateway */
+	const char *issuer_email;
+	enum secrets_mode secrets;
+	enum autoscaling_mode autoscaling;
+	enum postgres_mode postgres;
+	int pg_instances;                /* CloudNativePG instances */
+	const char *cnpg_namespace;      /* where the CloudNativePG operator runs */
+	const char *keda_namespace;      /* where the KEDA operator runs */
+	const char *backup_bucket;
+	const char *backup_endpoint;
+	int backup_retention_days;
+	const char *operators_group;     /* RBAC group for the people who operate Odoo */
+};
+
+void convert_defaults(struct convert_options *o);
+
+#endif

@@ -1,0 +1,224 @@
+/* src/facts/: the image detector and every fact by version, each at the
+ * edges of its range. */
+#include <string.h>
+
+#include "facts/facts.h"
+#include "t.h"
+
+static struct arena arena;
+
+static const struct image *img(const char *ref)
+{
+	static struct image i;
+
+	image_parse(&arena, ref, &i);
+	return &i;
+}
+
+static bool official(const char *ref)
+{
+	return image_official(img(ref));
+}
+
+static void test_official_images(void)
+{
+	arena_init(&arena, 1 << 20);
+	CHECK(official("postgres:17"));
+	CHECK(official("docker.io/library/odoo:18.0"));
+	CHECK(official("mirror.gcr.io/postgres:17"));
+	CHECK(official("public.ecr.aws/docker/library/postgres:16@sha256:0123"));
+	CHECK(official("quay.io/keycloak/keycloak:26.0"));
+	CHECK(!official("bitnami/postgresql:14.5.0"));
+	CHECK(!official("docker.io/bitnami/odoo:17"));
+	CHECK(!official("jboss/keycloak:16.1.1"));
+	CHECK(!official("registry.example.com/library/postgres:17"));
+	arena_free(&arena);
+}
+
+static void test_roles_and_versions(void)
+{
+	struct image i;
+
+	arena_init(&arena, 1 << 20);
+	CHECK_INT(image_role(img("odoo:17.0")), ROLE_ODOO);
+	CHECK_INT(image_role(img("postgis/postgis:16-3.4")), ROLE_POSTGRES);
+	CHECK_INT(image_role(img("postgres:16-alpine")), ROLE_POSTGRES);
+	CHECK_INT(image_role(img("quay.io/keycloak/keycloak:25.0")), ROLE_KEYCLOAK);
+	CHECK_INT(image_role(img("traefik:v3.1")), ROLE_TRAEFIK);
+	CHECK_INT(image_role(img("bitnami/odoo:17")), ROLE_OTHER);
+	CHECK_INT(image_role(img("redis:7")), ROLE_OTHER);
+	CHECK_INT(image_ref_role(NULL, &i, &arena), ROLE_OTHER);
+	CHECK_INT(image_ref_role("odoo:18.0-20260723", &i, &arena), ROLE_ODOO);
+	CHECK_INT(i.major, 18);
+	CHECK_INT(i.minor, 0);
+	CHECK_INT(img("quay.io/keycloak/keycloak:26.1.4")->minor, 1);
+	CHECK_INT(img("odoo")->major, -1);
+	CHECK_STR(img("odoo")->tag, "latest");
+	CHECK(img("postgres:16-alpine")->alpine);
+	CHECK_STR(img("registry:5000/team/odoo:17.0@sha256:00")->name, "odoo");
+	arena_free(&arena);
+}
+
+static void test_odoo_uids(void)
+{
+	struct odoo_facts f;
+	char text[128];
+
+	arena_init(&arena, 1 << 20);
+	odoo_facts(img("odoo:16.0"), &f);
+	CHECK_INT(f.uid, 101);
+	CHECK_INT(f.gid, 101);
+	CHECK(f.uid_verified);
+	odoo_facts(img("odoo:17.0"), &f);
+	CHECK_INT(f.uid, 101);
+	CHECK(!f.uid_verified);
+	odoo_facts(img("odoo:18.0-20260723"), &f);
+	CHECK_INT(f.uid, 100);
+	CHECK_INT(f.gid, 101);
+	CHECK(f.uid_verified);
+	odoo_facts(img("odoo:latest"), &f);
+	CHECK_INT(f.uid, 100);
+	odoo_facts(img("odoo:15.0"), &f);
+	CHECK(!f.uid_verified);
+	CHECK_STR(odoo_uid_text(text, sizeof(text)), "101 for odoo:16/17, 100 for odoo:18 and later");
+	arena_free(&arena);
+}
+
+static void test_odoo_http(void)
+{
+	struct odoo_facts f;
+
+	arena_init(&arena, 1 << 20);
+	CHECK_INT(odoo_constants.http_port, 8069);
+	CHECK_INT(odoo_constants.gevent_port, 8072);
+	odoo_facts(img("odoo:14.0"), &f);
+	CHECK(!f.health_route);
+	CHECK_STR(f.ws_path, "/longpolling");
+	CHECK_STR(f.ws_port_key, "longpolling_port");
+	odoo_facts(img("odoo:15.0"), &f);
+	CHECK(f.health_route);
+	CHECK(!f.health_db_check);
+	CHECK_STR(f.ws_path, "/longpolling");
+	CHECK_STR(f.readiness_path, "/web/health");
+	odoo_facts(img("odoo:16.0"), &f);
+	CHECK_STR(f.ws_path, "/websocket");
+	CHECK_STR(f.ws_port_key, "longpolling_port");
+	CHECK_STR(f.limit_request, "8192");
+	odoo_facts(img("odoo:17.0"), &f);
+	CHECK_STR(f.ws_port_key, "gevent_port");
+	CHECK(f.health_db_check);
+	CHECK_STR(f.liveness_path, "/web/health");
+	CHECK_STR(f.readiness_path, "/web/health?db_server_status=1");
+	CHECK_STR(f.limit_request, "8192");
+	odoo_facts(img("odoo:18.0"), &f);
+	CHECK_STR(f.limit_request, "65536");
+	arena_free(&arena);
+}
+
+static bool managed(const char *key)
+{
+	for (size_t i = 0; odoo_conf_managed_keys[i]; i++)
+		if (strcmp(odoo_conf_managed_keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+static void test_odoo_sizing_and_names(void)
+{
+	CHECK_INT(odoo_workers_for_cpu(2.0), 5);
+	CHECK_INT(odoo_workers_for_cpu(0.5), 2);
+	CHECK_INT(odoo_constants.worker_ram, 325LL << 20);
+	CHECK_INT(odoo_constants.default_db_maxconn, 64);
+	CHECK_INT(odoo_constants.default_cron_threads, 2);
+	CHECK_INT(odoo_constants.default_workers, 0);
+	CHECK_STR(odoo_constants.data_dir, "/var/lib/odoo");
+	CHECK_STR(odoo_constants.conf_file, "/etc/odoo/odoo.conf");
+	CHECK_STR(odoo_constants.conf_dir, "/etc/odoo");
+	CHECK_STR(odoo_constants.health_path, "/web/health");
+	CHECK_STR(odoo_constants.addons_dir, "/mnt/extra-addons");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_HOST].name, "HOST");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_HOST].fallback, "db");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_PORT].fallback, "5432");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_USER].fallback_var, "POSTGRES_USER");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_USER].fallback, "odoo");
+	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_PASSWORD].fallback, "odoo");
+	CHECK(odoo_entrypoint_vars[ODOO_VAR_PASSWORD + 1].name == NULL);
+	CHECK(managed("db_password") && managed("gevent_port") && managed("longpolling_port"));
+	CHECK(!managed("dbfilter"));
+}
+
+static void test_postgres(void)
+{
+	struct postgres_facts f;
+
+	arena_init(&arena, 1 << 20);
+	CHECK_INT(postgres_constants.port, 5432);
+	CHECK_INT(postgres_constants.default_max_connections, 100);
+	CHECK_INT(postgres_constants.superuser_reserved, 3);
+	CHECK_STR(postgres_constants.default_user, "postgres");
+	CHECK_INT(postgres_constants.uid_debian, 999);
+	CHECK_INT(postgres_constants.uid_alpine, 70);
+	CHECK_STR(postgres_constants.legacy_data_dir, "/var/lib/postgresql/data");
+	postgres_facts(img("postgres:16-alpine"), &f);
+	CHECK_INT(f.uid, 70);
+	CHECK_STR(f.pgdata, "/var/lib/postgresql/data/pgdata");
+	CHECK_STR(f.mount_path, "/var/lib/postgresql/data");
+	CHECK(f.pgdata_at_mount_root);
+	postgres_facts(img("postgres:17"), &f);
+	CHECK_INT(f.uid, 999);
+	CHECK(f.pgdata_at_mount_root);
+	postgres_facts(img("postgres:18"), &f);
+	CHECK_INT(f.uid, 999);
+	CHECK_STR(f.mount_path, "/var/lib/postgresql");
+	CHECK(f.pgdata == NULL);
+	CHECK(!f.pgdata_at_mount_root);
+	postgres_facts(img("postgres"), &f);
+	CHECK(!f.pgdata_at_mount_root);
+	arena_free(&arena);
+}
+
+static void test_keycloak(void)
+{
+	struct keycloak_facts f;
+
+	arena_init(&arena, 1 << 20);
+	CHECK_INT(keycloak_constants.http_port, 8080);
+	CHECK_INT(keycloak_constants.management_port, 9000);
+	CHECK_INT(keycloak_constants.default_db_pool, 100);
+	CHECK_INT(keycloak_constants.jgroups_port, 7800);
+	CHECK_INT(keycloak_constants.jgroups_fd_port, 57800);
+	CHECK_STR(keycloak_constants.health_started, "/health/started");
+	CHECK_STR(keycloak_constants.health_ready, "/health/ready");
+	CHECK_STR(keycloak_constants.health_live, "/health/live");
+	CHECK_STR(keycloak_constants.repository, "quay.io/keycloak/keycloak");
+	keycloak_facts(img("quay.io/keycloak/keycloak:16.1"), &f);
+	CHECK(!f.quarkus);
+	keycloak_facts(img("quay.io/keycloak/keycloak:23.0"), &f);
+	CHECK(f.quarkus && !f.proxy_headers && f.proxy_option);
+	keycloak_facts(img("quay.io/keycloak/keycloak:24.0"), &f);
+	CHECK(f.proxy_headers && f.proxy_option);
+	CHECK(!f.management_port && !f.hostname_v2);
+	CHECK_STR(f.admin_user_var, "KEYCLOAK_ADMIN");
+	keycloak_facts(img("quay.io/keycloak/keycloak:25.0.6"), &f);
+	CHECK(f.management_port && f.hostname_v2 && !f.bootstrap_admin && !f.jdbc_ping && f.proxy_option);
+	keycloak_facts(img("quay.io/keycloak/keycloak:26.0"), &f);
+	CHECK(f.bootstrap_admin && !f.jdbc_ping && !f.proxy_option);
+	CHECK_STR(f.admin_password_var, "KC_BOOTSTRAP_ADMIN_PASSWORD");
+	keycloak_facts(img("quay.io/keycloak/keycloak:26.1"), &f);
+	CHECK(f.jdbc_ping);
+	keycloak_facts(img("quay.io/keycloak/keycloak:latest"), &f);
+	CHECK(f.jdbc_ping && f.management_port);
+	CHECK_INT(f.uid, 1000);
+	arena_free(&arena);
+}
+
+const struct t_case t_facts_cases[] = {
+	{"facts: official images and their mirrors; other builds are not", test_official_images},
+	{"facts: one detector for role and version", test_roles_and_versions},
+	{"facts: Odoo's numeric user by series", test_odoo_uids},
+	{"facts: Odoo's ports, health route (15+), websocket path and key, limit_request", test_odoo_http},
+	{"facts: Odoo's sizing rule, defaults, paths and entrypoint variables", test_odoo_sizing_and_names},
+	{"facts: PostgreSQL's users, PGDATA by version, defaults", test_postgres},
+	{"facts: Keycloak's options by version", test_keycloak},
+	{NULL, NULL},
+};
