@@ -175,7 +175,7 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 void dx_observe_exit_code(struct dx_run *run, int code, const struct dx_origin *o, const char *text, size_t len);
 
 /* A Secret's base64 value: observed as a line when it decodes to a
- * credential that ends in a newline (facts.c). dx_secret_line takes a
+ * credential that ends in a newline (secret_value.c). dx_secret_line takes a
  * `key: base64` line as kubectl get secret -o yaml prints it. */
 void dx_observe_secret_value(struct dx_run *run, const char *key, size_t keylen, const char *b64, size_t len,
 			     const struct dx_origin *o);

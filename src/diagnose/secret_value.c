@@ -6,53 +6,27 @@
  * the key's name and the fact reach the knowledge base, as one line. */
 #include "diagnose/diagnose.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #define SECRET_VALUE_MAX 512   /* longer values are certificates or files, not credentials */
 
-static int b64_digit(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* Decodes standard base64 (with its padding) into out; returns the length,
- * or -1 when b64 is not base64. */
+/* Decodes standard base64 with its padding into out (cap >= 3 * len / 4);
+ * returns the length, or -1 when b64 is not base64. OpenSSL's block decoder
+ * counts the padding as zero bytes, which are taken off again here. */
 static int b64_decode(const char *b64, size_t len, unsigned char *out, size_t cap)
 {
-	size_t n = 0;
-	unsigned acc = 0;
-	int bits = 0;
+	int n, pad = 0;
 
-	if (len == 0 || len % 4 != 0)
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > cap || len > INT_MAX)
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		int d = b64_digit(b64[i]);
-
-		if (b64[i] == '=') {
-			if (i + 2 < len || (i + 1 < len && b64[i + 1] != '='))
-				return -1;
-			break;
-		}
-		if (d < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n >= cap)
-				return -1;
-			out[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	return (int)n;
+	if (b64[len - 1] == '=')
+		pad = b64[len - 2] == '=' ? 2 : 1;
+	n = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len);
+	return n < 0 ? -1 : n - pad;
 }
 
 /* A credential with one newline, at its end, and no other control byte. */
@@ -86,7 +60,8 @@ void dx_observe_secret_value(struct dx_run *run, const char *key, size_t keylen,
 
 static bool is_b64_char(char c)
 {
-	return b64_digit(c) >= 0 || c == '=';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+	       c == '=';
 }
 
 static bool is_key_char(char c)
