@@ -76,25 +76,36 @@ static int default_jobs(void)
 
 static void filestore_json(const struct fs_opts *o, const struct fs_stats *st, double mbs, struct buf *b)
 {
-	buf_puts(b, "{\"source\":");
-	json_string(b, o->src.path);
-	buf_puts(b, ",\"target\":");
-	json_string(b, o->dst.path);
-	buf_printf(b, ",\"source_files\":%zu,\"target_files_before\":%zu,\"copied\":%zu,\"copied_bytes\":%lld,"
-		   "\"unchanged\":%zu,\"deleted\":%zu,\"verified\":%zu,\"seconds\":%.3f,\"copy_seconds\":%.3f,"
-		   "\"verify_seconds\":%.3f,\"mib_per_second\":%.1f,\"problems\":[", st->src_files, st->dst_files, st->copied,
-		   st->copied_bytes, st->unchanged, st->deleted, st->verified, st->seconds, st->copy_seconds,
-		   st->verify_seconds, mbs);
+	struct json j;
+
+	json_init(&j, b, false);
+	json_object(&j);
+	json_member_str(&j, "source", o->src.path);
+	json_member_str(&j, "target", o->dst.path);
+	json_member_uint(&j, "source_files", st->src_files);
+	json_member_uint(&j, "target_files_before", st->dst_files);
+	json_member_uint(&j, "copied", st->copied);
+	json_member_int(&j, "copied_bytes", st->copied_bytes);
+	json_member_uint(&j, "unchanged", st->unchanged);
+	json_member_uint(&j, "deleted", st->deleted);
+	json_member_uint(&j, "verified", st->verified);
+	json_member_fixed(&j, "seconds", st->seconds, 3);
+	json_member_fixed(&j, "copy_seconds", st->copy_seconds, 3);
+	json_member_fixed(&j, "verify_seconds", st->verify_seconds, 3);
+	json_member_fixed(&j, "mib_per_second", mbs, 1);
+	json_key(&j, "problems");
+	json_array(&j);
 	for (size_t i = 0; i < st->nproblems; i++) {
-		buf_puts(b, i ? ",{\"side\":" : "{\"side\":");
-		json_string(b, st->problems[i].side);
-		buf_puts(b, ",\"path\":");
-		json_string(b, st->problems[i].path);
-		buf_puts(b, ",\"what\":");
-		json_string(b, st->problems[i].what);
-		buf_putc(b, '}');
+		json_object(&j);
+		json_member_str(&j, "side", st->problems[i].side);
+		json_member_str(&j, "path", st->problems[i].path);
+		json_member_str(&j, "what", st->problems[i].what);
+		json_end(&j);
 	}
-	buf_printf(b, "],\"more_problems\":%zu}\n", st->more_problems);
+	json_end(&j);
+	json_member_uint(&j, "more_problems", st->more_problems);
+	json_end(&j);
+	buf_putc(b, '\n');
 }
 
 static void filestore_report(const struct fs_opts *o, const struct fs_stats *st, bool json, struct buf *b)

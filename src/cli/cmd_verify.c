@@ -180,45 +180,113 @@ static void data_checks(struct verify_args *a, struct checks *c, struct diags *d
 	}
 }
 
-static void perf_checks(struct verify_args *a, struct checks *c, struct buf *extra)
-{
+/* Both sides of the performance check, for the JSON report. */
+struct perf_pair {
+	bool measured;
 	struct perf_result old, new_;
+};
+
+static void perf_checks(struct verify_args *a, struct checks *c, struct perf_pair *pp)
+{
+	struct perf_result *old = &pp->old, *new_ = &pp->new_;
 	double slow = a->perf.max_slowdown;
 	bool ok;
 
-	if (perf_run(a->compare, &a->perf, &a->http, &old) != 0 || perf_run(a->odoo, &a->perf, &a->http, &new_) != 0) {
+	if (perf_run(a->compare, &a->perf, &a->http, old) != 0 || perf_run(a->odoo, &a->perf, &a->http, new_) != 0) {
 		check_add(c, "performance", "request mix", false, "libcurl could not run the load");
 		return;
 	}
+	pp->measured = true;
 	/* Worse means less throughput, a slower median or more errors; the tail
 	 * (p95, p99) is reported beside them, too noisy over seconds to judge. */
-	ok = new_.rps >= old.rps / (1 + slow) && new_.p50 <= old.p50 * (1 + slow) + 1.0 &&
-	     (double)new_.errors / (double)(new_.requests ? new_.requests : 1) <=
-		     (double)old.errors / (double)(old.requests ? old.requests : 1) + 0.001;
+	ok = new_->rps >= old->rps / (1 + slow) && new_->p50 <= old->p50 * (1 + slow) + 1.0 &&
+	     (double)new_->errors / (double)(new_->requests ? new_->requests : 1) <=
+		     (double)old->errors / (double)(old->requests ? old->requests : 1) + 0.001;
 	check_add(c, "performance", "request mix", ok,
 		  "new %.0f req/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %zu errors; old %.0f req/s, p50 %.1f ms, p95 %.1f ms, "
-		  "p99 %.1f ms, %zu errors (%d in flight, %.0f s each, allowed %.0f%% worse)", new_.rps, new_.p50, new_.p95,
-		  new_.p99, new_.errors, old.rps, old.p50, old.p95, old.p99, old.errors, a->perf.concurrency, a->perf.duration,
-		  slow * 100);
-	buf_printf(extra, ",\"performance\":{\"old\":{\"url\":");
-	json_string(extra, a->compare);
-	buf_printf(extra, ",\"requests\":%zu,\"errors\":%zu,\"rps\":%.1f,\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f},"
-		   "\"new\":{\"url\":", old.requests, old.errors, old.rps, old.p50, old.p95, old.p99);
-	json_string(extra, a->odoo);
-	buf_printf(extra, ",\"requests\":%zu,\"errors\":%zu,\"rps\":%.1f,\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f}}",
-		   new_.requests, new_.errors, new_.rps, new_.p50, new_.p95, new_.p99);
+		  "p99 %.1f ms, %zu errors (%d in flight, %.0f s each, allowed %.0f%% worse)", new_->rps, new_->p50, new_->p95,
+		  new_->p99, new_->errors, old->rps, old->p50, old->p95, old->p99, old->errors, a->perf.concurrency,
+		  a->perf.duration, slow * 100);
+}
+
+static void perf_side_json(struct json *j, const char *key, const char *url, const struct perf_result *r)
+{
+	json_key(j, key);
+	json_object(j);
+	json_member_str(j, "url", url);
+	json_member_uint(j, "requests", r->requests);
+	json_member_uint(j, "errors", r->errors);
+	json_member_fixed(j, "rps", r->rps, 1);
+	json_member_fixed(j, "p50_ms", r->p50, 2);
+	json_member_fixed(j, "p95_ms", r->p95, 2);
+	json_member_fixed(j, "p99_ms", r->p99, 2);
+	json_end(j);
+}
+
+static void report_json(const struct verify_args *a, const struct checks *c, const struct perf_pair *pp, size_t failed,
+			struct buf *out)
+{
+	struct json j;
+
+	json_init(&j, out, false);
+	json_object(&j);
+	json_member_bool(&j, "ok", failed == 0);
+	json_key(&j, "checks");
+	json_array(&j);
+	for (size_t i = 0; i < c->n; i++) {
+		json_object(&j);
+		json_member_str(&j, "group", c->v[i].group);
+		json_member_str(&j, "name", c->v[i].name);
+		json_member_bool(&j, "ok", c->v[i].ok);
+		json_member_str(&j, "detail", c->v[i].detail);
+		json_end(&j);
+	}
+	json_end(&j);
+	if (pp->measured) {
+		json_key(&j, "performance");
+		json_object(&j);
+		perf_side_json(&j, "old", a->compare, &pp->old);
+		perf_side_json(&j, "new", a->odoo, &pp->new_);
+		json_end(&j);
+	}
+	json_end(&j);
+	buf_putc(out, '\n');
+}
+
+static void report_text(const struct checks *c, size_t failed, struct buf *out)
+{
+	for (size_t i = 0; i < c->n; i++)
+		buf_printf(out, "%-4s %-12s %-40s %s\n", c->v[i].ok ? "ok" : "FAIL", c->v[i].group, c->v[i].name,
+			   c->v[i].detail);
+	buf_printf(out, "%zu checks, %zu failed\n", c->n, failed);
+}
+
+static void health_checks(const struct verify_args *a, struct checks *c)
+{
+	if (a->odoo) {
+		health_odoo(a->odoo, &a->http, c);
+		if (strncmp(a->odoo, "https://", 8) == 0)
+			health_tls(a->odoo, &a->http, c);
+	}
+	if (a->keycloak) {
+		health_keycloak(a->keycloak, a->realm, a->kc_mgmt, &a->http, c);
+		if (strncmp(a->keycloak, "https://", 8) == 0)
+			health_tls(a->keycloak, &a->http, c);
+	}
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
 	struct verify_args a;
 	struct checks c;
-	struct buf out = BUF_INIT, extra = BUF_INIT;
+	struct perf_pair pp;
+	struct buf out = BUF_INIT;
 	struct diags d;
 	size_t failed = 0;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
+	memset(&pp, 0, sizeof(pp));
 	rc = parse(argc, argv, &a);
 	if (rc)
 		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
@@ -228,46 +296,20 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	}
 	diags_init(&d);
 	data_checks(&a, &c, &d);
-	if (a.odoo) {
-		health_odoo(a.odoo, &a.http, &c);
-		if (strncmp(a.odoo, "https://", 8) == 0)
-			health_tls(a.odoo, &a.http, &c);
-	}
-	if (a.keycloak) {
-		health_keycloak(a.keycloak, a.realm, a.kc_mgmt, &a.http, &c);
-		if (strncmp(a.keycloak, "https://", 8) == 0)
-			health_tls(a.keycloak, &a.http, &c);
-	}
+	health_checks(&a, &c);
 	if (a.compare)
-		perf_checks(&a, &c, &extra);
+		perf_checks(&a, &c, &pp);
 	for (size_t i = 0; i < c.n; i++)
 		failed += !c.v[i].ok;
-	if (a.format == REPORT_JSON) {
-		buf_printf(&out, "{\"ok\":%s,\"checks\":[", failed ? "false" : "true");
-		for (size_t i = 0; i < c.n; i++) {
-			buf_puts(&out, i ? ",{\"group\":" : "{\"group\":");
-			json_string(&out, c.v[i].group);
-			buf_puts(&out, ",\"name\":");
-			json_string(&out, c.v[i].name);
-			buf_printf(&out, ",\"ok\":%s,\"detail\":", c.v[i].ok ? "true" : "false");
-			json_string(&out, c.v[i].detail);
-			buf_putc(&out, '}');
-		}
-		buf_puts(&out, "]");
-		buf_append(&out, extra.data ? extra.data : "", extra.len);
-		buf_puts(&out, "}\n");
-	} else {
-		for (size_t i = 0; i < c.n; i++)
-			buf_printf(&out, "%-4s %-12s %-40s %s\n", c.v[i].ok ? "ok" : "FAIL", c.v[i].group, c.v[i].name,
-				   c.v[i].detail);
-		buf_printf(&out, "%zu checks, %zu failed\n", c.n, failed);
-	}
+	if (a.format == REPORT_JSON)
+		report_json(&a, &c, &pp, failed, &out);
+	else
+		report_text(&c, failed, &out);
 	rc = failed ? KG_EXIT_FINDINGS : KG_EXIT_OK;
-	if (out.failed || cli_write_output(NULL, out.data ? out.data : "", out.len, 0) != KG_EXIT_OK)
+	if (cli_write_buf(NULL, &out, 0) != KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	cli_report(cli, &d);
 	buf_free(&out);
-	buf_free(&extra);
 	diags_free(&d);
 	curl_global_cleanup();
 	return rc;
