@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "model/app.h"
 
 static const char *dup(struct lint_run *r, const char *s)

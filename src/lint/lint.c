@@ -1,5 +1,5 @@
 /* Reading the inputs and checking each document as it arrives. */
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 #include <ctype.h>
 #include <dirent.h>

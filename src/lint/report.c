@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "util/json.h"
 
 void lint_finish(struct lint_run *r)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "model/app.h"
 
 static bool image_is(const struct ynode *c, const char *name, struct image *img, struct arena *a)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 static bool same_ns(const char *a, const char *b)
 {

@@ -2,7 +2,7 @@
  * container, credentials in plain sight, service account tokens, RBAC. */
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "model/app.h"
 #include "model/secrets.h"
 
