@@ -47,66 +47,71 @@ static const char *parse_odoo_memory(void *section, char *value)
 
 #define F(field) offsetof(struct convert_options, field)
 static const struct opt_spec convert_specs[] = {
-	{.name = "output", .short_name = 'o', .arg = "DIR", .kind = OPTION_STRING, .field = F(out_dir), .help = "output directory"},
-	{.name = "namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(ns), .help = "namespace (default: the project name)"},
-	{.name = "domain", .arg = "DOMAIN", .kind = OPTION_STRING, .field = F(domain),
+	{.name = "output", .short_name = 'o', .arg = "DIR", .field = F(out_dir), .help = "output directory"},
+	{.name = "namespace", .arg = "NS", .field = F(ns), .help = "namespace (default: the project name)"},
+	{.name = "domain", .arg = "DOMAIN", .field = F(domain),
 	 .help = "Odoo at erp.DOMAIN, Keycloak at auth.DOMAIN (default: the\nhosts of the Traefik labels)"},
-	{.name = "storage-class", .arg = "CLASS", .kind = OPTION_STRING, .field = F(storage_class), .help = "PostgreSQL volume class"},
-	{.name = "rwx-storage-class", .arg = "CLASS", .kind = OPTION_STRING, .field = F(rwx_storage_class),
+	{.name = "storage-class", .arg = "CLASS", .field = F(storage_class), .help = "PostgreSQL volume class"},
+	{.name = "rwx-storage-class", .arg = "CLASS", .field = F(rwx_storage_class),
 	 .help = "ReadWriteMany class for the Odoo filestore when more than one\nOdoo pod runs"},
-	{.name = "db-size", .arg = "SIZE", .kind = OPTION_STRING, .field = F(db_size), .help = "PostgreSQL volume"},
-	{.name = "filestore-size", .arg = "SIZE", .kind = OPTION_STRING, .field = F(filestore_size), .help = "Odoo filestore volume"},
-	{.name = "odoo-replicas", .arg = "N", .kind = OPTION_INT, .field = F(odoo_replicas), .min = 1, .max = 100,
-	 .help = "minimum Odoo web pods"},
-	{.name = "odoo-max-replicas", .arg = "N", .kind = OPTION_INT, .field = F(odoo_max_replicas), .min = 1, .max = 100,
-	 .help = "HPA maximum"},
-	{.name = "odoo-cpu", .arg = "CPUS", .kind = OPTION_CUSTOM, .parse = parse_odoo_cpu,
-	 .help = "Odoo CPU limit (default: Compose's deploy limit, else 2)"},
-	{.name = "odoo-memory", .arg = "SIZE", .kind = OPTION_CUSTOM, .parse = parse_odoo_memory,
-	 .help = "Odoo memory limit (default: Compose's deploy limit, else 4g)"},
-	{.name = "autoscaling", .kind = OPTION_ENUM, .field = F(autoscaling), .choices = autoscaling_modes,
-	 .help = "hpa: autoscaling/v2 on CPU and memory; keda: a KEDA\nScaledObject on Odoo's busy workers, counted in PostgreSQL"},
-	{.name = "keda-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(keda_namespace), .help = "where KEDA runs"},
-	{.name = "keycloak-replicas", .arg = "N", .kind = OPTION_INT, .field = F(keycloak_replicas), .min = 1, .max = 20,
-	 .help = "Keycloak pods"},
-	{.name = "postgres", .kind = OPTION_ENUM, .field = F(postgres), .choices = postgres_modes,
-	 .help = "statefulset: one PostgreSQL pod with nightly pg_dump;\ncnpg: a CloudNativePG Cluster (replicas, failover, WAL archiving,\n"
-		 "PgBouncer); never a StatefulSet with several replicas"},
-	{.name = "pg-instances", .arg = "N", .kind = OPTION_INT, .field = F(pg_instances), .min = 2, .max = 9,
-	 .help = "CloudNativePG instances"},
-	{.name = "cnpg-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(cnpg_namespace),
+	{.name = "db-size", .arg = "SIZE", .field = F(db_size), .help = "PostgreSQL volume"},
+	{.name = "filestore-size", .arg = "SIZE", .field = F(filestore_size), .help = "Odoo filestore volume"},
+	{.name = "odoo-replicas", .arg = "N", .kind = OPTION_INT, .field = F(odoo_replicas),
+	 .help = "minimum Odoo web pods", .min = 1, .max = 100},
+	{.name = "odoo-max-replicas", .arg = "N", .kind = OPTION_INT, .field = F(odoo_max_replicas),
+	 .help = "HPA maximum", .min = 1, .max = 100},
+	{.name = "odoo-cpu", .arg = "CPUS", .kind = OPTION_CUSTOM,
+	 .help = "Odoo CPU limit (default: Compose's deploy limit, else 2)", .parse = parse_odoo_cpu},
+	{.name = "odoo-memory", .arg = "SIZE", .kind = OPTION_CUSTOM,
+	 .help = "Odoo memory limit (default: Compose's deploy limit, else 4g)", .parse = parse_odoo_memory},
+	{.name = "autoscaling", .kind = OPTION_ENUM, .field = F(autoscaling),
+	 .help = "hpa: autoscaling/v2 on CPU and memory; keda: a KEDA\n"
+		 "ScaledObject on Odoo's busy workers, counted in PostgreSQL",
+	 .choices = autoscaling_modes},
+	{.name = "keda-namespace", .arg = "NS", .field = F(keda_namespace), .help = "where KEDA runs"},
+	{.name = "keycloak-replicas", .arg = "N", .kind = OPTION_INT, .field = F(keycloak_replicas),
+	 .help = "Keycloak pods", .min = 1, .max = 20},
+	{.name = "postgres", .kind = OPTION_ENUM, .field = F(postgres),
+	 .help = "statefulset: one PostgreSQL pod with nightly pg_dump;\n"
+		 "cnpg: a CloudNativePG Cluster (replicas, failover, WAL archiving,\n"
+		 "PgBouncer); never a StatefulSet with several replicas",
+	 .choices = postgres_modes},
+	{.name = "pg-instances", .arg = "N", .kind = OPTION_INT, .field = F(pg_instances),
+	 .help = "CloudNativePG instances", .min = 2, .max = 9},
+	{.name = "cnpg-namespace", .arg = "NS", .field = F(cnpg_namespace),
 	 .help = "where the CloudNativePG operator runs"},
-	{.name = "pg-max-connections", .arg = "N", .kind = OPTION_INT, .field = F(pg_max_connections), .min = 20, .max = 10000,
-	 .help = "PostgreSQL max_connections (default: what the connection\nbudget needs, at least 200)"},
-	{.name = "ingress", .kind = OPTION_ENUM, .field = F(ingress), .choices = ingress_kinds,
-	 .help = "traefik: Ingress and Middleware resources; nginx:\ningress-nginx annotations; gateway: Gateway API Gateway and\n"
-		 "HTTPRoutes (DOKS ships Cilium's)"},
-	{.name = "gateway-class", .arg = "NAME", .kind = OPTION_STRING, .field = F(gateway_class),
+	{.name = "pg-max-connections", .arg = "N", .kind = OPTION_INT, .field = F(pg_max_connections),
+	 .help = "PostgreSQL max_connections (default: what the connection\nbudget needs, at least 200)", .min = 20,
+	 .max = 10000},
+	{.name = "ingress", .kind = OPTION_ENUM, .field = F(ingress),
+	 .help = "traefik: Ingress and Middleware resources; nginx:\n"
+		 "ingress-nginx annotations; gateway: Gateway API Gateway and\n"
+		 "HTTPRoutes (DOKS ships Cilium's)",
+	 .choices = ingress_kinds},
+	{.name = "gateway-class", .arg = "NAME", .field = F(gateway_class),
 	 .help = "GatewayClass for --ingress gateway"},
-	{.name = "ingress-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(ingress_namespace),
+	{.name = "ingress-namespace", .arg = "NS", .field = F(ingress_namespace),
 	 .help = "where the controller runs (default traefik, ingress-nginx,\nor kube-system for the gateway)"},
-	{.name = "issuer-email", .arg = "EMAIL", .kind = OPTION_STRING, .field = F(issuer_email),
+	{.name = "issuer-email", .arg = "EMAIL", .field = F(issuer_email),
 	 .help = "Let's Encrypt account (default: Traefik's ACME e-mail)"},
-	{.name = "secrets", .kind = OPTION_ENUM, .field = F(secrets), .choices = secrets_modes,
-	 .help = "generate: Secrets with values (strong ones from the project,\nothers from the system's random source, kept across runs);\n"
-		 "reference: no values, NOTES lists the Secrets to create"},
-	{.name = "backup-bucket", .arg = "NAME", .kind = OPTION_STRING, .field = F(backup_bucket),
+	{.name = "secrets", .kind = OPTION_ENUM, .field = F(secrets),
+	 .help = "generate: Secrets with values (strong ones from the project,\n"
+		 "others from the system's random source, kept across runs);\n"
+		 "reference: no values, NOTES lists the Secrets to create",
+	 .choices = secrets_modes},
+	{.name = "backup-bucket", .arg = "NAME", .field = F(backup_bucket),
 	 .help = "S3 bucket for backups (default PROJECT-backups)"},
-	{.name = "backup-endpoint", .arg = "URL", .kind = OPTION_STRING, .field = F(backup_endpoint), .help = "S3 endpoint"},
-	{.name = "backup-retention-days", .arg = "N", .kind = OPTION_INT, .field = F(backup_retention_days), .min = 1,
-	 .max = 3650, .help = "days the backups are kept"},
-	{.name = "operators-group", .arg = "GROUP", .kind = OPTION_STRING, .field = F(operators_group),
+	{.name = "backup-endpoint", .arg = "URL", .field = F(backup_endpoint), .help = "S3 endpoint"},
+	{.name = "backup-retention-days", .arg = "N", .kind = OPTION_INT, .field = F(backup_retention_days),
+	 .help = "days the backups are kept", .min = 1, .max = 3650},
+	{.name = "operators-group", .arg = "GROUP", .field = F(operators_group),
 	 .help = "RBAC group of the people who operate Odoo"},
-	{.name = NULL},
+	{NULL},
 };
 #undef F
 
-static const struct opt_section convert_sections[] = {
-	{"Project options", project_specs, offsetof(struct convert_args, pa)},
-	{"Output options", convert_specs, offsetof(struct convert_args, o)},
-	{NULL, NULL, 0},
-};
-
+/* convert's defaults are kept with its options (convert_defaults), so that
+ * its tests and the command start from the same. */
 static void convert_args_init(void *args)
 {
 	struct convert_args *a = args;
@@ -116,49 +121,42 @@ static void convert_args_init(void *args)
 }
 
 const struct opt_command convert_command = {
-	.name = "convert",
-	.synopsis = "usage: kgenius convert [options]\n\n"
-		    "Reads a Compose project (Odoo, PostgreSQL, Keycloak, Traefik) and writes the manifests\n"
-		    "of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
-		    "postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
-		    "namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-		    "kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
-	.sections = convert_sections,
-	.epilogue = "\nExit status: 0 written (warnings in NOTES.md), 2 the project cannot be converted as\n"
-		    "asked (the message says why and what to do), 3 cannot write.\n",
-	.args_size = sizeof(struct convert_args),
-	.init = convert_args_init,
+	"convert",
+	"usage: kgenius convert [options]\n\n"
+	"Reads a Compose project (Odoo, PostgreSQL, Keycloak, Traefik) and writes the manifests\n"
+	"of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
+	"postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
+	"namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
+	"kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
+	(const struct opt_section[]){{"Project options", project_specs, offsetof(struct convert_args, pa)},
+				     {"Output options", convert_specs, offsetof(struct convert_args, o)},
+				     {NULL, NULL, 0}},
+	"\nExit status: 0 written (warnings in NOTES.md), 2 the project cannot be converted as\n"
+	"asked (the message says why and what to do), 3 cannot write.\n",
+	sizeof(struct convert_args), convert_args_init,
 };
 
-void help_convert(FILE *out)
+int cmd_convert(struct cli *cli, void *args, int nops, char **ops)
 {
-	opt_help_defaults(out, &convert_command);
-}
-
-int cmd_convert(struct cli *cli, int argc, char **argv)
-{
-	struct convert_args a;
+	struct convert_args *a = args;
 	struct compose_project p;
 	struct diags d;
-	int rc, operands;
+	int rc;
 
-	rc = opt_parse(&convert_command, &a, argc, argv, &operands);
-	if (rc)
-		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
-	a.pa.o.environ_ = cli->environ_;
-	if (operands < argc)
-		return opt_usage_error(&convert_command, "unexpected argument '%s'", argv[operands]);
-	if (a.o.odoo_max_replicas < a.o.odoo_replicas)
+	a->pa.o.environ_ = cli->environ_;
+	if (nops > 0)
+		return opt_usage_error(&convert_command, "unexpected argument '%s'", ops[0]);
+	if (a->o.odoo_max_replicas < a->o.odoo_replicas)
 		return opt_usage_error(&convert_command, "--odoo-max-replicas must be at least --odoo-replicas");
 	diags_init(&d);
-	if (compose_load(&p, &a.pa.o, &d) == 0)
-		rc = convert_run(&p, &a.o, &d);
+	if (compose_load(&p, &a->pa.o, &d) == 0)
+		rc = convert_run(&p, &a->o, &d);
 	else
 		rc = KG_EXIT_BAD_INPUT;
 	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
 		rc = KG_EXIT_BAD_INPUT;
 	if (rc == KG_EXIT_OK && cli->verbosity >= 0)
-		fprintf(stderr, "kgenius convert: wrote %s/ (see %s/NOTES.md)\n", a.o.out_dir, a.o.out_dir);
+		fprintf(stderr, "kgenius convert: wrote %s/ (see %s/NOTES.md)\n", a->o.out_dir, a->o.out_dir);
 	compose_free(&p);
 	diags_free(&d);
 	return rc;

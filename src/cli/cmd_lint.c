@@ -15,74 +15,62 @@ struct lint_args {
 	int fail_on;               /* enum severity */
 	bool fail_on_given;        /* else the --config file's, else lint's default */
 	const char *config, *output;
-	bool list_rules;
 };
 
-_Static_assert(sizeof(enum lint_format) == sizeof(int) && sizeof(enum severity) == sizeof(int),
+_Static_assert(sizeof(enum lint_format) == sizeof(int) && sizeof(enum severity) == sizeof(int) && LINT_HUMAN == 0,
 	       "enum options are stored as int");
 
-/* In the order of enum lint_format and enum severity. */
+/* In the order of enum lint_format (the first is the default) and enum severity. */
 static const char *const formats[] = {"human", "json", "sarif", "junit", NULL};
 static const char *const severities[] = {"info", "warning", "error", NULL};
-
-#define F(field) offsetof(struct lint_args, field)
-static const struct opt_spec lint_specs[] = {
-	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = formats,
-	 .help = "report format; sarif is SARIF 2.1.0, junit is JUnit XML"},
-	{.name = "fail-on", .kind = OPTION_ENUM, .field = F(fail_on), .choices = severities, .track_given = true,
-	 .given_field = F(fail_on_given), .help = "exit 1 when a finding is at least this severe"},
-	{.name = "config", .arg = "FILE", .kind = OPTION_STRING, .field = F(config),
-	 .help = "fail-on and per-rule settings (off, error, warning, info)"},
-	{.name = "output", .short_name = 'o', .arg = "FILE", .kind = OPTION_STRING, .field = F(output),
-	 .help = "write the report to FILE instead of stdout"},
-	{.name = "list-rules", .kind = OPTION_FLAG, .field = F(list_rules),
-	 .help = "print every rule with its severity and fix"},
-	{.name = NULL},
-};
-#undef F
-
-static const struct opt_section lint_sections[] = {
-	{"Options", lint_specs, 0},
-	{NULL, NULL, 0},
-};
-
-static void lint_args_init(void *args)
-{
-	struct lint_args *a = args;
-	struct lint_config cfg;
-
-	memset(a, 0, sizeof(*a));
-	a->format = LINT_HUMAN;
-	lint_config_init(&cfg);
-	a->fail_on = (int)cfg.fail_on;
-}
-
-const struct opt_command lint_command = {
-	.name = "lint",
-	.synopsis = "usage: kgenius lint [options] [PATH|-]...\n\n"
-		    "Checks Kubernetes manifests (YAML or JSON files, directories, standard input; several\n"
-		    "documents per file, List objects, kubectl kustomize output) against the Kubernetes 1.33\n"
-		    "schema and the embedded CRD schemas, and against security, reliability, cross-resource and\n"
-		    "application rules (Odoo, Keycloak, PostgreSQL). No network access.\n",
-	.sections = lint_sections,
-	.epilogue = "\nSuppress rules on one object with the annotation\n"
-		    "  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
-		    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage,\n"
-		    "3 the report could not be written.\n",
-	.args_size = sizeof(struct lint_args),
-	.init = lint_args_init,
-};
-
-void help_lint(FILE *out)
-{
-	opt_help_defaults(out, &lint_command);
-}
 
 static void list_rules(void)
 {
 	for (const struct rule *r = lint_rules; r->id; r++)
 		printf("%s  %-8s %-15s %s; fix: %s\n", r->id, severity_name(r->severity), r->family, r->title, r->remediation);
 }
+
+#define F(field) offsetof(struct lint_args, field)
+static const struct opt_spec lint_specs[] = {
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format),
+	 .help = "report format; sarif is SARIF 2.1.0, junit is JUnit XML", .choices = formats},
+	{.name = "fail-on", .kind = OPTION_ENUM, .field = F(fail_on),
+	 .help = "exit 1 when a finding is at least this severe", .choices = severities, .track_given = true,
+	 .given_field = F(fail_on_given)},
+	{.name = "config", .arg = "FILE", .field = F(config),
+	 .help = "fail-on and per-rule settings (off, error, warning, info)"},
+	{.name = "output", .short_name = 'o', .arg = "FILE", .field = F(output),
+	 .help = "write the report to FILE instead of stdout"},
+	{.name = "list-rules", .kind = OPTION_ACTION, .help = "print every rule with its severity and fix",
+	 .action = list_rules},
+	{NULL},
+};
+#undef F
+
+/* lint's own default, which a --config file may change. */
+static void lint_args_init(void *args)
+{
+	struct lint_config cfg;
+
+	lint_config_init(&cfg);
+	((struct lint_args *)args)->fail_on = (int)cfg.fail_on;
+}
+
+const struct opt_command lint_command = {
+	"lint",
+	"usage: kgenius lint [options] [PATH|-]...\n\n"
+	"Checks Kubernetes manifests (YAML or JSON files, directories, standard input; several\n"
+	"documents per file, List objects, kubectl kustomize output) against the Kubernetes 1.33\n"
+	"schema and the embedded CRD schemas, and against security, reliability, cross-resource and\n"
+	"application rules (Odoo, Keycloak, PostgreSQL). No network access.\n",
+	(const struct opt_section[]){{"Options", lint_specs, 0}, {NULL, NULL, 0}},
+	"\nSuppress rules on one object with the annotation\n"
+	"  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
+	"Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage,\n"
+	"3 the report could not be written.\n",
+	sizeof(struct lint_args), lint_args_init,
+};
+
 
 /* To stdout, or to a file through a temporary one and a rename. */
 static int write_report(const struct lint_run *r, enum lint_format fmt, bool color, const char *output)
@@ -105,39 +93,32 @@ static int write_report(const struct lint_run *r, enum lint_format fmt, bool col
 	return 0;
 }
 
-int cmd_lint(struct cli *cli, int argc, char **argv)
+int cmd_lint(struct cli *cli, void *args, int nops, char **ops)
 {
-	struct lint_args a;
+	struct lint_args *a = args;
 	struct lint_run r;
 	struct diags d;
-	int rc, operands;
+	int rc;
 
-	rc = opt_parse(&lint_command, &a, argc, argv, &operands);
-	if (rc)
-		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
-	if (a.list_rules) {
-		list_rules();
-		return KG_EXIT_OK;
-	}
-	if (operands >= argc)
+	if (nops == 0)
 		return opt_usage_error(&lint_command, "name the files or directories to check, or - for standard input");
 	diags_init(&d);
 	lint_init(&r, &d);
-	if (a.config && lint_config_load(&r.cfg, a.config, &d) != 0) {
+	if (a->config && lint_config_load(&r.cfg, a->config, &d) != 0) {
 		cli_report(cli, &d);
 		lint_free(&r);
 		diags_free(&d);
 		return KG_EXIT_BAD_INPUT;
 	}
-	if (a.fail_on_given)
-		r.cfg.fail_on = (enum severity)a.fail_on;
-	for (int i = operands; i < argc; i++)
-		lint_path(&r, argv[i]);
+	if (a->fail_on_given)
+		r.cfg.fail_on = (enum severity)a->fail_on;
+	for (int i = 0; i < nops; i++)
+		lint_path(&r, ops[i]);
 	lint_finish(&r);
 	rc = cli_report(cli, &d);
 	if (rc == KG_EXIT_OK && findings_at_least(&r.findings, r.cfg.fail_on) > 0)
 		rc = KG_EXIT_FINDINGS;
-	if (write_report(&r, (enum lint_format)a.format, a.format == LINT_HUMAN && !a.output && cli->color_out, a.output) != 0)
+	if (write_report(&r, (enum lint_format)a->format, a->format == LINT_HUMAN && !a->output && cli->color_out, a->output) != 0)
 		rc = KG_EXIT_ENV;
 	lint_free(&r);
 	diags_free(&d);

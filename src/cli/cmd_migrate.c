@@ -18,102 +18,90 @@ struct migrate_db_args {
 
 #define F(field) offsetof(struct migrate_db_args, field)
 static const struct opt_spec migrate_db_specs[] = {
-	{.name = "jobs", .arg = "N", .kind = OPTION_INT, .field = F(o.jobs), .min = 1, .max = 64,
-	 .help = "parallel COPY and index jobs"},
-	{.name = "backup-dir", .arg = "DIR", .kind = OPTION_STRING, .field = F(o.backup_dir),
+	{.name = "jobs", .arg = "N", .kind = OPTION_INT, .field = F(o.jobs), .help = "parallel COPY and index jobs",
+	 .def = "4", .min = 1, .max = 64},
+	{.name = "backup-dir", .arg = "DIR", .field = F(o.backup_dir),
 	 .help = "where copy keeps the verified pg_dump of each source database"},
-	{.name = "no-backup", .kind = OPTION_FLAG, .field = F(o.no_backup), .help = "copy without a backup (not recommended)"},
-	{.name = "owner", .arg = "ROLE", .kind = OPTION_STRING, .field = F(o.owner),
+	{.name = "no-backup", .kind = OPTION_FLAG, .field = F(o.no_backup),
+	 .help = "copy without a backup (not recommended)"},
+	{.name = "owner", .arg = "ROLE", .field = F(o.owner),
 	 .help = "the target role that owns what is restored (default: the target user)"},
-	{.name = "split-larger-than", .arg = "MB", .kind = OPTION_LLONG, .field = F(o.split_bytes), .min = 1,
-	 .max = 16777216, .scale = 1048576, .help = "copy tables larger than this in key ranges"},
-	{.name = "no-verify", .kind = OPTION_UNSET, .field = F(o.verify_after), .help = "copy without verifying afterwards"},
-	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = report_formats,
-	 .help = "report format; progress goes to stderr as a bar on a terminal,\nelse (and with json) as JSON lines"},
-	{.name = "source-password-file", .arg = "FILE", .kind = OPTION_STRING, .field = F(password_files[0]),
+	{.name = "split-larger-than", .arg = "MB", .kind = OPTION_LLONG, .field = F(o.split_bytes),
+	 .help = "copy tables larger than this in key ranges", .def = "256", .min = 1, .max = 16777216,
+	 .scale = 1048576},
+	{.name = "no-verify", .kind = OPTION_UNSET, .field = F(o.verify_after),
+	 .help = "copy without verifying afterwards"},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format),
+	 .help = "report format; progress goes to stderr as a bar on a terminal,\nelse (and with json) as JSON lines",
+	 .choices = report_formats},
+	{.name = "source-password-file", .arg = "FILE", .field = F(password_files[0]),
 	 .help = "the source's password, read from FILE"},
-	{.name = "target-password-file", .arg = "FILE", .kind = OPTION_STRING, .field = F(password_files[1]),
+	{.name = "target-password-file", .arg = "FILE", .field = F(password_files[1]),
 	 .help = "the target's password, read from FILE"},
 	{.name = "fix-replica-identity", .kind = OPTION_FLAG, .field = F(o.fix_replica_identity),
-	 .help = "start: give tables without a primary key their unique index (or FULL)\nas replica identity, on both sides"},
+	 .help = "start: give tables without a primary key their unique index (or FULL)\n"
+		 "as replica identity, on both sides"},
 	{.name = "keep-rollback", .kind = OPTION_FLAG, .field = F(o.keep_rollback),
 	 .help = "cutover: replicate the new database back into the old one"},
-	{.name = "hook", .arg = "CMD", .kind = OPTION_STRING, .field = F(o.hook),
+	{.name = "hook", .arg = "CMD", .field = F(o.hook),
 	 .help = "cutover, rollback: run CMD with sh -c at the switch point"},
-	{.name = "timeout", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(o.cutover_timeout), .min = 0, .above_min = true,
-	 .max = 86400, .help = "cutover, rollback: how long to wait for the lag to reach 0"},
-	{.name = "watch", .arg = "SECONDS", .kind = OPTION_INT, .field = F(o.watch), .min = 1, .max = 86400,
-	 .help = "status: print the lag every second for that long"},
-	{.name = "source-from-target", .arg = "CONNINFO", .kind = OPTION_STRING, .field = F(o.source_from_target.conninfo),
+	{.name = "timeout", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(o.cutover_timeout),
+	 .help = "cutover, rollback: how long to wait for the lag to reach 0", .def = "60", .min = 0, .above_min = true,
+	 .max = 86400},
+	{.name = "watch", .arg = "SECONDS", .kind = OPTION_INT, .field = F(o.watch),
+	 .help = "status: print the lag every second for that long", .min = 1, .max = 86400},
+	{.name = "source-from-target", .arg = "CONNINFO", .field = F(o.source_from_target.conninfo),
 	 .help = "the source as the target server reaches it (default --source)"},
-	{.name = "target-from-source", .arg = "CONNINFO", .kind = OPTION_STRING, .field = F(o.target_from_source.conninfo),
+	{.name = "target-from-source", .arg = "CONNINFO", .field = F(o.target_from_source.conninfo),
 	 .help = "the target as the source server reaches it (default --target)"},
-	{.name = NULL},
+	{NULL},
 };
 #undef F
 
-static const struct opt_section migrate_db_sections[] = {
-	{"Databases", db_specs, offsetof(struct migrate_db_args, o)},
-	{"Options", migrate_db_specs, 0},
-	{NULL, NULL, 0},
-};
-
+/* What no option sets: the servers' names in messages, verify after copy
+ * unless --no-verify. */
 static void migrate_db_args_init(void *args)
 {
-	struct migrate_db_args *a = args;
+	struct migrate_opts *o = &((struct migrate_db_args *)args)->o;
 
-	memset(a, 0, sizeof(*a));
-	a->o.source.name = "source";
-	a->o.target.name = "target";
-	a->o.jobs = 4;
-	a->o.split_bytes = 256LL * 1024 * 1024;
-	a->o.verify_after = true;
-	a->o.cutover_timeout = 60;
-	a->o.source_from_target.name = "source";
-	a->o.target_from_source.name = "target";
-	a->format = REPORT_TEXT;
+	db_endpoints_init(o);
+	o->source_from_target.name = "source";
+	o->target_from_source.name = "target";
+	o->verify_after = true;
 }
 
 const struct opt_command migrate_db_command = {
-	.name = "migrate db",
-	.synopsis = "usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
-		    "Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
-		    "CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
-		    "--source-password-file / --target-password-file, never from the command line of a child.\n\n"
-		    "  plan     checks both servers and prints what copy would do; changes nothing\n"
-		    "  copy     offline copy: a pg_dump -Fc backup first, then schema, parallel COPY streamed from\n"
-		    "           source to target inside one snapshot, indexes and constraints, every sequence;\n"
-		    "           resumable (run it again after an interruption); stop the source's writers first\n"
-		    "  verify   per table, row count and an order-independent hash of every row on each server;\n"
-		    "           differing rows are bisected by key and listed; sequences and schema compared\n"
-		    "online method (source keeps serving; needs wal_level=logical and a superuser):\n"
-		    "  start    publication and a slot with an exported snapshot on the source, the parallel copy in\n"
-		    "           that snapshot, then a subscription on the target that streams every later change\n"
-		    "  status   replication lag and apply errors\n"
-		    "  cutover  source read-only and its sessions ended, wait until the target applied everything,\n"
-		    "           copy every sequence, compare row counts, drop the subscription, run --hook; prints\n"
-		    "           the measured write-unavailability window\n"
-		    "  rollback after cutover --keep-rollback: switch back to the old database, which has every write\n"
-		    "  finish   remove the replication back to the old database\n"
-		    "  abort    remove every slot, publication and subscription kgenius made, on both sides\n",
-	.sections = migrate_db_sections,
-	.epilogue = "\nExit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
-		    "2 usage, 3 a server or a tool failed.\n",
-	.args_size = sizeof(struct migrate_db_args),
-	.init = migrate_db_args_init,
+	"migrate db",
+	"usage: kgenius migrate db ACTION --source CONNINFO --target CONNINFO --db NAME[:TARGET]... [options]\n\n"
+	"Moves PostgreSQL databases (Odoo's and Keycloak's) from the Compose host into the cluster.\n"
+	"CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
+	"--source-password-file / --target-password-file, never from the command line of a child.\n\n"
+	"  plan     checks both servers and prints what copy would do; changes nothing\n"
+	"  copy     offline copy: a pg_dump -Fc backup first, then schema, parallel COPY streamed from\n"
+	"           source to target inside one snapshot, indexes and constraints, every sequence;\n"
+	"           resumable (run it again after an interruption); stop the source's writers first\n"
+	"  verify   per table, row count and an order-independent hash of every row on each server;\n"
+	"           differing rows are bisected by key and listed; sequences and schema compared\n"
+	"online method (source keeps serving; needs wal_level=logical and a superuser):\n"
+	"  start    publication and a slot with an exported snapshot on the source, the parallel copy in\n"
+	"           that snapshot, then a subscription on the target that streams every later change\n"
+	"  status   replication lag and apply errors\n"
+	"  cutover  source read-only and its sessions ended, wait until the target applied everything,\n"
+	"           copy every sequence, compare row counts, drop the subscription, run --hook; prints\n"
+	"           the measured write-unavailability window\n"
+	"  rollback after cutover --keep-rollback: switch back to the old database, which has every write\n"
+	"  finish   remove the replication back to the old database\n"
+	"  abort    remove every slot, publication and subscription kgenius made, on both sides\n",
+	(const struct opt_section[]){{"Databases", db_specs, offsetof(struct migrate_db_args, o)},
+				     {"Options", migrate_db_specs, 0},
+				     {NULL, NULL, 0}},
+	"\nExit status: 0 done and identical, 1 differences found (verify) or plan blocked,\n"
+	"2 usage, 3 a server or a tool failed.\n",
+	sizeof(struct migrate_db_args), migrate_db_args_init,
 };
 
 static const char *const actions[] = {"plan", "copy", "verify", "start", "status", "cutover", "rollback", "finish",
 				      "abort", NULL};
-
-void help_migrate(FILE *out)
-{
-	opt_help_defaults(out, &migrate_db_command);
-	fputs("\n", out);
-	help_migrate_filestore(out);
-	fputs("\n", out);
-	help_migrate_keycloak(out);
-}
 
 static int run_verify(const struct migrate_opts *o, struct diags *d)
 {
@@ -219,16 +207,14 @@ static bool known_action(const char *action)
 	return false;
 }
 
-/* The options after the action, checked together; argv[0] is the action. */
-static int parse_db_args(struct migrate_db_args *a, int argc, char **argv)
+/* The options checked together, the JSON choices made. */
+static int check_db_args(struct migrate_db_args *a, int nops, char **ops)
 {
-	int rc, operands;
-
-	rc = opt_parse(&migrate_db_command, a, argc, argv, &operands);
-	if (rc)
-		return rc;
-	if (operands < argc)
-		return opt_usage_error(&migrate_db_command, "unexpected argument '%s'", argv[operands]);
+	if (nops == 0 || !known_action(ops[0]))
+		return opt_usage_error(&migrate_db_command,
+				       "say plan, copy, verify, start, status, cutover, rollback, finish or abort");
+	if (nops > 1)
+		return opt_usage_error(&migrate_db_command, "takes one action, not '%s' too", ops[1]);
 	if (!a->o.source.conninfo || !a->o.target.conninfo)
 		return opt_usage_error(&migrate_db_command, "give --source and --target");
 	if (a->o.ndbs == 0)
@@ -236,7 +222,7 @@ static int parse_db_args(struct migrate_db_args *a, int argc, char **argv)
 	a->o.json = a->format == REPORT_JSON;
 	a->o.events_json = a->o.json || !isatty(STDERR_FILENO);
 	a->o.progress_bar = !a->o.events_json;
-	return 0;
+	return KG_EXIT_OK;
 }
 
 static int run_action(const char *action, struct migrate_db_args *a, struct diags *d)
@@ -270,36 +256,37 @@ static void forget_password(char *pw)
 	}
 }
 
+/* kgenius migrate db ACTION [options]: the action is the one operand. */
+int cmd_migrate_db(struct cli *cli, void *args, int nops, char **ops)
+{
+	struct migrate_db_args *a = args;
+	struct diags d;
+	int rc = check_db_args(a, nops, ops);
+
+	if (rc != KG_EXIT_OK)
+		return rc;
+	diags_init(&d);
+	rc = run_action(ops[0], a, &d);
+	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
+		rc = KG_EXIT_ENV;
+	forget_password(a->o.source.password);
+	forget_password(a->o.target.password);
+	diags_free(&d);
+	return rc;
+}
+
 int cmd_migrate(struct cli *cli, int argc, char **argv)
 {
-	struct migrate_db_args a;
-	struct diags d;
-	int rc;
-
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help_migrate(argc < 2 ? stderr : stdout);
+		cli_command_help(find_command("migrate"), argc < 2 ? stderr : stdout);
 		return argc < 2 ? KG_EXIT_BAD_INPUT : KG_EXIT_OK;
 	}
 	if (strcmp(argv[1], "filestore") == 0)
-		return cmd_migrate_filestore(cli, argc - 1, argv + 1);
+		return cli_run_with_options(cli, &migrate_filestore_command, cmd_migrate_filestore, argc - 1, argv + 1);
 	if (strcmp(argv[1], "keycloak") == 0)
 		return cmd_migrate_keycloak(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "db") != 0) {
-		fprintf(stderr, "kgenius migrate: say db, filestore or keycloak; see 'kgenius migrate --help'\n");
-		return KG_EXIT_BAD_INPUT;
-	}
-	if (argc < 3 || !known_action(argv[2]))
-		return opt_usage_error(&migrate_db_command,
-				       "say plan, copy, verify, start, status, cutover, rollback, finish or abort");
-	rc = parse_db_args(&a, argc - 2, argv + 2);
-	if (rc)
-		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
-	diags_init(&d);
-	rc = run_action(argv[2], &a, &d);
-	if (cli_report(cli, &d) != KG_EXIT_OK && rc == KG_EXIT_OK)
-		rc = KG_EXIT_ENV;
-	forget_password(a.o.source.password);
-	forget_password(a.o.target.password);
-	diags_free(&d);
-	return rc;
+	if (strcmp(argv[1], "db") == 0)
+		return cli_run_with_options(cli, &migrate_db_command, cmd_migrate_db, argc - 1, argv + 1);
+	fprintf(stderr, "kgenius migrate: say db, filestore or keycloak; see 'kgenius migrate --help'\n");
+	return KG_EXIT_BAD_INPUT;
 }

@@ -16,55 +16,43 @@ struct filestore_args {
 
 #define F(field) offsetof(struct filestore_args, field)
 static const struct opt_spec filestore_specs[] = {
-	{.name = "source-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(o.src.shell),
+	{.name = "source-shell", .arg = "CMD", .field = F(o.src.shell),
 	 .help = "SRC is on the far side of CMD, which gives a shell on its standard input and\n"
-		 "output (for example: kubectl exec -i -n erp odoo-0 -- sh)"},
-	{.name = "target-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(o.dst.shell),
-	 .help = "the same for DST; the far side needs only sh, find, xargs, tar and sha1sum"},
-	{.name = "jobs", .arg = "N", .kind = OPTION_INT, .field = F(o.jobs), .min = 1, .max = 32,
-	 .help = "parallel pipelines (default: the number of processors, 2 to 8)"},
+		 "output (for example: kubectl exec -i -n erp odoo-0 -- sh); plain sh is a local directory",
+	 .def = "sh"},
+	{.name = "target-shell", .arg = "CMD", .field = F(o.dst.shell),
+	 .help = "the same for DST; the far side needs only sh, find, xargs, tar and sha1sum", .def = "sh"},
+	{.name = "jobs", .arg = "N", .kind = OPTION_INT, .field = F(o.jobs),
+	 .help = "parallel pipelines (default: the number of processors, 2 to 8)", .min = 1, .max = 32},
 	{.name = "delete", .kind = OPTION_FLAG, .field = F(o.delete_extra),
 	 .help = "remove files that SRC does not have from DST"},
 	{.name = "verify-all", .kind = OPTION_FLAG, .field = F(o.verify_all),
 	 .help = "hash every file on both sides, not only those copied"},
-	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = report_formats, .help = "report format"},
-	{.name = NULL},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
+	{NULL},
 };
 #undef F
-
-static const struct opt_section filestore_sections[] = {
-	{"Options", filestore_specs, 0},
-	{NULL, NULL, 0},
-};
 
 static void filestore_args_init(void *args)
 {
 	struct filestore_args *a = args;
 
-	memset(a, 0, sizeof(*a));
-	a->o.src = (struct fs_side){"source", NULL, "sh"};
-	a->o.dst = (struct fs_side){"target", NULL, "sh"};
-	a->format = REPORT_TEXT;
+	a->o.src.name = "source";
+	a->o.dst.name = "target";
 }
 
 const struct opt_command migrate_filestore_command = {
-	.name = "migrate filestore",
-	.synopsis = "usage: kgenius migrate filestore [options] SRC DST\n\n"
-		    "Copies the Odoo filestore from SRC to DST: only what DST lacks or holds differently, in parallel\n"
-		    "tar pipelines, then verifies every copied file where it landed (a content-addressed file must\n"
-		    "hash to its name, any other to the source's hash). Run it once while Odoo runs and once after it\n"
-		    "stops: the second pass copies only what changed. Nothing on DST is deleted unless --delete.\n",
-	.sections = filestore_sections,
-	.epilogue = "\nExit status: 0 copied and verified (files it repaired are listed), 1 corrupt, unreadable or missing\n"
-		    "files (listed), 2 usage, 3 a shell or a tool failed.\n",
-	.args_size = sizeof(struct filestore_args),
-	.init = filestore_args_init,
+	"migrate filestore",
+	"usage: kgenius migrate filestore [options] SRC DST\n\n"
+	"Copies the Odoo filestore from SRC to DST: only what DST lacks or holds differently, in parallel\n"
+	"tar pipelines, then verifies every copied file where it landed (a content-addressed file must\n"
+	"hash to its name, any other to the source's hash). Run it once while Odoo runs and once after it\n"
+	"stops: the second pass copies only what changed. Nothing on DST is deleted unless --delete.\n",
+	(const struct opt_section[]){{"Options", filestore_specs, 0}, {NULL, NULL, 0}},
+	"\nExit status: 0 copied and verified (files it repaired are listed), 1 corrupt, unreadable or missing\n"
+	"files (listed), 2 usage, 3 a shell or a tool failed.\n",
+	sizeof(struct filestore_args), filestore_args_init,
 };
-
-void help_migrate_filestore(FILE *out)
-{
-	opt_help_defaults(out, &migrate_filestore_command);
-}
 
 /* One pipeline per processor: tar and sha1sum are bound by the CPU here. */
 static int default_jobs(void)
@@ -127,27 +115,24 @@ static void filestore_report(const struct fs_opts *o, const struct fs_stats *st,
 	buf_printf(b, "%s\n", fs_unresolved(st) ? "PROBLEMS: the files above are corrupt, unreadable or missing" : "OK");
 }
 
-int cmd_migrate_filestore(struct cli *cli, int argc, char **argv)
+int cmd_migrate_filestore(struct cli *cli, void *args, int nops, char **ops)
 {
-	struct filestore_args a;
+	struct filestore_args *a = args;
 	struct fs_stats st;
 	struct buf b = BUF_INIT;
 	struct diags d;
-	int rc, operands;
+	int rc;
 
-	rc = opt_parse(&migrate_filestore_command, &a, argc, argv, &operands);
-	if (rc)
-		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
-	if (argc - operands != 2)
+	if (nops != 2)
 		return opt_usage_error(&migrate_filestore_command, "give SRC and DST");
-	a.o.src.path = argv[operands];
-	a.o.dst.path = argv[operands + 1];
-	if (a.o.jobs == 0)
-		a.o.jobs = default_jobs();
-	a.o.events_json = a.format == REPORT_JSON || !isatty(STDERR_FILENO);
+	a->o.src.path = ops[0];
+	a->o.dst.path = ops[1];
+	if (a->o.jobs == 0)
+		a->o.jobs = default_jobs();
+	a->o.events_json = a->format == REPORT_JSON || !isatty(STDERR_FILENO);
 	diags_init(&d);
-	rc = migrate_filestore(&a.o, &st, stderr, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
-	filestore_report(&a.o, &st, a.format == REPORT_JSON, &b);
+	rc = migrate_filestore(&a->o, &st, stderr, &d) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	filestore_report(&a->o, &st, a->format == REPORT_JSON, &b);
 	if (cli_write_buf(NULL, &b, 0) != KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	if (rc == KG_EXIT_OK && fs_unresolved(&st) > 0)

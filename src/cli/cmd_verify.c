@@ -24,84 +24,69 @@ struct verify_args {
 
 #define F(field) offsetof(struct verify_args, field)
 static const struct opt_spec health_specs[] = {
-	{.name = "odoo", .arg = "URL", .kind = OPTION_STRING, .field = F(odoo),
+	{.name = "odoo", .arg = "URL", .field = F(odoo),
 	 .help = "Odoo's public URL: /web/health, /web/login, the /websocket upgrade"},
-	{.name = "keycloak", .arg = "URL", .kind = OPTION_STRING, .field = F(keycloak),
+	{.name = "keycloak", .arg = "URL", .field = F(keycloak),
 	 .help = "Keycloak's public URL: the realm's OpenID discovery and its issuer"},
-	{.name = "realm", .arg = "REALM", .kind = OPTION_STRING, .field = F(realm), .help = "the realm, with --keycloak"},
-	{.name = "keycloak-management", .arg = "URL", .kind = OPTION_STRING, .field = F(kc_mgmt),
+	{.name = "realm", .arg = "REALM", .field = F(realm), .help = "the realm, with --keycloak"},
+	{.name = "keycloak-management", .arg = "URL", .field = F(kc_mgmt),
 	 .help = "Keycloak's management interface (port 9000): /health/ready"},
-	{.name = "cacert", .arg = "FILE", .kind = OPTION_STRING, .field = F(http.cacert),
+	{.name = "cacert", .arg = "FILE", .field = F(http.cacert),
 	 .help = "also trust this CA (a private or self-signed certificate)"},
-	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days), .min = 0, .max = 3650,
-	 .help = "fail when a certificate expires within N days"},
-	{.name = NULL},
+	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days),
+	 .help = "fail when a certificate expires within N days", .def = "14", .min = 0, .max = 3650},
+	{NULL},
 };
 
 static const struct opt_spec perf_specs[] = {
-	{.name = "compare-with", .arg = "URL", .kind = OPTION_STRING, .field = F(compare),
+	{.name = "compare-with", .arg = "URL", .field = F(compare),
 	 .help = "the old (Compose) Odoo URL to compare --odoo with"},
-	{.name = "paths", .arg = "P1,P2,...", .kind = OPTION_STRING, .field = F(paths_arg),
+	{.name = "paths", .arg = "P1,P2,...", .field = F(paths_arg),
 	 .help = "the paths requested in turn (default /web/login,/web/health)"},
-	{.name = "concurrency", .arg = "N", .kind = OPTION_INT, .field = F(perf.concurrency), .min = 1, .max = 256,
-	 .help = "requests in flight"},
-	{.name = "duration", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(perf.duration), .min = 0, .above_min = true,
-	 .max = 3600, .help = "per side"},
-	{.name = "max-slowdown", .arg = "PERCENT", .kind = OPTION_REAL, .field = F(perf.max_slowdown), .min = 0,
-	 .max = 10000, .scale = 0.01,
-	 .help = "fail when the new one has that much less throughput, a slower\nmedian, or more errors; p95 and p99 are reported"},
-	{.name = NULL},
+	{.name = "concurrency", .arg = "N", .kind = OPTION_INT, .field = F(perf.concurrency),
+	 .help = "requests in flight", .def = "8", .min = 1, .max = 256},
+	{.name = "duration", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(perf.duration), .help = "per side",
+	 .def = "10", .min = 0, .above_min = true, .max = 3600},
+	{.name = "max-slowdown", .arg = "PERCENT", .kind = OPTION_REAL, .field = F(perf.max_slowdown),
+	 .help = "fail when the new one has that much less throughput, a slower\n"
+		 "median, or more errors; p95 and p99 are reported",
+	 .def = "10", .min = 0, .max = 10000, .scale = 0.01},
+	{NULL},
 };
 
 static const struct opt_spec data_specs[] = {
-	{.name = "filestore", .arg = "SRC:DST", .kind = OPTION_STRING, .field = F(filestore),
+	{.name = "filestore", .arg = "SRC:DST", .field = F(filestore),
 	 .help = "compare the filestores (every file hashed on both sides)"},
-	{.name = "filestore-source-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(fs_src_shell),
+	{.name = "filestore-source-shell", .arg = "CMD", .field = F(fs_src_shell),
 	 .help = "SRC is on the far side of CMD (as migrate filestore --source-shell)"},
-	{.name = "filestore-target-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(fs_dst_shell),
+	{.name = "filestore-target-shell", .arg = "CMD", .field = F(fs_dst_shell),
 	 .help = "DST is on the far side of CMD"},
-	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = report_formats, .help = "report format"},
-	{.name = NULL},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
+	{NULL},
 };
 #undef F
 
-static const struct opt_section verify_sections[] = {
-	{"Health and TLS", health_specs, 0},
-	{"Performance (the same request mix on both, side by side)", perf_specs, 0},
-	{"Data (the databases as kgenius migrate db verify)", db_specs, offsetof(struct verify_args, db)},
-	{NULL, data_specs, 0},
-	{NULL, NULL, 0},
-};
-
+/* What no option sets: how long a request may take, the servers' names. */
 static void verify_args_init(void *args)
 {
 	struct verify_args *a = args;
 
-	memset(a, 0, sizeof(*a));
 	a->http.timeout_ms = 10000;
-	a->http.min_cert_days = 14;
-	a->perf.concurrency = 8;
-	a->perf.duration = 10;
-	a->perf.max_slowdown = 0.10;
-	a->db.source.name = "source";
-	a->db.target.name = "target";
-	a->format = REPORT_TEXT;
+	db_endpoints_init(&a->db);
 }
 
 const struct opt_command verify_command = {
-	.name = "verify",
-	.synopsis = "usage: kgenius verify [options]\n\n"
-		    "Checks the new deployment and prints one report; exit 1 when any check fails.\n",
-	.sections = verify_sections,
-	.epilogue = "\nExit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n",
-	.args_size = sizeof(struct verify_args),
-	.init = verify_args_init,
+	"verify",
+	"usage: kgenius verify [options]\n\n"
+	"Checks the new deployment and prints one report; exit 1 when any check fails.\n",
+	(const struct opt_section[]){{"Health and TLS", health_specs, 0},
+				     {"Performance (the same request mix on both, side by side)", perf_specs, 0},
+				     {"Data (the databases as kgenius migrate db verify)", db_specs, offsetof(struct verify_args, db)},
+				     {NULL, data_specs, 0},
+				     {NULL, NULL, 0}},
+	"\nExit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n",
+	sizeof(struct verify_args), verify_args_init,
 };
-
-void help_verify(FILE *out)
-{
-	opt_help_defaults(out, &verify_command);
-}
 
 static int check_args(struct verify_args *a)
 {
@@ -125,18 +110,6 @@ static int check_args(struct verify_args *a)
 		a->perf.paths[a->perf.npaths++] = "/web/health";
 	}
 	return 0;
-}
-
-static int parse(int argc, char **argv, struct verify_args *a)
-{
-	int rc, operands;
-
-	rc = opt_parse(&verify_command, a, argc, argv, &operands);
-	if (rc)
-		return rc;
-	if (operands < argc)
-		return opt_usage_error(&verify_command, "verify takes options only, not '%s'", argv[operands]);
-	return check_args(a);
 }
 
 static void data_checks(struct verify_args *a, struct checks *c, struct diags *d)
@@ -275,9 +248,9 @@ static void health_checks(const struct verify_args *a, struct checks *c)
 	}
 }
 
-int cmd_verify(struct cli *cli, int argc, char **argv)
+int cmd_verify(struct cli *cli, void *args, int nops, char **ops)
 {
-	struct verify_args a;
+	struct verify_args *a = args;
 	struct checks c;
 	struct perf_pair pp;
 	struct buf out = BUF_INIT;
@@ -287,22 +260,24 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	memset(&pp, 0, sizeof(pp));
-	rc = parse(argc, argv, &a);
-	if (rc)
-		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
+	if (nops > 0)
+		return opt_usage_error(&verify_command, "verify takes options only, not '%s'", ops[0]);
+	rc = check_args(a);
+	if (rc != KG_EXIT_OK)
+		return rc;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "kgenius verify: libcurl cannot start\n");
 		return KG_EXIT_ENV;
 	}
 	diags_init(&d);
-	data_checks(&a, &c, &d);
-	health_checks(&a, &c);
-	if (a.compare)
-		perf_checks(&a, &c, &pp);
+	data_checks(a, &c, &d);
+	health_checks(a, &c);
+	if (a->compare)
+		perf_checks(a, &c, &pp);
 	for (size_t i = 0; i < c.n; i++)
 		failed += !c.v[i].ok;
-	if (a.format == REPORT_JSON)
-		report_json(&a, &c, &pp, failed, &out);
+	if (a->format == REPORT_JSON)
+		report_json(a, &c, &pp, failed, &out);
 	else
 		report_text(&c, failed, &out);
 	rc = failed ? KG_EXIT_FINDINGS : KG_EXIT_OK;

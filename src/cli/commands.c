@@ -1,35 +1,47 @@
 /* The command table: what `kgenius help` lists and main dispatches to. */
-#include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
-static const struct opt_command *const compose_options[] = {&compose_command, NULL};
-static const struct opt_command *const convert_options[] = {&convert_command, NULL};
-static const struct opt_command *const lint_options[] = {&lint_command, NULL};
-static const struct opt_command *const diagnose_options[] = {&diagnose_command, NULL};
-static const struct opt_command *const migrate_options[] = {&migrate_db_command, &migrate_filestore_command,
-							     &migrate_keycloak_command, NULL};
-static const struct opt_command *const verify_options[] = {&verify_command, NULL};
-static const struct opt_command *const no_options[] = {NULL};
-
 const struct command kg_commands[] = {
-	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, help_compose,
-	 compose_options},
-	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert,
-	 help_convert, convert_options},
+	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, NULL,
+	 {&compose_command}, NULL},
+	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, NULL,
+	 {&convert_command}, NULL},
 	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL",
-	 cmd_lint, help_lint, lint_options},
+	 cmd_lint, NULL, {&lint_command}, NULL},
 	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose,
-	 help_diagnose, diagnose_options},
+	 NULL, {&diagnose_command}, NULL},
 	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback), filestore, Keycloak export",
-	 cmd_migrate, help_migrate, migrate_options},
+	 NULL, cmd_migrate, {&migrate_db_command, &migrate_filestore_command, &migrate_keycloak_command}, NULL},
 	{"verify", "check the new deployment: data against the source, health, TLS, performance against Compose", cmd_verify,
-	 help_verify, verify_options},
-	{"help", "show help for kgenius or for one command", cmd_help, help_help, no_options},
-	{"version", "print the version", cmd_version, help_version, no_options},
-	{NULL, NULL, NULL, NULL, NULL},
+	 NULL, {&verify_command}, NULL},
+	{"help", "show help for kgenius or for one command", NULL, cmd_help, {NULL}, "usage: kgenius help [<command>]\n"},
+	{"version", "print the version", NULL, cmd_version, {NULL}, "usage: kgenius version\n"},
+	{NULL, NULL, NULL, NULL, {NULL}, NULL},
 };
+
+int cli_run_with_options(struct cli *cli, const struct opt_command *table, command_body *body, int argc, char **argv)
+{
+	void *args = malloc(table->args_size);
+	int rc, operands;
+
+	if (!args) {
+		fprintf(stderr, "kgenius %s: out of memory\n", table->name);
+		return KG_EXIT_ENV;
+	}
+	if (opt_parse(table, args, argc, argv, &operands, &rc))
+		rc = body(cli, args, argc - operands, argv + operands);
+	free(args);
+	return rc;
+}
+
+int cli_run_command(const struct command *c, struct cli *cli, int argc, char **argv)
+{
+	return c->body ? cli_run_with_options(cli, c->options[0], c->body, argc, argv) : c->run(cli, argc, argv);
+}
 
 const struct command *find_command(const char *name)
 {
@@ -75,13 +87,19 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "kgenius: '%s' is not a command; see 'kgenius help'\n", argv[1]);
 		return KG_EXIT_BAD_INPUT;
 	}
-	c->help(stdout);
+	cli_command_help(c, stdout);
 	return KG_EXIT_OK;
 }
 
-void help_help(FILE *out)
+void cli_command_help(const struct command *c, FILE *out)
 {
-	fputs("usage: kgenius help [<command>]\n", out);
+	if (c->usage)
+		fputs(c->usage, out);
+	for (size_t i = 0; i < COMMAND_MAX_TABLES && c->options[i]; i++) {
+		if (i)
+			fputc('\n', out);
+		opt_help(out, c->options[i]);
+	}
 }
 
 int cmd_version(struct cli *cli, int argc, char **argv)
@@ -91,10 +109,5 @@ int cmd_version(struct cli *cli, int argc, char **argv)
 	(void)argv;
 	printf("kgenius %s\n", KG_VERSION);
 	return KG_EXIT_OK;
-}
-
-void help_version(FILE *out)
-{
-	fputs("usage: kgenius version\n", out);
 }
 

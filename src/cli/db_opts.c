@@ -13,7 +13,7 @@ static const char *parse_db(void *section, char *value)
 	char *colon = strchr(value, ':');
 
 	if (o->ndbs == MIGRATE_MAX_DBS)
-		return "is given more than 16 times, the most it takes";
+		return "takes at most 16 databases";
 	if (value[0] == '\0' || value[0] == ':' || (colon && colon[1] == '\0'))
 		return "takes NAME or NAME:TARGET";
 	if (colon)
@@ -24,11 +24,17 @@ static const char *parse_db(void *section, char *value)
 }
 
 const struct opt_spec db_specs[] = {
-	{.name = "source", .arg = "CONNINFO", .kind = OPTION_STRING, .field = offsetof(struct migrate_opts, source.conninfo),
+	{.name = "source", .arg = "CONNINFO", .field = offsetof(struct migrate_opts, source.conninfo),
 	 .help = "the source server (libpq connection string or URI)"},
-	{.name = "target", .arg = "CONNINFO", .kind = OPTION_STRING, .field = offsetof(struct migrate_opts, target.conninfo),
+	{.name = "target", .arg = "CONNINFO", .field = offsetof(struct migrate_opts, target.conninfo),
 	 .help = "the target server"},
-	{.name = "db", .arg = "NAME[:TARGET]", .kind = OPTION_CUSTOM, .parse = parse_db,
-	 .help = "a database (repeatable); TARGET names it on the target"},
-	{.name = NULL},
+	{.name = "db", .arg = "NAME[:TARGET]", .kind = OPTION_CUSTOM,
+	 .help = "a database (repeatable); TARGET names it on the target", .parse = parse_db},
+	{NULL},
 };
+
+void db_endpoints_init(struct migrate_opts *o)
+{
+	o->source.name = "source";
+	o->target.name = "target";
+}

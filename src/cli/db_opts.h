@@ -9,6 +9,9 @@
 /* --source, --target, --db; fields relative to struct migrate_opts. */
 extern const struct opt_spec db_specs[];
 
+/* Names the two servers in messages. */
+void db_endpoints_init(struct migrate_opts *o);
+
 /* The report formats of migrate and verify, in the order of enum report_format. */
 enum report_format { REPORT_TEXT, REPORT_JSON };
 extern const char *const report_formats[];

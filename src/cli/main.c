@@ -66,5 +66,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kgenius: '%s' is not a command; see 'kgenius help'\n", argv[i]);
 		return KG_EXIT_BAD_INPUT;
 	}
-	return c->run(&cli, argc - i, argv + i);
+	return cli_run_command(c, &cli, argc - i, argv + i);
 }

@@ -18,6 +18,7 @@ struct project_args {
 /* Fields relative to struct project_args. */
 extern const struct opt_spec project_specs[];
 
+/* Points the Compose options at the arrays; pa is zeroed. */
 void project_args_init(struct project_args *pa);
 
 #endif

@@ -12,6 +12,9 @@
  * numbered from here, above every character. */
 #define LONG_ONLY_BASE 256
 #define HELP_COLUMN 29
+/* Not an exit status: the parse stops, and the command exits 0 (--help, an
+ * OPTION_ACTION). */
+#define STOP_DONE (-1)
 
 struct flat {
 	const struct opt_spec *spec[OPT_MAX];
@@ -21,7 +24,7 @@ struct flat {
 
 static bool takes_value(const struct opt_spec *s)
 {
-	return s->kind != OPTION_FLAG && s->kind != OPTION_UNSET;
+	return s->kind != OPTION_FLAG && s->kind != OPTION_UNSET && s->kind != OPTION_ACTION;
 }
 
 static double scale_of(const struct opt_spec *s)
@@ -128,12 +131,12 @@ static int store_list(const struct opt_command *c, const struct opt_spec *s, cha
 	return 0;
 }
 
-static int store(const struct opt_command *c, const struct opt_spec *s, char *section, char *value)
+static int store(const struct opt_command *c, const struct opt_spec *s, char *section, char *value, bool given)
 {
 	void *to = section + s->field;
 	const char *why;
 
-	if (s->track_given)
+	if (given && s->track_given)
 		*(bool *)(section + s->given_field) = true;
 	switch (s->kind) {
 	case OPTION_FLAG: *(bool *)to = true; return 0;
@@ -147,6 +150,9 @@ static int store(const struct opt_command *c, const struct opt_spec *s, char *se
 	case OPTION_CUSTOM:
 		why = s->parse(section, value);
 		return why ? opt_usage_error(c, "--%s %s, not '%s'", s->name, why, value) : 0;
+	case OPTION_ACTION:
+		s->action();
+		return STOP_DONE;
 	}
 	return KG_EXIT_BAD_INPUT;
 }
@@ -181,43 +187,75 @@ static size_t spec_of(const struct flat *f, int val)
 	return f->n;
 }
 
-int opt_parse(const struct opt_command *c, void *args, int argc, char **argv, int *operands)
+/* Zero, the command's init, then each spec's default: the same defaults
+ * for parsing and for the help. A string default is kept as it is; the
+ * others are parsed from a copy, since only the value parsed is kept. */
+static int fill_defaults(const struct opt_command *c, const struct flat *f, void *args)
+{
+	char value[128];
+	int rc = 0;
+
+	memset(args, 0, c->args_size);
+	if (c->init)
+		c->init(args);
+	for (size_t i = 0; i < f->n && rc == 0; i++) {
+		const struct opt_spec *s = f->spec[i];
+		char *section = (char *)args + f->base[i];
+
+		if (!s->def)
+			continue;
+		if (s->kind == OPTION_STRING)
+			*(const char **)(section + s->field) = s->def;
+		else if (s->kind == OPTION_INT || s->kind == OPTION_LLONG || s->kind == OPTION_REAL || s->kind == OPTION_ENUM) {
+			snprintf(value, sizeof(value), "%s", s->def);
+			rc = store(c, s, section, value, false);
+		} else
+			rc = opt_usage_error(c, "internal error: --%s cannot have a default", s->name);
+	}
+	return rc;
+}
+
+static int parse_argv(const struct opt_command *c, const struct flat *f, void *args, int argc, char **argv)
 {
 	struct option longs[OPT_MAX + 2];
 	char shorts[2 * OPT_MAX + 3];
-	struct flat f;
-	void *defaults;
 	int val, rc = 0;
 
-	if (!flatten(c, &f))
-		return opt_usage_error(c, "internal error: more than %d options", OPT_MAX);
-	build_getopt(&f, longs, shorts);
-	defaults = malloc(c->args_size);
-	if (!defaults) {
-		fprintf(stderr, "kgenius %s: out of memory\n", c->name);
-		return KG_EXIT_ENV;
-	}
-	/* Each filled by init: the struct may point into itself. */
-	c->init(defaults);
-	c->init(args);
+	build_getopt(f, longs, shorts);
 	optind = 0;
 	opterr = 0;
 	while (rc == 0 && (val = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		size_t i = spec_of(&f, val);
+		size_t i = spec_of(f, val);
 
 		if (val == ':')
 			rc = opt_usage_error(c, "option %s needs a value", argv[optind - 1]);
-		else if (val == 'h' && i == f.n) {
-			opt_help(stdout, c, defaults);
-			rc = OPT_HELP_SHOWN;
-		} else if (i == f.n)
+		else if (val == 'h' && i == f->n) {
+			opt_help(stdout, c);
+			rc = STOP_DONE;
+		} else if (i == f->n)
 			rc = opt_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		else
-			rc = store(c, f.spec[i], (char *)args + f.base[i], optarg);
+			rc = store(c, f->spec[i], (char *)args + f->base[i], optarg, true);
 	}
-	free(defaults);
-	*operands = optind;
 	return rc;
+}
+
+bool opt_parse(const struct opt_command *c, void *args, int argc, char **argv, int *operands, int *status)
+{
+	struct flat f;
+	int rc;
+
+	*operands = argc;
+	if (!flatten(c, &f)) {
+		*status = opt_usage_error(c, "internal error: more than %d options", OPT_MAX);
+		return false;
+	}
+	rc = fill_defaults(c, &f, args);
+	if (rc == 0)
+		rc = parse_argv(c, &f, args, argc, argv);
+	*operands = optind;
+	*status = rc == STOP_DONE ? KG_EXIT_OK : rc;
+	return rc == 0;
 }
 
 /* The default as the help shows it, or false when there is none to show
@@ -275,12 +313,14 @@ static void print_spec(FILE *out, const struct opt_spec *s, const char *section_
 		if (*p == '\n')
 			fprintf(out, "%*s", HELP_COLUMN, "");
 	}
-	if (section_defaults && default_text(s, section_defaults + s->field, def, sizeof(def)))
+	if (s->def)
+		fprintf(out, " (default %s)", s->def);
+	else if (section_defaults && default_text(s, section_defaults + s->field, def, sizeof(def)))
 		fprintf(out, " (default %s)", def);
 	fputc('\n', out);
 }
 
-void opt_help(FILE *out, const struct opt_command *c, const void *defaults)
+static void print_help(FILE *out, const struct opt_command *c, const void *defaults)
 {
 	fputs(c->synopsis, out);
 	for (const struct opt_section *sec = c->sections; sec->specs; sec++) {
@@ -292,12 +332,17 @@ void opt_help(FILE *out, const struct opt_command *c, const void *defaults)
 	fputs(c->epilogue, out);
 }
 
-void opt_help_defaults(FILE *out, const struct opt_command *c)
+void opt_help(FILE *out, const struct opt_command *c)
 {
 	void *defaults = malloc(c->args_size);
+	struct flat f;
 
-	if (defaults)
-		c->init(defaults);
-	opt_help(out, c, defaults);
+	/* Without memory or a table, the help still prints, without the
+	 * defaults that only the struct knows. */
+	if (defaults && (!flatten(c, &f) || fill_defaults(c, &f, defaults) != 0)) {
+		free(defaults);
+		defaults = NULL;
+	}
+	print_help(out, c, defaults);
 	free(defaults);
 }

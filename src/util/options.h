@@ -11,17 +11,19 @@
 #include <stdio.h>
 
 enum option_kind {
+	OPTION_STRING,   /* const char * (the kind when none is named) */
 	OPTION_FLAG,     /* bool set to true */
 	OPTION_UNSET,    /* bool set to false (--no-verify) */
-	OPTION_STRING,   /* const char * */
 	OPTION_INT,      /* int, a whole number within [min, max] */
 	OPTION_LLONG,    /* long long: the whole number given times scale (megabytes kept in bytes) */
 	OPTION_REAL,     /* double: the number given times scale (a percentage kept as a fraction) */
 	OPTION_ENUM,     /* int: the index of the value in choices */
 	OPTION_LIST,     /* repeatable: const char *[max_count], the count in a size_t at count_field */
 	OPTION_CUSTOM,   /* parse() checks and stores the value */
+	OPTION_ACTION,   /* action() runs at once, and the command stops there (--list-rules) */
 };
 
+/* The first six fields are given in order in the tables; the rest by name. */
 struct opt_spec {
 	const char *name;            /* long name, without "--"; NULL ends a table */
 	char short_name;             /* 0: none */
@@ -29,6 +31,8 @@ struct opt_spec {
 	enum option_kind kind;
 	size_t field;                /* offsetof the value in the section's struct */
 	const char *help;            /* '\n' starts a continuation line */
+	const char *def;             /* strings, numbers, enums: the default, parsed like a value
+					* given; NULL: the struct's (zero, or what init sets) */
 	double min, max;             /* numbers: the accepted range */
 	bool above_min;              /* numbers: min itself is refused (a duration above 0) */
 	double scale;                /* OPTION_LLONG, OPTION_REAL: stored = given × scale; 0 means 1 */
@@ -40,6 +44,7 @@ struct opt_spec {
 	/* OPTION_CUSTOM: stores value into the section's struct; returns NULL, or
 	 * what is wrong with the value ("takes SRC:DST"). */
 	const char *(*parse)(void *section, char *value);
+	void (*action)(void);
 };
 
 struct opt_section {
@@ -54,27 +59,25 @@ struct opt_command {
 	const struct opt_section *sections;
 	const char *epilogue;        /* printed after the options: notes, exit statuses */
 	size_t args_size;            /* sizeof the command's argument struct */
-	void (*init)(void *args);    /* fills the argument struct with the defaults */
+	/* Sets what the table's defaults do not (pointers into the struct,
+	 * defaults kept elsewhere); called on a zeroed struct. NULL: nothing. */
+	void (*init)(void *args);
 };
 
 /* Longest option table the parser takes (all sections of one command). */
 #define OPT_MAX 64
 
-/* What opt_parse returns besides an exit status. */
-#define OPT_HELP_SHOWN (-1)
+/* Fills args with the defaults (zero, c->init, then each spec's def), and
+ * parses argv (argv[0] is the command's name) into it. Operands are moved
+ * after the options, as getopt_long does; *operands is the index of the
+ * first. Returns true when the command goes on; false when it must return
+ * *status: 0 after printing the help on stdout for --help or running an
+ * OPTION_ACTION, KG_EXIT_BAD_INPUT
+ * after a message naming the option on stderr, KG_EXIT_ENV out of memory. */
+bool opt_parse(const struct opt_command *c, void *args, int argc, char **argv, int *operands, int *status);
 
-/* Fills args with the defaults (c->init), then parses argv (argv[0] is the
- * command's name) into it. Operands are moved after the options, as getopt_long does;
- * *operands is the index of the first. Returns 0; OPT_HELP_SHOWN after
- * printing the help on stdout for --help; or KG_EXIT_BAD_INPUT after a
- * message naming the option on stderr (KG_EXIT_ENV when out of memory). */
-int opt_parse(const struct opt_command *c, void *args, int argc, char **argv, int *operands);
-
-/* The help: synopsis, each section's options with the default found in
- * defaults (a struct filled by c->init), epilogue. */
-void opt_help(FILE *out, const struct opt_command *c, const void *defaults);
-/* The same with the command's own defaults. */
-void opt_help_defaults(FILE *out, const struct opt_command *c);
+/* The help: synopsis, each section's options with its default, epilogue. */
+void opt_help(FILE *out, const struct opt_command *c);
 
 /* "kgenius NAME: WHAT; see 'kgenius NAME --help'" on stderr; returns
  * KG_EXIT_BAD_INPUT. */

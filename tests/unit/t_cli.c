@@ -55,15 +55,15 @@ static const char *const sample_modes[] = {"fast", "safe", NULL};
 static const struct opt_spec sample_specs[] = {
 	{.name = "jobs", .short_name = 'j', .arg = "N", .kind = OPTION_INT, .field = F(jobs), .min = 1, .max = 64,
 	 .help = "jobs"},
-	{.name = "seconds", .arg = "S", .kind = OPTION_REAL, .field = F(seconds), .min = 0, .above_min = true, .max = 60,
-	 .help = "seconds"},
+	{.name = "seconds", .arg = "S", .kind = OPTION_REAL, .field = F(seconds), .min = 0, .above_min = true,
+	 .max = 60, .help = "seconds"},
 	{.name = "size", .arg = "MB", .kind = OPTION_LLONG, .field = F(bytes), .min = 1, .max = 1024, .scale = 1048576,
-	 .help = "size"},
+	 .help = "size", .def = "256"},
 	{.name = "mode", .kind = OPTION_ENUM, .field = F(mode), .choices = sample_modes, .track_given = true,
 	 .given_field = F(mode_given), .help = "mode"},
 	{.name = "verbose", .kind = OPTION_FLAG, .field = F(verbose), .help = "more"},
 	{.name = "no-check", .kind = OPTION_UNSET, .field = F(check), .help = "less"},
-	{.name = "name", .short_name = 'n', .arg = "NAME", .kind = OPTION_STRING, .field = F(name), .help = "a name"},
+	{.name = "name", .short_name = 'n', .arg = "NAME", .field = F(name), .help = "a name"},
 	{.name = "item", .arg = "X", .kind = OPTION_LIST, .field = F(list), .count_field = F(nlist), .max_count = 2,
 	 .help = "an item\nrepeatable"},
 	{.name = NULL},
@@ -74,9 +74,7 @@ static void sample_init(void *args)
 {
 	struct sample_args *a = args;
 
-	memset(a, 0, sizeof(*a));
 	a->jobs = 4;
-	a->bytes = 256LL * 1048576;
 	a->check = true;
 }
 
@@ -93,7 +91,9 @@ static int parse_line(struct sample_args *a, char *line, int *operands)
 	for (char *w = strtok(line, " "); w && argc < 32; w = strtok(NULL, " "))
 		argv[argc++] = w;
 	argv[argc] = NULL;
-	return opt_parse(&sample, a, argc, argv, operands);
+	int status;
+
+	return opt_parse(&sample, a, argc, argv, operands, &status) ? 0 : status;
 }
 
 static int parse_text(struct sample_args *a, const char *text, int *operands)
@@ -128,8 +128,9 @@ static void test_option_parser(void)
 	CHECK_INT(parse_text(&a, "sample --bogus", &operands), KG_EXIT_BAD_INPUT);
 	CHECK_INT(parse_text(&a, "sample --jobs", &operands), KG_EXIT_BAD_INPUT);
 	CHECK_INT(parse_text(&a, "sample", &operands), 0);
-	CHECK(!a.mode_given);
+	CHECK(!a.mode_given && a.check && !a.verbose && !a.name && a.nlist == 0);
 	CHECK_INT(a.jobs, 4);
+	CHECK_INT(a.bytes, 256LL * 1048576);
 }
 
 static char *help_of(const struct opt_command *c)
@@ -140,7 +141,7 @@ static char *help_of(const struct opt_command *c)
 
 	if (!fp)
 		return NULL;
-	opt_help_defaults(fp, c);
+	opt_help(fp, c);
 	fclose(fp);
 	return text;
 }
@@ -308,7 +309,7 @@ static void test_readme_options(void)
 
 		if (!fp)
 			break;
-		cmd->help(fp);
+		cli_command_help(cmd, fp);
 		fclose(fp);
 		help = text;
 		for (const struct opt_command *const *c = cmd->options; *c; c++)
