@@ -85,19 +85,27 @@ static void finding_json(struct json *j, const struct finding *f)
 	json_end(j);
 }
 
+/* The member key: an array of every finding written by one, sent out to fp
+ * as it grows. */
+static void findings_member(struct json *j, const char *key, const struct lint_run *r,
+			    void (*one)(struct json *, const struct finding *), FILE *fp)
+{
+	json_key(j, key);
+	json_array(j);
+	for (size_t i = 0; i < r->findings.n; i++) {
+		one(j, &r->findings.v[i]);
+		maybe_flush(j->b, fp, false);
+	}
+	json_end(j);
+}
+
 static void json_report(const struct lint_run *r, struct buf *b, FILE *fp)
 {
 	struct json j;
 
 	json_init(&j, b, true);
 	json_object(&j);
-	json_key(&j, "findings");
-	json_array(&j);
-	for (size_t i = 0; i < r->findings.n; i++) {
-		finding_json(&j, &r->findings.v[i]);
-		maybe_flush(b, fp, false);
-	}
-	json_end(&j);
+	findings_member(&j, "findings", r, finding_json, fp);
 	json_member_uint(&j, "documents", r->documents);
 	json_member_uint(&j, "files", r->files);
 	json_member_uint(&j, "suppressed", r->findings.suppressed);
@@ -197,13 +205,7 @@ static void sarif(const struct lint_run *r, struct buf *b, FILE *fp)
 	sarif_rules(&j);
 	json_end(&j);
 	json_end(&j);
-	json_key(&j, "results");
-	json_array(&j);
-	for (size_t i = 0; i < r->findings.n; i++) {
-		sarif_result(&j, &r->findings.v[i]);
-		maybe_flush(b, fp, false);
-	}
-	json_end(&j);
+	findings_member(&j, "results", r, sarif_result, fp);
 	json_key(&j, "properties");
 	json_object(&j);
 	json_member_uint(&j, "unlistedFindings", unlisted(r));
