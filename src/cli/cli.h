@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "util/buf.h"
 #include "util/diag.h"
+#include "util/options.h"
 
 struct cli {
 	int verbosity;      /* -1 quiet, 0 normal, 1 verbose */
@@ -14,14 +16,39 @@ struct cli {
 	char **environ_;
 };
 
+#define COMMAND_MAX_TABLES 3
+
+/* What a command does once its options are parsed into args (its argument
+ * struct, which the option table describes); ops are the operands. */
+typedef int command_body(struct cli *cli, void *args, int nops, char **ops);
+
 struct command {
 	const char *name;
 	const char *summary;
+	/* Either the body of a command with one option table (options[0]), or
+	 * run, which parses its arguments itself (subcommands, none). */
+	command_body *body;
 	int (*run)(struct cli *cli, int argc, char **argv);
-	void (*help)(FILE *out);
+	/* The option tables of the command or its subcommands: their help is the
+	 * command's. A command without options has usage instead. */
+	const struct opt_command *options[COMMAND_MAX_TABLES];
+	const char *usage;
 };
 
+/* Every command, in the order `kgenius help` lists them (src/cli/commands.c). */
 extern const struct command kg_commands[];
+const struct command *find_command(const char *name);
+/* kgenius --help: the commands, the global options, the exit statuses. */
+void cli_usage(FILE *out);
+/* Runs the command on argv (argv[0] is its name). */
+int cli_run_command(const struct command *c, struct cli *cli, int argc, char **argv);
+/* Parses argv with the table into a fresh argument struct, then calls body. */
+int cli_run_with_options(struct cli *cli, const struct opt_command *table, command_body *body, int argc, char **argv);
+/* kgenius help COMMAND, kgenius COMMAND --help. */
+void cli_command_help(const struct command *c, FILE *out);
+
+extern const struct opt_command compose_command, convert_command, lint_command, diagnose_command,
+	migrate_db_command, migrate_filestore_command, migrate_keycloak_command, verify_command;
 
 /* Prints diagnostics as the verbosity asks; returns the exit status they
  * imply (2 when any error, else 0). */
@@ -30,18 +57,14 @@ int cli_report(const struct cli *cli, const struct diags *d);
 /* Writes text to path atomically with mode, or to stdout when path is NULL.
  * Returns an exit status. */
 int cli_write_output(const char *path, const char *text, size_t len, unsigned mode);
+/* The same for a buffer; a buffer whose allocation failed is not written
+ * (exit status 3). */
+int cli_write_buf(const char *path, const struct buf *b, unsigned mode);
 
-int cmd_compose(struct cli *cli, int argc, char **argv);
-void help_compose(FILE *out);
-int cmd_convert(struct cli *cli, int argc, char **argv);
-int cmd_lint(struct cli *cli, int argc, char **argv);
-void help_lint(FILE *out);
-void help_convert(FILE *out);
-int cmd_diagnose(struct cli *cli, int argc, char **argv);
-void help_diagnose(FILE *out);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_version(struct cli *cli, int argc, char **argv);
+command_body cmd_compose, cmd_convert, cmd_lint, cmd_diagnose, cmd_verify, cmd_migrate_filestore, cmd_migrate_db;
 int cmd_migrate(struct cli *cli, int argc, char **argv);
-void help_migrate(FILE *out);
-int cmd_verify(struct cli *cli, int argc, char **argv);
-void help_verify(FILE *out);
+int cmd_migrate_keycloak(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,47 +1,17 @@
 /* kgenius verify: data, health, TLS and performance of the new deployment,
  * against the old one, in one report. */
 #include <curl/curl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/db_opts.h"
 #include "migrate/filestore.h"
 #include "migrate/migrate.h"
 #include "util/json.h"
 #include "verify/verify.h"
-
-void help_verify(FILE *out)
-{
-	fputs("usage: kgenius verify [options]\n\n"
-	      "Checks the new deployment and prints one report; exit 1 when any check fails.\n\n"
-	      "Health and TLS:\n"
-	      "  --odoo URL                 Odoo's public URL: /web/health, /web/login, the /websocket upgrade\n"
-	      "  --keycloak URL --realm R   Keycloak's public URL: the realm's OpenID discovery and its issuer\n"
-	      "  --keycloak-management URL  Keycloak's management interface (port 9000): /health/ready\n"
-	      "  --cacert FILE              also trust this CA (a private or self-signed certificate)\n"
-	      "  --min-cert-days N          fail when a certificate expires within N days (default 14)\n"
-	      "Performance (the same request mix on both, side by side):\n"
-	      "  --compare-with URL         the old (Compose) Odoo URL to compare --odoo with\n"
-	      "  --paths P1,P2,...          the paths requested in turn (default /web/login,/web/health)\n"
-	      "  --concurrency N            requests in flight (default 8)\n"
-	      "  --duration SECONDS         per side (default 10)\n"
-	      "  --max-slowdown PERCENT     fail when the new one has that much less throughput, a slower\n"
-	      "                             median, or more errors (default 10); p95 and p99 are reported\n"
-	      "Data:\n"
-	      "  --source CONNINFO --target CONNINFO --db NAME[:TARGET]...   kgenius migrate db verify\n"
-	      "  --filestore SRC:DST        compare the filestores (every file hashed on both sides)\n"
-	      "  --filestore-source-shell CMD, --filestore-target-shell CMD\n"
-	      "  --format text|json\n\n"
-	      "Exit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n", out);
-}
-
-enum {
-	OPT_ODOO = 7000, OPT_KC, OPT_REALM, OPT_KC_MGMT, OPT_CACERT, OPT_MIN_DAYS, OPT_COMPARE, OPT_PATHS, OPT_CONC,
-	OPT_DURATION, OPT_SLOWDOWN, OPT_SOURCE, OPT_TARGET, OPT_DB, OPT_FILESTORE, OPT_FS_SRC_SHELL, OPT_FS_DST_SHELL,
-	OPT_FORMAT,
-};
 
 struct verify_args {
 	const char *odoo, *keycloak, *realm, *kc_mgmt, *compare, *filestore, *fs_src_shell, *fs_dst_shell;
@@ -49,103 +19,89 @@ struct verify_args {
 	struct http_opts http;
 	struct perf_opts perf;
 	struct migrate_opts db;
-	bool json;
+	int format;                /* enum report_format */
 };
 
-static int usage(const char *msg)
+#define F(field) offsetof(struct verify_args, field)
+static const struct opt_spec health_specs[] = {
+	{.name = "odoo", .arg = "URL", .field = F(odoo),
+	 .help = "Odoo's public URL: /web/health, /web/login, the /websocket upgrade"},
+	{.name = "keycloak", .arg = "URL", .field = F(keycloak),
+	 .help = "Keycloak's public URL: the realm's OpenID discovery and its issuer"},
+	{.name = "realm", .arg = "REALM", .field = F(realm), .help = "the realm, with --keycloak"},
+	{.name = "keycloak-management", .arg = "URL", .field = F(kc_mgmt),
+	 .help = "Keycloak's management interface (port 9000): /health/ready"},
+	{.name = "cacert", .arg = "FILE", .field = F(http.cacert),
+	 .help = "also trust this CA (a private or self-signed certificate)"},
+	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days),
+	 .help = "fail when a certificate expires within N days", .def = "14", .min = 0, .max = 3650},
+	{NULL},
+};
+
+static const struct opt_spec perf_specs[] = {
+	{.name = "compare-with", .arg = "URL", .field = F(compare),
+	 .help = "the old (Compose) Odoo URL to compare --odoo with"},
+	{.name = "paths", .arg = "P1,P2,...", .field = F(paths_arg),
+	 .help = "the paths requested in turn (default /web/login,/web/health)"},
+	{.name = "concurrency", .arg = "N", .kind = OPTION_INT, .field = F(perf.concurrency),
+	 .help = "requests in flight", .def = "8", .min = 1, .max = 256},
+	{.name = "duration", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(perf.duration), .help = "per side",
+	 .def = "10", .min = 0, .above_min = true, .max = 3600},
+	{.name = "max-slowdown", .arg = "PERCENT", .kind = OPTION_REAL, .field = F(perf.max_slowdown),
+	 .help = "fail when the new one has that much less throughput, a slower\n"
+		 "median, or more errors; p95 and p99 are reported",
+	 .def = "10", .min = 0, .max = 10000, .scale = 0.01},
+	{NULL},
+};
+
+static const struct opt_spec data_specs[] = {
+	{.name = "filestore", .arg = "SRC:DST", .field = F(filestore),
+	 .help = "compare the filestores (every file hashed on both sides)"},
+	{.name = "filestore-source-shell", .arg = "CMD", .field = F(fs_src_shell),
+	 .help = "SRC is on the far side of CMD (as migrate filestore --source-shell)"},
+	{.name = "filestore-target-shell", .arg = "CMD", .field = F(fs_dst_shell),
+	 .help = "DST is on the far side of CMD"},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
+	{NULL},
+};
+#undef F
+
+/* What no option sets: how long a request may take, the servers' names. */
+static void verify_args_init(void *args)
 {
-	fprintf(stderr, "kgenius verify: %s; see 'kgenius verify --help'\n", msg);
-	return KG_EXIT_BAD_INPUT;
+	struct verify_args *a = args;
+
+	a->http.timeout_ms = 10000;
+	db_endpoints_init(&a->db);
 }
 
-static int parse(int argc, char **argv, struct verify_args *a)
+const struct opt_command verify_command = {
+	"verify",
+	"usage: kgenius verify [options]\n\n"
+	"Checks the new deployment and prints one report; exit 1 when any check fails.\n",
+	(const struct opt_section[]){{"Health and TLS", health_specs, 0},
+				     {"Performance (the same request mix on both, side by side)", perf_specs, 0},
+				     {"Data (the databases as kgenius migrate db verify)", db_specs, offsetof(struct verify_args, db)},
+				     {NULL, data_specs, 0},
+				     {NULL, NULL, 0}},
+	"\nExit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n",
+	sizeof(struct verify_args), verify_args_init,
+};
+
+static int check_args(struct verify_args *a)
 {
-	static const struct option opts[] = {
-		{"odoo", required_argument, NULL, OPT_ODOO},
-		{"keycloak", required_argument, NULL, OPT_KC},
-		{"realm", required_argument, NULL, OPT_REALM},
-		{"keycloak-management", required_argument, NULL, OPT_KC_MGMT},
-		{"cacert", required_argument, NULL, OPT_CACERT},
-		{"min-cert-days", required_argument, NULL, OPT_MIN_DAYS},
-		{"compare-with", required_argument, NULL, OPT_COMPARE},
-		{"paths", required_argument, NULL, OPT_PATHS},
-		{"concurrency", required_argument, NULL, OPT_CONC},
-		{"duration", required_argument, NULL, OPT_DURATION},
-		{"max-slowdown", required_argument, NULL, OPT_SLOWDOWN},
-		{"source", required_argument, NULL, OPT_SOURCE},
-		{"target", required_argument, NULL, OPT_TARGET},
-		{"db", required_argument, NULL, OPT_DB},
-		{"filestore", required_argument, NULL, OPT_FILESTORE},
-		{"filestore-source-shell", required_argument, NULL, OPT_FS_SRC_SHELL},
-		{"filestore-target-shell", required_argument, NULL, OPT_FS_DST_SHELL},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	const struct opt_command *c = &verify_command;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ODOO: a->odoo = optarg; break;
-		case OPT_KC: a->keycloak = optarg; break;
-		case OPT_REALM: a->realm = optarg; break;
-		case OPT_KC_MGMT: a->kc_mgmt = optarg; break;
-		case OPT_CACERT: a->http.cacert = optarg; break;
-		case OPT_MIN_DAYS: a->http.min_cert_days = atoi(optarg); break;
-		case OPT_COMPARE: a->compare = optarg; break;
-		case OPT_PATHS: a->paths_arg = optarg; break;
-		case OPT_CONC:
-			a->perf.concurrency = atoi(optarg);
-			if (a->perf.concurrency < 1 || a->perf.concurrency > 256)
-				return usage("--concurrency takes 1 to 256");
-			break;
-		case OPT_DURATION:
-			a->perf.duration = atof(optarg);
-			if (a->perf.duration <= 0 || a->perf.duration > 3600)
-				return usage("--duration takes 0 to 3600 seconds");
-			break;
-		case OPT_SLOWDOWN: a->perf.max_slowdown = atof(optarg) / 100.0; break;
-		case OPT_SOURCE: a->db.source.conninfo = optarg; break;
-		case OPT_TARGET: a->db.target.conninfo = optarg; break;
-		case OPT_DB: {
-			char *colon = strchr(optarg, ':');
-
-			if (a->db.ndbs == MIGRATE_MAX_DBS)
-				return usage("at most 16 --db");
-			if (colon)
-				*colon = '\0';
-			a->db.dbs[a->db.ndbs] = optarg;
-			a->db.target_dbs[a->db.ndbs++] = colon ? colon + 1 : optarg;
-			break;
-		}
-		case OPT_FILESTORE: a->filestore = optarg; break;
-		case OPT_FS_SRC_SHELL: a->fs_src_shell = optarg; break;
-		case OPT_FS_DST_SHELL: a->fs_dst_shell = optarg; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				a->json = true;
-			else if (strcmp(optarg, "text") != 0)
-				return usage("--format takes text or json");
-			break;
-		case 'h': help_verify(stdout); return -1;
-		case ':': return usage("an option needs a value");
-		default: return usage("unknown option");
-		}
-	}
-	if (optind < argc)
-		return usage("verify takes options only");
 	if (a->keycloak && !a->realm)
-		return usage("--keycloak goes with --realm");
+		return opt_usage_error(c, "--keycloak goes with --realm");
 	if (a->compare && !a->odoo)
-		return usage("--compare-with compares with --odoo");
+		return opt_usage_error(c, "--compare-with compares with --odoo");
 	if (a->db.ndbs && (!a->db.source.conninfo || !a->db.target.conninfo))
-		return usage("--db goes with --source and --target");
+		return opt_usage_error(c, "--db goes with --source and --target");
 	if (a->filestore && !strchr(a->filestore, ':'))
-		return usage("--filestore takes SRC:DST");
+		return opt_usage_error(c, "--filestore takes SRC:DST");
 	if (!a->odoo && !a->keycloak && !a->db.ndbs && !a->filestore)
-		return usage("say what to verify: --odoo, --keycloak, --db or --filestore");
+		return opt_usage_error(c, "say what to verify: --odoo, --keycloak, --db or --filestore");
 	for (char *p = a->paths_arg ? strtok(a->paths_arg, ",") : NULL; p; p = strtok(NULL, ","))
 		if (a->perf.npaths < VERIFY_MAX_PATHS)
 			a->perf.paths[a->perf.npaths++] = p;
@@ -197,102 +153,138 @@ static void data_checks(struct verify_args *a, struct checks *c, struct diags *d
 	}
 }
 
-static void perf_checks(struct verify_args *a, struct checks *c, struct buf *extra)
-{
+/* Both sides of the performance check, for the JSON report. */
+struct perf_pair {
+	bool measured;
 	struct perf_result old, new_;
+};
+
+static void perf_checks(struct verify_args *a, struct checks *c, struct perf_pair *pp)
+{
+	struct perf_result *old = &pp->old, *new_ = &pp->new_;
 	double slow = a->perf.max_slowdown;
 	bool ok;
 
-	if (perf_run(a->compare, &a->perf, &a->http, &old) != 0 || perf_run(a->odoo, &a->perf, &a->http, &new_) != 0) {
+	if (perf_run(a->compare, &a->perf, &a->http, old) != 0 || perf_run(a->odoo, &a->perf, &a->http, new_) != 0) {
 		check_add(c, "performance", "request mix", false, "libcurl could not run the load");
 		return;
 	}
+	pp->measured = true;
 	/* Worse means less throughput, a slower median or more errors; the tail
 	 * (p95, p99) is reported beside them, too noisy over seconds to judge. */
-	ok = new_.rps >= old.rps / (1 + slow) && new_.p50 <= old.p50 * (1 + slow) + 1.0 &&
-	     (double)new_.errors / (double)(new_.requests ? new_.requests : 1) <=
-		     (double)old.errors / (double)(old.requests ? old.requests : 1) + 0.001;
+	ok = new_->rps >= old->rps / (1 + slow) && new_->p50 <= old->p50 * (1 + slow) + 1.0 &&
+	     (double)new_->errors / (double)(new_->requests ? new_->requests : 1) <=
+		     (double)old->errors / (double)(old->requests ? old->requests : 1) + 0.001;
 	check_add(c, "performance", "request mix", ok,
 		  "new %.0f req/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %zu errors; old %.0f req/s, p50 %.1f ms, p95 %.1f ms, "
-		  "p99 %.1f ms, %zu errors (%d in flight, %.0f s each, allowed %.0f%% worse)", new_.rps, new_.p50, new_.p95,
-		  new_.p99, new_.errors, old.rps, old.p50, old.p95, old.p99, old.errors, a->perf.concurrency, a->perf.duration,
-		  slow * 100);
-	buf_printf(extra, ",\"performance\":{\"old\":{\"url\":");
-	json_string(extra, a->compare);
-	buf_printf(extra, ",\"requests\":%zu,\"errors\":%zu,\"rps\":%.1f,\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f},"
-		   "\"new\":{\"url\":", old.requests, old.errors, old.rps, old.p50, old.p95, old.p99);
-	json_string(extra, a->odoo);
-	buf_printf(extra, ",\"requests\":%zu,\"errors\":%zu,\"rps\":%.1f,\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f}}",
-		   new_.requests, new_.errors, new_.rps, new_.p50, new_.p95, new_.p99);
+		  "p99 %.1f ms, %zu errors (%d in flight, %.0f s each, allowed %.0f%% worse)", new_->rps, new_->p50, new_->p95,
+		  new_->p99, new_->errors, old->rps, old->p50, old->p95, old->p99, old->errors, a->perf.concurrency,
+		  a->perf.duration, slow * 100);
 }
 
-int cmd_verify(struct cli *cli, int argc, char **argv)
+static void perf_side_json(struct json *j, const char *key, const char *url, const struct perf_result *r)
 {
-	struct verify_args a;
+	json_key(j, key);
+	json_object(j);
+	json_member_str(j, "url", url);
+	json_member_uint(j, "requests", r->requests);
+	json_member_uint(j, "errors", r->errors);
+	json_member_fixed(j, "rps", r->rps, 1);
+	json_member_fixed(j, "p50_ms", r->p50, 2);
+	json_member_fixed(j, "p95_ms", r->p95, 2);
+	json_member_fixed(j, "p99_ms", r->p99, 2);
+	json_end(j);
+}
+
+static void report_json(const struct verify_args *a, const struct checks *c, const struct perf_pair *pp, size_t failed,
+			struct buf *out)
+{
+	struct json j;
+
+	json_init(&j, out, false);
+	json_object(&j);
+	json_member_bool(&j, "ok", failed == 0);
+	json_key(&j, "checks");
+	json_array(&j);
+	for (size_t i = 0; i < c->n; i++) {
+		json_object(&j);
+		json_member_str(&j, "group", c->v[i].group);
+		json_member_str(&j, "name", c->v[i].name);
+		json_member_bool(&j, "ok", c->v[i].ok);
+		json_member_str(&j, "detail", c->v[i].detail);
+		json_end(&j);
+	}
+	json_end(&j);
+	if (pp->measured) {
+		json_key(&j, "performance");
+		json_object(&j);
+		perf_side_json(&j, "old", a->compare, &pp->old);
+		perf_side_json(&j, "new", a->odoo, &pp->new_);
+		json_end(&j);
+	}
+	json_end(&j);
+	buf_putc(out, '\n');
+}
+
+static void report_text(const struct checks *c, size_t failed, struct buf *out)
+{
+	for (size_t i = 0; i < c->n; i++)
+		buf_printf(out, "%-4s %-12s %-40s %s\n", c->v[i].ok ? "ok" : "FAIL", c->v[i].group, c->v[i].name,
+			   c->v[i].detail);
+	buf_printf(out, "%zu checks, %zu failed\n", c->n, failed);
+}
+
+static void health_checks(const struct verify_args *a, struct checks *c)
+{
+	if (a->odoo) {
+		health_odoo(a->odoo, &a->http, c);
+		if (strncmp(a->odoo, "https://", 8) == 0)
+			health_tls(a->odoo, &a->http, c);
+	}
+	if (a->keycloak) {
+		health_keycloak(a->keycloak, a->realm, a->kc_mgmt, &a->http, c);
+		if (strncmp(a->keycloak, "https://", 8) == 0)
+			health_tls(a->keycloak, &a->http, c);
+	}
+}
+
+int cmd_verify(struct cli *cli, void *args, int nops, char **ops)
+{
+	struct verify_args *a = args;
 	struct checks c;
-	struct buf out = BUF_INIT, extra = BUF_INIT;
+	struct perf_pair pp;
+	struct buf out = BUF_INIT;
 	struct diags d;
 	size_t failed = 0;
 	int rc;
 
-	memset(&a, 0, sizeof(a));
 	memset(&c, 0, sizeof(c));
-	a.http.timeout_ms = 10000;
-	a.http.min_cert_days = 14;
-	a.perf.concurrency = 8;
-	a.perf.duration = 10;
-	a.perf.max_slowdown = 0.10;
-	a.db.source.name = "source";
-	a.db.target.name = "target";
-	rc = parse(argc, argv, &a);
-	if (rc)
-		return rc < 0 ? KG_EXIT_OK : rc;
+	memset(&pp, 0, sizeof(pp));
+	if (nops > 0)
+		return opt_usage_error(&verify_command, "verify takes options only, not '%s'", ops[0]);
+	rc = check_args(a);
+	if (rc != KG_EXIT_OK)
+		return rc;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "kgenius verify: libcurl cannot start\n");
 		return KG_EXIT_ENV;
 	}
 	diags_init(&d);
-	data_checks(&a, &c, &d);
-	if (a.odoo) {
-		health_odoo(a.odoo, &a.http, &c);
-		if (strncmp(a.odoo, "https://", 8) == 0)
-			health_tls(a.odoo, &a.http, &c);
-	}
-	if (a.keycloak) {
-		health_keycloak(a.keycloak, a.realm, a.kc_mgmt, &a.http, &c);
-		if (strncmp(a.keycloak, "https://", 8) == 0)
-			health_tls(a.keycloak, &a.http, &c);
-	}
-	if (a.compare)
-		perf_checks(&a, &c, &extra);
+	data_checks(a, &c, &d);
+	health_checks(a, &c);
+	if (a->compare)
+		perf_checks(a, &c, &pp);
 	for (size_t i = 0; i < c.n; i++)
 		failed += !c.v[i].ok;
-	if (a.json) {
-		buf_printf(&out, "{\"ok\":%s,\"checks\":[", failed ? "false" : "true");
-		for (size_t i = 0; i < c.n; i++) {
-			buf_puts(&out, i ? ",{\"group\":" : "{\"group\":");
-			json_string(&out, c.v[i].group);
-			buf_puts(&out, ",\"name\":");
-			json_string(&out, c.v[i].name);
-			buf_printf(&out, ",\"ok\":%s,\"detail\":", c.v[i].ok ? "true" : "false");
-			json_string(&out, c.v[i].detail);
-			buf_putc(&out, '}');
-		}
-		buf_puts(&out, "]");
-		buf_append(&out, extra.data ? extra.data : "", extra.len);
-		buf_puts(&out, "}\n");
-	} else {
-		for (size_t i = 0; i < c.n; i++)
-			buf_printf(&out, "%-4s %-12s %-40s %s\n", c.v[i].ok ? "ok" : "FAIL", c.v[i].group, c.v[i].name,
-				   c.v[i].detail);
-		buf_printf(&out, "%zu checks, %zu failed\n", c.n, failed);
-	}
+	if (a->format == REPORT_JSON)
+		report_json(a, &c, &pp, failed, &out);
+	else
+		report_text(&c, failed, &out);
 	rc = failed ? KG_EXIT_FINDINGS : KG_EXIT_OK;
-	if (out.failed || cli_write_output(NULL, out.data ? out.data : "", out.len, 0) != KG_EXIT_OK)
+	if (cli_write_buf(NULL, &out, 0) != KG_EXIT_OK)
 		rc = KG_EXIT_ENV;
 	cli_report(cli, &d);
 	buf_free(&out);
-	buf_free(&extra);
 	diags_free(&d);
 	curl_global_cleanup();
 	return rc;

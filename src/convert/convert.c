@@ -276,29 +276,11 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
  * error there is a bug to report, not output to hand to a cluster. */
 static int lint_output(struct cv *cv, struct buf *texts)
 {
-	struct lint_run r;
-	struct diags ld;
-	size_t errors = 0;
+	struct lint_text lt[OUT_COUNT];
 
-	diags_init(&ld);
-	lint_init(&r, &ld);
 	for (int f = 0; f < OUT_COUNT; f++)
-		if (texts[f].len)
-			lint_text(&r, out_file_name(cv, f), texts[f].data, texts[f].len);
-	lint_finish(&r);
-	for (size_t i = 0; i < r.findings.n; i++) {
-		const struct finding *x = &r.findings.v[i];
-		struct srcpos pos = {x->file, x->line, x->col};
-
-		if (x->severity != SEV_ERROR)
-			continue;
-		errors++;
-		diag_add(cv->d, DIAG_ERROR, &pos, "please report this: convert should never produce it",
-			 "the generated manifests fail lint rule %s: %s (%s)", x->rule->id, x->message, x->object);
-	}
-	lint_free(&r);
-	diags_free(&ld);
-	return errors ? -1 : 0;
+		lt[f] = (struct lint_text){out_file_name(cv, f), texts[f].data, texts[f].len};
+	return lint_generated(lt, OUT_COUNT, "convert", cv->d) ? -1 : 0;
 }
 
 static int write_files(struct cv *cv, const struct diags *d, const char *workdir)

@@ -1,7 +1,7 @@
 /* Helpers the rule families share. */
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 bool is_workload(const char *kind)
 {

@@ -6,7 +6,7 @@
 
 #include "facts/facts.h"
 #include "k8s/quantity.h"
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "model/odoo_conf.h"
 
 static const char *dup(struct lint_run *r, const char *s)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 static const char *ns_or_default(const char *ns)
 {

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "util/json.h"
 
 void lint_finish(struct lint_run *r)
@@ -70,32 +70,47 @@ static void human(const struct lint_run *r, bool color, struct buf *b, FILE *fp)
 	buf_puts(b, "\n");
 }
 
-static void json(const struct lint_run *r, struct buf *b, FILE *fp)
+static void finding_json(struct json *j, const struct finding *f)
 {
-	buf_puts(b, "{\n  \"findings\": [");
-	for (size_t i = 0; i < r->findings.n; i++) {
-		const struct finding *f = &r->findings.v[i];
+	json_object(j);
+	json_member_str(j, "rule", f->rule->id);
+	json_member_str(j, "family", f->rule->family);
+	json_member_str(j, "severity", severity_name(f->severity));
+	json_member_str(j, "file", f->file);
+	json_member_int(j, "line", f->line);
+	json_member_int(j, "column", f->col);
+	json_member_str(j, "object", f->object);
+	json_member_str(j, "message", f->message);
+	json_member_str(j, "fix", f->rule->remediation);
+	json_end(j);
+}
 
-		buf_puts(b, i ? ",\n    {" : "\n    {");
-		buf_puts(b, "\"rule\": ");
-		json_string(b, f->rule->id);
-		buf_puts(b, ", \"family\": ");
-		json_string(b, f->rule->family);
-		buf_puts(b, ", \"severity\": ");
-		json_string(b, severity_name(f->severity));
-		buf_puts(b, ", \"file\": ");
-		json_string(b, f->file);
-		buf_printf(b, ", \"line\": %d, \"column\": %d, \"object\": ", f->line, f->col);
-		json_string(b, f->object);
-		buf_puts(b, ", \"message\": ");
-		json_string(b, f->message);
-		buf_puts(b, ", \"fix\": ");
-		json_string(b, f->rule->remediation);
-		buf_puts(b, "}");
-		maybe_flush(b, fp, false);
+/* The member key: an array of every finding written by one, sent out to fp
+ * as it grows. */
+static void findings_member(struct json *j, const char *key, const struct lint_run *r,
+			    void (*one)(struct json *, const struct finding *), FILE *fp)
+{
+	json_key(j, key);
+	json_array(j);
+	for (size_t i = 0; i < r->findings.n; i++) {
+		one(j, &r->findings.v[i]);
+		maybe_flush(j->b, fp, false);
 	}
-	buf_printf(b, "%s],\n  \"documents\": %zu,\n  \"files\": %zu,\n  \"suppressed\": %zu,\n  \"unlisted\": %zu\n}\n",
-		   r->findings.n ? "\n  " : "", r->documents, r->files, r->findings.suppressed, unlisted(r));
+	json_end(j);
+}
+
+static void json_report(const struct lint_run *r, struct buf *b, FILE *fp)
+{
+	struct json j;
+
+	json_init(&j, b, true);
+	json_object(&j);
+	findings_member(&j, "findings", r, finding_json, fp);
+	json_member_uint(&j, "documents", r->documents);
+	json_member_uint(&j, "files", r->files);
+	json_member_uint(&j, "suppressed", r->findings.suppressed);
+	json_member_uint(&j, "unlisted", unlisted(r));
+	json_end(&j);
 }
 
 static const char *sarif_level(enum severity s)
@@ -103,48 +118,101 @@ static const char *sarif_level(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
+/* {"text": s} */
+static void sarif_text(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_object(j);
+	json_member_str(j, "text", s);
+	json_end(j);
+}
+
+static void sarif_rules(struct json *j)
+{
+	json_key(j, "rules");
+	json_array(j);
+	for (const struct rule *ru = lint_rules; ru->id; ru++) {
+		json_object(j);
+		json_member_str(j, "id", ru->id);
+		sarif_text(j, "shortDescription", ru->title);
+		sarif_text(j, "help", ru->remediation);
+		json_key(j, "defaultConfiguration");
+		json_object(j);
+		json_member_str(j, "level", sarif_level(ru->severity));
+		json_end(j);
+		json_key(j, "properties");
+		json_object(j);
+		json_member_str(j, "family", ru->family);
+		json_end(j);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+static void sarif_result(struct json *j, const struct finding *f)
+{
+	json_object(j);
+	json_member_str(j, "ruleId", f->rule->id);
+	json_member_int(j, "ruleIndex", f->rule - lint_rules);
+	json_member_str(j, "level", sarif_level(f->severity));
+	sarif_text(j, "message", f->message);
+	json_key(j, "locations");
+	json_array(j);
+	json_object(j);
+	json_key(j, "physicalLocation");
+	json_object(j);
+	json_key(j, "artifactLocation");
+	json_object(j);
+	json_member_str(j, "uri", f->file);
+	json_end(j);
+	json_key(j, "region");
+	json_object(j);
+	json_member_int(j, "startLine", f->line > 0 ? f->line : 1);
+	json_member_int(j, "startColumn", f->col > 0 ? f->col : 1);
+	json_end(j);
+	json_end(j);
+	if (f->object[0]) {
+		json_key(j, "logicalLocations");
+		json_array(j);
+		json_object(j);
+		json_member_str(j, "fullyQualifiedName", f->object);
+		json_end(j);
+		json_end(j);
+	}
+	json_end(j);
+	json_end(j);
+	json_end(j);
+}
+
 static void sarif(const struct lint_run *r, struct buf *b, FILE *fp)
 {
-	buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
-		    "  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": \"kgenius\", \"version\": " );
-	json_string(b, KG_VERSION);
-	buf_puts(b, ", \"informationUri\": \"https://example.invalid/kgenius\", \"rules\": [");
-	for (const struct rule *ru = lint_rules; ru->id; ru++) {
-		buf_puts(b, ru == lint_rules ? "\n      {" : ",\n      {");
-		buf_puts(b, "\"id\": ");
-		json_string(b, ru->id);
-		buf_puts(b, ", \"shortDescription\": {\"text\": ");
-		json_string(b, ru->title);
-		buf_puts(b, "}, \"help\": {\"text\": ");
-		json_string(b, ru->remediation);
-		buf_printf(b, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"family\": ", sarif_level(ru->severity));
-		json_string(b, ru->family);
-		buf_puts(b, "}}");
-	}
-	buf_puts(b, "]}},\n    \"results\": [");
-	for (size_t i = 0; i < r->findings.n; i++) {
-		const struct finding *f = &r->findings.v[i];
+	struct json j;
 
-		buf_puts(b, i ? ",\n      {" : "\n      {");
-		buf_puts(b, "\"ruleId\": ");
-		json_string(b, f->rule->id);
-		buf_printf(b, ", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ", (int)(f->rule - lint_rules),
-			   sarif_level(f->severity));
-		json_string(b, f->message);
-		buf_puts(b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-		json_string(b, f->file);
-		buf_printf(b, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d}}", f->line > 0 ? f->line : 1,
-			   f->col > 0 ? f->col : 1);
-		if (f->object[0]) {
-			buf_puts(b, ", \"logicalLocations\": [{\"fullyQualifiedName\": ");
-			json_string(b, f->object);
-			buf_puts(b, "}]");
-		}
-		buf_puts(b, "}]}");
-		maybe_flush(b, fp, false);
-	}
-	buf_printf(b, "%s],\n    \"properties\": {\"unlistedFindings\": %zu}\n  }]\n}\n", r->findings.n ? "\n    " : "",
-		   unlisted(r));
+	json_init(&j, b, true);
+	json_object(&j);
+	json_member_str(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	json_member_str(&j, "version", "2.1.0");
+	json_key(&j, "runs");
+	json_array(&j);
+	json_object(&j);
+	json_key(&j, "tool");
+	json_object(&j);
+	json_key(&j, "driver");
+	json_object(&j);
+	json_member_str(&j, "name", "kgenius");
+	json_member_str(&j, "version", KG_VERSION);
+	json_member_str(&j, "informationUri", "https://example.invalid/kgenius");
+	sarif_rules(&j);
+	json_end(&j);
+	json_end(&j);
+	findings_member(&j, "results", r, sarif_result, fp);
+	json_key(&j, "properties");
+	json_object(&j);
+	json_member_uint(&j, "unlistedFindings", unlisted(r));
+	json_end(&j);
+	json_end(&j);
+	json_end(&j);
+	json_end(&j);
 }
 
 static void junit(const struct lint_run *r, struct buf *b, FILE *fp)
@@ -193,7 +261,7 @@ int lint_write(const struct lint_run *r, enum lint_format fmt, bool color, FILE 
 
 	switch (fmt) {
 	case LINT_HUMAN: human(r, color, &b, fp); break;
-	case LINT_JSON: json(r, &b, fp); break;
+	case LINT_JSON: json_report(r, &b, fp); break;
 	case LINT_SARIF: sarif(r, &b, fp); break;
 	case LINT_JUNIT: junit(r, &b, fp); break;
 	}

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 static bool list_has(const struct ynode *l, const char *word)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
-#include "lint/lint.h"
+#include "lint/internal.h"
 
 static bool same_ns(const char *a, const char *b)
 {

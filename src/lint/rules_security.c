@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
-#include "lint/lint.h"
+#include "lint/internal.h"
 #include "model/secrets.h"
 
 /* Official images whose USER the kubelet cannot verify as non-root: the

@@ -127,17 +127,6 @@ void diag_print_one(FILE *out, const struct diag *dg, bool color)
 	fputc('\n', out);
 }
 
-void diags_print(FILE *out, const struct diags *d, bool color, bool verbose)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->v[i].level == DIAG_NOTE && !verbose)
-			continue;
-		diag_print_one(out, &d->v[i], color);
-	}
-	if (d->dropped)
-		fprintf(out, "note: %zu more diagnostics were not shown\n", d->dropped);
-}
-
 void diags_merge(struct diags *to, const struct diags *from)
 {
 	for (size_t i = 0; i < from->n; i++) {

@@ -57,7 +57,5 @@ void diag_add(struct diags *d, enum diag_level level, const struct srcpos *pos,
 void diags_merge(struct diags *to, const struct diags *from);
 
 void diag_print_one(FILE *out, const struct diag *dg, bool color);
-/* Prints warnings and errors (notes too when verbose). */
-void diags_print(FILE *out, const struct diags *d, bool color, bool verbose);
 
 #endif

@@ -1,7 +1,8 @@
 /* kgenius verify: the Phase 3 checks of the new deployment, in one report.
  * health.c asks the endpoints (libcurl), perf.c puts the same request mix on
- * the old and the new base URL (libcurl's multi interface), verify.c runs
- * them with the data checks of migrate and prints the report. */
+ * the old and the new base URL (libcurl's multi interface); the command
+ * (src/cli/cmd_verify.c) runs them with the data checks of migrate and
+ * writes the report. */
 #ifndef KG_VERIFY_H
 #define KG_VERIFY_H
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "t.h"
 #include "util/fsio.h"
 
@@ -27,7 +28,7 @@ void t_load_opts(struct t_project *tp, struct compose_options *o, const char *co
 	diags_init(&tp->d);
 	tp->rc = compose_load(&tp->p, o, &tp->d);
 	if (getenv("KG_TEST_DIAGS"))
-		diags_print(stderr, &tp->d, false, true);
+		cli_report(&(struct cli){.verbosity = 1}, &tp->d);
 }
 
 void t_load(struct t_project *tp, const char *dir, const char *const *files, const char *const *env)

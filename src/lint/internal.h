@@ -1,0 +1,42 @@
+/* What lint's own files share: reporting from a rule, the rule families, the
+ * index of summaries, accessors. Other stages use lint/lint.h. */
+#ifndef KG_LINT_INTERNAL_H
+#define KG_LINT_INTERNAL_H
+
+#include "lint/lint.h"
+
+/* For rules: report a finding on the current document. */
+void lint_report(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* For cross-resource rules: report on a named object. */
+void lint_report_at(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
+		    const char *ignore, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Rule families (src/lint/rules_*.c). */
+void rules_security(struct lint_run *r, const struct ynode *doc);
+void rules_reliability(struct lint_run *r, const struct ynode *doc);
+void rules_application(struct lint_run *r, const struct ynode *doc);
+void rules_cross(struct lint_run *r);
+void rules_application_cross(struct lint_run *r);
+/* Summarises a document for the cross-resource rules (src/lint/index.c). */
+void index_document(struct lint_run *r, const struct ynode *doc);
+/* Sorts the index for lookups; call once, after the last document. */
+void index_finish(struct lint_run *r);
+/* The Service ns/name, or NULL. */
+const struct svc_summary *index_service(const struct lint_index *ix, const char *ns, const char *name);
+/* Whether the ServiceAccount ns/name is in the set. */
+bool index_account(const struct lint_index *ix, const char *ns, const char *name);
+/* The workloads in ns whose pod labels hold the selector's first pair: a
+ * range of ix->pod_labels starting at *first; selector->n must be > 0. */
+size_t index_candidates(const struct lint_index *ix, const char *ns, const struct labels *selector, size_t *first);
+
+/* Shared helpers (src/lint/helpers.c). */
+const struct ynode *pod_spec_of(const struct ynode *doc);
+bool is_workload(const char *kind);
+/* Calls fn for every container, init container included. */
+void each_container(const struct ynode *pod, void (*fn)(struct lint_run *, const struct ynode *, bool init, void *),
+		    struct lint_run *r, void *user);
+const char *env_literal(const struct ynode *container, const char *name);
+bool labels_match(const struct labels *selector, const struct labels *labels);
+
+#endif
