@@ -59,6 +59,8 @@ void build_config(struct cv *cv);
 void build_network_policies(struct cv *cv);
 void build_postgres(struct cv *cv);
 void build_postgres_cnpg(struct cv *cv);
+/* The nightly backup CronJob of every database and the filestore. */
+void build_database_backup(struct cv *cv);
 /* The nightly CronJob that archives the Odoo filestore only. */
 void build_filestore_backup(struct cv *cv, const char *bucket);
 const char *backup_bucket(struct cv *cv);
