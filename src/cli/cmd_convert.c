@@ -45,6 +45,8 @@ void help_convert(FILE *out)
 	      "                             PgBouncer); never a StatefulSet with several replicas\n"
 	      "  --pg-instances N           CloudNativePG instances (default 3)\n"
 	      "  --cnpg-namespace NS        where the CloudNativePG operator runs (default cnpg-system)\n"
+	      "  --recovery-target-time T   cnpg: postgres-recovery.yaml recovers to this RFC 3339 time\n"
+	      "                             (2026-11-27T09:30:00Z) instead of the end of the WAL\n"
 	      "  --pg-max-connections N     PostgreSQL max_connections (default: what the connection\n"
 	      "                             budget needs, at least 200)\n"
 	      "  --ingress traefik|nginx|gateway\n"
@@ -71,8 +73,28 @@ enum {
 	OPT_NAMESPACE = 3000, OPT_DOMAIN, OPT_STORAGE, OPT_RWX, OPT_DB_SIZE, OPT_FS_SIZE, OPT_REPLICAS,
 	OPT_MAX_REPLICAS, OPT_CPU, OPT_MEMORY, OPT_KC_REPLICAS, OPT_MAX_CONN, OPT_INGRESS, OPT_INGRESS_NS,
 	OPT_EMAIL, OPT_SECRETS, OPT_BUCKET, OPT_ENDPOINT, OPT_RETENTION, OPT_GROUP, OPT_AUTOSCALING, OPT_KEDA_NS,
-	OPT_POSTGRES, OPT_PG_INSTANCES, OPT_CNPG_NS, OPT_GATEWAY_CLASS,
+	OPT_POSTGRES, OPT_PG_INSTANCES, OPT_CNPG_NS, OPT_GATEWAY_CLASS, OPT_RECOVERY_TIME,
 };
+
+/* RFC 3339 with its offset (a time without one is ambiguous in a restore):
+ * YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM). */
+static bool rfc3339_time(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != form[i])
+			return false;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (s[i] == 'Z')
+		return s[i + 1] == '\0';
+	return (s[i] == '+' || s[i] == '-') && strlen(s + i) == 6 && s[i + 3] == ':' &&
+	       s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+	       s[i + 4] >= '0' && s[i + 4] <= '9' && s[i + 5] >= '0' && s[i + 5] <= '9';
+}
 
 static bool parse_int(const char *s, int min, int max, int *out)
 {
@@ -114,6 +136,12 @@ static int own_option(struct convert_options *o, int c, const char *arg)
 	case OPT_KEDA_NS: o->keda_namespace = arg; break;
 	case OPT_CNPG_NS: o->cnpg_namespace = arg; break;
 	case OPT_GATEWAY_CLASS: o->gateway_class = arg; break;
+	case OPT_RECOVERY_TIME:
+		if (!rfc3339_time(arg))
+			return bad_value("--recovery-target-time", "must be an RFC 3339 time with its offset, "
+					 "for example 2026-11-27T09:30:00Z");
+		o->recovery_target_time = arg;
+		break;
 	case OPT_PG_INSTANCES:
 		if (!parse_int(arg, 2, 9, &o->pg_instances))
 			return bad_value("--pg-instances", "must be a number from 2 to 9");
@@ -217,6 +245,7 @@ static int parse_args(int argc, char **argv, struct project_args *pa, struct con
 		{"pg-instances", required_argument, NULL, OPT_PG_INSTANCES},
 		{"cnpg-namespace", required_argument, NULL, OPT_CNPG_NS},
 		{"gateway-class", required_argument, NULL, OPT_GATEWAY_CLASS},
+		{"recovery-target-time", required_argument, NULL, OPT_RECOVERY_TIME},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

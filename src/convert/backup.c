@@ -3,57 +3,141 @@
  * the databases up itself), to S3-compatible storage with retention. */
 #include <string.h>
 
-#include "convert/context.h"
+#include "convert/backup.h"
+#include "convert/backup_scripts.h"
 #include "k8s/pod.h"
 
-#define BACKUP_IMAGE "amazon/aws-cli:2.17.0"
 #define BACKUP_UID 1000
 
-/* pg_dump of every database (custom format) and the roles, with the Odoo
- * filestore, to S3-compatible storage; dumps older than the retention go. */
-static const char dump_script[] =
-	"set -eu\n"
-	"stamp=$(date -u +%Y%m%dT%H%M%SZ)\n"
-	"mkdir -p /backup/$stamp\n"
-	"pg_dumpall -h \"$PGHOST\" -U \"$PGUSER\" --globals-only > /backup/$stamp/globals.sql\n"
-	"for db in $(psql -h \"$PGHOST\" -U \"$PGUSER\" -d postgres -Atc \"SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'\"); do\n"
-	"  pg_dump -h \"$PGHOST\" -U \"$PGUSER\" -Fc -f /backup/$stamp/$db.dump \"$db\"\n"
-	"  pg_restore --list /backup/$stamp/$db.dump > /dev/null\n"
-	"done\n"
-	"# A database dump without its filestore is not a complete Odoo backup.\n"
-	"if [ -d /filestore/filestore ]; then tar -C /filestore -czf /backup/$stamp/filestore.tar.gz filestore; fi\n"
-	"echo $stamp > /backup/STAMP\n";
+const char *backup_tools_image(struct cv *cv)
+{
+	/* The scripts need bash and GNU find: an Alpine variant has neither. */
+	if (strstr(cv->postgres_image, "alpine") && cv->app->postgres && cv->app->postgres->image.major > 0)
+		return y_text(kb_printf(&cv->kb, "postgres:%d", cv->app->postgres->image.major));
+	return cv->postgres_image;
+}
 
-static const char filestore_script[] =
-	"set -eu\n"
-	"stamp=$(date -u +%Y%m%dT%H%M%SZ)\n"
-	"mkdir -p /backup/$stamp\n"
-	"tar -C /filestore -czf /backup/$stamp/filestore.tar.gz filestore\n"
-	"echo $stamp > /backup/STAMP\n";
+void backup_s3_env(struct cv *cv, struct ynode *env, const char *bucket, const char *prefix)
+{
+	struct kb *kb = &cv->kb;
 
-static const char upload_script[] =
-	"set -eu\n"
-	"stamp=$(cat /backup/STAMP)\n"
-	"aws s3 cp --recursive --endpoint-url \"$S3_ENDPOINT\" /backup/$stamp \"s3://$S3_BUCKET/$S3_PREFIX/$stamp/\"\n"
-	"cutoff=$(date -u -d \"@$(( $(date +%s) - RETENTION_DAYS * 86400 ))\" +%Y%m%dT%H%M%SZ)\n"
-	"aws s3 ls --endpoint-url \"$S3_ENDPOINT\" \"s3://$S3_BUCKET/$S3_PREFIX/\" | awk '{print $2}' | tr -d / |\n"
-	"while read -r old; do\n"
-	"  if [ -n \"$old\" ] && [ \"$old\" \\< \"$cutoff\" ]; then\n"
-	"    aws s3 rm --recursive --endpoint-url \"$S3_ENDPOINT\" \"s3://$S3_BUCKET/$S3_PREFIX/$old/\"\n"
-	"  fi\n"
-	"done\n";
+	env_value(kb, env, "HOME", "/tmp");
+	env_value(kb, env, "S3_ENDPOINT", cv->o->backup_endpoint);
+	env_value(kb, env, "S3_BUCKET", bucket);
+	env_value(kb, env, "S3_PREFIX", prefix);
+	/* S3 SDKs need a region; DigitalOcean Spaces accepts us-east-1. */
+	env_value(kb, env, "AWS_DEFAULT_REGION", "us-east-1");
+	env_secret(kb, env, "AWS_ACCESS_KEY_ID", "backup-s3", "AWS_ACCESS_KEY_ID");
+	env_secret(kb, env, "AWS_SECRET_ACCESS_KEY", "backup-s3", "AWS_SECRET_ACCESS_KEY");
+}
 
-/* databases: pg_dump every database too; else (CloudNativePG backs the
- * databases up itself) only the Odoo filestore. */
+void backup_pg_env(struct cv *cv, struct ynode *env)
+{
+	struct kb *kb = &cv->kb;
+
+	env_value(kb, env, "PGHOST", cv->db_service);
+	env_secret(kb, env, "PGUSER", "postgres-credentials", "POSTGRES_USER");
+	env_secret(kb, env, "PGPASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
+}
+
+struct ynode *backup_container(struct cv *cv, struct ynode *list, const char *name, const char *image,
+			      const char *script)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *c = kb_push_map(kb, list);
+	struct ynode *cmd;
+
+	kb_str(kb, c, "name", name);
+	kb_str(kb, c, "image", image);
+	cmd = kb_list(kb, c, "command");
+	kb_push_str(kb, cmd, "bash");
+	kb_push_str(kb, cmd, "-c");
+	kb_push_str(kb, cmd, script);
+	return c;
+}
+
+void backup_folders(struct cv *cv, struct ynode *c, const char *scratch, bool scratch_ro, bool filestore_ro)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *env = kb_list(kb, c, "env");
+	struct ynode *mounts = kb_list(kb, c, "volumeMounts");
+	const char *path = y_text(kb_printf(kb, "/%s", scratch));
+	const char *var = y_text(kb_printf(kb, "%s_DIR", strcmp(scratch, "backup") == 0 ? "BACKUP" : "RESTORE"));
+
+	env_value(kb, env, var, path);
+	env_value(kb, env, "FILESTORE_DIR", "/filestore");
+	volume_mount(kb, mounts, scratch, path, scratch_ro);
+	volume_mount(kb, mounts, "tmp", "/tmp", false);
+	if (cv->app->odoo)
+		volume_mount(kb, mounts, "filestore", "/filestore", filestore_ro);
+	kb_put(kb, c, "securityContext", container_security(kb, true));
+}
+
+struct ynode *backup_pod(struct cv *cv, struct ynode *tmpl, const char *restart_policy, int uid)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *pspec;
+
+	/* One label for the backup and the restore: the same NetworkPolicies
+	 * (PostgreSQL, object storage, DNS). */
+	kb_put(kb, kb_sub(kb, tmpl, "metadata"), "labels", kb_labels(kb, "postgres-backup"));
+	pspec = kb_sub(kb, tmpl, "spec");
+	kb_str(kb, pspec, "restartPolicy", restart_policy);
+	kb_str(kb, pspec, "serviceAccountName", "postgres-backup");
+	kb_bool(kb, pspec, "automountServiceAccountToken", false);
+	kb_put(kb, pspec, "securityContext", pod_security(kb, uid, uid, uid));
+	return pspec;
+}
+
+void backup_filestore_volume(struct kb *kb, struct ynode *vols, bool read_only)
+{
+	struct ynode *v = kb_push_map(kb, vols);
+
+	kb_str(kb, v, "name", "filestore");
+	kb_str(kb, kb_sub(kb, v, "persistentVolumeClaim"), "claimName", "odoo-filestore");
+	if (read_only)
+		kb_bool(kb, kb_sub(kb, v, "persistentVolumeClaim"), "readOnly", true);
+}
+
+/* The first container: the dumps and the manifest (databases), or the
+ * manifest of the filestore alone (CloudNativePG backs the databases up
+ * itself). */
+static void dump_container(struct cv *cv, struct ynode *pspec, bool databases)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *dump = backup_container(cv, kb_list(kb, pspec, "initContainers"),
+					      databases ? "pg-dump" : "archive-filestore", backup_tools_image(cv),
+					      backup_dump_script);
+
+	if (databases)
+		backup_pg_env(cv, kb_list(kb, dump, "env"));
+	backup_folders(cv, dump, "backup", false, true);
+	kb_put(kb, dump, "resources", resources(kb, 0.25, 256LL << 20, 1.0, 1LL << 30));
+}
+
+/* The second: the upload, the filestore read from its own volume (no copy
+ * of it in the pod), the manifest last, the retention. */
+static void upload_container(struct cv *cv, struct ynode *pspec, const char *bucket, bool databases)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *upload = backup_container(cv, kb_list(kb, pspec, "containers"), "upload", BACKUP_AWS_IMAGE,
+						backup_upload_script);
+	struct ynode *env = kb_list(kb, upload, "env");
+
+	backup_s3_env(cv, env, bucket, databases ? "postgres" : "filestore");
+	env_value(kb, env, "RETENTION_DAYS", y_text(kb_printf(kb, "%d", cv->o->backup_retention_days)));
+	backup_folders(cv, upload, "backup", true, true);
+	kb_put(kb, upload, "resources", resources(kb, 0.1, 128LL << 20, 1.0, 512LL << 20));
+}
+
 static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *cj = kb_object(kb, "batch/v1", "CronJob", "postgres-backup", cv->ns, "postgres-backup");
 	struct ynode *spec = kb_sub(kb, cj, "spec");
 	struct ynode *jspec = kb_sub(kb, kb_sub(kb, spec, "jobTemplate"), "spec");
-	struct ynode *tmpl = kb_sub(kb, jspec, "template");
-	struct ynode *pspec = kb_sub(kb, tmpl, "spec");
-	struct ynode *dump, *upload, *cmd, *env, *mounts, *vols, *v;
+	struct ynode *pspec, *vols;
+
 	kb_str(kb, spec, "schedule", "0 2 * * *");
 	kb_str(kb, spec, "timeZone", "Etc/UTC");
 	kb_str(kb, spec, "concurrencyPolicy", "Forbid");
@@ -61,11 +145,7 @@ static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 	kb_int(kb, spec, "failedJobsHistoryLimit", 3);
 	kb_int(kb, jspec, "backoffLimit", 2);
 	kb_int(kb, jspec, "activeDeadlineSeconds", 6 * 3600);
-	kb_put(kb, kb_sub(kb, tmpl, "metadata"), "labels", kb_labels(kb, "postgres-backup"));
-	kb_str(kb, pspec, "restartPolicy", "OnFailure");
-	kb_str(kb, pspec, "serviceAccountName", "postgres-backup");
-	kb_bool(kb, pspec, "automountServiceAccountToken", false);
-	kb_put(kb, pspec, "securityContext", pod_security(kb, BACKUP_UID, BACKUP_UID, BACKUP_UID));
+	pspec = backup_pod(cv, kb_sub(kb, jspec, "template"), "OnFailure", BACKUP_UID);
 	if (cv->app->odoo && cv->o->odoo_replicas == 1 && cv->o->odoo_max_replicas == 1) {
 		/* The filestore is ReadWriteOnce: only a pod on Odoo's node can mount it. */
 		struct ynode *term = kb_push_map(kb, kb_list(kb, kb_sub(kb, kb_sub(kb, pspec, "affinity"), "podAffinity"),
@@ -73,59 +153,15 @@ static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 		kb_str(kb, term, "topologyKey", "kubernetes.io/hostname");
 		kb_put(kb, kb_sub(kb, term, "labelSelector"), "matchLabels", kb_selector(kb, "odoo"));
 	}
-
-	dump = kb_push_map(kb, kb_list(kb, pspec, "initContainers"));
-	kb_str(kb, dump, "name", databases ? "pg-dump" : "archive-filestore");
-	kb_str(kb, dump, "image", databases ? cv->postgres_image : cv->app->odoo->image.ref);
-	cmd = kb_list(kb, dump, "command");
-	kb_push_str(kb, cmd, "sh");
-	kb_push_str(kb, cmd, "-c");
-	kb_push_str(kb, cmd, databases ? dump_script : filestore_script);
-	if (databases) {
-		env = kb_list(kb, dump, "env");
-		env_value(kb, env, "PGHOST", cv->db_service);
-		env_secret(kb, env, "PGUSER", "postgres-credentials", "POSTGRES_USER");
-		env_secret(kb, env, "PGPASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
-	}
-	mounts = kb_list(kb, dump, "volumeMounts");
-	volume_mount(kb, mounts, "backup", "/backup", false);
-	if (cv->app->odoo)
-		volume_mount(kb, mounts, "filestore", "/filestore", true);
-	kb_put(kb, dump, "resources", resources(kb, 0.25, 256LL << 20, 1.0, 1LL << 30));
-	kb_put(kb, dump, "securityContext", container_security(kb, true));
-
-	upload = kb_push_map(kb, kb_list(kb, pspec, "containers"));
-	kb_str(kb, upload, "name", "upload");
-	kb_str(kb, upload, "image", BACKUP_IMAGE);
-	cmd = kb_list(kb, upload, "command");
-	kb_push_str(kb, cmd, "sh");
-	kb_push_str(kb, cmd, "-c");
-	kb_push_str(kb, cmd, upload_script);
-	env = kb_list(kb, upload, "env");
-	env_value(kb, env, "HOME", "/tmp");
-	env_value(kb, env, "S3_ENDPOINT", cv->o->backup_endpoint);
-	env_value(kb, env, "S3_BUCKET", bucket);
-	env_value(kb, env, "S3_PREFIX", databases ? "postgres" : "filestore");
-	env_value(kb, env, "RETENTION_DAYS", y_text(kb_printf(kb, "%d", cv->o->backup_retention_days)));
-	/* S3 SDKs need a region; DigitalOcean Spaces accepts us-east-1. */
-	env_value(kb, env, "AWS_DEFAULT_REGION", "us-east-1");
-	env_secret(kb, env, "AWS_ACCESS_KEY_ID", "backup-s3", "AWS_ACCESS_KEY_ID");
-	env_secret(kb, env, "AWS_SECRET_ACCESS_KEY", "backup-s3", "AWS_SECRET_ACCESS_KEY");
-	mounts = kb_list(kb, upload, "volumeMounts");
-	volume_mount(kb, mounts, "backup", "/backup", false);
-	volume_mount(kb, mounts, "tmp", "/tmp", false);
-	kb_put(kb, upload, "resources", resources(kb, 0.1, 128LL << 20, 1.0, 512LL << 20));
-	kb_put(kb, upload, "securityContext", container_security(kb, true));
-
+	dump_container(cv, pspec, databases);
+	upload_container(cv, pspec, bucket, databases);
 	vols = kb_list(kb, pspec, "volumes");
-	volume_empty_dir(kb, vols, "backup", false, quantity_bytes(kb, 20LL << 30));
+	/* The dumps wait here for the upload: a dump is smaller than the data
+	 * directory it comes from. The filestore is never copied here. */
+	volume_empty_dir(kb, vols, "backup", false, databases ? cv->o->db_size : "64Mi");
 	volume_empty_dir(kb, vols, "tmp", false, "256Mi");
-	if (cv->app->odoo) {
-		v = kb_push_map(kb, vols);
-		kb_str(kb, v, "name", "filestore");
-		kb_str(kb, kb_sub(kb, v, "persistentVolumeClaim"), "claimName", "odoo-filestore");
-		kb_bool(kb, kb_sub(kb, v, "persistentVolumeClaim"), "readOnly", true);
-	}
+	if (cv->app->odoo)
+		backup_filestore_volume(kb, vols, true);
 	cv_emit(cv, OUT_POSTGRES, cj);
 	if (!databases)
 		return;

@@ -19,6 +19,7 @@
 const char *const out_file_names[OUT_COUNT] = {
 	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
 	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
+	"restore-job.yaml", "postgres-recovery.yaml",
 };
 
 const char *out_file_name(const struct cv *cv, enum out_file f)
@@ -306,9 +307,9 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
 	return rc;
 }
 
-/* The same checks as kgenius lint, on the files about to be written: an
- * error there is a bug to report, not output to hand to a cluster. */
-static int lint_output(struct cv *cv, struct buf *texts)
+/* One lint run over the files in `use`; errors in the files in `report`
+ * become conversion errors. Returns how many. */
+static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned report)
 {
 	struct lint_run r;
 	struct diags ld;
@@ -317,14 +318,18 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	diags_init(&ld);
 	lint_init(&r, &ld);
 	for (int f = 0; f < OUT_COUNT; f++)
-		if (texts[f].len)
+		if (texts[f].len && (use & (1u << f)))
 			lint_text(&r, out_file_name(cv, f), texts[f].data, texts[f].len);
 	lint_finish(&r);
 	for (size_t i = 0; i < r.findings.n; i++) {
 		const struct finding *x = &r.findings.v[i];
 		struct srcpos pos = {x->file, x->line, x->col};
+		bool reported = false;
 
-		if (x->severity != SEV_ERROR)
+		for (int f = 0; f < OUT_COUNT; f++)
+			if ((report & (1u << f)) && x->file && strcmp(x->file, out_file_name(cv, f)) == 0)
+				reported = true;
+		if (x->severity != SEV_ERROR || !reported)
 			continue;
 		errors++;
 		diag_add(cv->d, DIAG_ERROR, &pos, "please report this: convert should never produce it",
@@ -332,6 +337,23 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	}
 	lint_free(&r);
 	diags_free(&ld);
+	return errors;
+}
+
+/* The same checks as kgenius lint, on the files about to be written: an
+ * error there is a bug to report, not output to hand to a cluster. The
+ * files run by hand are checked with the stack they join; the recovery
+ * Cluster takes the place of the Cluster it recovers. */
+static int lint_output(struct cv *cv, struct buf *texts)
+{
+	unsigned applied = (1u << OUT_APPLIED) - 1;
+	unsigned by_hand = ((1u << OUT_COUNT) - 1) & ~applied;
+	unsigned with_restore = applied | by_hand;
+	size_t errors = lint_pass(cv, texts, applied, applied);
+
+	if (texts[OUT_RECOVERY].len)
+		with_restore &= ~(1u << OUT_POSTGRES);
+	errors += lint_pass(cv, texts, with_restore, by_hand);
 	return errors ? -1 : 0;
 }
 
@@ -370,7 +392,8 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 			continue;
 		/* config.yaml holds the Secrets. */
 		rc = write_out(cv->o->out_dir, out_file_name(cv, f), &texts[f], f == OUT_CONFIG ? 0600 : 0644);
-		buf_printf(&kust, "- %s\n", out_file_name(cv, f));
+		if (f < OUT_APPLIED)
+			buf_printf(&kust, "- %s\n", out_file_name(cv, f));
 	}
 	for (int f = 0; f < OUT_COUNT; f++)
 		buf_free(&texts[f]);
@@ -447,6 +470,7 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	build_keycloak(&cv);
 	build_pdbs(&cv);
 	build_issuer(&cv);
+	build_restore(&cv);
 	if (cv.kb.oom || project->arena.exhausted) {
 		diag_add(d, DIAG_ERROR, NULL, NULL, "out of memory while building the manifests");
 		rc = KG_EXIT_ENV;
