@@ -96,31 +96,51 @@ static struct ynode *recovery_cluster(struct cv *cv)
 	return c;
 }
 
+/* The command that stops every writer of the databases and the filestore. */
+static const char *stop_writers(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	const char *deploys = y_text(kb_printf(kb, "deploy/odoo%s%s", cv->plan.cron_deployment ? " deploy/odoo-cron" : "",
+					       cv->app->keycloak && cv->o->postgres != PG_CNPG ? " deploy/keycloak" : ""));
+
+	/* KEDA would scale a Deployment back up: pause it at 0 instead
+	 * (https://github.com/kedacore/keda/issues/944, annotation paused-replicas). */
+	if (cv->o->autoscaling == AUTOSCALE_KEDA)
+		return y_text(kb_printf(kb, "`kubectl -n %s annotate scaledobject odoo autoscaling.keda.sh/paused-replicas=0` "
+					    "and `kubectl -n %s scale %s --replicas=0`", cv->ns, cv->ns, deploys));
+	return y_text(kb_printf(kb, "`kubectl -n %s scale %s --replicas=0`", cv->ns, deploys));
+}
+
 void build_restore(struct cv *cv)
 {
 	bool databases = cv->o->postgres != PG_CNPG;
 	const char *bucket = backup_bucket(cv);
+	const char *prefix = databases ? "postgres" : "filestore";
 
 	if (!cv->app->postgres || (!databases && !cv->app->odoo))
 		return;
 	if (!databases) {
 		cv_emit(cv, OUT_RECOVERY, recovery_cluster(cv));
 		cv_note(&cv->done,
-			"Restore the databases: `kubectl -n %s delete cluster %s`, then `kubectl apply -f "
-			"postgres-recovery.yaml`: the Cluster `%s` again, from the last base backup and the WAL in "
+			"Restore the databases: `kubectl -n %s delete cluster %s` (its volumes go with it), then `kubectl "
+			"apply -f postgres-recovery.yaml`: the Cluster `%s` again, from the last base backup and the WAL in "
 			"s3://%s/postgres/ (to a point in time with --recovery-target-time when converting). It archives "
 			"under the server name `%s`: a later recovery from it sets that serverName in externalClusters.",
 			cv->ns, CNPG_CLUSTER, CNPG_CLUSTER, bucket, RECOVERED_SERVER);
 	}
 	cv_emit(cv, OUT_RESTORE, restore_job(cv, bucket, databases));
 	cv_note(&cv->done,
-		"Restore %s: scale Odoo%s to 0, then `kubectl -n %s create -f restore-job.yaml` (the newest "
-		"complete backup; another one: `kubectl set env --local -f restore-job.yaml --containers='*' "
-		"BACKUP_STAMP=20261127T020000Z -o yaml | kubectl create -f -`, stamps from `aws s3 ls s3://%s/%s/`). "
-		"The Job checks every file against the backup's MANIFEST (SHA-256) before it changes anything, and "
-		"refuses to replace a database or filestore that is not empty unless OVERWRITE=yes. Follow it with "
-		"`kubectl -n %s logs -f job/postgres-restore --all-containers`.",
-		databases ? "a backup (roles, every database, the filestore)" : "the filestore",
-		cv->app->keycloak && databases ? " and Keycloak" : "", cv->ns, bucket, databases ? "postgres" : "filestore",
-		cv->ns);
+		"Restore %s: (1) stop the writers: %s; (2) `kubectl -n %s create -f restore-job.yaml` takes the newest "
+		"complete backup (another: `kubectl set env --local -f restore-job.yaml --containers='*' "
+		"BACKUP_STAMP=20261127T020000Z -o yaml | kubectl -n %s create -f -`, stamps from `aws s3 ls s3://%s/%s/`); "
+		"(3) `kubectl -n %s logs -f job/postgres-restore --all-containers`: every file is checked against the "
+		"backup's MANIFEST (SHA-256) before anything changes, and a database or filestore that is not empty is "
+		"refused unless OVERWRITE=yes (set like BACKUP_STAMP); (4) scale back up. Role passwords are never backed "
+		"up: existing roles keep the Secrets' ones. In kgenius's test (tests/integration/backup.sh, 2 shared "
+		"cores) 22 MB of databases and 300 filestore files backed up in about 8 s and restored in about 5 s. To "
+		"test restores on a schedule, run this Job weekly in a scratch namespace holding the same Secrets, a "
+		"PostgreSQL and an `odoo-filestore` claim, wait for it (`kubectl wait --for=condition=complete "
+		"job/postgres-restore`), then delete the namespace.",
+		databases ? "a backup (roles, every database, the filestore)" : "the filestore", stop_writers(cv), cv->ns,
+		cv->ns, bucket, prefix, cv->ns);
 }

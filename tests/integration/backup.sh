@@ -157,7 +157,7 @@ rrun=0
 restore() { # [--set N=V...]: one run of the restore Job's pod; sets RC
 	rrun=$((rrun + 1))
 	mkdir -p "$WORK/rs$rrun"
-	python3 "$ROOT/tests/integration/job_run.py" "$WORK/k/restore-job.yaml" Job postgres-restore \
+	python3 "$ROOT/tests/integration/job_run.py" "${RESTORE_FILE:-$WORK/k/restore-job.yaml}" Job postgres-restore \
 		--set PGHOST=127.0.0.1 --set "PGPORT=$TP" --set "S3_ENDPOINT=http://127.0.0.1:$S3P" \
 		--set "RESTORE_DIR=$WORK/rs$rrun" --set "FILESTORE_DIR=$FS2" --set "HOME=$WORK/home" "${SECRETS[@]}" "$@" \
 		>"$WORK/restore$rrun.out" 2>"$WORK/restore$rrun.err"
@@ -207,7 +207,14 @@ f=$(find "$FS/filestore" -type f -size +1k | sort | head -n 1)
 rel=${f#"$FS"/}
 head -c 100 /dev/zero >"$WORK/fs.bad"
 s3 cp --only-show-errors "$WORK/fs.bad" "s3://$BUCKET/postgres/$STAMP/$rel"
-restore --set OVERWRITE=yes --set "BACKUP_STAMP=$STAMP"
+# The stamp and OVERWRITE set as NOTES says, with kubectl set env --local.
+if kubectl set env --local -f "$WORK/k/restore-job.yaml" --containers='*' "BACKUP_STAMP=$STAMP" OVERWRITE=yes \
+	-o yaml >"$WORK/restore-set.yaml" 2>"$WORK/set-env.err"; then
+	RESTORE_FILE=$WORK/restore-set.yaml restore
+else
+	fail "restore: kubectl set env --local sets BACKUP_STAMP and OVERWRITE" "$(head -2 "$WORK/set-env.err")"
+	restore --set OVERWRITE=yes --set "BACKUP_STAMP=$STAMP"
+fi
 check "restore: a corrupted object in the bucket fails the restore" test "$RC" -ne 0
 check "restore: the corrupted dump and filestore file are named" \
 	bash -c "grep -q 'odoo.dump: FAILED' '$WORK/restore$rrun.err' && grep -q '$rel: FAILED' '$WORK/restore$rrun.err'"
