@@ -248,11 +248,10 @@ check "backup: refused credentials fail the job (exit non-zero)" test "$RC" -ne 
 check "backup: ... and leave no new complete stamp" test "$(complete_stamps)" = "$before"
 restore --set "BACKUP_STAMP=$FAILED_STAMP" --set OVERWRITE=yes
 check "restore: a stamp without MANIFEST is refused as never completed" grep -q 'has no MANIFEST: that backup never completed' "$WORK/restore$rrun.err"
-stop_s3
 
 # CloudNativePG: the recovery Cluster, to a point in time, schema-valid and lint-clean.
 run_kg "$WORK/cv.out" "$WORK/cv.err" convert --project-directory "$EX" --env-file "$EX/.env.example" \
-	-o "$WORK/c" --postgres cnpg --recovery-target-time 2026-11-27T09:30:00Z
+	-o "$WORK/c" --postgres cnpg --recovery-target-time 2026-11-27T09:30:00Z --backup-bucket "$BUCKET"
 check "cnpg: converts with --recovery-target-time" test "$RC" -eq 0
 if python3 "$ROOT/tests/integration/k8s_validate.py" "$SHARED/k8s" "$WORK/c/postgres-recovery.yaml" "$WORK/c/restore-job.yaml" >"$WORK/val.txt" 2>&1; then
 	ok "cnpg: postgres-recovery.yaml and restore-job.yaml pass the strict schema (CRDs of ../shared/k8s)"
@@ -275,9 +274,29 @@ check("it keeps the managed roles (passwords from the Secrets)", [r["name"] for 
 PY
 (cd "$WORK/c" && env -i PATH=/usr/bin:/bin "$KG" lint $(ls ./*.yaml | grep -v -e kustomization -e postgres-cluster)) >"$WORK/lint.out" 2>&1
 check "cnpg: kgenius lint passes the recovery Cluster with the stack it rejoins" test $? -eq 0
+# With CloudNativePG the CronJob and the Job carry the filestore alone.
+mkdir -p "$WORK/cbk" "$WORK/crs" "$WORK/fs3"
+python3 "$ROOT/tests/integration/job_run.py" "$WORK/c/postgres-cluster.yaml" CronJob postgres-backup \
+	--set "S3_ENDPOINT=http://127.0.0.1:$S3P" --set "BACKUP_DIR=$WORK/cbk" --set "FILESTORE_DIR=$FS" \
+	--set "HOME=$WORK/home" "${SECRETS[@]}" >"$WORK/cbk.out" 2>"$WORK/cbk.err"
+check "cnpg: the filestore backup runs (exit 0)" test $? -eq 0
+python3 "$ROOT/tests/integration/job_run.py" "$WORK/c/restore-job.yaml" Job postgres-restore \
+	--set "S3_ENDPOINT=http://127.0.0.1:$S3P" --set "RESTORE_DIR=$WORK/crs" --set "FILESTORE_DIR=$WORK/fs3" \
+	--set "HOME=$WORK/home" "${SECRETS[@]}" >"$WORK/crs.out" 2>"$WORK/crs.err"
+check "cnpg: the filestore restore runs (exit 0)" test $? -eq 0
+(cd "$FS" && find filestore -type f -print0 | xargs -0 sha256sum | sort -k 2) >"$WORK/fs.sums"
+(cd "$WORK/fs3" && find filestore -type f -print0 | xargs -0 sha256sum | sort -k 2) >"$WORK/fs3.sums"
+check "cnpg: every filestore file hashes equal after the restore" diff -q "$WORK/fs.sums" "$WORK/fs3.sums"
+check "cnpg: no database in the filestore backup" bash -c "! grep -q '\.dump$' '$WORK/crs/MANIFEST'"
+stop_s3
 run_kg "$WORK/cv.out" "$WORK/cv.err" convert --project-directory "$EX" --env-file "$EX/.env.example" \
 	-o "$WORK/c2" --postgres cnpg --recovery-target-time "2026-11-27 09:30"
 check "cnpg: a time without its offset is a usage error (exit 2) naming the option" \
 	bash -c "[ $RC -eq 2 ] && grep -q -- '--recovery-target-time' '$WORK/cv.err'"
+
+run_kg "$WORK/cv.out" "$WORK/cv.err" convert --project-directory "$EX" --env-file "$EX/.env.example" \
+	-o "$WORK/c3" --recovery-target-time 2026-11-27T09:30:00Z
+check "backup: --recovery-target-time without --postgres cnpg is refused (exit 2)" \
+	bash -c "[ $RC -eq 2 ] && grep -q -- '--recovery-target-time sets the point in time' '$WORK/cv.err'"
 
 echo "# backup: $(numfmt --to=iec "$DB_BYTES") of databases ($ROWS partners) + $fs_count filestore files -> $BACKUP_BYTES bytes in the bucket in $BACKUP_SECS s; restore in $RESTORE_SECS s"
