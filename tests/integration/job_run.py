@@ -5,12 +5,18 @@ and environment taken from the manifest, in order, stopping at the first
 that fails. The scripts are the manifests' own; only what a cluster would
 supply is given here: Secret values (--secret NAME/KEY=VALUE) and the
 addresses and folders that stand in for the cluster's (--set NAME=VALUE,
-applied to every container).
+applied to every container). A folder that stands in for a readOnly
+volumeMount (an environment variable whose manifest value is the mount
+path) is mounted read-only for that container when this runs as root, in a
+mount namespace of its own, so a script that writes there fails here as it
+would in the pod.
 
 usage: job_run.py FILE KIND NAME [--only C1,C2] [--set N=V]... [--secret S/K=V]...
 Exit status: the first failing container's, or 0.
 """
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 
@@ -38,6 +44,25 @@ def container_env(container, secrets, overrides):
     return env
 
 
+READ_ONLY = (
+    'n=$1; shift; while [ "$n" -gt 0 ]; do '
+    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"'
+)
+
+
+def read_only_dirs(container, overrides):
+    """The local folders that stand in for the container's readOnly mounts."""
+    declared = {v["name"]: v.get("value") for v in container.get("env", [])}
+    ro = {m["mountPath"] for m in container.get("volumeMounts", []) if m.get("readOnly")}
+    return sorted({overrides[n] for n, v in declared.items() if v in ro and n in overrides})
+
+
+def confine(argv, dirs):
+    if not dirs or os.geteuid() != 0 or not shutil.which("unshare"):
+        return argv
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", READ_ONLY, "sh", str(len(dirs))] + dirs + argv
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -59,7 +84,7 @@ def main():
     for c in spec.get("initContainers", []) + spec["containers"]:
         if only and c["name"] not in only:
             continue
-        argv = c.get("command", []) + c.get("args", [])
+        argv = confine(c.get("command", []) + c.get("args", []), read_only_dirs(c, overrides))
         rc = subprocess.run(argv, env=container_env(c, secrets, overrides)).returncode
         if rc != 0:
             print(f"job_run: container {c['name']} exited {rc}", file=sys.stderr)
