@@ -55,6 +55,7 @@ SELECT lo_from_bytea(0, convert_to(repeat('large object ', 1000), 'UTF8'));
 SELECT nextval('res_partner_id_seq') FROM generate_series(1, 7);
 GRANT SELECT ON res_partner TO reporting;
 SQL
+psql_at "$SP" postgres -c "CREATE TABLE in_postgres_db (id int)" >/dev/null
 psql_at "$SP" keycloak -c "SET ROLE keycloak" -c "CREATE TABLE realm (id text PRIMARY KEY, name text)" \
 	-c "INSERT INTO realm SELECT 'r' || g, 'realm ' || g FROM generate_series(1, 50) g" >/dev/null
 
@@ -141,6 +142,8 @@ check "backup: the MANIFEST lists every filestore file ($fs_count)" test "$(grep
 (cd "$FS" && find filestore -type f -print0 | xargs -0 sha256sum | sort -k 2) >"$WORK/fs.sums"
 (cd "$WORK/dl" && find filestore -type f -print0 | xargs -0 sha256sum | sort -k 2) >"$WORK/dl.sums"
 check "backup: the filestore in the bucket hashes equal to the source, file by file" diff -q "$WORK/fs.sums" "$WORK/dl.sums"
+check "backup: the postgres database is not backed up (a restore does not bring it back)" \
+	bash -c "! grep -q ' postgres.dump$' '$M'"
 check "backup: no role password in the bucket" bash -c "! grep -q -e PASSWORD -e source-pw '$WORK/dl/globals.sql'"
 BACKUP_BYTES=$(grep -v '^#' "$M" | awk '{ s += $2 } END { print s }')
 DB_BYTES=$(psql_at "$SP" postgres -c "SELECT sum(pg_database_size(datname)) FROM pg_database WHERE datname IN ('odoo', 'keycloak')")
