@@ -143,7 +143,7 @@ void build_restore(struct cv *cv)
 		"backup's MANIFEST (SHA-256) before anything changes, and a database or filestore that is not empty is "
 		"refused unless OVERWRITE=yes (set like BACKUP_STAMP); (4) scale back up. Role passwords are never backed "
 		"up: existing roles keep the Secrets' ones. In kgenius's test (tests/integration/backup.sh, 2 shared "
-		"cores shared with other builds) 22 MB of databases and 300 filestore files backed up in 6 to 14 s and restored in 4 to 14 s; "
+		"cores shared with other builds) 22 MB of databases and 300 filestore files backed up in 6 to 19 s and restored in 4 to 24 s; "
 		"a 1.4 GB database (148 MB in the bucket) in 25 s and 24 s. To "
 		"test restores on a schedule, run this Job weekly in a scratch namespace holding the same Secrets, a "
 		"PostgreSQL and an `odoo-filestore` claim, wait for it (`kubectl wait --for=condition=complete "
