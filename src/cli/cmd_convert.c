@@ -1,4 +1,5 @@
 /* kgenius convert: Compose project in, Kubernetes manifests out. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,36 @@ static const char *parse_odoo_memory(void *section, char *value)
 	return NULL;
 }
 
+/* RFC 3339 with its offset (a time without one is ambiguous in a restore):
+ * YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM). */
+static bool rfc3339_time(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != form[i])
+			return false;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (s[i] == 'Z')
+		return s[i + 1] == '\0';
+	return (s[i] == '+' || s[i] == '-') && strlen(s + i) == 6 && s[i + 3] == ':' &&
+	       s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+	       s[i + 4] >= '0' && s[i + 4] <= '9' && s[i + 5] >= '0' && s[i + 5] <= '9';
+}
+
+static const char *parse_recovery_time(void *section, char *value)
+{
+	struct convert_options *o = section;
+
+	if (!rfc3339_time(value))
+		return "must be an RFC 3339 time with its offset, for example 2026-11-27T09:30:00Z";
+	o->recovery_target_time = value;
+	return NULL;
+}
+
 #define F(field) offsetof(struct convert_options, field)
 static const struct opt_spec convert_specs[] = {
 	{.name = "output", .short_name = 'o', .arg = "DIR", .field = F(out_dir), .help = "output directory"},
@@ -80,6 +111,9 @@ static const struct opt_spec convert_specs[] = {
 	 .help = "CloudNativePG instances", .min = 2, .max = 9},
 	{.name = "cnpg-namespace", .arg = "NS", .field = F(cnpg_namespace),
 	 .help = "where the CloudNativePG operator runs"},
+	{.name = "recovery-target-time", .arg = "T", .kind = OPTION_CUSTOM,
+	 .help = "cnpg: postgres-recovery.yaml recovers to this RFC 3339 time\n(2026-11-27T09:30:00Z) instead of the end of the WAL",
+	 .parse = parse_recovery_time},
 	{.name = "pg-max-connections", .arg = "N", .kind = OPTION_INT, .field = F(pg_max_connections),
 	 .help = "PostgreSQL max_connections (default: what the connection\nbudget needs, at least 200)", .min = 20,
 	 .max = 10000},

@@ -9,10 +9,10 @@
 #include "convert/context.h"
 #include "k8s/pod.h"
 
-#define CLUSTER "postgres"
+#define CLUSTER CNPG_CLUSTER
 #define POOLER "postgres-pooler"
-#define STORE "postgres-backup"
-#define BARMAN_PLUGIN "barman-cloud.cloudnative-pg.io"
+#define STORE CNPG_OBJECT_STORE
+#define BARMAN_PLUGIN CNPG_BARMAN_PLUGIN
 
 /* Role and database names go into SQL as quoted identifiers: keep them to
  * what needs no escaping. */
@@ -39,13 +39,14 @@ static void managed_role(struct cv *cv, struct ynode *roles, const char *name, c
 	kb_str(kb, kb_sub(kb, r, "passwordSecret"), "name", secret);
 }
 
-static struct ynode *cluster(struct cv *cv)
+struct ynode *cnpg_cluster(struct cv *cv, bool initdb_bootstrap)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *c = kb_object(kb, "postgresql.cnpg.io/v1", "Cluster", CLUSTER, cv->ns, "postgres");
 	struct ynode *spec = kb_sub(kb, c, "spec");
 	struct ynode *params = kb_sub(kb, kb_sub(kb, spec, "postgresql"), "parameters");
-	struct ynode *initdb = kb_sub(kb, kb_sub(kb, spec, "bootstrap"), "initdb");
+	/* Without initdb, restore.c bootstraps it from the object store. */
+	struct ynode *initdb = initdb_bootstrap ? kb_sub(kb, kb_sub(kb, spec, "bootstrap"), "initdb") : NULL;
 	struct ynode *roles = kb_list(kb, kb_sub(kb, spec, "managed"), "roles");
 	struct ynode *storage = kb_sub(kb, spec, "storage");
 	struct ynode *plugin = kb_push_map(kb, kb_list(kb, spec, "plugins"));
@@ -64,7 +65,7 @@ static struct ynode *cluster(struct cv *cv)
 		managed_role(cv, roles, cv->creds.odoo_user, "odoo-db", true);
 	}
 	if (cv->app->keycloak) {
-		struct ynode *sql = kb_list(kb, initdb, "postInitSQL");
+		struct ynode *sql = initdb ? kb_list(kb, initdb, "postInitSQL") : NULL;
 
 		/* No password in SQL: the managed role below sets login and the
 		 * password from the Secret. */
@@ -151,7 +152,7 @@ void build_postgres_cnpg(struct cv *cv)
 			 "database role and database names must be plain SQL identifiers for CloudNativePG");
 		return;
 	}
-	cv_emit(cv, OUT_POSTGRES, cluster(cv));
+	cv_emit(cv, OUT_POSTGRES, cnpg_cluster(cv, true));
 	cv_emit(cv, OUT_POSTGRES, pooler(cv));
 	cv_emit(cv, OUT_POSTGRES, object_store(cv, bucket));
 	cv_emit(cv, OUT_POSTGRES, scheduled_backup(cv));

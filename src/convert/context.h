@@ -17,8 +17,15 @@
  * what they need to exist first. */
 enum out_file {
 	OUT_NAMESPACE, OUT_RBAC, OUT_CONFIG, OUT_NETPOL, OUT_POSTGRES, OUT_ODOO, OUT_KEYCLOAK,
-	OUT_PDB, OUT_ISSUER, OUT_INGRESS, OUT_COUNT,
+	OUT_PDB, OUT_ISSUER, OUT_INGRESS,
+	/* Written beside the others, not in the kustomization: run by hand. */
+	OUT_RESTORE, OUT_RECOVERY, OUT_COUNT,
 };
+#define OUT_APPLIED OUT_RESTORE  /* the files before it are in the kustomization */
+
+#define CNPG_CLUSTER "postgres"
+#define CNPG_OBJECT_STORE "postgres-backup"
+#define CNPG_BARMAN_PLUGIN "barman-cloud.cloudnative-pg.io"
 
 extern const char *const out_file_names[OUT_COUNT];
 
@@ -65,9 +72,15 @@ void build_config(struct cv *cv);
 void build_network_policies(struct cv *cv);
 void build_postgres(struct cv *cv);
 void build_postgres_cnpg(struct cv *cv);
+/* The CloudNativePG Cluster; without initdb_bootstrap, no bootstrap at all. */
+struct ynode *cnpg_cluster(struct cv *cv, bool initdb_bootstrap);
+/* The nightly backup CronJob of every database and the filestore. */
+void build_database_backup(struct cv *cv);
 /* The nightly CronJob that archives the Odoo filestore only. */
 void build_filestore_backup(struct cv *cv, const char *bucket);
 const char *backup_bucket(struct cv *cv);
+/* The restore Job, and the CloudNativePG recovery Cluster. */
+void build_restore(struct cv *cv);
 /* The output file's name (postgres-cluster.yaml with CloudNativePG). */
 const char *out_file_name(const struct cv *cv, enum out_file f);
 void build_odoo(struct cv *cv);

@@ -272,15 +272,35 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
 	return rc;
 }
 
-/* The same checks as kgenius lint, on the files about to be written: an
- * error there is a bug to report, not output to hand to a cluster. */
-static int lint_output(struct cv *cv, struct buf *texts)
+/* One lint run over the files in `use`; errors in the files in `report`
+ * become conversion errors. Returns how many. */
+static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned report)
 {
 	struct lint_text lt[OUT_COUNT];
+	size_t n = 0;
 
 	for (int f = 0; f < OUT_COUNT; f++)
-		lt[f] = (struct lint_text){out_file_name(cv, f), texts[f].data, texts[f].len};
-	return lint_generated(lt, OUT_COUNT, "convert", cv->d) ? -1 : 0;
+		if (texts[f].len && (use & (1u << f)))
+			lt[n++] = (struct lint_text){out_file_name(cv, f), texts[f].data, texts[f].len,
+						     !(report & (1u << f))};
+	return lint_generated(lt, n, "convert", cv->d);
+}
+
+/* The same checks as kgenius lint, on the files about to be written: an
+ * error there is a bug to report, not output to hand to a cluster. The
+ * files run by hand are checked with the stack they join; the recovery
+ * Cluster takes the place of the Cluster it recovers. */
+static int lint_output(struct cv *cv, struct buf *texts)
+{
+	unsigned applied = (1u << OUT_APPLIED) - 1;
+	unsigned by_hand = ((1u << OUT_COUNT) - 1) & ~applied;
+	unsigned with_restore = applied | by_hand;
+	size_t errors = lint_pass(cv, texts, applied, applied);
+
+	if (texts[OUT_RECOVERY].len)
+		with_restore &= ~(1u << OUT_POSTGRES);
+	errors += lint_pass(cv, texts, with_restore, by_hand);
+	return errors ? -1 : 0;
 }
 
 static int write_files(struct cv *cv, const struct diags *d, const char *workdir)
@@ -318,7 +338,8 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 			continue;
 		/* config.yaml holds the Secrets. */
 		rc = write_out(cv->o->out_dir, out_file_name(cv, f), &texts[f], f == OUT_CONFIG ? 0600 : 0644);
-		buf_printf(&kust, "- %s\n", out_file_name(cv, f));
+		if (f < OUT_APPLIED)
+			buf_printf(&kust, "- %s\n", out_file_name(cv, f));
 	}
 	for (int f = 0; f < OUT_COUNT; f++)
 		buf_free(&texts[f]);
@@ -389,6 +410,7 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	build_keycloak(&cv);
 	build_pdbs(&cv);
 	build_issuer(&cv);
+	build_restore(&cv);
 	if (cv.kb.oom || project->arena.exhausted) {
 		diag_add(d, DIAG_ERROR, NULL, NULL, "out of memory while building the manifests");
 		rc = KG_EXIT_ENV;

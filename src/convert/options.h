@@ -37,6 +37,7 @@ struct convert_options {
 	const char *backup_bucket;
 	const char *backup_endpoint;
 	int backup_retention_days;
+	const char *recovery_target_time;  /* CloudNativePG recovery: RFC 3339, or NULL for the end of the WAL */
 	const char *operators_group;     /* RBAC group for the people who operate Odoo */
 };
 

@@ -2,8 +2,18 @@
  * Keycloak import Job) passes the same rules as `kgenius lint` before a
  * byte of it is written. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lint/lint.h"
+
+/* Whether findings in the file named name are the caller's to report. */
+static bool reported(const struct lint_text *texts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name && strcmp(texts[i].name, name) == 0)
+			return !texts[i].context_only;
+	return false;
+}
 
 size_t lint_generated(const struct lint_text *texts, size_t n, const char *producer, struct diags *d)
 {
@@ -23,7 +33,7 @@ size_t lint_generated(const struct lint_text *texts, size_t n, const char *produ
 		const struct finding *x = &r.findings.v[i];
 		struct srcpos pos = {x->file, x->line, x->col};
 
-		if (x->severity != SEV_ERROR)
+		if (x->severity != SEV_ERROR || !reported(texts, n, x->file))
 			continue;
 		errors++;
 		diag_add(d, DIAG_ERROR, &pos, fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,

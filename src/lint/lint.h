@@ -96,12 +96,13 @@ struct lint_text {
 	const char *name;          /* the file it will be written to */
 	const char *data;
 	size_t len;
+	bool context_only;         /* read with the others, its findings not reported */
 };
 
 /* Runs every rule on generated manifests before they are written: an error
  * there is a bug of the generator (producer, as "convert"), never output to
- * hand to a cluster. Each error finding becomes an error in d, located at
- * the finding. Returns the number of error findings. */
+ * hand to a cluster. Each error finding in a text that is not context_only
+ * becomes an error in d, located at the finding. Returns their number. */
 size_t lint_generated(const struct lint_text *texts, size_t n, const char *producer, struct diags *d);
 
 /* Output (src/lint/report.c). */

@@ -21,13 +21,14 @@ static bool is_yaml11_word(const char *s, size_t len)
 }
 
 /* Anything that starts like a number and holds only number characters may be
- * an int, float, octal, hex or sexagesimal ("22:22") to some reader. */
+ * an int, float, octal, hex or sexagesimal ("22:22") to some reader, or a
+ * YAML 1.1 timestamp ("2026-11-27T09:30:00Z", a datetime to PyYAML). */
 static bool may_be_number(const char *s, size_t len)
 {
 	if (!strchr("0123456789+-.", s[0]))
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!strchr("0123456789abcdefABCDEFxXoO_:.+-", s[i]))
+		if (!strchr("0123456789abcdefABCDEFxXoO_:.+-tTzZ", s[i]))
 			return false;
 	return true;
 }

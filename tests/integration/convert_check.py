@@ -169,7 +169,7 @@ check("postgres: headless and client Services", find("Service", "postgres-headle
 cj = find("CronJob", "postgres-backup")
 script = " ".join(" ".join(x.get("command", [])) for x in containers(pod_spec(cj)))
 check("backup: pg_dump custom format to S3-compatible storage with retention",
-      "pg_dump" in script and "-Fc" in script and "aws s3" in script and "RETENTION_DAYS" in script)
+      "pg_dump" in script and "-Fc" in script and "aws --endpoint-url" in script and "s3 cp" in script and "RETENTION_DAYS" in script)
 benv = {e["name"]: e for x in containers(pod_spec(cj)) for e in x.get("env", [])}
 check("backup: credentials from Secrets", "secretKeyRef" in benv["AWS_SECRET_ACCESS_KEY"]["valueFrom"] and "secretKeyRef" in benv["PGPASSWORD"]["valueFrom"])
 

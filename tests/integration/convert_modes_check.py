@@ -66,8 +66,11 @@ elif mode == "cnpg":
           store and store["spec"]["retentionPolicy"] and store["spec"]["configuration"]["s3Credentials"]["accessKeyId"]["name"] == "backup-s3")
     check("WAL archiving through the plugin", any(p.get("isWALArchiver") for p in cl["spec"]["plugins"]))
     cj = find("CronJob", "postgres-backup")
-    script = " ".join(" ".join(c.get("command", [])) for c in cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["initContainers"])
-    check("the filestore keeps a nightly archive, without pg_dump", "tar" in script and "pg_dump" not in script)
+    init = cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["initContainers"]
+    script = " ".join(" ".join(c.get("command", [])) for c in init)
+    # The dump script dumps databases only when it is given PGHOST.
+    check("the filestore keeps a nightly backup, without pg_dump",
+          "FILESTORE_DIR" in script and not any(e["name"] == "PGHOST" for c in init for e in c.get("env", [])))
     check("network policies for the pooler and the instances", {"postgres-pooler", "postgres-cluster"} <= set(pols))
     check("kustomization lists postgres-cluster.yaml", "postgres-cluster.yaml" in yaml.safe_load(open(os.path.join(out, "kustomization.yaml")))["resources"])
 elif mode == "gateway":

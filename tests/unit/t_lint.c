@@ -650,7 +650,7 @@ static void test_generated(void)
 {
 	const char *good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: erp\ndata:\n  a: b\n";
 	const char *bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: erp\n  bogus: 1\n";
-	struct lint_text texts[2] = {{"good.yaml", good, strlen(good)}, {"bad.yaml", bad, strlen(bad)}};
+	struct lint_text texts[2] = {{"good.yaml", good, strlen(good), false}, {"bad.yaml", bad, strlen(bad), false}};
 	struct diags d;
 
 	diags_init(&d);
@@ -660,6 +660,12 @@ static void test_generated(void)
 	CHECK(t_diag_has(&d, DIAG_ERROR, "the generated manifests fail lint rule SCH001", 6));
 	CHECK(d.n == 1 && d.v[0].fix && strcmp(d.v[0].fix, "please report this: test should never produce it") == 0);
 	CHECK(d.n == 1 && strcmp(d.v[0].file, "bad.yaml") == 0);
+	diags_free(&d);
+	/* Read for context only: its findings are not the caller's. */
+	diags_init(&d);
+	texts[1].context_only = true;
+	CHECK_INT((long long)lint_generated(texts, 2, "test", &d), 0);
+	CHECK_INT((long long)d.n, 0);
 	diags_free(&d);
 }
 

@@ -257,6 +257,9 @@ static void test_plain_safe(void)
 	CHECK(!yaml_plain_safe("- x", 3));
 	CHECK(!yaml_plain_safe("*alias", 6));
 	CHECK(!yaml_plain_safe("trailing ", 9));
+	/* YAML 1.1 timestamps: a datetime, not a string, to PyYAML. */
+	CHECK(!yaml_plain_safe("2026-11-27T09:30:00Z", 20));
+	CHECK(!yaml_plain_safe("2026-11-27t09:30:00.5+01:00", 27));
 }
 
 const struct t_case t_yaml_cases[] = {
