@@ -68,7 +68,7 @@ struct vdb {
 	size_t ntables;
 	struct vdiff *diffs;
 	size_t ndiffs, more_diffs;
-	size_t sequences;
+	size_t sequences, large_objects;
 	bool ok;
 	double seconds;
 };
@@ -90,14 +90,19 @@ int migrate_plan(const struct migrate_opts *o, struct buf *out, bool *blocked, s
 
 /* --- backup and copy --- */
 
-/* pg_dump -Fc of each source database into o->backup_dir, checked with
- * pg_restore --list. Returns 0 or -1 after reporting. */
-int migrate_backup(const struct migrate_opts *o, const char *db, char **path, struct diags *d);
+/* A fresh pg_dump -Fc of source database o->dbs[k] into o->backup_dir,
+ * checked with pg_restore --list, replacing an older one. Returns 0 or -1
+ * after reporting. */
+int migrate_backup(const struct migrate_opts *o, size_t k, FILE *events, struct diags *d);
+/* The backup's file name for a database name: bytes other than letters,
+ * digits, '_' and '-' (and so '/' and '.') written as %XX, so that any name
+ * stays a file inside the backup directory. */
+void migrate_backup_name(const char *db, char *out, size_t cap);
 
 struct copy_stats {
 	size_t tables, parts, parts_skipped;
 	long long rows, bytes;
-	size_t sequences;
+	size_t sequences, large_objects, matviews;
 	double seconds;
 };
 
@@ -111,7 +116,7 @@ int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapsho
 struct cutover_result {
 	double window_seconds;      /* writes refused: from read-only to the end */
 	double caught_up_seconds;
-	size_t sequences, tables, sessions_ended;
+	size_t sequences, tables, sessions_ended, large_objects;
 };
 
 int migrate_online_start(const struct migrate_opts *o, FILE *events, struct diags *d);
@@ -151,6 +156,16 @@ int migrate_run_tool(char *const argv[], const char *out_path, struct diags *d);
  * child's PGPASSWORD; pgoptions ("PGOPTIONS=-c ...") or NULL. */
 int migrate_run_pg_tool(const char *const args[], const struct pg_endpoint *ep, const char *dbname,
 			const char *pgoptions, struct diags *d);
+
+/* Large objects (largeobj.c): the target's replaced by the source's, in
+ * one target transaction. */
+int migrate_copy_large_objects(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
+			       size_t *count, long long *bytes, struct diags *d);
+/* Materialized views (matview.c): name and populated state, by name. */
+extern const char migrate_matviews_sql[];
+/* Refreshes on dst the views populated on src. */
+int migrate_refresh_matviews(PGconn *src, const struct pg_endpoint *sep, PGconn *dst, const struct pg_endpoint *tep,
+			     size_t *count, struct diags *d);
 
 /* Progress events: one JSON object per line, or a line of text. */
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

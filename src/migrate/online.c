@@ -318,32 +318,6 @@ int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d)
 	return 0;
 }
 
-bool migrate_copy_sequences(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
-			    size_t *count, struct diags *d)
-{
-	PGresult *r = pg_query(from, fep, d,
-			       "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value FROM pg_sequences"
-			       " WHERE schemaname <> 'kgenius_migrate'", 0, NULL);
-	bool ok = r != NULL;
-
-	for (int i = 0; ok && i < PQntuples(r); i++) {
-		const char *params[3] = {PQgetvalue(r, i, 0), PQgetisnull(r, i, 1) ? PQgetvalue(r, i, 2) : PQgetvalue(r, i, 1),
-					 PQgetisnull(r, i, 1) ? "false" : "true"};
-		PGresult *s = PQexecParams(to, "SELECT setval($1::regclass, $2::bigint, $3::boolean)", 3, NULL, params, NULL,
-					   NULL, 0);
-
-		ok = PQresultStatus(s) == PGRES_TUPLES_OK;
-		if (!ok)
-			diag_add(d, DIAG_ERROR, &(struct srcpos){tep->name, 0, 0}, NULL, "sequence %s: %s", params[0],
-				 PQerrorMessage(to));
-		PQclear(s);
-	}
-	if (ok)
-		*count = (size_t)PQntuples(r);
-	PQclear(r);
-	return ok;
-}
-
 /* Row counts of every table on both sides, which must agree once the target
  * has applied everything. */
 static bool counts_agree(PGconn *src, PGconn *dst, const struct migrate_opts *o, size_t *tables, struct diags *d)
@@ -428,6 +402,7 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 	PGconn *src = pg_open(&o->source, db, d), *dst = pg_open(&o->target, tdb, d);
 	char slot[64];
 	bool read_only = false;
+	long long lo_bytes = 0;
 	double t0;
 	int rc = -1;
 
@@ -460,6 +435,7 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 		goto out;
 	res->caught_up_seconds = clock_seconds() - t0;
 	if (!migrate_copy_sequences(src, &o->source, dst, &o->target, &res->sequences, d) ||
+	    migrate_copy_large_objects(src, &o->source, dst, &o->target, &res->large_objects, &lo_bytes, d) != 0 ||
 	    !counts_agree(src, dst, o, &res->tables, d))
 		goto out;
 	if (o->keep_rollback && migrate_rollback_setup(o, k, src, dst, events, d) != 0)

@@ -131,8 +131,10 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 	{
 		char *lo = one(s, &o->source, d, "SELECT count(*) FROM pg_largeobject_metadata");
 
-		line(p, strcmp(lo, "0") == 0 ? "ok" : "BLOCKER", "%s large objects%s", lo,
-		     strcmp(lo, "0") == 0 ? "" : ": kgenius does not copy large objects; use pg_dump/pg_restore for this database");
+		line(p, strcmp(lo, "0") == 0 ? "ok" : "note", "%s large objects%s", lo,
+		     strcmp(lo, "0") == 0 ? "" : ": copy moves them inside its snapshot; logical replication cannot carry "
+						 "them, so the online method copies them again at cutover, while writes are "
+						 "stopped (the window grows with their size)");
 		free(lo);
 	}
 	{
