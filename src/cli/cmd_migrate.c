@@ -152,6 +152,9 @@ static int parse(int argc, char **argv, struct migrate_opts *o, const char **pwf
 				return usage_error("at most 16 --db");
 			if (colon)
 				*colon = '\0';
+			/* An empty side would silently mean the maintenance database. */
+			if (!*optarg || (colon && !colon[1]))
+				return usage_error("--db takes NAME or NAME:TARGET, with both names given");
 			o->dbs[o->ndbs] = optarg;
 			o->target_dbs[o->ndbs++] = colon ? colon + 1 : optarg;
 			break;
@@ -508,6 +511,10 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 	if (argc < 3)
 		return usage_error("say plan, copy, verify, start, status, cutover, rollback, finish or abort");
 	action = argv[2];
+	if (strcmp(action, "--help") == 0 || strcmp(action, "-h") == 0) {
+		help_migrate(stdout);
+		return KG_EXIT_OK;
+	}
 	{
 		static const char *const actions[] = {"plan", "copy", "verify", "start", "status", "cutover", "rollback",
 						      "finish", "abort", NULL};

@@ -56,9 +56,11 @@ static void end_stale_sessions(PGconn *dst, const struct migrate_opts *o, struct
 }
 
 /* The progress table and the pre-data schema. A target that holds tables
- * kgenius did not create is refused before anything is written to it. */
+ * kgenius did not create is refused before anything is written to it, and
+ * so is the partial copy of an earlier online start: its parts come from
+ * another snapshot than the new slot's. */
 static int prepare_target(PGconn *dst, const struct migrate_opts *o, const char *dst_db, const struct pg_tables *tabs,
-			  const char *schema_dump, FILE *events, struct diags *d)
+			  const char *schema_dump, bool online, FILE *events, struct diags *d)
 {
 	bool resuming = progress_exists(dst, o, d);
 	int present = copy_target_has_tables(dst, o, tabs, d);
@@ -69,6 +71,13 @@ static int prepare_target(PGconn *dst, const struct migrate_opts *o, const char 
 		diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
 			 "drop the target database's tables, or migrate into an empty database",
 			 "database %s already holds some of the source's tables but kgenius did not create them", dst_db);
+		return -1;
+	}
+	if (resuming && online) {
+		diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
+			 "drop the tables of the target database (or the database), then start again",
+			 "database %s holds a partial copy from an earlier start, taken in another snapshot than this "
+			 "start's slot: it cannot be resumed", dst_db);
 		return -1;
 	}
 	if (resuming)
@@ -204,7 +213,7 @@ static int copy_db(const struct migrate_opts *o, size_t k, const char *workdir, 
 		goto out;
 	}
 	if (copy_dump_schema(o, j.src_db, snapshot, schema_dump, d) != 0 ||
-	    prepare_target(dst, o, j.dst_db, &tabs, schema_dump, events, d) != 0)
+	    prepare_target(dst, o, j.dst_db, &tabs, schema_dump, snapshot_in != NULL, events, d) != 0)
 		goto out;
 	j.snapshot = snapshot;
 	j.schema_dump = schema_dump;

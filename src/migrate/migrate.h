@@ -147,6 +147,11 @@ int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d)
  * peer_session is a session on the peer, whose password libpq resolved
  * (PGPASSWORD, PGPASSFILE) when the options carry none. */
 char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, const char *db, PGconn *peer_session);
+/* CREATE SUBSCRIPTION name ... PUBLICATION publication on `on`, connecting to the
+ * peer's database, WITH (with), kept out of the server's log. */
+bool migrate_subscribe(PGconn *on, const struct pg_endpoint *on_ep, const struct pg_endpoint *peer, const char *peer_db,
+		       PGconn *peer_session, const char *name, const char *publication, const char *with,
+		       struct diags *d);
 
 /* Runs argv (a tool that needs no server); stdout to out_path when given.
  * Returns the exit status, or -1. */

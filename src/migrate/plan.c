@@ -65,9 +65,26 @@ static void server_checks(struct plan *p, PGconn *s, PGconn *t, const struct mig
 	free(senders);
 }
 
+/* A session, or a BLOCKER line that carries libpq's own reason. */
+static PGconn *open_or_say(struct plan *p, const struct pg_endpoint *ep, const char *db, const char *what,
+			   struct diags *d)
+{
+	struct diags local;
+	PGconn *c;
+
+	diags_init(&local);
+	c = pg_open(ep, db, &local);
+	if (!c)
+		line(p, "BLOCKER", "cannot connect to %s %s: %s", what, db,
+		     local.n ? local.v[local.n - 1].msg : "unknown error");
+	diags_merge(d, &local);
+	diags_free(&local);
+	return c;
+}
+
 static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, struct diags *d)
 {
-	PGconn *s = pg_open(&o->source, o->dbs[k], d), *t;
+	PGconn *s, *t;
 	struct pg_tables tabs = {NULL, 0};
 	PGresult *r;
 	char size[32];
@@ -75,14 +92,11 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 	size_t noident = 0, parts = 0;
 
 	buf_printf(p->out, "database %s -> %s\n", o->dbs[k], o->target_dbs[k]);
-	if (!s) {
-		line(p, "BLOCKER", "cannot connect to the source database %s", o->dbs[k]);
+	s = open_or_say(p, &o->source, o->dbs[k], "the source database", d);
+	if (!s)
 		return;
-	}
-	t = pg_open(&o->target, o->target_dbs[k], d);
+	t = open_or_say(p, &o->target, o->target_dbs[k], "the target database (create it first: CREATE DATABASE ... OWNER <role>)", d);
 	if (!t) {
-		line(p, "BLOCKER", "cannot connect to the target database %s: create it first (CREATE DATABASE %s OWNER <role>)",
-		     o->target_dbs[k], o->target_dbs[k]);
 		PQfinish(s);
 		return;
 	}
@@ -175,7 +189,13 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 			line(p, "", "largest: %s %s%s", tabs.v[i].qname, size, tabs.v[i].key ? "" : " (no key: verify cannot name rows)");
 		}
 		line(p, noident ? "note" : "ok", "%zu tables without a primary key or replica identity%s", noident,
-		     noident ? " (Odoo many2many with a UNIQUE pair): fine offline; an online move must set REPLICA IDENTITY USING INDEX" : "");
+		     noident ? ": fine offline; an online move must give each one (--fix-replica-identity)" : "");
+		for (size_t i = 0; i < tabs.n; i++)
+			if (!tabs.v[i].has_pk && tabs.v[i].replident != 'f' && tabs.v[i].replident != 'i')
+				line(p, "", "%s: %s", tabs.v[i].qname, tabs.v[i].usable_unique ?
+				     "has a unique index on NOT NULL columns (as Odoo's many2many pairs): REPLICA IDENTITY USING INDEX" :
+				     "no unique index on NOT NULL columns: REPLICA IDENTITY FULL (each UPDATE and DELETE "
+				     "then scans the table on the target), or add a primary key");
 		pg_tables_free(&tabs);
 	}
 	{

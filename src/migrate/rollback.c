@@ -29,27 +29,14 @@ bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const
 int migrate_rollback_setup(const struct migrate_opts *o, size_t k, PGconn *src, PGconn *dst, FILE *events,
 			   struct diags *d)
 {
-	char slot[64], *lit;
-	struct buf q = BUF_INIT;
-	bool ok;
+	char slot[64], with[160];
 
 	migrate_slot_name("kgenius_back_", o->dbs[k], slot, sizeof(slot));
+	snprintf(with, sizeof(with), "copy_data = false, create_slot = true, slot_name = '%s', enabled = true", slot);
 	if (!pg_exec(dst, &o->target, d, "CREATE PUBLICATION kgenius_back_pub FOR ALL TABLES") ||
-	    !migrate_role_write_exception(src, &o->source, o->dbs[k], true, d))
-		return -1;
-	lit = migrate_subscription_conninfo(src, &o->target_from_source, o->target_dbs[k], dst);
-	if (!lit)
-		return -1;
-	buf_printf(&q, "CREATE SUBSCRIPTION kgenius_back_sub CONNECTION %s PUBLICATION kgenius_back_pub"
-		       " WITH (copy_data = false, create_slot = true, slot_name = '%s', enabled = true)", lit, slot);
-	/* The statement holds a password: keep it out of the server's log. */
-	ok = !q.failed && pg_exec(src, &o->source, d, "SET log_statement = 'none'") &&
-	     pg_exec(src, &o->source, d, "SET log_min_error_statement = 'panic'") && pg_exec(src, &o->source, d, q.data);
-	explicit_bzero(q.data, q.len);
-	buf_free(&q);
-	explicit_bzero(lit, strlen(lit));
-	free(lit);
-	if (!ok)
+	    !migrate_role_write_exception(src, &o->source, o->dbs[k], true, d) ||
+	    !migrate_subscribe(src, &o->source, &o->target_from_source, o->target_dbs[k], dst,
+			       "kgenius_back_sub", "kgenius_back_pub", with, d))
 		return -1;
 	migrate_event(events, o->events_json, "rollback-ready", "%s <- %s: every write on the new database is replicated back "
 		      "(subscription kgenius_back_sub, slot %s); `migrate db rollback` switches back, `finish` removes it",

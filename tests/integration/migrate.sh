@@ -131,6 +131,104 @@ check "migrate copy: the resumed copy exits 0" test "$RC" -eq 0
 check "migrate copy: it skipped what was already copied" grep -qE "\($done_before already copied\)" "$E"
 check "migrate copy: the resumed copy verifies identical (no lost or duplicated row)" grep -q 'verify odoo -> odoo2: OK: 5/5 tables identical' "$O"
 
+# --- a worker whose target session is terminated mid-COPY: the run ends
+# with the error, the source holds no open transaction, and it resumes ---
+psql_at "$SP" postgres -c "CREATE DATABASE cut" >/dev/null
+psql_at "$TP" postgres -c "CREATE DATABASE cut" >/dev/null
+psql_at "$SP" cut -c "CREATE TABLE big (id int PRIMARY KEY, pad text);
+	INSERT INTO big SELECT g, repeat('x', 1000) FROM generate_series(1, 30000) g; ANALYZE big" >/dev/null
+# The worker's COPY on the target waits on a row lock held here (a unique
+# index the test adds) at its second row, with megabytes of the part still
+# to come from the source: it is caught mid-stream whatever the machine's
+# speed, and its target session is terminated there.
+PGPASSWORD=$PG_PASSWORD pg_dump --schema-only --section=pre-data "$(pg_conninfo "$SP" cut)" | psql_at "$TP" cut >/dev/null 2>&1
+psql_at "$TP" cut -c "CREATE SCHEMA kgenius_migrate; CREATE TABLE kgenius_migrate.progress (item text PRIMARY KEY,
+	rows bigint, bytes bigint, done_at timestamptz NOT NULL DEFAULT now()); CREATE UNIQUE INDEX big_hold ON big (id)" >/dev/null
+psql_at "$TP" cut -c "BEGIN; INSERT INTO big VALUES (2, 'held'); SELECT pg_sleep(120)" >/dev/null 2>&1 &
+holder=$!
+timeout 60 env -i PATH=/usr/bin:/bin HOME="$WORK" PGPASSWORD="$PG_PASSWORD" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate db copy \
+	--source "$SRC" --target "$DST" --db cut --no-backup --split-larger-than 20 --jobs 1 --format json \
+	>"$WORK/cut.out" 2>"$WORK/cut.err" &
+cpid=$!
+victim=
+for _ in $(seq 1 300); do
+	victim=$(psql_at "$TP" cut -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'kgenius-migrate'
+		AND query LIKE 'COPY %' AND wait_event_type = 'Lock'" 2>/dev/null)
+	[ -n "$victim" ] && break
+	sleep 0.1
+done
+[ -n "$victim" ] && psql_at "$TP" postgres -c "SELECT pg_terminate_backend($victim)" >/dev/null
+kill "$holder" 2>/dev/null
+psql_at "$TP" postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'cut' AND query LIKE '%pg_sleep%'" >/dev/null
+wait "$holder" 2>/dev/null
+wait "$cpid"
+RC=$?
+check "migrate copy: a worker's target session was terminated mid-COPY (${victim:-not found})" test -n "$victim"
+check "migrate copy: the run ends with exit 3, not a hang (exit $RC)" test "$RC" -eq 3
+check "migrate copy: and says the target's session ended" grep -q 'terminat' "$WORK/cut.err"
+left_src=1
+for _ in $(seq 1 50); do # a closed session's backend takes a moment to leave pg_stat_activity
+	left_src=$(psql_at "$SP" postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kgenius-migrate'")
+	[ "$left_src" = 0 ] && break
+	sleep 0.1
+done
+check "migrate copy: no kgenius session is left on the source ($left_src)" test "$left_src" = 0
+psql_at "$TP" cut -c "DROP INDEX big_hold" >/dev/null
+kg migrate db copy --source "$SRC" --target "$DST" --db cut --no-backup --split-larger-than 1 --jobs 2
+check "migrate copy: the failed copy resumes and verifies identical" grep -q 'verify cut -> cut: OK: 1/1 tables identical' "$O"
+
+# --- kgenius killed during the post-data step: its pg_restore dies with it,
+# its work directory goes with the next run, and the resumed copy completes ---
+SLOW=$WORK/slow
+mkdir -p "$SLOW"
+cat >"$SLOW/pg_restore" <<SH
+#!/bin/sh
+case "\$*" in *rest.list*) echo \$\$ >"$WORK/restore.pid"; exec sleep 60 ;; esac
+exec /usr/bin/pg_restore "\$@"
+SH
+chmod +x "$SLOW/pg_restore"
+psql_at "$TP" postgres -c "CREATE DATABASE odoo5" >/dev/null
+rm -f "$WORK/restore.pid"
+env -i PATH="$SLOW:/usr/bin:/bin" HOME="$WORK" PGPASSWORD="$PG_PASSWORD" ASAN_OPTIONS="$ASAN_OPTIONS" "$KG" migrate db copy \
+	--source "$SRC" --target "$DST" --db odoo:odoo5 --no-backup --jobs 2 --format json >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do [ -s "$WORK/restore.pid" ] && break; sleep 0.1; done
+workdirs=$(ls -d /tmp/kgenius-migrate."$pid".* 2>/dev/null | wc -l)
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+child=$(cat "$WORK/restore.pid" 2>/dev/null)
+for _ in $(seq 1 50); do kill -0 "${child:-0}" 2>/dev/null || break; sleep 0.1; done
+check "migrate copy: killed during post-data, its pg_restore (${child:-none}) died with it" \
+	sh -c "test -n '$child' && ! kill -0 '$child' 2>/dev/null"
+[ -n "$child" ] && kill "$child" 2>/dev/null
+kg migrate db copy --source "$SRC" --target "$DST" --db odoo:odoo5 --no-backup --jobs 2
+check "migrate copy: the copy resumed after that completes and verifies identical" grep -q 'verify odoo -> odoo5: OK: 5/5 tables identical' "$O"
+check "migrate copy: the killed run's work directory ($workdirs) is gone" \
+	sh -c "test '$workdirs' -ge 1 && ! ls -d /tmp/kgenius-migrate.$pid.* >/dev/null 2>&1"
+
+# --- a fresh backup on every run, named inside the backup directory ---
+psql_at "$SP" keycloak -c "CREATE TABLE added_later (id int PRIMARY KEY)" >/dev/null
+psql_at "$TP" postgres -c "CREATE DATABASE keycloak2" >/dev/null
+kg migrate db copy --source "$SRC" --target "$DST" --db keycloak:keycloak2 --backup-dir "$WORK/backup"
+check "migrate copy: the second copy with the same backup directory exits 0" test "$RC" -eq 0
+check "migrate copy: its backup is fresh (holds the table created since the first)" \
+	sh -c "pg_restore --list '$WORK/backup/keycloak.dump' | grep -q 'TABLE public added_later'"
+psql_at "$SP" keycloak -c "DROP TABLE added_later" >/dev/null
+psql_at "$SP" postgres -c 'CREATE DATABASE "../escape"' >/dev/null
+psql_at "$TP" postgres -c 'CREATE DATABASE "../escape"' >/dev/null
+kg migrate db copy --source "$SRC" --target "$DST" --db ../escape --backup-dir "$WORK/backup/inner"
+check "migrate copy: a database named ../escape copies (exit 0)" test "$RC" -eq 0
+check "migrate copy: its backup stays inside the backup directory" \
+	sh -c "test -f '$WORK/backup/inner/%2E%2E%2Fescape.dump' && ! test -e '$WORK/backup/escape.dump'"
+kg migrate db plan --source "$SRC" --target "$DST" --db odoo:
+check "migrate: --db odoo: is a usage error (exit 2), not the maintenance database" test "$RC" -eq 2
+kg migrate db plan --source "$SRC" --target "$DST" --db :odoo
+check "migrate: --db :odoo is a usage error (exit 2)" test "$RC" -eq 2
+kg migrate db plan --source "$SRC" --target "$DST" --db nosuchdb
+check "migrate plan: a database it cannot reach is a blocker with libpq's reason" grep -q 'BLOCKER.*database "nosuchdb" does not exist' "$O"
+kg migrate db --help
+check "migrate db --help: exit 0 with the usage" sh -c "test $RC -eq 0 && grep -q 'usage: kgenius migrate db' '$O'"
+
 # --- passwords: never on a child's command line ---
 SHIM=$WORK/shim
 mkdir -p "$SHIM"
@@ -178,6 +276,12 @@ kg migrate db start --source "$SRC" --target "$DST" --db erp --no-backup
 check "migrate start: refuses a table without replica identity (exit 3)" test "$RC" -eq 3
 check "migrate start: names it and the fix" grep -q 'res_groups_users_rel has no primary key.*--fix-replica-identity' "$E"
 check "migrate start: left nothing behind" test "$(psql_at "$SP" erp -c "SELECT count(*) FROM pg_publication")" = 0
+kg migrate db start --source "$SRC" --target "$DST" --db erp:busy --no-backup --fix-replica-identity
+check "migrate start: into a target that holds tables, exit 3" test "$RC" -eq 3
+check "migrate start: the failed start removed its publication and slot" test "$(psql_at "$SP" erp -c \
+	"SELECT (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_replication_slots)")" = 0
+check "migrate start: and put back the replica identity it changed" \
+	test "$(psql_at "$SP" erp -c "SELECT relreplident FROM pg_class WHERE relname = 'res_groups_users_rel'")" = d
 
 # The writer: one INSERT every few milliseconds as the application role; an
 # id is printed only once committed (autocommit); after a lost session it
@@ -204,8 +308,12 @@ check "migrate start: UPDATE and DELETE still work on the source" test "$(psql_a
 sleep 0.5
 kg migrate db status --source "$SRC" --target "$DST" --db erp
 check "migrate status: slot active, subscription enabled, no apply error" grep -q 'slot kgenius_erp active, subscription enabled, lag [0-9]* bytes, apply errors 0' "$O"
-kg migrate db cutover --source "$SRC" --target "$DST" --db erp --keep-rollback --hook "touch $WORK/hook-ran" --format json
+psql_at "$SP" erp -c "ALTER SEQUENCE ir_sequence_002 RESTART WITH 777" >/dev/null
+kg migrate db cutover --source "$SRC" --target "$DST" --db erp --keep-rollback --hook "touch $WORK/hook-ran; echo hook says hello" --format json
 check "migrate cutover: exit 0" test "$RC" -eq 0
+check "migrate cutover: the hook's output is not in the JSON report" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$O"
+check "migrate cutover: a sequence restarted on the source (is_called = false) hands out its restart value" \
+	test "$(psql_at "$TP" erp -c "SELECT nextval('ir_sequence_002')")" = 777
 check "migrate cutover: the hook ran at the switch point" test -e "$WORK/hook-ran"
 window=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["write_unavailable_seconds"])' "$O" 2>/dev/null)
 echo "# migrate cutover: writes refused for ${window:-?} s under a writer"
