@@ -286,14 +286,10 @@ static int run_online(const char *action, const struct migrate_opts *o, struct d
 	rc = strcmp(action, "cutover") == 0 ? migrate_online_cutover(o, &res, stderr, d) : migrate_rollback(o, &res, stderr, d);
 	if (rc != 0)
 		return KG_EXIT_ENV;
-	if (o->json)
-		printf("{\"event\":\"%s\",\"write_unavailable_seconds\":%.3f,\"caught_up_seconds\":%.3f,\"sequences\":%zu,"
-		       "\"tables\":%zu,\"sessions_ended\":%zu}\n", action, res.window_seconds, res.caught_up_seconds,
-		       res.sequences, res.tables, res.sessions_ended);
-	else
-		printf("%s: writes were refused for %.3f s (target caught up in %.3f s); %zu sequences copied, %zu sessions ended\n",
-		       action, res.window_seconds, res.caught_up_seconds, res.sequences, res.sessions_ended);
-	return fflush(stdout) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	cutover_report(action, &res, o->json, &b);
+	rc = write_out(&b);
+	buf_free(&b);
+	return rc;
 }
 
 static int run_plan(const struct migrate_opts *o, struct diags *d)

@@ -113,11 +113,26 @@ int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapsho
 
 /* --- online method (online.c, rollback.c) --- */
 
+/* Where the window's time went, in seconds. */
+struct cutover_steps {
+	double fence;               /* connection limit, read-only, sessions ended */
+	double catch_up;            /* until the subscriber confirmed the last LSN */
+	double sequences;           /* sequences and large objects copied */
+	double counts;              /* row counts compared */
+	double rollback_setup;      /* --keep-rollback: the way back created */
+	double subscription;        /* the forward subscription stopped */
+	double hook;
+};
+
 struct cutover_result {
-	double window_seconds;      /* writes refused: from read-only to the end */
+	double window_seconds;      /* writes refused: from the fence to the end of the hook */
 	double caught_up_seconds;
 	size_t sequences, tables, sessions_ended, large_objects;
+	struct cutover_steps steps;
 };
+
+/* The window and its steps, as text or one JSON object. */
+void cutover_report(const char *action, const struct cutover_result *res, bool json, struct buf *out);
 
 int migrate_online_start(const struct migrate_opts *o, FILE *events, struct diags *d);
 int migrate_online_status(const struct migrate_opts *o, struct buf *out, struct diags *d);
@@ -133,15 +148,22 @@ int migrate_finish(const struct migrate_opts *o, FILE *events, struct diags *d);
 
 /* Shared by online.c and rollback.c. */
 void migrate_slot_name(const char *prefix, const char *db, char *out, size_t cap);
-bool migrate_set_read_only(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
+/* The fence (fence.c): no application role can open a session on db or
+ * keep one, and what remains is read-only by default; unfence puts back
+ * what was there. Sessions ended are added to *ended. */
+bool migrate_fence(PGconn *c, const struct pg_endpoint *ep, const char *db, size_t *ended, struct diags *d);
+bool migrate_unfence(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d);
 bool migrate_copy_sequences(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
 			    size_t *count, struct diags *d);
 /* The replication role may write in a read-only database (the apply worker
  * of the way back), or no longer. */
 bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
 size_t migrate_end_sessions(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d);
-/* Waits until slot on c has confirmed the current LSN; false after timeout. */
-bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, double timeout, struct diags *d);
+/* Waits until slot on c has confirmed c's current LSN; false after timeout,
+ * or as soon as subscription subname on sub (its subscriber) counts a new
+ * apply error. */
+bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, PGconn *sub, const char *subname,
+			    double timeout, struct diags *d);
 int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d);
 /* A subscription's connection string with its password, as an SQL literal;
  * peer_session is a session on the peer, whose password libpq resolved

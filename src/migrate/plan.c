@@ -63,6 +63,16 @@ static void server_checks(struct plan *p, PGconn *s, PGconn *t, const struct mig
 	free(wal);
 	free(slots);
 	free(senders);
+	{
+		/* The cutover's fence (CONNECTION LIMIT 0) does not hold superusers. */
+		char *supers = one(s, &o->source, d, "SELECT coalesce(string_agg(rolname, ', ' ORDER BY rolname), '') FROM pg_roles"
+					       " WHERE rolsuper AND rolcanlogin AND rolname <> current_user");
+
+		line(p, supers[0] ? "warning" : "ok", "superusers that can log in besides this one: %s%s", supers[0] ? supers : "none",
+		     supers[0] ? ": an application logging in as one of them could still write to the old database "
+				 "after cutover; give the applications ordinary roles" : "");
+		free(supers);
+	}
 }
 
 /* A session, or a BLOCKER line that carries libpq's own reason. */
@@ -243,7 +253,8 @@ int migrate_plan(const struct migrate_opts *o, struct buf *out, bool *blocked, s
 		   "    (kgenius_<db>), which keeps WAL until the target confirms it: watch the disk;\n"
 		   "  - with --fix-replica-identity, REPLICA IDENTITY USING INDEX (or FULL) on the tables without a\n"
 		   "    primary key listed above;\n"
-		   "  - at cutover, default_transaction_read_only on the database and its client sessions ended;\n"
+		   "  - at cutover, the fence: CONNECTION LIMIT 0 on the database (kept as kgenius.connection_limit\n"
+		   "    and put back by abort or rollback), its client sessions ended, default_transaction_read_only;\n"
 		   "  - with --keep-rollback, a subscription from the target and a per-database exception for the\n"
 		   "    replication role. `abort` removes all of it.\n");
 	buf_printf(out, "\n%s: %zu warning%s\n", p.blocked ? "BLOCKED" : "ready", p.warnings, p.warnings == 1 ? "" : "s");
