@@ -194,6 +194,22 @@ extern const char migrate_matviews_sql[];
 int migrate_refresh_matviews(PGconn *src, const struct pg_endpoint *sep, PGconn *dst, const struct pg_endpoint *tep,
 			     size_t *count, struct diags *d);
 
+/* --- the traffic plan (traffic.c) --- */
+
+struct traffic_opts {
+	const char *domain;         /* erp.<domain> and auth.<domain> */
+	const char *to;             /* the cluster's load balancer: address or host name */
+	const char *https_entrypoint, *http_entrypoint;    /* the old Traefik's entry points */
+	int old_ttl;                /* seconds: the DNS records' TTL before it is lowered */
+};
+
+/* 0, or -1 after reporting a name that cannot go into a Traefik rule. */
+int traffic_check(const struct traffic_opts *t, struct diags *d);
+/* The old Traefik's dynamic configuration that forwards both names. */
+void traffic_config(const struct traffic_opts *t, struct buf *b);
+/* The steps, for people, naming the written file. */
+void traffic_plan(const struct traffic_opts *t, const char *file, struct buf *b);
+
 /* Progress events: one JSON object per line, or a line of text. */
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

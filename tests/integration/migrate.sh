@@ -400,3 +400,23 @@ check "migrate: the subscription's password never reached the servers' logs" \
 kg migrate db status --source "$SRC" --target "$DST" --db erp:erp2 --format json --watch 2
 check "migrate status --watch 2 --format json: two JSON lines, the slot gone after abort" \
 	python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(not (len(l)==2 and not l[0]["slot_active"] and l[0]["subscription"]=="missing"))' "$O"
+
+# --- the traffic plan: the old Traefik forwards both names to the cluster ---
+kg migrate traffic --domain example.com --to 203.0.113.10 -o "$WORK/traffic.yaml"
+check "migrate traffic: exit 0" test "$RC" -eq 0
+check "migrate traffic: HTTPS of erp and auth passed through by SNI to the load balancer" python3 -c '
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+r = c["tcp"]["routers"]
+ok = all(r["kgenius-%s-https" % n]["rule"] == "HostSNI(`%s.example.com`)" % n and r["kgenius-%s-https" % n]["tls"]["passthrough"] is True
+         and r["kgenius-%s-https" % n]["entryPoints"] == ["websecure"] for n in ("erp", "auth"))
+ok = ok and c["tcp"]["services"]["kgenius-cluster-https"]["loadBalancer"]["servers"] == [{"address": "203.0.113.10:443"}]
+h = c["http"]["routers"]["kgenius-erp-http"]
+ok = ok and h["rule"] == "Host(`erp.example.com`)" and h["priority"] > 1000
+ok = ok and c["http"]["services"]["kgenius-cluster-http"]["loadBalancer"]["servers"] == [{"url": "http://203.0.113.10"}]
+sys.exit(not ok)' "$WORK/traffic.yaml"
+check "migrate traffic: the plan says to lower the TTL first and names the hook" \
+	sh -c "grep -q 'lower the TTL' '$O' && grep -q -- \"--hook 'cp $WORK/traffic.yaml\" '$O'"
+kg migrate traffic --domain 'example.com`) || HostSNI(`*' --to 203.0.113.10 -o "$WORK/bad.yaml"
+check "migrate traffic: a domain that would break out of the rule is refused (exit 2)" \
+	sh -c "test $RC -eq 2 && ! test -e '$WORK/bad.yaml'"
