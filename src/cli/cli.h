@@ -41,6 +41,10 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv);
 void help_diagnose(FILE *out);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
 void help_migrate(FILE *out);
+/* migrate traffic (cmd_migrate_traffic.c), and the usage error shared by the migrate commands. */
+int cmd_migrate_traffic(struct cli *cli, int argc, char **argv);
+void help_migrate_traffic(FILE *out);
+int migrate_usage_error(const char *msg);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 void help_verify(FILE *out);
 

@@ -92,14 +92,65 @@ static PGconn *open_or_say(struct plan *p, const struct pg_endpoint *ep, const c
 	return c;
 }
 
-static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, struct diags *d)
+/* The tables: size, parts, the largest, and those without a key. */
+static void table_checks(struct plan *p, PGconn *s, const struct migrate_opts *o, struct diags *d)
 {
-	PGconn *s, *t;
 	struct pg_tables tabs = {NULL, 0};
-	PGresult *r;
 	char size[32];
 	long long total = 0;
 	size_t noident = 0, parts = 0;
+
+	if (pg_list_tables(s, &o->source, d, &tabs) != 0)
+		return;
+	for (size_t i = 0; i < tabs.n; i++) {
+		const struct pg_table *tb = &tabs.v[i];
+		size_t n = o->split_bytes > 0 && tb->int_key && tb->bytes > o->split_bytes ?
+			   (size_t)(tb->bytes / o->split_bytes) + 1 : 1;
+
+		total += tb->bytes;
+		parts += n > 64 ? 64 : n;
+		if (!tb->has_pk && tb->replident != 'f' && tb->replident != 'i')
+			noident++;
+	}
+	human_size(total, size, sizeof(size));
+	line(p, "ok", "%zu tables, %s of table data, copied as %zu parts by %d jobs", tabs.n, size, parts, o->jobs);
+	for (size_t i = 0; i < tabs.n && i < 5; i++) {
+		human_size(tabs.v[i].bytes, size, sizeof(size));
+		line(p, "", "largest: %s %s%s", tabs.v[i].qname, size, tabs.v[i].key ? "" : " (no key: verify cannot name rows)");
+	}
+	line(p, noident ? "note" : "ok", "%zu tables without a primary key or replica identity%s", noident,
+	     noident ? ": fine offline; an online move must give each one (--fix-replica-identity)" : "");
+	for (size_t i = 0; i < tabs.n; i++)
+		if (!tabs.v[i].has_pk && tabs.v[i].replident != 'f' && tabs.v[i].replident != 'i')
+			line(p, "", "%s: %s", tabs.v[i].qname, tabs.v[i].usable_unique ?
+			     "has a unique index on NOT NULL columns (as Odoo's many2many pairs): REPLICA IDENTITY USING INDEX" :
+			     "no unique index on NOT NULL columns: REPLICA IDENTITY FULL (each UPDATE and DELETE "
+			     "then scans the table on the target), or add a primary key");
+	pg_tables_free(&tabs);
+}
+
+/* The target: empty, or holding an interrupted copy. */
+static void target_checks(struct plan *p, PGconn *t, const struct migrate_opts *o, struct diags *d)
+{
+	char *have = one(t, &o->target, d,
+			 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+			 " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'kgenius_migrate') AND n.nspname NOT LIKE 'pg\\_%'");
+	char *resume = one(t, &o->target, d, "SELECT count(*) FROM pg_namespace WHERE nspname = 'kgenius_migrate'");
+
+	if (strcmp(resume, "1") == 0)
+		line(p, "note", "the target holds an interrupted copy: copy resumes it");
+	else
+		line(p, strcmp(have, "0") == 0 ? "ok" : "BLOCKER", "the target database holds %s tables%s", have,
+		     strcmp(have, "0") == 0 ? "" : ": copy needs an empty database");
+	free(have);
+	free(resume);
+}
+
+static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, struct diags *d)
+{
+	PGconn *s, *t;
+	PGresult *r;
+	char size[32];
 
 	buf_printf(p->out, "database %s -> %s\n", o->dbs[k], o->target_dbs[k]);
 	s = open_or_say(p, &o->source, o->dbs[k], "the source database", d);
@@ -181,47 +232,8 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 		line(p, "ok", "%s", seq);
 		free(seq);
 	}
-	if (pg_list_tables(s, &o->source, d, &tabs) == 0) {
-		for (size_t i = 0; i < tabs.n; i++) {
-			const struct pg_table *tb = &tabs.v[i];
-			size_t n = o->split_bytes > 0 && tb->int_key && tb->bytes > o->split_bytes ?
-				   (size_t)(tb->bytes / o->split_bytes) + 1 : 1;
-
-			total += tb->bytes;
-			parts += n > 64 ? 64 : n;
-			if (!tb->has_pk && tb->replident != 'f' && tb->replident != 'i')
-				noident++;
-		}
-		human_size(total, size, sizeof(size));
-		line(p, "ok", "%zu tables, %s of table data, copied as %zu parts by %d jobs", tabs.n, size, parts, o->jobs);
-		for (size_t i = 0; i < tabs.n && i < 5; i++) {
-			human_size(tabs.v[i].bytes, size, sizeof(size));
-			line(p, "", "largest: %s %s%s", tabs.v[i].qname, size, tabs.v[i].key ? "" : " (no key: verify cannot name rows)");
-		}
-		line(p, noident ? "note" : "ok", "%zu tables without a primary key or replica identity%s", noident,
-		     noident ? ": fine offline; an online move must give each one (--fix-replica-identity)" : "");
-		for (size_t i = 0; i < tabs.n; i++)
-			if (!tabs.v[i].has_pk && tabs.v[i].replident != 'f' && tabs.v[i].replident != 'i')
-				line(p, "", "%s: %s", tabs.v[i].qname, tabs.v[i].usable_unique ?
-				     "has a unique index on NOT NULL columns (as Odoo's many2many pairs): REPLICA IDENTITY USING INDEX" :
-				     "no unique index on NOT NULL columns: REPLICA IDENTITY FULL (each UPDATE and DELETE "
-				     "then scans the table on the target), or add a primary key");
-		pg_tables_free(&tabs);
-	}
-	{
-		char *have = one(t, &o->target, d,
-				 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
-				 " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'kgenius_migrate') AND n.nspname NOT LIKE 'pg\\_%'");
-		char *resume = one(t, &o->target, d, "SELECT count(*) FROM pg_namespace WHERE nspname = 'kgenius_migrate'");
-
-		if (strcmp(resume, "1") == 0)
-			line(p, "note", "the target holds an interrupted copy: copy resumes it");
-		else
-			line(p, strcmp(have, "0") == 0 ? "ok" : "BLOCKER", "the target database holds %s tables%s", have,
-			     strcmp(have, "0") == 0 ? "" : ": copy needs an empty database");
-		free(have);
-		free(resume);
-	}
+	table_checks(p, s, o, d);
+	target_checks(p, t, o, d);
 	{
 		char *sz = one(s, &o->source, d, "SELECT pg_database_size(current_database())");
 
