@@ -357,11 +357,12 @@ check "migrate cutover: target sequences continue after the source's" \
 rm -f "$WORK/stop-writer"
 writer erp "$WORK/ids.dst" &
 wpid=$!
-# A superuser (who can override any fence) writes on the old database the id
-# the new one hands out a little later: the way back cannot apply that row.
-conflict=$(psql_at "$TP" erp -c "SELECT last_value + 30 FROM account_move_id_seq")
+# A superuser (who can override any fence) writes a row on the old database;
+# the application then writes the same id on the new one: the way back
+# cannot apply it. The id is far beyond what the writer reaches.
+conflict=$(psql_at "$TP" erp -c "SELECT last_value + 1000000 FROM account_move_id_seq")
 psql_at "$SP" erp -c "SET default_transaction_read_only = off" -c "INSERT INTO account_move (id, name, amount) VALUES ($conflict, 'conflict', 0)" >/dev/null
-for _ in $(seq 1 600); do [ "$(psql_at "$TP" erp -c "SELECT max(id) >= $conflict FROM account_move")" = t ] && break; sleep 0.05; done
+PGPASSWORD=app-pw psql -X -q -h 127.0.0.1 -p "$TP" -U app -d erp -c "INSERT INTO account_move (id, name, amount) VALUES ($conflict, 'new side', 0)" >/dev/null
 started=$(date +%s)
 kg migrate db rollback --source "$SRC" --target "$DST" --db erp
 took=$(( $(date +%s) - started ))
