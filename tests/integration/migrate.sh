@@ -226,6 +226,10 @@ kg migrate db plan --source "$SRC" --target "$DST" --db :odoo
 check "migrate: --db :odoo is a usage error (exit 2)" test "$RC" -eq 2
 kg migrate db plan --source "$SRC" --target "$DST" --db nosuchdb
 check "migrate plan: a database it cannot reach is a blocker with libpq's reason" grep -q 'BLOCKER.*database "nosuchdb" does not exist' "$O"
+kg migrate db copy --source "$SRC" --target "$DST" --db keycloak:nosuchdb --no-backup
+check "migrate copy: into a database that does not exist, exit 3 with libpq's reason" \
+	sh -c "test $RC -eq 3 && grep -q 'database \"nosuchdb\" does not exist' '$E'"
+check "migrate copy: and no stray warning about a transaction it never began" sh -c "! grep -q 'no transaction in progress' '$E'"
 kg migrate db --help
 check "migrate db --help: exit 0 with the usage" sh -c "test $RC -eq 0 && grep -q 'usage: kgenius migrate db' '$O'"
 
