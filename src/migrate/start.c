@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char *quote_literal(PGconn *c, const char *s)
 {
@@ -77,6 +78,18 @@ static void undo_start(PGconn *src, const struct migrate_opts *o, const struct p
 	if (made->slot) {
 		const char *params[1] = {slot};
 
+		/* The walsender of the closed replication session may take a
+		 * moment to let go of the slot, which cannot be dropped while active. */
+		for (int i = 0; i < 100; i++) {
+			char *active = pg_value(src, &o->source, d, "SELECT active FROM pg_replication_slots WHERE slot_name = $1",
+						1, params);
+			bool busy = active && active[0] == 't';
+
+			free(active);
+			if (!busy)
+				break;
+			nanosleep(&(struct timespec){0, 50000000L}, NULL);
+		}
 		PQclear(pg_query(src, &o->source, d, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
 						     " WHERE slot_name = $1", 1, params));
 	}
