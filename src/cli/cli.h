@@ -16,7 +16,7 @@ struct cli {
 	char **environ_;
 };
 
-#define COMMAND_MAX_TABLES 3
+#define COMMAND_MAX_TABLES 4
 
 /* What a command does once its options are parsed into args (its argument
  * struct, which the option table describes); ops are the operands. */
@@ -48,7 +48,8 @@ int cli_run_with_options(struct cli *cli, const struct opt_command *table, comma
 void cli_command_help(const struct command *c, FILE *out);
 
 extern const struct opt_command compose_command, convert_command, lint_command, diagnose_command,
-	migrate_db_command, migrate_filestore_command, migrate_keycloak_command, verify_command;
+	migrate_db_command, migrate_filestore_command, migrate_keycloak_command, migrate_traffic_command,
+	verify_command;
 
 /* Prints diagnostics as the verbosity asks; returns the exit status they
  * imply (2 when any error, else 0). */
@@ -63,7 +64,8 @@ int cli_write_buf(const char *path, const struct buf *b, unsigned mode);
 
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
-command_body cmd_compose, cmd_convert, cmd_lint, cmd_diagnose, cmd_verify, cmd_migrate_filestore, cmd_migrate_db;
+command_body cmd_compose, cmd_convert, cmd_lint, cmd_diagnose, cmd_verify, cmd_migrate_filestore, cmd_migrate_db,
+	cmd_migrate_traffic;
 int cmd_migrate(struct cli *cli, int argc, char **argv);
 int cmd_migrate_keycloak(struct cli *cli, int argc, char **argv);
 

@@ -77,8 +77,9 @@ const struct opt_command migrate_db_command = {
 	"CONNINFO is a libpq connection string or URI; passwords come from PGPASSWORD, PGPASSFILE or\n"
 	"--source-password-file / --target-password-file, never from the command line of a child.\n\n"
 	"  plan     checks both servers and prints what copy would do; changes nothing\n"
-	"  copy     offline copy: a pg_dump -Fc backup first, then schema, parallel COPY streamed from\n"
-	"           source to target inside one snapshot, indexes and constraints, every sequence;\n"
+	"  copy     offline copy: a fresh pg_dump -Fc backup first, then schema, parallel COPY streamed from\n"
+	"           source to target inside one snapshot, indexes and constraints, large objects,\n"
+	"           materialized views, every sequence;\n"
 	"           resumable (run it again after an interruption); stop the source's writers first\n"
 	"  verify   per table, row count and an order-independent hash of every row on each server;\n"
 	"           differing rows are bisected by key and listed; sequences and schema compared\n"
@@ -86,9 +87,9 @@ const struct opt_command migrate_db_command = {
 	"  start    publication and a slot with an exported snapshot on the source, the parallel copy in\n"
 	"           that snapshot, then a subscription on the target that streams every later change\n"
 	"  status   replication lag and apply errors\n"
-	"  cutover  source read-only and its sessions ended, wait until the target applied everything,\n"
-	"           copy every sequence, compare row counts, drop the subscription, run --hook; prints\n"
-	"           the measured write-unavailability window\n"
+	"  cutover  fence the source (CONNECTION LIMIT 0, sessions ended, read-only), wait until the target\n"
+	"           applied everything, copy every sequence and large object, compare row counts, stop the\n"
+	"           subscription, run --hook; prints the write-unavailability window and its steps\n"
 	"  rollback after cutover --keep-rollback: switch back to the old database, which has every write\n"
 	"  finish   remove the replication back to the old database\n"
 	"  abort    remove every slot, publication and subscription kgenius made, on both sides\n",
@@ -174,14 +175,10 @@ static int run_online(const char *action, const struct migrate_opts *o, struct d
 	rc = strcmp(action, "cutover") == 0 ? migrate_online_cutover(o, &res, stderr, d) : migrate_rollback(o, &res, stderr, d);
 	if (rc != 0)
 		return KG_EXIT_ENV;
-	if (o->json)
-		printf("{\"event\":\"%s\",\"write_unavailable_seconds\":%.3f,\"caught_up_seconds\":%.3f,\"sequences\":%zu,"
-		       "\"tables\":%zu,\"sessions_ended\":%zu}\n", action, res.window_seconds, res.caught_up_seconds,
-		       res.sequences, res.tables, res.sessions_ended);
-	else
-		printf("%s: writes were refused for %.3f s (target caught up in %.3f s); %zu sequences copied, %zu sessions ended\n",
-		       action, res.window_seconds, res.caught_up_seconds, res.sequences, res.sessions_ended);
-	return fflush(stdout) == 0 ? KG_EXIT_OK : KG_EXIT_ENV;
+	cutover_report(action, &res, o->json, &b);
+	rc = cli_write_buf(NULL, &b, 0);
+	buf_free(&b);
+	return rc;
 }
 
 static int run_plan(const struct migrate_opts *o, struct diags *d)
@@ -287,6 +284,8 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 		return cmd_migrate_keycloak(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "db") == 0)
 		return cli_run_with_options(cli, &migrate_db_command, cmd_migrate_db, argc - 1, argv + 1);
-	fprintf(stderr, "kgenius migrate: say db, filestore or keycloak; see 'kgenius migrate --help'\n");
+	if (strcmp(argv[1], "traffic") == 0)
+		return cli_run_with_options(cli, &migrate_traffic_command, cmd_migrate_traffic, argc - 1, argv + 1);
+	fprintf(stderr, "kgenius migrate: say db, filestore, keycloak or traffic; see 'kgenius migrate --help'\n");
 	return KG_EXIT_BAD_INPUT;
 }

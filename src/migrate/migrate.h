@@ -68,7 +68,7 @@ struct vdb {
 	size_t ntables;
 	struct vdiff *diffs;
 	size_t ndiffs, more_diffs;
-	size_t sequences;
+	size_t sequences, large_objects;
 	bool ok;
 	double seconds;
 };
@@ -90,14 +90,19 @@ int migrate_plan(const struct migrate_opts *o, struct buf *out, bool *blocked, s
 
 /* --- backup and copy --- */
 
-/* pg_dump -Fc of each source database into o->backup_dir, checked with
- * pg_restore --list. Returns 0 or -1 after reporting. */
-int migrate_backup(const struct migrate_opts *o, const char *db, char **path, struct diags *d);
+/* A fresh pg_dump -Fc of source database o->dbs[k] into o->backup_dir,
+ * checked with pg_restore --list, replacing an older one. Returns 0 or -1
+ * after reporting. */
+int migrate_backup(const struct migrate_opts *o, size_t k, FILE *events, struct diags *d);
+/* The backup's file name for a database name: bytes other than letters,
+ * digits, '_' and '-' (and so '/' and '.') written as %XX, so that any name
+ * stays a file inside the backup directory. */
+void migrate_backup_name(const char *db, char *out, size_t cap);
 
 struct copy_stats {
 	size_t tables, parts, parts_skipped;
 	long long rows, bytes;
-	size_t sequences;
+	size_t sequences, large_objects, matviews;
 	double seconds;
 };
 
@@ -108,11 +113,26 @@ int migrate_copy_one(const struct migrate_opts *o, size_t k, const char *snapsho
 
 /* --- online method (online.c, rollback.c) --- */
 
-struct cutover_result {
-	double window_seconds;      /* writes refused: from read-only to the end */
-	double caught_up_seconds;
-	size_t sequences, tables, sessions_ended;
+/* Where the window's time went, in seconds. */
+struct cutover_steps {
+	double fence;               /* connection limit, read-only, sessions ended */
+	double catch_up;            /* until the subscriber confirmed the last LSN */
+	double sequences;           /* sequences and large objects copied */
+	double counts;              /* row counts compared */
+	double rollback_setup;      /* --keep-rollback: the way back created */
+	double subscription;        /* the forward subscription stopped */
+	double hook;
 };
+
+struct cutover_result {
+	double window_seconds;      /* writes refused: from the fence to the end of the hook */
+	double caught_up_seconds;
+	size_t sequences, tables, sessions_ended, large_objects;
+	struct cutover_steps steps;
+};
+
+/* The window and its steps, as text or one JSON object. */
+void cutover_report(const char *action, const struct cutover_result *res, bool json, struct buf *out);
 
 int migrate_online_start(const struct migrate_opts *o, FILE *events, struct diags *d);
 int migrate_online_status(const struct migrate_opts *o, struct buf *out, struct diags *d);
@@ -128,20 +148,32 @@ int migrate_finish(const struct migrate_opts *o, FILE *events, struct diags *d);
 
 /* Shared by online.c and rollback.c. */
 void migrate_slot_name(const char *prefix, const char *db, char *out, size_t cap);
-bool migrate_set_read_only(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
+/* The fence (fence.c): no application role can open a session on db or
+ * keep one, and what remains is read-only by default; unfence puts back
+ * what was there. Sessions ended are added to *ended. */
+bool migrate_fence(PGconn *c, const struct pg_endpoint *ep, const char *db, size_t *ended, struct diags *d);
+bool migrate_unfence(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d);
 bool migrate_copy_sequences(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
 			    size_t *count, struct diags *d);
 /* The replication role may write in a read-only database (the apply worker
  * of the way back), or no longer. */
 bool migrate_role_write_exception(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d);
 size_t migrate_end_sessions(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d);
-/* Waits until slot on c has confirmed the current LSN; false after timeout. */
-bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, double timeout, struct diags *d);
+/* Waits until slot on c has confirmed c's current LSN; false after timeout,
+ * or as soon as subscription subname on sub (its subscriber) counts a new
+ * apply error. */
+bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, PGconn *sub, const char *subname,
+			    double timeout, struct diags *d);
 int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d);
 /* A subscription's connection string with its password, as an SQL literal;
  * peer_session is a session on the peer, whose password libpq resolved
  * (PGPASSWORD, PGPASSFILE) when the options carry none. */
 char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, const char *db, PGconn *peer_session);
+/* CREATE SUBSCRIPTION name ... PUBLICATION publication on `on`, connecting to the
+ * peer's database, WITH (with), kept out of the server's log. */
+bool migrate_subscribe(PGconn *on, const struct pg_endpoint *on_ep, const struct pg_endpoint *peer, const char *peer_db,
+		       PGconn *peer_session, const char *name, const char *publication, const char *with,
+		       struct diags *d);
 
 /* Runs argv (a tool that needs no server); stdout to out_path when given.
  * Returns the exit status, or -1. */
@@ -151,6 +183,32 @@ int migrate_run_tool(char *const argv[], const char *out_path, struct diags *d);
  * child's PGPASSWORD; pgoptions ("PGOPTIONS=-c ...") or NULL. */
 int migrate_run_pg_tool(const char *const args[], const struct pg_endpoint *ep, const char *dbname,
 			const char *pgoptions, struct diags *d);
+
+/* Large objects (largeobj.c): the target's replaced by the source's, in
+ * one target transaction. */
+int migrate_copy_large_objects(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
+			       size_t *count, long long *bytes, struct diags *d);
+/* Materialized views (matview.c): name and populated state, by name. */
+extern const char migrate_matviews_sql[];
+/* Refreshes on dst the views populated on src. */
+int migrate_refresh_matviews(PGconn *src, const struct pg_endpoint *sep, PGconn *dst, const struct pg_endpoint *tep,
+			     size_t *count, struct diags *d);
+
+/* --- the traffic plan (traffic.c) --- */
+
+struct traffic_opts {
+	const char *domain;         /* erp.<domain> and auth.<domain> */
+	const char *to;             /* the cluster's load balancer: address or host name */
+	const char *https_entrypoint, *http_entrypoint;    /* the old Traefik's entry points */
+	int old_ttl;                /* seconds: the DNS records' TTL before it is lowered */
+};
+
+/* 0, or -1 after reporting a name that cannot go into a Traefik rule. */
+int traffic_check(const struct traffic_opts *t, struct diags *d);
+/* The old Traefik's dynamic configuration that forwards both names. */
+void traffic_config(const struct traffic_opts *t, struct buf *b);
+/* The steps, for people, naming the written file. */
+void traffic_plan(const struct traffic_opts *t, const char *file, struct buf *b);
 
 /* Progress events: one JSON object per line, or a line of text. */
 void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -1,17 +1,15 @@
 /* The online method: the source keeps serving while the copy runs, and
  * native logical replication carries every change made since.
  *
- *   start    publication on the source, then a logical replication slot
- *            created with an exported snapshot; the parallel copy runs inside
- *            that snapshot; a subscription on the target takes over the same
- *            slot (copy_data = false), so nothing is copied twice and nothing
- *            committed after the snapshot is missed;
+ *   start    (start.c) publication, slot with its snapshot, the copy in it,
+ *            the subscription;
  *   status   lag in bytes, from the slot and the subscription;
- *   cutover  the source database made read-only and its sessions ended, the
- *            target waits until it has applied the source's last LSN, every
- *            sequence is copied, row counts compared, the subscription
- *            dropped, the hook run; the write-unavailability window is
- *            measured from read-only to the end;
+ *   cutover  the source database fenced (fence.c), the target waits until
+ *            it has applied the source's last LSN, every sequence and large
+ *            object is copied, row counts compared (both servers at once),
+ *            the subscription stopped, the hook run; the write-unavailability
+ *            window is measured from the fence to the end of the hook, step
+ *            by step; the subscription and publication are dropped after it;
  *   abort    every slot, publication and subscription kgenius made, on both
  *            sides, dropped at any stage.
  *
@@ -32,13 +30,6 @@
 
 #include "util/clock.h"
 
-static void pause_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
 /* kgenius_<db> with what a slot name allows: a-z, 0-9, _. */
 void migrate_slot_name(const char *prefix, const char *db, char *out, size_t cap)
 {
@@ -47,198 +38,6 @@ void migrate_slot_name(const char *prefix, const char *db, char *out, size_t cap
 	for (const char *p = db; *p && n + 1 < cap; p++)
 		out[n++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
 	out[n] = '\0';
-}
-
-static char *quote_literal(PGconn *c, const char *s)
-{
-	char *q = PQescapeLiteral(c, s, strlen(s));
-	char *r = q ? strdup(q) : NULL;
-
-	PQfreemem(q);
-	return r;
-}
-
-/* Tables that a FOR ALL TABLES publication would break: no primary key and
- * no replica identity. With fix, give them their unique index or FULL. */
-static int replica_identities(PGconn *c, const struct pg_endpoint *ep, const struct pg_tables *tabs, bool fix,
-			      FILE *events, bool json, struct diags *d)
-{
-	size_t missing = 0;
-
-	for (size_t i = 0; i < tabs->n; i++) {
-		const struct pg_table *t = &tabs->v[i];
-		char *sql = NULL;
-
-		if (t->has_pk || t->replident == 'f' || t->replident == 'i')
-			continue;
-		if (!fix) {
-			diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0},
-				 "rerun with --fix-replica-identity, or give the table a primary key",
-				 "%s has no primary key and no replica identity: a publication would make its UPDATEs and "
-				 "DELETEs fail on the running source", t->qname);
-			missing++;
-			continue;
-		}
-		if (t->usable_unique) {
-			char *idx = PQescapeIdentifier(c, t->unique_index, strlen(t->unique_index));
-
-			if (idx && asprintf(&sql, "ALTER TABLE %s REPLICA IDENTITY USING INDEX %s", t->qname, idx) < 0)
-				sql = NULL;
-			PQfreemem(idx);
-		} else if (asprintf(&sql, "ALTER TABLE %s REPLICA IDENTITY FULL", t->qname) < 0)
-			sql = NULL;
-		if (!sql || !pg_exec(c, ep, d, sql)) {
-			free(sql);
-			return -1;
-		}
-		migrate_event(events, json, "replica-identity", "%s: %s", ep->name, sql);
-		free(sql);
-	}
-	return missing ? -1 : 0;
-}
-
-static int start_db(const struct migrate_opts *o, size_t k, FILE *events, struct diags *d)
-{
-	const char *db = o->dbs[k], *tdb = o->target_dbs[k];
-	PGconn *src = pg_open(&o->source, db, d), *dst = NULL, *repl = NULL;
-	struct pg_tables tabs = {NULL, 0};
-	struct copy_stats st;
-	PGresult *r = NULL;
-	char slot[64], sql[1024], *wal = NULL, *lit = NULL;
-	bool slot_made = false;
-	int rc = -1;
-
-	memset(&st, 0, sizeof(st));
-	migrate_slot_name("kgenius_", db, slot, sizeof(slot));
-	if (!src)
-		goto out;
-	wal = pg_value(src, &o->source, d, "SHOW wal_level", 0, NULL);
-	if (!wal || strcmp(wal, "logical") != 0) {
-		diag_add(d, DIAG_ERROR, &(struct srcpos){"source", 0, 0},
-			 "set wal_level = logical on the source and restart it (plan this restart early), or use copy",
-			 "wal_level is %s: the online method needs logical", wal ? wal : "unknown");
-		goto out;
-	}
-	{
-		const char *params[1] = {slot};
-		char *exists = pg_value(src, &o->source, d, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", 1,
-					params);
-
-		if (exists && strcmp(exists, "0") != 0) {
-			diag_add(d, DIAG_ERROR, &(struct srcpos){"source", 0, 0},
-				 "run `kgenius migrate db abort` with the same options, then start again",
-				 "slot %s exists: a start was interrupted or is running (an online start is not resumed)", slot);
-			free(exists);
-			goto out;
-		}
-		free(exists);
-	}
-	if (pg_list_tables(src, &o->source, d, &tabs) != 0 ||
-	    replica_identities(src, &o->source, &tabs, o->fix_replica_identity, events, o->events_json, d) != 0)
-		goto out;
-	/* The publication first: a slot decodes with the catalog of its time. */
-	if (!pg_exec(src, &o->source, d, "CREATE PUBLICATION kgenius_pub FOR ALL TABLES"))
-		goto out;
-	repl = pg_open_replication(&o->source, db, d);
-	if (!repl)
-		goto out;
-	snprintf(sql, sizeof(sql), "CREATE_REPLICATION_SLOT %s LOGICAL pgoutput EXPORT_SNAPSHOT", slot);
-	r = PQexec(repl, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		diag_add(d, DIAG_ERROR, &(struct srcpos){"source", 0, 0},
-			 "raise max_replication_slots and max_wal_senders on the source", "cannot create slot %s: %s", slot,
-			 PQerrorMessage(repl));
-		goto out;
-	}
-	slot_made = true;
-	migrate_event(events, o->events_json, "slot", "%s: slot %s at %s, snapshot %s", db, slot, PQgetvalue(r, 0, 1),
-		      PQgetvalue(r, 0, 2));
-	if (migrate_copy_one(o, k, PQgetvalue(r, 0, 2), &st, events, d) != 0)
-		goto out;
-	PQclear(r);
-	r = NULL;
-	PQfinish(repl);
-	repl = NULL;
-	dst = pg_open(&o->target, tdb, d);
-	if (!dst || replica_identities(dst, &o->target, &tabs, true, NULL, o->events_json, d) != 0)
-		goto out;
-	lit = migrate_subscription_conninfo(dst, &o->source_from_target, db, src);
-	if (!lit)
-		goto out;
-	{
-		struct buf q = BUF_INIT;
-		bool ok;
-
-		buf_printf(&q, "CREATE SUBSCRIPTION kgenius_sub CONNECTION %s PUBLICATION kgenius_pub"
-			       " WITH (create_slot = false, slot_name = '%s', copy_data = false, enabled = true)", lit, slot);
-		/* The statement holds a password: keep it out of the server's log. */
-		ok = !q.failed && pg_exec(dst, &o->target, d, "SET log_statement = 'none'") &&
-		     pg_exec(dst, &o->target, d, "SET log_min_error_statement = 'panic'") &&
-		     pg_exec(dst, &o->target, d, q.data);
-		explicit_bzero(q.data, q.len);
-		buf_free(&q);
-		if (!ok)
-			goto out;
-	}
-	migrate_event(events, o->events_json, "replicating", "%s -> %s: %lld rows copied in the snapshot; subscription kgenius_sub "
-		      "now applies every change since; run `migrate db status` to watch the lag, then `cutover`",
-		      db, tdb, st.rows);
-	rc = 0;
-out:
-	if (rc != 0 && slot_made)
-		diag_add(d, DIAG_NOTE, &(struct srcpos){"source", 0, 0}, NULL,
-			 "start stopped after creating slot %s: run `kgenius migrate db abort` with the same options before "
-			 "starting again", slot);
-	PQclear(r);
-	PQfinish(repl);
-	PQfinish(src);
-	PQfinish(dst);
-	pg_tables_free(&tabs);
-	free(wal);
-	if (lit)
-		explicit_bzero(lit, strlen(lit));
-	free(lit);
-	return rc;
-}
-
-char *migrate_subscription_conninfo(PGconn *on, const struct pg_endpoint *peer, const char *db, PGconn *peer_session)
-{
-	char *conninfo = NULL, *password = NULL, *lit = NULL;
-	struct buf ci = BUF_INIT;
-
-	if (pg_child_conninfo(peer, db, &conninfo, &password) != 0)
-		return NULL;
-	if (!password && peer_session && PQpass(peer_session) && *PQpass(peer_session))
-		password = strdup(PQpass(peer_session));
-	/* The subscription keeps its connection string in the catalog, as
-	 * PostgreSQL requires; it goes when the subscription goes. */
-	buf_puts(&ci, conninfo);
-	if (password) {
-		buf_puts(&ci, " password='");
-		for (const char *p = password; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				buf_putc(&ci, '\\');
-			buf_putc(&ci, *p);
-		}
-		buf_putc(&ci, '\'');
-		explicit_bzero(password, strlen(password));
-	}
-	if (!ci.failed && ci.data)
-		lit = quote_literal(on, ci.data);
-	if (ci.data)
-		explicit_bzero(ci.data, ci.len);
-	buf_free(&ci);
-	free(password);
-	free(conninfo);
-	return lit;
-}
-
-int migrate_online_start(const struct migrate_opts *o, FILE *events, struct diags *d)
-{
-	for (size_t k = 0; k < o->ndbs; k++)
-		if (start_db(o, k, events, d) != 0)
-			return -1;
-	return 0;
 }
 
 /* Bytes of WAL the target has not confirmed, or -1. */
@@ -304,6 +103,10 @@ int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* The hook's output goes with the progress on stderr: stdout
+		 * carries the report, which may be JSON. */
+		if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(126);
 		execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
 		_exit(127);
 	}
@@ -318,108 +121,127 @@ int migrate_run_hook(const char *hook, FILE *events, bool json, struct diags *d)
 	return 0;
 }
 
-bool migrate_copy_sequences(PGconn *from, const struct pg_endpoint *fep, PGconn *to, const struct pg_endpoint *tep,
-			    size_t *count, struct diags *d)
+/* Row counts of every table on both sides, which must agree once the target
+ * has applied everything: one query per side, both servers counting at
+ * once. */
+static char *counts_sql(const struct pg_tables *tabs)
 {
-	PGresult *r = pg_query(from, fep, d,
-			       "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value FROM pg_sequences"
-			       " WHERE schemaname <> 'kgenius_migrate'", 0, NULL);
-	bool ok = r != NULL;
+	struct buf q = BUF_INIT;
+	char *s;
 
-	for (int i = 0; ok && i < PQntuples(r); i++) {
-		const char *params[3] = {PQgetvalue(r, i, 0), PQgetisnull(r, i, 1) ? PQgetvalue(r, i, 2) : PQgetvalue(r, i, 1),
-					 PQgetisnull(r, i, 1) ? "false" : "true"};
-		PGresult *s = PQexecParams(to, "SELECT setval($1::regclass, $2::bigint, $3::boolean)", 3, NULL, params, NULL,
-					   NULL, 0);
-
-		ok = PQresultStatus(s) == PGRES_TUPLES_OK;
-		if (!ok)
-			diag_add(d, DIAG_ERROR, &(struct srcpos){tep->name, 0, 0}, NULL, "sequence %s: %s", params[0],
-				 PQerrorMessage(to));
-		PQclear(s);
-	}
-	if (ok)
-		*count = (size_t)PQntuples(r);
-	PQclear(r);
-	return ok;
+	for (size_t i = 0; i < tabs->n; i++)
+		buf_printf(&q, "%sSELECT %zu, count(*) FROM ONLY %s", i ? " UNION ALL " : "", i, tabs->v[i].qname);
+	buf_puts(&q, " ORDER BY 1");
+	s = q.failed ? NULL : strdup(q.data);
+	buf_free(&q);
+	return s;
 }
 
-/* Row counts of every table on both sides, which must agree once the target
- * has applied everything. */
+static PGresult *wait_result(PGconn *c, const struct pg_endpoint *ep, struct diags *d)
+{
+	PGresult *r, *first = NULL;
+
+	while ((r = PQgetResult(c)) != NULL) {
+		if (!first)
+			first = r;
+		else
+			PQclear(r);
+	}
+	if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
+		diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0}, NULL, "counting rows failed: %s", PQerrorMessage(c));
+		PQclear(first);
+		return NULL;
+	}
+	return first;
+}
+
 static bool counts_agree(PGconn *src, PGconn *dst, const struct migrate_opts *o, size_t *tables, struct diags *d)
 {
 	struct pg_tables tabs = {NULL, 0};
-	bool ok;
+	PGresult *a = NULL, *b = NULL;
+	char *sql;
+	bool ok = false;
 
 	if (pg_list_tables(src, &o->source, d, &tabs) != 0)
 		return false;
-	ok = true;
 	*tables = tabs.n;
-	for (size_t i = 0; i < tabs.n && ok; i++) {
-		char *sql = NULL, *a, *b;
-
-		if (asprintf(&sql, "SELECT count(*) FROM ONLY %s", tabs.v[i].qname) < 0)
-			break;
-		a = pg_value(src, &o->source, d, sql, 0, NULL);
-		b = pg_value(dst, &o->target, d, sql, 0, NULL);
-		if (!a || !b || strcmp(a, b) != 0) {
-			diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
-				 "the source stays read-only: run `migrate db verify`, then `abort` to reopen it",
-				 "%s has %s rows on the source and %s on the target after catching up", tabs.v[i].qname,
-				 a ? a : "?", b ? b : "?");
-			ok = false;
-		}
-		free(a);
-		free(b);
-		free(sql);
+	sql = counts_sql(&tabs);
+	if (tabs.n == 0)
+		ok = true;
+	else if (sql && PQsendQuery(src, sql) && PQsendQuery(dst, sql)) {
+		a = wait_result(src, &o->source, d);
+		b = wait_result(dst, &o->target, d);
+		ok = a && b && PQntuples(a) == (int)tabs.n && PQntuples(b) == (int)tabs.n;
+		for (size_t i = 0; ok && i < tabs.n; i++)
+			if (strcmp(PQgetvalue(a, (int)i, 1), PQgetvalue(b, (int)i, 1)) != 0) {
+				diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
+					 "run `migrate db verify` to see the rows; the source accepts writes again",
+					 "%s has %s rows on the source and %s on the target after catching up", tabs.v[i].qname,
+					 PQgetvalue(a, (int)i, 1), PQgetvalue(b, (int)i, 1));
+				ok = false;
+			}
 	}
+	PQclear(a);
+	PQclear(b);
+	free(sql);
 	pg_tables_free(&tabs);
 	return ok;
 }
 
-bool migrate_set_read_only(PGconn *c, const struct pg_endpoint *ep, const char *db, bool on, struct diags *d)
+static bool check_keep_rollback(PGconn *dst, const struct migrate_opts *o, struct diags *d)
 {
-	return pg_exec_naming(c, ep, d, "ALTER DATABASE ", db,
-			      on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only");
+	char *wal = pg_value(dst, &o->target, d, "SHOW wal_level", 0, NULL);
+	bool logical = wal && strcmp(wal, "logical") == 0;
+
+	free(wal);
+	if (!logical)
+		diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
+			 "set wal_level = logical on the target (CloudNativePG: postgresql.parameters), or cut over "
+			 "without --keep-rollback", "--keep-rollback replicates from the target, whose wal_level is not logical");
+	return logical;
 }
 
-size_t migrate_end_sessions(PGconn *c, const struct pg_endpoint *ep, const char *db, struct diags *d)
+/* Seconds since *mark, added to *step; *mark moves on. */
+static void lap(double *mark, double *step)
 {
-	const char *params[1] = {db};
-	PGresult *r = pg_query(c, ep, d,
-			       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1"
-			       " AND pid <> pg_backend_pid() AND backend_type = 'client backend'", 1, params);
-	size_t n = r ? (size_t)atoll(PQgetvalue(r, 0, 0)) : 0;
+	double now = clock_seconds();
 
-	PQclear(r);
-	return n;
+	*step += now - *mark;
+	*mark = now;
 }
 
-bool migrate_wait_caught_up(PGconn *c, const struct pg_endpoint *ep, const char *slot, double timeout, struct diags *d)
+/* Inside the window: fence, catch up, sequences, large objects, counts,
+ * the way back, the forward subscription stopped. */
+static bool switch_db(const struct migrate_opts *o, size_t k, PGconn *src, PGconn *dst, const char *slot, FILE *events,
+		      struct cutover_result *res, struct diags *d)
 {
-	char *lsn = pg_value(c, ep, d, "SELECT pg_current_wal_lsn()::text", 0, NULL);
-	const char *params[2] = {slot, lsn};
-	double deadline = clock_seconds() + timeout;
-	bool done = false;
+	struct cutover_steps *t = &res->steps;
+	double mark = clock_seconds(), t0 = mark;
+	long long lo_bytes = 0;
 
-	while (lsn && !done) {
-		char *caught = pg_value(c, ep, d,
-					"SELECT confirmed_flush_lsn >= $2::pg_lsn FROM pg_replication_slots WHERE slot_name = $1",
-					2, params);
-
-		done = caught && caught[0] == 't';
-		free(caught);
-		if (!done && clock_seconds() > deadline) {
-			diag_add(d, DIAG_ERROR, &(struct srcpos){ep->name, 0, 0},
-				 "check `migrate db status` for apply errors; `abort` reopens the source",
-				 "the subscriber did not confirm %s within %.0f s", lsn, timeout);
-			break;
-		}
-		if (!done)
-			pause_ms(20);
-	}
-	free(lsn);
-	return done;
+	if (!migrate_fence(src, &o->source, o->dbs[k], &res->sessions_ended, d))
+		return false;
+	lap(&mark, &t->fence);
+	if (!migrate_wait_caught_up(src, &o->source, slot, dst, "kgenius_sub", o->cutover_timeout, d))
+		return false;
+	lap(&mark, &t->catch_up);
+	res->caught_up_seconds += mark - t0;
+	if (!migrate_copy_sequences(src, &o->source, dst, &o->target, &res->sequences, d) ||
+	    migrate_copy_large_objects(src, &o->source, dst, &o->target, &res->large_objects, &lo_bytes, d) != 0)
+		return false;
+	lap(&mark, &t->sequences);
+	if (!counts_agree(src, dst, o, &res->tables, d))
+		return false;
+	lap(&mark, &t->counts);
+	if (o->keep_rollback && migrate_rollback_setup(o, k, src, dst, events, d) != 0)
+		return false;
+	lap(&mark, &t->rollback_setup);
+	/* Disabled now (the apply worker stops before its next transaction, so
+	 * nothing replicated back loops forward); dropped after the window. */
+	if (!pg_exec(dst, &o->target, d, "ALTER SUBSCRIPTION kgenius_sub DISABLE"))
+		return false;
+	lap(&mark, &t->subscription);
+	return true;
 }
 
 static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, struct cutover_result *res, struct diags *d)
@@ -427,8 +249,6 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 	const char *db = o->dbs[k], *tdb = o->target_dbs[k];
 	PGconn *src = pg_open(&o->source, db, d), *dst = pg_open(&o->target, tdb, d);
 	char slot[64];
-	bool read_only = false;
-	double t0;
 	int rc = -1;
 
 	migrate_slot_name("kgenius_", db, slot, sizeof(slot));
@@ -438,66 +258,57 @@ static int cutover_db(const struct migrate_opts *o, size_t k, FILE *events, stru
 				 "slot %s does not exist", slot);
 		goto out;
 	}
-	if (o->keep_rollback) {
-		char *wal = pg_value(dst, &o->target, d, "SHOW wal_level", 0, NULL);
-		bool logical = wal && strcmp(wal, "logical") == 0;
-
-		free(wal);
-		if (!logical) {
-			diag_add(d, DIAG_ERROR, &(struct srcpos){"target", 0, 0},
-				 "set wal_level = logical on the target (CloudNativePG: postgresql.parameters), or cut over "
-				 "without --keep-rollback", "--keep-rollback replicates from the target, whose wal_level is not logical");
-			goto out;
-		}
+	if (o->keep_rollback && !check_keep_rollback(dst, o, d))
+		goto out;
+	if (switch_db(o, k, src, dst, slot, events, res, d)) {
+		migrate_event(events, o->events_json, "cutover", "%s -> %s: target caught up %.3f s after writes stopped; %zu "
+			      "sequences copied, %zu tables with equal row counts; subscription stopped", db, tdb,
+			      res->caught_up_seconds, res->sequences, res->tables);
+		rc = 0;
+		goto out;
 	}
-	/* Writes stop here: the window is measured from this point. */
-	t0 = clock_seconds();
-	if (!migrate_set_read_only(src, &o->source, db, true, d))
-		goto out;
-	read_only = true;
-	res->sessions_ended += migrate_end_sessions(src, &o->source, db, d);
-	if (!migrate_wait_caught_up(src, &o->source, slot, o->cutover_timeout, d))
-		goto out;
-	res->caught_up_seconds = clock_seconds() - t0;
-	if (!migrate_copy_sequences(src, &o->source, dst, &o->target, &res->sequences, d) ||
-	    !counts_agree(src, dst, o, &res->tables, d))
-		goto out;
-	if (o->keep_rollback && migrate_rollback_setup(o, k, src, dst, events, d) != 0)
-		goto out;
-	if (!pg_exec(dst, &o->target, d, "DROP SUBSCRIPTION kgenius_sub") ||
-	    !pg_exec(src, &o->source, d, "DROP PUBLICATION IF EXISTS kgenius_pub"))
-		goto out;
-	res->window_seconds = clock_seconds() - t0;
-	migrate_event(events, o->events_json, "cutover", "%s -> %s: target caught up %.3f s after writes stopped; %zu sequences "
-		      "copied, %zu tables with equal row counts; subscription dropped", db, tdb, res->caught_up_seconds,
-		      res->sequences, res->tables);
-	rc = 0;
+	/* Back to the old database: it never stopped being complete. */
+	PQclear(PQexec(dst, "ALTER SUBSCRIPTION kgenius_sub ENABLE"));
+	PQclear(PQexec(src, "DROP SUBSCRIPTION IF EXISTS kgenius_back_sub"));
+	PQclear(PQexec(dst, "DROP PUBLICATION IF EXISTS kgenius_back_pub"));
+	migrate_role_write_exception(src, &o->source, db, false, d);
+	if (migrate_unfence(src, &o->source, db, d))
+		diag_add(d, DIAG_NOTE, &(struct srcpos){"source", 0, 0}, NULL,
+			 "cutover stopped: %s accepts writes again and replication to the target continues", db);
 out:
-	if (rc != 0 && read_only) {
-		/* Back to the old database: it never stopped being complete. */
-		PQclear(PQexec(src, "DROP SUBSCRIPTION IF EXISTS kgenius_back_sub"));
-		PQclear(PQexec(dst, "DROP PUBLICATION IF EXISTS kgenius_back_pub"));
-		migrate_role_write_exception(src, &o->source, db, false, d);
-		if (migrate_set_read_only(src, &o->source, db, false, d))
-			diag_add(d, DIAG_NOTE, &(struct srcpos){"source", 0, 0}, NULL,
-				 "cutover stopped: %s accepts writes again and replication to the target continues", db);
-	}
 	PQfinish(src);
 	PQfinish(dst);
 	return rc;
 }
 
+/* After the window: the forward subscription and publication dropped. */
+static int drop_forward(const struct migrate_opts *o, size_t k, struct diags *d)
+{
+	PGconn *src = pg_open(&o->source, o->dbs[k], d), *dst = pg_open(&o->target, o->target_dbs[k], d);
+	bool ok = src && dst && pg_exec(dst, &o->target, d, "DROP SUBSCRIPTION kgenius_sub") &&
+		  pg_exec(src, &o->source, d, "DROP PUBLICATION IF EXISTS kgenius_pub");
+
+	PQfinish(src);
+	PQfinish(dst);
+	return ok ? 0 : -1;
+}
+
 int migrate_online_cutover(const struct migrate_opts *o, struct cutover_result *res, FILE *events, struct diags *d)
 {
-	double t0 = clock_seconds();
+	double t0 = clock_seconds(), mark;
 
 	memset(res, 0, sizeof(*res));
 	for (size_t k = 0; k < o->ndbs; k++)
 		if (cutover_db(o, k, events, res, d) != 0)
 			return -1;
+	mark = clock_seconds();
 	if (o->hook && migrate_run_hook(o->hook, events, o->events_json, d) != 0)
 		return -1;
+	res->steps.hook = clock_seconds() - mark;
 	res->window_seconds = clock_seconds() - t0;
+	for (size_t k = 0; k < o->ndbs; k++)
+		if (drop_forward(o, k, d) != 0)
+			return -1;
 	return 0;
 }
 
@@ -541,7 +352,7 @@ int migrate_online_abort(const struct migrate_opts *o, FILE *events, struct diag
 		PQclear(PQexecParams(dst, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1",
 				     1, NULL, params + 1, NULL, NULL, 0));
 		drop_quietly(dst, "DROP SCHEMA IF EXISTS kgenius_migrate CASCADE");
-		migrate_set_read_only(src, &o->source, o->dbs[k], false, d);
+		migrate_unfence(src, &o->source, o->dbs[k], d);
 		migrate_role_write_exception(src, &o->source, o->dbs[k], false, d);
 		left = pg_value(src, &o->source, d,
 				"SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'kgenius\\_%')"
@@ -559,4 +370,26 @@ int migrate_online_abort(const struct migrate_opts *o, FILE *events, struct diag
 		PQfinish(dst);
 	}
 	return rc;
+}
+
+void cutover_report(const char *action, const struct cutover_result *res, bool json, struct buf *out)
+{
+	const struct cutover_steps *t = &res->steps;
+
+	if (json) {
+		buf_printf(out, "{\"event\":\"%s\",\"write_unavailable_seconds\":%.3f,\"caught_up_seconds\":%.3f,"
+			   "\"steps\":{\"fence\":%.3f,\"catch_up\":%.3f,\"sequences\":%.3f,\"counts\":%.3f,\"rollback_setup\":%.3f,"
+			   "\"subscription\":%.3f,\"hook\":%.3f},\"sequences\":%zu,\"large_objects\":%zu,\"tables\":%zu,"
+			   "\"sessions_ended\":%zu}\n", action, res->window_seconds, res->caught_up_seconds, t->fence, t->catch_up,
+			   t->sequences, t->counts, t->rollback_setup, t->subscription, t->hook, res->sequences,
+			   res->large_objects, res->tables, res->sessions_ended);
+		return;
+	}
+	buf_printf(out, "%s: writes were refused for %.3f s (target caught up in %.3f s); %zu sequences and %zu large objects "
+		   "copied, %zu sessions ended\n", action, res->window_seconds, res->caught_up_seconds, res->sequences,
+		   res->large_objects, res->sessions_ended);
+	if (strcmp(action, "cutover") == 0)
+		buf_printf(out, "  fence %.3f s, catch-up %.3f s, sequences and large objects %.3f s, row counts %.3f s, "
+			   "way back %.3f s, subscription stopped %.3f s, hook %.3f s\n", t->fence, t->catch_up, t->sequences,
+			   t->counts, t->rollback_setup, t->subscription, t->hook);
 }

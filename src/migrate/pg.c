@@ -172,6 +172,10 @@ int pg_child_conninfo(const struct pg_endpoint *ep, const char *dbname, char **c
 		}
 		if (strcmp(o->keyword, "dbname") == 0 && dbname)
 			v = dbname;
+		/* The children carry kgenius's name, so that a resumed copy can
+		 * tell the sessions a killed run left on the target. */
+		if (strcmp(o->keyword, "application_name") == 0)
+			v = "kgenius-migrate";
 		if (!v || !*v || strcmp(o->keyword, "options") == 0)
 			continue;
 		/* keyword='value' with quotes and backslashes escaped */

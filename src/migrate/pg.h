@@ -66,4 +66,22 @@ struct pg_tables {
 int pg_list_tables(PGconn *c, const struct pg_endpoint *ep, struct diags *d, struct pg_tables *out);
 void pg_tables_free(struct pg_tables *t);
 
+/* --- sequences (sequences.c) --- */
+
+struct pg_sequence {
+	char *name;                /* "schema"."name" */
+	long long last_value, increment;
+	bool is_called;            /* false: nextval hands out last_value itself */
+};
+
+struct pg_sequences {
+	struct pg_sequence *v;
+	size_t n;
+};
+
+/* Every sequence of the connected database with its state, by name. */
+int pg_read_sequences(PGconn *c, const struct pg_endpoint *ep, struct diags *d, struct pg_sequences *out);
+void pg_sequences_free(struct pg_sequences *s);
+long long pg_sequence_next(const struct pg_sequence *s);
+
 #endif

@@ -63,26 +63,101 @@ static void server_checks(struct plan *p, PGconn *s, PGconn *t, const struct mig
 	free(wal);
 	free(slots);
 	free(senders);
+	{
+		/* The cutover's fence (CONNECTION LIMIT 0) does not hold superusers. */
+		char *supers = one(s, &o->source, d, "SELECT coalesce(string_agg(rolname, ', ' ORDER BY rolname), '') FROM pg_roles"
+					       " WHERE rolsuper AND rolcanlogin AND rolname <> current_user");
+
+		line(p, supers[0] ? "warning" : "ok", "superusers that can log in besides this one: %s%s", supers[0] ? supers : "none",
+		     supers[0] ? ": an application logging in as one of them could still write to the old database "
+				 "after cutover; give the applications ordinary roles" : "");
+		free(supers);
+	}
 }
 
-static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, struct diags *d)
+/* A session, or a BLOCKER line that carries libpq's own reason. */
+static PGconn *open_or_say(struct plan *p, const struct pg_endpoint *ep, const char *db, const char *what,
+			   struct diags *d)
 {
-	PGconn *s = pg_open(&o->source, o->dbs[k], d), *t;
+	struct diags local;
+	PGconn *c;
+
+	diags_init(&local);
+	c = pg_open(ep, db, &local);
+	if (!c)
+		line(p, "BLOCKER", "cannot connect to %s %s: %s", what, db,
+		     local.n ? local.v[local.n - 1].msg : "unknown error");
+	diags_merge(d, &local);
+	diags_free(&local);
+	return c;
+}
+
+/* The tables: size, parts, the largest, and those without a key. */
+static void table_checks(struct plan *p, PGconn *s, const struct migrate_opts *o, struct diags *d)
+{
 	struct pg_tables tabs = {NULL, 0};
-	PGresult *r;
 	char size[32];
 	long long total = 0;
 	size_t noident = 0, parts = 0;
 
-	buf_printf(p->out, "database %s -> %s\n", o->dbs[k], o->target_dbs[k]);
-	if (!s) {
-		line(p, "BLOCKER", "cannot connect to the source database %s", o->dbs[k]);
+	if (pg_list_tables(s, &o->source, d, &tabs) != 0)
 		return;
+	for (size_t i = 0; i < tabs.n; i++) {
+		const struct pg_table *tb = &tabs.v[i];
+		size_t n = o->split_bytes > 0 && tb->int_key && tb->bytes > o->split_bytes ?
+			   (size_t)(tb->bytes / o->split_bytes) + 1 : 1;
+
+		total += tb->bytes;
+		parts += n > 64 ? 64 : n;
+		if (!tb->has_pk && tb->replident != 'f' && tb->replident != 'i')
+			noident++;
 	}
-	t = pg_open(&o->target, o->target_dbs[k], d);
+	human_size(total, size, sizeof(size));
+	line(p, "ok", "%zu tables, %s of table data, copied as %zu parts by %d jobs", tabs.n, size, parts, o->jobs);
+	for (size_t i = 0; i < tabs.n && i < 5; i++) {
+		human_size(tabs.v[i].bytes, size, sizeof(size));
+		line(p, "", "largest: %s %s%s", tabs.v[i].qname, size, tabs.v[i].key ? "" : " (no key: verify cannot name rows)");
+	}
+	line(p, noident ? "note" : "ok", "%zu tables without a primary key or replica identity%s", noident,
+	     noident ? ": fine offline; an online move must give each one (--fix-replica-identity)" : "");
+	for (size_t i = 0; i < tabs.n; i++)
+		if (!tabs.v[i].has_pk && tabs.v[i].replident != 'f' && tabs.v[i].replident != 'i')
+			line(p, "", "%s: %s", tabs.v[i].qname, tabs.v[i].usable_unique ?
+			     "has a unique index on NOT NULL columns (as Odoo's many2many pairs): REPLICA IDENTITY USING INDEX" :
+			     "no unique index on NOT NULL columns: REPLICA IDENTITY FULL (each UPDATE and DELETE "
+			     "then scans the table on the target), or add a primary key");
+	pg_tables_free(&tabs);
+}
+
+/* The target: empty, or holding an interrupted copy. */
+static void target_checks(struct plan *p, PGconn *t, const struct migrate_opts *o, struct diags *d)
+{
+	char *have = one(t, &o->target, d,
+			 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+			 " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'kgenius_migrate') AND n.nspname NOT LIKE 'pg\\_%'");
+	char *resume = one(t, &o->target, d, "SELECT count(*) FROM pg_namespace WHERE nspname = 'kgenius_migrate'");
+
+	if (strcmp(resume, "1") == 0)
+		line(p, "note", "the target holds an interrupted copy: copy resumes it");
+	else
+		line(p, strcmp(have, "0") == 0 ? "ok" : "BLOCKER", "the target database holds %s tables%s", have,
+		     strcmp(have, "0") == 0 ? "" : ": copy needs an empty database");
+	free(have);
+	free(resume);
+}
+
+static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, struct diags *d)
+{
+	PGconn *s, *t;
+	PGresult *r;
+	char size[32];
+
+	buf_printf(p->out, "database %s -> %s\n", o->dbs[k], o->target_dbs[k]);
+	s = open_or_say(p, &o->source, o->dbs[k], "the source database", d);
+	if (!s)
+		return;
+	t = open_or_say(p, &o->target, o->target_dbs[k], "the target database (create it first: CREATE DATABASE ... OWNER <role>)", d);
 	if (!t) {
-		line(p, "BLOCKER", "cannot connect to the target database %s: create it first (CREATE DATABASE %s OWNER <role>)",
-		     o->target_dbs[k], o->target_dbs[k]);
 		PQfinish(s);
 		return;
 	}
@@ -131,8 +206,10 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 	{
 		char *lo = one(s, &o->source, d, "SELECT count(*) FROM pg_largeobject_metadata");
 
-		line(p, strcmp(lo, "0") == 0 ? "ok" : "BLOCKER", "%s large objects%s", lo,
-		     strcmp(lo, "0") == 0 ? "" : ": kgenius does not copy large objects; use pg_dump/pg_restore for this database");
+		line(p, strcmp(lo, "0") == 0 ? "ok" : "note", "%s large objects%s", lo,
+		     strcmp(lo, "0") == 0 ? "" : ": copy moves them inside its snapshot; logical replication cannot carry "
+						 "them, so the online method copies them again at cutover, while writes are "
+						 "stopped (the window grows with their size)");
 		free(lo);
 	}
 	{
@@ -155,41 +232,8 @@ static void db_checks(struct plan *p, const struct migrate_opts *o, size_t k, st
 		line(p, "ok", "%s", seq);
 		free(seq);
 	}
-	if (pg_list_tables(s, &o->source, d, &tabs) == 0) {
-		for (size_t i = 0; i < tabs.n; i++) {
-			const struct pg_table *tb = &tabs.v[i];
-			size_t n = o->split_bytes > 0 && tb->int_key && tb->bytes > o->split_bytes ?
-				   (size_t)(tb->bytes / o->split_bytes) + 1 : 1;
-
-			total += tb->bytes;
-			parts += n > 64 ? 64 : n;
-			if (!tb->has_pk && tb->replident != 'f' && tb->replident != 'i')
-				noident++;
-		}
-		human_size(total, size, sizeof(size));
-		line(p, "ok", "%zu tables, %s of table data, copied as %zu parts by %d jobs", tabs.n, size, parts, o->jobs);
-		for (size_t i = 0; i < tabs.n && i < 5; i++) {
-			human_size(tabs.v[i].bytes, size, sizeof(size));
-			line(p, "", "largest: %s %s%s", tabs.v[i].qname, size, tabs.v[i].key ? "" : " (no key: verify cannot name rows)");
-		}
-		line(p, noident ? "note" : "ok", "%zu tables without a primary key or replica identity%s", noident,
-		     noident ? " (Odoo many2many with a UNIQUE pair): fine offline; an online move must set REPLICA IDENTITY USING INDEX" : "");
-		pg_tables_free(&tabs);
-	}
-	{
-		char *have = one(t, &o->target, d,
-				 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
-				 " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'kgenius_migrate') AND n.nspname NOT LIKE 'pg\\_%'");
-		char *resume = one(t, &o->target, d, "SELECT count(*) FROM pg_namespace WHERE nspname = 'kgenius_migrate'");
-
-		if (strcmp(resume, "1") == 0)
-			line(p, "note", "the target holds an interrupted copy: copy resumes it");
-		else
-			line(p, strcmp(have, "0") == 0 ? "ok" : "BLOCKER", "the target database holds %s tables%s", have,
-			     strcmp(have, "0") == 0 ? "" : ": copy needs an empty database");
-		free(have);
-		free(resume);
-	}
+	table_checks(p, s, o, d);
+	target_checks(p, t, o, d);
 	{
 		char *sz = one(s, &o->source, d, "SELECT pg_database_size(current_database())");
 
@@ -221,7 +265,8 @@ int migrate_plan(const struct migrate_opts *o, struct buf *out, bool *blocked, s
 		   "    (kgenius_<db>), which keeps WAL until the target confirms it: watch the disk;\n"
 		   "  - with --fix-replica-identity, REPLICA IDENTITY USING INDEX (or FULL) on the tables without a\n"
 		   "    primary key listed above;\n"
-		   "  - at cutover, default_transaction_read_only on the database and its client sessions ended;\n"
+		   "  - at cutover, the fence: CONNECTION LIMIT 0 on the database (kept as kgenius.connection_limit\n"
+		   "    and put back by abort or rollback), its client sessions ended, default_transaction_read_only;\n"
 		   "  - with --keep-rollback, a subscription from the target and a per-database exception for the\n"
 		   "    replication role. `abort` removes all of it.\n");
 	buf_printf(out, "\n%s: %zu warning%s\n", p.blocked ? "BLOCKED" : "ready", p.warnings, p.warnings == 1 ? "" : "s");

@@ -1,15 +1,20 @@
 /* pg_dump and pg_restore as children, and progress events.
  *
  * A child gets the password in its environment (PGPASSWORD), never on its
- * command line, where `ps` would show it. */
+ * command line, where `ps` would show it. A child dies with kgenius
+ * (PR_SET_PDEATHSIG, https://man7.org/linux/man-pages/man2/prctl.2.html):
+ * a pg_restore left running after kgenius was killed would race the
+ * resumed copy on the target. */
 #include "migrate/migrate.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,57 +67,94 @@ static void free_child_environ(char **env, const char *password)
 	free(env);
 }
 
+/* argv[0] as execve needs it: searched in PATH before the fork, since the
+ * child of a threaded process may only make async-signal-safe calls. */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *found = NULL;
+
+	if (strchr(name, '/'))
+		return strdup(name);
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p && !found; p += strcspn(p, ":") + (p[strcspn(p, ":")] == ':')) {
+		size_t len = strcspn(p, ":");
+		struct stat sb;
+
+		if (asprintf(&found, "%.*s/%s", (int)len, len ? p : ".", name) < 0)
+			return NULL;
+		if (stat(found, &sb) != 0 || !S_ISREG(sb.st_mode) || access(found, X_OK) != 0) {
+			free(found);
+			found = NULL;
+		}
+	}
+	return found;
+}
+
+/* The child: stdout to out_path (or /dev/null), stderr to errfd, killed
+ * when the thread that started it dies. */
+static pid_t spawn_child(const char *prog, char *const argv[], char **env, int errfd, const char *out_path)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		int out = open(out_path ? out_path : "/dev/null", (out_path ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY) | O_CLOEXEC, 0600);
+
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent || out < 0 ||
+		    dup2(out, STDOUT_FILENO) < 0 || dup2(errfd, STDERR_FILENO) < 0)
+			_exit(126);
+		execve(prog, argv, env);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The child's exit status, or reports it with the head of its stderr. */
+static int child_status(const char *name, pid_t pid, int errfd, struct diags *d)
+{
+	int status = 0, code;
+	char msg[2048];
+	ssize_t n;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	lseek(errfd, 0, SEEK_SET);
+	n = read(errfd, msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	for (char *p = msg; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	diag_add(d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, NULL, "failed (exit %d): %s", code, msg[0] ? msg : "no message");
+	return code;
+}
+
 static int run_tool(char *const argv[], const char *password, const char *pgoptions, const char *out_path,
 		    struct diags *d)
 {
-	posix_spawn_file_actions_t fa;
 	char errpath[] = "/tmp/kgenius-tool.XXXXXX";
-	int errfd = mkstemp(errpath), status = 0, rc;
+	int errfd = mkostemp(errpath, O_CLOEXEC), rc;
 	char **env = child_environ(password, pgoptions);
-	pid_t pid;
+	char *prog = find_program(argv[0]);
+	pid_t pid = -1;
 
-	if (errfd < 0 || !env) {
-		diag_add(d, DIAG_ERROR, &(struct srcpos){argv[0], 0, 0}, NULL, "cannot run: %s", strerror(errno));
+	if (errfd >= 0)
+		unlink(errpath);
+	if (errfd >= 0 && env && prog)
+		pid = spawn_child(prog, argv, env, errfd, out_path);
+	free_child_environ(env, password);
+	free(prog);
+	if (pid < 0) {
+		diag_add(d, DIAG_ERROR, &(struct srcpos){argv[0], 0, 0}, "install postgresql-client (pg_dump, pg_restore)",
+			 "cannot run: %s", errfd >= 0 && env && !prog ? "not found in PATH" : strerror(errno));
 		if (errfd >= 0)
 			close(errfd);
-		free_child_environ(env, password);
 		return -1;
 	}
-	unlink(errpath);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
-	if (out_path)
-		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	else
-		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	free_child_environ(env, password);
-	if (rc != 0) {
-		diag_add(d, DIAG_ERROR, &(struct srcpos){argv[0], 0, 0}, "install postgresql-client (pg_dump, pg_restore)",
-			 "cannot run: %s", strerror(rc));
-		close(errfd);
-		return -1;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char msg[2048];
-		ssize_t n;
-
-		lseek(errfd, 0, SEEK_SET);
-		n = read(errfd, msg, sizeof(msg) - 1);
-		msg[n > 0 ? n : 0] = '\0';
-		for (char *p = msg; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		diag_add(d, DIAG_ERROR, &(struct srcpos){argv[0], 0, 0}, NULL, "failed (exit %d): %s",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), msg[0] ? msg : "no message");
-		close(errfd);
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	}
+	rc = child_status(argv[0], pid, errfd, d);
 	close(errfd);
-	return 0;
+	return rc;
 }
 
 int migrate_run_tool(char *const argv[], const char *out_path, struct diags *d)

@@ -4,8 +4,10 @@
  * kept stable across major versions because hash partitioning depends on it.
  * A table that differs is bisected on its integer key into ranges until the
  * differing rows are few enough to list by key, and compared there by md5.
- * Then every sequence and the schema objects (tables, columns, indexes,
- * constraints, triggers) are compared.
+ * Then every sequence (last_value and is_called), every large object (by
+ * the md5 of its content), every materialized view (populated state and
+ * rows) and the schema objects (tables, columns, indexes, constraints,
+ * triggers) are compared.
  *
  * Each side reads in one REPEATABLE READ snapshot, under the pinned session
  * settings of pg.c, so that a row's text is the same on both. */
@@ -18,7 +20,6 @@
 #include <string.h>
 
 #include "util/clock.h"
-#include "util/json.h"
 
 #define BUCKETS 16
 #define LEAF_ROWS 2000
@@ -316,11 +317,53 @@ static void add_diff(struct vdb *db, const char *kind, const char *item, const c
 	db->ndiffs++;
 }
 
-/* Sequences: every one, owned by a column or not (Odoo's ir_sequence_NNN). */
+/* Sequences: every one, owned by a column or not (Odoo's ir_sequence_NNN),
+ * by the value nextval hands out next, which last_value and is_called make
+ * together: the target may be ahead, never behind. */
 static bool compare_sequences(struct side *s, struct side *t, struct vdb *db, struct diags *d)
 {
-	static const char sql[] = "SELECT format('%I.%I', schemaname, sequencename) COLLATE \"C\", last_value"
-				  " FROM pg_sequences WHERE schemaname <> 'kgenius_migrate' ORDER BY 1";
+	struct pg_sequences a, b;
+	size_t i = 0, j = 0;
+
+	if (pg_read_sequences(s->c, s->ep, d, &a) != 0)
+		return false;
+	if (pg_read_sequences(t->c, t->ep, d, &b) != 0) {
+		pg_sequences_free(&a);
+		return false;
+	}
+	db->sequences = a.n;
+	while (i < a.n || j < b.n) {
+		int c = i >= a.n ? 1 : j >= b.n ? -1 : strcmp(a.v[i].name, b.v[j].name);
+
+		if (c < 0)
+			add_diff(db, "sequence", a.v[i++].name, "missing on the target");
+		else if (c > 0)
+			j++;
+		else {
+			const struct pg_sequence *x = &a.v[i++], *y = &b.v[j++];
+			long long nx = pg_sequence_next(x), ny = pg_sequence_next(y);
+
+			if (x->increment > 0 ? ny < nx : ny > nx) {
+				char detail[160];
+
+				snprintf(detail, sizeof(detail), "source last_value %lld (is_called %s), target %lld (is_called %s)",
+					 x->last_value, x->is_called ? "true" : "false", y->last_value,
+					 y->is_called ? "true" : "false");
+				add_diff(db, "sequence", x->name, detail);
+			}
+		}
+	}
+	pg_sequences_free(&a);
+	pg_sequences_free(&b);
+	return true;
+}
+
+/* Large objects: each by its OID and the md5 of its content, listed on
+ * both sides and merged (pg_dump --schema-only and logical replication
+ * both leave them out, so they are easily lost). */
+static bool compare_large_objects(struct side *s, struct side *t, struct vdb *db, struct diags *d)
+{
+	static const char sql[] = "SELECT oid::text COLLATE \"C\", md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY 1";
 	PGresult *rs, *rt;
 	int i = 0, j = 0, ns, nt;
 
@@ -328,24 +371,17 @@ static bool compare_sequences(struct side *s, struct side *t, struct vdb *db, st
 		return false;
 	ns = PQntuples(rs);
 	nt = PQntuples(rt);
-	db->sequences = (size_t)ns;
+	db->large_objects = (size_t)ns;
 	while (i < ns || j < nt) {
 		int c = i >= ns ? 1 : j >= nt ? -1 : strcmp(PQgetvalue(rs, i, 0), PQgetvalue(rt, j, 0));
 
-		if (c < 0) {
-			add_diff(db, "sequence", PQgetvalue(rs, i++, 0), "missing on the target");
-		} else if (c > 0) {
-			j++;
-		} else {
-			bool snull = PQgetisnull(rs, i, 1), tnull = PQgetisnull(rt, j, 1);
-
-			if (!snull && (tnull || atoll(PQgetvalue(rt, j, 1)) < atoll(PQgetvalue(rs, i, 1)))) {
-				char detail[128];
-
-				snprintf(detail, sizeof(detail), "source %s, target %s", PQgetvalue(rs, i, 1),
-					 tnull ? "never used" : PQgetvalue(rt, j, 1));
-				add_diff(db, "sequence", PQgetvalue(rs, i, 0), detail);
-			}
+		if (c < 0)
+			add_diff(db, "large object", PQgetvalue(rs, i++, 0), "missing on the target");
+		else if (c > 0)
+			add_diff(db, "large object", PQgetvalue(rt, j++, 0), "only on the target");
+		else {
+			if (strcmp(PQgetvalue(rs, i, 1), PQgetvalue(rt, j, 1)) != 0)
+				add_diff(db, "large object", PQgetvalue(rs, i, 0), "content differs");
 			i++;
 			j++;
 		}
@@ -353,6 +389,69 @@ static bool compare_sequences(struct side *s, struct side *t, struct vdb *db, st
 	PQclear(rs);
 	PQclear(rt);
 	return true;
+}
+
+/* One materialized view present on both sides: populated alike, and when
+ * populated, the same rows (count and order-independent hash). */
+static bool compare_matview(struct side *s, struct side *t, const char *name, bool spop, bool tpop, struct vdb *db,
+			    struct diags *d)
+{
+	char *sql;
+	PGresult *rs, *rt;
+	bool same;
+
+	if (spop != tpop) {
+		add_diff(db, "materialized view", name, spop ? "not populated on the target" : "populated only on the target");
+		return true;
+	}
+	if (!spop)
+		return true;
+	sql = xprintf("SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM %s t", name);
+	if (!sql || !query_both(s, t, sql, &rs, &rt, d)) {
+		free(sql);
+		return false;
+	}
+	free(sql);
+	same = strcmp(PQgetvalue(rs, 0, 0), PQgetvalue(rt, 0, 0)) == 0 && strcmp(PQgetvalue(rs, 0, 1), PQgetvalue(rt, 0, 1)) == 0;
+	if (!same) {
+		char *detail = xprintf("source %s rows, target %s rows, contents differ (a view holds the rows of its last "
+				       "REFRESH: refresh it on both sides, then verify again)", PQgetvalue(rs, 0, 0), PQgetvalue(rt, 0, 0));
+
+		add_diff(db, "materialized view", name, detail ? detail : "contents differ");
+		free(detail);
+	}
+	PQclear(rs);
+	PQclear(rt);
+	return true;
+}
+
+static bool compare_matviews(struct side *s, struct side *t, struct vdb *db, struct diags *d)
+{
+	PGresult *rs, *rt;
+	int i = 0, j = 0, ns, nt;
+	bool ok = true;
+
+	if (!query_both(s, t, migrate_matviews_sql, &rs, &rt, d))
+		return false;
+	ns = PQntuples(rs);
+	nt = PQntuples(rt);
+	while (ok && (i < ns || j < nt)) {
+		int c = i >= ns ? 1 : j >= nt ? -1 : strcmp(PQgetvalue(rs, i, 0), PQgetvalue(rt, j, 0));
+
+		if (c < 0)
+			i++;    /* reported missing by the schema comparison */
+		else if (c > 0)
+			j++;
+		else {
+			ok = compare_matview(s, t, PQgetvalue(rs, i, 0), PQgetvalue(rs, i, 1)[0] == 't',
+					     PQgetvalue(rt, j, 1)[0] == 't', db, d);
+			i++;
+			j++;
+		}
+	}
+	PQclear(rs);
+	PQclear(rt);
+	return ok;
 }
 
 static const struct {
@@ -439,7 +538,8 @@ static int verify_db(const struct migrate_opts *o, size_t k, struct vdb *db, str
 			goto out;
 		db->ok &= db->tables[db->ntables - 1].match;
 	}
-	if (!compare_sequences(&s, &t, db, d) || !compare_schema(&s, &t, db, d))
+	if (!compare_sequences(&s, &t, db, d) || !compare_large_objects(&s, &t, db, d) ||
+	    !compare_matviews(&s, &t, db, d) || !compare_schema(&s, &t, db, d))
 		goto out;
 	db->ok &= db->ndiffs == 0;
 	rc = 0;
@@ -463,111 +563,4 @@ int migrate_verify(const struct migrate_opts *o, struct vreport *rep, struct dia
 		rep->ok &= rep->dbs[rep->ndbs - 1].ok;
 	}
 	return 0;
-}
-
-void vreport_free(struct vreport *rep)
-{
-	for (size_t k = 0; k < rep->ndbs; k++) {
-		struct vdb *db = &rep->dbs[k];
-
-		for (size_t i = 0; i < db->ntables; i++) {
-			free(db->tables[i].qname);
-			free(db->tables[i].note);
-			for (size_t j = 0; j < db->tables[i].nkeys; j++)
-				free(db->tables[i].keys[j]);
-			free(db->tables[i].keys);
-		}
-		free(db->tables);
-		for (size_t i = 0; i < db->ndiffs; i++) {
-			free(db->diffs[i].kind);
-			free(db->diffs[i].item);
-			free(db->diffs[i].detail);
-		}
-		free(db->diffs);
-		free(db->src_db);
-		free(db->dst_db);
-	}
-	memset(rep, 0, sizeof(*rep));
-}
-
-void vreport_text(const struct vreport *rep, struct buf *b)
-{
-	for (size_t k = 0; k < rep->ndbs; k++) {
-		const struct vdb *db = &rep->dbs[k];
-		size_t same = 0;
-		long long rows = 0;
-
-		for (size_t i = 0; i < db->ntables; i++) {
-			same += db->tables[i].match;
-			rows += db->tables[i].src_rows;
-		}
-		buf_printf(b, "verify %s -> %s: %s: %zu/%zu tables identical (%lld rows), %zu sequences, %zu difference%s, %.2f s\n",
-			   db->src_db, db->dst_db, db->ok ? "OK" : "DIFFERENT", same, db->ntables, rows, db->sequences,
-			   db->ndiffs + db->more_diffs, db->ndiffs + db->more_diffs == 1 ? "" : "s", db->seconds);
-		for (size_t i = 0; i < db->ntables; i++) {
-			const struct vtable *vt = &db->tables[i];
-
-			if (vt->match)
-				continue;
-			buf_printf(b, "  table %s: source %lld rows, target %lld rows, contents differ\n", vt->qname,
-				   vt->src_rows, vt->dst_rows);
-			for (size_t j = 0; j < vt->nkeys; j++)
-				buf_printf(b, "    key %s\n", vt->keys[j]);
-			if (vt->more_keys)
-				buf_printf(b, "    ... and %zu more keys\n", vt->more_keys);
-			if (vt->note)
-				buf_printf(b, "    %s\n", vt->note);
-		}
-		for (size_t i = 0; i < db->ndiffs; i++)
-			buf_printf(b, "  %s %s: %s\n", db->diffs[i].kind, db->diffs[i].item,
-				   db->diffs[i].detail ? db->diffs[i].detail : "");
-		if (db->more_diffs)
-			buf_printf(b, "  ... and %zu more differences\n", db->more_diffs);
-	}
-}
-
-void vreport_json(const struct vreport *rep, struct buf *b)
-{
-	buf_printf(b, "{\"ok\":%s,\"databases\":[", rep->ok ? "true" : "false");
-	for (size_t k = 0; k < rep->ndbs; k++) {
-		const struct vdb *db = &rep->dbs[k];
-
-		buf_puts(b, k ? ",{\"source\":" : "{\"source\":");
-		json_string(b, db->src_db);
-		buf_puts(b, ",\"target\":");
-		json_string(b, db->dst_db);
-		buf_printf(b, ",\"ok\":%s,\"seconds\":%.3f,\"sequences\":%zu,\"tables\":[", db->ok ? "true" : "false",
-			   db->seconds, db->sequences);
-		for (size_t i = 0; i < db->ntables; i++) {
-			const struct vtable *vt = &db->tables[i];
-
-			buf_puts(b, i ? ",{\"table\":" : "{\"table\":");
-			json_string(b, vt->qname);
-			buf_printf(b, ",\"source_rows\":%lld,\"target_rows\":%lld,\"identical\":%s,\"keys\":[", vt->src_rows,
-				   vt->dst_rows, vt->match ? "true" : "false");
-			for (size_t j = 0; j < vt->nkeys; j++) {
-				if (j)
-					buf_putc(b, ',');
-				json_string(b, vt->keys[j]);
-			}
-			buf_printf(b, "],\"more_keys\":%zu,\"note\":", vt->more_keys);
-			if (vt->note)
-				json_string(b, vt->note);
-			else
-				buf_puts(b, "null");
-			buf_putc(b, '}');
-		}
-		buf_puts(b, "],\"differences\":[");
-		for (size_t i = 0; i < db->ndiffs; i++) {
-			buf_puts(b, i ? ",{\"kind\":" : "{\"kind\":");
-			json_string(b, db->diffs[i].kind);
-			buf_puts(b, ",\"item\":");
-			json_string(b, db->diffs[i].item);
-			buf_puts(b, ",\"detail\":");
-			json_string(b, db->diffs[i].detail ? db->diffs[i].detail : "");
-			buf_putc(b, '}');
-		}
-		buf_printf(b, "],\"more_differences\":%zu}", db->more_diffs);
-	}
-	buf_puts(b, "]}\n");
 }

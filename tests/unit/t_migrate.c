@@ -17,6 +17,7 @@ static void test_child_conninfo(void)
 	CHECK(ci && !strstr(ci, "s3cr"));
 	CHECK(ci && strstr(ci, "dbname='odoo\\'s'") != NULL);
 	CHECK(ci && strstr(ci, "host='db'") != NULL);
+	CHECK(ci && strstr(ci, "application_name='kgenius-migrate'") != NULL);
 	CHECK_STR(pw, "s3cr'et");
 	free(ci);
 	free(pw);
@@ -55,7 +56,50 @@ static void test_content_addressed(void)
 	CHECK(!fs_content_addressed("3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));
 }
 
+static void test_backup_names(void)
+{
+	char out[64];
+
+	migrate_backup_name("odoo_prod-1", out, sizeof(out));
+	CHECK_STR(out, "odoo_prod-1");
+	migrate_backup_name("../x", out, sizeof(out));
+	CHECK_STR(out, "%2E%2E%2Fx");
+	migrate_backup_name("a b/.", out, sizeof(out));
+	CHECK_STR(out, "a%20b%2F%2E");
+	migrate_backup_name("\xc3\xa9t\xc3\xa9", out, sizeof(out));
+	CHECK_STR(out, "%C3%A9t%C3%A9");
+	/* cut at a whole escape, never in the middle of one */
+	migrate_backup_name("//////////", out, 8);
+	CHECK_STR(out, "%2F%2F");
+}
+
+static void test_traffic_names(void)
+{
+	struct traffic_opts t = {"example.com", "203.0.113.10", "websecure", "web", 3600};
+	struct diags d;
+	struct buf b = BUF_INIT;
+
+	diags_init(&d);
+	CHECK_INT(traffic_check(&t, &d), 0);
+	traffic_config(&t, &b);
+	CHECK(b.data && strstr(b.data, "rule: \"HostSNI(`auth.example.com`)\"") != NULL);
+	t.to = "[2001:db8::1]";
+	CHECK_INT(traffic_check(&t, &d), 0);
+	t.domain = "example.com`) || HostSNI(`*";
+	CHECK_INT(traffic_check(&t, &d), -1);
+	t.domain = "example.com";
+	t.to = "10.0.0.1:443";
+	CHECK_INT(traffic_check(&t, &d), -1);
+	t.to = "10.0.0.1";
+	t.https_entrypoint = "web secure";
+	CHECK_INT(traffic_check(&t, &d), -1);
+	buf_free(&b);
+	diags_free(&d);
+}
+
 const struct t_case t_migrate_cases[] = {
+	{"migrate: backup file names stay in the backup directory", test_backup_names},
+	{"migrate traffic: names that cannot break out of a Traefik rule", test_traffic_names},
 	{"migrate: which filestore paths are named by their SHA-1", test_content_addressed},
 	{"migrate: connection strings for pg_dump and pg_restore carry no password", test_child_conninfo},
 	{"migrate: slot names from database names", test_slot_names},
