@@ -1,5 +1,5 @@
 /* kgenius compose config: the resolved Compose model, like `docker compose config`. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,89 +10,76 @@
 #include "util/buf.h"
 #include "yaml/emit.h"
 
-void help_compose(FILE *out)
-{
-	fputs("usage: kgenius compose [options] config\n\n"
-	      "Loads the Compose project and prints the fully resolved model: variables\n"
-	      "interpolated, files merged, extends and profiles applied, env_file contents\n"
-	      "inlined, every short syntax in its long form, relative paths made absolute.\n"
-	      "Literal dollar signs print as $$, so the output reads back unchanged.\n\n"
-	      "Options:\n", out);
-	fputs(project_options_help, out);
-	fputs("  --format yaml|json         output format (default yaml)\n"
-	      "  -o, --output FILE          write to FILE (atomically, mode 0600) instead of stdout\n"
-	      "  --show-secrets             print credential values; by default the values of variables\n"
-	      "                             named like *PASSWORD*, *SECRET*, *TOKEN*, *_KEY and passwords\n"
-	      "                             inside URLs are printed as <redacted>\n"
-	      "  --quiet-output             validate only; print nothing but diagnostics\n\n"
-	      "Exit status: 0 valid (warnings allowed), 2 invalid project, 3 cannot write.\n", out);
-}
-
 struct compose_args {
 	struct project_args pa;
 	const char *output;
-	enum yaml_format format;
+	int format;                /* enum yaml_format */
 	bool show_secrets;
 	bool no_output;
 };
 
-enum { OPT_FORMAT = 2000, OPT_SHOW_SECRETS, OPT_QUIET_OUTPUT };
+static const char *const formats[] = {"yaml", "json", NULL};
+
+#define F(field) offsetof(struct compose_args, field)
+static const struct opt_spec compose_specs[] = {
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = formats, .help = "output format"},
+	{.name = "output", .short_name = 'o', .arg = "FILE", .kind = OPTION_STRING, .field = F(output),
+	 .help = "write to FILE (atomically, mode 0600) instead of stdout"},
+	{.name = "show-secrets", .kind = OPTION_FLAG, .field = F(show_secrets),
+	 .help = "print credential values; by default the values of variables\n"
+		 "named like *PASSWORD*, *SECRET*, *TOKEN*, *_KEY and passwords\n"
+		 "inside URLs are printed as <redacted>"},
+	{.name = "quiet-output", .kind = OPTION_FLAG, .field = F(no_output),
+	 .help = "validate only; print nothing but diagnostics"},
+	{.name = NULL},
+};
+#undef F
+
+static const struct opt_section compose_sections[] = {
+	{"Project options", project_specs, offsetof(struct compose_args, pa)},
+	{"Options", compose_specs, 0},
+	{NULL, NULL, 0},
+};
+
+static void compose_args_init(void *args)
+{
+	struct compose_args *a = args;
+
+	memset(a, 0, sizeof(*a));
+	project_args_init(&a->pa);
+	a->format = FMT_YAML;
+}
+
+const struct opt_command compose_command = {
+	.name = "compose",
+	.synopsis = "usage: kgenius compose [options] config\n\n"
+		    "Loads the Compose project and prints the fully resolved model: variables\n"
+		    "interpolated, files merged, extends and profiles applied, env_file contents\n"
+		    "inlined, every short syntax in its long form, relative paths made absolute.\n"
+		    "Literal dollar signs print as $$, so the output reads back unchanged.\n",
+	.sections = compose_sections,
+	.epilogue = "\nExit status: 0 valid (warnings allowed), 2 invalid project, 3 cannot write.\n",
+	.args_size = sizeof(struct compose_args),
+	.init = compose_args_init,
+};
+
+_Static_assert(sizeof(enum yaml_format) == sizeof(int), "--format is stored as int");
+
+void help_compose(FILE *out)
+{
+	opt_help_defaults(out, &compose_command);
+}
 
 static int parse_args(int argc, char **argv, struct compose_args *a, const char **sub)
 {
-	static const struct option own[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"output", required_argument, NULL, 'o'},
-		{"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
-		{"quiet-output", no_argument, NULL, OPT_QUIET_OUTPUT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct option opts[32];
-	char shortopts[32];
-	int c, r;
+	int rc, operands;
 
-	project_merge_options(opts, sizeof(opts) / sizeof(opts[0]), own);
-	snprintf(shortopts, sizeof(shortopts), ":%so:h", project_short_options);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-		r = project_opt(&a->pa, c, optarg, "compose");
-		if (r < 0)
-			return KG_EXIT_BAD_INPUT;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'o': a->output = optarg; break;
-		case OPT_SHOW_SECRETS: a->show_secrets = true; break;
-		case OPT_QUIET_OUTPUT: a->no_output = true; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "yaml") == 0)
-				a->format = FMT_YAML;
-			else if (strcmp(optarg, "json") == 0)
-				a->format = FMT_JSON;
-			else {
-				fprintf(stderr, "kgenius compose: --format must be yaml or json\n");
-				return KG_EXIT_BAD_INPUT;
-			}
-			break;
-		case 'h':
-			help_compose(stdout);
-			return -1;
-		case ':':
-			fprintf(stderr, "kgenius compose: option %s needs a value\n", argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		default:
-			fprintf(stderr, "kgenius compose: unknown option '%s'; see 'kgenius compose --help'\n",
-				argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		}
-	}
-	*sub = optind < argc ? argv[optind] : NULL;
-	if (optind + 1 < argc) {
-		fprintf(stderr, "kgenius compose: unexpected argument '%s'\n", argv[optind + 1]);
-		return KG_EXIT_BAD_INPUT;
-	}
+	rc = opt_parse(&compose_command, a, argc, argv, &operands);
+	if (rc)
+		return rc;
+	*sub = operands < argc ? argv[operands] : NULL;
+	if (operands + 1 < argc)
+		return opt_usage_error(&compose_command, "unexpected argument '%s'", argv[operands + 1]);
 	return KG_EXIT_OK;
 }
 
@@ -105,10 +92,8 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 	const char *sub = NULL;
 	int rc;
 
-	memset(&a, 0, sizeof(a));
-	project_args_init(&a.pa, cli->environ_);
 	rc = parse_args(argc, argv, &a, &sub);
-	if (rc < 0)
+	if (rc == OPT_HELP_SHOWN)
 		return KG_EXIT_OK;
 	if (rc)
 		return rc;
@@ -118,6 +103,7 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 			sub ? sub : "");
 		return KG_EXIT_BAD_INPUT;
 	}
+	a.pa.o.environ_ = cli->environ_;
 	diags_init(&d);
 	rc = compose_load(&p, &a.pa.o, &d);
 	if (rc == 0 && !a.show_secrets && redact_model(&p.arena, p.model) < 0)

@@ -1,6 +1,6 @@
 /* kgenius diagnose [--manifests DIR] [--compose FILE] [--live] [INPUT...]:
  * failure output in, ranked causes out. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,112 +10,83 @@
 #include "diagnose/diagnose.h"
 #include "util/buf.h"
 
-void help_diagnose(FILE *out)
+#define DIAGNOSE_MAX_FILES 16
+
+struct diagnose_args {
+	const char *manifests, *namespace_, *kubectl, *output;
+	const char *compose[DIAGNOSE_MAX_FILES], *env_files[DIAGNOSE_MAX_FILES];
+	size_t ncompose, nenv;
+	bool live, list;
+	int fmt;                   /* enum dx_format */
+};
+
+_Static_assert(sizeof(enum dx_format) == sizeof(int), "--format is stored as int");
+
+/* In the order of enum dx_format. */
+static const char *const formats[] = {"human", "json", NULL};
+
+#define F(field) offsetof(struct diagnose_args, field)
+static const struct opt_spec diagnose_specs[] = {
+	{.name = "manifests", .arg = "PATH", .kind = OPTION_STRING, .field = F(manifests),
+	 .help = "the Kubernetes manifests (file or directory): name the line that causes\n"
+		 "each failure; alone, predict the failures they will cause"},
+	{.name = "compose", .arg = "FILE", .kind = OPTION_LIST, .field = F(compose), .count_field = F(ncompose),
+	 .max_count = DIAGNOSE_MAX_FILES, .help = "the Compose project (repeatable, like -f): the same, for Compose"},
+	{.name = "env-file", .arg = "FILE", .kind = OPTION_LIST, .field = F(env_files), .count_field = F(nenv),
+	 .max_count = DIAGNOSE_MAX_FILES, .help = "the .env of the Compose project (repeatable)"},
+	{.name = "live", .kind = OPTION_FLAG, .field = F(live),
+	 .help = "run kubectl: pods, events, claims, autoscalers and the logs of\n"
+		 "failing containers in the current context"},
+	{.name = "namespace", .short_name = 'n', .arg = "NS", .kind = OPTION_STRING, .field = F(namespace_),
+	 .help = "with --live: this namespace (default: all)"},
+	{.name = "kubectl", .arg = "PATH", .kind = OPTION_STRING, .field = F(kubectl),
+	 .help = "with --live: the kubectl to run (default: kubectl on PATH)"},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(fmt), .choices = formats, .help = "report format"},
+	{.name = "output", .short_name = 'o', .arg = "FILE", .kind = OPTION_STRING, .field = F(output),
+	 .help = "write the report to FILE instead of stdout"},
+	{.name = "list", .kind = OPTION_FLAG, .field = F(list),
+	 .help = "print the knowledge base: every failure kind it recognises"},
+	{.name = NULL},
+};
+#undef F
+
+static const struct opt_section diagnose_sections[] = {
+	{"Options", diagnose_specs, 0},
+	{NULL, NULL, 0},
+};
+
+static void diagnose_args_init(void *args)
 {
-	fputs("usage: kgenius diagnose [options] [INPUT|-]...\n\n"
-	      "Explains why a deployment fails. INPUT is saved output in any of these forms, alone or\n"
-	      "pasted together: kubectl get pods|events (tables, -o json, -o yaml), kubectl describe\n"
-	      "pod|pvc|ingress, container logs (plain, JSON lines, Java stack traces, docker compose logs).\n"
-	      "With no INPUT and no --live, standard input is read unless --manifests or --compose is given.\n\n"
-	      "Options:\n"
-	      "  --manifests PATH      the Kubernetes manifests (file or directory): name the line that causes\n"
-	      "                        each failure; alone, predict the failures they will cause\n"
-	      "  --compose FILE        the Compose project (repeatable, like -f): the same, for Compose\n"
-	      "  --env-file FILE       the .env of the Compose project\n"
-	      "  --live                run kubectl: pods, events, claims, autoscalers and the logs of\n"
-	      "                        failing containers in the current context\n"
-	      "  -n, --namespace NS    with --live: this namespace (default: all)\n"
-	      "  --kubectl PATH        with --live: the kubectl to run (default: kubectl on PATH)\n"
-	      "  --format human|json   output (default human)\n"
-	      "  -o, --output FILE     write the report to FILE instead of stdout\n"
-	      "  --list                print the knowledge base: every failure kind it recognises\n\n"
-	      "Exit status: 0 no problem found, 1 problems found (or predicted), 2 unreadable input or\n"
-	      "usage, 3 kubectl or the environment failed.\n", out);
+	struct diagnose_args *a = args;
+
+	memset(a, 0, sizeof(*a));
+	a->fmt = DX_HUMAN;
 }
 
-enum { OPT_MANIFESTS = 5000, OPT_COMPOSE, OPT_ENV_FILE, OPT_LIVE, OPT_KUBECTL, OPT_FORMAT, OPT_LIST };
+const struct opt_command diagnose_command = {
+	.name = "diagnose",
+	.synopsis = "usage: kgenius diagnose [options] [INPUT|-]...\n\n"
+		    "Explains why a deployment fails. INPUT is saved output in any of these forms, alone or\n"
+		    "pasted together: kubectl get pods|events (tables, -o json, -o yaml), kubectl describe\n"
+		    "pod|pvc|ingress, container logs (plain, JSON lines, Java stack traces, docker compose logs).\n"
+		    "With no INPUT and no --live, standard input is read unless --manifests or --compose is given.\n",
+	.sections = diagnose_sections,
+	.epilogue = "\nExit status: 0 no problem found, 1 problems found (or predicted), 2 unreadable input or\n"
+		    "usage, 3 kubectl or the environment failed.\n",
+	.args_size = sizeof(struct diagnose_args),
+	.init = diagnose_args_init,
+};
+
+void help_diagnose(FILE *out)
+{
+	opt_help_defaults(out, &diagnose_command);
+}
 
 static void list_kb(void)
 {
 	for (const struct dx_entry *e = dx_kb; e->id; e++)
 		printf("%-28s %-8s %-14s %s; fix: %s\n", e->id, e->level == DX_CAUSE ? "cause" : "symptom", e->category,
 		       e->title, e->fix);
-}
-
-struct diagnose_args {
-	const char *manifests, *namespace_, *kubectl, *output;
-	const char *compose[16], *env_files[16];
-	size_t ncompose, nenv;
-	bool live;
-	enum dx_format fmt;
-};
-
-static int parse_args(int argc, char **argv, struct diagnose_args *a)
-{
-	static const struct option opts[] = {
-		{"manifests", required_argument, NULL, OPT_MANIFESTS},
-		{"compose", required_argument, NULL, OPT_COMPOSE},
-		{"env-file", required_argument, NULL, OPT_ENV_FILE},
-		{"live", no_argument, NULL, OPT_LIVE},
-		{"namespace", required_argument, NULL, 'n'},
-		{"kubectl", required_argument, NULL, OPT_KUBECTL},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"output", required_argument, NULL, 'o'},
-		{"list", no_argument, NULL, OPT_LIST},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_MANIFESTS: a->manifests = optarg; break;
-		case OPT_COMPOSE:
-			if (a->ncompose == 16) {
-				fprintf(stderr, "kgenius diagnose: at most 16 --compose files\n");
-				return KG_EXIT_BAD_INPUT;
-			}
-			a->compose[a->ncompose++] = optarg;
-			break;
-		case OPT_ENV_FILE:
-			if (a->nenv == 16) {
-				fprintf(stderr, "kgenius diagnose: at most 16 --env-file files\n");
-				return KG_EXIT_BAD_INPUT;
-			}
-			a->env_files[a->nenv++] = optarg;
-			break;
-		case OPT_LIVE: a->live = true; break;
-		case 'n': a->namespace_ = optarg; break;
-		case OPT_KUBECTL: a->kubectl = optarg; break;
-		case 'o': a->output = optarg; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "human") == 0)
-				a->fmt = DX_HUMAN;
-			else if (strcmp(optarg, "json") == 0)
-				a->fmt = DX_JSON;
-			else {
-				fprintf(stderr, "kgenius diagnose: --format must be human or json\n");
-				return KG_EXIT_BAD_INPUT;
-			}
-			break;
-		case OPT_LIST: list_kb(); return -1;
-		case 'h': help_diagnose(stdout); return -1;
-		case ':':
-			fprintf(stderr, "kgenius diagnose: option %s needs a value\n", argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		default:
-			fprintf(stderr, "kgenius diagnose: unknown option '%s'; see 'kgenius diagnose --help'\n",
-				argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		}
-	}
-	if (a->namespace_ && !a->live) {
-		fprintf(stderr, "kgenius diagnose: --namespace goes with --live\n");
-		return KG_EXIT_BAD_INPUT;
-	}
-	return 0;
 }
 
 static int load_compose(struct cli *cli, struct dx_run *run, const struct diagnose_args *a, struct diags *d)
@@ -142,15 +113,17 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv)
 	struct diagnose_args a;
 	struct dx_run run;
 	struct diags d;
-	int rc;
+	int rc, operands;
 
-	memset(&a, 0, sizeof(a));
-	a.fmt = DX_HUMAN;
-	rc = parse_args(argc, argv, &a);
-	if (rc < 0)
-		return KG_EXIT_OK;
+	rc = opt_parse(&diagnose_command, &a, argc, argv, &operands);
 	if (rc)
-		return rc;
+		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
+	if (a.list) {
+		list_kb();
+		return KG_EXIT_OK;
+	}
+	if (a.namespace_ && !a.live)
+		return opt_usage_error(&diagnose_command, "--namespace goes with --live");
 	diags_init(&d);
 	if (dx_init(&run, &d) != 0) {
 		fprintf(stderr, "kgenius diagnose: out of memory\n");
@@ -164,10 +137,10 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv)
 		rc = KG_EXIT_BAD_INPUT;
 	if (rc == KG_EXIT_OK && a.live && dx_read_live(&run, a.kubectl ? a.kubectl : "kubectl", a.namespace_) != 0)
 		rc = KG_EXIT_ENV;
-	for (int i = optind; rc == KG_EXIT_OK && i < argc; i++)
+	for (int i = operands; rc == KG_EXIT_OK && i < argc; i++)
 		if (dx_read_path(&run, argv[i]) != 0)
 			rc = KG_EXIT_BAD_INPUT;
-	if (rc == KG_EXIT_OK && optind >= argc && !a.live && !a.manifests && !a.ncompose)
+	if (rc == KG_EXIT_OK && operands >= argc && !a.live && !a.manifests && !a.ncompose)
 		dx_read_stream(&run, "<stdin>", stdin);
 	if (rc == KG_EXIT_OK && d.errors > 0)
 		rc = KG_EXIT_BAD_INPUT;
@@ -179,7 +152,7 @@ int cmd_diagnose(struct cli *cli, int argc, char **argv)
 		} else {
 			struct buf b = BUF_INIT;
 
-			dx_render(&run, a.fmt, a.fmt == DX_HUMAN && !a.output && cli->color_out, &b);
+			dx_render(&run, (enum dx_format)a.fmt, a.fmt == DX_HUMAN && !a.output && cli->color_out, &b);
 			rc = b.failed ? KG_EXIT_ENV : cli_write_output(a.output, b.data ? b.data : "", b.len, 0644);
 			if (rc == KG_EXIT_OK && run.ndiagnoses > 0)
 				rc = KG_EXIT_FINDINGS;

@@ -1,6 +1,6 @@
 /* kgenius lint [PATH|-]...: manifests in, findings out. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,25 +10,73 @@
 #include "cli/cli.h"
 #include "lint/lint.h"
 
-void help_lint(FILE *out)
+struct lint_args {
+	int format;                /* enum lint_format */
+	int fail_on;               /* enum severity */
+	bool fail_on_given;        /* else the --config file's, else lint's default */
+	const char *config, *output;
+	bool list_rules;
+};
+
+_Static_assert(sizeof(enum lint_format) == sizeof(int) && sizeof(enum severity) == sizeof(int),
+	       "enum options are stored as int");
+
+/* In the order of enum lint_format and enum severity. */
+static const char *const formats[] = {"human", "json", "sarif", "junit", NULL};
+static const char *const severities[] = {"info", "warning", "error", NULL};
+
+#define F(field) offsetof(struct lint_args, field)
+static const struct opt_spec lint_specs[] = {
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = formats,
+	 .help = "report format; sarif is SARIF 2.1.0, junit is JUnit XML"},
+	{.name = "fail-on", .kind = OPTION_ENUM, .field = F(fail_on), .choices = severities, .track_given = true,
+	 .given_field = F(fail_on_given), .help = "exit 1 when a finding is at least this severe"},
+	{.name = "config", .arg = "FILE", .kind = OPTION_STRING, .field = F(config),
+	 .help = "fail-on and per-rule settings (off, error, warning, info)"},
+	{.name = "output", .short_name = 'o', .arg = "FILE", .kind = OPTION_STRING, .field = F(output),
+	 .help = "write the report to FILE instead of stdout"},
+	{.name = "list-rules", .kind = OPTION_FLAG, .field = F(list_rules),
+	 .help = "print every rule with its severity and fix"},
+	{.name = NULL},
+};
+#undef F
+
+static const struct opt_section lint_sections[] = {
+	{"Options", lint_specs, 0},
+	{NULL, NULL, 0},
+};
+
+static void lint_args_init(void *args)
 {
-	fputs("usage: kgenius lint [options] [PATH|-]...\n\n"
-	      "Checks Kubernetes manifests (YAML or JSON files, directories, standard input; several\n"
-	      "documents per file, List objects, kubectl kustomize output) against the Kubernetes 1.33\n"
-	      "schema and the embedded CRD schemas, and against security, reliability, cross-resource and\n"
-	      "application rules (Odoo, Keycloak, PostgreSQL). No network access.\n\n"
-	      "Options:\n"
-	      "  --format human|json|sarif|junit   output (default human; sarif is SARIF 2.1.0)\n"
-	      "  --fail-on error|warning|info      exit 1 when a finding is at least this severe (default error)\n"
-	      "  --config FILE                     fail-on and per-rule settings (off, error, warning, info)\n"
-	      "  -o, --output FILE                 write the report to FILE instead of stdout\n"
-	      "  --list-rules                      print every rule with its severity and fix\n\n"
-	      "Suppress rules on one object with the annotation\n"
-	      "  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
-	      "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage.\n", out);
+	struct lint_args *a = args;
+	struct lint_config cfg;
+
+	memset(a, 0, sizeof(*a));
+	a->format = LINT_HUMAN;
+	lint_config_init(&cfg);
+	a->fail_on = (int)cfg.fail_on;
 }
 
-enum { OPT_FORMAT = 4000, OPT_FAIL_ON, OPT_CONFIG, OPT_LIST };
+const struct opt_command lint_command = {
+	.name = "lint",
+	.synopsis = "usage: kgenius lint [options] [PATH|-]...\n\n"
+		    "Checks Kubernetes manifests (YAML or JSON files, directories, standard input; several\n"
+		    "documents per file, List objects, kubectl kustomize output) against the Kubernetes 1.33\n"
+		    "schema and the embedded CRD schemas, and against security, reliability, cross-resource and\n"
+		    "application rules (Odoo, Keycloak, PostgreSQL). No network access.\n",
+	.sections = lint_sections,
+	.epilogue = "\nSuppress rules on one object with the annotation\n"
+		    "  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
+		    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage,\n"
+		    "3 the report could not be written.\n",
+	.args_size = sizeof(struct lint_args),
+	.init = lint_args_init,
+};
+
+void help_lint(FILE *out)
+{
+	opt_help_defaults(out, &lint_command);
+}
 
 static void list_rules(void)
 {
@@ -59,78 +107,37 @@ static int write_report(const struct lint_run *r, enum lint_format fmt, bool col
 
 int cmd_lint(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"output", required_argument, NULL, 'o'},
-		{"list-rules", no_argument, NULL, OPT_LIST},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	enum lint_format fmt = LINT_HUMAN;
-	const char *config = NULL, *output = NULL, *fail_on = NULL;
+	struct lint_args a;
 	struct lint_run r;
 	struct diags d;
-	int c, rc;
+	int rc, operands;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if (strcmp(optarg, "human") == 0) fmt = LINT_HUMAN;
-			else if (strcmp(optarg, "json") == 0) fmt = LINT_JSON;
-			else if (strcmp(optarg, "sarif") == 0) fmt = LINT_SARIF;
-			else if (strcmp(optarg, "junit") == 0) fmt = LINT_JUNIT;
-			else {
-				fprintf(stderr, "kgenius lint: --format must be human, json, sarif or junit\n");
-				return KG_EXIT_BAD_INPUT;
-			}
-			break;
-		case OPT_FAIL_ON: fail_on = optarg; break;
-		case OPT_CONFIG: config = optarg; break;
-		case 'o': output = optarg; break;
-		case OPT_LIST: list_rules(); return KG_EXIT_OK;
-		case 'h': help_lint(stdout); return KG_EXIT_OK;
-		case ':':
-			fprintf(stderr, "kgenius lint: option %s needs a value\n", argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		default:
-			fprintf(stderr, "kgenius lint: unknown option '%s'; see 'kgenius lint --help'\n", argv[optind - 1]);
-			return KG_EXIT_BAD_INPUT;
-		}
+	rc = opt_parse(&lint_command, &a, argc, argv, &operands);
+	if (rc)
+		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
+	if (a.list_rules) {
+		list_rules();
+		return KG_EXIT_OK;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "kgenius lint: name the files or directories to check, or - for standard input\n");
-		return KG_EXIT_BAD_INPUT;
-	}
+	if (operands >= argc)
+		return opt_usage_error(&lint_command, "name the files or directories to check, or - for standard input");
 	diags_init(&d);
 	lint_init(&r, &d);
-	if (config && lint_config_load(&r.cfg, config, &d) != 0) {
+	if (a.config && lint_config_load(&r.cfg, a.config, &d) != 0) {
 		cli_report(cli, &d);
 		lint_free(&r);
 		diags_free(&d);
 		return KG_EXIT_BAD_INPUT;
 	}
-	if (fail_on) {
-		if (strcmp(fail_on, "error") == 0) r.cfg.fail_on = SEV_ERROR;
-		else if (strcmp(fail_on, "warning") == 0) r.cfg.fail_on = SEV_WARNING;
-		else if (strcmp(fail_on, "info") == 0) r.cfg.fail_on = SEV_INFO;
-		else {
-			fprintf(stderr, "kgenius lint: --fail-on must be error, warning or info\n");
-			lint_free(&r);
-			diags_free(&d);
-			return KG_EXIT_BAD_INPUT;
-		}
-	}
-	for (int i = optind; i < argc; i++)
+	if (a.fail_on_given)
+		r.cfg.fail_on = (enum severity)a.fail_on;
+	for (int i = operands; i < argc; i++)
 		lint_path(&r, argv[i]);
 	lint_finish(&r);
 	rc = cli_report(cli, &d);
 	if (rc == KG_EXIT_OK && findings_at_least(&r.findings, r.cfg.fail_on) > 0)
 		rc = KG_EXIT_FINDINGS;
-	if (write_report(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, output) != 0)
+	if (write_report(&r, (enum lint_format)a.format, a.format == LINT_HUMAN && !a.output && cli->color_out, a.output) != 0)
 		rc = KG_EXIT_ENV;
 	lint_free(&r);
 	diags_free(&d);

@@ -1,47 +1,17 @@
 /* kgenius verify: data, health, TLS and performance of the new deployment,
  * against the old one, in one report. */
 #include <curl/curl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/db_opts.h"
 #include "migrate/filestore.h"
 #include "migrate/migrate.h"
 #include "util/json.h"
 #include "verify/verify.h"
-
-void help_verify(FILE *out)
-{
-	fputs("usage: kgenius verify [options]\n\n"
-	      "Checks the new deployment and prints one report; exit 1 when any check fails.\n\n"
-	      "Health and TLS:\n"
-	      "  --odoo URL                 Odoo's public URL: /web/health, /web/login, the /websocket upgrade\n"
-	      "  --keycloak URL --realm R   Keycloak's public URL: the realm's OpenID discovery and its issuer\n"
-	      "  --keycloak-management URL  Keycloak's management interface (port 9000): /health/ready\n"
-	      "  --cacert FILE              also trust this CA (a private or self-signed certificate)\n"
-	      "  --min-cert-days N          fail when a certificate expires within N days (default 14)\n"
-	      "Performance (the same request mix on both, side by side):\n"
-	      "  --compare-with URL         the old (Compose) Odoo URL to compare --odoo with\n"
-	      "  --paths P1,P2,...          the paths requested in turn (default /web/login,/web/health)\n"
-	      "  --concurrency N            requests in flight (default 8)\n"
-	      "  --duration SECONDS         per side (default 10)\n"
-	      "  --max-slowdown PERCENT     fail when the new one has that much less throughput, a slower\n"
-	      "                             median, or more errors (default 10); p95 and p99 are reported\n"
-	      "Data:\n"
-	      "  --source CONNINFO --target CONNINFO --db NAME[:TARGET]...   kgenius migrate db verify\n"
-	      "  --filestore SRC:DST        compare the filestores (every file hashed on both sides)\n"
-	      "  --filestore-source-shell CMD, --filestore-target-shell CMD\n"
-	      "  --format text|json\n\n"
-	      "Exit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n", out);
-}
-
-enum {
-	OPT_ODOO = 7000, OPT_KC, OPT_REALM, OPT_KC_MGMT, OPT_CACERT, OPT_MIN_DAYS, OPT_COMPARE, OPT_PATHS, OPT_CONC,
-	OPT_DURATION, OPT_SLOWDOWN, OPT_SOURCE, OPT_TARGET, OPT_DB, OPT_FILESTORE, OPT_FS_SRC_SHELL, OPT_FS_DST_SHELL,
-	OPT_FORMAT,
-};
 
 struct verify_args {
 	const char *odoo, *keycloak, *realm, *kc_mgmt, *compare, *filestore, *fs_src_shell, *fs_dst_shell;
@@ -49,103 +19,104 @@ struct verify_args {
 	struct http_opts http;
 	struct perf_opts perf;
 	struct migrate_opts db;
-	bool json;
+	int format;                /* enum report_format */
 };
 
-static int usage(const char *msg)
+#define F(field) offsetof(struct verify_args, field)
+static const struct opt_spec health_specs[] = {
+	{.name = "odoo", .arg = "URL", .kind = OPTION_STRING, .field = F(odoo),
+	 .help = "Odoo's public URL: /web/health, /web/login, the /websocket upgrade"},
+	{.name = "keycloak", .arg = "URL", .kind = OPTION_STRING, .field = F(keycloak),
+	 .help = "Keycloak's public URL: the realm's OpenID discovery and its issuer"},
+	{.name = "realm", .arg = "REALM", .kind = OPTION_STRING, .field = F(realm), .help = "the realm, with --keycloak"},
+	{.name = "keycloak-management", .arg = "URL", .kind = OPTION_STRING, .field = F(kc_mgmt),
+	 .help = "Keycloak's management interface (port 9000): /health/ready"},
+	{.name = "cacert", .arg = "FILE", .kind = OPTION_STRING, .field = F(http.cacert),
+	 .help = "also trust this CA (a private or self-signed certificate)"},
+	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days), .min = 0, .max = 3650,
+	 .help = "fail when a certificate expires within N days"},
+	{.name = NULL},
+};
+
+static const struct opt_spec perf_specs[] = {
+	{.name = "compare-with", .arg = "URL", .kind = OPTION_STRING, .field = F(compare),
+	 .help = "the old (Compose) Odoo URL to compare --odoo with"},
+	{.name = "paths", .arg = "P1,P2,...", .kind = OPTION_STRING, .field = F(paths_arg),
+	 .help = "the paths requested in turn (default /web/login,/web/health)"},
+	{.name = "concurrency", .arg = "N", .kind = OPTION_INT, .field = F(perf.concurrency), .min = 1, .max = 256,
+	 .help = "requests in flight"},
+	{.name = "duration", .arg = "SECONDS", .kind = OPTION_REAL, .field = F(perf.duration), .min = 0, .above_min = true,
+	 .max = 3600, .help = "per side"},
+	{.name = "max-slowdown", .arg = "PERCENT", .kind = OPTION_REAL, .field = F(perf.max_slowdown), .min = 0,
+	 .max = 10000, .scale = 0.01,
+	 .help = "fail when the new one has that much less throughput, a slower\nmedian, or more errors; p95 and p99 are reported"},
+	{.name = NULL},
+};
+
+static const struct opt_spec data_specs[] = {
+	{.name = "filestore", .arg = "SRC:DST", .kind = OPTION_STRING, .field = F(filestore),
+	 .help = "compare the filestores (every file hashed on both sides)"},
+	{.name = "filestore-source-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(fs_src_shell),
+	 .help = "SRC is on the far side of CMD (as migrate filestore --source-shell)"},
+	{.name = "filestore-target-shell", .arg = "CMD", .kind = OPTION_STRING, .field = F(fs_dst_shell),
+	 .help = "DST is on the far side of CMD"},
+	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = report_formats, .help = "report format"},
+	{.name = NULL},
+};
+#undef F
+
+static const struct opt_section verify_sections[] = {
+	{"Health and TLS", health_specs, 0},
+	{"Performance (the same request mix on both, side by side)", perf_specs, 0},
+	{"Data (the databases as kgenius migrate db verify)", db_specs, offsetof(struct verify_args, db)},
+	{NULL, data_specs, 0},
+	{NULL, NULL, 0},
+};
+
+static void verify_args_init(void *args)
 {
-	fprintf(stderr, "kgenius verify: %s; see 'kgenius verify --help'\n", msg);
-	return KG_EXIT_BAD_INPUT;
+	struct verify_args *a = args;
+
+	memset(a, 0, sizeof(*a));
+	a->http.timeout_ms = 10000;
+	a->http.min_cert_days = 14;
+	a->perf.concurrency = 8;
+	a->perf.duration = 10;
+	a->perf.max_slowdown = 0.10;
+	a->db.source.name = "source";
+	a->db.target.name = "target";
+	a->format = REPORT_TEXT;
 }
 
-static int parse(int argc, char **argv, struct verify_args *a)
+const struct opt_command verify_command = {
+	.name = "verify",
+	.synopsis = "usage: kgenius verify [options]\n\n"
+		    "Checks the new deployment and prints one report; exit 1 when any check fails.\n",
+	.sections = verify_sections,
+	.epilogue = "\nExit status: 0 every check passed, 1 a check failed, 2 usage, 3 a check could not run.\n",
+	.args_size = sizeof(struct verify_args),
+	.init = verify_args_init,
+};
+
+void help_verify(FILE *out)
 {
-	static const struct option opts[] = {
-		{"odoo", required_argument, NULL, OPT_ODOO},
-		{"keycloak", required_argument, NULL, OPT_KC},
-		{"realm", required_argument, NULL, OPT_REALM},
-		{"keycloak-management", required_argument, NULL, OPT_KC_MGMT},
-		{"cacert", required_argument, NULL, OPT_CACERT},
-		{"min-cert-days", required_argument, NULL, OPT_MIN_DAYS},
-		{"compare-with", required_argument, NULL, OPT_COMPARE},
-		{"paths", required_argument, NULL, OPT_PATHS},
-		{"concurrency", required_argument, NULL, OPT_CONC},
-		{"duration", required_argument, NULL, OPT_DURATION},
-		{"max-slowdown", required_argument, NULL, OPT_SLOWDOWN},
-		{"source", required_argument, NULL, OPT_SOURCE},
-		{"target", required_argument, NULL, OPT_TARGET},
-		{"db", required_argument, NULL, OPT_DB},
-		{"filestore", required_argument, NULL, OPT_FILESTORE},
-		{"filestore-source-shell", required_argument, NULL, OPT_FS_SRC_SHELL},
-		{"filestore-target-shell", required_argument, NULL, OPT_FS_DST_SHELL},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	opt_help_defaults(out, &verify_command);
+}
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ODOO: a->odoo = optarg; break;
-		case OPT_KC: a->keycloak = optarg; break;
-		case OPT_REALM: a->realm = optarg; break;
-		case OPT_KC_MGMT: a->kc_mgmt = optarg; break;
-		case OPT_CACERT: a->http.cacert = optarg; break;
-		case OPT_MIN_DAYS: a->http.min_cert_days = atoi(optarg); break;
-		case OPT_COMPARE: a->compare = optarg; break;
-		case OPT_PATHS: a->paths_arg = optarg; break;
-		case OPT_CONC:
-			a->perf.concurrency = atoi(optarg);
-			if (a->perf.concurrency < 1 || a->perf.concurrency > 256)
-				return usage("--concurrency takes 1 to 256");
-			break;
-		case OPT_DURATION:
-			a->perf.duration = atof(optarg);
-			if (a->perf.duration <= 0 || a->perf.duration > 3600)
-				return usage("--duration takes 0 to 3600 seconds");
-			break;
-		case OPT_SLOWDOWN: a->perf.max_slowdown = atof(optarg) / 100.0; break;
-		case OPT_SOURCE: a->db.source.conninfo = optarg; break;
-		case OPT_TARGET: a->db.target.conninfo = optarg; break;
-		case OPT_DB: {
-			char *colon = strchr(optarg, ':');
+static int check_args(struct verify_args *a)
+{
+	const struct opt_command *c = &verify_command;
 
-			if (a->db.ndbs == MIGRATE_MAX_DBS)
-				return usage("at most 16 --db");
-			if (colon)
-				*colon = '\0';
-			a->db.dbs[a->db.ndbs] = optarg;
-			a->db.target_dbs[a->db.ndbs++] = colon ? colon + 1 : optarg;
-			break;
-		}
-		case OPT_FILESTORE: a->filestore = optarg; break;
-		case OPT_FS_SRC_SHELL: a->fs_src_shell = optarg; break;
-		case OPT_FS_DST_SHELL: a->fs_dst_shell = optarg; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				a->json = true;
-			else if (strcmp(optarg, "text") != 0)
-				return usage("--format takes text or json");
-			break;
-		case 'h': help_verify(stdout); return -1;
-		case ':': return usage("an option needs a value");
-		default: return usage("unknown option");
-		}
-	}
-	if (optind < argc)
-		return usage("verify takes options only");
 	if (a->keycloak && !a->realm)
-		return usage("--keycloak goes with --realm");
+		return opt_usage_error(c, "--keycloak goes with --realm");
 	if (a->compare && !a->odoo)
-		return usage("--compare-with compares with --odoo");
+		return opt_usage_error(c, "--compare-with compares with --odoo");
 	if (a->db.ndbs && (!a->db.source.conninfo || !a->db.target.conninfo))
-		return usage("--db goes with --source and --target");
+		return opt_usage_error(c, "--db goes with --source and --target");
 	if (a->filestore && !strchr(a->filestore, ':'))
-		return usage("--filestore takes SRC:DST");
+		return opt_usage_error(c, "--filestore takes SRC:DST");
 	if (!a->odoo && !a->keycloak && !a->db.ndbs && !a->filestore)
-		return usage("say what to verify: --odoo, --keycloak, --db or --filestore");
+		return opt_usage_error(c, "say what to verify: --odoo, --keycloak, --db or --filestore");
 	for (char *p = a->paths_arg ? strtok(a->paths_arg, ",") : NULL; p; p = strtok(NULL, ","))
 		if (a->perf.npaths < VERIFY_MAX_PATHS)
 			a->perf.paths[a->perf.npaths++] = p;
@@ -154,6 +125,18 @@ static int parse(int argc, char **argv, struct verify_args *a)
 		a->perf.paths[a->perf.npaths++] = "/web/health";
 	}
 	return 0;
+}
+
+static int parse(int argc, char **argv, struct verify_args *a)
+{
+	int rc, operands;
+
+	rc = opt_parse(&verify_command, a, argc, argv, &operands);
+	if (rc)
+		return rc;
+	if (operands < argc)
+		return opt_usage_error(&verify_command, "verify takes options only, not '%s'", argv[operands]);
+	return check_args(a);
 }
 
 static void data_checks(struct verify_args *a, struct checks *c, struct diags *d)
@@ -235,18 +218,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	size_t failed = 0;
 	int rc;
 
-	memset(&a, 0, sizeof(a));
 	memset(&c, 0, sizeof(c));
-	a.http.timeout_ms = 10000;
-	a.http.min_cert_days = 14;
-	a.perf.concurrency = 8;
-	a.perf.duration = 10;
-	a.perf.max_slowdown = 0.10;
-	a.db.source.name = "source";
-	a.db.target.name = "target";
 	rc = parse(argc, argv, &a);
 	if (rc)
-		return rc < 0 ? KG_EXIT_OK : rc;
+		return rc == OPT_HELP_SHOWN ? KG_EXIT_OK : rc;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "kgenius verify: libcurl cannot start\n");
 		return KG_EXIT_ENV;
@@ -267,7 +242,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		perf_checks(&a, &c, &extra);
 	for (size_t i = 0; i < c.n; i++)
 		failed += !c.v[i].ok;
-	if (a.json) {
+	if (a.format == REPORT_JSON) {
 		buf_printf(&out, "{\"ok\":%s,\"checks\":[", failed ? "false" : "true");
 		for (size_t i = 0; i < c.n; i++) {
 			buf_puts(&out, i ? ",{\"group\":" : "{\"group\":");

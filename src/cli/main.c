@@ -8,90 +8,6 @@
 
 extern char **environ;
 
-static int cmd_help(struct cli *cli, int argc, char **argv);
-static int cmd_version(struct cli *cli, int argc, char **argv);
-static void help_help(FILE *out);
-static void help_version(FILE *out);
-
-const struct command kg_commands[] = {
-	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, help_compose},
-	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, help_convert},
-	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL", cmd_lint, help_lint},
-	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose, help_diagnose},
-	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback), filestore, Keycloak export", cmd_migrate, help_migrate},
-	{"verify", "check the new deployment: data against the source, health, TLS, performance against Compose", cmd_verify, help_verify},
-	{"help", "show help for kgenius or for one command", cmd_help, help_help},
-	{"version", "print the version", cmd_version, help_version},
-	{NULL, NULL, NULL, NULL},
-};
-
-static void usage(FILE *out)
-{
-	fputs("usage: kgenius [-q|-v] [--color=auto|always|never] <command> [options]\n"
-	      "       kgenius --version | --help\n\n"
-	      "Moves a Docker Compose stack (Odoo, PostgreSQL, Keycloak, Traefik) to Kubernetes.\n\n"
-	      "Commands:\n", out);
-	for (const struct command *c = kg_commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fputs("\nGlobal options:\n"
-	      "  -q, --quiet          print errors only\n"
-	      "  -v, --verbose        print notes as well as warnings\n"
-	      "  --color=WHEN         colour diagnostics: auto (default, on a terminal), always, never;\n"
-	      "                       NO_COLOR in the environment means never unless --color=always\n"
-	      "  -h, --help           this help; `kgenius <command> --help` for a command\n"
-	      "  --version            print the version\n\n"
-	      "Exit status:\n"
-	      "  0  success\n"
-	      "  1  findings or failed checks\n"
-	      "  2  bad input or usage (the message says file:line:col and how to fix it)\n"
-	      "  3  environment or internal error (cannot write, out of memory)\n", out);
-}
-
-static const struct command *find_command(const char *name)
-{
-	for (const struct command *c = kg_commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static int cmd_help(struct cli *cli, int argc, char **argv)
-{
-	const struct command *c;
-
-	(void)cli;
-	if (argc < 2) {
-		usage(stdout);
-		return KG_EXIT_OK;
-	}
-	c = find_command(argv[1]);
-	if (!c) {
-		fprintf(stderr, "kgenius: '%s' is not a command; see 'kgenius help'\n", argv[1]);
-		return KG_EXIT_BAD_INPUT;
-	}
-	c->help(stdout);
-	return KG_EXIT_OK;
-}
-
-static void help_help(FILE *out)
-{
-	fputs("usage: kgenius help [<command>]\n", out);
-}
-
-static int cmd_version(struct cli *cli, int argc, char **argv)
-{
-	(void)cli;
-	(void)argc;
-	(void)argv;
-	printf("kgenius %s\n", KG_VERSION);
-	return KG_EXIT_OK;
-}
-
-static void help_version(FILE *out)
-{
-	fputs("usage: kgenius version\n", out);
-}
-
 static bool parse_color(const char *when, struct cli *cli)
 {
 	const char *no_color = getenv("NO_COLOR");
@@ -130,7 +46,7 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--version") == 0)
 			return cmd_version(&cli, 0, NULL);
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			usage(stdout);
+			cli_usage(stdout);
 			return KG_EXIT_OK;
 		} else {
 			fprintf(stderr, "kgenius: unknown option '%s'; see 'kgenius --help'\n", a);
@@ -142,7 +58,7 @@ int main(int argc, char **argv)
 		return KG_EXIT_BAD_INPUT;
 	}
 	if (i >= argc) {
-		usage(stderr);
+		cli_usage(stderr);
 		return KG_EXIT_BAD_INPUT;
 	}
 	c = find_command(argv[i]);

@@ -35,3 +35,12 @@ int cli_write_output(const char *path, const char *text, size_t len, unsigned mo
 	}
 	return KG_EXIT_OK;
 }
+
+int cli_write_buf(const char *path, const struct buf *b, unsigned mode)
+{
+	if (b->failed) {
+		fprintf(stderr, "kgenius: out of memory while making the report\n");
+		return KG_EXIT_ENV;
+	}
+	return cli_write_output(path, b->data ? b->data : "", b->len, mode);
+}

@@ -12,6 +12,12 @@
 #include "util/fsio.h"
 #include "yaml/parse.h"
 
+void lint_config_init(struct lint_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->fail_on = SEV_ERROR;
+}
+
 static int severity_of(const char *s)
 {
 	if (!s)

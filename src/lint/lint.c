@@ -19,7 +19,7 @@
 void lint_init(struct lint_run *r, struct diags *d)
 {
 	memset(r, 0, sizeof(*r));
-	r->cfg.fail_on = SEV_ERROR;
+	lint_config_init(&r->cfg);
 	r->d = d;
 	arena_init(&r->index.a, 0);
 	r->index.pg_max_connections = 0;

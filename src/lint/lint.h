@@ -280,6 +280,8 @@ enum lint_format { LINT_HUMAN, LINT_JSON, LINT_SARIF, LINT_JUNIT };
 /* Writes the report to fp as it is made; returns -1 on a write error. */
 int lint_write(const struct lint_run *r, enum lint_format fmt, bool color, FILE *fp);
 const char *severity_name(enum severity s);
+/* The configuration without a file: fail on errors, every rule as it is. */
+void lint_config_init(struct lint_config *cfg);
 /* Reads a configuration file; returns 0 or -1 after a reported problem. */
 int lint_config_load(struct lint_config *cfg, const char *path, struct diags *d);
 

@@ -31,6 +31,24 @@ check "cli: bad --format exits 2" test "$RC" -eq 2
 run_kg "$O" "$E" --color=sometimes help
 check "cli: bad --color exits 2" test "$RC" -eq 2
 
+# Every number on the command line is parsed strictly: a usage error (exit 2)
+# that names the option, before anything runs.
+for v in 4x -1 99999999999999999999 ''; do
+	run_kg "$O" "$E" migrate db copy --source x --target y --db a --jobs "$v"
+	check "cli: migrate db --jobs '$v' is a usage error naming the option" \
+		sh -c "[ $RC -eq 2 ] && grep -q -- '--jobs takes a whole number from 1 to 64' '$E'"
+done
+run_kg "$O" "$E" migrate filestore --jobs 4x a b
+check "cli: migrate filestore --jobs 4x is a usage error" sh -c "[ $RC -eq 2 ] && grep -q -- '--jobs takes' '$E'"
+run_kg "$O" "$E" verify --odoo http://127.0.0.1:9 --duration 10s
+check "cli: verify --duration 10s is a usage error" sh -c "[ $RC -eq 2 ] && grep -q -- '--duration takes a number' '$E'"
+run_kg "$O" "$E" verify --odoo http://127.0.0.1:9 --concurrency 99999999999999999999
+check "cli: verify --concurrency overflow is a usage error" sh -c "[ $RC -eq 2 ] && grep -q -- '--concurrency takes' '$E'"
+run_kg "$O" "$E" convert --odoo-replicas 2x
+check "cli: convert --odoo-replicas 2x is a usage error" sh -c "[ $RC -eq 2 ] && grep -q -- '--odoo-replicas takes' '$E'"
+run_kg "$O" "$E" convert --help
+check "cli: convert --help shows each default from the options" grep -q -- '--odoo-replicas N          minimum Odoo web pods (default 2)' "$O"
+
 run_kg "$O" "$E" compose --project-directory "$EX" --env-file "$ENVF" config
 check "cli: the example loads (exit 0)" test "$RC" -eq 0
 check "cli: the example prints its four services" python3 -c '
