@@ -15,13 +15,15 @@ struct convert_args {
 
 /* The enum options are stored through an int. */
 _Static_assert(sizeof(enum ingress_kind) == sizeof(int) && sizeof(enum secrets_mode) == sizeof(int) &&
-		       sizeof(enum autoscaling_mode) == sizeof(int) && sizeof(enum postgres_mode) == sizeof(int),
+		       sizeof(enum autoscaling_mode) == sizeof(int) && sizeof(enum postgres_mode) == sizeof(int) &&
+		       sizeof(enum monitoring_mode) == sizeof(int),
 	       "enum options are stored as int");
 
 static const char *const ingress_kinds[] = {"traefik", "nginx", "gateway", NULL};
 static const char *const secrets_modes[] = {"generate", "reference", NULL};
 static const char *const autoscaling_modes[] = {"hpa", "keda", NULL};
 static const char *const postgres_modes[] = {"statefulset", "cnpg", NULL};
+static const char *const monitoring_modes[] = {"prometheus", "none", NULL};
 
 static const char *parse_odoo_cpu(void *section, char *value)
 {
@@ -95,6 +97,12 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "backup-endpoint", .arg = "URL", .kind = OPTION_STRING, .field = F(backup_endpoint), .help = "S3 endpoint"},
 	{.name = "backup-retention-days", .arg = "N", .kind = OPTION_INT, .field = F(backup_retention_days), .min = 1,
 	 .max = 3650, .help = "days the backups are kept"},
+	{.name = "monitoring", .kind = OPTION_ENUM, .field = F(monitoring), .choices = monitoring_modes,
+	 .help = "prometheus: monitoring.yaml for the Prometheus Operator (metrics\nendpoints, monitors, alerts, dashboards); none: no monitoring"},
+	{.name = "monitoring-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(monitoring_namespace),
+	 .help = "where kube-prometheus-stack runs (Prometheus, Grafana)"},
+	{.name = "monitoring-release", .arg = "NAME", .kind = OPTION_STRING, .field = F(monitoring_release),
+	 .help = "kube-prometheus-stack's Helm release (its Prometheus selects\nthe label release: NAME)"},
 	{.name = "operators-group", .arg = "GROUP", .kind = OPTION_STRING, .field = F(operators_group),
 	 .help = "RBAC group of the people who operate Odoo"},
 	{.name = NULL},
@@ -122,7 +130,7 @@ const struct opt_command convert_command = {
 		    "of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
 		    "postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
 		    "namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-		    "kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
+		    "monitoring.yaml, kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
 	.sections = convert_sections,
 	.epilogue = "\nExit status: 0 written (warnings in NOTES.md), 2 the project cannot be converted as\n"
 		    "asked (the message says why and what to do), 3 cannot write.\n",

@@ -79,6 +79,7 @@ static struct ynode *cluster(struct cv *cv)
 	kb_str(kb, plugin, "name", BARMAN_PLUGIN);
 	kb_bool(kb, plugin, "isWALArchiver", true);
 	kb_str(kb, kb_sub(kb, plugin, "parameters"), "barmanObjectName", STORE);
+	monitoring_cnpg(cv, spec);
 	return c;
 }
 
