@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Monitoring: the alerts convert writes, judged by Prometheus's own promtool
+# (check rules, and unit tests where each alert fires on synthetic series and
+# stays silent on healthy ones), in the default mode and with CloudNativePG,
+# ingress-nginx and KEDA; --monitoring none; and Debian's
+# prometheus-postgres-exporter running the generated custom queries against
+# a PostgreSQL started here: the Odoo worker usage moves when sessions of the
+# Odoo role are busy.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pglib.sh"
+
+EX=$ROOT/examples/insightpulse
+ENVF=$EX/.env.example
+DATA=$ROOT/tests/data/monitoring
+
+if ! command -v promtool >/dev/null; then
+	fail "monitoring: promtool" "promtool is not installed (tools/install-deps --test installs Debian's prometheus)"
+fi
+for mode in "statefulset" "cnpg-nginx-keda --postgres cnpg --ingress nginx --autoscaling keda"; do
+	set -- $mode
+	name=$1
+	shift
+	convert "$WORK/$name" --project-directory "$EX" --env-file "$ENVF" "$@"
+	check "monitoring ($name): converts with monitoring.yaml" test "$RC" -eq 0 -a -s "$WORK/$name/monitoring.yaml"
+	P=$WORK/promtool-$name
+	python3 "$ROOT/tests/integration/monitoring_rules.py" "$WORK/$name/monitoring.yaml" "$P" \
+		"$DATA/common.test.yaml" "$DATA/$name.test.yaml"
+	command -v promtool >/dev/null || continue
+	if promtool check rules "$P/all.yaml" >"$WORK/check.txt" 2>&1; then
+		ok "monitoring ($name): promtool check rules accepts every group"
+	else
+		fail "monitoring ($name): promtool check rules" "$(tail -5 "$WORK/check.txt")"
+	fi
+	cp "$DATA/common.test.yaml" "$DATA/$name.test.yaml" "$P/"
+	if (cd "$P" && promtool test rules common.test.yaml "$name.test.yaml") >"$WORK/test.txt" 2>&1; then
+		ok "monitoring ($name): promtool test rules: each alert fires and stays silent as expected"
+	else
+		fail "monitoring ($name): promtool test rules" "$(grep -v '^ *$' "$WORK/test.txt" | head -12)"
+	fi
+done
+
+# What the monitoring needs from the workloads, and --monitoring none.
+check "monitoring: the StatefulSet runs the exporter with the custom queries" \
+	grep -q -- '--extend.query-path=/etc/postgres-exporter/queries.yaml' "$WORK/statefulset/postgres-statefulset.yaml"
+check "monitoring: Keycloak's metrics are on" grep -A1 -q 'name: KC_METRICS_ENABLED' "$WORK/statefulset/keycloak-deployment.yaml"
+check "monitoring (cnpg): the Cluster reads the same custom queries" \
+	grep -q 'customQueriesConfigMap' "$WORK/cnpg-nginx-keda/postgres-cluster.yaml"
+convert "$WORK/none" --project-directory "$EX" --env-file "$ENVF" --monitoring none
+check "monitoring: --monitoring none converts" test "$RC" -eq 0
+check "monitoring: --monitoring none writes no monitoring.yaml" test ! -e "$WORK/none/monitoring.yaml"
+check "monitoring: --monitoring none leaves it out of the kustomization" \
+	bash -c "! grep -q monitoring.yaml '$WORK/none/kustomization.yaml'"
+check "monitoring: --monitoring none adds no exporter and no Keycloak metrics" \
+	bash -c "! grep -q -e postgres-exporter -e KC_METRICS_ENABLED '$WORK/none/postgres-statefulset.yaml' '$WORK/none/keycloak-deployment.yaml'"
+convert "$WORK/gw" --project-directory "$EX" --env-file "$ENVF" --ingress gateway
+check "monitoring (gateway): no request alert without the controller's metrics" \
+	bash -c "! grep -q -e OdooHighErrorRatio -e traefik_ '$WORK/gw/monitoring.yaml'"
+check "monitoring (gateway): NOTES says so" grep -q "Envoy metrics are not scraped" "$WORK/gw/NOTES.md"
+
+# The exporter with the generated custom queries, against a real server.
+EXPORTER=$(command -v prometheus-postgres-exporter)
+if [ -z "$EXPORTER" ]; then
+	fail "monitoring: the postgres exporter" "prometheus-postgres-exporter is not installed (tools/install-deps --test)"
+	exit 0
+fi
+PORT=$(free_port)
+pg_start mon "$PORT" || { fail "monitoring: start PostgreSQL" "$(cat "$PGROOT"/mon*.log)"; exit 0; }
+psql_at "$PORT" postgres -c "CREATE ROLE odoo LOGIN PASSWORD 'odoo-test-pw'" >/dev/null
+python3 - "$WORK/statefulset/monitoring.yaml" "$WORK/queries.yaml" <<'PY'
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "ConfigMap" and d["metadata"]["name"] == "postgres-exporter-queries":
+        open(sys.argv[2], "w").write(d["data"]["queries.yaml"])
+PY
+EPORT=$(free_port)
+DATA_SOURCE_URI="127.0.0.1:$PORT/postgres?sslmode=disable" DATA_SOURCE_USER=postgres DATA_SOURCE_PASS=$PG_PASSWORD \
+	"$EXPORTER" --extend.query-path="$WORK/queries.yaml" --web.listen-address="127.0.0.1:$EPORT" --log.format=json \
+	>"$WORK/exporter.log" 2>&1 &
+EXPORTER_PID=$!
+SESSIONS=()
+trap 'kill "${SESSIONS[@]}" 2>/dev/null; kill "$EXPORTER_PID" 2>/dev/null; wait 2>/dev/null; pg_cleanup; rm -rf "$WORK"' EXIT
+
+scrape() { # METRIC: its value, or nothing
+	curl -s "http://127.0.0.1:$EPORT/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {print $2; exit}'
+}
+# Wait until an expected condition holds (up to a minute: readiness, not a timing margin).
+wait_for() { # DESCRIPTION COMMAND...
+	local i
+	for i in $(seq 1 120); do "${@:2}" && return 0; sleep 0.5; done
+	return 1
+}
+value_is() { [ "$(scrape "$1")" = "$2" ]; }
+check "monitoring: the exporter serves pg_up 1" wait_for "exporter up" value_is pg_up 1
+workers=$(grep -Eo 'workers = [0-9]+' "$WORK/statefulset/config.yaml" | head -1 | grep -Eo '[0-9]+')
+max_pods=$(grep -Eo 'maxReplicas: [0-9]+' "$WORK/statefulset/odoo-deployment.yaml" | grep -Eo '[0-9]+')
+capacity=$((workers * max_pods))
+check "monitoring: the worker capacity is the sizing's ($workers workers x $max_pods pods)" \
+	value_is kgenius_odoo_workers_capacity "$capacity"
+check "monitoring: no busy Odoo worker at rest" value_is kgenius_odoo_workers_busy 0
+check "monitoring: max_connections is read from the server" value_is kgenius_connections_max 100
+for i in 1 2 3; do
+	PGPASSWORD=odoo-test-pw psql -X -q -h 127.0.0.1 -p "$PORT" -U odoo -d postgres -c "SELECT pg_sleep(120)" \
+		>/dev/null 2>&1 &
+	SESSIONS+=($!)
+done
+# An idle session of the Odoo role is not a busy worker.
+PGPASSWORD=odoo-test-pw psql -X -q -h 127.0.0.1 -p "$PORT" -U odoo -d postgres -c "SELECT 1" >/dev/null
+active() { [ "$(psql_at "$PORT" postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'odoo' AND state = 'active'")" = 3 ]; }
+wait_for "three busy sessions" active
+check "monitoring: three busy Odoo sessions read as 3 busy workers" value_is kgenius_odoo_workers_busy 3
+usage=$(python3 -c "print(3 / $capacity)")
+check "monitoring: and as a usage of $usage (3 of $capacity)" value_is kgenius_odoo_workers_usage "$usage"
+used=$(scrape kgenius_connections_used)
+check "monitoring: the connections count them ($used)" test "${used:-0}" -ge 3
+psql_at "$PORT" postgres -c "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE usename = 'odoo'" >/dev/null
+wait "${SESSIONS[@]}" 2>/dev/null
+SESSIONS=()
+check "monitoring: back to 0 busy workers when the sessions end" wait_for "sessions gone" value_is kgenius_odoo_workers_busy 0
+check "monitoring: the exporter logs JSON lines" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]" "$WORK/exporter.log"
