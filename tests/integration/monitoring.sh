@@ -26,8 +26,8 @@ for mode in "statefulset" "cnpg-nginx-keda --postgres cnpg --ingress nginx --aut
 	python3 "$ROOT/tests/integration/monitoring_rules.py" "$WORK/$name/monitoring.yaml" "$P" \
 		"$DATA/common.test.yaml" "$DATA/$name.test.yaml"
 	command -v promtool >/dev/null || continue
-	if promtool check rules "$P/all.yaml" >"$WORK/check.txt" 2>&1; then
-		ok "monitoring ($name): promtool check rules accepts every group"
+	if promtool check rules "$P/all.yaml" "$P/dashboards.yaml" >"$WORK/check.txt" 2>&1; then
+		ok "monitoring ($name): promtool check rules accepts every alert and every dashboard query"
 	else
 		fail "monitoring ($name): promtool check rules" "$(tail -5 "$WORK/check.txt")"
 	fi

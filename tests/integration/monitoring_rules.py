@@ -4,12 +4,14 @@
 Usage: monitoring_rules.py MONITORING_YAML OUTDIR TESTFILE...
 
 Writes OUTDIR/all.yaml (the PrometheusRule's groups, for `promtool check
-rules`) and OUTDIR/rules.yaml (the same without annotations, for `promtool
+rules`), OUTDIR/dashboards.yaml (every dashboard panel's query as a recording
+rule, for the same check) and OUTDIR/rules.yaml (the same without annotations, for `promtool
 test rules`, whose expectations would otherwise repeat every runbook).
 Prints "ok ..." / "FAIL ..." lines: every alert carries a summary and a
 runbook, and every alert has, in the test files, a case where it fires and a
 case where it stays silent.
 """
+import json
 import os
 import sys
 
@@ -29,6 +31,27 @@ def main():
     bare = [{"name": g["name"], "rules": [{k: v for k, v in r.items() if k != "annotations"} for r in g["rules"]]}
             for g in groups]
     yaml.safe_dump({"groups": bare}, open(os.path.join(out, "rules.yaml"), "w"), sort_keys=False)
+
+    # The dashboards: JSON that parses, the sidecar's label, and every panel's
+    # query as a recording rule, so that promtool checks its PromQL too.
+    boards = [d for d in docs if d.get("kind") == "ConfigMap" and "grafana_dashboard" in d["metadata"].get("labels", {})]
+    panels, bad = [], []
+    for d in boards:
+        for key, text in d["data"].items():
+            try:
+                board = json.loads(text)
+            except ValueError as e:
+                bad.append(f"{key}: {e}")
+                continue
+            if d["metadata"]["labels"]["grafana_dashboard"] != "1" or not board.get("panels"):
+                bad.append(f"{key}: no panel or wrong label")
+            panels += [p["targets"][0]["expr"] for p in board.get("panels", [])]
+    mark = "ok  " if boards and not bad else "FAIL"
+    print(f"{mark} monitoring ({os.path.basename(out)}): {len(boards)} dashboards parse, carry the sidecar's label "
+          f"and have panels" + (f": {bad}" if bad else ""))
+    records = [{"record": f"kgenius:panel_{i}", "expr": e} for i, e in enumerate(panels)]
+    yaml.safe_dump({"groups": [{"name": "dashboards", "rules": records}]},
+                   open(os.path.join(out, "dashboards.yaml"), "w"), sort_keys=False)
 
     alerts = sorted({r["alert"] for g in groups for r in g["rules"]})
     unannotated = [r["alert"] for g in groups for r in g["rules"]
