@@ -139,6 +139,9 @@ static struct ynode *rule(struct cv *cv, const struct alert *a)
 	kb_str(kb, r, "expr", promql(cv, a->expr));
 	kb_str(kb, r, "for", a->hold);
 	kb_str(kb, kb_sub(kb, r, "labels"), "severity", a->severity);
+	/* Every alert names its namespace, also those whose expression keeps no
+	 * label (sums, absent()): Alertmanager routes on it, verify filters on it. */
+	kb_str(kb, kb_sub(kb, r, "labels"), "namespace", cv->ns);
 	ann = kb_sub(kb, r, "annotations");
 	kb_str(kb, ann, "summary", promql(cv, a->summary));
 	kb_str(kb, ann, "runbook", promql(cv, a->runbook));

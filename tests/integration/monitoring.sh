@@ -57,7 +57,8 @@ check "monitoring (gateway): no request alert without the controller's metrics" 
 	bash -c "! grep -q -e OdooHighErrorRatio -e traefik_ '$WORK/gw/monitoring.yaml'"
 check "monitoring (gateway): NOTES says so" grep -q "Envoy metrics are not scraped" "$WORK/gw/NOTES.md"
 
-# The exporter with the generated custom queries, against a real server.
+# The exporter with the generated custom queries, against a real server
+# (then scraped by a real Prometheus for kgenius verify --prometheus).
 EXPORTER=$(command -v prometheus-postgres-exporter)
 if [ -z "$EXPORTER" ]; then
 	fail "monitoring: the postgres exporter" "prometheus-postgres-exporter is not installed (tools/install-deps --test)"
@@ -78,7 +79,8 @@ DATA_SOURCE_URI="127.0.0.1:$PORT/postgres?sslmode=disable" DATA_SOURCE_USER=post
 	>"$WORK/exporter.log" 2>&1 &
 EXPORTER_PID=$!
 SESSIONS=()
-trap 'kill "${SESSIONS[@]}" 2>/dev/null; kill "$EXPORTER_PID" 2>/dev/null; wait 2>/dev/null; pg_cleanup; rm -rf "$WORK"' EXIT
+PROM_PID=
+trap 'kill "${SESSIONS[@]}" $PROM_PID 2>/dev/null; kill "$EXPORTER_PID" 2>/dev/null; wait 2>/dev/null; pg_cleanup; rm -rf "$WORK"' EXIT
 
 scrape() { # METRIC: its value, or nothing
 	curl -s "http://127.0.0.1:$EPORT/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {print $2; exit}'
@@ -117,3 +119,56 @@ wait "${SESSIONS[@]}" 2>/dev/null
 SESSIONS=()
 check "monitoring: back to 0 busy workers when the sessions end" wait_for "sessions gone" value_is kgenius_odoo_workers_busy 0
 check "monitoring: the exporter logs JSON lines" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]" "$WORK/exporter.log"
+
+# kgenius verify --prometheus against a real Prometheus scraping that exporter
+# as the PodMonitor would (job NS/postgres, label namespace).
+PROMETHEUS=$(command -v prometheus)
+if [ -z "$PROMETHEUS" ]; then
+	fail "monitoring: verify --prometheus" "prometheus is not installed (tools/install-deps --test)"
+	exit 0
+fi
+PPORT=$(free_port)
+: >"$WORK/extra-rules.yaml"
+cat >"$WORK/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [$WORK/extra-rules.yaml]
+scrape_configs:
+  - job_name: insightpulse/postgres
+    static_configs:
+      - targets: ['127.0.0.1:$EPORT']
+        labels: {namespace: insightpulse, pod: postgres-0}
+YAML
+"$PROMETHEUS" --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+	--web.listen-address="127.0.0.1:$PPORT" >"$WORK/prometheus.log" 2>&1 &
+PROM_PID=$!
+promql() { # QUERY: the first sample's value, or nothing
+	curl -s -G "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode "query=$1" |
+		python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null
+}
+query_is() { [ "$(promql "$1")" = "$2" ]; }
+verify_prom() { run_kg "$WORK/v.out" "$WORK/v.err" verify --prometheus "http://127.0.0.1:$PPORT" --namespace insightpulse; }
+check "monitoring: Prometheus scrapes the exporter" wait_for "scraped" query_is 'up{namespace="insightpulse"}' 1
+verify_prom
+check "verify --prometheus: the targets up and no alert firing (exit 0)" test "$RC" -eq 0
+check "verify --prometheus: reports the target up" grep -q 'monitoring   prometheus targets .*1 of 1 targets in namespace insightpulse up' "$WORK/v.out"
+cat >"$WORK/extra-rules.yaml" <<'YAML'
+groups:
+  - name: test
+    rules:
+      - {alert: BackupTooOld, expr: vector(1), labels: {namespace: insightpulse, severity: critical}}
+      - {alert: ElsewhereAlert, expr: vector(1), labels: {namespace: shop}}
+YAML
+kill -HUP "$PROM_PID"
+check "monitoring: the firing alert is loaded" wait_for "firing" query_is 'count(ALERTS{alertstate="firing"})' 2
+verify_prom
+check "verify --prometheus: an alert firing in the namespace fails (exit 1)" test "$RC" -eq 1
+check "verify --prometheus: names it, and not another namespace's" \
+	grep -q 'FAIL monitoring   alerts .*1 alerts firing in namespace insightpulse: BackupTooOld$' "$WORK/v.out"
+kill "$EXPORTER_PID"
+wait "$EXPORTER_PID" 2>/dev/null
+check "monitoring: Prometheus sees the exporter gone" wait_for "down" query_is 'up{namespace="insightpulse"}' 0
+verify_prom
+check "verify --prometheus: a target down fails and is named" \
+	grep -q 'FAIL monitoring   prometheus targets .*0 of 1 targets in namespace insightpulse up; down: insightpulse/postgres postgres-0' "$WORK/v.out"
+run_kg "$WORK/v.out" "$WORK/v.err" verify --prometheus "http://127.0.0.1:$PPORT"
+check "verify --prometheus without --namespace is a usage error (exit 2)" test "$RC" -eq 2
