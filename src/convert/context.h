@@ -86,7 +86,7 @@ void build_monitoring(struct cv *cv);
 void monitoring_postgres_exporter(struct cv *cv, struct ynode *containers, struct ynode *volumes);
 /* CloudNativePG's Cluster: the same custom queries for its own exporter. */
 void monitoring_cnpg(struct cv *cv, struct ynode *cluster_spec);
-/* Keycloak's metrics and its JSON console log. */
+/* Keycloak's JSON console log, and its metrics with --monitoring prometheus. */
 void monitoring_keycloak_env(struct cv *cv, struct ynode *env);
 
 #endif

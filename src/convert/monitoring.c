@@ -230,11 +230,11 @@ void monitoring_cnpg(struct cv *cv, struct ynode *cluster_spec)
 
 void monitoring_keycloak_env(struct cv *cv, struct ynode *env)
 {
-	if (cv->o->monitoring == MONITORING_NONE)
-		return;
-	env_value(&cv->kb, env, monitoring_constants.keycloak_metrics_var, "true");
-	/* One JSON object per line on stdout: https://www.keycloak.org/server/logging */
+	/* One JSON object per line on stdout, for any log pipeline:
+	 * https://www.keycloak.org/server/logging */
 	env_value(&cv->kb, env, "KC_LOG_CONSOLE_OUTPUT", "json");
+	if (cv->o->monitoring != MONITORING_NONE)
+		env_value(&cv->kb, env, monitoring_constants.keycloak_metrics_var, "true");
 }
 
 /* --- PodMonitors --- */
@@ -358,19 +358,45 @@ static void notes(struct cv *cv, unsigned has)
 		"their runbook; Grafana dashboards as ConfigMaps. `--monitoring none` leaves it out.",
 		has & HAS_PG_CNPG ? "CloudNativePG's exporter" : has & HAS_PG ? "the postgres_exporter sidecar" : "",
 		has & HAS_KEYCLOAK ? ", Keycloak's /metrics" : "", ns);
+}
+
+/* A log file inside a container is lost with the pod and read by nobody
+ * (and /etc/odoo, where many projects put it, is a read-only ConfigMap):
+ * odoo.conf's logfile and syslog are dropped (config.c writes no managed
+ * key), and said so. "False" already means the standard output. */
+static void logs_to_stdout(struct cv *cv)
+{
+	static const char *const keys[] = {"logfile", "syslog"};
+
+	for (size_t i = 0; cv->app->odoo && i < 2; i++) {
+		const struct conf_entry *e = conf_get(&cv->app->conf, keys[i]);
+
+		if (e && e->value[0] && strcmp(e->value, "False") != 0)
+			diag_add(cv->d, DIAG_WARNING, &e->pos,
+				 "nothing to do: kubectl logs and the cluster's log collector read the standard output",
+				 "odoo.conf sends Odoo's log to %s (%s = %s), which in a pod nobody collects and the "
+				 "pod's end deletes; dropped, so Odoo logs to its standard output",
+				 i == 0 ? "a file" : "syslog", keys[i], e->value);
+	}
+	/* Odoo's format: "%(asctime)s %(pid)s %(levelname)s %(dbname)s %(name)s: %(message)s"
+	 * (https://github.com/odoo/odoo/blob/17.0/odoo/netsvc.py). */
 	cv_note(&cv->done,
 		"Logs: every container writes to stdout/stderr, which the kubelet keeps under /var/log/pods on each "
-		"node (`kubectl logs` reads them). Odoo writes one line per record, `DATE TIME PID LEVEL DATABASE "
-		"LOGGER: MESSAGE`; Keycloak writes one JSON object per line (KC_LOG_CONSOLE_OUTPUT=json); the "
-		"exporter logs JSON. DOKS keeps no logs beyond the nodes: to keep and search them, run a collector "
-		"DaemonSet (Grafana Alloy or Fluent Bit) that ships /var/log/pods to a store such as Loki or "
-		"DigitalOcean's managed OpenSearch.");
+		"node (`kubectl logs` reads them).%s%s%s DOKS keeps no logs beyond the nodes: to keep and search them, "
+		"run a collector DaemonSet (Grafana Alloy or Fluent Bit) that ships /var/log/pods to a store such as "
+		"Loki or DigitalOcean's managed OpenSearch.",
+		cv->app->odoo ? " Odoo writes one line per record, `DATE TIME PID LEVEL DATABASE LOGGER: MESSAGE` "
+				"(odoo.conf has no logfile)." : "",
+		cv->app->keycloak ? " Keycloak writes one JSON object per line (KC_LOG_CONSOLE_OUTPUT=json)." : "",
+		cv->app->postgres && cv->o->postgres == PG_STATEFULSET && cv->o->monitoring != MONITORING_NONE
+			? " The PostgreSQL exporter writes JSON lines." : "");
 }
 
 void build_monitoring(struct cv *cv)
 {
 	unsigned has = monitored(cv);
 
+	logs_to_stdout(cv);
 	if (cv->o->monitoring == MONITORING_NONE)
 		return;
 	if (has & HAS_PG)

@@ -57,6 +57,32 @@ check "monitoring (gateway): no request alert without the controller's metrics" 
 	bash -c "! grep -q -e OdooHighErrorRatio -e traefik_ '$WORK/gw/monitoring.yaml'"
 check "monitoring (gateway): NOTES says so" grep -q "Envoy metrics are not scraped" "$WORK/gw/NOTES.md"
 
+# Logs go to the standard output: corpus projects whose odoo.conf writes a log
+# file (in /etc/odoo, a read-only ConfigMap in the cluster) lose that key, with
+# a located warning.
+with_logfile=0
+converted=0
+while read -r id expect files; do
+	[ "$expect" = ok ] || continue
+	dir=$WORK/cc/$id
+	# shellcheck disable=SC2086
+	mapfile -t fargs < <(corpus_assemble "$dir" $files)
+	convert "$dir/out" --project-directory "$dir" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
+	[ "$RC" -eq 0 ] && [ -e "$dir/out/config.yaml" ] || continue
+	converted=$((converted + 1))
+	# The project's odoo.conf, when its Odoo service mounts one.
+	if grep -q "from the project's odoo.conf" "$dir/out/config.yaml" && grep -rqE '^logfile *= */' "$dir"; then
+		with_logfile=$((with_logfile + 1))
+		grep -q 'warning: odoo.conf sends Odoo.s log to a file (logfile = /' "$WORK/cv.err" ||
+			fail "monitoring: corpus $id: the dropped logfile is warned about" "$(grep -m1 logfile "$WORK/cv.err")"
+	fi
+	if grep -qE '^ *(logfile|syslog) *=' "$dir/out/config.yaml"; then
+		fail "monitoring: corpus $id: no log file in the generated odoo.conf" "$(grep -m1 -E 'logfile|syslog' "$dir/out/config.yaml")"
+	fi
+done < <(corpus_projects)
+check "monitoring: $converted corpus projects convert with Odoo logging to stdout ($with_logfile set a log file)" \
+	test "$with_logfile" -ge 3
+
 # The exporter with the generated custom queries, against a real server
 # (then scraped by a real Prometheus for kgenius verify --prometheus).
 EXPORTER=$(command -v prometheus-postgres-exporter)

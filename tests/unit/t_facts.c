@@ -134,6 +134,16 @@ static void test_odoo_sizing_and_names(void)
 	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_PASSWORD].fallback, "odoo");
 	CHECK(odoo_entrypoint_vars[ODOO_VAR_PASSWORD + 1].name == NULL);
 	CHECK_STR(odoo_conf_managed_keys[0], "db_host");
+	{
+		/* Odoo logs to its standard output only without these. */
+		bool logfile = false, syslog = false;
+
+		for (const char *const *k = odoo_conf_managed_keys; *k; k++) {
+			logfile |= strcmp(*k, "logfile") == 0;
+			syslog |= strcmp(*k, "syslog") == 0;
+		}
+		CHECK(logfile && syslog);
+	}
 }
 
 static void test_postgres(void)
