@@ -190,6 +190,9 @@ verify_prom
 check "verify --prometheus: an alert firing in the namespace fails (exit 1)" test "$RC" -eq 1
 check "verify --prometheus: names it, and not another namespace's" \
 	grep -q 'FAIL monitoring   alerts .*1 alerts firing in namespace insightpulse: BackupTooOld$' "$WORK/v.out"
+run_kg "$WORK/v.out" "$WORK/v.err" verify --prometheus "http://127.0.0.1:$EPORT" --namespace insightpulse
+check "verify --prometheus: a URL that is not Prometheus fails and says so" \
+	grep -q "FAIL monitoring   prometheus targets .*did not answer with a Prometheus query result" "$WORK/v.out"
 kill "$EXPORTER_PID"
 wait "$EXPORTER_PID" 2>/dev/null
 check "monitoring: Prometheus sees the exporter gone" wait_for "down" query_is 'up{namespace="insightpulse"}' 0
