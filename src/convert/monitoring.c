@@ -179,6 +179,10 @@ static void queries_configmap(struct cv *cv)
 	struct ynode *cm = kb_object(kb, "v1", "ConfigMap", QUERIES_CONFIGMAP, cv->ns, "postgres");
 
 	kb_str(kb, kb_sub(kb, cm, "data"), QUERIES_KEY, queries_text(cv));
+	/* CloudNativePG reloads the queries when a ConfigMap with this label
+	 * changes: https://cloudnative-pg.io/documentation/current/monitoring/ */
+	if (cv->o->postgres == PG_CNPG)
+		kb_str(kb, kb_sub(kb, kb_sub(kb, cm, "metadata"), "labels"), "cnpg.io/reload", "");
 	cv_emit(cv, OUT_MONITORING, cm);
 }
 
