@@ -98,9 +98,9 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "backup-retention-days", .arg = "N", .kind = OPTION_INT, .field = F(backup_retention_days), .min = 1,
 	 .max = 3650, .help = "days the backups are kept"},
 	{.name = "monitoring", .kind = OPTION_ENUM, .field = F(monitoring), .choices = monitoring_modes,
-	 .help = "prometheus: monitoring.yaml for the Prometheus Operator (metrics\nendpoints, monitors, alerts, dashboards); none: no monitoring"},
+	 .help = "prometheus: monitoring.yaml for the Prometheus Operator\n(metrics endpoints, monitors, alerts, dashboards); none: no\nmonitoring"},
 	{.name = "monitoring-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(monitoring_namespace),
-	 .help = "where kube-prometheus-stack runs (Prometheus, Grafana)"},
+	 .help = "where kube-prometheus-stack runs"},
 	{.name = "monitoring-release", .arg = "NAME", .kind = OPTION_STRING, .field = F(monitoring_release),
 	 .help = "kube-prometheus-stack's Helm release (its Prometheus selects\nthe label release: NAME)"},
 	{.name = "operators-group", .arg = "GROUP", .kind = OPTION_STRING, .field = F(operators_group),
@@ -130,7 +130,8 @@ const struct opt_command convert_command = {
 		    "of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
 		    "postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
 		    "namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-		    "monitoring.yaml, kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
+		    "monitoring.yaml, kustomization.yaml, NOTES.md (what you must still provide, every\n"
+		    "warning).\n",
 	.sections = convert_sections,
 	.epilogue = "\nExit status: 0 written (warnings in NOTES.md), 2 the project cannot be converted as\n"
 		    "asked (the message says why and what to do), 3 cannot write.\n",
