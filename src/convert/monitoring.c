@@ -353,15 +353,20 @@ static void notes(struct cv *cv, unsigned has)
 			"Traefik's Prometheus metrics on its pods' port `metrics` (%d; on by default in its Helm chart) in "
 			"namespace `%s`, for Odoo's request rate, errors and latency.",
 			monitoring_constants.traefik_metrics_port, cv->o->ingress_namespace);
-	else if (has & HAS_ODOO)
+	if (has & HAS_PG_CNPG)
+		cv_note(&cv->must_supply,
+			"The Barman Cloud plugin 0.6 or later, whose last-backup metric the alert BaseBackupTooOld reads "
+			"(CloudNativePG's own stays 0 with plugin backups).");
+	if (cv->o->ingress == INGRESS_GATEWAY && (has & HAS_ODOO))
 		cv_note(&cv->done, "Monitoring: the Gateway's Envoy metrics are not scraped, so Odoo's request rate, "
 				   "error ratio and latency have no alert with --ingress gateway.");
 	cv_note(&cv->done,
-		"Monitoring (monitoring.yaml): PodMonitors for %s%s, the ingress controller and cert-manager; "
-		"NetworkPolicies that admit Prometheus from namespace `%s`; a PrometheusRule whose alerts carry "
-		"their runbook; Grafana dashboards as ConfigMaps. `--monitoring none` leaves it out.",
-		has & HAS_PG_CNPG ? "CloudNativePG's exporter" : has & HAS_PG ? "the postgres_exporter sidecar" : "",
-		has & HAS_KEYCLOAK ? ", Keycloak's /metrics" : "", ns);
+		"Monitoring (monitoring.yaml): PodMonitors for %s%s%s cert-manager; NetworkPolicies that admit "
+		"Prometheus from namespace `%s`; a PrometheusRule whose alerts carry their runbook; Grafana dashboards "
+		"as ConfigMaps. `--monitoring none` leaves it out.",
+		has & HAS_PG_CNPG ? "CloudNativePG's exporter, " : has & HAS_PG ? "the postgres_exporter sidecar, " : "",
+		has & HAS_KEYCLOAK ? "Keycloak's /metrics, " : "",
+		cv->o->ingress == INGRESS_GATEWAY ? "and" : "the ingress controller and", ns);
 }
 
 /* A log file inside a container is lost with the pod and read by nobody
