@@ -16,13 +16,15 @@ struct convert_args {
 
 /* The enum options are stored through an int. */
 _Static_assert(sizeof(enum ingress_kind) == sizeof(int) && sizeof(enum secrets_mode) == sizeof(int) &&
-		       sizeof(enum autoscaling_mode) == sizeof(int) && sizeof(enum postgres_mode) == sizeof(int),
+		       sizeof(enum autoscaling_mode) == sizeof(int) && sizeof(enum postgres_mode) == sizeof(int) &&
+		       sizeof(enum monitoring_mode) == sizeof(int),
 	       "enum options are stored as int");
 
 static const char *const ingress_kinds[] = {"traefik", "nginx", "gateway", NULL};
 static const char *const secrets_modes[] = {"generate", "reference", NULL};
 static const char *const autoscaling_modes[] = {"hpa", "keda", NULL};
 static const char *const postgres_modes[] = {"statefulset", "cnpg", NULL};
+static const char *const monitoring_modes[] = {"prometheus", "none", NULL};
 
 static const char *parse_odoo_cpu(void *section, char *value)
 {
@@ -138,6 +140,12 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "backup-endpoint", .arg = "URL", .field = F(backup_endpoint), .help = "S3 endpoint"},
 	{.name = "backup-retention-days", .arg = "N", .kind = OPTION_INT, .field = F(backup_retention_days),
 	 .help = "days the backups are kept", .min = 1, .max = 3650},
+	{.name = "monitoring", .kind = OPTION_ENUM, .field = F(monitoring), .choices = monitoring_modes,
+	 .help = "prometheus: monitoring.yaml for the Prometheus Operator\n(metrics endpoints, monitors, alerts, dashboards); none: no\nmonitoring"},
+	{.name = "monitoring-namespace", .arg = "NS", .field = F(monitoring_namespace),
+	 .help = "where kube-prometheus-stack runs"},
+	{.name = "monitoring-release", .arg = "NAME", .field = F(monitoring_release),
+	 .help = "kube-prometheus-stack's Helm release (its Prometheus selects\nthe label release: NAME)"},
 	{.name = "operators-group", .arg = "GROUP", .field = F(operators_group),
 	 .help = "RBAC group of the people who operate Odoo"},
 	{NULL},
@@ -161,7 +169,8 @@ const struct opt_command convert_command = {
 	"of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
 	"postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
 	"namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-	"kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
+	"monitoring.yaml, kustomization.yaml, restore-job.yaml (run by hand), NOTES.md (what you\n"
+	"must still provide, every warning).\n",
 	(const struct opt_section[]){{"Project options", project_specs, offsetof(struct convert_args, pa)},
 				     {"Output options", convert_specs, offsetof(struct convert_args, o)},
 				     {NULL, NULL, 0}},

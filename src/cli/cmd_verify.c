@@ -15,6 +15,7 @@
 
 struct verify_args {
 	const char *odoo, *keycloak, *realm, *kc_mgmt, *compare, *filestore, *fs_src_shell, *fs_dst_shell;
+	const char *prometheus, *ns;
 	char *paths_arg;
 	struct http_opts http;
 	struct perf_opts perf;
@@ -31,6 +32,9 @@ static const struct opt_spec health_specs[] = {
 	{.name = "realm", .arg = "REALM", .field = F(realm), .help = "the realm, with --keycloak"},
 	{.name = "keycloak-management", .arg = "URL", .field = F(kc_mgmt),
 	 .help = "Keycloak's management interface (port 9000): /health/ready"},
+	{.name = "prometheus", .arg = "URL", .field = F(prometheus),
+	 .help = "Prometheus's URL: the namespace's targets are up, none of its\nalerts is firing"},
+	{.name = "namespace", .arg = "NS", .field = F(ns), .help = "the namespace, with --prometheus"},
 	{.name = "cacert", .arg = "FILE", .field = F(http.cacert),
 	 .help = "also trust this CA (a private or self-signed certificate)"},
 	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days),
@@ -94,14 +98,16 @@ static int check_args(struct verify_args *a)
 
 	if (a->keycloak && !a->realm)
 		return opt_usage_error(c, "--keycloak goes with --realm");
+	if (a->prometheus && !a->ns)
+		return opt_usage_error(c, "--prometheus goes with --namespace");
 	if (a->compare && !a->odoo)
 		return opt_usage_error(c, "--compare-with compares with --odoo");
 	if (a->db.ndbs && (!a->db.source.conninfo || !a->db.target.conninfo))
 		return opt_usage_error(c, "--db goes with --source and --target");
 	if (a->filestore && !strchr(a->filestore, ':'))
 		return opt_usage_error(c, "--filestore takes SRC:DST");
-	if (!a->odoo && !a->keycloak && !a->db.ndbs && !a->filestore)
-		return opt_usage_error(c, "say what to verify: --odoo, --keycloak, --db or --filestore");
+	if (!a->odoo && !a->keycloak && !a->db.ndbs && !a->filestore && !a->prometheus)
+		return opt_usage_error(c, "say what to verify: --odoo, --keycloak, --db, --filestore or --prometheus");
 	for (char *p = a->paths_arg ? strtok(a->paths_arg, ",") : NULL; p; p = strtok(NULL, ","))
 		if (a->perf.npaths < VERIFY_MAX_PATHS)
 			a->perf.paths[a->perf.npaths++] = p;
@@ -246,6 +252,8 @@ static void health_checks(const struct verify_args *a, struct checks *c)
 		if (strncmp(a->keycloak, "https://", 8) == 0)
 			health_tls(a->keycloak, &a->http, c);
 	}
+	if (a->prometheus)
+		health_monitoring(a->prometheus, a->ns, &a->http, c);
 }
 
 int cmd_verify(struct cli *cli, void *args, int nops, char **ops)

@@ -80,6 +80,7 @@ struct ynode *cnpg_cluster(struct cv *cv, bool initdb_bootstrap)
 	kb_str(kb, plugin, "name", BARMAN_PLUGIN);
 	kb_bool(kb, plugin, "isWALArchiver", true);
 	kb_str(kb, kb_sub(kb, plugin, "parameters"), "barmanObjectName", STORE);
+	monitoring_cnpg(cv, spec);
 	return c;
 }
 

@@ -8,7 +8,7 @@
 const char *const out_file_names[OUT_COUNT] = {
 	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
 	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
-	"restore-job.yaml", "postgres-recovery.yaml",
+	"monitoring.yaml", "restore-job.yaml", "postgres-recovery.yaml",
 };
 
 const char *out_file_name(const struct cv *cv, enum out_file f)

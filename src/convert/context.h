@@ -17,7 +17,7 @@
  * what they need to exist first. */
 enum out_file {
 	OUT_NAMESPACE, OUT_RBAC, OUT_CONFIG, OUT_NETPOL, OUT_POSTGRES, OUT_ODOO, OUT_KEYCLOAK,
-	OUT_PDB, OUT_ISSUER, OUT_INGRESS,
+	OUT_PDB, OUT_ISSUER, OUT_INGRESS, OUT_MONITORING,
 	/* Written beside the others, not in the kustomization: run by hand. */
 	OUT_RESTORE, OUT_RECOVERY, OUT_COUNT,
 };
@@ -91,5 +91,15 @@ void build_ingress(struct cv *cv);
 void build_gateway(struct cv *cv);
 /* NOTES: cert-manager and the DNS records the hosts need. */
 void dns_note(struct cv *cv);
+/* monitoring.yaml: metrics endpoints, monitors, scrape policies, alerts,
+ * dashboards (--monitoring prometheus). */
+void build_monitoring(struct cv *cv);
+/* The postgres_exporter sidecar of the PostgreSQL StatefulSet, and its
+ * queries volume; nothing with --monitoring none. */
+void monitoring_postgres_exporter(struct cv *cv, struct ynode *containers, struct ynode *volumes);
+/* CloudNativePG's Cluster: the same custom queries for its own exporter. */
+void monitoring_cnpg(struct cv *cv, struct ynode *cluster_spec);
+/* Keycloak's JSON console log, and its metrics with --monitoring prometheus. */
+void monitoring_keycloak_env(struct cv *cv, struct ynode *env);
 
 #endif

@@ -410,6 +410,7 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	build_keycloak(&cv);
 	build_pdbs(&cv);
 	build_issuer(&cv);
+	build_monitoring(&cv);
 	build_restore(&cv);
 	if (cv.kb.oom || project->arena.exhausted) {
 		diag_add(d, DIAG_ERROR, NULL, NULL, "out of memory while building the manifests");

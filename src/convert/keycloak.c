@@ -12,7 +12,7 @@ static const char *const managed_vars[] = {
 	"KC_DB_PASSWORD", "KC_HOSTNAME", "KC_HOSTNAME_URL", "KC_HOSTNAME_ADMIN_URL", "KC_PROXY",
 	"KC_PROXY_HEADERS", "KC_HTTP_ENABLED", "KC_HEALTH_ENABLED", "KC_BOOTSTRAP_ADMIN_USERNAME",
 	"KC_BOOTSTRAP_ADMIN_PASSWORD", "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD", "KC_CACHE",
-	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", NULL,
+	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", "KC_METRICS_ENABLED", "KC_LOG_CONSOLE_OUTPUT", NULL,
 };
 
 /* `start`, never `start-dev`; --optimized only makes sense with an image
@@ -64,6 +64,7 @@ static struct ynode *keycloak_env(struct cv *cv)
 	env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
 	env_value(kb, env, "KC_HTTP_ENABLED", "true");
 	env_value(kb, env, "KC_HEALTH_ENABLED", "true");
+	monitoring_keycloak_env(cv, env);
 	env_secret(kb, env, cv->keycloak.admin_user_var, "keycloak-admin", "username");
 	env_secret(kb, env, cv->keycloak.admin_password_var, "keycloak-admin", "password");
 	if (!cv->keycloak.jdbc_ping) {

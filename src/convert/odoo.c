@@ -286,9 +286,7 @@ static void scaled_object(struct cv *cv)
 	kb_str(kb, t, "type", "postgresql");
 	kb_str(kb, t, "name", "odoo-busy-workers");
 	md = kb_sub(kb, t, "metadata");
-	kb_put(kb, md, "query", kb_printf(kb,
-		"SELECT count(*) FROM pg_stat_activity WHERE usename = '%s' AND state = 'active' "
-		"AND backend_type = 'client backend'", cv->creds.odoo_user ? cv->creds.odoo_user : "odoo"));
+	kb_str(kb, md, "query", odoo_busy_backends_sql(cv->a, cv->creds.odoo_user));
 	kb_put(kb, md, "targetQueryValue", kb_printf(kb, "%d", target));
 	kb_str(kb, md, "activationTargetQueryValue", "1");
 	/* The query needs the primary itself, not a pooler. */

@@ -1,6 +1,8 @@
 /* The defaults of kgenius convert. */
 #include "convert/options.h"
 
+#include "facts/facts.h"
+
 #include <string.h>
 
 void convert_defaults(struct convert_options *o)
@@ -28,4 +30,7 @@ void convert_defaults(struct convert_options *o)
 	o->pg_instances = 3;
 	o->cnpg_namespace = "cnpg-system";
 	o->gateway_class = "cilium";
+	o->monitoring = MONITORING_PROMETHEUS;
+	o->monitoring_namespace = monitoring_constants.stack_namespace;
+	o->monitoring_release = monitoring_constants.stack_release;
 }

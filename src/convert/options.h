@@ -9,6 +9,7 @@ enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX, INGRESS_GATEWAY };
 enum secrets_mode { SECRETS_GENERATE, SECRETS_REFERENCE };
 enum autoscaling_mode { AUTOSCALE_HPA, AUTOSCALE_KEDA };
 enum postgres_mode { PG_STATEFULSET, PG_CNPG };
+enum monitoring_mode { MONITORING_PROMETHEUS, MONITORING_NONE };
 
 struct convert_options {
 	const char *out_dir;             /* "kubernetes" */
@@ -39,6 +40,9 @@ struct convert_options {
 	int backup_retention_days;
 	const char *recovery_target_time;  /* CloudNativePG recovery: RFC 3339, or NULL for the end of the WAL */
 	const char *operators_group;     /* RBAC group for the people who operate Odoo */
+	enum monitoring_mode monitoring;
+	const char *monitoring_namespace; /* where kube-prometheus-stack runs */
+	const char *monitoring_release;   /* its Helm release: the label its Prometheus selects */
 };
 
 void convert_defaults(struct convert_options *o);

@@ -79,3 +79,9 @@ int plan_odoo(const struct convert_options *o, const struct app *app, struct odo
 	}
 	return 0;
 }
+
+const char *odoo_busy_backends_sql(struct arena *a, const char *odoo_user)
+{
+	return arena_printf(a, "SELECT count(*) FROM pg_stat_activity WHERE usename = '%s' AND state = 'active' "
+			       "AND backend_type = 'client backend'", odoo_user ? odoo_user : "odoo");
+}

@@ -32,4 +32,8 @@ struct odoo_plan {
 int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *plan,
 	      struct diags *d, const struct srcpos *where);
 
+/* The Odoo role's busy backends, counted in PostgreSQL: what the KEDA
+ * trigger scales on, and what monitoring holds against the workers. */
+const char *odoo_busy_backends_sql(struct arena *a, const char *odoo_user);
+
 #endif

@@ -95,6 +95,7 @@ static struct ynode *statefulset(struct cv *cv)
 	v = kb_push_map(kb, vols);
 	kb_str(kb, v, "name", "initdb");
 	kb_str(kb, kb_sub(kb, v, "configMap"), "name", "postgres-init");
+	monitoring_postgres_exporter(cv, kb_list(kb, pspec, "containers"), vols);
 
 	claim = kb_push_map(kb, kb_list(kb, spec, "volumeClaimTemplates"));
 	kb_str(kb, kb_sub(kb, claim, "metadata"), "name", "data");

@@ -98,6 +98,7 @@ struct keycloak_facts {
 	bool hostname_v2;          /* 25+: KC_HOSTNAME takes a URL */
 	bool bootstrap_admin;      /* 26+: KC_BOOTSTRAP_ADMIN_*; before: KEYCLOAK_ADMIN* */
 	bool jdbc_ping;            /* 26.1+: clustering needs no discovery service */
+	int metrics_port;          /* /metrics: the management port (25+), else the HTTP port */
 	const char *admin_user_var;
 	const char *admin_password_var;
 };
@@ -113,5 +114,25 @@ struct keycloak_constants {
 extern const struct keycloak_constants keycloak_constants;
 
 void keycloak_facts(const struct image *img, struct keycloak_facts *f);
+
+/* --- Monitoring (kube-prometheus-stack, exporters) --- */
+
+struct monitoring_constants {
+	const char *stack_namespace;     /* where kube-prometheus-stack runs */
+	const char *stack_release;       /* its Helm release */
+	const char *release_label;       /* the label its Prometheus selects monitors by */
+	const char *dashboard_label;     /* the label Grafana's sidecar loads dashboards by */
+	const char *dashboard_label_value;
+	const char *exporter_image;      /* postgres_exporter */
+	int exporter_port;
+	int cnpg_metrics_port;
+	int traefik_metrics_port;
+	int nginx_metrics_port;
+	int cert_manager_metrics_port;
+	const char *cert_manager_namespace;
+	const char *keycloak_metrics_var;
+	const char *keycloak_metrics_path;
+};
+extern const struct monitoring_constants monitoring_constants;
 
 #endif

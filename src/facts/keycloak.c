@@ -43,6 +43,9 @@ void keycloak_facts(const struct image *img, struct keycloak_facts *f)
 	 * default: https://keycloak.org/docs/25.0.0/upgrading */
 	f->management_port = major >= 25;
 	f->hostname_v2 = major >= 25;
+	/* Metrics follow health to the management interface:
+	 * https://www.keycloak.org/server/configuration-metrics */
+	f->metrics_port = f->management_port ? keycloak_constants.management_port : keycloak_constants.http_port;
 	/* 26 renamed the first admin's variables (KC_BOOTSTRAP_ADMIN_*), the
 	 * same changes-26_0_0.adoc; https://www.keycloak.org/server/containers */
 	f->bootstrap_admin = major >= 26;

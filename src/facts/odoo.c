@@ -44,12 +44,14 @@ const struct entrypoint_var odoo_entrypoint_vars[] = {
 /* [CFG] option names kgenius sets itself, or that must not be in the file:
  * the database wiring comes from the image's HOST/PORT/USER/PASSWORD
  * variables, and a key present in odoo.conf stops newer entrypoints from
- * passing them. */
+ * passing them. Without logfile and syslog, Odoo logs to its standard
+ * output, which the cluster collects (init_logger in
+ * https://github.com/odoo/odoo/blob/17.0/odoo/netsvc.py). */
 const char *const odoo_conf_managed_keys[] = {
 	"db_host", "db_port", "db_user", "db_password", "admin_passwd", "data_dir", "proxy_mode",
 	"list_db", "workers", "max_cron_threads", "limit_memory_soft", "limit_memory_hard",
 	"limit_time_cpu", "limit_time_real", "db_maxconn", "gevent_port", "longpolling_port",
-	"http_port", "xmlrpc_port", "addons_path", "limit_request", NULL,
+	"http_port", "xmlrpc_port", "addons_path", "limit_request", "logfile", "syslog", NULL,
 };
 
 /* The image's numeric user. USER is the name "odoo", whose id the base

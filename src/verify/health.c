@@ -271,3 +271,17 @@ void health_tls(const char *url, const struct http_opts *h, struct checks *c)
 	curl_easy_cleanup(e);
 	buf_free(&r.body);
 }
+
+long http_get_body(const char *url, const struct http_opts *h, struct buf *body, char *err, size_t errlen)
+{
+	struct response r = {0, BUF_INIT, false};
+	long status = get(url, h, NULL, &r, err, errlen);
+
+	*body = r.body;
+	return status;
+}
+
+char *url_join(const char *base, const char *path)
+{
+	return join_url(base, path);
+}

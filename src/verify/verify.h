@@ -45,6 +45,16 @@ void health_keycloak(const char *base, const char *realm, const char *management
 /* TLS of an https URL: chain, host name, days to expiry. */
 void health_tls(const char *url, const struct http_opts *h, struct checks *c);
 
+/* GET url: the status (or -1 with the transport error in err), the body in
+ * *body (at most 1 MiB; the caller frees it). */
+long http_get_body(const char *url, const struct http_opts *h, struct buf *body, char *err, size_t errlen);
+/* base + path, without doubled slashes; malloc'd, NULL when out of memory. */
+char *url_join(const char *base, const char *path);
+
+/* The monitoring is live: through Prometheus's HTTP API at url, every
+ * target of namespace ns is up and no alert of ns is firing. */
+void health_monitoring(const char *url, const char *ns, const struct http_opts *h, struct checks *c);
+
 struct perf_result {
 	double seconds;
 	size_t requests, errors;

@@ -8,14 +8,6 @@ EX=$ROOT/examples/insightpulse
 ENVF=$EX/.env.example
 VALIDATE=(python3 "$ROOT/tests/integration/k8s_validate.py" "$SHARED/k8s")
 
-convert() { # OUTDIR ARGS...
-	local out=$1
-	shift
-	env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-		"$KG" convert -o "$out" "$@" >"$WORK/cv.out" 2>"$WORK/cv.err"
-	RC=$?
-}
-
 convert "$WORK/k" --project-directory "$EX" --env-file "$ENVF"
 check "convert: the example converts (exit 0)" test "$RC" -eq 0
 if "${VALIDATE[@]}" "$WORK"/k/*.yaml >"$WORK/val.txt" 2>&1; then

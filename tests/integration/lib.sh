@@ -32,6 +32,16 @@ run_kg() {
 	RC=$?
 }
 
+# convert OUTDIR ARGS...: kgenius convert (sanitizer binary, clean
+# environment) into OUTDIR; output in $WORK/cv.out and cv.err; sets RC.
+convert() { # OUTDIR ARGS...
+	local out=$1
+	shift
+	env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+		"$KG" convert -o "$out" "$@" >"$WORK/cv.out" 2>"$WORK/cv.err"
+	RC=$?
+}
+
 # Every error line must be "file:line:col: error: ..." or "file: error: ...".
 errors_located() {
 	! grep -E 'error:' "$1" | grep -vqE '^[^ :]+(:[0-9]+:[0-9]+)?: error: '

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convert/convert.h"
+#include "convert/monitoring.h"
 #include "convert/plan.h"
 #include "model/app.h"
 #include "model/secrets.h"
@@ -142,7 +143,49 @@ static void test_secret_names(void)
 	CHECK(!has_url_password("jdbc:postgresql://db:5432/keycloak"));
 }
 
+/* The monitoring templates: the tokens each mode fills in, and what a
+ * conversion has. */
+static void test_monitoring_templates(void)
+{
+	struct arena a;
+	struct cv cv;
+	struct convert_options o;
+	struct app app;
+	struct service odoo, pg;
+	unsigned want = HAS_PG | HAS_PG_STATEFULSET | HAS_ODOO | HAS_AUTOSCALER | HAS_HTTP_METRICS | HAS_BACKUP_CRONJOB;
+
+	arena_init(&a, 1 << 20);
+	convert_defaults(&o);
+	memset(&cv, 0, sizeof(cv));
+	memset(&app, 0, sizeof(app));
+	app.odoo = &odoo;
+	app.postgres = &pg;
+	cv.a = &a;
+	cv.kb.a = &a;
+	cv.o = &o;
+	cv.app = &app;
+	cv.ns = "erp";
+	cv.odoo.ws_path = "/websocket";
+	CHECK_INT(monitored(&cv), want);
+	CHECK_STR(promql(&cv, "up{namespace=\"@NS@\"} @PG@x @HPA@ @UNKNOWN@ a@b"),
+		  "up{namespace=\"erp\"} x odoo @UNKNOWN@ a@b");
+	CHECK(strstr(promql(&cv, "@REQUESTS_5XX@"), "traefik_service_requests_total{service=~\"erp-odoo-.*\",code=~\"5..\"}"));
+	o.postgres = PG_CNPG;
+	o.autoscaling = AUTOSCALE_KEDA;
+	o.ingress = INGRESS_NGINX;
+	CHECK_STR(promql(&cv, "@PG@x @HPA@"), "cnpg_x keda-hpa-odoo");
+	CHECK(strstr(promql(&cv, "@DURATION@"), "path!=\"/websocket\""));
+	CHECK(monitored(&cv) & HAS_PG_CNPG);
+	o.ingress = INGRESS_GATEWAY;
+	o.odoo_max_replicas = 1;
+	CHECK(!(monitored(&cv) & (HAS_HTTP_METRICS | HAS_AUTOSCALER)));
+	CHECK(monitored(&cv) & HAS_ONE_ODOO_POD);
+	arena_free(&a);
+}
+
 const struct t_case t_convert_cases[] = {
+	{"convert: monitoring templates per mode (namespace, cnpg_ prefix, KEDA's HPA, ingress series)",
+	 test_monitoring_templates},
 	{"convert: sizing for 2 CPU / 4Gi and the connection budget", test_plan_defaults},
 	{"convert: max_connections grows to fit when not given", test_plan_grows_max_connections},
 	{"convert: a budget that cannot fit is refused", test_plan_refuses_what_cannot_fit},

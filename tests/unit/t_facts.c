@@ -145,6 +145,8 @@ static void test_odoo_sizing_and_names(void)
 	CHECK(odoo_entrypoint_vars[ODOO_VAR_PASSWORD + 1].name == NULL);
 	CHECK(managed("db_password") && managed("gevent_port") && managed("longpolling_port"));
 	CHECK(!managed("dbfilter"));
+	/* Odoo logs to its standard output only without these. */
+	CHECK(managed("logfile") && managed("syslog"));
 }
 
 static void test_postgres(void)
@@ -198,8 +200,10 @@ static void test_keycloak(void)
 	keycloak_facts(img("quay.io/keycloak/keycloak:24.0"), &f);
 	CHECK(f.proxy_headers && f.proxy_option);
 	CHECK(!f.management_port && !f.hostname_v2);
+	CHECK_INT(f.metrics_port, 8080);
 	CHECK_STR(f.admin_user_var, "KEYCLOAK_ADMIN");
 	keycloak_facts(img("quay.io/keycloak/keycloak:25.0.6"), &f);
+	CHECK_INT(f.metrics_port, 9000);
 	CHECK(f.management_port && f.hostname_v2 && !f.bootstrap_admin && !f.jdbc_ping && f.proxy_option);
 	keycloak_facts(img("quay.io/keycloak/keycloak:26.0"), &f);
 	CHECK(f.bootstrap_admin && !f.jdbc_ping && !f.proxy_option);
@@ -212,7 +216,22 @@ static void test_keycloak(void)
 	arena_free(&arena);
 }
 
+static void test_monitoring(void)
+{
+	CHECK_STR(monitoring_constants.dashboard_label, "grafana_dashboard");
+	CHECK_STR(monitoring_constants.dashboard_label_value, "1");
+	CHECK_STR(monitoring_constants.release_label, "release");
+	CHECK_INT(monitoring_constants.exporter_port, 9187);
+	CHECK_INT(monitoring_constants.cnpg_metrics_port, 9187);
+	CHECK_INT(monitoring_constants.traefik_metrics_port, 9100);
+	CHECK_INT(monitoring_constants.nginx_metrics_port, 10254);
+	CHECK_INT(monitoring_constants.cert_manager_metrics_port, 9402);
+	CHECK_STR(monitoring_constants.keycloak_metrics_var, "KC_METRICS_ENABLED");
+	CHECK_STR(monitoring_constants.keycloak_metrics_path, "/metrics");
+}
+
 const struct t_case t_facts_cases[] = {
+	{"facts: kube-prometheus-stack's labels, the exporters' ports, Keycloak's metrics", test_monitoring},
 	{"facts: official images and their mirrors; other builds are not", test_official_images},
 	{"facts: one detector for role and version", test_roles_and_versions},
 	{"facts: Odoo's numeric user by series", test_odoo_uids},
