@@ -282,6 +282,9 @@ static int lint_output(struct cv *cv, struct buf *texts)
 
 	diags_init(&ld);
 	lint_init(&r, &ld);
+	/* The flows are judged against the controller this output is for. */
+	r.controller = cv->o->ingress == INGRESS_NGINX ? "nginx" : cv->o->ingress == INGRESS_GATEWAY ? "cilium" : "traefik";
+	r.controller_ns = cv->o->ingress_namespace;
 	for (int f = 0; f < OUT_COUNT; f++)
 		if (texts[f].len)
 			lint_text(&r, out_file_name(cv, f), texts[f].data, texts[f].len);

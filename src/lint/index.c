@@ -6,6 +6,7 @@
 
 #include "facts/facts.h"
 #include "k8s/quantity.h"
+#include "lint/flows.h"
 #include "lint/lint.h"
 #include "model/odoo_conf.h"
 
@@ -16,15 +17,7 @@ static const char *dup(struct lint_run *r, const char *s)
 
 static void *grow(struct lint_run *r, void *v, size_t n, size_t *cap, size_t size)
 {
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 16;
-	nv = arena_alloc(&r->index.a, *cap * size);
-	if (nv && n)
-		memcpy(nv, v, n * size);
-	return nv;
+	return lint_grow(&r->index.a, v, n, cap, size);
 }
 
 static void labels_of(struct lint_run *r, const struct ynode *map, struct labels *l)
@@ -76,6 +69,7 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 	const char *image = y_text(y_get(c, "image"));
 	const struct ynode *args = y_get(c, "args");
 	struct image img;
+	char host[254];
 
 	if (!init) {
 		if (!y_get(y_get(res, "requests"), "cpu"))
@@ -122,8 +116,9 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 		if (ref)
 			add_ref(r, w, sk != NULL, y_text(y_get(ref, "name")), y_text(y_get(ref, "key")),
 				opt && opt->kind == Y_BOOL && opt->b, &ref->pos);
-		if (n && (strcmp(n, "HOST") == 0 || strcmp(n, "KC_DB_URL_HOST") == 0) && y_text(y_get(env->items[i], "value")))
-			w->db_host = dup(r, y_text(y_get(env->items[i], "value")));
+		if (n && y_text(y_get(env->items[i], "value")) &&
+		    database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)))
+			w->db_host = dup(r, database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)));
 		if (n && strcmp(n, "KC_DB_POOL_MAX_SIZE") == 0 && y_text(y_get(env->items[i], "value")))
 			w->keycloak_pool = atoi(y_text(y_get(env->items[i], "value")));
 	}
@@ -553,6 +548,7 @@ void index_document(struct lint_run *r, const struct ynode *doc)
 		return;
 	if (!ns)
 		ns = "default";
+	flows_index_document(r, doc, kind, ns);
 	if (is_workload(kind)) {
 		summarise_workload(r, doc, kind, name, ns);
 		summarise_max_connections(r, doc, kind);

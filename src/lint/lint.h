@@ -201,6 +201,7 @@ struct lint_index {
 		size_t workload;
 	} *pod_labels;                                  /* by namespace, key, value */
 	size_t npod_labels;
+	struct flow_index *flows;  /* NetworkPolicies and what the flows need (flows.h) */
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;
@@ -225,6 +226,10 @@ struct lint_run {
 	/* A file stopped at a syntax error: what "is not in the set" may be in
 	 * the part not read, so the rules about absent objects stay silent. */
 	bool incomplete;
+	/* Where the ingress controller runs: --controller, --controller-namespace
+	 * (NULL: from the set's ingress class, else Traefik's defaults). */
+	const char *controller, *controller_ns;
+	bool want_flows;           /* keep every flow for lint --flows */
 	/* the document being checked */
 	const char *file;
 	const struct ynode *doc;
@@ -274,6 +279,9 @@ void each_container(const struct ynode *pod, void (*fn)(struct lint_run *, const
 		    struct lint_run *r, void *user);
 const char *env_literal(const struct ynode *container, const char *name);
 bool labels_match(const struct labels *selector, const struct labels *labels);
+/* v with room for element n: the same array, or a copy twice the size in a
+ * (NULL when a refuses); *cap follows. */
+void *lint_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 /* Output (src/lint/report.c). */
 enum lint_format { LINT_HUMAN, LINT_JSON, LINT_SARIF, LINT_JUNIT };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lint/flows.h"
 #include "lint/lint.h"
 #include "util/json.h"
 
@@ -9,6 +10,7 @@ void lint_finish(struct lint_run *r)
 {
 	index_finish(r);
 	rules_cross(r);
+	rules_flows(r);
 	rules_application_cross(r);
 }
 

@@ -30,7 +30,12 @@ class Schemas:
                 api = gvk["version"] if not gvk["group"] else f'{gvk["group"]}/{gvk["version"]}'
                 self.by_gvk[(api, gvk["kind"])] = name
         self.crds = {}
-        crd_root = os.path.join(root, "crds")
+        # ../shared/k8s/crds, then the schemas the tests keep for kinds it lacks
+        # (tests/data/crds: CiliumNetworkPolicy).
+        for crd_root in (os.path.join(root, "crds"), os.path.join(os.path.dirname(__file__), "..", "data", "crds")):
+            self.load_crds(crd_root)
+
+    def load_crds(self, crd_root):
         for group in os.listdir(crd_root):
             gdir = os.path.join(crd_root, group)
             if not os.path.isdir(gdir):

@@ -296,7 +296,26 @@ static const char deny_all[] =
 	"spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
 static const char allow_dns[] =
 	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: t}\n"
-	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}]}]}\n";
+	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]}\n";
+/* cert-manager answering HTTP-01 for the namespace t. */
+static const char http01_issuer[] =
+	"apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: le}\n"
+	"spec: {acme: {server: https://acme.example/dir, privateKeySecretRef: {name: k}, "
+	"solvers: [{http01: {ingress: {ingressClassName: traefik}}}]}}\n";
+static const char solver_from_traefik[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: solver, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {acme.cert-manager.io/http01-solver: \"true\"}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], "
+	"ports: [{port: 8089}]}]}\n";
+static const char web_from_traefik[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], "
+	"ports: [{port: http}]}]}\n";
+/* Egress that only a Cilium FQDN rule could allow: not evaluated. */
+static const char fqdn_egress[] =
+	"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: fqdn, namespace: t}\n"
+	"spec: {endpointSelector: {}, egress: [{toFQDNs: [{matchName: example.org}]}]}\n";
 
 /* A Deployment named web with only what container_extra adds. */
 static char *bare(int replicas, const char *container_extra)
@@ -390,6 +409,11 @@ static void test_cross_rules(void)
 	char *deny = with(g, deny_all);
 	char *egress_only = with(g, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: e, namespace: t}\n"
 				    "spec: {podSelector: {}, policyTypes: [Egress]}\n");
+	/* A site behind Traefik with default-deny, the route allowed by the named
+	 * port, and an HTTP-01 issuer: only the solver's flow is missing. */
+	char *route = ingress_to("web", "{name: http}", "/");
+	char *tls_site = owned_join(owned_join(owned_join(owned_join(owned_join(s(g), route), svc_web), http01_issuer),
+						   deny_all), web_from_traefik);
 	struct fixture fx[] = {
 		{"XRF001", with(g, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
 				   "spec: {selector: {app: other}, ports: [{port: 80}]}\n"), with(g, svc_web)},
@@ -425,6 +449,12 @@ static void test_cross_rules(void)
 						 "spec: {selector: {app: db}, ports: [{port: 5432}]}\n"),
 		 owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
 				      "spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}\n")},
+		{"XRF014", s(tls_site), with(tls_site, solver_from_traefik)},
+		{"XRF015", owned_join(owned_join(s(g), route),
+				      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+				      "spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: metrics}]}\n"),
+		 owned_join(owned_join(s(g), route), web_svc)},
+		{"XRF016", with(egress_only, fqdn_egress), with(egress_only, allow_dns)},
 		{"XRF013", owned_join(bare(1, "      serviceAccountName: runner\n"),
 				      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: t}\n"),
 		 owned_join(bare(1, "      serviceAccountName: runner\n"),
@@ -433,6 +463,8 @@ static void test_cross_rules(void)
 
 	run(fx, sizeof(fx) / sizeof(fx[0]));
 	(void)deny;
+	free(tls_site);
+	free(route);
 	free(g);
 	free(two);
 	free(two_claim);
