@@ -1,5 +1,7 @@
 /* kgenius lint [PATH|-]...: manifests in, findings out. */
 #include <errno.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lint/flows.h"
 #include "lint/lint.h"
 
 struct lint_args {
@@ -16,19 +19,24 @@ struct lint_args {
 	bool fail_on_given;        /* else the --config file's, else lint's default */
 	const char *config, *output;
 	bool list_rules;
+	bool flows;
+	int controller;            /* index in controllers: 0 from the set */
+	const char *controller_ns;
 };
 
 _Static_assert(sizeof(enum lint_format) == sizeof(int) && sizeof(enum severity) == sizeof(int),
 	       "enum options are stored as int");
 
 /* In the order of enum lint_format and enum severity. */
-static const char *const formats[] = {"human", "json", "sarif", "junit", NULL};
+static const char *const formats[] = {"human", "json", "sarif", "junit", "dot", "svg", NULL};
+enum { FORMAT_DOT = 4, FORMAT_SVG = 5 };   /* --flows only */
+static const char *const controllers[] = {"auto", "traefik", "nginx", "cilium", NULL};
 static const char *const severities[] = {"info", "warning", "error", NULL};
 
 #define F(field) offsetof(struct lint_args, field)
 static const struct opt_spec lint_specs[] = {
 	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .choices = formats,
-	 .help = "report format; sarif is SARIF 2.1.0, junit is JUnit XML"},
+	 .help = "report format; sarif is SARIF 2.1.0, junit is JUnit XML;\nwith --flows: human, json, dot (Graphviz) or svg (needs dot)"},
 	{.name = "fail-on", .kind = OPTION_ENUM, .field = F(fail_on), .choices = severities, .track_given = true,
 	 .given_field = F(fail_on_given), .help = "exit 1 when a finding is at least this severe"},
 	{.name = "config", .arg = "FILE", .kind = OPTION_STRING, .field = F(config),
@@ -37,6 +45,12 @@ static const struct opt_spec lint_specs[] = {
 	 .help = "write the report to FILE instead of stdout"},
 	{.name = "list-rules", .kind = OPTION_FLAG, .field = F(list_rules),
 	 .help = "print every rule with its severity and fix"},
+	{.name = "flows", .kind = OPTION_FLAG, .field = F(flows),
+	 .help = "print the flows the stack needs, ALLOWED or BLOCKED and why,\nand who can reach whom, instead of the findings"},
+	{.name = "controller", .kind = OPTION_ENUM, .field = F(controller), .choices = controllers,
+	 .help = "the ingress controller the routes go through (auto: the\nset's ingress class, else traefik)"},
+	{.name = "controller-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(controller_ns),
+	 .help = "where its pods run (default traefik, ingress-nginx;\nCilium's proxy is not a pod)"},
 	{.name = NULL},
 };
 #undef F
@@ -84,25 +98,67 @@ static void list_rules(void)
 		printf("%s  %-8s %-15s %s; fix: %s\n", r->id, severity_name(r->severity), r->family, r->title, r->remediation);
 }
 
+/* The report, or with --flows the flows in their format. */
+static int write_any(const struct lint_run *r, const struct lint_args *a, bool color, FILE *fp)
+{
+	if (!a->flows)
+		return lint_write(r, (enum lint_format)a->format, color, fp);
+	return flows_write(r, a->format == LINT_JSON ? FLOWS_JSON : a->format == FORMAT_DOT ? FLOWS_DOT : FLOWS_TEXT, fp);
+}
+
 /* To stdout, or to a file through a temporary one and a rename. */
-static int write_report(const struct lint_run *r, enum lint_format fmt, bool color, const char *output)
+static int write_report(const struct lint_run *r, const struct lint_args *a, bool color, const char *output)
 {
 	char tmp[4096];
 	FILE *fp;
 	int fd;
 
 	if (!output || strcmp(output, "-") == 0)
-		return lint_write(r, fmt, color, stdout);
+		return write_any(r, a, color, stdout);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", output);
 	fd = mkstemp(tmp);
 	fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!fp || fchmod(fd, 0644) != 0 || lint_write(r, fmt, color, fp) != 0 || fclose(fp) != 0 || rename(tmp, output) != 0) {
+	if (!fp || fchmod(fd, 0644) != 0 || write_any(r, a, color, fp) != 0 || fclose(fp) != 0 || rename(tmp, output) != 0) {
 		fprintf(stderr, "%s: error: cannot write the report: %s\n", output, strerror(errno));
 		if (fd >= 0)
 			unlink(tmp);
 		return -1;
 	}
 	return 0;
+}
+
+/* The DOT picture through Graphviz's dot: to stdout, or to -o through a
+ * temporary file and a rename. */
+static int write_svg(const struct lint_run *r, const struct lint_args *a)
+{
+	char dot_file[] = "/tmp/kgenius-flows.XXXXXX", svg[4096];
+	bool to_file = a->output && strcmp(a->output, "-") != 0;
+	int fd = mkstemp(dot_file), status = 0;
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	char *argv[] = {"dot", "-Tsvg", dot_file, to_file ? "-o" : NULL, svg, NULL};
+	pid_t pid;
+
+	snprintf(svg, sizeof(svg), "%s.tmp", to_file ? a->output : "");
+	if (!fp || flows_write(r, FLOWS_DOT, fp) != 0 || fclose(fp) != 0) {
+		fprintf(stderr, "kgenius lint: error: cannot write the picture: %s\n", strerror(errno));
+		if (fd >= 0)
+			unlink(dot_file);
+		return -1;
+	}
+	fflush(stdout);
+	if (posix_spawnp(&pid, "dot", NULL, NULL, argv, environ) != 0 || waitpid(pid, &status, 0) < 0 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "kgenius lint: error: Graphviz's dot could not draw the picture (is graphviz installed?); "
+				"--format dot writes the graph without it\n");
+		status = -1;
+	} else if (to_file && rename(svg, a->output) != 0) {
+		fprintf(stderr, "%s: error: cannot write the picture: %s\n", a->output, strerror(errno));
+		status = -1;
+	}
+	if (status && to_file)
+		unlink(svg);
+	unlink(dot_file);
+	return status ? -1 : 0;
 }
 
 int cmd_lint(struct cli *cli, int argc, char **argv)
@@ -121,6 +177,9 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 	}
 	if (operands >= argc)
 		return opt_usage_error(&lint_command, "name the files or directories to check, or - for standard input");
+	if (a.flows ? a.format == LINT_SARIF || a.format == LINT_JUNIT : a.format >= FORMAT_DOT)
+		return opt_usage_error(&lint_command, a.flows ? "--flows writes human, json, dot or svg"
+							     : "--format dot and svg go with --flows");
 	diags_init(&d);
 	lint_init(&r, &d);
 	if (a.config && lint_config_load(&r.cfg, a.config, &d) != 0) {
@@ -131,13 +190,18 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 	}
 	if (a.fail_on_given)
 		r.cfg.fail_on = (enum severity)a.fail_on;
+	r.controller = a.controller ? controllers[a.controller] : NULL;
+	r.controller_ns = a.controller_ns;
+	r.want_flows = a.flows;
 	for (int i = operands; i < argc; i++)
 		lint_path(&r, argv[i]);
 	lint_finish(&r);
 	rc = cli_report(cli, &d);
-	if (rc == KG_EXIT_OK && findings_at_least(&r.findings, r.cfg.fail_on) > 0)
+	if (rc == KG_EXIT_OK && (a.flows ? r.index.flows && r.index.flows->counts[NP_BLOCKED] > 0
+				       : findings_at_least(&r.findings, r.cfg.fail_on) > 0))
 		rc = KG_EXIT_FINDINGS;
-	if (write_report(&r, (enum lint_format)a.format, a.format == LINT_HUMAN && !a.output && cli->color_out, a.output) != 0)
+	if (a.format == FORMAT_SVG ? write_svg(&r, &a) != 0
+				   : write_report(&r, &a, a.format == LINT_HUMAN && !a.output && cli->color_out, a.output) != 0)
 		rc = KG_EXIT_ENV;
 	lint_free(&r);
 	diags_free(&d);

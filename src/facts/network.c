@@ -10,7 +10,11 @@
  *   [SOLVER]   https://github.com/cert-manager/cert-manager/blob/master/pkg/issuer/acme/http/pod.go (label
  *              acme.cert-manager.io/http01-solver: "true", container port 8089)
  *   [CNPG]     https://cloudnative-pg.io/documentation/current/networking/ (operator in cnpg-system,
- *              app.kubernetes.io/name: cloudnative-pg; it reaches each instance's status port 8000) */
+ *              app.kubernetes.io/name: cloudnative-pg; it reaches each instance's status port 8000;
+ *              instances carry cnpg.io/cluster and are behind NAME-rw/-ro/-r, a Pooler's pods carry
+ *              cnpg.io/poolerName and are behind a Service named after it:
+ *              https://cloudnative-pg.io/documentation/current/service_management/,
+ *              https://cloudnative-pg.io/documentation/current/connection_pooling/) */
 #include "facts/network.h"
 
 #include <string.h>
@@ -41,5 +45,6 @@ const struct network_constants network_constants = {
 	.cnpg_operator_label_key = "app.kubernetes.io/name",
 	.cnpg_operator_label_value = "cloudnative-pg",
 	.cnpg_cluster_label = "cnpg.io/cluster",
+	.cnpg_pooler_label = "cnpg.io/poolerName",
 	.cnpg_status_port = 8000,
 };

@@ -28,7 +28,8 @@ struct network_constants {
 	const char *solver_label_key, *solver_label_value;
 	int solver_port;
 	const char *cnpg_operator_ns, *cnpg_operator_label_key, *cnpg_operator_label_value;
-	const char *cnpg_cluster_label;
+	const char *cnpg_cluster_label;    /* on a Cluster's instances; its Services are NAME-rw, -ro, -r */
+	const char *cnpg_pooler_label;     /* on a Pooler's pods; its Service is the Pooler's name */
 	int cnpg_status_port;
 };
 extern const struct network_constants network_constants;

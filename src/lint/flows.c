@@ -85,6 +85,7 @@ static const char *consequence(const char *purpose)
 		{"backup", "backups never reach the object store"},
 		{"replication", "the replicas never catch up"},
 		{"operator", "the operator cannot manage its instances"},
+		{"pooler", "PgBouncer cannot reach PostgreSQL and every client connection fails"},
 	};
 
 	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
@@ -110,14 +111,27 @@ static void report(struct lint_run *r, const struct required_flow *fl)
 		       consequence(fl->purpose), remedy(r, fl));
 }
 
-static void keep(struct flow_index *f, struct arena *a, const struct required_flow *fl)
+static bool same_flow(const struct required_flow *a, const struct required_flow *b)
 {
-	struct required_flow *v = lint_grow(a, f->v, f->n, &f->cap, sizeof(*f->v));
+	return a->protocol == b->protocol && a->port == b->port && strcmp(a->purpose, b->purpose) == 0 &&
+	       strcmp(a->from, b->from) == 0 && strcmp(a->to, b->to) == 0;
+}
 
+/* Two paths to one Service are one flow in the report: routes are compared
+ * with the routes kept before them (a handful), nothing else is. */
+static bool keep(struct flow_index *f, struct arena *a, const struct required_flow *fl)
+{
+	struct required_flow *v;
+
+	for (size_t i = 0; strcmp(fl->purpose, "route") == 0 && i < f->n; i++)
+		if (same_flow(&f->v[i], fl))
+			return false;
+	v = lint_grow(a, f->v, f->n, &f->cap, sizeof(*f->v));
 	if (!v)
-		return;
+		return false;
 	f->v = v;
 	f->v[f->n++] = *fl;
+	return true;
 }
 
 static enum np_verdict flow(struct flow_ctx *c, struct required_flow fl)
@@ -127,11 +141,10 @@ static enum np_verdict flow(struct flow_ctx *c, struct required_flow fl)
 		fl.from = fl.src.label;
 	if (!fl.to)
 		fl.to = fl.dst.label;
-	c->f->counts[fl.why.verdict]++;
 	if (fl.why.verdict != NP_ALLOWED && !fl.silent)
 		report(c->r, &fl);
-	if (c->r->want_flows)
-		keep(c->f, &c->r->index.a, &fl);
+	if (!c->r->want_flows || keep(c->f, &c->r->index.a, &fl))
+		c->f->counts[fl.why.verdict]++;
 	return fl.why.verdict;
 }
 
@@ -256,6 +269,32 @@ static void db_flow(struct flow_ctx *c, const struct workload *db, int port, voi
 				       .ignore = w->ignore, .pos = w->pos});
 }
 
+static struct np_endpoint synthetic_endpoint(const struct synthetic_pods *p)
+{
+	return (struct np_endpoint){.label = p->object, .ns = p->ns, .pod_labels = &p->labels, .in_set = true};
+}
+
+/* A Service CloudNativePG makes: NAME-rw, -ro, -r of a Cluster, or a
+ * Pooler's name. */
+static void operator_database(struct flow_ctx *c, const struct workload *w, const char *ns, const char *host)
+{
+	static const char *const suffixes[] = {"-rw", "-ro", "-r", ""};
+
+	for (size_t i = 0; i < c->f->nclusters; i++) {
+		const struct synthetic_pods *p = &c->f->clusters[i];
+		size_t len = strlen(p->name);
+
+		if (strcmp(p->ns, ns) != 0 || strncmp(host, p->name, len) != 0)
+			continue;
+		for (size_t k = p->pooler_of ? 3 : 0; k < (p->pooler_of ? 4 : 3); k++)
+			if (strcmp(host + len, suffixes[k]) == 0)
+				flow(c, (struct required_flow){.purpose = "database", .src = pod_endpoint(w),
+							       .dst = synthetic_endpoint(p), .protocol = NP_TCP,
+							       .port = postgres_constants.port, .rule_id = "XRF010",
+							       .object = w->object, .ignore = w->ignore, .pos = w->pos});
+	}
+}
+
 /* HOST "postgres" or "postgres.NS[.svc[.cluster.local]]". */
 static void database(struct flow_ctx *c, const struct workload *w)
 {
@@ -277,6 +316,8 @@ static void database(struct flow_ctx *c, const struct workload *w)
 	sp = s ? service_port(s, NULL, postgres_constants.port) : NULL;
 	if (sp)
 		each_backend_pod(c, s, sp, db_flow, (void *)w);
+	else if (!s)
+		operator_database(c, w, ns, name);
 }
 
 static void to_workloads(struct flow_ctx *c, const struct workload *from, bool (*is)(const struct workload *),
@@ -373,6 +414,20 @@ static void per_workload(struct flow_ctx *c)
 	}
 }
 
+/* A Pooler's pods connect to the instances of their Cluster. */
+static void pooler(struct flow_ctx *c, const struct synthetic_pods *p)
+{
+	for (size_t i = 0; i < c->f->nclusters; i++) {
+		const struct synthetic_pods *cl = &c->f->clusters[i];
+
+		if (cl->pooler_of || strcmp(cl->ns, p->ns) != 0 || strcmp(cl->name, p->pooler_of) != 0)
+			continue;
+		flow(c, (struct required_flow){.purpose = "pooler", .src = synthetic_endpoint(p), .dst = synthetic_endpoint(cl),
+					       .protocol = NP_TCP, .port = postgres_constants.port, .rule_id = "XRF014",
+					       .object = p->object, .ignore = p->ignore, .pos = p->pos});
+	}
+}
+
 static void cnpg(struct flow_ctx *c)
 {
 	const struct labels *op = one_label(c->r, network_constants.cnpg_operator_label_key,
@@ -380,10 +435,13 @@ static void cnpg(struct flow_ctx *c)
 
 	for (size_t i = 0; op && i < c->f->nclusters; i++) {
 		const struct synthetic_pods *p = &c->f->clusters[i];
-		struct np_endpoint inst = {.ns = p->ns, .pod_labels = &p->labels, .in_set = true};
+		struct np_endpoint inst = synthetic_endpoint(p);
 		struct np_endpoint oper = {.ns = network_constants.cnpg_operator_ns, .pod_labels = op, .in_set = true};
 
-		inst.label = or_mark(arena_printf(&c->r->index.a, "CloudNativePG instances of %s", p->name));
+		if (p->pooler_of) {
+			pooler(c, p);
+			continue;
+		}
 		oper.label = or_mark(arena_printf(&c->r->index.a, "CloudNativePG operator (namespace %s)", oper.ns));
 		flow(c, (struct required_flow){.purpose = "replication", .src = inst, .dst = inst, .protocol = NP_TCP,
 					       .port = postgres_constants.port, .rule_id = "XRF014", .object = p->object,

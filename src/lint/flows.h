@@ -25,8 +25,9 @@ struct flow_backup_hint {      /* a workload that writes to S3: its object name 
 	const char *object;
 };
 
-struct synthetic_pods {        /* pods an operator makes: CloudNativePG instances */
+struct synthetic_pods {        /* pods an operator makes: CloudNativePG instances and poolers */
 	const char *ns, *name, *object, *ignore;
+	const char *pooler_of;     /* a Pooler: its Cluster; NULL for a Cluster's instances */
 	struct labels labels;
 	struct srcpos pos;
 	bool object_store;         /* backups or WAL archiving to S3 */

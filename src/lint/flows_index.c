@@ -91,7 +91,9 @@ static void s3_writer(struct lint_run *r, struct flow_index *f)
 	f->s3[f->ns3++].object = dup(r, r->object);
 }
 
-static void cnpg_cluster(struct lint_run *r, struct flow_index *f, const struct ynode *doc, const char *ns)
+/* A Cluster's instances (cnpg.io/cluster: NAME) or a Pooler's pods
+ * (cnpg.io/poolerName: NAME), which the operator makes. */
+static void cnpg_pods(struct lint_run *r, struct flow_index *f, const struct ynode *doc, const char *ns, bool pooler)
 {
 	const struct ynode *spec = y_get(doc, "spec");
 	const char *name = y_text(y_get(y_get(doc, "metadata"), "name"));
@@ -113,10 +115,13 @@ static void cnpg_cluster(struct lint_run *r, struct flow_index *f, const struct 
 	c->labels.values = arena_alloc(&r->index.a, sizeof(*c->labels.values));
 	if (!c->labels.keys || !c->labels.values)
 		return;
-	c->labels.keys[0] = network_constants.cnpg_cluster_label;
+	c->labels.keys[0] = pooler ? network_constants.cnpg_pooler_label : network_constants.cnpg_cluster_label;
 	c->labels.values[0] = c->name;
 	c->labels.n = 1;
-	c->object_store = y_get(y_get(spec, "backup"), "barmanObjectStore") || y_get(spec, "plugins");
+	c->pooler_of = pooler ? dup(r, y_text(y_get(y_get(spec, "cluster"), "name"))) : NULL;
+	c->object_store = !pooler && (y_get(y_get(spec, "backup"), "barmanObjectStore") || y_get(spec, "plugins"));
+	if (pooler && !c->pooler_of)
+		return;
 	f->nclusters++;
 }
 
@@ -134,8 +139,9 @@ void flows_index_document(struct lint_run *r, const struct ynode *doc, const cha
 		netpol_add_namespace(&f->pols, &r->index.a, doc);
 	else if (strcmp(kind, "ClusterIssuer") == 0 || strcmp(kind, "Issuer") == 0)
 		issuer(r, f, doc);
-	else if (strcmp(kind, "Cluster") == 0 && strstr(y_text(y_get(doc, "apiVersion")) ? y_text(y_get(doc, "apiVersion")) : "", "cnpg.io"))
-		cnpg_cluster(r, f, doc, ns);
+	else if ((strcmp(kind, "Cluster") == 0 || strcmp(kind, "Pooler") == 0) &&
+		 strstr(y_text(y_get(doc, "apiVersion")) ? y_text(y_get(doc, "apiVersion")) : "", "cnpg.io"))
+		cnpg_pods(r, f, doc, ns, strcmp(kind, "Pooler") == 0);
 	else if ((strcmp(kind, "CronJob") == 0 || strcmp(kind, "Job") == 0) && writes_to_s3(pod_spec_of(doc)))
 		s3_writer(r, f);
 	cls = strcmp(kind, "Ingress") == 0 ? y_text(y_get(spec, "ingressClassName"))

@@ -101,6 +101,8 @@ struct np_reason {
 	enum np_verdict verdict;
 	bool egress_side;          /* BLOCKED/UNKNOWN: which side stops it */
 	const struct netpol *isolating;    /* a policy selecting the blocked side */
+	enum np_verdict out, in;           /* each side on its own */
+	const struct netpol *isolating_out, *isolating_in;
 	const struct netpol *allowing_out, *allowing_in;
 	const char *unknown_why;
 };

@@ -269,6 +269,11 @@ struct np_reason netpol_evaluate(const struct netpol_set *s, const struct np_end
 	enum np_verdict out = side(s, true, src, dst, dst, protocol, port, &iso_out, &why.allowing_out);
 	enum np_verdict in = side(s, false, dst, src, dst, protocol, port, &iso_in, &why.allowing_in);
 
+	why.out = out;
+	why.in = in;
+	why.isolating_out = iso_out;
+	why.isolating_in = iso_in;
+
 	if (out == NP_BLOCKED || (out == NP_UNKNOWN && in != NP_BLOCKED)) {
 		why.verdict = out;
 		why.egress_side = true;

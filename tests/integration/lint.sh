@@ -206,3 +206,40 @@ related_set 5000 "$WORK/set.yaml"
 run_kg "$O" "$E" lint "$WORK/set.yaml"
 check "lint: every Service finds its pods and every PDB its workload" sh -c "! grep -qE 'XRF001|XRF011|REL006' '$O'"
 check "lint: every restricted egress without DNS is reported" test "$(grep -c 'XRF009' "$O")" -eq 5000
+
+# --- required flows (lint --flows) ---
+# tests/data/flows-before: the manifests of kubernetes/ before convert allowed
+# cert-manager's HTTP-01 solver and Odoo's sign-in through Keycloak.
+BEFORE=$ROOT/tests/data/flows-before
+run_kg "$O" "$E" lint "$BEFORE"
+check "lint: the blocked HTTP-01 solver flow is an error (exit 1)" test "$RC" -eq 1
+check "lint: XRF014 names the flow, the isolating policy and the rule to add" \
+	grep -q 'XRF014\] HTTP-01 flow traefik controller (namespace traefik) -> cert-manager HTTP-01 solver pods (namespace insightpulse) (TCP 8089) is blocked: NetworkPolicy default-deny-all isolates.*add a NetworkPolicy in insightpulse selecting acme.cert-manager.io/http01-solver: "true" with an ingress rule from namespaceSelector kubernetes.io/metadata.name: traefik' "$O"
+run_kg "$O" "$E" lint --flows "$BEFORE"
+check "lint --flows: exit 1 when a required flow is blocked" test "$RC" -eq 1
+check "lint --flows: the solver flow is BLOCKED, with the policy that isolates it" \
+	grep -A1 -E '^  BLOCKED +HTTP-01 ' "$O" | grep -q 'ingress: isolated by NetworkPolicy default-deny-all'
+run_kg "$O" "$E" lint --flows "$ROOT/kubernetes"
+check "lint --flows: every flow of kubernetes/ is allowed (exit 0)" test "$RC" -eq 0
+check "lint --flows: the summary counts the flows" grep -qE '^[0-9]+ required flows: [0-9]+ allowed, 0 blocked, 0 not evaluated$' "$O"
+check "lint --flows: who can reach whom lists Odoo to PostgreSQL" grep -q '^  Deployment/odoo -> StatefulSet/db: TCP 5432$' "$O"
+run_kg "$O" "$E" lint --flows --format json "$ROOT/kubernetes"
+check "lint --flows --format json parses, with a verdict per flow" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["summary"]["blocked"] == 0 and r["flows"] and all(f["verdict"] == "allowed" for f in r["flows"])
+assert any(f["purpose"] == "HTTP-01" and f["port"] == 8089 for f in r["flows"]), "no HTTP-01 flow"
+assert r["matrix"], "no matrix"' "$O"
+run_kg "$O" "$E" lint --flows --format dot "$BEFORE"
+check "lint --flows --format dot draws the blocked flow in red" grep -q 'cert-manager HTTP-01 solver pods (namespace insightpulse)" \[color=red3' "$O"
+if command -v dot >/dev/null; then
+	check "lint --flows --format dot is a graph Graphviz reads" dot -Tsvg -o "$WORK/flows.svg" "$O"
+	run_kg "$O" "$E" lint --flows --format svg -o "$WORK/f.svg" "$ROOT/kubernetes"
+	check "lint --flows --format svg writes the picture" grep -q '<svg' "$WORK/f.svg"
+fi
+# Cilium's proxy has the reserved ingress identity: a namespaceSelector for
+# the controller's namespace does not let it in.
+run_kg "$O" "$E" lint --flows --controller cilium "$ROOT/kubernetes"
+check "lint --flows --controller cilium: routes allowed only from a namespace are BLOCKED" grep -qE '^  BLOCKED +route ' "$O"
+run_kg "$O" "$E" lint --format dot "$ROOT/kubernetes"
+check "lint: --format dot without --flows is a usage error (exit 2)" test "$RC" -eq 2

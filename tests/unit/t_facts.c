@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/network.h"
 #include "t.h"
 
 static struct arena arena;
@@ -192,7 +193,24 @@ static void test_keycloak(void)
 	arena_free(&arena);
 }
 
+static void test_network(void)
+{
+	CHECK_STR(controller_named("traefik")->ns, "traefik");
+	CHECK_STR(controller_named("nginx")->label_value, "ingress-nginx");
+	CHECK_INT(controller_named("traefik")->https_port, 8443);
+	CHECK(controller_named("cilium")->reserved_identity && !controller_named("cilium")->ns);
+	CHECK(!controller_named("haproxy") && !controller_named(NULL));
+	CHECK_STR(network_constants.solver_label_key, "acme.cert-manager.io/http01-solver");
+	CHECK_STR(network_constants.solver_label_value, "true");
+	CHECK_INT(network_constants.solver_port, 8089);
+	CHECK_STR(network_constants.dns_label_value, "kube-dns");
+	CHECK_INT(network_constants.dns_port, 53);
+	CHECK_INT(network_constants.cnpg_status_port, 8000);
+	CHECK_STR(network_constants.cnpg_pooler_label, "cnpg.io/poolerName");
+}
+
 const struct t_case t_facts_cases[] = {
+	{"facts: the ingress controllers, cluster DNS, cert-manager's solver, CloudNativePG", test_network},
 	{"facts: official images and their mirrors; other builds are not", test_official_images},
 	{"facts: one detector for role and version", test_roles_and_versions},
 	{"facts: Odoo's numeric user by series", test_odoo_uids},
