@@ -257,6 +257,9 @@ void lint_report_at(struct lint_run *r, const char *rule_id, const struct srcpos
 void rules_security(struct lint_run *r, const struct ynode *doc);
 void rules_reliability(struct lint_run *r, const struct ynode *doc);
 void rules_application(struct lint_run *r, const struct ynode *doc);
+/* Values the servers accept (rules_server.c) and DNS host names (rules_hosts.c). */
+void rules_server(struct lint_run *r, const struct ynode *doc);
+void rules_hosts(struct lint_run *r, const struct ynode *doc);
 void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */

@@ -243,3 +243,46 @@ run_kg "$O" "$E" lint --flows --controller cilium "$ROOT/kubernetes"
 check "lint --flows --controller cilium: routes allowed only from a namespace are BLOCKED" grep -qE '^  BLOCKED +route ' "$O"
 run_kg "$O" "$E" lint --format dot "$ROOT/kubernetes"
 check "lint: --format dot without --flows is a usage error (exit 2)" test "$RC" -eq 2
+
+# --- PostgreSQL settings against the real server's ranges ---
+# Every integer setting of the installed server at its minimum and maximum
+# (postgres --describe-config) must pass; one below the minimum, lint must
+# name the server's own minimum for every setting it knows.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -x "$PGBIN/postgres" ]; then
+	PGMAJOR=$(basename "$(dirname "$PGBIN")")
+	"$PGBIN/postgres" --describe-config >"$WORK/describe.tsv" 2>/dev/null
+	python3 - "$WORK/describe.tsv" "$PGMAJOR" "$WORK" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+ints = [(r[0], int(r[5]), int(r[6])) for r in rows if len(r) > 6 and r[3] == "INTEGER"]
+def deployment(path, values):
+    args = ", ".join(f'"-c", "{n}={v}"' for n, v in values)
+    open(path, "w").write(f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: pg, namespace: t}}
+spec:
+  selector: {{matchLabels: {{app: pg}}}}
+  template:
+    metadata: {{labels: {{app: pg}}}}
+    spec:
+      containers:
+      - name: postgres
+        image: "postgres:{sys.argv[2]}"
+        args: [{args}]
+""")
+deployment(sys.argv[3] + "/pg-edges.yaml", [(n, lo) for n, lo, hi in ints] + [(n, hi) for n, lo, hi in ints])
+deployment(sys.argv[3] + "/pg-below.yaml", [(n, lo - 1) for n, lo, hi in ints])
+open(sys.argv[3] + "/pg-minimums.txt", "w").write("".join(f"{n} {lo}\n" for n, lo, hi in ints))
+PY
+	run_kg "$O" "$E" lint "$WORK/pg-edges.yaml"
+	check "lint: no PostgreSQL $PGMAJOR setting at its own minimum or maximum is refused" sh -c "! grep -q APP015 '$O'"
+	run_kg "$O" "$E" lint "$WORK/pg-below.yaml"
+	check "lint: settings below the server's minimum are refused, naming that minimum" python3 - "$O" "$WORK/pg-minimums.txt" <<'PY'
+import re, sys
+minimum = dict(l.split() for l in open(sys.argv[2]))
+found = re.findall(r"APP015\] container args: (\w+) = \S+ is below PostgreSQL's minimum (-?\d+)", open(sys.argv[1]).read())
+wrong = [(n, m) for n, m in found if minimum.get(n) != m]
+assert len(found) >= 20 and not wrong, (len(found), wrong)
+PY
+fi

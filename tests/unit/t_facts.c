@@ -4,6 +4,7 @@
 
 #include "facts/facts.h"
 #include "facts/network.h"
+#include "facts/pg_params.h"
 #include "t.h"
 
 static struct arena arena;
@@ -209,7 +210,34 @@ static void test_network(void)
 	CHECK_STR(network_constants.cnpg_pooler_label, "cnpg.io/poolerName");
 }
 
+static void test_pg_params(void)
+{
+	const struct pg_param *mc = pg_param_named("max_connections"), *sb = pg_param_named("shared_buffers");
+	const struct pg_param *timeout = pg_param_named("checkpoint_timeout");
+	double base;
+
+	CHECK(mc && sb && timeout && !pg_param_named("no_such_setting"));
+	CHECK(mc->min == 1 && mc->max == 262143);
+	CHECK_INT(pg_param_check(mc, "0", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(mc, "1", &base), PG_VALUE_OK);
+	CHECK_INT(pg_param_check(mc, "262144", &base), PG_VALUE_ABOVE);
+	CHECK_INT(pg_param_check(mc, "many", &base), PG_VALUE_NOT_A_NUMBER);
+	CHECK_INT(pg_param_check(sb, "512MB", &base), PG_VALUE_OK);
+	CHECK(base == 512.0 * 1024 * 1024);
+	CHECK_INT(pg_param_check(sb, "512mb", &base), PG_VALUE_BAD_UNIT);     /* units are case-sensitive */
+	CHECK_INT(pg_param_check(sb, "16", &base), PG_VALUE_OK);              /* 16 blocks of 8 kB, the minimum */
+	CHECK_INT(pg_param_check(sb, "15", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(timeout, "5min", &base), PG_VALUE_OK);
+	CHECK_INT(pg_param_check(timeout, "29s", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(timeout, "2d", &base), PG_VALUE_ABOVE);
+	CHECK_INT(pg_param_named("wal_keep_segments")->removed, 13);
+	CHECK_STR(pg_param_named("wal_keep_segments")->replaced_by, "wal_keep_size");
+	CHECK_INT(pg_param_named("wal_keep_size")->since, 13);
+	CHECK_INT(pg_param_named("stats_temp_directory")->removed, 15);
+}
+
 const struct t_case t_facts_cases[] = {
+	{"facts: PostgreSQL settings' ranges, units (case-sensitive) and removals", test_pg_params},
 	{"facts: the ingress controllers, cluster DNS, cert-manager's solver, CloudNativePG", test_network},
 	{"facts: official images and their mirrors; other builds are not", test_official_images},
 	{"facts: one detector for role and version", test_roles_and_versions},

@@ -541,6 +541,40 @@ static char *postgres(int replicas, const char *env)
 	return x;
 }
 
+/* PostgreSQL image with args and a memory limit. */
+static char *postgres_args(const char *image, const char *args)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: pg, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: pg}}\n  template:\n    metadata: {labels: {app: pg}}\n    spec:\n"
+			 "      containers:\n      - name: postgres\n        image: %s\n        args: [%s]\n"
+			 "        resources: {limits: {memory: 1Gi}}\n", image, args) < 0)
+		abort();
+	return x;
+}
+
+static char *with_host(const char *kind_and_spec)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "%s", kind_and_spec) < 0)
+		abort();
+	return x;
+}
+
+static char *odoo_probe(const char *image, const char *path)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+			 "      containers:\n      - name: odoo\n        image: %s\n"
+			 "        readinessProbe: {httpGet: {path: %s, port: 8069}}\n", image, path) < 0)
+		abort();
+	return x;
+}
+
 static char *postgres_on_emptydir(void)
 {
 	char *base = postgres(1, "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}");
@@ -596,6 +630,39 @@ static void test_application_rules(void)
 			{"APP012", postgres(1, pw_secret), postgres_on_emptydir()},
 			{"APP013", postgres(3, pw_secret), postgres(1, pw_secret)},
 			{"APP014", postgres(1, "{name: POSTGRES_PASSWORD, value: hunter2}"), postgres(1, pw_secret)},
+			/* max_connections 0: "FATAL: 0 is outside the valid range for parameter max_connections (1 .. 262143)" */
+			{"APP015", postgres_args("postgres:16", "-c, max_connections=0"), postgres_args("postgres:16", "-c, max_connections=1")},
+			{"APP015", postgres_args("postgres:16", "-c, shared_buffers=512mb"), postgres_args("postgres:16", "-c, shared_buffers=512MB")},
+			{"APP015", postgres_args("postgres:16", "-c, shared_buffers=2GB"), postgres_args("postgres:16", "-c, shared_buffers=256MB")},
+			{"APP015", postgres_args("postgres:16", "-c, wal_keep_segments=64"), postgres_args("postgres:12", "-c, wal_keep_segments=64")},
+			{"APP015", postgres_args("postgres:12", "-c, wal_keep_size=1GB"), postgres_args("postgres:13", "-c, wal_keep_size=1GB")},
+			{"APP015", postgres_args("postgres:15", "--work_mem=32"), postgres_args("postgres:15", "--work_mem=64")},
+			{"APP015",
+			 with_host("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: t}\n"
+				   "spec: {instances: 2, imageName: \"ghcr.io/cloudnative-pg/postgresql:16.4\", "
+				   "postgresql: {parameters: {max_connections: \"0\"}}}\n"),
+			 with_host("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: t}\n"
+				   "spec: {instances: 2, imageName: \"ghcr.io/cloudnative-pg/postgresql:16.4\", "
+				   "postgresql: {parameters: {max_connections: \"200\"}}}\n")},
+			{"APP015",
+			 with_host("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pg, namespace: t}\n"
+				   "data: {postgresql.conf: \"max_connections = 0  # none\\nwork_mem = '4MB'\\n\"}\n"),
+			 with_host("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pg, namespace: t}\n"
+				   "data: {postgresql.conf: \"max_connections = 100  # some\\nwork_mem = '4MB'\\n\"}\n")},
+			{"APP016", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}, {name: KC_DB_POOL_MAX_SIZE, value: \"0\"}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}, {name: KC_DB_POOL_MAX_SIZE, value: \"20\"}", "9000")},
+			{"APP017", with_host("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+					     "spec: {rules: [{host: \"bad domain.example\"}]}\n"),
+			 with_host("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+				   "spec: {rules: [{host: \"*.good-domain.example\"}]}\n")},
+			{"APP017", with_host("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: t}\n"
+					     "spec: {hostnames: [Erp.Example.org]}\n"),
+			 with_host("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: t}\n"
+				   "spec: {hostnames: [erp.example.org]}\n")},
+			{"APP017", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth_server.example.org\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth.example.org:8443/\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			{"APP018", odoo_probe("odoo:14.0", "/web/health"), odoo_probe("odoo:15.0", "/web/health")},
+			{"APP018", odoo_probe("odoo:12.0", "/web/health"), odoo_probe("odoo:12.0", "/web/login")},
 		};
 
 		run(fx, sizeof(fx) / sizeof(fx[0]));
