@@ -153,6 +153,13 @@ static void test_schema_rules(void)
 		 deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        tty: true\n")},
 		{"SCH003", s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http}]\n"),
 		 s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: 80}]\n")},
+		/* an explicit null on a required field: the API server decodes the zero value, "Required value" */
+		{"SCH003", s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: null}]\n"),
+		 s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: 80}]\n")},
+		{"SCH003", s("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+			     "rules: [{apiGroups: [\"\"], resources: [pods], verbs: null}]\n"),
+		 s("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+		   "rules: [{apiGroups: [\"\"], resources: [pods], verbs: [get]}]\n")},
 		{"SCH004", pvc("10GB", "ReadWriteOnce"), pvc("10Gi", "ReadWriteOnce")},
 		{"SCH005", deployment(1, POD_SEC, "      restartPolicy: Sometimes\n", "nginx:1.27", CTR_SEC, ""),
 		 deployment(1, POD_SEC, "      restartPolicy: Always\n", "nginx:1.27", CTR_SEC, "")},
