@@ -331,7 +331,7 @@ static void to_workloads(struct flow_ctx *c, const struct workload *from, bool (
 			continue;
 		for (const int *p = ports; *p; p++)
 			flow(c, (struct required_flow){.purpose = purpose, .src = pod_endpoint(from), .dst = pod_endpoint(to),
-						       .protocol = NP_TCP, .port = *p, .rule_id = "XRF014",
+						       .protocol = NP_TCP, .port = *p, .rule_id = "XRF017",
 						       .object = from->object, .ignore = from->ignore, .pos = from->pos});
 	}
 }
@@ -368,7 +368,7 @@ static void hairpin(struct flow_ctx *c, const struct workload *w)
 	if (c->f->controller->reserved_identity)
 		return;
 	flow(c, (struct required_flow){.purpose = "OIDC (hairpin)", .src = pod_endpoint(w), .dst = c->controller,
-				       .protocol = NP_TCP, .port = c->f->controller->https_port, .rule_id = "XRF014",
+				       .protocol = NP_TCP, .port = c->f->controller->https_port, .rule_id = "XRF017",
 				       .object = w->object, .ignore = w->ignore, .pos = w->pos});
 }
 
@@ -386,7 +386,7 @@ static void to_object_store(struct flow_ctx *c, struct np_endpoint src, const ch
 	struct np_endpoint s3 = {.label = "S3 object store (a public address)", .public_address = true};
 
 	flow(c, (struct required_flow){.purpose = "backup", .src = src, .dst = s3, .protocol = NP_TCP, .port = 443,
-				       .rule_id = "XRF014", .object = object, .ignore = ignore, .pos = *pos});
+				       .rule_id = "XRF017", .object = object, .ignore = ignore, .pos = *pos});
 }
 
 static void per_workload(struct flow_ctx *c)
@@ -423,7 +423,7 @@ static void pooler(struct flow_ctx *c, const struct synthetic_pods *p)
 		if (cl->pooler_of || strcmp(cl->ns, p->ns) != 0 || strcmp(cl->name, p->pooler_of) != 0)
 			continue;
 		flow(c, (struct required_flow){.purpose = "pooler", .src = synthetic_endpoint(p), .dst = synthetic_endpoint(cl),
-					       .protocol = NP_TCP, .port = postgres_constants.port, .rule_id = "XRF014",
+					       .protocol = NP_TCP, .port = postgres_constants.port, .rule_id = "XRF017",
 					       .object = p->object, .ignore = p->ignore, .pos = p->pos});
 	}
 }
@@ -444,10 +444,10 @@ static void cnpg(struct flow_ctx *c)
 		}
 		oper.label = or_mark(arena_printf(&c->r->index.a, "CloudNativePG operator (namespace %s)", oper.ns));
 		flow(c, (struct required_flow){.purpose = "replication", .src = inst, .dst = inst, .protocol = NP_TCP,
-					       .port = postgres_constants.port, .rule_id = "XRF014", .object = p->object,
+					       .port = postgres_constants.port, .rule_id = "XRF017", .object = p->object,
 					       .ignore = p->ignore, .pos = p->pos});
 		flow(c, (struct required_flow){.purpose = "operator", .src = oper, .dst = inst, .protocol = NP_TCP,
-					       .port = network_constants.cnpg_status_port, .rule_id = "XRF014",
+					       .port = network_constants.cnpg_status_port, .rule_id = "XRF017",
 					       .object = p->object, .ignore = p->ignore, .pos = p->pos});
 		if (p->object_store)
 			to_object_store(c, inst, p->object, p->ignore, &p->pos);

@@ -64,9 +64,10 @@ const struct rule lint_rules[] = {
 	{"XRF011", "cross-resource", SEV_ERROR, "PodDisruptionBudget selects no pods", "make the selector match a pod template's labels"},
 	{"XRF012", "cross-resource", SEV_WARNING, "StatefulSet without its headless Service", "create the Service named by serviceName with clusterIP: None"},
 	{"XRF013", "cross-resource", SEV_ERROR, "ServiceAccount missing", "create the ServiceAccount or fix serviceAccountName"},
-	{"XRF014", "cross-resource", SEV_ERROR, "required flow blocked", "add the rule the message names to the policy that isolates the blocked side"},
+	{"XRF014", "cross-resource", SEV_ERROR, "route or certificate flow blocked", "add the rule the message names: the ingress controller must reach every backend and cert-manager's HTTP-01 solver"},
 	{"XRF015", "cross-resource", SEV_ERROR, "route reaches no pod", "make the Service select the backend pods and target a port they declare"},
 	{"XRF016", "cross-resource", SEV_INFO, "required flow not evaluated", "check the flow by hand: a rule the evaluator does not model decides it"},
+	{"XRF017", "cross-resource", SEV_ERROR, "application flow blocked", "add the rule the message names to a policy selecting the blocked side"},
 	/* application */
 	{"APP001", "application", SEV_ERROR, "Odoo connection budget exceeds max_connections", "lower db_maxconn or the HPA maximum, or raise PostgreSQL's max_connections"},
 	{"APP002", "application", SEV_WARNING, "Odoo workers do not fit the limits", "size workers to (2 x CPU) + 1 and about 325 MiB of memory each"},

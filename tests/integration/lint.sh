@@ -313,3 +313,10 @@ for line in open(sys.argv[2]):
         wrong.append((name, rule, kind, sorted(g)))
 assert not wrong and seen["SCH003"] > 100 and seen["-"] > 100, (wrong[:5], seen)
 PY
+
+# diagnose takes the blocked flow as the root cause of a pending challenge.
+echo 'Warning  PresentError  challenge/erp-1  Waiting for HTTP-01 challenge propagation: wrong status code 504, expected 200' >"$WORK/challenge.txt"
+run_kg "$O" "$E" diagnose --manifests "$BEFORE" "$WORK/challenge.txt"
+check "diagnose: a pending HTTP-01 challenge's root cause is the blocked solver flow (XRF014), with file:line" \
+	grep -qE 'root cause: .*/cluster-issuer.yaml:[0-9]+:[0-9]+: ClusterIssuer/letsencrypt: HTTP-01 flow .* \[XRF014\]' "$O"
+check "diagnose: Odoo's blocked sign-in flow is not given as that root cause" sh -c "! grep -q 'OIDC.*\[XRF0' '$O'"

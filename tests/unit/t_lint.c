@@ -319,6 +319,23 @@ static const char web_from_traefik[] =
 	"spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], "
 	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], "
 	"ports: [{port: http}]}]}\n";
+/* A routed Odoo and a Keycloak, each egress-isolated but for DNS. */
+static const char oidc_set[] =
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: odoo, namespace: t}\nspec:\n  selector: {matchLabels: {app: odoo}}\n"
+	"  template:\n    metadata: {labels: {app: odoo}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\", "
+	"ports: [{name: http, containerPort: 8069}]}]\n"
+	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kc, namespace: t}\nspec:\n  selector: {matchLabels: {app: kc}}\n"
+	"  template:\n    metadata: {labels: {app: kc}}\n    spec:\n      containers: [{name: kc, image: \"quay.io/keycloak/keycloak:26.1\", "
+	"ports: [{name: http, containerPort: 8080}]}]\n"
+	"---\napiVersion: v1\nkind: Service\nmetadata: {name: odoo, namespace: t}\nspec: {selector: {app: odoo}, ports: [{port: 8069}]}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {rules: [{host: erp.example.org, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: odoo, port: {number: 8069}}}}]}}]}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: t}\n"
+	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]}\n";
+static const char odoo_to_keycloak[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: odoo}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: kc}}}], "
+	"ports: [{port: 8080}]}, {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], ports: [{port: 8443}]}]}\n";
 /* Egress that only a Cilium FQDN rule could allow: not evaluated. */
 static const char fqdn_egress[] =
 	"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: fqdn, namespace: t}\n"
@@ -462,6 +479,8 @@ static void test_cross_rules(void)
 				      "spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: metrics}]}\n"),
 		 owned_join(owned_join(s(g), route), web_svc)},
 		{"XRF016", with(egress_only, fqdn_egress), with(egress_only, allow_dns)},
+		/* Odoo signs in through Keycloak: its egress must reach Keycloak's pods. */
+		{"XRF017", s(oidc_set), with(oidc_set, odoo_to_keycloak)},
 		{"XRF013", owned_join(bare(1, "      serviceAccountName: runner\n"),
 				      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: t}\n"),
 		 owned_join(bare(1, "      serviceAccountName: runner\n"),
