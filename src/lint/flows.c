@@ -136,7 +136,9 @@ static bool keep(struct flow_index *f, struct arena *a, const struct required_fl
 
 static enum np_verdict flow(struct flow_ctx *c, struct required_flow fl)
 {
-	fl.why = netpol_evaluate(&c->f->pols, &fl.src, &fl.dst, fl.protocol, fl.port);
+	/* No policy in the set: nothing is isolated (the verdict's zero value). */
+	if (c->f->pols.n)
+		fl.why = netpol_evaluate(&c->f->pols, &fl.src, &fl.dst, fl.protocol, fl.port);
 	if (!fl.from)
 		fl.from = fl.src.label;
 	if (!fl.to)
@@ -398,7 +400,8 @@ static void per_workload(struct flow_ctx *c)
 	for (size_t i = 0; i < ix->nworkloads; i++) {
 		const struct workload *w = &ix->workloads[i];
 
-		dns(c, w);
+		if (c->f->pols.n || c->r->want_flows)
+			dns(c, w);
 		if (w->db_host)
 			database(c, w);
 		/* Odoo signs in through Keycloak (OIDC): the back channel

@@ -128,11 +128,15 @@ static void cnpg_pods(struct lint_run *r, struct flow_index *f, const struct yno
 void flows_index_document(struct lint_run *r, const struct ynode *doc, const char *kind, const char *ns)
 {
 	struct flow_index *f = flow_index(r);
-	const struct ynode *spec = y_get(doc, "spec");
 	const char *cls;
 
 	if (!f)
 		return;
+	if (is_workload(kind)) {
+		if ((strcmp(kind, "CronJob") == 0 || strcmp(kind, "Job") == 0) && writes_to_s3(pod_spec_of(doc)))
+			s3_writer(r, f);
+		return;
+	}
 	if (strcmp(kind, "NetworkPolicy") == 0 || strcmp(kind, "CiliumNetworkPolicy") == 0)
 		netpol_add(&f->pols, &r->index.a, doc, r->object, r->ignore);
 	else if (strcmp(kind, "Namespace") == 0)
@@ -142,10 +146,8 @@ void flows_index_document(struct lint_run *r, const struct ynode *doc, const cha
 	else if ((strcmp(kind, "Cluster") == 0 || strcmp(kind, "Pooler") == 0) &&
 		 strstr(y_text(y_get(doc, "apiVersion")) ? y_text(y_get(doc, "apiVersion")) : "", "cnpg.io"))
 		cnpg_pods(r, f, doc, ns, strcmp(kind, "Pooler") == 0);
-	else if ((strcmp(kind, "CronJob") == 0 || strcmp(kind, "Job") == 0) && writes_to_s3(pod_spec_of(doc)))
-		s3_writer(r, f);
-	cls = strcmp(kind, "Ingress") == 0 ? y_text(y_get(spec, "ingressClassName"))
-	      : strcmp(kind, "Gateway") == 0 ? y_text(y_get(spec, "gatewayClassName"))
+	cls = strcmp(kind, "Ingress") == 0 ? y_text(y_get(y_get(doc, "spec"), "ingressClassName"))
+	      : strcmp(kind, "Gateway") == 0 ? y_text(y_get(y_get(doc, "spec"), "gatewayClassName"))
 	      : strcmp(kind, "IngressRoute") == 0 ? "traefik" : NULL;
 	if (cls && !f->class_seen)
 		f->class_seen = dup(r, cls);

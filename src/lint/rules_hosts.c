@@ -1,5 +1,6 @@
 /* Host names the API server and clients accept: an Ingress's hosts, an
- * HTTPRoute's and a Gateway listener's hostnames, and KC_HOSTNAME must be DNS
+ * HTTPRoute's and a Gateway listener's hostnames, and KC_HOSTNAME (checked
+ * from rules_server.c's pass over the containers) must be DNS
  * names (RFC 1123 subdomains, lower case, as the API server validates
  * Ingress hosts: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names),
  * optionally with a leading "*." where a wildcard is allowed. */
@@ -58,12 +59,10 @@ static void each_host(struct lint_run *r, const struct ynode *list, const char *
 }
 
 /* KC_HOSTNAME: a host name, or (Keycloak 25+) a URL whose host is one. */
-static void keycloak_hostname(struct lint_run *r, const struct ynode *c, bool init, void *user)
+void keycloak_hostname(struct lint_run *r, const struct ynode *c)
 {
 	const struct ynode *env = y_get(c, "env");
 
-	(void)init;
-	(void)user;
 	for (size_t i = 0; env && env->kind == Y_SEQ && i < env->n; i++) {
 		const char *n = y_text(y_get(env->items[i], "name"));
 		const struct ynode *v = y_get(env->items[i], "value");
@@ -85,15 +84,11 @@ static void keycloak_hostname(struct lint_run *r, const struct ynode *c, bool in
 void rules_hosts(struct lint_run *r, const struct ynode *doc)
 {
 	const char *kind = y_text(y_get(doc, "kind"));
-	const struct ynode *spec = y_get(doc, "spec");
-	const struct ynode *pod = pod_spec_of(doc);
+	const struct ynode *spec;
 
-	if (pod) {
-		each_container(pod, keycloak_hostname, r, NULL);
+	if (!kind || (strcmp(kind, "Ingress") != 0 && strcmp(kind, "HTTPRoute") != 0 && strcmp(kind, "Gateway") != 0))
 		return;
-	}
-	if (!kind)
-		return;
+	spec = y_get(doc, "spec");
 	if (strcmp(kind, "Ingress") == 0) {
 		const struct ynode *rules = y_get(spec, "rules"), *tls = y_get(spec, "tls");
 

@@ -158,19 +158,38 @@ static void keycloak_pool(struct lint_run *r, const struct ynode *c)
 	}
 }
 
+static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
+
+/* The path of a probe on Odoo's /web/health, or NULL. */
+static const struct ynode *health_probe(const struct ynode *c, size_t probe)
+{
+	const struct ynode *path = y_get(y_get(y_get(c, probes[probe]), "httpGet"), "path");
+
+	return y_text(path) && strncmp(y_text(path), odoo_constants.health_path, strlen(odoo_constants.health_path)) == 0
+		       ? path
+		       : NULL;
+}
+
+static bool has_health_probe(const struct ynode *c)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (health_probe(c, i))
+			return true;
+	return false;
+}
+
 /* /web/health arrived in Odoo 15.0: before, it answers 404 and the probe
  * restarts the pod forever. */
 static void odoo_probes(struct lint_run *r, const struct ynode *c, const struct image *img)
 {
-	static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
 	struct odoo_facts f;
 
 	odoo_facts(img, &f);
 	if (f.health_route)
 		return;
 	for (size_t i = 0; i < 3; i++) {
-		const struct ynode *path = y_get(y_get(y_get(c, probes[i]), "httpGet"), "path");
-		if (y_text(path) && strncmp(y_text(path), odoo_constants.health_path, strlen(odoo_constants.health_path)) == 0)
+		const struct ynode *path = health_probe(c, i);
+		if (path)
 			lint_report(r, "APP018", &path->pos, "%s on %s: Odoo %d.0 has no such route (it arrived in 15.0), "
 							     "so the probe fails and the pod restarts forever",
 				    probes[i], y_text(path), img->major);
@@ -188,13 +207,18 @@ static void server_container(struct lint_run *r, const struct ynode *c, bool ini
 	struct image img;
 	enum role role;
 
-	if (init || !image)
+	/* Only a container with something to judge pays for reading its image:
+	 * settings in args, Keycloak's pool in env, or an Odoo image (whose
+	 * name holds "odoo", mirrors included) that may probe /web/health. */
+	if (init || !image || !(y_get(c, "args") || y_get(c, "env") || (strstr(image, "odoo") && has_health_probe(c))))
 		return;
 	role = image_ref_role(image, &img, &cx->a);
 	if (role == ROLE_POSTGRES)
 		pg_args(r, c, &img);
 	else if (role == ROLE_KEYCLOAK)
 		keycloak_pool(r, c);
+	if (y_get(c, "env"))
+		keycloak_hostname(r, c);
 	else if (role == ROLE_ODOO && img.major > 0)
 		odoo_probes(r, c, &img);
 }

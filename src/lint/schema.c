@@ -185,7 +185,7 @@ static void validate_object(struct walk *w, const struct ynode *n, const struct 
 {
 	for (unsigned i = 0; i < t->nfields; i++) {
 		const struct schema_field *f = &schema_fields[t->first_field + i];
-		const struct ynode *v = y_get(n, f->name);
+		const struct ynode *v = f->required ? y_get(n, f->name) : NULL;
 
 		/* The API server decodes an explicit null as the zero value, which
 		 * a required field refuses ("Required value"). */
