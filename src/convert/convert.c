@@ -9,6 +9,7 @@
 
 #include "convert/context.h"
 #include "k8s/build.h"
+#include "lint/flows.h"
 #include "lint/lint.h"
 #include "util/fsio.h"
 #include "yaml/emit.h"
@@ -285,6 +286,7 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	/* The flows are judged against the controller this output is for. */
 	r.controller = cv->o->ingress == INGRESS_NGINX ? "nginx" : cv->o->ingress == INGRESS_GATEWAY ? "cilium" : "traefik";
 	r.controller_ns = cv->o->ingress_namespace;
+	r.want_flows = true;
 	for (int f = 0; f < OUT_COUNT; f++)
 		if (texts[f].len)
 			lint_text(&r, out_file_name(cv, f), texts[f].data, texts[f].len);
@@ -298,6 +300,14 @@ static int lint_output(struct cv *cv, struct buf *texts)
 		errors++;
 		diag_add(cv->d, DIAG_ERROR, &pos, "please report this: convert should never produce it",
 			 "the generated manifests fail lint rule %s: %s (%s)", x->rule->id, x->message, x->object);
+	}
+	if (!errors) {
+		struct buf flows = BUF_INIT;
+
+		flows_one_line(&r, &flows);
+		cv_note(&cv->done, "Network: default deny, then exactly the flows the stack needs, each checked allowed "
+				   "(`kgenius lint --flows` draws them): %s.", flows.len ? buf_cstr(&flows) : "none");
+		buf_free(&flows);
 	}
 	lint_free(&r);
 	diags_free(&ld);

@@ -438,6 +438,11 @@ void build_network_policies(struct cv *cv)
 	cv_emit(cv, OUT_NETPOL, np);
 
 	http01_solver(cv);
+	if (cilium_proxy(cv) && cv->app->odoo && cv->app->keycloak)
+		cv_note(&cv->done, "Gateway mode: Odoo may reach Keycloak in the cluster (`http://keycloak:%d`); a call to "
+				   "Keycloak's public URL from inside the cluster goes through Cilium's proxy, whose egress "
+				   "kgenius does not check: if sign-in fails there, point Odoo's OAuth endpoints at the "
+				   "in-cluster URL.", keycloak_constants.http_port);
 	if (cv->app->odoo) {
 		np = policy(cv, "odoo", "odoo", true, true);
 		web_ingress(cv, np, "odoo", web);

@@ -7,6 +7,7 @@
 
 #include "facts/network.h"
 #include "lint/netpol.h"
+#include "util/buf.h"
 
 struct required_flow {
 	const char *purpose;       /* "route", "HTTP-01", "DNS", "database", "OIDC", "backup", ... */
@@ -61,6 +62,8 @@ void flows_index_document(struct lint_run *r, const struct ynode *doc, const cha
 void rules_flows(struct lint_run *r);
 
 enum flows_format { FLOWS_TEXT, FLOWS_JSON, FLOWS_DOT };
+/* The kept flows on one line for NOTES: "route: A -> B (TCP 8069, TCP 8072); ...". */
+void flows_one_line(const struct lint_run *r, struct buf *b);
 /* Writes the flows kept by a run with r->want_flows; -1 on a write error. */
 int flows_write(const struct lint_run *r, enum flows_format fmt, FILE *fp);
 

@@ -199,6 +199,34 @@ static bool same_edge(const struct required_flow *a, const struct required_flow 
 	       strcmp(a->to, b->to) == 0;
 }
 
+/* The end of the run of flows starting at i with the same ends, purpose and verdict. */
+static size_t run_end(const struct flow_index *f, size_t i)
+{
+	size_t end = i + 1;
+
+	while (end < f->n && same_edge(&f->v[end], &f->v[i]))
+		end++;
+	return end;
+}
+
+static void ports_of_run(struct buf *b, const struct flow_index *f, size_t i, size_t end)
+{
+	for (size_t k = i; k < end; k++)
+		buf_printf(b, "%s%s %d", k > i ? ", " : "", np_protocol_name(f->v[k].protocol), f->v[k].port);
+}
+
+void flows_one_line(const struct lint_run *r, struct buf *b)
+{
+	const struct flow_index *f = r->index.flows;
+
+	for (size_t i = 0, end; f && i < f->n; i = end) {
+		end = run_end(f, i);
+		buf_printf(b, "%s%s: %s -> %s (", i ? "; " : "", f->v[i].purpose, f->v[i].from, f->v[i].to);
+		ports_of_run(b, f, i, end);
+		buf_puts(b, ")");
+	}
+}
+
 /* One edge per run of flows with the same ends, purpose and verdict
  * (DNS on UDP and TCP, a route's two ports). */
 static void dot_report(const struct lint_run *r, const struct flow_index *f, struct buf *b)
@@ -211,18 +239,16 @@ static void dot_report(const struct lint_run *r, const struct flow_index *f, str
 		    "  edge [fontname=\"Helvetica\", fontsize=10];\n");
 	for (size_t i = 0; i < f->n;) {
 		const struct required_flow *fl = &f->v[i];
-		size_t end = i + 1;
+		size_t end = run_end(f, i);
 
-		while (end < f->n && same_edge(&f->v[end], fl))
-			end++;
 		buf_puts(b, "  ");
 		dot_id(b, fl->from);
 		buf_puts(b, " -> ");
 		dot_id(b, fl->to);
 		buf_printf(b, " [color=%s, fontcolor=%s%s, label=\"%s", colour[fl->why.verdict], colour[fl->why.verdict],
 			   fl->why.verdict == NP_ALLOWED ? "" : ", penwidth=2", fl->purpose);
-		for (size_t k = i; k < end; k++)
-			buf_printf(b, "%s %s %d", k > i ? "," : "", np_protocol_name(f->v[k].protocol), f->v[k].port);
+		buf_puts(b, " ");
+		ports_of_run(b, f, i, end);
 		buf_printf(b, "%s\"];\n", mark[fl->why.verdict]);
 		i = end;
 	}
