@@ -297,19 +297,30 @@ static void operator_database(struct flow_ctx *c, const struct workload *w, cons
 	}
 }
 
+/* The host Odoo's pods connect to: odoo.conf's db_host when a ConfigMap of
+ * the namespace sets it, since the image's entrypoint prefers it to HOST
+ * (check_config in https://github.com/odoo/docker/blob/master/17.0/entrypoint.sh). */
+static const char *database_of(const struct lint_index *ix, const struct workload *w)
+{
+	for (size_t i = 0; w->odoo && i < ix->nconfs; i++)
+		if (ix->confs[i].db_host && *ix->confs[i].db_host && strcmp(ix->confs[i].ns, w->ns) == 0)
+			return ix->confs[i].db_host;
+	return w->db_host;
+}
+
 /* HOST "postgres" or "postgres.NS[.svc[.cluster.local]]". */
-static void database(struct flow_ctx *c, const struct workload *w)
+static void database(struct flow_ctx *c, const struct workload *w, const char *host)
 {
 	char name[254];
-	const char *dot = strchr(w->db_host, '.'), *ns = w->ns;
+	const char *dot = strchr(host, '.'), *ns = w->ns;
 	const struct svc_summary *s;
 	const struct svc_port *sp;
 
-	if (strlen(w->db_host) >= sizeof(name))
+	if (strlen(host) >= sizeof(name))
 		return;
-	strcpy(name, w->db_host);
+	strcpy(name, host);
 	if (dot) {
-		char *rest = name + (dot - w->db_host);
+		char *rest = name + (dot - host);
 		*rest++ = '\0';
 		rest[strcspn(rest, ".")] = '\0';
 		ns = rest;
@@ -402,8 +413,8 @@ static void per_workload(struct flow_ctx *c)
 
 		if (c->f->pols.n || c->r->want_flows)
 			dns(c, w);
-		if (w->db_host)
-			database(c, w);
+		if (database_of(ix, w))
+			database(c, w, database_of(ix, w));
 		/* Odoo signs in through Keycloak (OIDC): the back channel
 		 * (token, keys) goes from Odoo's pods to Keycloak's. */
 		if (w->odoo && routed(ix, w) && has_keycloak(ix, w->ns)) {

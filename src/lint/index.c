@@ -498,6 +498,7 @@ static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, con
 	f->db_maxconn = conf_int(&conf, "db_maxconn", odoo_constants.default_db_maxconn, NULL);
 	f->proxy_mode = conf_int(&conf, "proxy_mode", 0, &f->has_proxy_mode);
 	f->list_db = conf_int(&conf, "list_db", 1, &f->has_list_db);
+	f->db_host = conf_get(&conf, "db_host") ? dup(r, conf_get(&conf, "db_host")->value) : NULL;
 	arena_free(&scratch);
 }
 

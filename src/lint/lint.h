@@ -169,6 +169,7 @@ struct odoo_conf_facts {
 	const char *object, *ignore;
 	struct srcpos pos;
 	int workers, cron, db_maxconn;
+	const char *db_host;       /* db_host, which the image's entrypoint prefers to HOST */
 	bool proxy_mode, list_db;
 	bool has_proxy_mode, has_list_db;
 };

@@ -420,6 +420,18 @@ static void test_reliability_rules(void)
 	free(g);
 }
 
+/* An Odoo whose odoo.conf names its database, a PostgreSQL behind Service db,
+ * and the start of a NetworkPolicy on the database. */
+#define ODOO_CONF_DB \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: t}\nspec:\n  selector: {matchLabels: {app: app}}\n" \
+	"  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\"}]\n" \
+	"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf, namespace: t}\n" \
+	"data: {odoo.conf: \"[options]\\ndb_host = db\\nlist_db = False\\n\"}\n" \
+	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: t}\nspec:\n  selector: {matchLabels: {app: db}}\n" \
+	"  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: pg, image: \"postgres:16\"}]\n" \
+	"---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n" \
+	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
+
 static void test_cross_rules(void)
 {
 	char *g = good();
@@ -467,6 +479,9 @@ static void test_cross_rules(void)
 		   "---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n"
 		   "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
 		   "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
+		/* db_host in odoo.conf: the image's entrypoint prefers it to HOST */
+		{"XRF010", s(ODOO_CONF_DB "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: other}}}]}]}\n"),
+		 s(ODOO_CONF_DB "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
 		{"XRF011", with(g, "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: t}\n"
 				   "spec: {minAvailable: 1, selector: {matchLabels: {app: other}}}\n"), with(two, pdb_web)},
 		{"XRF012", owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
