@@ -262,6 +262,7 @@ void rules_application(struct lint_run *r, const struct ynode *doc);
 void rules_server(struct lint_run *r, const struct ynode *doc);
 void rules_hosts(struct lint_run *r, const struct ynode *doc);
 void keycloak_hostname(struct lint_run *r, const struct ynode *container);
+void rules_server_cross(struct lint_run *r);
 void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */

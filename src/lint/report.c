@@ -12,6 +12,7 @@ void lint_finish(struct lint_run *r)
 	rules_cross(r);
 	rules_flows(r);
 	rules_application_cross(r);
+	rules_server_cross(r);
 }
 
 /* The report goes out in pieces: its size does not stay in memory. */

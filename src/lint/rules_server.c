@@ -241,3 +241,35 @@ void rules_server(struct lint_run *r, const struct ynode *doc)
 	else if (strcmp(kind, "ConfigMap") == 0 && y_get(y_get(doc, "data"), "postgresql.conf"))
 		pg_conf(r, y_get(y_get(doc, "data"), "postgresql.conf"));
 }
+
+/* Without Odoo (APP001 counts Odoo with the pools beside it), Keycloak's
+ * pools alone must fit in max_connections: every pod the autoscalers allow
+ * may open KC_DB_POOL_MAX_SIZE connections. */
+void rules_server_cross(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+	int max_conn = ix->pg_max_connections ? ix->pg_max_connections : postgres_constants.default_max_connections;
+	long long used = postgres_constants.superuser_reserved;
+	const struct workload *first = NULL;
+
+	for (size_t i = 0; i < ix->nworkloads; i++) {
+		const struct workload *w = &ix->workloads[i];
+		int pods = w->replicas > 0 ? w->replicas : 1;
+
+		if (w->odoo)
+			return;
+		if (!w->keycloak)
+			continue;
+		for (size_t k = 0; k < ix->nautoscalers; k++)
+			if (ix->autoscalers[k].target && strcmp(ix->autoscalers[k].target, w->name) == 0 &&
+			    strcmp(ix->autoscalers[k].ns, w->ns) == 0 && ix->autoscalers[k].max > pods)
+				pods = ix->autoscalers[k].max;
+		used += (long long)pods * w->keycloak_pool;
+		first = first ? first : w;
+	}
+	if (first && ix->pg_max_connections > 0 && used > max_conn)
+		lint_report_at(r, "APP019", &first->pos, first->object, first->ignore,
+			       "Keycloak's pods may open %lld connections (pods x KC_DB_POOL_MAX_SIZE, plus %d reserved), above "
+			       "PostgreSQL's max_connections %d: \"sorry, too many clients already\"", used,
+			       postgres_constants.superuser_reserved, max_conn);
+}

@@ -604,6 +604,23 @@ static char *with_host(const char *kind_and_spec)
 	return x;
 }
 
+/* Keycloak pods with a pool size, beside a PostgreSQL with max_connections=100. */
+static char *keycloak_pods(int replicas, const char *pool)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kc, namespace: t}\nspec:\n  replicas: %d\n"
+			 "  selector: {matchLabels: {app: kc}}\n  template:\n    metadata: {labels: {app: kc}}\n    spec:\n"
+			 "      containers:\n      - name: keycloak\n        image: quay.io/keycloak/keycloak:26.1\n"
+			 "        env: [{name: KC_DB_POOL_MAX_SIZE, value: \"%s\"}]\n"
+			 "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\nspec:\n"
+			 "  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+			 "    spec:\n      containers:\n      - name: postgres\n        image: postgres:16\n"
+			 "        args: [-c, max_connections=100]\n", replicas, pool) < 0)
+		abort();
+	return x;
+}
+
 static char *odoo_probe(const char *image, const char *path)
 {
 	char *x = NULL;
@@ -702,6 +719,8 @@ static void test_application_rules(void)
 				   "spec: {hostnames: [erp.example.org]}\n")},
 			{"APP017", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth_server.example.org\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),
 			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth.example.org:8443/\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			/* 3 pods x 40 + 3 reserved > 100 */
+			{"APP019", keycloak_pods(3, "40"), keycloak_pods(3, "20")},
 			{"APP018", odoo_probe("odoo:14.0", "/web/health"), odoo_probe("odoo:15.0", "/web/health")},
 			{"APP018", odoo_probe("odoo:12.0", "/web/health"), odoo_probe("odoo:12.0", "/web/login")},
 		};
