@@ -81,8 +81,8 @@ const struct opt_command lint_command = {
 	.sections = lint_sections,
 	.epilogue = "\nSuppress rules on one object with the annotation\n"
 		    "  kgenius.io/ignore: \"SEC011,REL005: the reason\"\n\n"
-		    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 unreadable input or usage,\n"
-		    "3 the report could not be written.\n",
+		    "Exit status: 0 no finding at or above --fail-on, 1 findings (with --flows: a required flow\n"
+		    "is blocked), 2 unreadable input or usage, 3 the report could not be written.\n",
 	.args_size = sizeof(struct lint_args),
 	.init = lint_args_init,
 };
