@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/odoo_options.h"
 #include "k8s/quantity.h"
 #include "lint/flows.h"
 #include "lint/lint.h"
@@ -89,6 +90,8 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 			enum role role = image_ref_role(image, &img, &r->index.a);
 
 			w->odoo = w->odoo || role == ROLE_ODOO;
+			if (role == ROLE_ODOO && img.major > 0)
+				w->odoo_major = img.major;
 			w->keycloak = w->keycloak || role == ROLE_KEYCLOAK;
 			w->postgres = w->postgres || role == ROLE_POSTGRES;
 		}
@@ -499,6 +502,11 @@ static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, con
 	f->proxy_mode = conf_int(&conf, "proxy_mode", 0, &f->has_proxy_mode);
 	f->list_db = conf_int(&conf, "list_db", 1, &f->has_list_db);
 	f->db_host = conf_get(&conf, "db_host") ? dup(r, conf_get(&conf, "db_host")->value) : NULL;
+	for (size_t i = 0; i < conf.n && f->nversioned < 4; i++)
+		if (odoo_option_named(conf.v[i].key)) {
+			f->versioned_pos[f->nversioned] = f->pos;
+			f->versioned[f->nversioned++] = odoo_option_named(conf.v[i].key)->name;
+		}
 	arena_free(&scratch);
 }
 

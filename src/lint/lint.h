@@ -93,6 +93,7 @@ struct workload {
 	size_t nclaims;
 	const char *db_host;       /* Odoo: HOST env */
 	bool odoo, keycloak, postgres;
+	int odoo_major;            /* the Odoo image's series, 0 when unknown */
 	int keycloak_pool;         /* KC_DB_POOL_MAX_SIZE, 100 when unset */
 	int odoo_workers, odoo_cron;   /* --workers= and --max-cron-threads= args, -1 when unset */
 	const char *governing_service;  /* StatefulSet spec.serviceName */
@@ -170,6 +171,9 @@ struct odoo_conf_facts {
 	struct srcpos pos;
 	int workers, cron, db_maxconn;
 	const char *db_host;       /* db_host, which the image's entrypoint prefers to HOST */
+	const char *versioned[4];  /* options only some Odoo series have (facts/odoo_options.h) */
+	struct srcpos versioned_pos[4];
+	size_t nversioned;
 	bool proxy_mode, list_db;
 	bool has_proxy_mode, has_list_db;
 };

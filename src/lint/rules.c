@@ -87,6 +87,7 @@ const struct rule lint_rules[] = {
 	{"APP016", "application", SEV_ERROR, "Keycloak pool size below 1", "set KC_DB_POOL_MAX_SIZE to at least 1 (and the initial size to at least 0)"},
 	{"APP017", "application", SEV_ERROR, "host name that is not a DNS name", "use lower-case letters, digits, - and ., labels of 1 to 63 characters"},
 	{"APP019", "application", SEV_ERROR, "Keycloak's pools exceed max_connections", "lower KC_DB_POOL_MAX_SIZE or the replicas, or raise PostgreSQL's max_connections"},
+	{"APP020", "application", SEV_WARNING, "odoo.conf option the Odoo series lacks", "use the option the message names: Odoo ignores options its series does not have"},
 	{"APP018", "application", SEV_ERROR, "Odoo probe on a route the version lacks", "probe /web/login (or a TCP socket) before Odoo 15.0; /web/health exists from 15.0"},
 	{NULL, NULL, SEV_INFO, NULL, NULL},
 };

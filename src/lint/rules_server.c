@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/odoo_options.h"
 #include "facts/pg_params.h"
 #include "k8s/quantity.h"
 #include "lint/lint.h"
@@ -242,10 +243,33 @@ void rules_server(struct lint_run *r, const struct ynode *doc)
 		pg_conf(r, y_get(y_get(doc, "data"), "postgresql.conf"));
 }
 
+/* An odoo.conf option the series of the namespace's Odoo does not have:
+ * Odoo ignores it and the setting does nothing. */
+static void odoo_options(struct lint_run *r)
+{
+	const struct lint_index *ix = &r->index;
+
+	for (size_t c = 0; c < ix->nconfs; c++) {
+		const struct odoo_conf_facts *f = &ix->confs[c];
+		int major = 0;
+
+		for (size_t i = 0; i < ix->nworkloads && !major; i++)
+			if (ix->workloads[i].odoo && strcmp(ix->workloads[i].ns, f->ns) == 0)
+				major = ix->workloads[i].odoo_major;
+		for (size_t k = 0; major && k < f->nversioned; k++) {
+			const struct odoo_option *o = odoo_option_named(f->versioned[k]);
+			if (!odoo_option_in(o, major))
+				lint_report_at(r, "APP020", &f->versioned_pos[k], f->object, f->ignore,
+					       "odoo.conf sets %s, which Odoo %d.0 does not have: it is ignored; use %s", o->name,
+					       major, o->instead);
+		}
+	}
+}
+
 /* Without Odoo (APP001 counts Odoo with the pools beside it), Keycloak's
  * pools alone must fit in max_connections: every pod the autoscalers allow
  * may open KC_DB_POOL_MAX_SIZE connections. */
-void rules_server_cross(struct lint_run *r)
+static void keycloak_pools(struct lint_run *r)
 {
 	const struct lint_index *ix = &r->index;
 	int max_conn = ix->pg_max_connections ? ix->pg_max_connections : postgres_constants.default_max_connections;
@@ -272,4 +296,10 @@ void rules_server_cross(struct lint_run *r)
 			       "Keycloak's pods may open %lld connections (pods x KC_DB_POOL_MAX_SIZE, plus %d reserved), above "
 			       "PostgreSQL's max_connections %d: \"sorry, too many clients already\"", used,
 			       postgres_constants.superuser_reserved, max_conn);
+}
+
+void rules_server_cross(struct lint_run *r)
+{
+	odoo_options(r);
+	keycloak_pools(r);
 }

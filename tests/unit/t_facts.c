@@ -4,6 +4,7 @@
 
 #include "facts/facts.h"
 #include "facts/network.h"
+#include "facts/odoo_options.h"
 #include "facts/pg_params.h"
 #include "t.h"
 
@@ -236,7 +237,18 @@ static void test_pg_params(void)
 	CHECK_INT(pg_param_named("stats_temp_directory")->removed, 15);
 }
 
+static void test_odoo_options(void)
+{
+	const struct odoo_option *lp = odoo_option_named("longpolling_port"), *gp = odoo_option_named("gevent_port");
+
+	CHECK(lp && gp && !odoo_option_named("workers"));
+	CHECK(odoo_option_in(lp, 12) && odoo_option_in(lp, 17) && !odoo_option_in(lp, 18));
+	CHECK(!odoo_option_in(gp, 15) && odoo_option_in(gp, 16) && odoo_option_in(gp, 19));
+	CHECK_STR(lp->instead, "gevent_port");
+}
+
 const struct t_case t_facts_cases[] = {
+	{"facts: odoo.conf options by series (gevent_port 16+, longpolling_port before 18)", test_odoo_options},
 	{"facts: PostgreSQL settings' ranges, units (case-sensitive) and removals", test_pg_params},
 	{"facts: the ingress controllers, cluster DNS, cert-manager's solver, CloudNativePG", test_network},
 	{"facts: official images and their mirrors; other builds are not", test_official_images},

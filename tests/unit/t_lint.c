@@ -604,6 +604,20 @@ static char *with_host(const char *kind_and_spec)
 	return x;
 }
 
+/* An Odoo image beside an odoo.conf ConfigMap with one more line. */
+static char *odoo_conf_for(const char *image, const char *line)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+			 "      containers:\n      - name: odoo\n        image: %s\n"
+			 "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf, namespace: t}\n"
+			 "data: {odoo.conf: \"[options]\\nlist_db = False\\n%s\\n\"}\n", image, line) < 0)
+		abort();
+	return x;
+}
+
 /* Keycloak pods with a pool size, beside a PostgreSQL with max_connections=100. */
 static char *keycloak_pods(int replicas, const char *pool)
 {
@@ -721,6 +735,9 @@ static void test_application_rules(void)
 			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth.example.org:8443/\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
 			/* 3 pods x 40 + 3 reserved > 100 */
 			{"APP019", keycloak_pods(3, "40"), keycloak_pods(3, "20")},
+			/* Odoo 18 dropped longpolling_port; odoo_set runs odoo:17.0 */
+			{"APP020", odoo_conf_for("odoo:18.0", "longpolling_port = 8072"), odoo_conf_for("odoo:18.0", "gevent_port = 8072")},
+			{"APP020", odoo_conf_for("odoo:15.0", "gevent_port = 8072"), odoo_conf_for("odoo:15.0", "longpolling_port = 8072")},
 			{"APP018", odoo_probe("odoo:14.0", "/web/health"), odoo_probe("odoo:15.0", "/web/health")},
 			{"APP018", odoo_probe("odoo:12.0", "/web/health"), odoo_probe("odoo:12.0", "/web/login")},
 		};
