@@ -39,6 +39,9 @@ PY
 	else
 		fail "$name: every required flow is allowed" "$(head -c 400 "$WORK/flows.txt")"
 	fi
+	# No error finding either: server values (APP015-APP019), schema, flows.
+	"$KG" lint --controller "$controller" "$dir" >"$WORK/lint-out.txt" 2>&1
+	check "$name: kgenius lint finds no error in the output" test $? -eq 0
 }
 flows_allowed "convert" "$WORK/k" traefik route HTTP-01 DNS database OIDC "OIDC (hairpin)" backup
 if "${VALIDATE[@]}" "$WORK"/k/*.yaml >"$WORK/val.txt" 2>&1; then
