@@ -9,6 +9,9 @@
  *              kube-system, label k8s-app=kube-dns, UDP and TCP 53)
  *   [SOLVER]   https://github.com/cert-manager/cert-manager/blob/master/pkg/issuer/acme/http/pod.go (label
  *              acme.cert-manager.io/http01-solver: "true", container port 8089)
+ *   [PROM]     https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack (installed
+ *              in `monitoring` by its guide; the Prometheus pods carry app.kubernetes.io/name: prometheus, set by
+ *              the Prometheus Operator: https://prometheus-operator.dev/docs/developer/getting-started/)
  *   [CNPG]     https://cloudnative-pg.io/documentation/current/networking/ (operator in cnpg-system,
  *              app.kubernetes.io/name: cloudnative-pg; it reaches each instance's status port 8000;
  *              instances carry cnpg.io/cluster and are behind NAME-rw/-ro/-r, a Pooler's pods carry
@@ -46,5 +49,8 @@ const struct network_constants network_constants = {
 	.cnpg_operator_label_value = "cloudnative-pg",
 	.cnpg_cluster_label = "cnpg.io/cluster",
 	.cnpg_pooler_label = "cnpg.io/poolerName",
+	.prometheus_ns = "monitoring",
+	.prometheus_label_key = "app.kubernetes.io/name",
+	.prometheus_label_value = "prometheus",
 	.cnpg_status_port = 8000,
 };

@@ -30,6 +30,7 @@ struct network_constants {
 	const char *cnpg_operator_ns, *cnpg_operator_label_key, *cnpg_operator_label_value;
 	const char *cnpg_cluster_label;    /* on a Cluster's instances; its Services are NAME-rw, -ro, -r */
 	const char *cnpg_pooler_label;     /* on a Pooler's pods; its Service is the Pooler's name */
+	const char *prometheus_ns, *prometheus_label_key, *prometheus_label_value;
 	int cnpg_status_port;
 };
 extern const struct network_constants network_constants;

@@ -86,6 +86,7 @@ static const char *consequence(const char *purpose)
 		{"replication", "the replicas never catch up"},
 		{"operator", "the operator cannot manage its instances"},
 		{"pooler", "PgBouncer cannot reach PostgreSQL and every client connection fails"},
+		{"metrics", "Prometheus cannot scrape the pods: their targets stay down and alerts fire"},
 	};
 
 	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
@@ -468,6 +469,56 @@ static void cnpg(struct flow_ctx *c)
 	}
 }
 
+/* A named port of a pod template, or 0. */
+static int pod_port(const struct workload *w, const char *name)
+{
+	for (size_t i = 0; i < w->nports; i++)
+		if (w->ports[i].name && strcmp(w->ports[i].name, name) == 0)
+			return w->ports[i].number;
+	return 0;
+}
+
+static void scrape(struct flow_ctx *c, const struct monitor *m, const struct np_endpoint *prom, const struct workload *w,
+		   int port)
+{
+	flow(c, (struct required_flow){.purpose = "metrics", .src = *prom, .dst = pod_endpoint(w), .protocol = NP_TCP,
+				       .port = port, .rule_id = "XRF017", .object = m->object, .ignore = m->ignore,
+				       .pos = m->pos});
+}
+
+/* Prometheus scrapes what each monitor selects: pods by their port name, or
+ * the pods behind the selected Services by the Service port's target. */
+static void monitors(struct flow_ctx *c)
+{
+	const struct lint_index *ix = &c->r->index;
+	struct np_endpoint prom = {.label = "Prometheus (namespace monitoring)", .ns = network_constants.prometheus_ns,
+				   .in_set = true, .pod_labels = one_label(c->r, network_constants.prometheus_label_key,
+									     network_constants.prometheus_label_value)};
+
+	for (size_t i = 0; prom.pod_labels && i < c->f->nmonitors; i++) {
+		const struct monitor *m = &c->f->monitors[i];
+
+		for (size_t k = 0; k < ix->nworkloads && m->pods; k++)
+			for (size_t p = 0; strcmp(ix->workloads[k].ns, m->ns) == 0 &&
+					   labels_match(&m->selector, &ix->workloads[k].pod_labels) && p < m->nports; p++)
+				if (pod_port(&ix->workloads[k], m->ports[p]))
+					scrape(c, m, &prom, &ix->workloads[k], pod_port(&ix->workloads[k], m->ports[p]));
+		for (size_t s = 0; s < ix->nservices && !m->pods; s++) {
+			const struct svc_summary *svc = &ix->services[s];
+
+			if (strcmp(svc->ns, m->ns) != 0 || !labels_match(&m->selector, &svc->labels) || !svc->selector.n)
+				continue;
+			for (size_t p = 0; p < m->nports; p++) {
+				const struct svc_port *sp = service_port(svc, m->ports[p], 0);
+				for (size_t k = 0; sp && k < ix->nworkloads; k++)
+					if (strcmp(ix->workloads[k].ns, svc->ns) == 0 &&
+					    labels_match(&svc->selector, &ix->workloads[k].pod_labels) && target_on(sp, &ix->workloads[k]))
+						scrape(c, m, &prom, &ix->workloads[k], target_on(sp, &ix->workloads[k]));
+			}
+		}
+	}
+}
+
 /* The controller: --controller, else the set's ingress class, else Traefik. */
 static void controller(struct flow_ctx *c)
 {
@@ -505,4 +556,5 @@ void rules_flows(struct lint_run *r)
 	http01(&c);
 	per_workload(&c);
 	cnpg(&c);
+	monitors(&c);
 }

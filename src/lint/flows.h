@@ -34,6 +34,15 @@ struct synthetic_pods {        /* pods an operator makes: CloudNativePG instance
 	bool object_store;         /* backups or WAL archiving to S3 */
 };
 
+struct monitor {               /* a ServiceMonitor or PodMonitor: what Prometheus scrapes */
+	bool pods;                 /* PodMonitor: the selector picks pods, else Services */
+	const char *ns, *object, *ignore;
+	struct labels selector;
+	const char **ports;        /* port names (of the Service, or of the pods) */
+	size_t nports;
+	struct srcpos pos;
+};
+
 struct flow_index {
 	struct netpol_set pols;
 	bool http01;               /* an Issuer or ClusterIssuer solves HTTP-01 */
@@ -44,6 +53,8 @@ struct flow_index {
 	size_t ns3, cap_s3;
 	struct synthetic_pods *clusters;
 	size_t nclusters, cap_cl;
+	struct monitor *monitors;
+	size_t nmonitors, cap_mon;
 	bool keep;                 /* --flows: keep every flow for the report */
 	struct required_flow *v;
 	size_t n, cap;

@@ -1,6 +1,7 @@
 /* What the required flows need from each document: the policies, the
  * namespaces' labels, HTTP-01 issuers, the ingress class, the workloads that
- * write to S3, and the CloudNativePG clusters whose pods the operator makes. */
+ * write to S3, the CloudNativePG clusters whose pods the operator makes, and
+ * the ServiceMonitors and PodMonitors Prometheus scrapes. */
 #include <string.h>
 
 #include "lint/flows.h"
@@ -125,6 +126,37 @@ static void cnpg_pods(struct lint_run *r, struct flow_index *f, const struct yno
 	f->nclusters++;
 }
 
+static void monitor(struct lint_run *r, struct flow_index *f, const struct ynode *doc, const char *ns, bool pods)
+{
+	const struct ynode *spec = y_get(doc, "spec");
+	const struct ynode *eps = y_get(spec, pods ? "podMetricsEndpoints" : "endpoints");
+	const struct ynode *ml = y_get(y_get(spec, "selector"), "matchLabels");
+	struct monitor *m;
+
+	if (!ml || ml->kind != Y_MAP || !ml->n || !eps || eps->kind != Y_SEQ)
+		return;  /* matchExpressions only, or nothing to scrape: not derived */
+	f->monitors = lint_grow(&r->index.a, f->monitors, f->nmonitors, &f->cap_mon, sizeof(*f->monitors));
+	if (!f->monitors)
+		return;
+	m = &f->monitors[f->nmonitors++];
+	memset(m, 0, sizeof(*m));
+	m->pods = pods;
+	m->ns = dup(r, ns);
+	m->object = dup(r, r->object);
+	m->ignore = dup(r, r->ignore);
+	m->pos = doc->pos;
+	m->selector.keys = arena_alloc(&r->index.a, ml->n * sizeof(*m->selector.keys));
+	m->selector.values = arena_alloc(&r->index.a, ml->n * sizeof(*m->selector.values));
+	m->ports = arena_alloc(&r->index.a, eps->n * sizeof(*m->ports));
+	for (size_t i = 0; m->selector.keys && m->selector.values && i < ml->n; i++) {
+		m->selector.keys[m->selector.n] = dup(r, ml->pairs[i].key);
+		m->selector.values[m->selector.n++] = dup(r, y_text(ml->pairs[i].val) ? y_text(ml->pairs[i].val) : "");
+	}
+	for (size_t i = 0; m->ports && i < eps->n; i++)
+		if (y_text(y_get(eps->items[i], "port")))
+			m->ports[m->nports++] = dup(r, y_text(y_get(eps->items[i], "port")));
+}
+
 void flows_index_document(struct lint_run *r, const struct ynode *doc, const char *kind, const char *ns)
 {
 	struct flow_index *f = flow_index(r);
@@ -143,6 +175,8 @@ void flows_index_document(struct lint_run *r, const struct ynode *doc, const cha
 		netpol_add_namespace(&f->pols, &r->index.a, doc);
 	else if (strcmp(kind, "ClusterIssuer") == 0 || strcmp(kind, "Issuer") == 0)
 		issuer(r, f, doc);
+	else if (strcmp(kind, "ServiceMonitor") == 0 || strcmp(kind, "PodMonitor") == 0)
+		monitor(r, f, doc, ns, strcmp(kind, "PodMonitor") == 0);
 	else if ((strcmp(kind, "Cluster") == 0 || strcmp(kind, "Pooler") == 0) &&
 		 strstr(y_text(y_get(doc, "apiVersion")) ? y_text(y_get(doc, "apiVersion")) : "", "cnpg.io"))
 		cnpg_pods(r, f, doc, ns, strcmp(kind, "Pooler") == 0);

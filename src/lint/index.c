@@ -240,6 +240,7 @@ static void summarise_service(struct lint_run *r, const struct ynode *doc, const
 	s->ignore = dup(r, r->ignore);
 	s->pos = doc->pos;
 	labels_of(r, y_get(spec, "selector"), &s->selector);
+	labels_of(r, y_get(y_get(doc, "metadata"), "labels"), &s->labels);
 	s->headless = y_text(y_get(spec, "clusterIP")) && strcmp(y_text(y_get(spec, "clusterIP")), "None") == 0;
 	s->nports = ports && ports->kind == Y_SEQ ? ports->n : 0;
 	s->ports = s->nports ? arena_alloc(&r->index.a, s->nports * sizeof(*s->ports)) : NULL;

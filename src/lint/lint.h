@@ -120,6 +120,7 @@ struct svc_summary {
 	} *ports;
 	size_t nports;
 	bool headless;             /* clusterIP: None */
+	struct labels labels;      /* the Service's own labels, for ServiceMonitors */
 };
 
 struct backend {

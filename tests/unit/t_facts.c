@@ -209,6 +209,8 @@ static void test_network(void)
 	CHECK_INT(network_constants.dns_port, 53);
 	CHECK_INT(network_constants.cnpg_status_port, 8000);
 	CHECK_STR(network_constants.cnpg_pooler_label, "cnpg.io/poolerName");
+	CHECK_STR(network_constants.prometheus_ns, "monitoring");
+	CHECK_STR(network_constants.prometheus_label_value, "prometheus");
 }
 
 static void test_pg_params(void)

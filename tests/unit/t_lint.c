@@ -336,6 +336,13 @@ static const char odoo_to_keycloak[] =
 	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: odoo, namespace: t}\n"
 	"spec: {podSelector: {matchLabels: {app: odoo}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: kc}}}], "
 	"ports: [{port: 8080}]}, {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], ports: [{port: 8443}]}]}\n";
+static const char pod_monitor[] =
+	"apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: web, namespace: t}\n"
+	"spec: {selector: {matchLabels: {app: web}}, podMetricsEndpoints: [{port: http}]}\n";
+static const char scrape_from_monitoring[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: metrics, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}], ports: [{port: 8080}]}]}\n";
 /* Egress that only a Cilium FQDN rule could allow: not evaluated. */
 static const char fqdn_egress[] =
 	"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: fqdn, namespace: t}\n"
@@ -496,6 +503,8 @@ static void test_cross_rules(void)
 		{"XRF016", with(egress_only, fqdn_egress), with(egress_only, allow_dns)},
 		/* Odoo signs in through Keycloak: its egress must reach Keycloak's pods. */
 		{"XRF017", s(oidc_set), with(oidc_set, odoo_to_keycloak)},
+		/* Prometheus scrapes what a PodMonitor selects, by the pods' port name. */
+		{"XRF017", with(deny, pod_monitor), owned_join(with(deny, pod_monitor), scrape_from_monitoring)},
 		{"XRF013", owned_join(bare(1, "      serviceAccountName: runner\n"),
 				      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: t}\n"),
 		 owned_join(bare(1, "      serviceAccountName: runner\n"),
