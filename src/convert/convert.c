@@ -273,17 +273,27 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
 }
 
 /* One lint run over the files in `use`; errors in the files in `report`
- * become conversion errors. Returns how many. */
-static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned report)
+ * become conversion errors. Returns how many. The flows are judged against
+ * the controller this output is for. */
+static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned report, struct buf *flows_line)
 {
 	struct lint_text lt[OUT_COUNT];
+	struct lint_generated_opts opts = {
+		.producer = "convert",
+		.controller = cv->o->ingress == INGRESS_NGINX	  ? "nginx"
+			      : cv->o->ingress == INGRESS_GATEWAY ? "cilium"
+								  : "traefik",
+		.controller_ns = cv->o->ingress_namespace,
+		.prometheus_ns = cv->o->monitoring_namespace,
+		.flows_line = flows_line,
+	};
 	size_t n = 0;
 
 	for (int f = 0; f < OUT_COUNT; f++)
 		if (texts[f].len && (use & (1u << f)))
 			lt[n++] = (struct lint_text){out_file_name(cv, f), texts[f].data, texts[f].len,
 						     !(report & (1u << f))};
-	return lint_generated(lt, n, "convert", cv->d);
+	return lint_generated(lt, n, &opts, cv->d);
 }
 
 /* The same checks as kgenius lint, on the files about to be written: an
@@ -295,11 +305,16 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	unsigned applied = (1u << OUT_APPLIED) - 1;
 	unsigned by_hand = ((1u << OUT_COUNT) - 1) & ~applied;
 	unsigned with_restore = applied | by_hand;
-	size_t errors = lint_pass(cv, texts, applied, applied);
+	struct buf flows = BUF_INIT;
+	size_t errors = lint_pass(cv, texts, applied, applied, &flows);
 
+	if (!errors)
+		cv_note(&cv->done, "Network: default deny, then exactly the flows the stack needs, each checked allowed "
+				   "(`kgenius lint --flows` draws them): %s.", flows.len ? buf_cstr(&flows) : "none");
+	buf_free(&flows);
 	if (texts[OUT_RECOVERY].len)
 		with_restore &= ~(1u << OUT_POSTGRES);
-	errors += lint_pass(cv, texts, with_restore, by_hand);
+	errors += lint_pass(cv, texts, with_restore, by_hand, NULL);
 	return errors ? -1 : 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convert/context.h"
+#include "facts/network.h"
 
 void build_namespace(struct cv *cv)
 {
@@ -164,6 +165,85 @@ static void from_ingress_controller(struct cv *cv, struct ynode *rule_)
 	kb_str(kb, ml, "kubernetes.io/metadata.name", cv->o->ingress_namespace);
 }
 
+/* Cilium's Gateway (and Ingress) proxy reaches backends as the reserved
+ * `ingress` identity, which no namespaceSelector matches; a
+ * CiliumNetworkPolicy allows it with fromEntities: [ingress]
+ * (https://docs.cilium.io/en/stable/network/servicemesh/ingress-reference/). */
+static void from_cilium_proxy(struct cv *cv, const char *name, struct ynode *selector, const int *list)
+{
+	struct kb *kb = &cv->kb;
+	struct ynode *cnp = kb_object(kb, "cilium.io/v2", "CiliumNetworkPolicy", name, cv->ns, "network-policy");
+	struct ynode *spec = kb_sub(kb, cnp, "spec");
+	struct ynode *rule_ = kb_push_map(kb, kb_list(kb, spec, "ingress"));
+	struct ynode *ports = kb_list(kb, kb_push_map(kb, kb_list(kb, rule_, "toPorts")), "ports");
+
+	kb_put(kb, kb_sub(kb, spec, "endpointSelector"), "matchLabels", selector);
+	kb_push_str(kb, kb_list(kb, rule_, "fromEntities"), "ingress");
+	for (; *list; list++) {
+		struct ynode *p = kb_push_map(kb, ports);
+		kb_put(kb, p, "port", kb_printf(kb, "%d", *list));
+		kb_str(kb, p, "protocol", "TCP");
+	}
+	cv_emit(cv, OUT_NETPOL, cnp);
+}
+
+static bool cilium_proxy(const struct cv *cv)
+{
+	return cv->o->ingress == INGRESS_GATEWAY;
+}
+
+/* The controller's pods, by kind: where Odoo's calls to Keycloak's public
+ * URL land when the load balancer hairpins them inside the cluster. */
+static const struct controller_facts *controller_of(const struct cv *cv)
+{
+	return &controller_facts[cv->o->ingress == INGRESS_NGINX	? CONTROLLER_NGINX
+				 : cv->o->ingress == INGRESS_GATEWAY ? CONTROLLER_CILIUM
+								     : CONTROLLER_TRAEFIK];
+}
+
+/* Ingress to a component's web ports: from the controller's namespace, or
+ * from Cilium's proxy in gateway mode. */
+static void web_ingress(struct cv *cv, struct ynode *np, const char *component, const int *list)
+{
+	struct kb *kb = &cv->kb;
+	char name[96];
+
+	if (cilium_proxy(cv)) {
+		snprintf(name, sizeof(name), "%s-from-gateway", component);
+		from_cilium_proxy(cv, name, kb_selector(kb, component), list);
+		return;
+	}
+	{
+		struct ynode *r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+		from_ingress_controller(cv, r);
+		ports(kb, r, list);
+	}
+}
+
+/* cert-manager's HTTP-01 solver pods answer the ACME challenge; the
+ * controller must reach them on 8089 or no certificate is ever issued
+ * (https://github.com/cert-manager/cert-manager/blob/master/pkg/issuer/acme/http/pod.go). */
+static void http01_solver(struct cv *cv)
+{
+	struct kb *kb = &cv->kb;
+	const int solver[] = {network_constants.solver_port, 0};
+	struct ynode *sel = kb_map(kb);
+	struct ynode *np, *r;
+
+	kb_str(kb, sel, network_constants.solver_label_key, network_constants.solver_label_value);
+	if (cilium_proxy(cv)) {
+		from_cilium_proxy(cv, "acme-http01-solver-from-gateway", sel, solver);
+		return;
+	}
+	np = kb_object(kb, "networking.k8s.io/v1", "NetworkPolicy", "acme-http01-solver", cv->ns, "network-policy");
+	kb_put(kb, kb_sub(kb, kb_sub(kb, np, "spec"), "podSelector"), "matchLabels", sel);
+	kb_push_str(kb, kb_list(kb, kb_sub(kb, np, "spec"), "policyTypes"), "Ingress");
+	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+	from_ingress_controller(cv, r);
+	ports(kb, r, solver);
+	cv_emit(cv, OUT_NETPOL, np);
+}
+
 static struct ynode *label(struct kb *kb, const char *key, const char *value)
 {
 	struct ynode *m = kb_map(kb);
@@ -286,6 +366,31 @@ static void cnpg_policies(struct cv *cv)
 	}
 }
 
+/* Odoo signs users in through Keycloak: to its pods, and to the
+ * controller's https port, where calls to Keycloak's public URL land when
+ * the load balancer hairpins them inside the cluster. */
+static void to_keycloak(struct cv *cv, struct ynode *egress)
+{
+	static const char *const kc_only[] = {"keycloak", NULL};
+	struct kb *kb = &cv->kb;
+	const struct controller_facts *ctl = controller_of(cv);
+	const int kc_http[] = {keycloak_constants.http_port, 0};
+	struct ynode *r = kb_push_map(kb, egress);
+
+	from_components(cv, r, "to", kc_only);
+	ports(kb, r, kc_http);
+	if (ctl->https_port) {
+		const int https[] = {ctl->https_port, 0};
+		struct ynode *peer;
+
+		r = kb_push_map(kb, egress);
+		peer = kb_push_map(kb, kb_list(kb, r, "to"));
+		kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels"), "kubernetes.io/metadata.name",
+		       cv->o->ingress_namespace);
+		ports(kb, r, https);
+	}
+}
+
 /* Odoo's egress: the database, and HTTPS (Keycloak's public URL, APIs) and
  * mail submission. */
 static void odoo_egress(struct cv *cv, struct ynode *np, const int *pg)
@@ -298,6 +403,8 @@ static void odoo_egress(struct cv *cv, struct ynode *np, const int *pg)
 	to_database(cv, r);
 	ports(kb, r, pg);
 	to_internet(cv, egress, odoo_out);
+	if (cv->app->keycloak)
+		to_keycloak(cv, egress);
 	cv_emit(cv, OUT_NETPOL, np);
 }
 
@@ -330,20 +437,28 @@ void build_network_policies(struct cv *cv)
 	}
 	cv_emit(cv, OUT_NETPOL, np);
 
+	http01_solver(cv);
+	if (cilium_proxy(cv) && cv->app->odoo && cv->app->keycloak)
+		cv_note(&cv->done, "Gateway mode: Odoo may reach Keycloak in the cluster (`http://keycloak:%d`); a call to "
+				   "Keycloak's public URL from inside the cluster goes through Cilium's proxy, whose egress "
+				   "kgenius does not check: if sign-in fails there, point Odoo's OAuth endpoints at the "
+				   "in-cluster URL.", keycloak_constants.http_port);
 	if (cv->app->odoo) {
 		np = policy(cv, "odoo", "odoo", true, true);
-		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
-		from_ingress_controller(cv, r);
-		ports(kb, r, web);
+		web_ingress(cv, np, "odoo", web);
 		odoo_egress(cv, np, pg);
 		if (cv->plan.cron_deployment)
 			odoo_egress(cv, policy(cv, "odoo-cron", "odoo-cron", true, true), pg);
 	}
 	if (cv->app->keycloak) {
 		np = policy(cv, "keycloak", "keycloak", true, true);
-		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
-		from_ingress_controller(cv, r);
-		ports(kb, r, kc_http);
+		web_ingress(cv, np, "keycloak", kc_http);
+		if (cv->app->odoo) {
+			static const char *const odoo_pods[] = {"odoo", NULL};
+			r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
+			from_components(cv, r, "from", odoo_pods);
+			ports(kb, r, kc_http);
+		}
 		r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
 		from_components(cv, r, "from", kc_only);
 		ports(kb, r, kc_cluster);

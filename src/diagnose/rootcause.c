@@ -102,6 +102,16 @@ static const struct rule_link {
 	{"REL010", "hpa-missing-requests", true},
 	{"REL012", "probe-liveness-failed", true},
 	{"REL012", "pod-not-ready", false},
+	/* required flows (src/lint/flows.c) and values the servers accept (src/lint/rules_server.c) */
+	{"XRF014", "cert-challenge-pending", false},
+	{"XRF014", "ingress-bad-gateway", false},
+	{"XRF017", "db-timeout", false},
+	{"XRF015", "ingress-bad-gateway", true},
+	{"APP015", "crashloop", false},
+	{"APP016", "crashloop", false},
+	{"APP017", "keycloak-hostname", false},
+	{"APP018", "probe-liveness-failed", true},
+	{"APP018", "crashloop", false},
 	{NULL, NULL, false},
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lint/flows.h"
 #include "lint/lint.h"
 
 /* Whether findings in the file named name are the caller's to report. */
@@ -15,16 +16,21 @@ static bool reported(const struct lint_text *texts, size_t n, const char *name)
 	return false;
 }
 
-size_t lint_generated(const struct lint_text *texts, size_t n, const char *producer, struct diags *d)
+size_t lint_generated(const struct lint_text *texts, size_t n, const struct lint_generated_opts *opts,
+		      struct diags *d)
 {
 	struct lint_run r;
 	struct diags input;
 	char fix[128];
 	size_t errors = 0;
 
-	snprintf(fix, sizeof(fix), "please report this: %s should never produce it", producer);
+	snprintf(fix, sizeof(fix), "please report this: %s should never produce it", opts->producer);
 	diags_init(&input);
 	lint_init(&r, &input);
+	r.controller = opts->controller;
+	r.controller_ns = opts->controller_ns;
+	r.prometheus_ns = opts->prometheus_ns;
+	r.want_flows = opts->flows_line != NULL;
 	for (size_t i = 0; i < n; i++)
 		if (texts[i].len)
 			lint_text(&r, texts[i].name, texts[i].data, texts[i].len);
@@ -39,6 +45,8 @@ size_t lint_generated(const struct lint_text *texts, size_t n, const char *produ
 		diag_add(d, DIAG_ERROR, &pos, fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,
 			 x->message, x->object);
 	}
+	if (!errors && opts->flows_line)
+		flows_one_line(&r, opts->flows_line);
 	lint_free(&r);
 	diags_free(&input);
 	return errors;

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/odoo_options.h"
 #include "k8s/quantity.h"
+#include "lint/flows.h"
 #include "lint/internal.h"
 #include "model/odoo_conf.h"
 
@@ -16,15 +18,7 @@ static const char *dup(struct lint_run *r, const char *s)
 
 static void *grow(struct lint_run *r, void *v, size_t n, size_t *cap, size_t size)
 {
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 16;
-	nv = arena_alloc(&r->index.a, *cap * size);
-	if (nv && n)
-		memcpy(nv, v, n * size);
-	return nv;
+	return lint_grow(&r->index.a, v, n, cap, size);
 }
 
 static void labels_of(struct lint_run *r, const struct ynode *map, struct labels *l)
@@ -76,6 +70,7 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 	const char *image = y_text(y_get(c, "image"));
 	const struct ynode *args = y_get(c, "args");
 	struct image img;
+	char host[254];
 
 	if (!init) {
 		if (!y_get(y_get(res, "requests"), "cpu"))
@@ -95,6 +90,8 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 			enum role role = image_ref_role(image, &img, &r->index.a);
 
 			w->odoo = w->odoo || role == ROLE_ODOO;
+			if (role == ROLE_ODOO && img.major > 0)
+				w->odoo_major = img.major;
 			w->keycloak = w->keycloak || role == ROLE_KEYCLOAK;
 			w->postgres = w->postgres || role == ROLE_POSTGRES;
 		}
@@ -122,8 +119,9 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 		if (ref)
 			add_ref(r, w, sk != NULL, y_text(y_get(ref, "name")), y_text(y_get(ref, "key")),
 				opt && opt->kind == Y_BOOL && opt->b, &ref->pos);
-		if (n && (strcmp(n, "HOST") == 0 || strcmp(n, "KC_DB_URL_HOST") == 0) && y_text(y_get(env->items[i], "value")))
-			w->db_host = dup(r, y_text(y_get(env->items[i], "value")));
+		if (n && y_text(y_get(env->items[i], "value")) &&
+		    database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)))
+			w->db_host = dup(r, database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)));
 		if (n && strcmp(n, "KC_DB_POOL_MAX_SIZE") == 0 && y_text(y_get(env->items[i], "value")))
 			w->keycloak_pool = atoi(y_text(y_get(env->items[i], "value")));
 	}
@@ -242,6 +240,7 @@ static void summarise_service(struct lint_run *r, const struct ynode *doc, const
 	s->ignore = dup(r, r->ignore);
 	s->pos = doc->pos;
 	labels_of(r, y_get(spec, "selector"), &s->selector);
+	labels_of(r, y_get(y_get(doc, "metadata"), "labels"), &s->labels);
 	s->headless = y_text(y_get(spec, "clusterIP")) && strcmp(y_text(y_get(spec, "clusterIP")), "None") == 0;
 	s->nports = ports && ports->kind == Y_SEQ ? ports->n : 0;
 	s->ports = s->nports ? arena_alloc(&r->index.a, s->nports * sizeof(*s->ports)) : NULL;
@@ -503,6 +502,12 @@ static void summarise_odoo_conf(struct lint_run *r, const struct ynode *doc, con
 	f->db_maxconn = conf_int(&conf, "db_maxconn", odoo_constants.default_db_maxconn, NULL);
 	f->proxy_mode = conf_int(&conf, "proxy_mode", 0, &f->has_proxy_mode);
 	f->list_db = conf_int(&conf, "list_db", 1, &f->has_list_db);
+	f->db_host = conf_get(&conf, "db_host") ? dup(r, conf_get(&conf, "db_host")->value) : NULL;
+	for (size_t i = 0; i < conf.n && f->nversioned < 4; i++)
+		if (odoo_option_named(conf.v[i].key)) {
+			f->versioned_pos[f->nversioned] = f->pos;
+			f->versioned[f->nversioned++] = odoo_option_named(conf.v[i].key)->name;
+		}
 	arena_free(&scratch);
 }
 
@@ -553,6 +558,7 @@ void index_document(struct lint_run *r, const struct ynode *doc)
 		return;
 	if (!ns)
 		ns = "default";
+	flows_index_document(r, doc, kind, ns);
 	if (is_workload(kind)) {
 		summarise_workload(r, doc, kind, name, ns);
 		summarise_max_connections(r, doc, kind);

@@ -50,6 +50,7 @@ struct workload {
 	size_t nclaims;
 	const char *db_host;       /* Odoo: HOST env */
 	bool odoo, keycloak, postgres;
+	int odoo_major;            /* the Odoo image's series, 0 when unknown */
 	int keycloak_pool;         /* KC_DB_POOL_MAX_SIZE, 100 when unset */
 	int odoo_workers, odoo_cron;   /* --workers= and --max-cron-threads= args, -1 when unset */
 	const char *governing_service;  /* StatefulSet spec.serviceName */
@@ -76,6 +77,7 @@ struct svc_summary {
 	} *ports;
 	size_t nports;
 	bool headless;             /* clusterIP: None */
+	struct labels labels;      /* the Service's own labels, for ServiceMonitors */
 };
 
 struct backend {
@@ -126,6 +128,10 @@ struct odoo_conf_facts {
 	const char *object, *ignore;
 	struct srcpos pos;
 	int workers, cron, db_maxconn;
+	const char *db_host;       /* db_host, which the image's entrypoint prefers to HOST */
+	const char *versioned[4];  /* options only some Odoo series have (facts/odoo_options.h) */
+	struct srcpos versioned_pos[4];
+	size_t nversioned;
 	bool proxy_mode, list_db;
 	bool has_proxy_mode, has_list_db;
 };
@@ -158,6 +164,7 @@ struct lint_index {
 		size_t workload;
 	} *pod_labels;                                  /* by namespace, key, value */
 	size_t npod_labels;
+	struct flow_index *flows;  /* NetworkPolicies and what the flows need (flows.h) */
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;

@@ -109,12 +109,13 @@ static size_t label_bound(const struct lint_index *ix, const struct label_ref *w
 
 size_t index_candidates(const struct lint_index *ix, const char *ns, const struct labels *selector, size_t *first)
 {
-	struct label_ref want = {ns_or_default(ns), selector->keys[0], selector->values[0], 0};
+	struct label_ref want;
 	size_t lo, hi;
 
 	*first = 0;
 	if (!ix->pod_labels || selector->n == 0)
 		return 0;
+	want = (struct label_ref){ns_or_default(ns), selector->keys[0], selector->values[0], 0};
 	lo = label_bound(ix, &want, false);
 	hi = label_bound(ix, &want, true);
 	*first = lo;

@@ -16,6 +16,11 @@ void lint_report_at(struct lint_run *r, const char *rule_id, const struct srcpos
 void rules_security(struct lint_run *r, const struct ynode *doc);
 void rules_reliability(struct lint_run *r, const struct ynode *doc);
 void rules_application(struct lint_run *r, const struct ynode *doc);
+/* Values the servers accept (rules_server.c) and DNS host names (rules_hosts.c). */
+void rules_server(struct lint_run *r, const struct ynode *doc);
+void rules_hosts(struct lint_run *r, const struct ynode *doc);
+void keycloak_hostname(struct lint_run *r, const struct ynode *container);
+void rules_server_cross(struct lint_run *r);
 void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */
@@ -38,5 +43,8 @@ void each_container(const struct ynode *pod, void (*fn)(struct lint_run *, const
 		    struct lint_run *r, void *user);
 const char *env_literal(const struct ynode *container, const char *name);
 bool labels_match(const struct labels *selector, const struct labels *labels);
+/* v with room for element n: the same array, or a copy twice the size in a
+ * (NULL when a refuses); *cap follows. */
+void *lint_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 #endif

@@ -280,6 +280,8 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 	rules_security(r, doc);
 	rules_reliability(r, doc);
 	rules_application(r, doc);
+	rules_server(r, doc);
+	rules_hosts(r, doc);
 	index_document(r, doc);
 	r->object = NULL;
 	r->ignore = NULL;

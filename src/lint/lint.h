@@ -75,6 +75,11 @@ struct lint_run {
 	/* A file stopped at a syntax error: what "is not in the set" may be in
 	 * the part not read, so the rules about absent objects stay silent. */
 	bool incomplete;
+	/* Where the ingress controller runs: --controller, --controller-namespace
+	 * (NULL: from the set's ingress class, else Traefik's defaults). */
+	const char *controller, *controller_ns;
+	const char *prometheus_ns;  /* where Prometheus scrapes from (NULL: kube-prometheus-stack's) */
+	bool want_flows;           /* keep every flow for lint --flows */
 	/* the document being checked */
 	const char *file;
 	const struct ynode *doc;
@@ -103,7 +108,17 @@ struct lint_text {
  * there is a bug of the generator (producer, as "convert"), never output to
  * hand to a cluster. Each error finding in a text that is not context_only
  * becomes an error in d, located at the finding. Returns their number. */
-size_t lint_generated(const struct lint_text *texts, size_t n, const char *producer, struct diags *d);
+struct lint_generated_opts {
+	const char *producer;      /* "convert" */
+	/* The ingress controller the flows are judged against (NULL: the
+	 * set's ingress class, else Traefik). */
+	const char *controller, *controller_ns;
+	const char *prometheus_ns; /* NULL: kube-prometheus-stack's namespace */
+	/* When not NULL and nothing failed: every required flow, in one line. */
+	struct buf *flows_line;
+};
+size_t lint_generated(const struct lint_text *texts, size_t n, const struct lint_generated_opts *opts,
+		      struct diags *d);
 
 /* Output (src/lint/report.c). */
 enum lint_format { LINT_HUMAN, LINT_JSON, LINT_SARIF, LINT_JUNIT };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lint/flows.h"
 #include "lint/internal.h"
 #include "util/json.h"
 
@@ -9,7 +10,9 @@ void lint_finish(struct lint_run *r)
 {
 	index_finish(r);
 	rules_cross(r);
+	rules_flows(r);
 	rules_application_cross(r);
+	rules_server_cross(r);
 }
 
 /* The report goes out in pieces: its size does not stay in memory. */

@@ -170,39 +170,6 @@ static bool covered(const struct selector_obj *o, const struct workload *w)
 	return same_ns(o->ns, w->ns) && (o->selector.n == 0 || labels_match(&o->selector, &w->pod_labels));
 }
 
-static bool peer_allows(const struct labels *peers, size_t n, bool any, const struct workload *w)
-{
-	if (any)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (labels_match(&peers[i], &w->pod_labels))
-			return true;
-	return false;
-}
-
-/* Egress from client to server is allowed unless a policy with Egress
- * selects the client and none allows it; likewise for ingress. */
-static bool flow_allowed(const struct lint_index *ix, const struct workload *client, const struct workload *server)
-{
-	bool out_limited = false, out_ok = false, in_limited = false, in_ok = false;
-
-	for (size_t i = 0; i < ix->nselobjs; i++) {
-		const struct selector_obj *o = &ix->selobjs[i];
-
-		if (strcmp(o->kind, "NetworkPolicy") != 0)
-			continue;
-		if (o->egress && covered(o, client)) {
-			out_limited = true;
-			out_ok = out_ok || peer_allows(o->out_peers, o->nout, o->out_any, server);
-		}
-		if (o->ingress && covered(o, server)) {
-			in_limited = true;
-			in_ok = in_ok || peer_allows(o->in_peers, o->nin, o->in_any, client);
-		}
-	}
-	return (!out_limited || out_ok) && (!in_limited || in_ok);
-}
-
 /* What the NetworkPolicies covering a workload (or, for policies with an
  * empty podSelector, a whole namespace) say about it. */
 struct coverage {
@@ -251,20 +218,6 @@ static size_t namespace_coverage(const struct lint_index *ix, struct coverage *v
 	return merged;
 }
 
-static void database_flows(struct lint_run *r, const struct workload *w)
-{
-	const struct lint_index *ix = &r->index;
-	const struct svc_summary *db = index_service(ix, w->ns, w->db_host);
-	size_t first = 0, n = db ? index_candidates(ix, db->ns, &db->selector, &first) : 0;
-
-	for (size_t c = first; c < first + n; c++) {
-		const struct workload *s = &ix->workloads[ix->pod_labels[c].workload];
-		if (selects(&db->selector, s, db->ns) && !flow_allowed(ix, w, s))
-			lint_report_at(r, "XRF010", &w->pos, w->object, w->ignore,
-				       "network policies block %s from its database %s (pods of %s)", w->name, w->db_host, s->name);
-	}
-}
-
 static void network(struct lint_run *r)
 {
 	const struct lint_index *ix = &r->index;
@@ -302,12 +255,6 @@ static void network(struct lint_run *r)
 		if (!c->denied)
 			lint_report_at(r, "XRF008", &w->pos, w->object, w->ignore,
 				       "no default-deny NetworkPolicy covers the pods of %s", w->name);
-		if (c->egress && !c->dns)
-			lint_report_at(r, "XRF009", &w->pos, w->object, w->ignore,
-				       "egress of %s is restricted and nothing allows DNS: every lookup fails "
-				       "(\"could not translate host name\")", w->name);
-		if (w->db_host)
-			database_flows(r, w);
 	}
 	free(pods);
 	free(spaces);

@@ -105,7 +105,7 @@ static void check_container(struct lint_run *r, const struct ynode *c, bool init
 	if (v && v->kind == Y_INT && v->i == 0)
 		lint_report(r, "SEC004", &v->pos, "container %s runs as user 0 (root)", name);
 	v = y_get(sc_field(pod, c, "seccompProfile"), "type");
-	if (!v || strcmp(y_text(v), "Unconfined") == 0)
+	if (!y_text(v) || strcmp(y_text(v), "Unconfined") == 0)
 		lint_report(r, "SEC005", v ? &v->pos : &c->pos, "container %s has no seccomp profile", name);
 	caps = y_get(sc, "capabilities");
 	v = y_get(caps, "drop");

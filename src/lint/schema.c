@@ -185,8 +185,14 @@ static void validate_object(struct walk *w, const struct ynode *n, const struct 
 {
 	for (unsigned i = 0; i < t->nfields; i++) {
 		const struct schema_field *f = &schema_fields[t->first_field + i];
-		if (f->required && !y_get(n, f->name))
+		const struct ynode *v = f->required ? y_get(n, f->name) : NULL;
+
+		/* The API server decodes an explicit null as the zero value, which
+		 * a required field refuses ("Required value"). */
+		if (f->required && !v)
 			problem(w, &n->pos, "SCH003", "missing required field \"%s\"", f->name);
+		else if (f->required && v->kind == Y_NULL)
+			problem(w, &v->pos, "SCH003", "required field \"%s\" is null", f->name);
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ypair *p = &n->pairs[i];

@@ -320,7 +320,8 @@ static int write_job(const struct kc_opts *o, const char *version, struct diags 
 	job_yaml(o, version, &b);
 	if (b.failed)
 		return -1;
-	if (lint_generated(&(struct lint_text){o->job_out, b.data, b.len, false}, 1, "migrate keycloak", d) == 0) {
+	if (lint_generated(&(struct lint_text){o->job_out, b.data, b.len, false}, 1,
+			   &(struct lint_generated_opts){.producer = "migrate keycloak"}, d) == 0) {
 		if (write_file_atomic(o->job_out, b.data, b.len, 0644) != 0)
 			diag_add(d, DIAG_ERROR, &(struct srcpos){o->job_out, 0, 0}, NULL, "cannot write the Job manifest");
 		else

@@ -10,6 +10,32 @@ VALIDATE=(python3 "$ROOT/tests/integration/k8s_validate.py" "$SHARED/k8s")
 
 convert "$WORK/k" --project-directory "$EX" --env-file "$ENVF"
 check "convert: the example converts (exit 0)" test "$RC" -eq 0
+
+# Every flow the stack needs is allowed by the policies convert wrote, judged
+# by lint --flows with the controller of the mode. REQUIRED lists purposes
+# that must be among the flows.
+flows_allowed() { # NAME DIR CONTROLLER REQUIRED...
+	local name=$1 dir=$2 controller=$3
+	shift 3
+	"$KG" lint --flows --format json --controller "$controller" "$dir" >"$WORK/flows.json" 2>"$WORK/flows.err"
+	python3 - "$WORK/flows.json" "$@" >"$WORK/flows.txt" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = [f"{f['purpose']} {f['from']} -> {f['to']} {f['protocol']} {f['port']}: {f['reason']}" for f in r["flows"] if f["verdict"] != "allowed"]
+missing = [p for p in sys.argv[2:] if p not in {f["purpose"] for f in r["flows"]}]
+print("; ".join(bad + [f"no {p} flow" for p in missing]))
+sys.exit(1 if bad or missing else 0)
+PY
+	if [ $? -eq 0 ]; then
+		ok "$name: every required flow is allowed ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["flows"])' "$WORK/flows.json") flows)"
+	else
+		fail "$name: every required flow is allowed" "$(head -c 400 "$WORK/flows.txt")"
+	fi
+	# No error finding either: server values (APP015-APP019), schema, flows.
+	"$KG" lint --controller "$controller" "$dir" >"$WORK/lint-out.txt" 2>&1
+	check "$name: kgenius lint finds no error in the output" test $? -eq 0
+}
+flows_allowed "convert" "$WORK/k" traefik route HTTP-01 DNS database OIDC "OIDC (hairpin)" backup
 if "${VALIDATE[@]}" "$WORK"/k/*.yaml >"$WORK/val.txt" 2>&1; then
 	ok "convert: every file passes strict Kubernetes 1.33 and CRD schema validation"
 else
@@ -70,8 +96,15 @@ for mode in "keda --autoscaling keda" "cnpg --postgres cnpg" "gateway --ingress 
 		check "convert ($name): kubectl kustomize succeeds" kubectl kustomize "$WORK/m-$name" -o "$WORK/kust-$name.yaml"
 	fi
 	python3 "$ROOT/tests/integration/convert_modes_check.py" "$WORK/m-$name" "$name"
+	case $name in
+	gateway) flows_allowed "convert ($name)" "$WORK/m-$name" cilium route HTTP-01 DNS database OIDC backup ;;
+	cnpg) flows_allowed "convert ($name)" "$WORK/m-$name" traefik route HTTP-01 DNS OIDC replication operator ;;
+	*) flows_allowed "convert ($name)" "$WORK/m-$name" traefik route HTTP-01 DNS database OIDC ;;
+	esac
 done
+flows_allowed "convert (nginx)" "$WORK/ngx" nginx route HTTP-01 DNS database OIDC "OIDC (hairpin)"
 convert "$WORK/all" --project-directory "$EX" --env-file "$ENVF" --postgres cnpg --autoscaling keda --ingress gateway
+flows_allowed "convert (all modes)" "$WORK/all" cilium route HTTP-01 DNS OIDC replication operator
 "${VALIDATE[@]}" "$WORK"/all/*.yaml >/dev/null 2>&1
 check "convert: the three modes together are schema-valid" test $? -eq 0
 # Every Traefik middleware family, for both controllers.
@@ -132,6 +165,7 @@ while read -r id expect files; do
 		else
 			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
 		fi
+		flows_allowed "$name" "$dir/out" traefik DNS
 	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
 		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
 	else

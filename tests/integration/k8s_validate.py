@@ -30,16 +30,22 @@ class Schemas:
                 api = gvk["version"] if not gvk["group"] else f'{gvk["group"]}/{gvk["version"]}'
                 self.by_gvk[(api, gvk["kind"])] = name
         self.crds = {}
-        # The shared CRDs, and those kgenius needs that the shared set lacks.
-        local = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "crds")
-        for crd_root in (os.path.join(root, "crds"), local):
-            for group in os.listdir(crd_root):
-                gdir = os.path.join(crd_root, group)
-                if not os.path.isdir(gdir):
-                    continue
-                for f in os.listdir(gdir):
-                    kind, version = f[:-5].rsplit("_", 1)
-                    self.crds[(f"{group}/{version}", kind.lower())] = json.load(open(os.path.join(gdir, f)))
+        # ../shared/k8s/crds, then the schemas kgenius needs that the shared set
+        # lacks (tools/crds: PrometheusRule), then those only the tests keep
+        # (tests/data/crds: CiliumNetworkPolicy).
+        here = os.path.dirname(os.path.abspath(__file__))
+        for crd_root in (os.path.join(root, "crds"), os.path.join(here, "..", "..", "tools", "crds"),
+                         os.path.join(here, "..", "data", "crds")):
+            self.load_crds(crd_root)
+
+    def load_crds(self, crd_root):
+        for group in os.listdir(crd_root):
+            gdir = os.path.join(crd_root, group)
+            if not os.path.isdir(gdir):
+                continue
+            for f in os.listdir(gdir):
+                kind, version = f[:-5].rsplit("_", 1)
+                self.crds[(f"{group}/{version}", kind.lower())] = json.load(open(os.path.join(gdir, f)))
 
     def resolve(self, schema):
         while "$ref" in schema:

@@ -206,3 +206,117 @@ related_set 5000 "$WORK/set.yaml"
 run_kg "$O" "$E" lint "$WORK/set.yaml"
 check "lint: every Service finds its pods and every PDB its workload" sh -c "! grep -qE 'XRF001|XRF011|REL006' '$O'"
 check "lint: every restricted egress without DNS is reported" test "$(grep -c 'XRF009' "$O")" -eq 5000
+
+# --- required flows (lint --flows) ---
+# tests/data/flows-before: the manifests of kubernetes/ before convert allowed
+# cert-manager's HTTP-01 solver and Odoo's sign-in through Keycloak.
+BEFORE=$ROOT/tests/data/flows-before
+run_kg "$O" "$E" lint "$BEFORE"
+check "lint: the blocked HTTP-01 solver flow is an error (exit 1)" test "$RC" -eq 1
+check "lint: XRF014 names the flow, the isolating policy and the rule to add" \
+	grep -q 'XRF014\] HTTP-01 flow traefik controller (namespace traefik) -> cert-manager HTTP-01 solver pods (namespace insightpulse) (TCP 8089) is blocked: NetworkPolicy default-deny-all isolates.*add a NetworkPolicy in insightpulse selecting acme.cert-manager.io/http01-solver: "true" with an ingress rule from namespaceSelector kubernetes.io/metadata.name: traefik' "$O"
+run_kg "$O" "$E" lint --flows "$BEFORE"
+check "lint --flows: exit 1 when a required flow is blocked" test "$RC" -eq 1
+check "lint --flows: the solver flow is BLOCKED, with the policy that isolates it" \
+	grep -A1 -E '^  BLOCKED +HTTP-01 ' "$O" | grep -q 'ingress: isolated by NetworkPolicy default-deny-all'
+run_kg "$O" "$E" lint --flows "$ROOT/kubernetes"
+check "lint --flows: every flow of kubernetes/ is allowed (exit 0)" test "$RC" -eq 0
+check "lint --flows: the summary counts the flows" grep -qE '^[0-9]+ required flows: [0-9]+ allowed, 0 blocked, 0 not evaluated$' "$O"
+check "lint --flows: who can reach whom lists Odoo to PostgreSQL" grep -q '^  Deployment/odoo -> StatefulSet/db: TCP 5432$' "$O"
+run_kg "$O" "$E" lint --flows --format json "$ROOT/kubernetes"
+check "lint --flows --format json parses, with a verdict per flow" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["summary"]["blocked"] == 0 and r["flows"] and all(f["verdict"] == "allowed" for f in r["flows"])
+assert any(f["purpose"] == "HTTP-01" and f["port"] == 8089 for f in r["flows"]), "no HTTP-01 flow"
+assert r["matrix"], "no matrix"' "$O"
+run_kg "$O" "$E" lint --flows --format dot "$BEFORE"
+check "lint --flows --format dot draws the blocked flow in red" grep -q 'cert-manager HTTP-01 solver pods (namespace insightpulse)" \[color=red3' "$O"
+if command -v dot >/dev/null; then
+	check "lint --flows --format dot is a graph Graphviz reads" dot -Tsvg -o "$WORK/flows.svg" "$O"
+	run_kg "$O" "$E" lint --flows --format svg -o "$WORK/f.svg" "$ROOT/kubernetes"
+	check "lint --flows --format svg writes the picture" grep -q '<svg' "$WORK/f.svg"
+fi
+# Cilium's proxy has the reserved ingress identity: a namespaceSelector for
+# the controller's namespace does not let it in.
+run_kg "$O" "$E" lint --flows --controller cilium "$ROOT/kubernetes"
+check "lint --flows --controller cilium: routes allowed only from a namespace are BLOCKED" grep -qE '^  BLOCKED +route ' "$O"
+run_kg "$O" "$E" lint --format dot "$ROOT/kubernetes"
+check "lint: --format dot without --flows is a usage error (exit 2)" test "$RC" -eq 2
+
+# --- PostgreSQL settings against the real server's ranges ---
+# Every integer setting of the installed server at its minimum and maximum
+# (postgres --describe-config) must pass; one below the minimum, lint must
+# name the server's own minimum for every setting it knows.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -x "$PGBIN/postgres" ]; then
+	PGMAJOR=$(basename "$(dirname "$PGBIN")")
+	"$PGBIN/postgres" --describe-config >"$WORK/describe.tsv" 2>/dev/null
+	python3 - "$WORK/describe.tsv" "$PGMAJOR" "$WORK" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+ints = [(r[0], int(r[5]), int(r[6])) for r in rows if len(r) > 6 and r[3] == "INTEGER"]
+def deployment(path, values):
+    args = ", ".join(f'"-c", "{n}={v}"' for n, v in values)
+    open(path, "w").write(f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: pg, namespace: t}}
+spec:
+  selector: {{matchLabels: {{app: pg}}}}
+  template:
+    metadata: {{labels: {{app: pg}}}}
+    spec:
+      containers:
+      - name: postgres
+        image: "postgres:{sys.argv[2]}"
+        args: [{args}]
+""")
+deployment(sys.argv[3] + "/pg-edges.yaml", [(n, lo) for n, lo, hi in ints] + [(n, hi) for n, lo, hi in ints])
+deployment(sys.argv[3] + "/pg-below.yaml", [(n, lo - 1) for n, lo, hi in ints])
+open(sys.argv[3] + "/pg-minimums.txt", "w").write("".join(f"{n} {lo}\n" for n, lo, hi in ints))
+PY
+	run_kg "$O" "$E" lint "$WORK/pg-edges.yaml"
+	check "lint: no PostgreSQL $PGMAJOR setting at its own minimum or maximum is refused" sh -c "! grep -q APP015 '$O'"
+	run_kg "$O" "$E" lint "$WORK/pg-below.yaml"
+	check "lint: settings below the server's minimum are refused, naming that minimum" python3 - "$O" "$WORK/pg-minimums.txt" <<'PY'
+import re, sys
+minimum = dict(l.split() for l in open(sys.argv[2]))
+found = re.findall(r"APP015\] container args: (\w+) = \S+ is below PostgreSQL's minimum (-?\d+)", open(sys.argv[1]).read())
+wrong = [(n, m) for n, m in found if minimum.get(n) != m]
+assert len(found) >= 20 and not wrong, (len(found), wrong)
+PY
+fi
+
+# --- the schema against mutants of real objects ---
+# Every field of every object of kubernetes/ deleted, set to null or given
+# the wrong type (tests/integration/schema_mutation.py, oracle: the OpenAPI
+# schema). A required field null is refused as the API server refuses it
+# ("Required value"); an optional one null is accepted, as absent.
+mkdir -p "$WORK/mutants"
+python3 "$ROOT/tests/integration/schema_mutation.py" "$SHARED/k8s" "$WORK/mutants" "$ROOT"/kubernetes/*.yaml >"$WORK/nmut.txt"
+run_kg "$O" "$E" lint --format json "$WORK/mutants"
+check "lint: no crash on $(cat "$WORK/nmut.txt") mutants of real objects" test "$RC" -eq 1
+check "lint: every mutant is judged as the API server would (deleted or null required field, null optional field, wrong type)" \
+	python3 - "$O" "$WORK/mutants/expect.tsv" <<'PY'
+import collections, json, os, sys
+got = collections.defaultdict(set)
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"].startswith("SCH"):
+        got[os.path.basename(f["file"])].add(f["rule"])
+wrong, seen = [], collections.Counter()
+for line in open(sys.argv[2]):
+    name, rule, kind = line.rstrip("\n").split("\t")
+    g = got.get(name, set())
+    ok = not g if rule == "-" else bool(g) if rule == "SCH" else rule in g
+    seen[rule] += 1
+    if not ok:
+        wrong.append((name, rule, kind, sorted(g)))
+assert not wrong and seen["SCH003"] > 100 and seen["-"] > 100, (wrong[:5], seen)
+PY
+
+# diagnose takes the blocked flow as the root cause of a pending challenge.
+echo 'Warning  PresentError  challenge/erp-1  Waiting for HTTP-01 challenge propagation: wrong status code 504, expected 200' >"$WORK/challenge.txt"
+run_kg "$O" "$E" diagnose --manifests "$BEFORE" "$WORK/challenge.txt"
+check "diagnose: a pending HTTP-01 challenge's root cause is the blocked solver flow (XRF014), with file:line" \
+	grep -qE 'root cause: .*/cluster-issuer.yaml:[0-9]+:[0-9]+: ClusterIssuer/letsencrypt: HTTP-01 flow .* \[XRF014\]' "$O"
+check "diagnose: Odoo's blocked sign-in flow is not given as that root cause" sh -c "! grep -q 'OIDC.*\[XRF0' '$O'"

@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/network.h"
+#include "facts/odoo_options.h"
+#include "facts/pg_params.h"
 #include "t.h"
 
 static struct arena arena;
@@ -230,8 +233,64 @@ static void test_monitoring(void)
 	CHECK_STR(monitoring_constants.keycloak_metrics_path, "/metrics");
 }
 
+static void test_network(void)
+{
+	CHECK_STR(controller_named("traefik")->ns, "traefik");
+	CHECK_STR(controller_named("nginx")->label_value, "ingress-nginx");
+	CHECK_INT(controller_named("traefik")->https_port, 8443);
+	CHECK(controller_named("cilium")->reserved_identity && !controller_named("cilium")->ns);
+	CHECK(!controller_named("haproxy") && !controller_named(NULL));
+	CHECK_STR(network_constants.solver_label_key, "acme.cert-manager.io/http01-solver");
+	CHECK_STR(network_constants.solver_label_value, "true");
+	CHECK_INT(network_constants.solver_port, 8089);
+	CHECK_STR(network_constants.dns_label_value, "kube-dns");
+	CHECK_INT(network_constants.dns_port, 53);
+	CHECK_INT(network_constants.cnpg_status_port, 8000);
+	CHECK_STR(network_constants.cnpg_pooler_label, "cnpg.io/poolerName");
+	CHECK_STR(network_constants.prometheus_label_value, "prometheus");
+}
+
+static void test_pg_params(void)
+{
+	const struct pg_param *mc = pg_param_named("max_connections"), *sb = pg_param_named("shared_buffers");
+	const struct pg_param *timeout = pg_param_named("checkpoint_timeout");
+	double base;
+
+	CHECK(mc && sb && timeout && !pg_param_named("no_such_setting"));
+	CHECK(mc->min == 1 && mc->max == 262143);
+	CHECK_INT(pg_param_check(mc, "0", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(mc, "1", &base), PG_VALUE_OK);
+	CHECK_INT(pg_param_check(mc, "262144", &base), PG_VALUE_ABOVE);
+	CHECK_INT(pg_param_check(mc, "many", &base), PG_VALUE_NOT_A_NUMBER);
+	CHECK_INT(pg_param_check(sb, "512MB", &base), PG_VALUE_OK);
+	CHECK(base == 512.0 * 1024 * 1024);
+	CHECK_INT(pg_param_check(sb, "512mb", &base), PG_VALUE_BAD_UNIT);     /* units are case-sensitive */
+	CHECK_INT(pg_param_check(sb, "16", &base), PG_VALUE_OK);              /* 16 blocks of 8 kB, the minimum */
+	CHECK_INT(pg_param_check(sb, "15", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(timeout, "5min", &base), PG_VALUE_OK);
+	CHECK_INT(pg_param_check(timeout, "29s", &base), PG_VALUE_BELOW);
+	CHECK_INT(pg_param_check(timeout, "2d", &base), PG_VALUE_ABOVE);
+	CHECK_INT(pg_param_named("wal_keep_segments")->removed, 13);
+	CHECK_STR(pg_param_named("wal_keep_segments")->replaced_by, "wal_keep_size");
+	CHECK_INT(pg_param_named("wal_keep_size")->since, 13);
+	CHECK_INT(pg_param_named("stats_temp_directory")->removed, 15);
+}
+
+static void test_odoo_options(void)
+{
+	const struct odoo_option *lp = odoo_option_named("longpolling_port"), *gp = odoo_option_named("gevent_port");
+
+	CHECK(lp && gp && !odoo_option_named("workers"));
+	CHECK(odoo_option_in(lp, 12) && odoo_option_in(lp, 17) && !odoo_option_in(lp, 18));
+	CHECK(!odoo_option_in(gp, 15) && odoo_option_in(gp, 16) && odoo_option_in(gp, 19));
+	CHECK_STR(lp->instead, "gevent_port");
+}
+
 const struct t_case t_facts_cases[] = {
 	{"facts: kube-prometheus-stack's labels, the exporters' ports, Keycloak's metrics", test_monitoring},
+	{"facts: odoo.conf options by series (gevent_port 16+, longpolling_port before 18)", test_odoo_options},
+	{"facts: PostgreSQL settings' ranges, units (case-sensitive) and removals", test_pg_params},
+	{"facts: the ingress controllers, cluster DNS, cert-manager's solver, CloudNativePG", test_network},
 	{"facts: official images and their mirrors; other builds are not", test_official_images},
 	{"facts: one detector for role and version", test_roles_and_versions},
 	{"facts: Odoo's numeric user by series", test_odoo_uids},

@@ -154,6 +154,13 @@ static void test_schema_rules(void)
 		 deployment(1, POD_SEC, "", "nginx:1.27", CTR_SEC, "        tty: true\n")},
 		{"SCH003", s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http}]\n"),
 		 s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: 80}]\n")},
+		/* an explicit null on a required field: the API server decodes the zero value, "Required value" */
+		{"SCH003", s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: null}]\n"),
+		 s("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: http, port: 80}]\n")},
+		{"SCH003", s("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+			     "rules: [{apiGroups: [\"\"], resources: [pods], verbs: null}]\n"),
+		 s("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+		   "rules: [{apiGroups: [\"\"], resources: [pods], verbs: [get]}]\n")},
 		{"SCH004", pvc("10GB", "ReadWriteOnce"), pvc("10Gi", "ReadWriteOnce")},
 		{"SCH005", deployment(1, POD_SEC, "      restartPolicy: Sometimes\n", "nginx:1.27", CTR_SEC, ""),
 		 deployment(1, POD_SEC, "      restartPolicy: Always\n", "nginx:1.27", CTR_SEC, "")},
@@ -297,7 +304,50 @@ static const char deny_all[] =
 	"spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
 static const char allow_dns[] =
 	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: t}\n"
-	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}]}]}\n";
+	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]}\n";
+/* cert-manager answering HTTP-01 for the namespace t. */
+static const char http01_issuer[] =
+	"apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: le}\n"
+	"spec: {acme: {server: https://acme.example/dir, privateKeySecretRef: {name: k}, "
+	"solvers: [{http01: {ingress: {ingressClassName: traefik}}}]}}\n";
+static const char solver_from_traefik[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: solver, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {acme.cert-manager.io/http01-solver: \"true\"}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], "
+	"ports: [{port: 8089}]}]}\n";
+static const char web_from_traefik[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], "
+	"ports: [{port: http}]}]}\n";
+/* A routed Odoo and a Keycloak, each egress-isolated but for DNS. */
+static const char oidc_set[] =
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: odoo, namespace: t}\nspec:\n  selector: {matchLabels: {app: odoo}}\n"
+	"  template:\n    metadata: {labels: {app: odoo}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\", "
+	"ports: [{name: http, containerPort: 8069}]}]\n"
+	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kc, namespace: t}\nspec:\n  selector: {matchLabels: {app: kc}}\n"
+	"  template:\n    metadata: {labels: {app: kc}}\n    spec:\n      containers: [{name: kc, image: \"quay.io/keycloak/keycloak:26.1\", "
+	"ports: [{name: http, containerPort: 8080}]}]\n"
+	"---\napiVersion: v1\nkind: Service\nmetadata: {name: odoo, namespace: t}\nspec: {selector: {app: odoo}, ports: [{port: 8069}]}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {rules: [{host: erp.example.org, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: odoo, port: {number: 8069}}}}]}}]}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: dns, namespace: t}\n"
+	"spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]}\n";
+static const char odoo_to_keycloak[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: odoo, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: odoo}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: kc}}}], "
+	"ports: [{port: 8080}]}, {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}], ports: [{port: 8443}]}]}\n";
+static const char pod_monitor[] =
+	"apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: web, namespace: t}\n"
+	"spec: {selector: {matchLabels: {app: web}}, podMetricsEndpoints: [{port: http}]}\n";
+static const char scrape_from_prometheus_ns[] =
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: metrics, namespace: t}\n"
+	"spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], "
+	"ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-prometheus-stack}}}], ports: [{port: 8080}]}]}\n";
+/* Egress that only a Cilium FQDN rule could allow: not evaluated. */
+static const char fqdn_egress[] =
+	"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: fqdn, namespace: t}\n"
+	"spec: {endpointSelector: {}, egress: [{toFQDNs: [{matchName: example.org}]}]}\n";
 
 /* A Deployment named web with only what container_extra adds. */
 static char *bare(int replicas, const char *container_extra)
@@ -378,6 +428,18 @@ static void test_reliability_rules(void)
 	free(g);
 }
 
+/* An Odoo whose odoo.conf names its database, a PostgreSQL behind Service db,
+ * and the start of a NetworkPolicy on the database. */
+#define ODOO_CONF_DB \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: t}\nspec:\n  selector: {matchLabels: {app: app}}\n" \
+	"  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: odoo, image: \"odoo:17.0\"}]\n" \
+	"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf, namespace: t}\n" \
+	"data: {odoo.conf: \"[options]\\ndb_host = db\\nlist_db = False\\n\"}\n" \
+	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: t}\nspec:\n  selector: {matchLabels: {app: db}}\n" \
+	"  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: pg, image: \"postgres:16\"}]\n" \
+	"---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n" \
+	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
+
 static void test_cross_rules(void)
 {
 	char *g = good();
@@ -391,6 +453,11 @@ static void test_cross_rules(void)
 	char *deny = with(g, deny_all);
 	char *egress_only = with(g, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: e, namespace: t}\n"
 				    "spec: {podSelector: {}, policyTypes: [Egress]}\n");
+	/* A site behind Traefik with default-deny, the route allowed by the named
+	 * port, and an HTTP-01 issuer: only the solver's flow is missing. */
+	char *route = ingress_to("web", "{name: http}", "/");
+	char *tls_site = owned_join(owned_join(owned_join(owned_join(owned_join(s(g), route), svc_web), http01_issuer),
+						   deny_all), web_from_traefik);
 	struct fixture fx[] = {
 		{"XRF001", with(g, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
 				   "spec: {selector: {app: other}, ports: [{port: 80}]}\n"), with(g, svc_web)},
@@ -420,12 +487,25 @@ static void test_cross_rules(void)
 		   "---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\nspec: {selector: {app: db}, ports: [{port: 5432}]}\n"
 		   "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: t}\n"
 		   "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
+		/* db_host in odoo.conf: the image's entrypoint prefers it to HOST */
+		{"XRF010", s(ODOO_CONF_DB "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: other}}}]}]}\n"),
+		 s(ODOO_CONF_DB "spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: app}}}]}]}\n")},
 		{"XRF011", with(g, "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: t}\n"
 				   "spec: {minAvailable: 1, selector: {matchLabels: {app: other}}}\n"), with(two, pdb_web)},
 		{"XRF012", owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
 						 "spec: {selector: {app: db}, ports: [{port: 5432}]}\n"),
 		 owned_join(sts_db(), "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: t}\n"
 				      "spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}\n")},
+		{"XRF014", s(tls_site), with(tls_site, solver_from_traefik)},
+		{"XRF015", owned_join(owned_join(s(g), route),
+				      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: t}\n"
+				      "spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: metrics}]}\n"),
+		 owned_join(owned_join(s(g), route), web_svc)},
+		{"XRF016", with(egress_only, fqdn_egress), with(egress_only, allow_dns)},
+		/* Odoo signs in through Keycloak: its egress must reach Keycloak's pods. */
+		{"XRF017", s(oidc_set), with(oidc_set, odoo_to_keycloak)},
+		/* Prometheus scrapes what a PodMonitor selects, by the pods' port name. */
+		{"XRF017", with(deny, pod_monitor), owned_join(with(deny, pod_monitor), scrape_from_prometheus_ns)},
 		{"XRF013", owned_join(bare(1, "      serviceAccountName: runner\n"),
 				      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: t}\n"),
 		 owned_join(bare(1, "      serviceAccountName: runner\n"),
@@ -434,6 +514,8 @@ static void test_cross_rules(void)
 
 	run(fx, sizeof(fx) / sizeof(fx[0]));
 	(void)deny;
+	free(tls_site);
+	free(route);
 	free(g);
 	free(two);
 	free(two_claim);
@@ -510,6 +592,71 @@ static char *postgres(int replicas, const char *env)
 	return x;
 }
 
+/* PostgreSQL image with args and a memory limit. */
+static char *postgres_args(const char *image, const char *args)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: pg, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: pg}}\n  template:\n    metadata: {labels: {app: pg}}\n    spec:\n"
+			 "      containers:\n      - name: postgres\n        image: %s\n        args: [%s]\n"
+			 "        resources: {limits: {memory: 1Gi}}\n", image, args) < 0)
+		abort();
+	return x;
+}
+
+static char *with_host(const char *kind_and_spec)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "%s", kind_and_spec) < 0)
+		abort();
+	return x;
+}
+
+/* An Odoo image beside an odoo.conf ConfigMap with one more line. */
+static char *odoo_conf_for(const char *image, const char *line)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+			 "      containers:\n      - name: odoo\n        image: %s\n"
+			 "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf, namespace: t}\n"
+			 "data: {odoo.conf: \"[options]\\nlist_db = False\\n%s\\n\"}\n", image, line) < 0)
+		abort();
+	return x;
+}
+
+/* Keycloak pods with a pool size, beside a PostgreSQL with max_connections=100. */
+static char *keycloak_pods(int replicas, const char *pool)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kc, namespace: t}\nspec:\n  replicas: %d\n"
+			 "  selector: {matchLabels: {app: kc}}\n  template:\n    metadata: {labels: {app: kc}}\n    spec:\n"
+			 "      containers:\n      - name: keycloak\n        image: quay.io/keycloak/keycloak:26.1\n"
+			 "        env: [{name: KC_DB_POOL_MAX_SIZE, value: \"%s\"}]\n"
+			 "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: t}\nspec:\n"
+			 "  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+			 "    spec:\n      containers:\n      - name: postgres\n        image: postgres:16\n"
+			 "        args: [-c, max_connections=100]\n", replicas, pool) < 0)
+		abort();
+	return x;
+}
+
+static char *odoo_probe(const char *image, const char *path)
+{
+	char *x = NULL;
+
+	if (asprintf(&x, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\nspec:\n"
+			 "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+			 "      containers:\n      - name: odoo\n        image: %s\n"
+			 "        readinessProbe: {httpGet: {path: %s, port: 8069}}\n", image, path) < 0)
+		abort();
+	return x;
+}
+
 static char *postgres_on_emptydir(void)
 {
 	char *base = postgres(1, "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}");
@@ -565,6 +712,44 @@ static void test_application_rules(void)
 			{"APP012", postgres(1, pw_secret), postgres_on_emptydir()},
 			{"APP013", postgres(3, pw_secret), postgres(1, pw_secret)},
 			{"APP014", postgres(1, "{name: POSTGRES_PASSWORD, value: hunter2}"), postgres(1, pw_secret)},
+			/* max_connections 0: "FATAL: 0 is outside the valid range for parameter max_connections (1 .. 262143)" */
+			{"APP015", postgres_args("postgres:16", "-c, max_connections=0"), postgres_args("postgres:16", "-c, max_connections=1")},
+			{"APP015", postgres_args("postgres:16", "-c, shared_buffers=512mb"), postgres_args("postgres:16", "-c, shared_buffers=512MB")},
+			{"APP015", postgres_args("postgres:16", "-c, shared_buffers=2GB"), postgres_args("postgres:16", "-c, shared_buffers=256MB")},
+			{"APP015", postgres_args("postgres:16", "-c, wal_keep_segments=64"), postgres_args("postgres:12", "-c, wal_keep_segments=64")},
+			{"APP015", postgres_args("postgres:12", "-c, wal_keep_size=1GB"), postgres_args("postgres:13", "-c, wal_keep_size=1GB")},
+			{"APP015", postgres_args("postgres:15", "--work_mem=32"), postgres_args("postgres:15", "--work_mem=64")},
+			{"APP015",
+			 with_host("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: t}\n"
+				   "spec: {instances: 2, imageName: \"ghcr.io/cloudnative-pg/postgresql:16.4\", "
+				   "postgresql: {parameters: {max_connections: \"0\"}}}\n"),
+			 with_host("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: t}\n"
+				   "spec: {instances: 2, imageName: \"ghcr.io/cloudnative-pg/postgresql:16.4\", "
+				   "postgresql: {parameters: {max_connections: \"200\"}}}\n")},
+			{"APP015",
+			 with_host("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pg, namespace: t}\n"
+				   "data: {postgresql.conf: \"max_connections = 0  # none\\nwork_mem = '4MB'\\n\"}\n"),
+			 with_host("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pg, namespace: t}\n"
+				   "data: {postgresql.conf: \"max_connections = 100  # some\\nwork_mem = '4MB'\\n\"}\n")},
+			{"APP016", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}, {name: KC_DB_POOL_MAX_SIZE, value: \"0\"}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: a}, {name: KC_PROXY_HEADERS, value: xforwarded}, {name: KC_DB_POOL_MAX_SIZE, value: \"20\"}", "9000")},
+			{"APP017", with_host("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+					     "spec: {rules: [{host: \"bad domain.example\"}]}\n"),
+			 with_host("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+				   "spec: {rules: [{host: \"*.good-domain.example\"}]}\n")},
+			{"APP017", with_host("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: t}\n"
+					     "spec: {hostnames: [Erp.Example.org]}\n"),
+			 with_host("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: t}\n"
+				   "spec: {hostnames: [erp.example.org]}\n")},
+			{"APP017", keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth_server.example.org\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000"),
+			 keycloak("26.1", "start", "{name: KC_HOSTNAME, value: \"https://auth.example.org:8443/\"}, {name: KC_PROXY_HEADERS, value: xforwarded}", "9000")},
+			/* 3 pods x 40 + 3 reserved > 100 */
+			{"APP019", keycloak_pods(3, "40"), keycloak_pods(3, "20")},
+			/* Odoo 18 dropped longpolling_port; odoo_set runs odoo:17.0 */
+			{"APP020", odoo_conf_for("odoo:18.0", "longpolling_port = 8072"), odoo_conf_for("odoo:18.0", "gevent_port = 8072")},
+			{"APP020", odoo_conf_for("odoo:15.0", "gevent_port = 8072"), odoo_conf_for("odoo:15.0", "longpolling_port = 8072")},
+			{"APP018", odoo_probe("odoo:14.0", "/web/health"), odoo_probe("odoo:15.0", "/web/health")},
+			{"APP018", odoo_probe("odoo:12.0", "/web/health"), odoo_probe("odoo:12.0", "/web/login")},
 		};
 
 		run(fx, sizeof(fx) / sizeof(fx[0]));
@@ -651,12 +836,13 @@ static void test_generated(void)
 	const char *good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: erp\ndata:\n  a: b\n";
 	const char *bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: erp\n  bogus: 1\n";
 	struct lint_text texts[2] = {{"good.yaml", good, strlen(good), false}, {"bad.yaml", bad, strlen(bad), false}};
+	const struct lint_generated_opts opts = {.producer = "test"};
 	struct diags d;
 
 	diags_init(&d);
-	CHECK_INT((long long)lint_generated(texts, 1, "test", &d), 0);
+	CHECK_INT((long long)lint_generated(texts, 1, &opts, &d), 0);
 	CHECK_INT((long long)d.n, 0);
-	CHECK_INT((long long)lint_generated(texts, 2, "test", &d), 1);
+	CHECK_INT((long long)lint_generated(texts, 2, &opts, &d), 1);
 	CHECK(t_diag_has(&d, DIAG_ERROR, "the generated manifests fail lint rule SCH001", 6));
 	CHECK(d.n == 1 && d.v[0].fix && strcmp(d.v[0].fix, "please report this: test should never produce it") == 0);
 	CHECK(d.n == 1 && strcmp(d.v[0].file, "bad.yaml") == 0);
@@ -664,7 +850,7 @@ static void test_generated(void)
 	/* Read for context only: its findings are not the caller's. */
 	diags_init(&d);
 	texts[1].context_only = true;
-	CHECK_INT((long long)lint_generated(texts, 2, "test", &d), 0);
+	CHECK_INT((long long)lint_generated(texts, 2, &opts, &d), 0);
 	CHECK_INT((long long)d.n, 0);
 	diags_free(&d);
 }

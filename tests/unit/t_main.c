@@ -17,6 +17,7 @@ extern const struct t_case t_compose_cases[];
 extern const struct t_case t_merge_cases[];
 extern const struct t_case t_hostile_cases[];
 extern const struct t_case t_facts_cases[];
+extern const struct t_case t_netpol_cases[];
 extern const struct t_case t_model_cases[];
 extern const struct t_case t_convert_cases[];
 extern const struct t_case t_lint_cases[];
@@ -26,7 +27,7 @@ extern const struct t_case t_cli_cases[];
 extern const struct t_case t_json_cases[];
 
 static const struct t_case *const suites[] = {
-	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_facts_cases, t_model_cases, t_convert_cases, t_lint_cases, t_diagnose_cases, t_migrate_cases, t_cli_cases, t_json_cases, NULL,
+	t_yaml_cases, t_values_cases, t_env_cases, t_compose_cases, t_merge_cases, t_hostile_cases, t_facts_cases, t_model_cases, t_convert_cases, t_lint_cases, t_netpol_cases, t_diagnose_cases, t_migrate_cases, t_cli_cases, t_json_cases, NULL,
 };
 
 static int failed_checks;
