@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "lint/lint.h"
+#include "util/fsio.h"
 
 void help_lint(FILE *out)
 {
@@ -39,19 +40,14 @@ static void list_rules(void)
 /* To stdout, or to a file through a temporary one and a rename. */
 static int write_report(const struct lint_run *r, enum lint_format fmt, bool color, const char *output)
 {
-	char tmp[4096];
-	FILE *fp;
-	int fd;
+	struct atomic_file af;
 
 	if (!output || strcmp(output, "-") == 0)
 		return lint_write(r, fmt, color, stdout);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", output);
-	fd = mkstemp(tmp);
-	fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!fp || fchmod(fd, 0644) != 0 || lint_write(r, fmt, color, fp) != 0 || fclose(fp) != 0 || rename(tmp, output) != 0) {
+	if (atomic_begin(&af, output, 0644) != 0 || lint_write(r, fmt, color, af.fp) != 0 || atomic_commit(&af) != 0) {
 		fprintf(stderr, "%s: error: cannot write the report: %s\n", output, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
+		if (af.fp)
+			atomic_abort(&af);
 		return -1;
 	}
 	return 0;
@@ -130,6 +126,9 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 	rc = cli_report(cli, &d);
 	if (rc == KG_EXIT_OK && findings_at_least(&r.findings, r.cfg.fail_on) > 0)
 		rc = KG_EXIT_FINDINGS;
+	/* an input not read to its end was not checked: never a pass */
+	if (r.incomplete && rc != KG_EXIT_ENV)
+		rc = KG_EXIT_BAD_INPUT;
 	if (write_report(&r, fmt, fmt == LINT_HUMAN && !output && cli->color_out, output) != 0)
 		rc = KG_EXIT_ENV;
 	lint_free(&r);

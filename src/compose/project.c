@@ -63,6 +63,9 @@ int read_compose_file(struct loader *ld, const char *path, const struct srcpos *
 		ld_error(ld, ref, "split the file; Compose files are normally a few kilobytes",
 			 "compose file %s is larger than %u MiB", path, COMPOSE_MAX_FILE_SIZE >> 20);
 		return -1;
+	case READ_NOT_REGULAR:
+		ld_error(ld, ref, "give a regular file", "compose file %s is not a regular file (a FIFO, a device or a socket)", path);
+		return -1;
 	case READ_ERROR:
 		ld_error(ld, ref, NULL, "cannot read %s: %s", path, strerror(errno));
 		return -1;
@@ -173,6 +176,9 @@ static int read_env_file(struct compose_project *p, struct loader *ld, const cha
 		if (!required)
 			return 0;
 		ld_error(ld, &pos, "check the --env-file path", "env file %s not found", path);
+		return -1;
+	case READ_NOT_REGULAR:
+		ld_error(ld, &pos, "give a regular file", "env file %s is not a regular file (a FIFO, a device or a socket)", path);
 		return -1;
 	default:
 		ld_error(ld, &pos, NULL, "cannot read env file %s (or it is too large)", path);

@@ -462,6 +462,8 @@ static void summarise_selector(struct lint_run *r, const struct ynode *doc, cons
 	o->ignore = dup(r, r->ignore);
 	o->pos = doc->pos;
 	labels_of(r, y_get(sel, "matchLabels"), &o->selector);
+	o->selects_all = sel && sel->kind == Y_MAP && sel->n == 0;
+	o->has_expressions = y_get(sel, "matchExpressions") != NULL;
 	if (!netpol)
 		return;
 	for (size_t i = 0; types && types->kind == Y_SEQ && i < types->n; i++) {
@@ -723,12 +725,16 @@ static size_t label_bound(const struct lint_index *ix, const struct label_ref *w
 
 size_t index_candidates(const struct lint_index *ix, const char *ns, const struct labels *selector, size_t *first)
 {
-	struct label_ref want = {ns_or_default(ns), selector->keys[0], selector->values[0], 0};
+	struct label_ref want = {ns_or_default(ns), NULL, NULL, 0};
 	size_t lo, hi;
 
 	*first = 0;
+	/* no matchLabels (a Service without selector, an ExternalName one, a
+	 * selector of matchExpressions only): no candidates by label */
 	if (!ix->pod_labels || selector->n == 0)
 		return 0;
+	want.key = selector->keys[0];
+	want.value = selector->values[0];
 	lo = label_bound(ix, &want, false);
 	hi = label_bound(ix, &want, true);
 	*first = lo;

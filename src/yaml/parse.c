@@ -1,10 +1,13 @@
 #include "yaml/parse.h"
 
+#include <errno.h>
 #include <libfyaml.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "yaml/input.h"
 
 const struct yaml_limits yaml_default_limits = {
 	.max_nodes = 300000,
@@ -280,6 +283,13 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 		text = "";
 		len = 0;
 	}
+	if (memchr(text, '\0', len)) {
+		/* "\0" in a double-quoted string: every consumer reads C strings,
+		 * which would end the value there */
+		fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
+		     "the string holds a NUL character (\\0)");
+		return;
+	}
 	if (style == FYSS_PLAIN && !force_str && !fye->scalar.tag)
 		n = y_scalar_plain(b->a, text, len, &pos);
 	else if (style == FYSS_PLAIN && tag == YTAG_RESET && len == 0)
@@ -452,69 +462,6 @@ static void report_parser_error(struct builder *b, const struct first_error *fe)
 	fail(b, &pos, "fix the YAML syntax at this position", text);
 }
 
-static bool is_utf8_cont(unsigned char c)
-{
-	return (c & 0xC0) == 0x80;
-}
-
-int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	int line = 1, col = 1;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t need = 0;
-		uint32_t cp = 0;
-
-		if (c == 0) {
-			struct srcpos pos = {file, line, col};
-			diag_add(d, DIAG_ERROR, &pos, "remove the NUL byte; the file may be binary or UTF-16",
-				 "the file contains a NUL byte");
-			return -1;
-		}
-		if (c < 0x80) {
-			i++;
-			if (c == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-			need = 1, cp = c & 0x1F;
-		else if ((c & 0xF0) == 0xE0)
-			need = 2, cp = c & 0x0F;
-		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-			need = 3, cp = c & 0x07;
-		if (need) {
-			bool ok = true;
-			for (size_t k = 1; ok && k <= need; k++) {
-				if (i + k >= len || !is_utf8_cont(s[i + k]))
-					ok = false;
-				else
-					cp = (cp << 6) | (s[i + k] & 0x3F);
-			}
-			if (ok && !((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-				    (cp >= 0xD800 && cp <= 0xDFFF))) {
-				i += need + 1;
-				col++;
-				continue;
-			}
-		}
-		{
-			struct srcpos pos = {file, line, col};
-			diag_add(d, DIAG_ERROR, &pos, "save the file as UTF-8",
-				 "invalid UTF-8 byte 0x%02X", c);
-		}
-		return -1;
-	}
-	return 0;
-}
-
 static void builder_reset_doc(struct builder *b)
 {
 	for (int i = 0; i < b->depth; i++) {
@@ -560,12 +507,78 @@ static struct fy_parser *make_parser(struct first_error *first)
 	return fyp;
 }
 
+/* After the last event: the input must have been read, checked and parsed
+ * to its end. An input cut short by a read error, a NUL byte or memory
+ * running out is an error, never a shorter input. */
+static void check_end(struct builder *b, struct fy_parser *fyp, const struct first_error *first,
+		      const struct checked_input *in, bool saw_end)
+{
+	struct srcpos pos = {b->file, 0, 0};
+
+	if (in && in->scan.err != TEXT_OK) {
+		text_scan_report(&in->scan, b->d, b->file);
+		b->failed = true;
+	} else if (in && in->read_errno) {
+		char what[300];
+
+		snprintf(what, sizeof(what), "cannot read: %s", strerror(in->read_errno));
+		fail(b, &pos, NULL, what);
+	} else if (fy_parser_get_stream_error(fyp)) {
+		report_parser_error(b, first);
+	} else if (!saw_end) {
+		fail(b, &pos, "the input is too large or too deeply nested for the memory available; split it",
+		     "the input could not be read to its end");
+	}
+}
+
+static void on_event(struct builder *b, struct fy_event *fye, int *index, int *rc, yaml_doc_fn fn, void *user)
+{
+	switch (fye->type) {
+	case FYET_DOCUMENT_START:
+		builder_reset_doc(b);
+		break;
+	case FYET_DOCUMENT_END:
+		if (!b->failed) {
+			struct srcpos pos = {b->file, 1, 1};
+			if (!b->root)
+				b->root = y_null(b->a, &pos);
+			if (!b->root)
+				fail_oom(b, &pos);
+			else if (fn)
+				*rc = fn(b->root, *index, user);
+			(*index)++;
+			b->root = NULL;
+		}
+		break;
+	case FYET_SCALAR:
+		on_scalar(b, fye);
+		break;
+	case FYET_ALIAS:
+		on_alias(b, fye);
+		break;
+	case FYET_MAPPING_START:
+		on_collection_start(b, fye, Y_MAP);
+		break;
+	case FYET_SEQUENCE_START:
+		on_collection_start(b, fye, Y_SEQ);
+		break;
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		on_collection_end(b);
+		break;
+	default:
+		break;
+	}
+}
+
 static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
+		      const struct checked_input *in)
 {
 	struct builder b;
 	struct fy_event *fye;
 	int index = 0, rc = 0;
+	bool saw_end = false;
 
 	memset(&b, 0, sizeof(b));
 	b.a = a;
@@ -574,48 +587,14 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	b.lim = lim ? lim : &yaml_default_limits;
 	b.budget = b.lim->max_nodes;
 	while (!b.failed && (fye = fy_parser_parse(fyp)) != NULL) {
-		switch (fye->type) {
-		case FYET_DOCUMENT_START:
-			builder_reset_doc(&b);
-			break;
-		case FYET_DOCUMENT_END:
-			if (!b.failed) {
-				struct srcpos pos = {file, 1, 1};
-				if (!b.root)
-					b.root = y_null(a, &pos);
-				if (!b.root)
-					fail_oom(&b, &pos);
-				else if (fn)
-					rc = fn(b.root, index, user);
-				index++;
-				b.root = NULL;
-			}
-			break;
-		case FYET_SCALAR:
-			on_scalar(&b, fye);
-			break;
-		case FYET_ALIAS:
-			on_alias(&b, fye);
-			break;
-		case FYET_MAPPING_START:
-			on_collection_start(&b, fye, Y_MAP);
-			break;
-		case FYET_SEQUENCE_START:
-			on_collection_start(&b, fye, Y_SEQ);
-			break;
-		case FYET_MAPPING_END:
-		case FYET_SEQUENCE_END:
-			on_collection_end(&b);
-			break;
-		default:
-			break;
-		}
+		saw_end = saw_end || fye->type == FYET_STREAM_END;
+		on_event(&b, fye, &index, &rc, fn, user);
 		fy_parser_event_free(fyp, fye);
 		if (rc)
 			break;
 	}
-	if (!b.failed && !rc && fy_parser_get_stream_error(fyp))
-		report_parser_error(&b, first);
+	if (!b.failed && !rc)
+		check_end(&b, fyp, first, in, saw_end);
 	builder_reset_doc(&b);
 	free(b.stack);
 	free(b.anchors);
@@ -627,13 +606,14 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 
 /* Runs a parser whose input was just set (set_rc is the setter's result). */
 static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *first, struct arena *a,
-		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
+		       const struct checked_input *in)
 {
 	if (set_rc != 0) {
 		fy_parser_destroy(fyp);
 		return -1;
 	}
-	return run_parser(fyp, first, a, d, file, lim, fn, user);
+	return run_parser(fyp, first, a, d, file, lim, fn, user, in);
 }
 
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
@@ -643,33 +623,45 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 	struct first_error first;
 	struct fy_parser *fyp;
 
-	if (yaml_check_text(d, file, data, len) != 0)
+	if (yaml_check_yaml_text(d, file, data, len, (lim ? lim : &yaml_default_limits)->max_depth) != 0)
 		return -1;
 	fyp = make_parser(&first);
 	if (!fyp)
 		return -1;
-	return parse_input(fyp, fy_parser_set_string(fyp, data, len), &first, a, d, file, lim, fn, user);
+	return parse_input(fyp, fy_parser_set_string(fyp, len ? data : "", len), &first, a, d, file, lim, fn, user, NULL);
 }
 
+/* A stream is checked as it is read (libfyaml's input callback). */
 int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
 {
 	struct first_error first;
+	struct checked_input in = {fileno(fp), 0, {0}};
 	struct fy_parser *fyp = make_parser(&first);
 
 	if (!fyp)
 		return -1;
-	return parse_input(fyp, fy_parser_set_input_fp(fyp, file, fp), &first, a, d, file, lim, fn, user);
+	text_scan_init(&in.scan);
+	in.scan.max_flow_depth = (lim ? lim : &yaml_default_limits)->max_depth;
+	return parse_input(fyp, fy_parser_set_input_callback(fyp, &in, checked_read), &first, a, d, file, lim, fn,
+			   user, &in);
 }
 
-/* A named file: libfyaml maps it rather than copying it through stdio. */
+/* A named regular file, mapped: memory follows the largest document, and the
+ * whole text is checked before the parser sees it. */
 int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
 		    yaml_doc_fn fn, void *user)
 {
-	struct first_error first;
-	struct fy_parser *fyp = make_parser(&first);
+	struct mapped_file m;
+	struct srcpos pos = {file, 0, 0};
+	int rc;
 
-	if (!fyp)
+	if (map_regular_file(file, &m) != 0) {
+		diag_add(d, DIAG_ERROR, &pos, "give a regular file, or - for standard input", "cannot read: %s",
+			 errno == EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(errno));
 		return -1;
-	return parse_input(fyp, fy_parser_set_input_file(fyp, file), &first, a, d, file, lim, fn, user);
+	}
+	rc = yaml_parse_stream(a, d, file, m.data, m.len, lim, fn, user);
+	unmap_file(&m);
+	return rc;
 }

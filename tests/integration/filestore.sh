@@ -73,6 +73,9 @@ python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(5); b=f.read(1); f.see
 kgfs "$SRC" "$WORK/dst3"
 check "filestore: a corrupt source file makes the copy exit 1" test "$RC" -eq 1
 check "filestore: it is named on both sides" sh -c "grep -q 'source: ${bad#"$SRC/"}: corrupt: content hashes to' '$O' && grep -q 'target: ${bad#"$SRC/"}: corrupt' '$O'"
+kgfs "$SRC" "$WORK/dst3"
+check "filestore: the next pass reports it again (exit 1), not OK" \
+	sh -c "test $RC -eq 1 && grep -q 'source: ${bad#"$SRC/"}: corrupt: content hashes to' '$O'"
 python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(5); b=f.read(1); f.seek(5); f.write(bytes([b[0]^0x40]))' "$bad"
 
 # --- killed mid-way, then resumed ---
@@ -150,6 +153,7 @@ SH
 # the first one planted
 kgfs --source-shell "sh $EVIL/shell" /anything "$WORK/dst6"
 check "filestore: a hostile source makes the copy exit 1" test "$RC" -eq 1
+check "filestore: the files it did send are counted as copied" grep -q "copied 3 " "$O"
 cp "$O" "$WORK/first-report"
 touch "$EVIL/second-run"
 kgfs --source-shell "sh $EVIL/shell" /anything "$WORK/dst6"
