@@ -80,6 +80,9 @@ size_t findings_at_least(const struct findings *f, enum severity s)
 }
 
 static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
+			const char *ignore, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 			const char *ignore, const char *fmt, va_list ap)
 {
 	const struct rule *rule = rule_find(rule_id);

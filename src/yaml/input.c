@@ -40,8 +40,9 @@ static bool code_point_ok(const struct text_scan *s)
 
 /* Flow nesting, counted before libfyaml sees the text: libfyaml holds a
  * flow collection's tokens until it closes (about 300 bytes of memory per
- * byte of "[[[["), so its depth must be refused before parsing, not when the
- * parser's events reach the nesting limit. Inside a flow collection a plain
+ * byte of "[[[[", 270 per byte of "[1,1,1,..."), so its depth and its
+ * entries must be refused before parsing, not when the parser's events
+ * reach the nesting or node limit. Inside a flow collection a plain
  * scalar cannot hold [ ] { } (YAML 1.2, ns-plain-safe-in), so every bracket
  * outside quotes counts; in block context one counts only where a node can
  * start (after a line start, ':', '-', '?', ','). Brackets in block scalars
@@ -64,8 +65,13 @@ static bool flow_char(struct text_scan *s, unsigned char c)
 	} else if ((c == '[' || c == '{') && (s->flow_depth > 0 || strchr("\n:-?,", s->last))) {
 		if (++s->flow_depth > s->max_flow_depth)
 			return scan_error(s, TEXT_TOO_DEEP, c);
+		if (++s->flow_items > s->max_flow_items)
+			return scan_error(s, TEXT_TOO_MANY, c);
 	} else if ((c == ']' || c == '}') && s->flow_depth > 0) {
-		s->flow_depth--;
+		if (--s->flow_depth == 0)
+			s->flow_items = 0;
+	} else if (c == ',' && s->flow_depth > 0 && ++s->flow_items > s->max_flow_items) {
+		return scan_error(s, TEXT_TOO_MANY, c);
 	}
 	s->prev_blank = c == ' ' || c == '\t';
 	if (c == '\n')
@@ -136,19 +142,24 @@ void text_scan_report(const struct text_scan *s, struct diags *d, const char *fi
 	else if (s->err == TEXT_TOO_DEEP)
 		diag_add(d, DIAG_ERROR, &pos, "flatten the structure; no Compose or Kubernetes file nests this deep",
 			 "nesting deeper than %d levels", s->max_flow_depth);
+	else if (s->err == TEXT_TOO_MANY)
+		diag_add(d, DIAG_ERROR, &pos, "split the document; the limit keeps memory bounded",
+			 "one flow collection ([...] or {...}) holds more than %ld nodes", s->max_flow_items);
 }
 
 int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len)
 {
-	return yaml_check_yaml_text(d, file, data, len, 0);
+	return yaml_check_yaml_text(d, file, data, len, 0, 0);
 }
 
-int yaml_check_yaml_text(struct diags *d, const char *file, const char *data, size_t len, int max_flow_depth)
+int yaml_check_yaml_text(struct diags *d, const char *file, const char *data, size_t len, int max_flow_depth,
+			 long max_flow_items)
 {
 	struct text_scan s;
 
 	text_scan_init(&s);
 	s.max_flow_depth = max_flow_depth;
+	s.max_flow_items = max_flow_items;
 	if (text_scan(&s, (const unsigned char *)data, len) && text_scan_end(&s))
 		return 0;
 	text_scan_report(&s, d, file);

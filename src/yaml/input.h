@@ -11,7 +11,7 @@
 
 #include "util/diag.h"
 
-enum text_error { TEXT_OK, TEXT_NUL, TEXT_BAD_UTF8, TEXT_TOO_DEEP };
+enum text_error { TEXT_OK, TEXT_NUL, TEXT_BAD_UTF8, TEXT_TOO_DEEP, TEXT_TOO_MANY };
 
 /* The check's state between chunks: position, the UTF-8 sequence under way,
  * and the flow nesting ([ and {) outside quotes and comments. */
@@ -23,7 +23,9 @@ struct text_scan {
 	enum text_error err;
 	int err_line, err_col;
 	int max_flow_depth;        /* 0: not checked (dotenv files) */
+	long max_flow_items;       /* entries in one outermost flow collection */
 	int flow_depth;
+	long flow_items;
 	char quote;                /* '\'' or '"' inside a quoted scalar, else 0 */
 	bool escaped, comment, prev_blank;
 	char last;                 /* last character that is not a blank on this line; '\n' at its start */
@@ -35,8 +37,10 @@ bool text_scan(struct text_scan *s, const unsigned char *p, size_t n);
 /* At the end of the input: a sequence cut short is invalid. */
 bool text_scan_end(struct text_scan *s);
 void text_scan_report(const struct text_scan *s, struct diags *d, const char *file);
-/* yaml_check_text (parse.h), with flow nesting deeper than max_flow_depth refused (0: not checked). */
-int yaml_check_yaml_text(struct diags *d, const char *file, const char *data, size_t len, int max_flow_depth);
+/* yaml_check_text (parse.h), with flow nesting deeper than max_flow_depth,
+ * or a flow collection of more than max_flow_items entries, refused (0: not checked). */
+int yaml_check_yaml_text(struct diags *d, const char *file, const char *data, size_t len, int max_flow_depth,
+			 long max_flow_items);
 
 /* A stream for libfyaml's input callback, checked as it is read. */
 struct checked_input {

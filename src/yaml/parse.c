@@ -623,7 +623,9 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 	struct first_error first;
 	struct fy_parser *fyp;
 
-	if (yaml_check_yaml_text(d, file, data, len, (lim ? lim : &yaml_default_limits)->max_depth) != 0)
+	if (!lim)
+		lim = &yaml_default_limits;
+	if (yaml_check_yaml_text(d, file, data, len, lim->max_depth, lim->max_nodes) != 0)
 		return -1;
 	fyp = make_parser(&first);
 	if (!fyp)
@@ -643,6 +645,7 @@ int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 		return -1;
 	text_scan_init(&in.scan);
 	in.scan.max_flow_depth = (lim ? lim : &yaml_default_limits)->max_depth;
+	in.scan.max_flow_items = (lim ? lim : &yaml_default_limits)->max_nodes;
 	return parse_input(fyp, fy_parser_set_input_callback(fyp, &in, checked_read), &first, a, d, file, lim, fn,
 			   user, &in);
 }
