@@ -190,3 +190,20 @@ realm=$(ls "$F/realm" | grep -m1 -- '-realm.json')
 rm "$F/realm/$realm"
 mkfifo "$F/realm/$realm"
 limited 3 "migrate keycloak check: a FIFO realm file (unreadable: exit 3)" "not a regular file" migrate keycloak check "$F/realm"
+
+# Compose: every failure says why; no value silently capped; no range costs memory for nothing
+mkdir -p "$WORK/h3"
+python3 - "$WORK/h3" <<'PY'
+import sys
+d = sys.argv[1]
+lines = ["V0=xxxxxxxxxxxxxxxx"] + [f"V{i}=${{V{i-1}}}${{V{i-1}}}" for i in range(1, 40)]
+open(d + "/.env", "w").write("\n".join(lines) + "\n")
+open(d + "/compose.yaml", "w").write("services:\n  a:\n    image: x\n    environment:\n      X: ${V39}\n")
+PY
+limited 2 "compose: a .env whose values double on each line" ".env: error: out of memory while loading the project" compose --project-directory "$WORK/h3" config
+printf 'services:\n  a:\n    image: x\n    ports: ["1-65535:1-65535"]\n' >"$WORK/h2/compose.yaml"
+limited 2 "compose: ports 1-65535:1-65535" "a port range of more than 1000 ports" compose --project-directory "$WORK/h2" config
+printf 'services:\n  a:\n    image: x\n    deploy: {replicas: 99999999999999999999}\n' >"$WORK/h2/compose.yaml"
+limited 2 "compose: replicas 99999999999999999999" "replicas: 99999999999999999999 is out of range" compose --project-directory "$WORK/h2" config
+python3 -c 'import sys; open(sys.argv[1],"w").write("{\"a\":[" + ",".join(["1"]*500000) + "]}\n")' "$M/flat.json"
+limited 2 "lint: one flow list of 500,000 entries (1 MB)" "holds more than 300000 nodes" lint "$M/flat.json"
