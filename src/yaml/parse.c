@@ -1,47 +1,12 @@
-#include "yaml/parse.h"
+/* libfyaml events into value trees: anchors, aliases, merge keys, tags,
+ * duplicate keys, the nesting and node limits. The parser that feeds it, and
+ * its inputs, are in stream.c. */
+#include "yaml/builder.h"
 
-#include <errno.h>
 #include <libfyaml.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "yaml/input.h"
-
-const struct yaml_limits yaml_default_limits = {
-	.max_nodes = 300000,
-	.max_depth = 256,
-};
-
-struct frame {
-	struct ynode *node;
-	const char *key;          /* mapping: key waiting for its value */
-	struct srcpos kpos;
-	bool is_merge_key;        /* the pending key is `<<` */
-	struct ynode **merges;    /* mapping: sources of `<<`, in order */
-	size_t nmerges, capmerges;
-	char *anchor;             /* collection's anchor, completed at its end */
-};
-
-struct anchor {
-	char *name;
-	struct ynode *node;       /* NULL while the anchored collection is still open */
-};
-
-struct builder {
-	struct arena *a;
-	struct diags *d;
-	const char *file;
-	const struct yaml_limits *lim;
-	struct frame *stack;
-	int depth, cap;
-	struct anchor *anchors;
-	size_t nanchors, capanchors;
-	long budget;
-	struct ynode *root;
-	bool failed;
-};
 
 static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 {
@@ -54,7 +19,7 @@ static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 	return p;
 }
 
-static void fail(struct builder *b, const struct srcpos *pos, const char *fix, const char *what)
+void builder_fail(struct builder *b, const struct srcpos *pos, const char *fix, const char *what)
 {
 	if (!b->failed)
 		diag_add(b->d, DIAG_ERROR, pos, fix, "%s", what);
@@ -63,7 +28,7 @@ static void fail(struct builder *b, const struct srcpos *pos, const char *fix, c
 
 static void fail_oom(struct builder *b, const struct srcpos *pos)
 {
-	fail(b, pos, "split the file or remove repeated aliases",
+	builder_fail(b, pos, "split the file or remove repeated aliases",
 	     "the document needs more memory than kgenius allows for one file");
 }
 
@@ -113,9 +78,15 @@ static bool take_budget(struct builder *b, const struct srcpos *pos)
 
 	if (--b->budget >= 0)
 		return true;
+	if (!b->expanded) {
+		/* a large document, not a bomb: say so */
+		snprintf(msg, sizeof(msg), "the document has more than %ld nodes", b->lim->max_nodes);
+		builder_fail(b, pos, "split it into several documents or files; the limit keeps memory bounded", msg);
+		return false;
+	}
 	snprintf(msg, sizeof(msg), "aliases and merge keys expand the document to more than %ld nodes",
 		 b->lim->max_nodes);
-	fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)", msg);
+	builder_fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)", msg);
 	return false;
 }
 
@@ -134,6 +105,7 @@ static bool apply_merges(struct builder *b, struct frame *f)
 
 			if (y_get_pair(map, p->key))
 				continue;
+			b->expanded = true;
 			copy = y_copy(b->a, p->val, &b->budget);
 			if (!copy) {
 				if (b->budget < 0)
@@ -175,7 +147,7 @@ static void merge_value(struct builder *b, struct frame *f, struct ynode *v)
 	if (v->kind == Y_SEQ) {
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->items[i]->kind != Y_MAP) {
-				fail(b, &v->items[i]->pos, "list only aliases of mappings after `<<:`",
+				builder_fail(b, &v->items[i]->pos, "list only aliases of mappings after `<<:`",
 				     "a `<<` merge list may only hold mappings");
 				return;
 			}
@@ -186,7 +158,7 @@ static void merge_value(struct builder *b, struct frame *f, struct ynode *v)
 		}
 		return;
 	}
-	fail(b, &v->pos, "write `<<: *anchor` or `<<: [*a, *b]`",
+	builder_fail(b, &v->pos, "write `<<: *anchor` or `<<: [*a, *b]`",
 	     "the value of a `<<` merge key must be a mapping or a list of mappings");
 }
 
@@ -207,7 +179,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 	}
 	if (!f->key) {
 		if (!y_is_scalar(v)) {
-			fail(b, &v->pos, "use a plain string as the key",
+			builder_fail(b, &v->pos, "use a plain string as the key",
 			     "a mapping key must be a scalar, not a mapping or a list");
 			return;
 		}
@@ -225,7 +197,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 			char msg[512];
 			snprintf(msg, sizeof(msg), "duplicate key \"%.200s\" (first at line %d)",
 				 f->key, dup->kpos.line);
-			fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
+			builder_fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
 		} else if (!y_set_at(b->a, f->node, f->key, &f->kpos, v)) {
 			fail_oom(b, &v->pos);
 		}
@@ -286,7 +258,7 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 	if (memchr(text, '\0', len)) {
 		/* "\0" in a double-quoted string: every consumer reads C strings,
 		 * which would end the value there */
-		fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
+		builder_fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
 		     "the string holds a NUL character (\\0)");
 		return;
 	}
@@ -323,12 +295,12 @@ static void on_alias(struct builder *b, struct fy_event *fye)
 
 	if (!an) {
 		snprintf(msg, sizeof(msg), "alias *%.200s refers to no anchor defined before it", name ? name : "");
-		fail(b, &pos, "define `&name` before using `*name`", msg);
+		builder_fail(b, &pos, "define `&name` before using `*name`", msg);
 		return;
 	}
 	if (!an->node) {
 		snprintf(msg, sizeof(msg), "alias *%.200s refers to a collection that contains it", name);
-		fail(b, &pos, "remove the recursive alias", msg);
+		builder_fail(b, &pos, "remove the recursive alias", msg);
 		return;
 	}
 	/* A merge source is only read, so it need not be copied. */
@@ -336,6 +308,7 @@ static void on_alias(struct builder *b, struct fy_event *fye)
 		attach(b, an->node, false);
 		return;
 	}
+	b->expanded = true;
 	copy = y_copy(b->a, an->node, &b->budget);
 	if (!copy) {
 		if (b->budget < 0)
@@ -359,7 +332,7 @@ static void on_collection_start(struct builder *b, struct fy_event *fye, enum yk
 	if (b->depth >= b->lim->max_depth) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "nesting deeper than %d levels", b->lim->max_depth);
-		fail(b, &pos, "flatten the structure; no Compose or Kubernetes file nests this deep", msg);
+		builder_fail(b, &pos, "flatten the structure; no Compose or Kubernetes file nests this deep", msg);
 		return;
 	}
 	if (!take_budget(b, &pos))
@@ -411,58 +384,7 @@ static void on_collection_end(struct builder *b)
 	attach(b, n, false);
 }
 
-/* libfyaml reports through this callback; only the first error is kept. */
-struct first_error {
-	char msg[512];
-	bool seen;
-};
-
-static void capture_diag(struct fy_diag *diag, void *user, const char *text, size_t len)
-{
-	struct first_error *fe = user;
-
-	(void)diag;
-	if (fe->seen)
-		return;
-	if (len >= sizeof(fe->msg))
-		len = sizeof(fe->msg) - 1;
-	memcpy(fe->msg, text, len);
-	while (len && (fe->msg[len - 1] == '\n' || fe->msg[len - 1] == ' '))
-		len--;
-	fe->msg[len] = '\0';
-	fe->seen = true;
-}
-
-/* The captured text reads "<line>:<col>: error: <message>" (1-based). */
-static void report_parser_error(struct builder *b, const struct first_error *fe)
-{
-	struct srcpos pos = {b->file, 0, 0};
-	const char *msg = fe->msg;
-	char text[600];
-	int line, col, used = 0;
-
-	/* Strings parsed from memory carry a "<memory-@...>:" input name. */
-	if (msg[0] == '<' && strstr(msg, ">:"))
-		msg = strstr(msg, ">:") + 2;
-	/* Files libfyaml opened itself carry their name. */
-	else if (b->file && strncmp(msg, b->file, strlen(b->file)) == 0 && msg[strlen(b->file)] == ':')
-		msg += strlen(b->file) + 1;
-	if (fe->seen && sscanf(msg, "%d:%d:%n", &line, &col, &used) == 2 && used > 0) {
-		pos.line = line;
-		pos.col = col;
-		msg += used;
-		while (*msg == ' ')
-			msg++;
-		if (strncmp(msg, "error:", 6) == 0)
-			msg += 6;
-		while (*msg == ' ')
-			msg++;
-	}
-	snprintf(text, sizeof(text), "invalid YAML: %s", fe->seen && *msg ? msg : "syntax error");
-	fail(b, &pos, "fix the YAML syntax at this position", text);
-}
-
-static void builder_reset_doc(struct builder *b)
+void builder_reset_doc(struct builder *b)
 {
 	for (int i = 0; i < b->depth; i++) {
 		free(b->stack[i].anchor);
@@ -471,67 +393,11 @@ static void builder_reset_doc(struct builder *b)
 	b->depth = 0;
 	b->root = NULL;
 	b->budget = b->lim->max_nodes;
+	b->expanded = false;
 	anchors_clear(b);
 }
 
-/* One parser, set up to collect its first error for the builder. */
-static struct fy_parser *make_parser(struct first_error *first)
-{
-	struct fy_parse_cfg cfg;
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parser *fyp;
-
-	memset(first, 0, sizeof(*first));
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = capture_diag;
-	dcfg.user = first;
-	dcfg.level = FYET_ERROR;
-	dcfg.colorize = false;
-	dcfg.show_source = false;
-	dcfg.show_position = true;
-	dcfg.show_type = true;
-	dcfg.show_module = false;
-	dcfg.source_width = 0;
-	dcfg.position_width = 0;
-	dcfg.type_width = 0;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
-		return NULL;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_DEFAULT_VERSION_1_2;
-	cfg.diag = diag;
-	fyp = fy_parser_create(&cfg);
-	fy_diag_unref(diag);
-	return fyp;
-}
-
-/* After the last event: the input must have been read, checked and parsed
- * to its end. An input cut short by a read error, a NUL byte or memory
- * running out is an error, never a shorter input. */
-static void check_end(struct builder *b, struct fy_parser *fyp, const struct first_error *first,
-		      const struct checked_input *in, bool saw_end)
-{
-	struct srcpos pos = {b->file, 0, 0};
-
-	if (in && in->scan.err != TEXT_OK) {
-		text_scan_report(&in->scan, b->d, b->file);
-		b->failed = true;
-	} else if (in && in->read_errno) {
-		char what[300];
-
-		snprintf(what, sizeof(what), "cannot read: %s", strerror(in->read_errno));
-		fail(b, &pos, NULL, what);
-	} else if (fy_parser_get_stream_error(fyp)) {
-		report_parser_error(b, first);
-	} else if (!saw_end) {
-		fail(b, &pos, "the input is too large or too deeply nested for the memory available; split it",
-		     "the input could not be read to its end");
-	}
-}
-
-static void on_event(struct builder *b, struct fy_event *fye, int *index, int *rc, yaml_doc_fn fn, void *user)
+void builder_event(struct builder *b, struct fy_event *fye, int *index, int *rc, yaml_doc_fn fn, void *user)
 {
 	switch (fye->type) {
 	case FYET_DOCUMENT_START:
@@ -571,100 +437,3 @@ static void on_event(struct builder *b, struct fy_event *fye, int *index, int *r
 	}
 }
 
-static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
-		      const struct checked_input *in)
-{
-	struct builder b;
-	struct fy_event *fye;
-	int index = 0, rc = 0;
-	bool saw_end = false;
-
-	memset(&b, 0, sizeof(b));
-	b.a = a;
-	b.d = d;
-	b.file = file;
-	b.lim = lim ? lim : &yaml_default_limits;
-	b.budget = b.lim->max_nodes;
-	while (!b.failed && (fye = fy_parser_parse(fyp)) != NULL) {
-		saw_end = saw_end || fye->type == FYET_STREAM_END;
-		on_event(&b, fye, &index, &rc, fn, user);
-		fy_parser_event_free(fyp, fye);
-		if (rc)
-			break;
-	}
-	if (!b.failed && !rc)
-		check_end(&b, fyp, first, in, saw_end);
-	builder_reset_doc(&b);
-	free(b.stack);
-	free(b.anchors);
-	fy_parser_destroy(fyp);
-	if (b.failed)
-		return -1;
-	return rc;
-}
-
-/* Runs a parser whose input was just set (set_rc is the setter's result). */
-static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *first, struct arena *a,
-		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
-		       const struct checked_input *in)
-{
-	if (set_rc != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
-	return run_parser(fyp, first, a, d, file, lim, fn, user, in);
-}
-
-int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
-		      const char *data, size_t len, const struct yaml_limits *lim,
-		      yaml_doc_fn fn, void *user)
-{
-	struct first_error first;
-	struct fy_parser *fyp;
-
-	if (!lim)
-		lim = &yaml_default_limits;
-	if (yaml_check_yaml_text(d, file, data, len, lim->max_depth, lim->max_nodes) != 0)
-		return -1;
-	fyp = make_parser(&first);
-	if (!fyp)
-		return -1;
-	return parse_input(fyp, fy_parser_set_string(fyp, len ? data : "", len), &first, a, d, file, lim, fn, user, NULL);
-}
-
-/* A stream is checked as it is read (libfyaml's input callback). */
-int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
-		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
-{
-	struct first_error first;
-	struct checked_input in = {fileno(fp), 0, {0}};
-	struct fy_parser *fyp = make_parser(&first);
-
-	if (!fyp)
-		return -1;
-	text_scan_init(&in.scan);
-	in.scan.max_flow_depth = (lim ? lim : &yaml_default_limits)->max_depth;
-	in.scan.max_flow_items = (lim ? lim : &yaml_default_limits)->max_nodes;
-	return parse_input(fyp, fy_parser_set_input_callback(fyp, &in, checked_read), &first, a, d, file, lim, fn,
-			   user, &in);
-}
-
-/* A named regular file, mapped: memory follows the largest document, and the
- * whole text is checked before the parser sees it. */
-int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
-		    yaml_doc_fn fn, void *user)
-{
-	struct mapped_file m;
-	struct srcpos pos = {file, 0, 0};
-	int rc;
-
-	if (map_regular_file(file, &m) != 0) {
-		diag_add(d, DIAG_ERROR, &pos, "give a regular file, or - for standard input", "cannot read: %s",
-			 errno == EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(errno));
-		return -1;
-	}
-	rc = yaml_parse_stream(a, d, file, m.data, m.len, lim, fn, user);
-	unmap_file(&m);
-	return rc;
-}
