@@ -207,3 +207,9 @@ printf 'services:\n  a:\n    image: x\n    deploy: {replicas: 999999999999999999
 limited 2 "compose: replicas 99999999999999999999" "replicas: 99999999999999999999 is out of range" compose --project-directory "$WORK/h2" config
 python3 -c 'import sys; open(sys.argv[1],"w").write("{\"a\":[" + ",".join(["1"]*500000) + "]}\n")' "$M/flat.json"
 limited 2 "lint: one flow list of 500,000 entries (1 MB)" "holds more than 300000 nodes" lint "$M/flat.json"
+
+# libfyaml 0.7 leaks 4 KiB emitting a string of many escapes as JSON (issue
+# pantoniou/libfyaml#233); kgenius writes JSON itself
+mkdir -p "$WORK/h4"
+printf 'services:\n  a:\n    image: x\n    labels:\n      k: "%s"\n' "$(printf 'a\\n%.0s' $(seq 1 40))" >"$WORK/h4/compose.yaml"
+sanitized "compose config --format json: a string of 40 escapes (no leak)" compose --project-directory "$WORK/h4" config --format json

@@ -53,6 +53,8 @@ serve expiring --tls "$WORK/soon.pem" "$WORK/soon.key"
 SOON=https://localhost:$PORT
 serve nows --no-websocket
 NOWS=http://127.0.0.1:$PORT
+serve bigdiscovery --discovery-entries 290000
+BIG=http://127.0.0.1:$PORT
 
 kv --odoo "$NEW" --keycloak "$NEW" --realm insightpulse --keycloak-management "$OLD" --cacert "$WORK/good.pem" \
 	--format json
@@ -75,6 +77,11 @@ check "verify: the performance check is the one that failed" test "$(ok_of 'requ
 
 kv --keycloak "$WRONG" --realm insightpulse
 check "verify: a Keycloak issuer other than the public URL fails" sh -c "[ $RC -eq 1 ] && grep -q 'the issuer is not' '$O'"
+# a discovery document of 580 KB (290,000 entries): not parsed, named; within 256 MB
+env -i PATH=/usr/bin:/bin HOME="$WORK" prlimit --as=$((256 * 1024 * 1024)) -- \
+	"$KG_REL" verify --keycloak "$BIG" --realm insightpulse >"$O" 2>"$E"
+RC=$?
+check "verify: a huge discovery document fails, named, within 256 MB" sh -c "[ $RC -eq 1 ] && grep -q 'answered more than 64 KiB' '$O'"
 kv --odoo "$SOON" --cacert "$WORK/soon.pem" --format json
 check "verify: a certificate expiring within 14 days fails" \
 	python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["group"]=="tls"][0]; sys.exit(not (not c["ok"] and "renew" in c["detail"]))' "$O"
