@@ -213,3 +213,8 @@ limited 2 "lint: one flow list of 500,000 entries (1 MB)" "holds more than 30000
 mkdir -p "$WORK/h4"
 printf 'services:\n  a:\n    image: x\n    labels:\n      k: "%s"\n' "$(printf 'a\\n%.0s' $(seq 1 40))" >"$WORK/h4/compose.yaml"
 sanitized "compose config --format json: a string of 40 escapes (no leak)" compose --project-directory "$WORK/h4" config --format json
+# ... and 2 KiB reading a single-quoted scalar of five or more '' escapes (the
+# same bug, found by fuzz/keycloak_export); kgenius reads scalars through the
+# token iterator
+printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q}\ndata: {a: 'it''s''''''''''''''''''''''''''''''''''''''''s'}\n" >"$M/quotes.yaml"
+sanitized "lint: a single-quoted scalar of 20 '' escapes (no leak)" lint "$M/quotes.yaml"
