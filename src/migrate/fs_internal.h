@@ -5,6 +5,7 @@
 #define KG_MIGRATE_FS_INTERNAL_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -34,9 +35,20 @@ struct fs_list {
 	char *blob;                /* the listing the paths point into */
 };
 
+/* What a shell writes on stderr is read by a thread of its own, and only the
+ * first FS_STDERR_MAX bytes are kept: a far side cannot fill this machine's
+ * disk or memory through it. */
+#define FS_STDERR_MAX 65536
+#define FS_STDERR_KILL ((size_t)16 * 1024 * 1024)
+
 struct shell {
 	pid_t pid;
-	int in, out, err;          /* -1 when given to another process */
+	int in, out;               /* -1 when given to another process */
+	int err;                   /* read end of the stderr pipe */
+	pthread_t err_reader;
+	bool err_reading;
+	char err_text[FS_STDERR_MAX + 1];
+	size_t err_len;
 };
 
 /* problems, shared by every thread of a run */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,39 @@ void fs_sh_quote(struct buf *b, const char *s)
  * pipe to this process. The shell (and the tar it execs) is killed if this
  * process dies, so that an interrupted copy leaves nothing writing behind
  * it while the next one runs. */
+/* Keeps the first FS_STDERR_MAX bytes; a shell that writes more than 16 MiB
+ * of errors is a far side gone wrong, and is stopped. */
+static void *read_stderr(void *arg)
+{
+	struct shell *sh = arg;
+	char buf[4096];
+	size_t total = 0;
+	ssize_t r;
+
+	while ((r = read(sh->err, buf, sizeof(buf))) != 0) {
+		size_t keep;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		total += (size_t)r;
+		if (total > FS_STDERR_KILL) {
+			kill(sh->pid, SIGKILL);
+			break;
+		}
+		keep = FS_STDERR_MAX - sh->err_len < (size_t)r ? FS_STDERR_MAX - sh->err_len : (size_t)r;
+		memcpy(sh->err_text + sh->err_len, buf, keep);
+		sh->err_len += keep;
+	}
+	sh->err_text[sh->err_len] = '\0';
+	return NULL;
+}
+
 int fs_shell_start(const struct fs_side *side, int stdin_fd, int stdout_fd, struct shell *sh, struct diags *d)
 {
-	char errpath[] = "/tmp/kgenius-fs.XXXXXX";
-	int in[2] = {-1, -1}, out[2] = {-1, -1};
+	int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
 	char *cmd = NULL;
 	char *argv[] = {"sh", "-c", NULL, NULL};
 	pid_t parent = getpid();
@@ -48,18 +78,19 @@ int fs_shell_start(const struct fs_side *side, int stdin_fd, int stdout_fd, stru
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sh->pid = -1;
-	sh->in = sh->out = -1;
-	sh->err = mkostemp(errpath, O_CLOEXEC);
-	if (sh->err >= 0)
-		unlink(errpath);
-	if (sh->err < 0 || (stdin_fd < 0 && pipe2(in, O_CLOEXEC) != 0) || (stdout_fd < 0 && pipe2(out, O_CLOEXEC) != 0) ||
-	    asprintf(&cmd, "exec %s", side->shell) < 0) {
+	sh->in = sh->out = sh->err = -1;
+	sh->err_reading = false;
+	sh->err_len = 0;
+	if (pipe2(errp, O_CLOEXEC) != 0 || (stdin_fd < 0 && pipe2(in, O_CLOEXEC) != 0) ||
+	    (stdout_fd < 0 && pipe2(out, O_CLOEXEC) != 0) || asprintf(&cmd, "exec %s", side->shell) < 0) {
 		diag_add(d, DIAG_ERROR, &(struct srcpos){side->name, 0, 0}, NULL, "cannot start the shell: %s", strerror(errno));
 		for (int i = 0; i < 2; i++) {
 			if (in[i] >= 0)
 				close(in[i]);
 			if (out[i] >= 0)
 				close(out[i]);
+			if (errp[i] >= 0)
+				close(errp[i]);
 		}
 		return -1;
 	}
@@ -71,7 +102,7 @@ int fs_shell_start(const struct fs_side *side, int stdin_fd, int stdout_fd, stru
 		/* only async-signal-safe calls until exec */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
 		    dup2(stdin_fd >= 0 ? stdin_fd : in[0], STDIN_FILENO) < 0 ||
-		    dup2(stdout_fd >= 0 ? stdout_fd : out[1], STDOUT_FILENO) < 0 || dup2(sh->err, STDERR_FILENO) < 0)
+		    dup2(stdout_fd >= 0 ? stdout_fd : out[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
 			_exit(126);
 		sigaction(SIGPIPE, &dfl, NULL);
 		execve("/bin/sh", argv, environ);
@@ -82,8 +113,14 @@ int fs_shell_start(const struct fs_side *side, int stdin_fd, int stdout_fd, stru
 		close(in[0]);
 	if (out[1] >= 0)
 		close(out[1]);
+	close(errp[1]);
 	sh->in = in[1];
 	sh->out = out[0];
+	sh->err = errp[0];
+	/* without its reader, a shell that writes much on stderr would block */
+	sh->err_reading = sh->pid > 0 && pthread_create(&sh->err_reader, NULL, read_stderr, sh) == 0;
+	if (sh->pid > 0 && !sh->err_reading)
+		kill(sh->pid, SIGKILL);
 	if (sh->pid < 0) {
 		diag_add(d, DIAG_ERROR, &(struct srcpos){side->name, 0, 0}, NULL, "cannot run %s: %s", side->shell,
 			 strerror(errno));
@@ -142,13 +179,11 @@ char *fs_read_bounded(int fd, size_t max, size_t *len, bool *too_long)
 }
 
 /* Waits for the shell; every line it wrote on stderr is a problem of that
- * side (an unreadable file, a missing tool), at most 1000 of them (the
- * problem list keeps no more). Returns its exit status. */
+ * side (an unreadable file, a missing tool), at most 1000 of them and
+ * FS_STDERR_MAX bytes. Returns its exit status. */
 int fs_shell_finish(struct shell *sh, const struct fs_side *side, struct fs_stats *st)
 {
 	int status = 0, lines = 0;
-	char buf[4096];
-	FILE *fp;
 
 	if (sh->in >= 0)
 		close(sh->in);
@@ -157,21 +192,23 @@ int fs_shell_finish(struct shell *sh, const struct fs_side *side, struct fs_stat
 	if (sh->pid > 0)
 		while (waitpid(sh->pid, &status, 0) < 0 && errno == EINTR)
 			;
-	if (sh->err >= 0) {
-		lseek(sh->err, 0, SEEK_SET);
-		fp = fdopen(sh->err, "r");
-		while (fp && lines < 1000 && fgets(buf, sizeof(buf), fp)) {
-			buf[strcspn(buf, "\n")] = '\0';
-			if (buf[0]) {
-				fs_problem(st, side->name, NULL, buf);
-				lines++;
-			}
+	if (sh->err_reading)
+		pthread_join(sh->err_reader, NULL);
+	if (sh->err >= 0)
+		close(sh->err);
+	for (char *line = sh->err_reading ? sh->err_text : NULL; line && *line && lines < 1000;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (*line) {
+			fs_problem(st, side->name, NULL, line);
+			lines++;
 		}
-		if (fp)
-			fclose(fp);
-		else
-			close(sh->err);
+		line = nl ? nl + 1 : NULL;
 	}
+	sh->err = -1;
+	sh->err_reading = false;
 	return sh->pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -178,3 +178,11 @@ env -i PATH=/usr/bin:/bin HOME="$WORK" timeout -s KILL 120 prlimit --as=$((256 *
 RC=$?
 check "filestore: an endless listing exits 3, not killed ($RC)" test "$RC" -eq 3
 check "filestore: and says why" grep -qE "answered more than 256 MiB|out of memory reading" "$E"
+
+# a far side that writes errors without end is stopped, and nothing of it is kept on disk
+printf 'cat >/dev/null; yes "error from the far side" >&2\n' >"$EVIL/noisy"
+env -i PATH=/usr/bin:/bin HOME="$WORK" TMPDIR="$WORK/tmp-noisy" timeout -s KILL 120 "$KG_REL" migrate filestore \
+	--source-shell "sh $EVIL/noisy" /anything "$WORK/dst8" >"$O" 2>"$E"
+RC=$?
+check "filestore: a far side writing endless errors is stopped (exit 3, not killed: $RC)" test "$RC" -eq 3
+check "filestore: and its errors are kept bounded" test "$(grep -c 'error from the far side' "$O" "$E" | awk -F: '{s+=$2} END {print s}')" -le 1000
