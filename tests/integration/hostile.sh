@@ -218,3 +218,13 @@ sanitized "compose config --format json: a string of 40 escapes (no leak)" compo
 # token iterator
 printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q}\ndata: {a: 'it''s''''''''''''''''''''''''''''''''''''''''s'}\n" >"$M/quotes.yaml"
 sanitized "lint: a single-quoted scalar of 20 '' escapes (no leak)" lint "$M/quotes.yaml"
+
+# a large Keycloak export (users inline): refused by its size, with the reason, in bounded memory
+mkdir -p "$WORK/kc"
+python3 -c '
+import json, sys
+users = [{"id": "u%d" % i, "username": "user%d" % i, "email": "user%d@example.com" % i, "enabled": True,
+          "attributes": {"a": ["x"]}, "credentials": [{"type": "password", "secretData": "s"}]} for i in range(40000)]
+json.dump({"realm": "big", "id": "big", "enabled": True, "keycloakVersion": "24.0.1", "users": users}, open(sys.argv[1], "w"))
+' "$WORK/kc/big-realm.json"
+limited 3 "migrate keycloak check: a realm export of 40,000 inline users" "holds more than 300000 nodes" migrate keycloak check "$WORK/kc"
