@@ -128,10 +128,15 @@ int atomic_begin(struct atomic_file *af, const char *path, mode_t mode)
 	int fd = -1;
 
 	memset(af, 0, sizeof(*af));
-	af->path = output_path(path);
+	/* what the path finally names, links followed: /dev/stdout is a link to
+	 * /proc/self/fd/1, whose target ("pipe:[...]") is no path */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		af->path = strdup(path);
+	else
+		af->path = output_path(path);
 	if (!af->path)
 		return -1;
-	if (lstat(af->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+	if (stat(af->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		/* -o /dev/null, -o /dev/stdout, a FIFO: written through, never
 		 * replaced by a regular file (as root, a rename over /dev/null
 		 * would replace the system's) */

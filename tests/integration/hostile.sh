@@ -140,6 +140,8 @@ ln -s real-report.txt "$M/link-report.txt"
 "$KG_REL" lint -o "$M/link-report.txt" "$ROOT/kubernetes/namespace.yaml" >/dev/null 2>&1
 check "hostile: -o LINK writes the link's target, and the link stays" \
 	sh -c "test -L '$M/link-report.txt' && grep -q 'documents in' '$M/real-report.txt'"
+check "hostile: -o /dev/stdout into a pipe writes the report there" \
+	sh -c "'$KG_REL' lint -o /dev/stdout '$ROOT/kubernetes/namespace.yaml' | grep -q 'documents in'"
 if [ "$(id -u)" = 0 ]; then
 	mknod "$M/null" c 1 3
 	"$KG_REL" lint -o "$M/null" "$ROOT/kubernetes/namespace.yaml" >/dev/null 2>&1
