@@ -29,7 +29,7 @@ SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 SAN_MAIN_OBJ := $(patsubst %.c,build/san/%.o,$(MAIN_SRC))
 UNIT_OBJ := $(patsubst %.c,build/san/%.o,$(UNIT_SRC))
 
-.PHONY: all build check-deps test test-build demo bench install clean schema
+.PHONY: all build check-deps test test-build demo bench install clean schema fuzz fuzz-build
 
 all: build
 build: check-deps build/kgenius
@@ -77,6 +77,35 @@ build/yaml-parse-only: tools/yaml-parse-only.c
 bench: build build/yaml-parse-only
 	@tools/bench
 
+# libFuzzer harnesses, one per parser (fuzz/), built with clang; `make fuzz`
+# builds and runs each for FUZZ_SECONDS (tools/fuzz), seeded from the tests'
+# data. Not part of `make test`.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 1800
+# clang warns of literals concatenated in an initializer (the SQL does it on
+# purpose) and of va_list formats gcc accepts
+FUZZ_CFLAGS := $(BASE_CFLAGS) -Wno-string-concatenation -Wno-format-nonliteral -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -Ifuzz
+FUZZ_HARNESSES := compose_loader dotenv lint_stream diagnose_readers keycloak_export
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC) fuzz/fuzz_util.c)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/bin/%: build/fuzz/fuzz/%.o $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD fuzz $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJ) $(patsubst %,build/fuzz/fuzz/%.o,$(FUZZ_HARNESSES))
+
+fuzz-build: check-deps $(addprefix build/fuzz/bin/,$(FUZZ_HARNESSES))
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz $(FUZZ_HARNESSES)
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 build/kgenius $(DESTDIR)$(PREFIX)/bin/kgenius
@@ -88,4 +117,4 @@ schema:
 clean:
 	rm -rf build
 
--include $(REL_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(REL_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

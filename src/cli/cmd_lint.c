@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "lint/flows.h"
 #include "lint/lint.h"
+#include "util/fsio.h"
 
 struct lint_args {
 	int format;                /* enum lint_format */
@@ -101,19 +102,14 @@ static int write_any(const struct lint_run *r, const struct lint_args *a, bool c
 /* To stdout, or to a file through a temporary one and a rename. */
 static int write_report(const struct lint_run *r, const struct lint_args *a, bool color, const char *output)
 {
-	char tmp[4096];
-	FILE *fp;
-	int fd;
+	struct atomic_file af;
 
 	if (!output || strcmp(output, "-") == 0)
 		return write_any(r, a, color, stdout);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", output);
-	fd = mkstemp(tmp);
-	fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!fp || fchmod(fd, 0644) != 0 || write_any(r, a, color, fp) != 0 || fclose(fp) != 0 || rename(tmp, output) != 0) {
+	if (atomic_begin(&af, output, 0644) != 0 || write_any(r, a, color, af.fp) != 0 || atomic_commit(&af) != 0) {
 		fprintf(stderr, "%s: error: cannot write the report: %s\n", output, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
+		if (af.fp)
+			atomic_abort(&af);
 		return -1;
 	}
 	return 0;
@@ -186,6 +182,9 @@ int cmd_lint(struct cli *cli, void *args, int nops, char **ops)
 	if (rc == KG_EXIT_OK && (a->flows ? r.index.flows && r.index.flows->counts[NP_BLOCKED] > 0
 					: findings_at_least(&r.findings, r.cfg.fail_on) > 0))
 		rc = KG_EXIT_FINDINGS;
+	/* an input not read to its end was not checked: never a pass */
+	if (r.incomplete && rc != KG_EXIT_ENV)
+		rc = KG_EXIT_BAD_INPUT;
 	if (a->format == FORMAT_SVG ? write_svg(&r, a) != 0
 				    : write_report(&r, a, a->format == LINT_HUMAN && !a->output && cli->color_out, a->output) != 0)
 		rc = KG_EXIT_ENV;

@@ -134,7 +134,7 @@ static void data_checks(struct verify_args *a, struct checks *c, struct diags *d
 				same += db->tables[i].match;
 			snprintf(name, sizeof(name), "database %s -> %s", db->src_db, db->dst_db);
 			check_add(c, "data", name, db->ok, "%zu/%zu tables identical, %zu sequences, %zu differences", same,
-				  db->ntables, db->sequences, db->ndiffs + db->more_diffs);
+				  db->ntables, db->sequences, vdb_differences(db));
 		}
 		vreport_free(&rep);
 	}

@@ -1,6 +1,7 @@
 /* Type coercions from what people write to the canonical types. Compose
  * accepts "2" where a number is meant (interpolation yields strings), so
  * numbers and booleans are read from strings too. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,16 @@ struct ynode *want_int(struct loader *ld, const struct ynode *v, const char *pat
 		return checked(ld, y_int(ld->a, v->i, &v->pos), v);
 	if (v->kind == Y_STR && v->text[0]) {
 		char *end;
-		long long x = strtoll(v->text, &end, 10);
+		long long x;
+
+		errno = 0;
+		x = strtoll(v->text, &end, 10);
+		if (!*end && errno == ERANGE) {
+			/* never silently capped: 99999999999999999999 replicas is a typo */
+			ld_error(ld, &v->pos, "give a number of at most 9223372036854775807", "%s: %s is out of range", path,
+				 v->text);
+			return NULL;
+		}
 		if (!*end)
 			return checked(ld, y_int(ld->a, x, &v->pos), v);
 	}

@@ -63,6 +63,9 @@ int read_compose_file(struct loader *ld, const char *path, const struct srcpos *
 		ld_error(ld, ref, "split the file; Compose files are normally a few kilobytes",
 			 "compose file %s is larger than %u MiB", path, COMPOSE_MAX_FILE_SIZE >> 20);
 		return -1;
+	case READ_NOT_REGULAR:
+		ld_error(ld, ref, "give a regular file", "compose file %s is not a regular file (a FIFO, a device or a socket)", path);
+		return -1;
 	case READ_ERROR:
 		ld_error(ld, ref, NULL, "cannot read %s: %s", path, strerror(errno));
 		return -1;
@@ -174,6 +177,9 @@ static int read_env_file(struct compose_project *p, struct loader *ld, const cha
 			return 0;
 		ld_error(ld, &pos, "check the --env-file path", "env file %s not found", path);
 		return -1;
+	case READ_NOT_REGULAR:
+		ld_error(ld, &pos, "give a regular file", "env file %s is not a regular file (a FIFO, a device or a socket)", path);
+		return -1;
 	default:
 		ld_error(ld, &pos, NULL, "cannot read env file %s (or it is too large)", path);
 		return -1;
@@ -184,6 +190,8 @@ static int read_env_file(struct compose_project *p, struct loader *ld, const cha
 	}
 	rc = dotenv_parse(&p->arena, ld->d, arena_strdup(&p->arena, path), data, os_env, out);
 	free(data);
+	if (rc != 0 && p->arena.exhausted)
+		ld_oom(ld, &pos);  /* values that grow on each line (B=$A$A, C=$B$B, ...) */
 	if (rc == 0)
 		diag_add(ld->d, DIAG_NOTE, &pos, NULL, "variables read from %s", path);
 	return rc;
@@ -242,6 +250,17 @@ static const char *choose_workdir(struct compose_project *p, const struct compos
 	return out;
 }
 
+/* A failure always says why: one that reported nothing ran out of memory
+ * (the arena's budget) somewhere that could not say so itself. */
+static int load_failed(struct loader *ld, const struct compose_project *p, size_t errors_before)
+{
+	struct srcpos pos = {p->workdir, 0, 0};
+
+	if (ld->d->errors == errors_before)
+		ld_oom(ld, &pos);
+	return -1;
+}
+
 int compose_load(struct compose_project *p, const struct compose_options *o, struct diags *d)
 {
 	struct loader ld;
@@ -268,7 +287,7 @@ int compose_load(struct compose_project *p, const struct compose_options *o, str
 		return -1;
 	}
 	if (load_variables(p, &ld, o) || choose_files(p, &ld, o))
-		return -1;
+		return load_failed(&ld, p, errors_before);
 	for (size_t i = 0; i < p->nfiles && !ld.oom; i++) {
 		struct ynode **docs = NULL;
 		size_t ndocs = 0;
@@ -289,9 +308,9 @@ int compose_load(struct compose_project *p, const struct compose_options *o, str
 		}
 	}
 	if (d->errors > errors_before || ld.oom || !model)
-		return -1;
+		return load_failed(&ld, p, errors_before);
 	if (resolve_project(&ld, model, o, &p->name) != 0 || d->errors > errors_before)
-		return -1;
+		return load_failed(&ld, p, errors_before);
 	p->model = model;
 	return 0;
 }

@@ -114,7 +114,8 @@ static int resolve_environment(struct loader *ld, struct ynode *svc)
 		if (st != READ_OK) {
 			ld_error(ld, &path->pos, "create the file, fix the path, or mark it `required: false`",
 				 "env_file %s %s", path->text,
-				 st == READ_NOT_FOUND ? "not found" : st == READ_TOO_LARGE ? "is too large" : strerror(errno));
+				 st == READ_NOT_FOUND ? "not found" : st == READ_TOO_LARGE ? "is too large"
+				 : st == READ_NOT_REGULAR ? "is not a regular file (a FIFO, a device or a socket)" : strerror(errno));
 			return -1;
 		}
 		if (yaml_check_text(ld->d, path->text, data, len) != 0 ||

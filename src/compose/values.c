@@ -269,6 +269,8 @@ int shell_split(const char *s, char ***out, size_t *n, const char **err)
 	return 0;
 }
 
+#define PORT_RANGE_MAX 1000
+
 static int parse_port_range(const char *s, size_t len, unsigned *lo, unsigned *hi)
 {
 	char tmp[32];
@@ -348,6 +350,10 @@ int parse_port(const char *s, struct port_spec *p, const char **err)
 	if (p->published_lo && p->target_hi != p->target_lo &&
 	    p->published_hi - p->published_lo != p->target_hi - p->target_lo)
 		return fail_with(err, "published and target port ranges differ in size");
+	/* each port of a range becomes a mapping of its own (and a Service port
+	 * after convert): 1-65535 would cost hundreds of MB for nothing usable */
+	if (p->target_hi - p->target_lo >= PORT_RANGE_MAX)
+		return fail_with(err, "a port range of more than 1000 ports; name the ports the service listens on");
 	return 0;
 }
 

@@ -432,6 +432,8 @@ static void summarise_selector(struct lint_run *r, const struct ynode *doc, cons
 	o->ignore = dup(r, r->ignore);
 	o->pos = doc->pos;
 	labels_of(r, y_get(sel, "matchLabels"), &o->selector);
+	o->selects_all = sel && sel->kind == Y_MAP && sel->n == 0;
+	o->has_expressions = y_get(sel, "matchExpressions") != NULL;
 	if (!netpol)
 		return;
 	for (size_t i = 0; types && types->kind == Y_SEQ && i < types->n; i++) {

@@ -111,6 +111,8 @@ struct selector_obj {      /* PodDisruptionBudget or NetworkPolicy */
 	bool in_any, out_any;
 	struct srcpos pos;
 	struct labels selector;    /* empty: every pod */
+	bool selects_all;          /* the selector is {}: every pod of the namespace */
+	bool has_expressions;      /* matchExpressions, which the summary does not keep */
 	bool ingress, egress;      /* NetworkPolicy: policy types */
 	bool allows_dns;           /* NetworkPolicy: an egress rule to port 53 */
 	bool allows_all_egress;

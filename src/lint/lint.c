@@ -80,6 +80,9 @@ size_t findings_at_least(const struct findings *f, enum severity s)
 }
 
 static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
+			const char *ignore, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 			const char *ignore, const char *fmt, va_list ap)
 {
 	const struct rule *rule = rule_find(rule_id);
@@ -291,6 +294,7 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 struct stream {
 	struct lint_run *r;
 	struct arena *a;
+	size_t docs;               /* YAML documents read, whatever they hold */
 };
 
 static int on_document(struct ynode *doc, int index, void *user)
@@ -300,6 +304,7 @@ static int on_document(struct ynode *doc, int index, void *user)
 	const struct ynode *items = y_get(doc, "items");
 
 	(void)index;
+	s->docs++;
 	/* kubectl get -o yaml prints a List: its items are the objects. */
 	if (kind && strcmp(kind, "List") == 0 && items && items->kind == Y_SEQ) {
 		for (size_t i = 0; i < items->n; i++)
@@ -327,7 +332,7 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
 {
 	struct arena a;
-	struct stream s = {r, &a};
+	struct stream s = {r, &a, 0};
 	/* Findings and summaries point at the name until the end of the run. */
 	const char *name = arena_strdup(&r->index.a, path);
 	struct diags dd;
@@ -349,39 +354,43 @@ int lint_text(struct lint_run *r, const char *path, const char *data, size_t len
 }
 
 /* Files are parsed as they are read: memory holds one document, not the
- * file, however large it is. */
+ * file, however large it is. A named file must be a regular file (a FIFO
+ * would block, a device never end); an input with no document at all is an
+ * error, not a clean pass. */
 static int lint_file(struct lint_run *r, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "r");
 	const char *name = arena_strdup(&r->index.a, is_stdin ? "<stdin>" : path);
 	struct arena a;
-	struct stream s = {r, &a};
+	struct stream s = {r, &a, 0};
 	struct diags dd;
-	struct stat st;
 	int rc;
 
-	if (!fp || !name) {
+	if (!name) {
 		struct srcpos pos = {path, 0, 0};
-		diag_add(r->d, DIAG_ERROR, &pos, "check the path", "cannot read: %s", strerror(errno));
-		if (fp && !is_stdin)
-			fclose(fp);
+		diag_add(r->d, DIAG_ERROR, &pos, NULL, "out of memory");
 		return -1;
 	}
 	r->files++;
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
-		rc = yaml_parse_path(&a, &dd, name, &yaml_default_limits, on_document, &s);
+	if (is_stdin)
+		rc = yaml_parse_fp(&a, &dd, name, stdin, &yaml_default_limits, on_document, &s);
 	else
-		rc = yaml_parse_fp(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
+		rc = yaml_parse_path(&a, &dd, name, &yaml_default_limits, on_document, &s);
+	if ((rc == 0 && s.docs == 0) || (rc != 0 && dd.n == 0)) {
+		/* nothing to check, or a failure that could not even be described
+		 * (memory ran out while the parser held it) */
+		struct srcpos pos = {name, 0, 0};
+		diag_add(&dd, DIAG_ERROR, &pos, "check that the file was written completely",
+			 rc == 0 ? "no document: the input is empty" : "the input could not be read to its end");
+		rc = -1;
+	}
 	if (rc != 0)
 		report_yaml_errors(r, name, &dd);
 	diags_free(&dd);
 	arena_free(&a);
-	if (!is_stdin)
-		fclose(fp);
 	r->file = NULL;
 	return 0;
 }
@@ -397,41 +406,124 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files of a directory, in name order, recursively. */
-static int lint_dir(struct lint_run *r, const char *dir)
+/* Directories already read in this run, by device and inode: a symbolic
+ * link back to a parent (or two links to one place) is read once, so the
+ * walk ends however the links loop. Sorted, for bsearch. */
+struct dir_walk {
+	struct dir_id {
+		dev_t dev;
+		ino_t ino;
+	} *v;
+	size_t n, cap;
+};
+
+static int dir_id_cmp(const void *a, const void *b)
+{
+	const struct dir_id *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* 1 when dir was not read yet (now marked), 0 when it was, -1 on failure. */
+static int walk_mark(struct dir_walk *w, const char *dir)
+{
+	struct stat sb;
+	struct dir_id id;
+	size_t lo = 0, hi = w->n;
+
+	if (stat(dir, &sb) != 0)
+		return -1;
+	id.dev = sb.st_dev;
+	id.ino = sb.st_ino;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = dir_id_cmp(&w->v[mid], &id);
+
+		if (c == 0)
+			return 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct dir_id *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		w->v = v;
+		w->cap = cap;
+	}
+	memmove(w->v + lo + 1, w->v + lo, (w->n - lo) * sizeof(*w->v));
+	w->v[lo] = id;
+	w->n++;
+	return 1;
+}
+
+/* The names in dir, except hidden ones, sorted; NULL on failure (errno). */
+static char **dir_names(const char *dir, size_t *count)
 {
 	DIR *dh = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
-	int rc = 0;
 
-	if (!dh) {
-		struct srcpos pos = {dir, 0, 0};
-		diag_add(r->d, DIAG_ERROR, &pos, NULL, "cannot read the directory: %s", strerror(errno));
-		return -1;
-	}
+	*count = 0;
+	if (!dh)
+		return NULL;
 	while ((e = readdir(dh)) != NULL) {
-		char **v;
-
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			v = realloc(names, cap * sizeof(*v));
+			char **v = realloc(names, (cap ? cap * 2 : 32) * sizeof(*v));
+
 			if (!v)
-				break;
+				goto fail;
 			names = v;
+			cap = cap ? cap * 2 : 32;
 		}
-		names[n] = path_join(dir, e->d_name);
-		if (names[n])
-			n++;
+		if (!(names[n] = path_join(dir, e->d_name)))
+			goto fail;
+		n++;
 	}
 	closedir(dh);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*count = n;
+	return names ? names : calloc(1, sizeof(*names));
+fail:
+	closedir(dh);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Files of a directory, in name order, recursively. */
+static int lint_dir(struct lint_run *r, const char *dir, struct dir_walk *w)
+{
+	struct srcpos pos = {dir, 0, 0};
+	char **names;
+	size_t n = 0;
+	int rc = 0, fresh = walk_mark(w, dir);
+
+	if (fresh == 0) {
+		diag_add(r->d, DIAG_WARNING, &pos, "remove the symbolic link that leads back", "skipped: this directory was already read (a symbolic link loops back to it)");
+		return 0;
+	}
+	names = fresh < 0 ? NULL : dir_names(dir, &n);
+	if (!names) {
+		diag_add(r->d, DIAG_ERROR, &pos, NULL, "cannot read the directory: %s", strerror(errno));
+		r->incomplete = true;
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (is_directory(names[i]))
-			rc |= lint_dir(r, names[i]);
+			rc |= lint_dir(r, names[i], w);
 		else if (lintable(names[i]))
 			rc |= lint_file(r, names[i]);
 		free(names[i]);
@@ -442,7 +534,12 @@ static int lint_dir(struct lint_run *r, const char *dir)
 
 int lint_path(struct lint_run *r, const char *path)
 {
-	if (strcmp(path, "-") != 0 && is_directory(path))
-		return lint_dir(r, path);
-	return lint_file(r, path);
+	struct dir_walk w = {NULL, 0, 0};
+	int rc;
+
+	if (strcmp(path, "-") == 0 || !is_directory(path))
+		return lint_file(r, path);
+	rc = lint_dir(r, path, &w);
+	free(w.v);
+	return rc;
 }

@@ -297,6 +297,18 @@ static void budgets_and_scaling(struct lint_run *r)
 
 		if (strcmp(o->kind, "PodDisruptionBudget") != 0)
 			continue;
+		if (o->selector.n == 0 && (o->selects_all || o->has_expressions)) {
+			/* policy/v1: {} selects every pod of the namespace; matchExpressions
+			 * are not evaluated here, so they vouch for the namespace too
+			 * rather than report a budget that may exist as missing
+			 * (PodDisruptionBudgetSpec.selector: "A null selector will match no pods, while an
+			 * empty ({}) selector will select all pods within the namespace",
+			 * https://docs.rs/k8s-openapi/0.17.0/k8s_openapi/api/policy/v1/struct.PodDisruptionBudgetSpec.html) */
+			for (size_t k = 0; k < ix->nworkloads; k++)
+				if (same_ns(ix->workloads[k].ns, o->ns))
+					budgeted[k] = true;
+			continue;
+		}
 		n = index_candidates(ix, o->ns, &o->selector, &first);
 		for (size_t c = first; c < first + n; c++) {
 			size_t k = ix->pod_labels[c].workload;

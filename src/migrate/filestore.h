@@ -44,5 +44,17 @@ void fs_stats_free(struct fs_stats *st);
 size_t fs_unresolved(const struct fs_stats *st);
 /* Whether path ("./ab/ab12...", "filestore/db/ab/ab12...") names a file by the SHA-1 of its content. */
 bool fs_content_addressed(const char *path);
+/* Whether a path from the far side's listing may be used: "./" then names
+ * that are not "." or "..", no empty name, no newline, at most 4095 bytes. */
+bool fs_safe_path(const char *path);
+
+struct fs_entry;
+/* Reads the tar stream the source sent on in_fd and writes to out_fd a new
+ * archive holding only the regular files of items (sorted by path, each at
+ * most once, with the size the listing gave), with permission bits only and
+ * no owner. Everything else is dropped and named as a problem of side.
+ * Sets each passed entry's sent. Returns how many were passed, or -1 when
+ * out_fd could not be written or the stream is not a tar archive. */
+long fs_tar_filter(int in_fd, int out_fd, struct fs_entry **items, size_t n, const char *side, struct fs_stats *st);
 
 #endif

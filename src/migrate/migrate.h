@@ -82,6 +82,8 @@ struct vreport {
 int migrate_verify(const struct migrate_opts *o, struct vreport *rep, struct diags *d);
 void vreport_free(struct vreport *rep);
 void vreport_text(const struct vreport *rep, struct buf *b);
+/* Everything that differs in db: schema objects, sequences, and tables. */
+size_t vdb_differences(const struct vdb *db);
 void vreport_json(const struct vreport *rep, struct buf *b);
 
 /* --- plan --- */

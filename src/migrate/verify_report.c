@@ -31,11 +31,21 @@ void vreport_free(struct vreport *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+size_t vdb_differences(const struct vdb *db)
+{
+	size_t n = db->ndiffs + db->more_diffs;
+
+	/* a table whose contents differ is a difference too */
+	for (size_t i = 0; i < db->ntables; i++)
+		n += !db->tables[i].match;
+	return n;
+}
+
 void vreport_text(const struct vreport *rep, struct buf *b)
 {
 	for (size_t k = 0; k < rep->ndbs; k++) {
 		const struct vdb *db = &rep->dbs[k];
-		size_t same = 0;
+		size_t same = 0, ndiff = vdb_differences(db);
 		long long rows = 0;
 
 		for (size_t i = 0; i < db->ntables; i++) {
@@ -44,7 +54,7 @@ void vreport_text(const struct vreport *rep, struct buf *b)
 		}
 		buf_printf(b, "verify %s -> %s: %s: %zu/%zu tables identical (%lld rows), %zu sequences, %zu large objects, %zu difference%s, %.2f s\n",
 			   db->src_db, db->dst_db, db->ok ? "OK" : "DIFFERENT", same, db->ntables, rows, db->sequences, db->large_objects,
-			   db->ndiffs + db->more_diffs, db->ndiffs + db->more_diffs == 1 ? "" : "s", db->seconds);
+			   ndiff, ndiff == 1 ? "" : "s", db->seconds);
 		for (size_t i = 0; i < db->ntables; i++) {
 			const struct vtable *vt = &db->tables[i];
 

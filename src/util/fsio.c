@@ -63,19 +63,22 @@ enum read_status read_file_limited(const char *path, size_t max_size, char **dat
 
 	*data = NULL;
 	*len = 0;
+	memset(&sb, 0, sizeof(sb));
 	if (strcmp(path, "-") == 0)
 		return read_fd(STDIN_FILENO, max_size, data, len);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer would block forever */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? READ_NOT_FOUND : READ_ERROR;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size > max_size) {
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		saved = S_ISDIR(sb.st_mode) ? EISDIR : errno;
+		close(fd);
+		errno = saved;
+		return S_ISDIR(sb.st_mode) ? READ_ERROR : READ_NOT_REGULAR;
+	}
+	if ((unsigned long long)sb.st_size > max_size) {
 		close(fd);
 		return READ_TOO_LARGE;
-	}
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return READ_ERROR;
 	}
 	st = read_fd(fd, max_size, data, len);
 	saved = errno;
@@ -84,52 +87,141 @@ enum read_status read_file_limited(const char *path, size_t max_size, char **dat
 	return st;
 }
 
+/* Where the symbolic link path points (relative targets against the link's
+ * directory); malloc'd. */
+static char *link_target(const char *path)
+{
+	char buf[PATH_MAX], *dir, *joined;
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	if (buf[0] == '/' || !(dir = path_dirname(path)))
+		return strdup(buf);
+	joined = path_join(dir, buf);
+	free(dir);
+	return joined;
+}
+
+/* path with its symbolic links followed to what is not a link (which may not
+ * exist yet): a link given as output stays a link. malloc'd. */
+static char *output_path(const char *path)
+{
+	char *p = strdup(path);
+	struct stat sb;
+
+	for (int links = 0; p && lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode); links++) {
+		char *next = links < 40 ? link_target(p) : NULL;
+
+		if (links >= 40)
+			errno = ELOOP;
+		free(p);
+		p = next;
+	}
+	return p;
+}
+
+int atomic_begin(struct atomic_file *af, const char *path, mode_t mode)
+{
+	struct stat sb;
+	int fd = -1;
+
+	memset(af, 0, sizeof(*af));
+	/* what the path finally names, links followed: /dev/stdout is a link to
+	 * /proc/self/fd/1, whose target ("pipe:[...]") is no path */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		af->path = strdup(path);
+	else
+		af->path = output_path(path);
+	if (!af->path)
+		return -1;
+	if (stat(af->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* -o /dev/null, -o /dev/stdout, a FIFO: written through, never
+		 * replaced by a regular file (as root, a rename over /dev/null
+		 * would replace the system's) */
+		if (S_ISDIR(sb.st_mode))
+			errno = EISDIR;
+		else
+			af->fp = fopen(af->path, "w");
+		af->through = true;
+	} else if ((af->tmp = malloc(strlen(af->path) + 16)) != NULL) {
+		snprintf(af->tmp, strlen(af->path) + 16, "%s.tmp.XXXXXX", af->path);
+		fd = mkstemp(af->tmp);
+		if (fd >= 0 && (fchmod(fd, mode) != 0 || !(af->fp = fdopen(fd, "w")))) {
+			int saved = errno;
+
+			close(fd);
+			unlink(af->tmp);
+			errno = saved;
+		}
+		if (!af->fp) {
+			free(af->tmp);
+			af->tmp = NULL;
+		}
+	}
+	if (!af->fp) {
+		int saved = errno;
+
+		free(af->path);
+		af->path = NULL;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void atomic_clear(struct atomic_file *af)
+{
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	memset(af, 0, sizeof(*af));
+}
+
+int atomic_commit(struct atomic_file *af)
+{
+	int rc = 0, saved = 0;
+
+	if (fflush(af->fp) != 0 || (!af->through && fsync(fileno(af->fp)) != 0))
+		rc = -1, saved = errno;
+	if (fclose(af->fp) != 0 && rc == 0)
+		rc = -1, saved = errno;
+	af->fp = NULL;
+	if (rc == 0 && !af->through && rename(af->tmp, af->path) != 0)
+		rc = -1, saved = errno;
+	else if (rc == 0 && !af->through) {
+		free(af->tmp);
+		af->tmp = NULL;
+	}
+	atomic_clear(af);
+	errno = saved;
+	return rc;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	int saved = errno;
+
+	if (af->fp)
+		fclose(af->fp);
+	af->fp = NULL;
+	atomic_clear(af);
+	errno = saved;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	int fd, saved;
-	size_t off = 0;
+	struct atomic_file af;
 
-	if (!tmp)
+	if (atomic_begin(&af, path, mode) != 0)
 		return -1;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail_free;
-	if (fchmod(fd, mode) != 0)
-		goto fail_close;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail_close;
-		}
-		off += (size_t)w;
+	if (len && fwrite(data, 1, len, af.fp) != len) {
+		atomic_abort(&af);
+		return -1;
 	}
-	if (fsync(fd) != 0)
-		goto fail_close;
-	if (close(fd) != 0)
-		goto fail_unlink;
-	if (rename(tmp, path) != 0)
-		goto fail_unlink;
-	free(tmp);
-	return 0;
-fail_close:
-	saved = errno;
-	close(fd);
-	errno = saved;
-fail_unlink:
-	saved = errno;
-	unlink(tmp);
-	errno = saved;
-fail_free:
-	saved = errno;
-	free(tmp);
-	errno = saved;
-	return -1;
+	return atomic_commit(&af);
 }
 
 int make_dirs(const char *path, mode_t mode)

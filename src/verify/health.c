@@ -41,6 +41,7 @@ struct response {
 };
 
 #define BODY_MAX (1024 * 1024)
+#define DISCOVERY_MAX (64 * 1024)
 
 static size_t on_body(char *p, size_t size, size_t n, void *user)
 {
@@ -193,7 +194,10 @@ void health_keycloak(const char *base, const char *realm, const char *management
 		long status = get(url, h, NULL, &r, err, sizeof(err));
 		const char *body = r.body.data ? r.body.data : "";
 		char want[600];
-		const char *got = issuer_of(body, r.body.len);
+		/* a discovery document is a few KiB; parsing a large hostile one
+		 * would cost far more memory than its size */
+		bool too_large = r.body.len > DISCOVERY_MAX;
+		const char *got = too_large ? NULL : issuer_of(body, r.body.len);
 		size_t bl = strlen(base);
 
 		while (bl > 0 && base[bl - 1] == '/')
@@ -203,6 +207,9 @@ void health_keycloak(const char *base, const char *realm, const char *management
 			check_add(c, "health", "keycloak discovery", false, "%s: %s", url, err);
 		else if (status != 200)
 			check_add(c, "health", "keycloak discovery", false, "%s answered %ld, expected 200", url, status);
+		else if (too_large)
+			check_add(c, "health", "keycloak discovery", false,
+				  "%s answered more than %d KiB, not a discovery document; check the URL", url, DISCOVERY_MAX >> 10);
 		else if (!got || strcmp(got, want) != 0)
 			check_add(c, "health", "keycloak discovery", false,
 				  "%s: the issuer is not %.*s/realms/%s; tokens issued before the move will be refused "

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
+
 /* Words YAML 1.1 readers (PyYAML, old Go yaml) turn into booleans or null. */
 static bool is_yaml11_word(const char *s, size_t len)
 {
@@ -183,15 +185,70 @@ static struct fy_node *build_node(struct fy_document *fyd, const struct ynode *n
 	return NULL;
 }
 
+/* JSON is written here, not by libfyaml: libfyaml 0.7's emitter leaks a
+ * chunk (4 KiB) when it writes a string with many escapes in JSON mode (its
+ * atom iterator's grown chunk is never freed; reported upstream as
+ * https://github.com/pantoniou/libfyaml/issues/233). The layout is the one
+ * libfyaml wrote: two spaces per level, one entry a line, [] and {} when empty. */
+static void json_indent(struct buf *b, int depth)
+{
+	buf_putc(b, '\n');
+	for (int i = 0; i < depth; i++)
+		buf_puts(b, "  ");
+}
+
+static void emit_json(struct buf *b, const struct ynode *n, int depth)
+{
+	switch (n->kind) {
+	case Y_NULL:
+		buf_puts(b, "null");
+		return;
+	case Y_BOOL:
+		buf_puts(b, n->b ? "true" : "false");
+		return;
+	case Y_INT:
+	case Y_FLOAT:
+		buf_append(b, n->text, n->len);
+		return;
+	case Y_STR:
+		json_string(b, n->text);
+		return;
+	case Y_SEQ:
+	case Y_MAP:
+		break;
+	}
+	buf_putc(b, n->kind == Y_SEQ ? '[' : '{');
+	for (size_t i = 0; i < n->n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_indent(b, depth + 1);
+		if (n->kind == Y_MAP) {
+			json_string(b, n->pairs[i].key);
+			buf_puts(b, ": ");
+		}
+		emit_json(b, n->kind == Y_SEQ ? n->items[i] : n->pairs[i].val, depth + 1);
+	}
+	if (n->n)
+		json_indent(b, depth);
+	buf_putc(b, n->kind == Y_SEQ ? ']' : '}');
+}
+
 int yaml_emit(struct buf *out, const struct ynode *root, enum yaml_format fmt)
 {
 	/* Keys are unique in our trees already; libfyaml's own check compares
 	 * each new key with every earlier one, quadratic on large mappings. */
 	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS};
-	struct fy_document *fyd = fy_document_create(&cfg);
+	struct fy_document *fyd;
 	struct fy_node *top;
 	char *text = NULL;
 	int rc = -1;
+
+	if (fmt == FMT_JSON) {
+		emit_json(out, root, 0);
+		buf_putc(out, '\n');
+		return out->failed ? -1 : 0;
+	}
+	fyd = fy_document_create(&cfg);
 
 	if (!fyd)
 		return -1;

@@ -1,44 +1,14 @@
-#include "yaml/parse.h"
+/* libfyaml events into value trees: anchors, aliases, merge keys, tags,
+ * duplicate keys, the nesting and node limits. The parser that feeds it, and
+ * its inputs, are in stream.c. */
+#include "yaml/builder.h"
 
 #include <libfyaml.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-const struct yaml_limits yaml_default_limits = {
-	.max_nodes = 300000,
-	.max_depth = 256,
-};
-
-struct frame {
-	struct ynode *node;
-	const char *key;          /* mapping: key waiting for its value */
-	struct srcpos kpos;
-	bool is_merge_key;        /* the pending key is `<<` */
-	struct ynode **merges;    /* mapping: sources of `<<`, in order */
-	size_t nmerges, capmerges;
-	char *anchor;             /* collection's anchor, completed at its end */
-};
-
-struct anchor {
-	char *name;
-	struct ynode *node;       /* NULL while the anchored collection is still open */
-};
-
-struct builder {
-	struct arena *a;
-	struct diags *d;
-	const char *file;
-	const struct yaml_limits *lim;
-	struct frame *stack;
-	int depth, cap;
-	struct anchor *anchors;
-	size_t nanchors, capanchors;
-	long budget;
-	struct ynode *root;
-	bool failed;
-};
+#include "util/buf.h"
 
 static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 {
@@ -51,7 +21,7 @@ static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 	return p;
 }
 
-static void fail(struct builder *b, const struct srcpos *pos, const char *fix, const char *what)
+void builder_fail(struct builder *b, const struct srcpos *pos, const char *fix, const char *what)
 {
 	if (!b->failed)
 		diag_add(b->d, DIAG_ERROR, pos, fix, "%s", what);
@@ -60,7 +30,7 @@ static void fail(struct builder *b, const struct srcpos *pos, const char *fix, c
 
 static void fail_oom(struct builder *b, const struct srcpos *pos)
 {
-	fail(b, pos, "split the file or remove repeated aliases",
+	builder_fail(b, pos, "split the file or remove repeated aliases",
 	     "the document needs more memory than kgenius allows for one file");
 }
 
@@ -110,9 +80,15 @@ static bool take_budget(struct builder *b, const struct srcpos *pos)
 
 	if (--b->budget >= 0)
 		return true;
+	if (!b->expanded) {
+		/* a large document, not a bomb: say so */
+		snprintf(msg, sizeof(msg), "the document has more than %ld nodes", b->lim->max_nodes);
+		builder_fail(b, pos, "split it into several documents or files; the limit keeps memory bounded", msg);
+		return false;
+	}
 	snprintf(msg, sizeof(msg), "aliases and merge keys expand the document to more than %ld nodes",
 		 b->lim->max_nodes);
-	fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)", msg);
+	builder_fail(b, pos, "remove the repeated aliases (an \"alias bomb\" expands exponentially)", msg);
 	return false;
 }
 
@@ -131,6 +107,7 @@ static bool apply_merges(struct builder *b, struct frame *f)
 
 			if (y_get_pair(map, p->key))
 				continue;
+			b->expanded = true;
 			copy = y_copy(b->a, p->val, &b->budget);
 			if (!copy) {
 				if (b->budget < 0)
@@ -172,7 +149,7 @@ static void merge_value(struct builder *b, struct frame *f, struct ynode *v)
 	if (v->kind == Y_SEQ) {
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->items[i]->kind != Y_MAP) {
-				fail(b, &v->items[i]->pos, "list only aliases of mappings after `<<:`",
+				builder_fail(b, &v->items[i]->pos, "list only aliases of mappings after `<<:`",
 				     "a `<<` merge list may only hold mappings");
 				return;
 			}
@@ -183,7 +160,7 @@ static void merge_value(struct builder *b, struct frame *f, struct ynode *v)
 		}
 		return;
 	}
-	fail(b, &v->pos, "write `<<: *anchor` or `<<: [*a, *b]`",
+	builder_fail(b, &v->pos, "write `<<: *anchor` or `<<: [*a, *b]`",
 	     "the value of a `<<` merge key must be a mapping or a list of mappings");
 }
 
@@ -204,7 +181,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 	}
 	if (!f->key) {
 		if (!y_is_scalar(v)) {
-			fail(b, &v->pos, "use a plain string as the key",
+			builder_fail(b, &v->pos, "use a plain string as the key",
 			     "a mapping key must be a scalar, not a mapping or a list");
 			return;
 		}
@@ -222,7 +199,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 			char msg[512];
 			snprintf(msg, sizeof(msg), "duplicate key \"%.200s\" (first at line %d)",
 				 f->key, dup->kpos.line);
-			fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
+			builder_fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
 		} else if (!y_set_at(b->a, f->node, f->key, &f->kpos, v)) {
 			fail_oom(b, &v->pos);
 		}
@@ -262,13 +239,52 @@ static const char *anchor_name(struct fy_token *anchor)
 	return anchor ? fy_token_get_text0(anchor) : NULL;
 }
 
+/* A scalar's text through libfyaml's token iterator, not fy_token_get_text:
+ * in libfyaml 0.7 that leaks its grown chunk array on a scalar of five or
+ * more escapes ('' in single quotes), libfyaml#233, fixed upstream after the
+ * Debian 12 release. malloc'd; NULL when out of memory. */
+static char *scalar_text(struct fy_token *t, size_t *len)
+{
+	struct fy_token_iter *it = fy_token_iter_create(t);
+	const struct fy_iter_chunk *c = NULL;
+	struct buf b = BUF_INIT;
+	int err = 0;
+
+	*len = 0;
+	if (!it)
+		return NULL;
+	while ((c = fy_token_iter_chunk_next(it, c, &err)) != NULL)
+		buf_append(&b, c->str, c->len);
+	fy_token_iter_destroy(it);
+	if (err || b.failed || !buf_cstr(&b)) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data;
+}
+
+static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, const char *text, size_t len,
+				 const struct srcpos *pos, enum ymerge_tag tag, bool force_str)
+{
+	enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
+	struct ynode *n;
+
+	if (style == FYSS_PLAIN && !force_str && !fye->scalar.tag)
+		return y_scalar_plain(b->a, text, len, pos);
+	if (style == FYSS_PLAIN && tag == YTAG_RESET && len == 0)
+		return y_null(b->a, pos);
+	n = y_strn(b->a, text, len, pos);
+	if (n)
+		n->quoted = style != FYSS_PLAIN;
+	return n;
+}
+
 static void on_scalar(struct builder *b, struct fy_event *fye)
 {
-	struct fy_token *val = fye->scalar.value;
 	struct srcpos pos = mark_pos(b, fy_event_start_mark(fye));
-	enum fy_scalar_style style = fy_token_scalar_style(val);
 	size_t len = 0;
-	const char *text = fy_token_get_text(val, &len);
+	char *text;
 	bool force_str, plain_merge;
 	enum ymerge_tag tag = tag_of(b, fye->scalar.tag, &pos, &force_str);
 	struct ynode *n;
@@ -276,29 +292,27 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 
 	if (!take_budget(b, &pos))
 		return;
+	text = scalar_text(fye->scalar.value, &len);
 	if (!text) {
-		text = "";
-		len = 0;
+		fail_oom(b, &pos);
+		return;
 	}
-	if (style == FYSS_PLAIN && !force_str && !fye->scalar.tag)
-		n = y_scalar_plain(b->a, text, len, &pos);
-	else if (style == FYSS_PLAIN && tag == YTAG_RESET && len == 0)
-		n = y_null(b->a, &pos);
-	else {
-		n = y_strn(b->a, text, len, &pos);
-		if (n)
-			n->quoted = style != FYSS_PLAIN;
+	if (memchr(text, '\0', len)) {
+		/* "\0" in a double-quoted string: every consumer reads C strings,
+		 * which would end the value there */
+		builder_fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
+			     "the string holds a NUL character (\\0)");
+		free(text);
+		return;
 	}
-	if (!n) {
+	n = scalar_node(b, fye, text, len, &pos, tag, force_str);
+	plain_merge = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
+	free(text);
+	if (!n || (anchor && !anchor_set(b, anchor, n))) {
 		fail_oom(b, &pos);
 		return;
 	}
 	n->tag = tag;
-	if (anchor && !anchor_set(b, anchor, n)) {
-		fail_oom(b, &pos);
-		return;
-	}
-	plain_merge = style == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
 	attach(b, n, plain_merge);
 }
 
@@ -313,12 +327,12 @@ static void on_alias(struct builder *b, struct fy_event *fye)
 
 	if (!an) {
 		snprintf(msg, sizeof(msg), "alias *%.200s refers to no anchor defined before it", name ? name : "");
-		fail(b, &pos, "define `&name` before using `*name`", msg);
+		builder_fail(b, &pos, "define `&name` before using `*name`", msg);
 		return;
 	}
 	if (!an->node) {
 		snprintf(msg, sizeof(msg), "alias *%.200s refers to a collection that contains it", name);
-		fail(b, &pos, "remove the recursive alias", msg);
+		builder_fail(b, &pos, "remove the recursive alias", msg);
 		return;
 	}
 	/* A merge source is only read, so it need not be copied. */
@@ -326,6 +340,7 @@ static void on_alias(struct builder *b, struct fy_event *fye)
 		attach(b, an->node, false);
 		return;
 	}
+	b->expanded = true;
 	copy = y_copy(b->a, an->node, &b->budget);
 	if (!copy) {
 		if (b->budget < 0)
@@ -349,7 +364,7 @@ static void on_collection_start(struct builder *b, struct fy_event *fye, enum yk
 	if (b->depth >= b->lim->max_depth) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "nesting deeper than %d levels", b->lim->max_depth);
-		fail(b, &pos, "flatten the structure; no Compose or Kubernetes file nests this deep", msg);
+		builder_fail(b, &pos, "flatten the structure; no Compose or Kubernetes file nests this deep", msg);
 		return;
 	}
 	if (!take_budget(b, &pos))
@@ -401,121 +416,7 @@ static void on_collection_end(struct builder *b)
 	attach(b, n, false);
 }
 
-/* libfyaml reports through this callback; only the first error is kept. */
-struct first_error {
-	char msg[512];
-	bool seen;
-};
-
-static void capture_diag(struct fy_diag *diag, void *user, const char *text, size_t len)
-{
-	struct first_error *fe = user;
-
-	(void)diag;
-	if (fe->seen)
-		return;
-	if (len >= sizeof(fe->msg))
-		len = sizeof(fe->msg) - 1;
-	memcpy(fe->msg, text, len);
-	while (len && (fe->msg[len - 1] == '\n' || fe->msg[len - 1] == ' '))
-		len--;
-	fe->msg[len] = '\0';
-	fe->seen = true;
-}
-
-/* The captured text reads "<line>:<col>: error: <message>" (1-based). */
-static void report_parser_error(struct builder *b, const struct first_error *fe)
-{
-	struct srcpos pos = {b->file, 0, 0};
-	const char *msg = fe->msg;
-	char text[600];
-	int line, col, used = 0;
-
-	/* Strings parsed from memory carry a "<memory-@...>:" input name. */
-	if (msg[0] == '<' && strstr(msg, ">:"))
-		msg = strstr(msg, ">:") + 2;
-	/* Files libfyaml opened itself carry their name. */
-	else if (b->file && strncmp(msg, b->file, strlen(b->file)) == 0 && msg[strlen(b->file)] == ':')
-		msg += strlen(b->file) + 1;
-	if (fe->seen && sscanf(msg, "%d:%d:%n", &line, &col, &used) == 2 && used > 0) {
-		pos.line = line;
-		pos.col = col;
-		msg += used;
-		while (*msg == ' ')
-			msg++;
-		if (strncmp(msg, "error:", 6) == 0)
-			msg += 6;
-		while (*msg == ' ')
-			msg++;
-	}
-	snprintf(text, sizeof(text), "invalid YAML: %s", fe->seen && *msg ? msg : "syntax error");
-	fail(b, &pos, "fix the YAML syntax at this position", text);
-}
-
-static bool is_utf8_cont(unsigned char c)
-{
-	return (c & 0xC0) == 0x80;
-}
-
-int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	int line = 1, col = 1;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t need = 0;
-		uint32_t cp = 0;
-
-		if (c == 0) {
-			struct srcpos pos = {file, line, col};
-			diag_add(d, DIAG_ERROR, &pos, "remove the NUL byte; the file may be binary or UTF-16",
-				 "the file contains a NUL byte");
-			return -1;
-		}
-		if (c < 0x80) {
-			i++;
-			if (c == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-			need = 1, cp = c & 0x1F;
-		else if ((c & 0xF0) == 0xE0)
-			need = 2, cp = c & 0x0F;
-		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-			need = 3, cp = c & 0x07;
-		if (need) {
-			bool ok = true;
-			for (size_t k = 1; ok && k <= need; k++) {
-				if (i + k >= len || !is_utf8_cont(s[i + k]))
-					ok = false;
-				else
-					cp = (cp << 6) | (s[i + k] & 0x3F);
-			}
-			if (ok && !((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-				    (cp >= 0xD800 && cp <= 0xDFFF))) {
-				i += need + 1;
-				col++;
-				continue;
-			}
-		}
-		{
-			struct srcpos pos = {file, line, col};
-			diag_add(d, DIAG_ERROR, &pos, "save the file as UTF-8",
-				 "invalid UTF-8 byte 0x%02X", c);
-		}
-		return -1;
-	}
-	return 0;
-}
-
-static void builder_reset_doc(struct builder *b)
+void builder_reset_doc(struct builder *b)
 {
 	for (int i = 0; i < b->depth; i++) {
 		free(b->stack[i].anchor);
@@ -524,152 +425,47 @@ static void builder_reset_doc(struct builder *b)
 	b->depth = 0;
 	b->root = NULL;
 	b->budget = b->lim->max_nodes;
+	b->expanded = false;
 	anchors_clear(b);
 }
 
-/* One parser, set up to collect its first error for the builder. */
-static struct fy_parser *make_parser(struct first_error *first)
+void builder_event(struct builder *b, struct fy_event *fye, int *index, int *rc, yaml_doc_fn fn, void *user)
 {
-	struct fy_parse_cfg cfg;
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parser *fyp;
-
-	memset(first, 0, sizeof(*first));
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = capture_diag;
-	dcfg.user = first;
-	dcfg.level = FYET_ERROR;
-	dcfg.colorize = false;
-	dcfg.show_source = false;
-	dcfg.show_position = true;
-	dcfg.show_type = true;
-	dcfg.show_module = false;
-	dcfg.source_width = 0;
-	dcfg.position_width = 0;
-	dcfg.type_width = 0;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
-		return NULL;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_DEFAULT_VERSION_1_2;
-	cfg.diag = diag;
-	fyp = fy_parser_create(&cfg);
-	fy_diag_unref(diag);
-	return fyp;
-}
-
-static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
-{
-	struct builder b;
-	struct fy_event *fye;
-	int index = 0, rc = 0;
-
-	memset(&b, 0, sizeof(b));
-	b.a = a;
-	b.d = d;
-	b.file = file;
-	b.lim = lim ? lim : &yaml_default_limits;
-	b.budget = b.lim->max_nodes;
-	while (!b.failed && (fye = fy_parser_parse(fyp)) != NULL) {
-		switch (fye->type) {
-		case FYET_DOCUMENT_START:
-			builder_reset_doc(&b);
-			break;
-		case FYET_DOCUMENT_END:
-			if (!b.failed) {
-				struct srcpos pos = {file, 1, 1};
-				if (!b.root)
-					b.root = y_null(a, &pos);
-				if (!b.root)
-					fail_oom(&b, &pos);
-				else if (fn)
-					rc = fn(b.root, index, user);
-				index++;
-				b.root = NULL;
-			}
-			break;
-		case FYET_SCALAR:
-			on_scalar(&b, fye);
-			break;
-		case FYET_ALIAS:
-			on_alias(&b, fye);
-			break;
-		case FYET_MAPPING_START:
-			on_collection_start(&b, fye, Y_MAP);
-			break;
-		case FYET_SEQUENCE_START:
-			on_collection_start(&b, fye, Y_SEQ);
-			break;
-		case FYET_MAPPING_END:
-		case FYET_SEQUENCE_END:
-			on_collection_end(&b);
-			break;
-		default:
-			break;
+	switch (fye->type) {
+	case FYET_DOCUMENT_START:
+		builder_reset_doc(b);
+		break;
+	case FYET_DOCUMENT_END:
+		if (!b->failed) {
+			struct srcpos pos = {b->file, 1, 1};
+			if (!b->root)
+				b->root = y_null(b->a, &pos);
+			if (!b->root)
+				fail_oom(b, &pos);
+			else if (fn)
+				*rc = fn(b->root, *index, user);
+			(*index)++;
+			b->root = NULL;
 		}
-		fy_parser_event_free(fyp, fye);
-		if (rc)
-			break;
+		break;
+	case FYET_SCALAR:
+		on_scalar(b, fye);
+		break;
+	case FYET_ALIAS:
+		on_alias(b, fye);
+		break;
+	case FYET_MAPPING_START:
+		on_collection_start(b, fye, Y_MAP);
+		break;
+	case FYET_SEQUENCE_START:
+		on_collection_start(b, fye, Y_SEQ);
+		break;
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		on_collection_end(b);
+		break;
+	default:
+		break;
 	}
-	if (!b.failed && !rc && fy_parser_get_stream_error(fyp))
-		report_parser_error(&b, first);
-	builder_reset_doc(&b);
-	free(b.stack);
-	free(b.anchors);
-	fy_parser_destroy(fyp);
-	if (b.failed)
-		return -1;
-	return rc;
 }
 
-/* Runs a parser whose input was just set (set_rc is the setter's result). */
-static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *first, struct arena *a,
-		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
-{
-	if (set_rc != 0) {
-		fy_parser_destroy(fyp);
-		return -1;
-	}
-	return run_parser(fyp, first, a, d, file, lim, fn, user);
-}
-
-int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
-		      const char *data, size_t len, const struct yaml_limits *lim,
-		      yaml_doc_fn fn, void *user)
-{
-	struct first_error first;
-	struct fy_parser *fyp;
-
-	if (yaml_check_text(d, file, data, len) != 0)
-		return -1;
-	fyp = make_parser(&first);
-	if (!fyp)
-		return -1;
-	return parse_input(fyp, fy_parser_set_string(fyp, data, len), &first, a, d, file, lim, fn, user);
-}
-
-int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
-		  const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
-{
-	struct first_error first;
-	struct fy_parser *fyp = make_parser(&first);
-
-	if (!fyp)
-		return -1;
-	return parse_input(fyp, fy_parser_set_input_fp(fyp, file, fp), &first, a, d, file, lim, fn, user);
-}
-
-/* A named file: libfyaml maps it rather than copying it through stdio. */
-int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
-		    yaml_doc_fn fn, void *user)
-{
-	struct first_error first;
-	struct fy_parser *fyp = make_parser(&first);
-
-	if (!fyp)
-		return -1;
-	return parse_input(fyp, fy_parser_set_input_file(fyp, file), &first, a, d, file, lim, fn, user);
-}

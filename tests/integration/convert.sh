@@ -42,7 +42,8 @@ else
 	fail "convert: schema validation" "$(head -5 "$WORK/val.txt")"
 fi
 if command -v kubectl >/dev/null; then
-	check "convert: kubectl kustomize succeeds" kubectl kustomize "$WORK/k" -o "$WORK/kust.yaml"
+	# "> FILE", not "-o FILE": Debian 12's kubectl (1.20, what install-deps installs) has no -o for kustomize
+	check "convert: kubectl kustomize succeeds" sh -c 'kubectl kustomize "$1" >"$2"' _ "$WORK/k" "$WORK/kust.yaml"
 	check "convert: kustomize renders every object" test "$(grep -c '^kind:' "$WORK/kust.yaml")" -ge 40
 else
 	fail "convert: kubectl kustomize succeeds" "kubectl is not installed (tools/install-deps --test installs it)"
@@ -93,7 +94,7 @@ for mode in "keda --autoscaling keda" "cnpg --postgres cnpg" "gateway --ingress 
 		fail "convert ($name): schema-valid" "$(head -3 "$WORK/val.txt")"
 	fi
 	if command -v kubectl >/dev/null; then
-		check "convert ($name): kubectl kustomize succeeds" kubectl kustomize "$WORK/m-$name" -o "$WORK/kust-$name.yaml"
+		check "convert ($name): kubectl kustomize succeeds" sh -c 'kubectl kustomize "$1" >"$2"' _ "$WORK/m-$name" "$WORK/kust-$name.yaml"
 	fi
 	python3 "$ROOT/tests/integration/convert_modes_check.py" "$WORK/m-$name" "$name"
 	case $name in

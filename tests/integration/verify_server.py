@@ -2,6 +2,7 @@
 """A stand-in for Odoo and Keycloak behind their proxy, for tests/integration/verify.sh.
 
 usage: verify_server.py PORTFILE [--tls CERT KEY] [--delay-ms N] [--issuer-base URL] [--no-websocket]
+       [--discovery-entries N]   (a discovery document padded with a list of N numbers)
 Prints nothing; writes the port it listens on (127.0.0.1) to PORTFILE.
 """
 import base64, hashlib, http.server, json, socket, ssl, sys, time
@@ -12,6 +13,7 @@ tls = None
 delay = 0.0
 issuer_base = None
 websocket = True
+padding = 0
 while args:
     a = args.pop(0)
     if a == "--tls":
@@ -22,6 +24,8 @@ while args:
         issuer_base = args.pop(0)
     elif a == "--no-websocket":
         websocket = False
+    elif a == "--discovery-entries":
+        padding = int(args.pop(0))
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -72,8 +76,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/realms/") and path.endswith("/.well-known/openid-configuration"):
             realm = path.split("/")[2]
             base = issuer_base or ("%s://%s" % ("https" if tls else "http", self.headers.get("Host")))
-            return self.send(200, json.dumps({"issuer": "%s/realms/%s" % (base, realm),
-                                              "authorization_endpoint": "%s/realms/%s/protocol/openid-connect/auth" % (base, realm)}))
+            doc = {"issuer": "%s/realms/%s" % (base, realm),
+                   "authorization_endpoint": "%s/realms/%s/protocol/openid-connect/auth" % (base, realm)}
+            if padding:
+                doc["padding"] = [1] * padding
+            return self.send(200, json.dumps(doc, separators=(",", ":")))
         if path == "/health/ready":
             return self.send(200, json.dumps({"status": "UP", "checks": []}))
         return self.send(404, json.dumps({"error": "not found"}))

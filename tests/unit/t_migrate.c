@@ -97,9 +97,28 @@ static void test_traffic_names(void)
 	diags_free(&d);
 }
 
+/* Names from the far side's listing: only ones that stay inside the directory. */
+static void test_safe_path(void)
+{
+	CHECK(fs_safe_path("./odoo/3f/3f0a9bbd2b3e2f6b9a1c4d5e6f708192a3b4c5d6"));
+	CHECK(fs_safe_path("./notes with spaces and a 'quote'.txt"));
+	CHECK(fs_safe_path("./a..b/..c"));
+	CHECK(!fs_safe_path("../x"));
+	CHECK(!fs_safe_path("./a/../../x"));
+	CHECK(!fs_safe_path("./.."));
+	CHECK(!fs_safe_path("./a/./b"));
+	CHECK(!fs_safe_path("./a//b"));
+	CHECK(!fs_safe_path("./a/"));
+	CHECK(!fs_safe_path("/etc/passwd"));
+	CHECK(!fs_safe_path("a/b"));
+	CHECK(!fs_safe_path("./new\nline"));
+	CHECK(!fs_safe_path("./"));
+}
+
 const struct t_case t_migrate_cases[] = {
 	{"migrate: backup file names stay in the backup directory", test_backup_names},
 	{"migrate traffic: names that cannot break out of a Traefik rule", test_traffic_names},
+	{"migrate: filestore names from the far side must stay inside the directory", test_safe_path},
 	{"migrate: which filestore paths are named by their SHA-1", test_content_addressed},
 	{"migrate: connection strings for pg_dump and pg_restore carry no password", test_child_conninfo},
 	{"migrate: slot names from database names", test_slot_names},

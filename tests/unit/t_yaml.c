@@ -4,6 +4,7 @@
 #include "t.h"
 #include "util/buf.h"
 #include "yaml/emit.h"
+#include "yaml/input.h"
 #include "yaml/parse.h"
 
 struct parsed {
@@ -262,7 +263,43 @@ static void test_plain_safe(void)
 	CHECK(!yaml_plain_safe("2026-11-27t09:30:00.5+01:00", 27));
 }
 
+/* The streaming text check: a sequence split between chunks is whole; flow
+ * brackets count only outside quotes and comments, and where a node starts. */
+static bool scan_chunks(const char *text, size_t cut, int depth, long items, enum text_error *err)
+{
+	struct text_scan s;
+	bool ok;
+
+	text_scan_init(&s);
+	s.max_flow_depth = depth;
+	s.max_flow_items = items;
+	ok = text_scan(&s, (const unsigned char *)text, cut) &&
+	     text_scan(&s, (const unsigned char *)text + cut, strlen(text) - cut) && text_scan_end(&s);
+	*err = s.err;
+	return ok;
+}
+
+static void test_text_scan(void)
+{
+	enum text_error err;
+
+	CHECK(scan_chunks("a: caf\xc3\xa9\n", 7, 4, 10, &err));            /* é split after its first byte */
+	CHECK(!scan_chunks("a: caf\xc3", 7, 4, 10, &err) && err == TEXT_BAD_UTF8);
+	{
+		struct text_scan s;
+
+		text_scan_init(&s);
+		CHECK(!text_scan(&s, (const unsigned char *)"a: 1\n\0b: 2\n", 11) && s.err == TEXT_NUL && s.err_line == 2);
+	}
+	CHECK(!scan_chunks("a: [[[[[1]]]]]\n", 5, 4, 100, &err) && err == TEXT_TOO_DEEP);
+	CHECK(scan_chunks("a: [[[[1]]]]\n", 5, 4, 100, &err));
+	CHECK(scan_chunks("a: '[[[[[[' # [[[[[[\nb: \"[[[[[[\"\nc: x[[[[[[\n", 9, 4, 100, &err));
+	CHECK(!scan_chunks("a: [1,2,3,4,5,6]\n", 8, 4, 5, &err) && err == TEXT_TOO_MANY);
+	CHECK(scan_chunks("a: [1,2,3]\nb: [1,2,3]\n", 8, 4, 5, &err));  /* counted per collection */
+}
+
 const struct t_case t_yaml_cases[] = {
+	{"yaml: the streaming text check (UTF-8 across chunks, NUL, flow depth and entries)", test_text_scan},
 	{"yaml: scalar types (YAML 1.2 core schema)", test_scalar_types},
 	{"yaml: node positions are 1-based line and column", test_positions},
 	{"yaml: anchors and aliases", test_anchors_and_aliases},
