@@ -34,6 +34,8 @@ struct cv {
 	const char *auth_host;        /* auth.<domain> */
 	const char *db_service;       /* the PostgreSQL Service: the Compose name */
 	const char *postgres_image;
+	const char *odoo_image;       /* what the Odoo pods run: the pushed build, or the official image */
+	const char *keycloak_image;
 	struct odoo_plan plan;
 	struct credentials creds;
 	struct odoo_facts odoo;          /* for the Odoo image's version */

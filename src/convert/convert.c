@@ -62,15 +62,40 @@ static void check_compose_semantics(struct cv *cv, const struct service *s)
 			 "service %s uses the host network; pods use the cluster network", s->name);
 }
 
+/* What the pods of an application run: the option, else for a service the
+ * project builds the tag Compose gives the build (image:), which the user
+ * pushes; else the image itself. */
+static int settle_image(struct cv *cv, const struct service *s, const char *option, const char *flag,
+			const char **image)
+{
+	if (!s)
+		return 0;
+	*image = option ? option : s->image_ref.text ? s->image_ref.text : NULL;
+	if (!s->build_pos.line && !option) {
+		*image = s->image.ref;
+		return 0;
+	}
+	if (!*image) {
+		diag_add(cv->d, DIAG_ERROR, &s->build_pos,
+			 arena_printf(cv->a, "build and push the image to a registry the cluster can pull from "
+					     "(DigitalOcean Container Registry: `doctl registry login`), then pass %s REF", flag),
+			 "service %s is built by the project (FROM %s) and has no image: tag; a cluster cannot build it",
+			 s->name, s->image.ref);
+		return -1;
+	}
+	if (s->build_pos.line)
+		cv_note(&cv->must_supply,
+			"The image `%s` of service `%s`, built from the project's Dockerfile (FROM %s) and pushed where the "
+			"cluster can pull it: `docker compose build %s && docker push %s`. The manifests use the facts of "
+			"%s (user, paths, options); a Dockerfile that changes them needs the manifests changed too.",
+			*image, s->name, s->image.ref, s->name, *image, s->image.ref);
+	return 0;
+}
+
 static int check_services(struct cv *cv)
 {
 	const struct app *app = cv->app;
 
-	if (!app->odoo && !app->postgres && !app->keycloak) {
-		diag_add(cv->d, DIAG_ERROR, &cv->where, "convert projects that run the official odoo, postgres or keycloak images",
-			 "no Odoo, PostgreSQL or Keycloak service found (by image name)");
-		return -1;
-	}
 	if ((app->odoo || app->keycloak) && !app->postgres) {
 		diag_add(cv->d, DIAG_ERROR, &cv->where,
 			 "add the database service to the project (kgenius runs PostgreSQL in the cluster)",
@@ -80,7 +105,12 @@ static int check_services(struct cv *cv)
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
 
-		if (s->role == ROLE_OTHER)
+		if (s->role == ROLE_OTHER && s->build_pos.line)
+			diag_add(cv->d, DIAG_WARNING, &s->build_pos, "deploy it separately, or leave it out",
+				 "service %s is built by the project and is not converted: %s%s", s->name,
+				 s->build_base ? "its Dockerfile starts FROM " : "",
+				 s->build_base ? s->build_base : s->build_unknown);
+		else if (s->role == ROLE_OTHER)
 			diag_add(cv->d, DIAG_WARNING, &s->pos, "deploy it separately, or leave it out",
 				 "service %s (%s) is not converted: kgenius knows odoo, postgres, keycloak and traefik",
 				 s->name, s->image.ref);
@@ -95,6 +125,16 @@ static int check_services(struct cv *cv)
 				 "independent databases, not high availability, so the manifests run 1", s->replicas);
 		if (s->role != ROLE_OTHER && s->role != ROLE_TRAEFIK)
 			check_compose_semantics(cv, s);
+	}
+	if (!app->odoo && !app->keycloak) {
+		/* A PostgreSQL alone is not a stack kgenius can make run: the
+		 * application that needs it would be missing, and exit 0 would say
+		 * otherwise. */
+		diag_add(cv->d, DIAG_ERROR, &cv->where,
+			 "convert projects that run the official odoo or keycloak image (image:, or build: from a "
+			 "Dockerfile whose FROM is one); the services kgenius does not know are listed above",
+			 "no Odoo or Keycloak service found (by image name or by the FROM of a Dockerfile in the project)");
+		return -1;
 	}
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
@@ -122,12 +162,8 @@ static int check_services(struct cv *cv)
 				 "service %s runs Keycloak %d; the manifests use the options of 24 and later, some of which "
 				 "(KC_PROXY_HEADERS) it ignores", s->name, s->image.major);
 	}
-	if (app->odoo && !app->odoo->image_ref.text) {
-		diag_add(cv->d, DIAG_ERROR, &app->odoo->pos, "push the image and set image: in the Compose file",
-			 "service %s is built from source; a cluster needs a pushed image", app->odoo->name);
-		return -1;
-	}
-	return 0;
+	return settle_image(cv, app->odoo, cv->o->odoo_image, "--odoo-image", &cv->odoo_image) ||
+	       settle_image(cv, app->keycloak, cv->o->keycloak_image, "--keycloak-image", &cv->keycloak_image);
 }
 
 /* Host names: --domain, else the hosts of the Traefik routes. */
@@ -379,7 +415,7 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	cv.postgres_image = app.postgres ? app.postgres->image.ref : "postgres:16";
 	if (check_services(&cv) || settle_hosts(&cv) || check_storage(&cv))
 		goto done;
-	if (app.odoo && plan_odoo(&o, &app, &cv.plan, d, &cv.where) != 0)
+	if (plan_stack(&o, &app, &cv.plan, d, &cv.where) != 0)
 		goto done;
 	if (app.odoo)
 		odoo_facts(&app.odoo->image, &cv.odoo);

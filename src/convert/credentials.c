@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts.h"
 #include "model/secrets.h"
 #include "util/fsio.h"
 #include "yaml/parse.h"
@@ -151,6 +152,21 @@ static int set_secret(struct arena *a, struct diags *d, struct credentials *c, s
 	return cr->value ? 0 : -1;
 }
 
+/* An application that logs in as the superuser: the same password, still
+ * a secret, in the application's own Secret. */
+static int superuser_password(struct arena *a, struct credentials *c, const char *secret)
+{
+	const struct credential *su = credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
+	struct credential *cr = su ? add(a, c, secret, "password") : NULL;
+
+	if (!cr)
+		return -1;
+	*cr = *credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
+	cr->secret = secret;
+	cr->key = "password";
+	return 0;
+}
+
 static int set_name(struct arena *a, struct credentials *c, const char *secret, const char *key, const char *value)
 {
 	struct credential *cr = add(a, c, secret, key);
@@ -231,7 +247,9 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 	memset(c, 0, sizeof(*c));
 	if (!prev)
 		return -1;
-	c->superuser = db && service_env(db, "POSTGRES_USER") ? service_env(db, "POSTGRES_USER") : "postgres";
+	/* The image's entrypoint: POSTGRES_USER:=postgres, so empty is unset. */
+	c->superuser = db && service_env(db, "POSTGRES_USER") && service_env(db, "POSTGRES_USER")[0]
+			       ? service_env(db, "POSTGRES_USER") : postgres_constants.default_user;
 	if (!cnpg) {
 		rc |= set_name(a, c, "postgres-credentials", "POSTGRES_USER", c->superuser);
 		rc |= set_secret(a, d, c, prev, "postgres-credentials", "POSTGRES_PASSWORD", su_password,
@@ -251,14 +269,7 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 			pw = su_password;
 		rc |= set_name(a, c, "odoo-db", "username", c->odoo_user);
 		if (c->odoo_is_superuser) {
-			/* Odoo logs in as the superuser: the same password, still a secret. */
-			struct credential *cr = add(a, c, "odoo-db", "password");
-			if (cr) {
-				*cr = *credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
-				cr->secret = "odoo-db";
-				cr->key = "password";
-			}
-			rc |= cr ? 0 : -1;
+			rc |= superuser_password(a, c, "odoo-db");
 		} else {
 			rc |= set_secret(a, d, c, prev, "odoo-db", "password", pw, env_pos(odoo, "PASSWORD"),
 					 "Odoo's database password");
@@ -292,8 +303,11 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		}
 		rc |= set_name(a, c, "keycloak-db", "username", c->keycloak_user);
 		rc |= set_name(a, c, "keycloak-db", "database", c->keycloak_db);
-		rc |= set_secret(a, d, c, prev, "keycloak-db", "password", n.password, env_pos(kc, "KC_DB_PASSWORD"),
-				 "Keycloak's database password");
+		if (c->keycloak_is_superuser && !cnpg)
+			rc |= superuser_password(a, c, "keycloak-db");
+		else
+			rc |= set_secret(a, d, c, prev, "keycloak-db", "password", n.password,
+					 env_pos(kc, "KC_DB_PASSWORD"), "Keycloak's database password");
 		rc |= set_name(a, c, "keycloak-admin", "username", admin_user && admin_user[0] ? admin_user : "admin");
 		rc |= set_secret(a, d, c, prev, "keycloak-admin", "password", admin_pw,
 				 env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD") ? env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD")

@@ -22,7 +22,7 @@ static struct ynode *keycloak_args(struct cv *cv)
 	struct kb *kb = &cv->kb;
 	const struct words *cmd = &cv->app->keycloak->command;
 	struct ynode *args = kb_seq(kb);
-	bool stock = strncmp(cv->app->keycloak->image.ref, keycloak_constants.repository,
+	bool stock = strncmp(cv->keycloak_image, keycloak_constants.repository,
 			     strlen(keycloak_constants.repository)) == 0;
 
 	kb_push_str(kb, args, "start");
@@ -105,7 +105,7 @@ static struct ynode *deployment(struct cv *cv)
 		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->keycloak.uid, cv->keycloak.uid));
 	c = kb_push_map(kb, kb_list(kb, pspec, "containers"));
 	kb_str(kb, c, "name", "keycloak");
-	kb_str(kb, c, "image", cv->app->keycloak->image.ref);
+	kb_str(kb, c, "image", cv->keycloak_image);
 	kb_put(kb, c, "args", keycloak_args(cv));
 	kb_put(kb, c, "env", keycloak_env(cv));
 	ports = kb_list(kb, c, "ports");

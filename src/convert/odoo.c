@@ -95,7 +95,7 @@ static void odoo_volumes(struct cv *cv, struct ynode *spec)
 static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 {
 	struct kb *kb = &cv->kb;
-	const char *image = cv->app->odoo->image.ref;
+	const char *image = cv->odoo_image;
 	struct ynode *tmpl = kb_map(kb);
 	struct ynode *meta = kb_sub(kb, tmpl, "metadata");
 	struct ynode *spec = kb_sub(kb, tmpl, "spec");

@@ -38,6 +38,8 @@ struct convert_options {
 	const char *backup_endpoint;
 	int backup_retention_days;
 	const char *operators_group;     /* RBAC group for the people who operate Odoo */
+	const char *odoo_image;          /* the pushed image of an Odoo built by the project */
+	const char *keycloak_image;      /* the same for Keycloak */
 };
 
 void convert_defaults(struct convert_options *o);

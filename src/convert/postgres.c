@@ -197,7 +197,7 @@ static void backup_cronjob(struct cv *cv, const char *bucket, bool databases)
 
 	dump = kb_push_map(kb, kb_list(kb, pspec, "initContainers"));
 	kb_str(kb, dump, "name", databases ? "pg-dump" : "archive-filestore");
-	kb_str(kb, dump, "image", databases ? cv->postgres_image : cv->app->odoo->image.ref);
+	kb_str(kb, dump, "image", databases ? cv->postgres_image : cv->odoo_image);
 	cmd = kb_list(kb, dump, "command");
 	kb_push_str(kb, cmd, "sh");
 	kb_push_str(kb, cmd, "-c");

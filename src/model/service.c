@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "model/dockerfile.h"
+
 static struct srcpos pos_of(const struct ynode *n)
 {
 	struct srcpos none = {NULL, 0, 0};
@@ -157,6 +159,16 @@ int service_build(struct arena *a, const char *name, const struct srcpos *name_p
 	s->image_ref = setting_of(y_get(def, "image"));
 	image_parse(a, s->image_ref.text ? s->image_ref.text : name, &s->image);
 	s->role = s->image_ref.text ? image_role(&s->image) : ROLE_OTHER;
+	if (y_get(def, "build")) {
+		/* image: names what the build is tagged as; its role and version
+		 * are the base's (FROM odoo:17.0). */
+		s->build_pos = y_get(def, "build")->pos;
+		s->build_base = dockerfile_base(a, y_get(def, "build"), &s->build_unknown);
+		if (s->role == ROLE_OTHER && s->build_base) {
+			image_parse(a, s->build_base, &s->image);
+			s->role = image_role(&s->image);
+		}
+	}
 	s->user = setting_of(y_get(def, "user"));
 	s->network_mode = setting_of(y_get(def, "network_mode"));
 	s->hostname = setting_of(y_get(def, "hostname"));

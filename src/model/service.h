@@ -67,6 +67,9 @@ struct service {
 	struct srcpos pos;            /* the service's mapping */
 	struct srcpos name_pos;       /* its key under services: */
 	struct setting image_ref;     /* image: as written */
+	struct srcpos build_pos;      /* build:, line 0 when the service is not built */
+	const char *build_base;       /* the Dockerfile's FROM image, when built */
+	const char *build_unknown;    /* why the base is unknown, when built */
 	struct env_var *env;
 	size_t nenv;
 	struct volume *volumes;

@@ -12,11 +12,12 @@
 
 #define GIB (1LL << 30)
 
-static void app_with(struct app *app, bool keycloak)
+static void app_with(struct app *app, bool odoo, bool keycloak)
 {
-	static struct service kc;
+	static struct service od, kc;
 
 	memset(app, 0, sizeof(*app));
+	app->odoo = odoo ? &od : NULL;
 	app->keycloak = keycloak ? &kc : NULL;
 }
 
@@ -30,9 +31,9 @@ static void test_plan_defaults(void)
 	convert_defaults(&o);
 	o.odoo_cpu = 2;
 	o.odoo_memory = 4 * GIB;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK_INT(p.workers, 5);
 	CHECK(p.cron_deployment);
 	CHECK_INT(p.cron_threads, 0);
@@ -59,9 +60,9 @@ static void test_plan_grows_max_connections(void)
 	convert_defaults(&o);
 	o.odoo_cpu = 4;
 	o.odoo_memory = 8 * GIB;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK_INT(p.workers, 9);
 	CHECK(p.max_connections > 200);
 	CHECK_INT(p.max_connections % 50, 0);
@@ -80,9 +81,9 @@ static void test_plan_refuses_what_cannot_fit(void)
 	o.odoo_cpu = 2;
 	o.odoo_memory = 4 * GIB;
 	o.pg_max_connections = 100;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), -1);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), -1);
 	CHECK(t_diag_has(&d, DIAG_ERROR, "connection budget does not fit", 0));
 	diags_free(&d);
 }
@@ -99,12 +100,40 @@ static void test_plan_single_pod(void)
 	o.odoo_memory = 2 * GIB;
 	o.odoo_replicas = 1;
 	o.odoo_max_replicas = 1;
-	app_with(&app, false);
+	app_with(&app, true, false);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK(!p.cron_deployment);
 	CHECK_INT(p.cron_threads, 1);
 	CHECK_INT(p.workers, 3);
+	diags_free(&d);
+}
+
+/* Without Odoo the budget is still PostgreSQL's and Keycloak's: never 0
+ * (PostgreSQL refuses max_connections = 0, Keycloak a pool of 0). */
+static void test_plan_without_odoo(void)
+{
+	struct convert_options o;
+	struct odoo_plan p;
+	struct app app;
+	struct diags d;
+
+	convert_defaults(&o);
+	app_with(&app, false, true);
+	diags_init(&d);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(p.max_connections, 200);
+	CHECK_INT(p.keycloak_pool, 20);
+	CHECK_INT(p.workers, 0);
+	CHECK_INT(p.budget_used, o.keycloak_replicas * 20 + p.reserve);
+	app_with(&app, false, false);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(p.max_connections, 200);
+	o.pg_max_connections = 20;
+	o.keycloak_replicas = 2;
+	app_with(&app, false, true);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), -1);
+	CHECK(t_diag_has(&d, DIAG_ERROR, "Keycloak pods", 0));
 	diags_free(&d);
 }
 
@@ -147,6 +176,7 @@ const struct t_case t_convert_cases[] = {
 	{"convert: max_connections grows to fit when not given", test_plan_grows_max_connections},
 	{"convert: a budget that cannot fit is refused", test_plan_refuses_what_cannot_fit},
 	{"convert: one Odoo pod runs its own crons", test_plan_single_pod},
+	{"convert: the connection budget without Odoo is never 0", test_plan_without_odoo},
 	{"convert: Traefik rules to host and path", test_traefik_rules},
 	{"convert: credential names and URLs with passwords", test_secret_names},
 	{NULL, NULL},
