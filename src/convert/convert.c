@@ -153,14 +153,10 @@ static int check_services(struct cv *cv)
 			diag_add(cv->d, DIAG_ERROR, image,
 				 "upgrade to Keycloak 24 or later first (export the realms, import them into the new version)",
 				 "service %s runs the legacy WildFly-based Keycloak (%s), which takes DB_VENDOR-style variables "
-				 "and no `start` command; kgenius generates for the Quarkus distribution (24-26)",
+				 "and no `start` command; kgenius generates for the Quarkus distribution (17-26)",
 				 s->name, s->image.ref);
 			return -1;
 		}
-		if (s->role == ROLE_KEYCLOAK && !kf.proxy_headers)
-			diag_add(cv->d, DIAG_WARNING, image, "upgrade to Keycloak 24 or later",
-				 "service %s runs Keycloak %d; the manifests use the options of 24 and later, some of which "
-				 "(KC_PROXY_HEADERS) it ignores", s->name, s->image.major);
 	}
 	return settle_image(cv, app->odoo, cv->o->odoo_image, "--odoo-image", &cv->odoo_image) ||
 	       settle_image(cv, app->keycloak, cv->o->keycloak_image, "--keycloak-image", &cv->keycloak_image);

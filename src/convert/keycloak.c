@@ -61,7 +61,10 @@ static struct ynode *keycloak_env(struct cv *cv)
 		env_value(kb, env, "KC_HOSTNAME", y_text(kb_printf(kb, "https://%s", cv->auth_host)));
 	else
 		env_value(kb, env, "KC_HOSTNAME", cv->auth_host);
-	env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
+	if (cv->keycloak.proxy_edge)
+		env_value(kb, env, "KC_PROXY", "edge");
+	if (cv->keycloak.proxy_headers)
+		env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
 	env_value(kb, env, "KC_HTTP_ENABLED", "true");
 	env_value(kb, env, "KC_HEALTH_ENABLED", "true");
 	env_secret(kb, env, cv->keycloak.admin_user_var, "keycloak-admin", "username");

@@ -35,6 +35,7 @@ struct odoo_constants {
 	const char *conf_dir;
 	const char *addons_dir;
 	const char *health_path;
+	const char *legacy_probe_path;  /* what answers 200 without a database before 15.0 */
 	int workers_per_cpu;        /* workers = workers_per_cpu x CPU + workers_extra */
 	int workers_extra;
 	int64_t worker_ram;         /* bytes per worker: 0.8 x 150 MB + 0.2 x 1 GB */
@@ -94,6 +95,7 @@ struct keycloak_facts {
 	bool quarkus;              /* 17+: KC_* options and `start`; before: WildFly, DB_VENDOR */
 	bool proxy_headers;        /* 24+: KC_PROXY_HEADERS */
 	bool proxy_option;         /* before 26: KC_PROXY=edge still accepted */
+	bool proxy_edge;           /* before 25: KC_PROXY=edge set (before 24 the only way) */
 	bool management_port;      /* 25+: health on 9000 */
 	bool hostname_v2;          /* 25+: KC_HOSTNAME takes a URL */
 	bool bootstrap_admin;      /* 26+: KC_BOOTSTRAP_ADMIN_*; before: KEYCLOAK_ADMIN* */

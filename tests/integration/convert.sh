@@ -123,6 +123,12 @@ check("CORS enabled with origins and methods, credentials off as in Traefik",
       and ann.get(p + "cors-allow-methods") == "GET,POST,OPTIONS" and ann.get(p + "cors-allow-credentials") == "false")
 check("HTTPS redirect", ann.get(p + "force-ssl-redirect") == "true")
 PY
+# Keycloak before 24 has only KC_PROXY=edge to trust the ingress's headers.
+convert "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" --issuer-email ops@example.org
+check "convert (Keycloak 22): converts" test "$RC" -eq 0
+"${VALIDATE[@]}" "$WORK"/kc22/*.yaml >/dev/null 2>&1
+check "convert (Keycloak 22): schema-valid" test $? -eq 0
+python3 "$ROOT/tests/integration/convert_versions.py" "$WORK/kc22" keycloak22 | sed 's/corpus keycloak22/fixture keycloak22/'
 convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-replicas 40
 check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
 
@@ -137,6 +143,7 @@ while read -r id expect files; do
 	if [ "$RC" -eq 0 ]; then
 		if "${VALIDATE[@]}" "$dir"/out/*.yaml >"$WORK/val.txt" 2>&1; then
 			ok "$name converts to schema-valid manifests"
+			python3 "$ROOT/tests/integration/convert_versions.py" "$dir/out" "$id"
 		else
 			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
 		fi

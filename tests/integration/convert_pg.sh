@@ -84,3 +84,6 @@ while read -r id expect files; do
 		--domain example.com --issuer-email ops@example.com
 	[ "$RC" -eq 0 ] && judge "$id" "$dir/out"
 done < <(corpus_projects)
+run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" \
+	--issuer-email ops@example.org
+[ "$RC" -eq 0 ] && judge keycloak22 "$WORK/kc22"
