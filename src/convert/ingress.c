@@ -40,6 +40,11 @@ static const char *const list_opts[] = {
 	"allowedHosts", NULL,
 };
 
+/* Options that are maps: NAME.KEY=value. */
+static const char *const map_opts[] = {
+	"customRequestHeaders", "customResponseHeaders", "sslProxyHeaders", NULL,
+};
+
 static const char *canonical(const char *const *list, const char *key)
 {
 	for (; *list; list++)
@@ -83,7 +88,11 @@ static void put_option(struct cv *cv, struct ynode *spec, const struct middlewar
 
 		memcpy(head, o->key, n);
 		head[n] = '\0';
-		kb_str(kb, kb_sub(kb, spec, head), dot + 1, o->value);
+		if ((c = canonical(map_opts, head)) != NULL)
+			kb_str(kb, kb_sub(kb, spec, c), dot + 1, o->value);
+		else
+			diag_add(cv->d, DIAG_WARNING, &o->pos, "set it on the Middleware resource by hand",
+				 "Traefik middleware option %s is not mapped; left out", o->key);
 	} else if ((c = canonical(int_opts, o->key)) != NULL) {
 		kb_int(kb, spec, c, atoll(o->value));
 	} else if ((c = canonical(bool_opts, o->key)) != NULL) {

@@ -123,6 +123,21 @@ check("CORS enabled with origins and methods, credentials off as in Traefik",
       and ann.get(p + "cors-allow-methods") == "GET,POST,OPTIONS" and ann.get(p + "cors-allow-credentials") == "false")
 check("HTTPS redirect", ann.get(p + "force-ssl-redirect") == "true")
 PY
+# Traefik label keys in any case, and under deploy.labels.
+convert "$WORK/tc" --project-directory "$ROOT/tests/fixtures/traefik-case"
+check "convert (Traefik label case): converts" test "$RC" -eq 0
+"${VALIDATE[@]}" "$WORK"/tc/*.yaml >/dev/null 2>&1
+check "convert (Traefik label case): schema-valid" test $? -eq 0
+check "convert (Traefik label case): every label is mapped" test "$(grep -c 'not mapped' "$WORK/cv.err")" -eq 0
+python3 - "$WORK/tc" <<'PY'
+import glob, sys, yaml
+docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
+mw = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Middleware"}
+def check(name, cond): print(("ok   " if cond else "FAIL ") + "convert (Traefik label case): " + name)
+check("headers.customrequestheaders becomes customRequestHeaders",
+      mw.get("erp-headers", {}).get("headers") == {"customRequestHeaders": {"X-Forwarded-Proto": "https"}})
+check("compress=true becomes a compress Middleware", mw.get("erp-compress") == {"compress": {}})
+PY
 # Keycloak before 24 has only KC_PROXY=edge to trust the ingress's headers.
 convert "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" --issuer-email ops@example.org
 check "convert (Keycloak 22): converts" test "$RC" -eq 0
