@@ -99,40 +99,21 @@ static void init_script(struct cv *cv, struct buf *b)
 	}
 }
 
+/* With --secrets generate the values go to files (secret_files.c); with
+ * reference NOTES lists what to create. */
 static void secrets(struct cv *cv)
 {
-	struct kb *kb = &cv->kb;
 	const struct credentials *c = &cv->creds;
 
-	for (size_t i = 0; i < c->n; i++) {
-		struct ynode *s, *data;
-		bool first = true;
+	for (size_t i = 0; i < c->n && cv->o->secrets == SECRETS_REFERENCE; i++) {
+		struct buf keys = BUF_INIT;
 
-		for (size_t k = 0; k < i; k++)
-			first = first && strcmp(c->v[k].secret, c->v[i].secret) != 0;
-		if (!first)
+		if (!secret_first(c, i))
 			continue;
-		if (cv->o->secrets == SECRETS_REFERENCE) {
-			struct buf keys = BUF_INIT;
-
-			for (size_t k = i; k < c->n; k++)
-				if (strcmp(c->v[k].secret, c->v[i].secret) == 0)
-					buf_printf(&keys, "%s%s", keys.len ? ", " : "", c->v[k].key);
-			cv_note(&cv->must_supply, "Secret `%s` with keys %s (--secrets reference: kgenius writes no values).",
-				c->v[i].secret, buf_cstr(&keys));
-			buf_free(&keys);
-			continue;
-		}
-		s = kb_object(kb, "v1", "Secret", c->v[i].secret, cv->ns, NULL);
-		/* CloudNativePG reads role passwords from basic-auth Secrets. */
-		kb_str(kb, s, "type", cv->o->postgres == PG_CNPG && (strcmp(c->v[i].secret, "odoo-db") == 0 ||
-								  strcmp(c->v[i].secret, "keycloak-db") == 0)
-					      ? "kubernetes.io/basic-auth" : "Opaque");
-		data = kb_sub(kb, s, "stringData");
-		for (size_t k = i; k < c->n; k++)
-			if (strcmp(c->v[k].secret, c->v[i].secret) == 0)
-				kb_str(kb, data, c->v[k].key, c->v[k].value);
-		cv_emit(cv, OUT_CONFIG, s);
+		secret_keys(c, i, &keys);
+		cv_note(&cv->must_supply, "Secret `%s` with keys %s (--secrets reference: kgenius writes no values).",
+			c->v[i].secret, buf_cstr(&keys));
+		buf_free(&keys);
 	}
 }
 

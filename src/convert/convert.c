@@ -216,7 +216,7 @@ static int check_storage(struct cv *cv)
 {
 	bool shared = cv->o->odoo_replicas > 1 || cv->o->odoo_max_replicas > 1;
 
-	if (cv->app->odoo && shared && strncmp(cv->o->rwx_storage_class, "do-block-storage", 16) == 0) {
+	if (cv->app->odoo && shared && strncmp(cv->o->rwx_storage_class, doks_constants.block_storage, strlen(doks_constants.block_storage)) == 0) {
 		diag_add(cv->d, DIAG_ERROR, &cv->where,
 			 "use a ReadWriteMany class (DigitalOcean Network File Storage through csi-driver-nfs) with "
 			 "--rwx-storage-class, or run one Odoo pod with --odoo-replicas 1 --odoo-max-replicas 1, or keep "
@@ -240,11 +240,35 @@ static const char *relative(const char *path, const char *workdir)
 	return path ? path : "";
 }
 
+/* What `kubectl delete -k .` leaves, mode by mode. */
+static void data_note(const struct cv *cv, struct buf *b)
+{
+	bool retain = strcmp(cv->o->storage_class, doks_constants.block_storage_retain) == 0;
+
+	buf_printf(b, "- Data outlives the app: the Namespace (namespace.yaml)%s %s not in kustomization.yaml, so "
+		      "`kubectl delete -k .` does not delete %s",
+		   cv->app->odoo ? " and the Odoo filestore claim (storage.yaml)" : "", cv->app->odoo ? "are" : "is",
+		   cv->app->odoo ? "them" : "it");
+	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
+		buf_puts(b, "; PostgreSQL's claims belong to the CloudNativePG Cluster, whose deletion deletes them");
+	else if (cv->app->postgres)
+		buf_puts(b, "; PostgreSQL's claim belongs to its StatefulSet, which keeps it when deleted "
+			    "(persistentVolumeClaimRetentionPolicy Retain)");
+	if (retain)
+		buf_printf(b, "; `%s` keeps each volume when its claim is deleted (reclaimPolicy Retain)",
+			   cv->o->storage_class);
+	else
+		buf_printf(b, "; `%s` is not DigitalOcean's retaining class: check its reclaimPolicy, `Delete` "
+			      "loses a volume with its claim", cv->o->storage_class);
+	buf_puts(b, ". Deleting the data is deliberate: delete the claims, then the released volumes.\n");
+}
+
 static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, const char *workdir)
 {
 	buf_printf(b, "# %s on Kubernetes: notes from kgenius convert\n\n", cv->app->project);
-	buf_printf(b, "Apply with `kubectl apply -k .` (namespace `%s`). Odoo: https://%s", cv->ns,
-		   cv->odoo_host ? cv->odoo_host : "-");
+	buf_printf(b, "Apply once `kubectl apply -f namespace.yaml%s`, then `kubectl apply -k .` (namespace `%s`). "
+		      "Odoo: https://%s", cv->files[OUT_STORAGE] && cv->files[OUT_STORAGE]->n ? " -f storage.yaml" : "",
+		   cv->ns, cv->odoo_host ? cv->odoo_host : "-");
 	if (cv->auth_host && cv->app->keycloak)
 		buf_printf(b, ", Keycloak: https://%s", cv->auth_host);
 	buf_puts(b, ".\n\n## What you must still provide\n\n");
@@ -269,10 +293,14 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 			cv->o->keycloak_replicas, cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak");
 	buf_puts(b, buf_cstr(&cv->done));
 	if (cv->o->secrets == SECRETS_GENERATE)
-		cv_note(b, "Secrets are in config.yaml (mode 0600). Strong values from the project are used as they "
-			   "are; weak or missing ones come from the system's random source (32 bytes) and are kept "
-			   "from one run to the next, so nothing rotates under a running database. Keep the file out "
-			   "of version control, or use --secrets reference.");
+		cv_note(b, "Secrets: their values are files under secrets/ (directory 0700, files 0600, ignored by the "
+			   ".gitignore beside them), and kustomization.yaml's secretGenerator makes the Secrets from them "
+			   "when you apply; config.yaml lists every Secret and its keys. Strong values from the project "
+			   "are used as they are; weak or missing ones come from the system's random source (32 bytes) "
+			   "and are kept from one run to the next, so nothing rotates under a running database. Another "
+			   "machine that converts the same project gets values of its own: copy secrets/ to deploy the "
+			   "same ones.");
+	data_note(cv, b);
 	buf_puts(b, "\n## Warnings\n\n");
 	if (!d->warnings)
 		buf_puts(b, "- None.\n");
@@ -306,7 +334,7 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
 
 /* The same checks as kgenius lint, on the files about to be written: an
  * error there is a bug to report, not output to hand to a cluster. */
-static int lint_output(struct cv *cv, struct buf *texts)
+static int lint_output(struct cv *cv, struct buf *texts, const struct buf *kust)
 {
 	struct lint_run r;
 	struct diags ld;
@@ -317,6 +345,8 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	for (int f = 0; f < OUT_COUNT; f++)
 		if (texts[f].len)
 			lint_text(&r, out_file_name(cv, f), texts[f].data, texts[f].len);
+	/* Its secretGenerator defines the Secrets the workloads read. */
+	lint_text(&r, "kustomization.yaml", kust->data, kust->len);
 	lint_finish(&r);
 	for (size_t i = 0; i < r.findings.n; i++) {
 		const struct finding *x = &r.findings.v[i];
@@ -333,6 +363,19 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	return errors ? -1 : 0;
 }
 
+/* Everything but the Namespace and the claims that hold data: those are
+ * applied once on their own, so `kubectl delete -k .` leaves them. */
+static void kustomization(const struct cv *cv, struct buf *kust)
+{
+	buf_puts(kust, "# Generated by kgenius convert: apply namespace.yaml and storage.yaml once with kubectl apply -f,\n"
+		       "# then this with kubectl apply -k . (see NOTES.md).\n"
+		       "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+	for (int f = 0; f < OUT_COUNT; f++)
+		if (f != OUT_NAMESPACE && f != OUT_STORAGE && cv->files[f] && cv->files[f]->n)
+			buf_printf(kust, "- %s\n", out_file_name(cv, f));
+	kustomize_secrets(cv, kust);
+}
+
 static int write_files(struct cv *cv, const struct diags *d, const char *workdir)
 {
 	struct buf b = BUF_INIT, kust = BUF_INIT;
@@ -343,16 +386,21 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 	for (int f = 0; f < OUT_COUNT && rc == 0; f++) {
 		struct ynode *docs = cv->files[f];
 
-		if (!docs || docs->n == 0)
+		/* config.yaml lists the Secrets even when it holds no object. */
+		if ((!docs || docs->n == 0) && !(f == OUT_CONFIG && cv->creds.n))
 			continue;
 		buf_printf(&texts[f], "# Generated by kgenius convert from the %s Compose project; regenerate rather than edit.\n",
 			   cv->app->project);
-		for (size_t i = 0; i < docs->n && rc == 0; i++) {
+		if (f == OUT_CONFIG)
+			secrets_header(cv, &texts[f]);
+		for (size_t i = 0; docs && i < docs->n && rc == 0; i++) {
 			buf_puts(&texts[f], "---\n");
 			rc = yaml_emit(&texts[f], docs->items[i], FMT_YAML);
 		}
 	}
-	if (rc == 0 && lint_output(cv, texts) != 0) {
+	kustomization(cv, &kust);
+	if (rc == 0 && lint_output(cv, texts, &kust) != 0) {
+		buf_free(&kust);
 		for (int f = 0; f < OUT_COUNT; f++)
 			buf_free(&texts[f]);
 		return KG_EXIT_BAD_INPUT;
@@ -361,17 +409,16 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 		fprintf(stderr, "%s: error: cannot create the output directory: %s\n", cv->o->out_dir, strerror(errno));
 		rc = -1;
 	}
-	buf_puts(&kust, "# Generated by kgenius convert: apply with kubectl apply -k .\n"
-			"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
 	for (int f = 0; f < OUT_COUNT && rc == 0; f++) {
 		if (!texts[f].len)
 			continue;
-		/* config.yaml holds the Secrets. */
+		/* config.yaml held the Secrets before secret files; it stays private. */
 		rc = write_out(cv->o->out_dir, out_file_name(cv, f), &texts[f], f == OUT_CONFIG ? 0600 : 0644);
-		buf_printf(&kust, "- %s\n", out_file_name(cv, f));
 	}
 	for (int f = 0; f < OUT_COUNT; f++)
 		buf_free(&texts[f]);
+	if (rc == 0)
+		rc = write_secret_files(cv, cv->o->out_dir);
 	if (rc == 0)
 		rc = write_out(cv->o->out_dir, "kustomization.yaml", &kust, 0644);
 	if (rc == 0) {
@@ -389,7 +436,6 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	struct convert_options o = *options;
 	struct app app;
 	struct cv cv;
-	char *previous;
 	int rc = KG_EXIT_BAD_INPUT;
 
 	if (app_build(&project->arena, d, project->model, project->name, &app) != 0)
@@ -423,12 +469,8 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 		cv_note(&cv.done, "Odoo runs as UID %d, GID %d: the UID of the %s image is inferred, not confirmed; "
 				  "check with `docker run --rm --entrypoint id %s`.",
 			cv.odoo.uid, cv.odoo.gid, app.odoo->image.ref, app.odoo->image.ref);
-	previous = path_join(o.out_dir, "config.yaml");
-	if (!previous || credentials_collect(cv.a, d, &app, previous, o.postgres == PG_CNPG, &cv.creds) != 0) {
-		free(previous);
+	if (credentials_collect(cv.a, d, &app, o.out_dir, o.postgres == PG_CNPG, &cv.creds) != 0)
 		goto done;
-	}
-	free(previous);
 	build_namespace(&cv);
 	build_rbac(&cv);
 	if (o.ingress == INGRESS_GATEWAY)

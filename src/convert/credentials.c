@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,8 @@ static const char *generate(struct arena *a)
 
 struct previous {
 	struct arena *a;
-	struct ynode *secrets;  /* name -> stringData */
+	struct ynode *secrets;  /* name -> stringData, from an older config.yaml */
+	const char *out_dir;    /* its secrets/ files */
 };
 
 static int keep_secret(struct ynode *doc, int index, void *user)
@@ -67,7 +69,7 @@ static int keep_secret(struct ynode *doc, int index, void *user)
  * nothing to reuse; a broken one is reported but not fatal. */
 static struct ynode *read_previous(struct arena *a, struct diags *d, const char *path)
 {
-	struct previous p = {a, y_new(a, Y_MAP, NULL)};
+	struct previous p = {a, y_new(a, Y_MAP, NULL), NULL};
 	char *data = NULL;
 	size_t len = 0;
 	struct diags ignored;
@@ -120,14 +122,38 @@ static const struct srcpos *env_pos(const struct service *s, const char *name)
 	return v ? &v->value_pos : NULL;
 }
 
+char *secret_file_path(const char *out_dir, const char *secret, const char *key)
+{
+	char rel[512];
+	int n = snprintf(rel, sizeof(rel), "secrets/%s/%s", secret, key);
+
+	return out_dir && n > 0 && (size_t)n < sizeof(rel) ? path_join(out_dir, rel) : NULL;
+}
+
+/* The value an earlier output kept: its secrets/ file, else the Secret of
+ * an older config.yaml. */
+static const char *previous_value(struct arena *a, const struct previous *prev, const char *secret, const char *key)
+{
+	char *path = secret_file_path(prev->out_dir, secret, key);
+	char *data = NULL;
+	size_t len = 0;
+	const char *value = NULL;
+
+	if (path && read_file_limited(path, 64u << 10, &data, &len) == READ_OK)
+		value = arena_strndup(a, data, len);
+	free(data);
+	free(path);
+	return value ? value : y_text(y_get(y_get(prev->secrets, secret), key));
+}
+
 /* A secret value: the project's if strong, else the previous output's,
  * else freshly generated. */
-static int set_secret(struct arena *a, struct diags *d, struct credentials *c, struct ynode *prev,
+static int set_secret(struct arena *a, struct diags *d, struct credentials *c, const struct previous *prev,
 		      const char *secret, const char *key, const char *project_value,
 		      const struct srcpos *pos, const char *what)
 {
 	struct credential *cr = add(a, c, secret, key);
-	const char *reused = y_text(y_get(y_get(prev, secret), key));
+	const char *reused = previous_value(a, prev, secret, key);
 
 	if (!cr)
 		return -1;
@@ -236,16 +262,19 @@ static const char *jdbc_database(struct arena *a, const char *url)
 }
 
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
-			const char *previous_config, bool cnpg, struct credentials *c)
+			const char *out_dir, bool cnpg, struct credentials *c)
 {
-	struct ynode *prev = read_previous(a, d, previous_config);
+	char *config = path_join(out_dir, "config.yaml");
+	struct previous previous = {a, config ? read_previous(a, d, config) : NULL, out_dir};
+	const struct previous *prev = &previous;
 	const struct service *db = app->postgres, *odoo = app->odoo, *kc = app->keycloak;
 	const char *su_password = db ? service_env(db, "POSTGRES_PASSWORD") : NULL;
 	const struct conf_entry *admin = conf_get(&app->conf, "admin_passwd");
 	int rc = 0;
 
+	free(config);
 	memset(c, 0, sizeof(*c));
-	if (!prev)
+	if (!previous.secrets)
 		return -1;
 	/* The image's entrypoint: POSTGRES_USER:=postgres, so empty is unset. */
 	c->superuser = db && service_env(db, "POSTGRES_USER") && service_env(db, "POSTGRES_USER")[0]

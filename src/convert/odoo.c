@@ -205,7 +205,7 @@ static void filestore_claim(struct cv *cv)
 	kb_push_str(kb, kb_list(kb, spec, "accessModes"), shared ? "ReadWriteMany" : "ReadWriteOnce");
 	kb_str(kb, spec, "storageClassName", shared ? cv->o->rwx_storage_class : cv->o->storage_class);
 	kb_str(kb, kb_sub(kb, kb_sub(kb, spec, "resources"), "requests"), "storage", cv->o->filestore_size);
-	cv_emit(cv, OUT_ODOO, pvc);
+	cv_emit(cv, OUT_STORAGE, pvc);
 	if (shared)
 		cv_note(&cv->must_supply,
 			"StorageClass `%s` with ReadWriteMany for the Odoo filestore (claim `odoo-filestore`, %s): "

@@ -3,11 +3,14 @@
 
 #include <string.h>
 
+#include "facts/facts.h"
+
 void convert_defaults(struct convert_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->out_dir = "kubernetes";
-	o->storage_class = "do-block-storage";
+	/* Retain: deleting a claim, or the app, leaves the volume and its data. */
+	o->storage_class = doks_constants.block_storage_retain;
 	o->rwx_storage_class = "nfs-csi";
 	o->db_size = "20Gi";
 	o->filestore_size = "50Gi";

@@ -116,4 +116,12 @@ extern const struct keycloak_constants keycloak_constants;
 
 void keycloak_facts(const struct image *img, struct keycloak_facts *f);
 
+/* --- DigitalOcean Kubernetes --- */
+
+struct doks_constants {
+	const char *block_storage;          /* ReadWriteOnce, deleted with its claim */
+	const char *block_storage_retain;   /* ReadWriteOnce, kept when its claim goes */
+};
+extern const struct doks_constants doks_constants;
+
 #endif

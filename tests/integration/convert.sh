@@ -24,27 +24,36 @@ else
 	fail "convert: schema validation" "$(head -5 "$WORK/val.txt")"
 fi
 if command -v kubectl >/dev/null; then
-	check "convert: kubectl kustomize succeeds" kubectl kustomize "$WORK/k" -o "$WORK/kust.yaml"
+	kubectl kustomize "$WORK/k" >"$WORK/kust.yaml" 2>"$WORK/kust.err"
+	check "convert: kubectl kustomize succeeds" test $? -eq 0
 	check "convert: kustomize renders every object" test "$(grep -c '^kind:' "$WORK/kust.yaml")" -ge 40
+	check "convert: kustomize makes the five Secrets from the secret files" test "$(grep -c '^kind: Secret' "$WORK/kust.yaml")" -eq 5
 else
 	fail "convert: kubectl kustomize succeeds" "kubectl is not installed (tools/install-deps --test installs it)"
 fi
 python3 "$ROOT/tests/integration/convert_check.py" "$WORK/k"
 
 # Secrets stay out of the terminal.
-hexes=$(grep -Eo '[0-9a-f]{64}' "$WORK/k/config.yaml" | sort -u)
+hexes=$(for f in "$WORK"/k/secrets/*/*; do cat "$f"; echo; done | grep -Eo '^[0-9a-f]{64}$' | sort -u)
+check "convert: generated credentials are in the secret files" test -n "$hexes"
+check "convert: no credential in any manifest" test "$(grep -lE '[0-9a-f]{64}' "$WORK"/k/*.yaml | wc -l)" -eq 0
 leaked=0
-for h in $hexes; do grep -q "$h" "$WORK/cv.out" "$WORK/cv.err" "$WORK/k/NOTES.md" && leaked=1; done
-check "convert: no secret value on stdout, stderr or in NOTES" test "$leaked" -eq 0
+for h in $hexes; do grep -q "$h" "$WORK/cv.out" "$WORK/cv.err" "$WORK"/k/*.md "$WORK"/k/*.yaml && leaked=1; done
+check "convert: no secret value on stdout, stderr, in NOTES or in a manifest" test "$leaked" -eq 0
 check "convert: warnings are located and point to the project files" grep -q 'docker-compose.yml:117:14: warning: --optimized' "$WORK/cv.err"
 
 # Regenerating reuses the credentials: same input, same bytes.
 cp -r "$WORK/k" "$WORK/k2"
 convert "$WORK/k2" --project-directory "$EX" --env-file "$ENVF"
 check "convert: regenerating into the same directory changes nothing" diff -r "$WORK/k" "$WORK/k2"
-cp -r "$ROOT/kubernetes" "$WORK/committed"
+# The repository's kubernetes/ is what convert makes on a fresh checkout:
+# its own credentials, which git does not hold (secrets/ is ignored).
+git -C "$ROOT" archive HEAD kubernetes | tar -x -C "$WORK" --transform 's,^kubernetes,committed,'
+check "convert: the repository holds no secret file" test ! -e "$WORK/committed/secrets"
 convert "$WORK/committed" --project-directory "$EX" --env-file "$ENVF"
-check "convert: the repository's kubernetes/ is what convert produces" diff -r "$ROOT/kubernetes" "$WORK/committed"
+check "convert: the repository's kubernetes/ is what convert produces" diff -r -x secrets "$ROOT/kubernetes" "$WORK/committed"
+check "convert: a fresh checkout gets credentials of its own" test -n "$(cat "$WORK"/committed/secrets/postgres-credentials/POSTGRES_PASSWORD)"
+check "convert: fresh credentials differ from this machine's" test "$(cat "$WORK/committed/secrets/postgres-credentials/POSTGRES_PASSWORD")" != "$(cat "$WORK/k/secrets/postgres-credentials/POSTGRES_PASSWORD")"
 
 # Refusals and modes.
 convert "$WORK/rwo" --project-directory "$EX" --env-file "$ENVF" --rwx-storage-class do-block-storage
@@ -54,9 +63,9 @@ check "convert: nothing written after a refusal" test ! -e "$WORK/rwo"
 convert "$WORK/one" --project-directory "$EX" --env-file "$ENVF" --odoo-replicas 1 --odoo-max-replicas 1 --rwx-storage-class do-block-storage
 check "convert: one Odoo pod may use block storage" test "$RC" -eq 0
 check "convert: one Odoo pod runs its own crons" grep -q 'max_cron_threads = 1' "$WORK/one/config.yaml"
-check "convert: one Odoo pod gets a ReadWriteOnce claim" grep -q 'ReadWriteOnce' "$WORK/one/odoo-deployment.yaml"
+check "convert: one Odoo pod gets a ReadWriteOnce claim" grep -q 'ReadWriteOnce' "$WORK/one/storage.yaml"
 convert "$WORK/ref" --project-directory "$EX" --env-file "$ENVF" --secrets reference
-check "convert: --secrets reference writes no Secret" test "$(grep -c '^kind: Secret' "$WORK/ref/config.yaml")" -eq 0
+check "convert: --secrets reference writes no Secret" test "$(grep -c '^kind: Secret' "$WORK/ref/config.yaml")" -eq 0 -a ! -e "$WORK/ref/secrets" -a "$(grep -c secretGenerator "$WORK/ref/kustomization.yaml")" -eq 0
 check "convert: --secrets reference lists the Secrets to create" grep -q 'Secret `postgres-credentials` with keys POSTGRES_USER, POSTGRES_PASSWORD' "$WORK/ref/NOTES.md"
 convert "$WORK/ngx" --project-directory "$EX" --env-file "$ENVF" --ingress nginx
 check "convert: --ingress nginx converts" test "$RC" -eq 0
@@ -75,7 +84,8 @@ for mode in "keda --autoscaling keda" "cnpg --postgres cnpg" "gateway --ingress 
 		fail "convert ($name): schema-valid" "$(head -3 "$WORK/val.txt")"
 	fi
 	if command -v kubectl >/dev/null; then
-		check "convert ($name): kubectl kustomize succeeds" kubectl kustomize "$WORK/m-$name" -o "$WORK/kust-$name.yaml"
+		kubectl kustomize "$WORK/m-$name" >"$WORK/kust-$name.yaml" 2>&1
+		check "convert ($name): kubectl kustomize succeeds" test $? -eq 0
 	fi
 	python3 "$ROOT/tests/integration/convert_modes_check.py" "$WORK/m-$name" "$name"
 done
@@ -90,9 +100,9 @@ check "convert (middlewares): converts" test "$RC" -eq 0
 check "convert (middlewares): schema-valid" test $? -eq 0
 check "convert (middlewares): unmappable rule reported with its line" grep -q 'docker-compose.yml:22:7: warning: Traefik rule "HostRegexp' "$WORK/cv.err"
 check "convert (middlewares): unknown middleware type reported with its line" grep -q 'docker-compose.yml:32:7: warning: Traefik middleware exotic of type plugin' "$WORK/cv.err"
-python3 - "$WORK/mw" <<'PY'
-import glob, sys, yaml
-docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
+PYTHONPATH="$ROOT/tests/integration" python3 - "$WORK/mw" <<'PY'
+import sys, k8s_docs
+docs = k8s_docs.load(sys.argv[1])
 mw = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Middleware"}
 sec = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
 def check(name, cond): print(("ok   " if cond else "FAIL ") + "convert (middlewares): " + name)
@@ -108,9 +118,9 @@ PY
 convert "$WORK/mwn" --project-directory "$MW" --issuer-email ops@example.org --ingress nginx
 "${VALIDATE[@]}" "$WORK"/mwn/*.yaml >/dev/null 2>&1
 check "convert (middlewares, nginx): schema-valid" test $? -eq 0
-python3 - "$WORK/mwn" <<'PY'
-import glob, sys, yaml
-docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
+PYTHONPATH="$ROOT/tests/integration" python3 - "$WORK/mwn" <<'PY'
+import sys, k8s_docs
+docs = k8s_docs.load(sys.argv[1])
 ann = next(d for d in docs if d["kind"] == "Ingress")["metadata"]["annotations"]
 sec = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
 p = "nginx.ingress.kubernetes.io/"

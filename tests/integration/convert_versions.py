@@ -11,15 +11,14 @@ Prints "ok NAME: ..." or "FAIL NAME: ...".
         trust the proxy; KC_PROXY is gone in 26.
   PostgreSQL: max_connections at least 1 (its range is 1..262143).
 """
-import glob
 import os
 import re
 import sys
 
-import yaml
+import k8s_docs
 
 out, name = sys.argv[1], sys.argv[2]
-docs = [d for f in sorted(glob.glob(os.path.join(out, "*.yaml"))) for d in yaml.safe_load_all(open(f)) if d]
+docs = k8s_docs.load(out)
 
 
 def check(what, cond, detail=""):

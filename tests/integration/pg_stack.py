@@ -14,43 +14,15 @@ Writes into DEST_DIR:
 Exits 3 when the output has no PostgreSQL StatefulSet (an external or
 CloudNativePG database).
 """
-import glob
 import os
 import shlex
 import sys
 
-import yaml
+import k8s_docs
 
 out, dest = sys.argv[1], sys.argv[2]
-docs = []
-for f in sorted(glob.glob(os.path.join(out, "*.yaml"))):
-    if os.path.basename(f) == "kustomization.yaml":
-        continue
-    docs.extend(d for d in yaml.safe_load_all(open(f)) if d)
-
-
-def secret_values():
-    """Secrets written as objects, and those of the kustomization's secretGenerator."""
-    values = {}
-    for d in docs:
-        if d.get("kind") == "Secret":
-            values[d["metadata"]["name"]] = dict(d.get("stringData") or {})
-    kust = os.path.join(out, "kustomization.yaml")
-    gen = (yaml.safe_load(open(kust)) or {}).get("secretGenerator") or [] if os.path.exists(kust) else []
-    for g in gen:
-        data = values.setdefault(g["name"], {})
-        for env in g.get("envs") or []:
-            for line in open(os.path.join(out, env)).read().splitlines():
-                if line and not line.startswith("#"):
-                    k, _, v = line.partition("=")
-                    data[k] = v
-        for f in g.get("files") or []:
-            k, _, path = f.partition("=")
-            data[k] = open(os.path.join(out, path or k)).read()
-    return values
-
-
-SECRETS = secret_values()
+docs = k8s_docs.load(out)
+SECRETS = {d["metadata"]["name"]: dict(d.get("stringData") or {}) for d in docs if d.get("kind") == "Secret"}
 
 
 def env_of(container):
