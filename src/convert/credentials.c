@@ -22,7 +22,7 @@ static const char *const weak_values[] = {
 
 static bool is_weak(const char *v)
 {
-	if (!v || strlen(v) < MIN_PASSWORD_LENGTH)
+	if (!v || strlen(v) < MIN_PASSWORD_LENGTH || is_placeholder(v))
 		return true;
 	for (const char *const *w = weak_values; *w; w++)
 		if (strcasecmp(v, *w) == 0)
@@ -227,13 +227,14 @@ static int conf_secrets(struct arena *a, const struct app *app, struct credentia
 
 /* Secret-named variables of a service's environment, other than its
  * database wiring, go to a Secret of their own. */
-static int env_secrets(struct arena *a, const struct service *s, const char *secret, struct credentials *c)
+static int env_secrets(struct arena *a, const struct service *s, const char *secret, struct credentials *c,
+		       bool (*passes)(const char *name))
 {
 	static const char *const wiring[] = {"PASSWORD", "PGPASSWORD", "PASSWORD_FILE", NULL};
 	for (size_t i = 0; i < s->nenv; i++) {
 		const char *name = s->env[i].name;
 		const char *value = s->env[i].value;
-		bool skip = !is_secret_name(name);
+		bool skip = !is_secret_env(name, value) || s->env[i].resolved_file || (passes && !passes(name));
 		struct credential *cr;
 
 		for (const char *const *w = wiring; *w && !skip; w++)
@@ -306,7 +307,7 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		rc |= set_secret(a, d, c, prev, "odoo-conf-secrets", "admin_passwd", admin ? admin->value : NULL,
 				 admin ? &admin->pos : NULL, "odoo.conf admin_passwd");
 		rc |= conf_secrets(a, app, c);
-		rc |= env_secrets(a, odoo, "odoo-env", c);
+		rc |= env_secrets(a, odoo, "odoo-env", c, NULL);
 	}
 	if (kc) {
 		struct keycloak_names {
@@ -342,6 +343,7 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 				 env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD") ? env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD")
 									    : env_pos(kc, "KEYCLOAK_ADMIN_PASSWORD"),
 				 "the Keycloak admin password");
+		rc |= env_secrets(a, kc, "keycloak-env", c, keycloak_passes_through);
 	}
 	if (rc) {
 		diag_add(d, DIAG_ERROR, NULL, "check that the system's random source works",

@@ -45,6 +45,10 @@ char *secret_file_path(const char *out_dir, const char *secret, const char *key)
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 			const char *out_dir, bool cnpg, struct credentials *c);
 
+/* True for a Keycloak variable of the project that the manifests pass on
+ * (KC_* that kgenius does not set itself); keycloak.c. */
+bool keycloak_passes_through(const char *name);
+
 const char *credential(const struct credentials *c, const char *secret, const char *key);
 /* Adds a value the project supplies (basic-auth users, ...); NULL on OOM. */
 struct credential *credential_add(struct arena *a, struct credentials *c, const char *secret, const char *key,

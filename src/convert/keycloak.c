@@ -5,6 +5,7 @@
 
 #include "convert/context.h"
 #include "k8s/pod.h"
+#include "model/secrets.h"
 
 /* Compose variables that the generated configuration sets itself. */
 static const char *const managed_vars[] = {
@@ -14,6 +15,11 @@ static const char *const managed_vars[] = {
 	"KC_BOOTSTRAP_ADMIN_PASSWORD", "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD", "KC_CACHE",
 	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", NULL,
 };
+
+bool keycloak_passes_through(const char *name)
+{
+	return !listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0;
+}
 
 /* `start`, never `start-dev`; --optimized only makes sense with an image
  * built for these options (kc.sh build), which the stock image is not. */
@@ -80,7 +86,11 @@ static struct ynode *keycloak_env(struct cv *cv)
 		const char *name = kc->env[i].name;
 		const char *value = kc->env[i].value;
 
-		if (!listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0)
+		if (!keycloak_passes_through(name) || kc->env[i].resolved_file)
+			continue;
+		if (is_secret_env(name, value))
+			env_secret(kb, env, name, "keycloak-env", name);
+		else
 			env_value(kb, env, name, value);
 	}
 	return env;

@@ -31,9 +31,9 @@ static struct ynode *odoo_env(struct cv *cv)
 		const char *name = odoo->env[i].name;
 		const char *value = odoo->env[i].value;
 
-		if (listed(wiring_vars, name))
+		if (listed(wiring_vars, name) || odoo->env[i].resolved_file)
 			continue;
-		if (is_secret_name(name))
+		if (is_secret_env(name, value))
 			env_secret(kb, env, name, "odoo-env", name);
 		else
 			env_value(kb, env, name, value);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "model/secret_files.h"
 #include "model/traefik.h"
 
 /* odoo.conf is bind-mounted at /etc/odoo/odoo.conf, or its directory at /etc/odoo. */
@@ -37,7 +38,8 @@ int app_build(struct arena *a, struct diags *d, struct ynode *model, const char 
 	for (size_t i = 0; i < app->nservices; i++) {
 		struct service *s = &app->services[i];
 
-		if (service_build(a, services->pairs[i].key, &services->pairs[i].kpos, services->pairs[i].val, s) != 0)
+		if (service_build(a, services->pairs[i].key, &services->pairs[i].kpos, services->pairs[i].val, s) != 0 ||
+		    service_resolve_secret_files(a, d, model, services->pairs[i].val, s) != 0)
 			return -1;
 		if (s->role == ROLE_ODOO && !app->odoo)
 			app->odoo = s;

@@ -30,7 +30,8 @@ static int build_env(struct arena *a, const struct ynode *env, struct service *s
 {
 	size_t n = env && env->kind == Y_MAP ? env->n : 0;
 
-	s->env = alloc_array(a, n, sizeof(*s->env));
+	/* Twice: room for the variables *_FILE secrets add (secret_files.c). */
+	s->env = alloc_array(a, 2 * n, sizeof(*s->env));
 	if (!s->env)
 		return -1;
 	for (size_t i = 0; i < n; i++) {

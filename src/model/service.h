@@ -18,6 +18,8 @@ struct env_var {
 	const char *name;
 	const char *value;       /* "" when declared without a value */
 	bool has_value;          /* a string value, not a bare name */
+	bool from_file;          /* NAME read from the file secret NAME_FILE names */
+	bool resolved_file;      /* NAME_FILE, whose file became NAME */
 	struct srcpos name_pos, value_pos;
 };
 

@@ -148,6 +148,26 @@ check("headers.customrequestheaders becomes customRequestHeaders",
       mw.get("erp-headers", {}).get("headers") == {"customRequestHeaders": {"X-Forwarded-Proto": "https"}})
 check("compress=true becomes a compress Middleware", mw.get("erp-compress") == {"compress": {}})
 PY
+# Credentials as projects write them: a secret file behind *_FILE,
+# placeholders, passwords inside URLs and JDBC strings.
+SF=$ROOT/tests/fixtures/secret-files
+convert "$WORK/sf" --project-directory "$SF" --issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 \
+	--rwx-storage-class do-block-storage-retain
+check "convert (secret files): converts" test "$RC" -eq 0
+check "convert (secret files): POSTGRES_PASSWORD_FILE's secret file is the password" \
+	test "$(cat "$WORK/sf/secrets/postgres-credentials/POSTGRES_PASSWORD")" = "$(head -1 "$SF/db_password.txt")"
+check "convert (secret files): PASSWORD_FILE's secret file is Odoo's password" \
+	test "$(cat "$WORK/sf/secrets/odoo-db/password")" = "$(head -1 "$SF/db_password.txt")"
+check "convert (secret files): no *_FILE variable points into the pods' empty /run/secrets" test "$(grep -c '_FILE$' "$WORK"/sf/*-deployment.yaml "$WORK"/sf/postgres-statefulset.yaml | awk -F: '{s+=$2} END {print s}')" -eq 0
+check "convert (secret files): a placeholder is not a credential (change_me_before_first_start)" \
+	test "$(cat "$WORK/sf/secrets/keycloak-db/password")" != change_me_before_first_start
+check "convert (secret files): a placeholder is not a credential ({keycloak admin password})" \
+	test "$(cat "$WORK/sf/secrets/keycloak-admin/password")" != "{keycloak admin password}"
+check "convert (secret files): placeholders are reported" test "$(grep -c 'weak (a placeholder' "$WORK/cv.err")" -eq 2
+check "convert (secret files): no password of a URL, a redis URL or a JDBC string in a manifest" \
+	test "$(grep -lE 'Url-Embedded-Pw|Redis-Embedded-Pw|Jdbc-Pw' "$WORK"/sf/*.yaml "$WORK"/sf/NOTES.md | wc -l)" -eq 0
+check "convert (secret files): those values are in Secrets" \
+	test "$(for f in odoo-env/DATABASE_URL odoo-env/REDIS_URL keycloak-env/KC_SPI_EVENTS_STORE_JDBC; do cat "$WORK/sf/secrets/$f"; echo; done | grep -c Pw)" -eq 3
 # Keycloak before 24 has only KC_PROXY=edge to trust the ingress's headers.
 convert "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" --issuer-email ops@example.org
 check "convert (Keycloak 22): converts" test "$RC" -eq 0

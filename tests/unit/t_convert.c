@@ -167,6 +167,21 @@ static void test_secret_names(void)
 	CHECK(!is_secret_name("KEYCLOAK_ADMIN"));
 	CHECK(!is_secret_name("KC_HOSTNAME"));
 	CHECK(has_url_password("postgres://odoo:s3cret@db:5432/odoo"));
+	CHECK(has_url_password("redis://:s3cret@redis:6379/0"));
+	CHECK(has_dsn_password("jdbc:postgresql://db/x?user=u&password=s3cret"));
+	CHECK(has_dsn_password("host=db user=u password=s3cret"));
+	CHECK(has_dsn_password("jdbc:sqlserver://h;user=u;password=s3cret"));
+	CHECK(!has_dsn_password("password="));
+	CHECK(!has_dsn_password("reset-password=on"));
+	CHECK(is_secret_env("DATABASE_URL", "postgres://u:pw@h/db"));
+	CHECK(!is_secret_env("DATABASE_URL", "postgres://u@h/db"));
+	CHECK(is_placeholder("change_me_before_first_start"));
+	CHECK(is_placeholder("{odoo database password}"));
+	CHECK(is_placeholder("<password>"));
+	CHECK(is_placeholder("your-password-here"));
+	CHECK(is_placeholder("CHANGE-ME-PLEASE-NOW"));
+	CHECK(!is_placeholder("Fil3-Secret-Str0ng-Value"));
+	CHECK(!is_placeholder("9f07147d444e4f25b0b97cf1cc13aaa5"));
 	CHECK(!has_url_password("https://example.com/a@b"));
 	CHECK(!has_url_password("jdbc:postgresql://db:5432/keycloak"));
 }
