@@ -62,6 +62,56 @@ static void check_compose_semantics(struct cv *cv, const struct service *s)
 			 "service %s uses the host network; pods use the cluster network", s->name);
 }
 
+/* The database is the service the applications connect to (model/database.c):
+ * one PostgreSQL server, in the project. Two servers are not merged into
+ * one, and a database outside the project is refused, with the reason. */
+static int check_database(struct cv *cv)
+{
+	const struct app *app = cv->app;
+
+	for (size_t i = 0; i < app->ndb_links; i++) {
+		const struct db_link *l = &app->db_links[i];
+
+		if (!l->server) {
+			diag_add(cv->d, DIAG_ERROR, &l->pos,
+				 "run the database as a service of the project (its data moves with kgenius migrate db), "
+				 "or deploy the application by hand against the external server",
+				 "service %s connects to the database at %s, which is not a service of the project; kgenius "
+				 "converts stacks whose PostgreSQL is a Compose service and writes no connection to an "
+				 "outside server (its TLS mode, its network policy)", l->client, l->host);
+			return -1;
+		}
+		if (l->server->role != ROLE_POSTGRES && app->postgres)
+			diag_add(cv->d, DIAG_WARNING, &l->pos, "nothing to do, or run your pooler in the cluster yourself",
+				 "service %s connects through %s, which is not converted; the manifests connect it to "
+				 "PostgreSQL service %s directly", l->client, l->host, app->postgres->name);
+		if (l->server->role == ROLE_POSTGRES && l->server != app->postgres) {
+			diag_add(cv->d, DIAG_ERROR, &l->pos,
+				 "point both applications at one PostgreSQL service (each keeps its own database and role), "
+				 "or convert them as two projects",
+				 "service %s uses PostgreSQL service %s while %s uses %s; kgenius runs one PostgreSQL and "
+				 "will not merge two servers into it", l->client, l->server->name, app->db_links[0].client,
+				 app->postgres->name);
+			return -1;
+		}
+	}
+	if ((app->odoo || app->keycloak) && !app->postgres) {
+		diag_add(cv->d, DIAG_ERROR, &cv->where,
+			 "add the database service to the project (kgenius runs PostgreSQL in the cluster)",
+			 "Odoo or Keycloak needs PostgreSQL, and the project has no postgres service");
+		return -1;
+	}
+	for (size_t i = 0; i < app->nservices; i++) {
+		const struct service *s = &app->services[i];
+
+		if (s->role == ROLE_POSTGRES && s != app->postgres)
+			diag_add(cv->d, DIAG_WARNING, &s->pos, "deploy it separately if it is a database of its own",
+				 "service %s runs the PostgreSQL image but no application connects to it (%s is the "
+				 "database); it is not converted", s->name, app->postgres->name);
+	}
+	return 0;
+}
+
 /* What the pods of an application run: the option, else for a service the
  * project builds the tag Compose gives the build (image:), which the user
  * pushes; else the image itself. */
@@ -96,12 +146,8 @@ static int check_services(struct cv *cv)
 {
 	const struct app *app = cv->app;
 
-	if ((app->odoo || app->keycloak) && !app->postgres) {
-		diag_add(cv->d, DIAG_ERROR, &cv->where,
-			 "add the database service to the project (kgenius runs PostgreSQL in the cluster)",
-			 "Odoo or Keycloak needs PostgreSQL, and the project has no postgres service");
+	if (check_database(cv) != 0)
 		return -1;
-	}
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "model/database.h"
 #include "model/secret_files.h"
 #include "model/traefik.h"
 
@@ -53,5 +54,6 @@ int app_build(struct arena *a, struct diags *d, struct ynode *model, const char 
 	if (app->odoo && (conf_path = find_odoo_conf(a, app->odoo)) != NULL &&
 	    odoo_conf_read(a, d, conf_path, &app->conf) != 0)
 		return -1;
+	app_settle_database(a, app);
 	return traefik_parse(a, d, app, services);
 }

@@ -168,6 +168,19 @@ check "convert (secret files): no password of a URL, a redis URL or a JDBC strin
 	test "$(grep -lE 'Url-Embedded-Pw|Redis-Embedded-Pw|Jdbc-Pw' "$WORK"/sf/*.yaml "$WORK"/sf/NOTES.md | wc -l)" -eq 0
 check "convert (secret files): those values are in Secrets" \
 	test "$(for f in odoo-env/DATABASE_URL odoo-env/REDIS_URL keycloak-env/KC_SPI_EVENTS_STORE_JDBC; do cat "$WORK/sf/secrets/$f"; echo; done | grep -c Pw)" -eq 3
+# The database is the service the applications connect to.
+DC=$ROOT/tests/fixtures/db-choice
+convert "$WORK/dc" --project-directory "$DC" --issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 \
+	--rwx-storage-class do-block-storage-retain
+check "convert (database choice): converts" test "$RC" -eq 0
+check "convert (database choice): the StatefulSet runs the service Odoo connects to, not the first postgres image" \
+	test "$(python3 -c 'import sys,yaml; d=[x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x["kind"]=="StatefulSet"][0]; print(d["metadata"]["name"], d["spec"]["template"]["spec"]["containers"][0]["image"])' "$WORK/dc/postgres-statefulset.yaml")" = "database postgres:15"
+check "convert (database choice): the sidecar that runs the postgres image is reported, not converted" \
+	grep -q 'docker-compose.yml:5:5: warning: service backup runs the PostgreSQL image but no application connects to it' "$WORK/cv.err"
+convert "$WORK/dc2" --project-directory "$DC" -f "$DC/two-servers.yml" --domain example.org --issuer-email ops@example.org
+check "convert (database choice): two PostgreSQL servers are refused (exit 2), not merged" test "$RC" -eq 2
+check "convert (database choice): the refusal names both servers where Keycloak's is written" \
+	grep -q 'two-servers.yml:23:18: error: service keycloak uses PostgreSQL service kc-db while odoo uses odoo-db' "$WORK/cv.err"
 # Keycloak before 24 has only KC_PROXY=edge to trust the ingress's headers.
 convert "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" --issuer-email ops@example.org
 check "convert (Keycloak 22): converts" test "$RC" -eq 0
