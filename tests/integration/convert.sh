@@ -211,3 +211,21 @@ while read -r id expect files; do
 		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
 	fi
 done < <(corpus_projects)
+while read -r dir args; do
+	# shellcheck disable=SC2086
+	mapfile -t fargs < <(corpus_dir_args "$WORK/cd-$dir" "$dir" $args)
+	convert "$WORK/cd-$dir/out" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
+	name="convert: corpus project $dir"
+	if [ "$RC" -eq 0 ]; then
+		if "${VALIDATE[@]}" "$WORK/cd-$dir"/out/*.yaml >"$WORK/val.txt" 2>&1; then
+			ok "$name converts to schema-valid manifests"
+			python3 "$ROOT/tests/integration/convert_versions.py" "$WORK/cd-$dir/out" "$dir"
+		else
+			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
+		fi
+	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
+		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
+	else
+		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
+	fi
+done < <(corpus_dirs)

@@ -84,6 +84,13 @@ while read -r id expect files; do
 		--domain example.com --issuer-email ops@example.com
 	[ "$RC" -eq 0 ] && judge "$id" "$dir/out"
 done < <(corpus_projects)
+while read -r dir args; do
+	# shellcheck disable=SC2086
+	mapfile -t fargs < <(corpus_dir_args "$WORK/cd-$dir" "$dir" $args)
+	run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/cd-$dir/out" "${fargs[@]}" --domain example.com \
+		--issuer-email ops@example.com
+	[ "$RC" -eq 0 ] && judge "$dir" "$WORK/cd-$dir/out"
+done < <(corpus_dirs)
 run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/sf" --project-directory "$ROOT/tests/fixtures/secret-files" \
 	--issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 --rwx-storage-class do-block-storage-retain
 [ "$RC" -eq 0 ] && judge secret-files "$WORK/sf"
