@@ -191,41 +191,33 @@ convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-repl
 check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
 
 # Every Odoo or Keycloak stack of the corpus converts, or fails with a reason.
+# judge_corpus NAME OUTDIR: after convert, the outcome of one project.
+judge_corpus() {
+	local name="convert: corpus $1" out=$2
+	if [ "$RC" -eq 0 ]; then
+		if "${VALIDATE[@]}" "$out"/*.yaml >"$WORK/val.txt" 2>&1; then
+			ok "$name converts to schema-valid manifests"
+			python3 "$ROOT/tests/integration/convert_versions.py" "$out" "$1"
+		else
+			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
+		fi
+	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
+		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
+	else
+		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
+	fi
+}
 while read -r id expect files; do
 	[ "$expect" = ok ] || continue
 	dir=$WORK/cc/$id
 	# shellcheck disable=SC2086
 	mapfile -t fargs < <(corpus_assemble "$dir" $files)
 	convert "$dir/out" --project-directory "$dir" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
-	name="convert: corpus $id"
-	if [ "$RC" -eq 0 ]; then
-		if "${VALIDATE[@]}" "$dir"/out/*.yaml >"$WORK/val.txt" 2>&1; then
-			ok "$name converts to schema-valid manifests"
-			python3 "$ROOT/tests/integration/convert_versions.py" "$dir/out" "$id"
-		else
-			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
-		fi
-	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
-		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
-	else
-		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
-	fi
+	judge_corpus "$id" "$dir/out"
 done < <(corpus_projects)
 while read -r dir args; do
 	# shellcheck disable=SC2086
 	mapfile -t fargs < <(corpus_dir_args "$WORK/cd-$dir" "$dir" $args)
 	convert "$WORK/cd-$dir/out" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
-	name="convert: corpus project $dir"
-	if [ "$RC" -eq 0 ]; then
-		if "${VALIDATE[@]}" "$WORK/cd-$dir"/out/*.yaml >"$WORK/val.txt" 2>&1; then
-			ok "$name converts to schema-valid manifests"
-			python3 "$ROOT/tests/integration/convert_versions.py" "$WORK/cd-$dir/out" "$dir"
-		else
-			fail "$name converts to schema-valid manifests" "$(head -3 "$WORK/val.txt")"
-		fi
-	elif [ "$RC" -eq 2 ] && grep -q 'error:' "$WORK/cv.err" && errors_located "$WORK/cv.err"; then
-		ok "$name is refused with a reason: $(grep -m1 'error:' "$WORK/cv.err" | sed 's/.*error: //' | cut -c1-90)"
-	else
-		fail "$name" "exit $RC: $(head -c 300 "$WORK/cv.err")"
-	fi
+	judge_corpus "project $dir" "$WORK/cd-$dir/out"
 done < <(corpus_dirs)
