@@ -126,8 +126,10 @@ const struct opt_command convert_command = {
 		    "Reads a Compose project (Odoo, PostgreSQL, Keycloak, Traefik) and writes the manifests\n"
 		    "of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
 		    "postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
-		    "namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-		    "kustomization.yaml, NOTES.md (what you must still provide, every warning).\n",
+		    "rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml, kustomization.yaml\n"
+		    "(with a secretGenerator over secrets/, mode 0600, git-ignored); namespace.yaml and\n"
+		    "storage.yaml, applied once and outside the kustomization; NOTES.md (what you must\n"
+		    "still provide, every warning).\n",
 	.sections = convert_sections,
 	.epilogue = "\nExit status: 0 written (warnings in NOTES.md), 2 the project cannot be converted as\n"
 		    "asked (the message says why and what to do), 3 cannot write.\n",
@@ -146,6 +148,7 @@ int cmd_convert(struct cli *cli, int argc, char **argv)
 	struct compose_project p;
 	struct diags d;
 	int rc, operands;
+	char problem[512];
 
 	rc = opt_parse(&convert_command, &a, argc, argv, &operands);
 	if (rc)
@@ -155,6 +158,8 @@ int cmd_convert(struct cli *cli, int argc, char **argv)
 		return opt_usage_error(&convert_command, "unexpected argument '%s'", argv[operands]);
 	if (a.o.odoo_max_replicas < a.o.odoo_replicas)
 		return opt_usage_error(&convert_command, "--odoo-max-replicas must be at least --odoo-replicas");
+	if (convert_options_problem(&a.o, problem, sizeof(problem)))
+		return opt_usage_error(&convert_command, "%s", problem);
 	diags_init(&d);
 	if (compose_load(&p, &a.pa.o, &d) == 0)
 		rc = convert_run(&p, &a.o, &d);

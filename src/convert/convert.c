@@ -162,8 +162,10 @@ static int check_services(struct cv *cv)
 				 s->name, s->image.ref);
 		else if (s->role == ROLE_TRAEFIK)
 			cv_note(&cv->done, "Service `%s` (Traefik) becomes the cluster's ingress controller: its labels "
-					   "became Ingress and Middleware resources, its ACME resolver a cert-manager ClusterIssuer.",
-				s->name);
+					   "became %s, its ACME resolver a cert-manager ClusterIssuer.", s->name,
+				cv->o->ingress == INGRESS_TRAEFIK ? "Ingress and Middleware resources"
+				: cv->o->ingress == INGRESS_NGINX ? "Ingress resources with ingress-nginx annotations"
+								  : "a Gateway and HTTPRoutes");
 		else if (s->role == ROLE_POSTGRES && s->replicas > 1)
 			diag_add(cv->d, DIAG_WARNING, &s->replicas_pos,
 				 "for high availability use an operator such as CloudNativePG",
@@ -240,6 +242,18 @@ static int settle_hosts(struct cv *cv)
 	return 0;
 }
 
+/* The project's name as a namespace: Compose allows '_', a namespace (a
+ * DNS label) does not. */
+static const char *project_namespace(struct arena *a, const char *project)
+{
+	char *ns = arena_strndup(a, project, strlen(project) < 63 ? strlen(project) : 63);
+
+	for (char *p = ns; p && *p; p++)
+		if (*p == '_' || *p == '.')
+			*p = '-';
+	return ns ? ns : project;
+}
+
 /* Odoo's limits: --odoo-cpu/--odoo-memory, else Compose's deploy limits,
  * else the specification's 2 CPU / 4Gi. */
 static void settle_sizes(struct convert_options *o, const struct app *app)
@@ -251,8 +265,6 @@ static void settle_sizes(struct convert_options *o, const struct app *app)
 		o->odoo_cpu = cpus > 0 ? cpus : 2.0;
 	if (o->odoo_memory <= 0)
 		o->odoo_memory = memory > 0 ? memory : 4096 * MIB;
-	if (!o->ns)
-		o->ns = app->project;
 	if (!o->ingress_namespace)
 		o->ingress_namespace = o->ingress == INGRESS_TRAEFIK ? "traefik"
 				     : o->ingress == INGRESS_NGINX ? "ingress-nginx" : "kube-system";
@@ -321,9 +333,12 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 	buf_puts(b, cv->must_supply.len ? buf_cstr(&cv->must_supply) : "- Nothing.\n");
 	buf_puts(b, "\n## What was generated\n\n");
 	if (cv->app->odoo)
-		cv_note(b, "Odoo: %d to %d web pods (%d workers each, HPA on CPU and memory)%s; odoo.conf in the "
+		cv_note(b, "Odoo: %d to %d web pods (%d workers each, %s)%s; odoo.conf in the "
 			   "ConfigMap odoo-config explains every derived number.",
 			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
+			cv->o->odoo_max_replicas == 1 ? "no autoscaler"
+			: cv->o->autoscaling == AUTOSCALE_KEDA ? "a KEDA ScaledObject on busy workers and CPU"
+								: "HPA on CPU and memory",
 			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
 	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
 		cv_note(b, "PostgreSQL: a CloudNativePG Cluster of %d instances (one primary, streaming replicas, "
@@ -335,8 +350,13 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 			   "(custom format, with the Odoo filestore) kept %d days.",
 			cv->o->db_size, cv->o->storage_class, cv->plan.max_connections, cv->o->backup_retention_days);
 	if (cv->app->keycloak)
-		cv_note(b, "Keycloak: %d pods running `start`, health on the management port, database `%s`.",
-			cv->o->keycloak_replicas, cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak");
+		cv_note(b, "Keycloak: %d pods running `start`, health on the %s port, database `%s`. Only /realms/ and "
+			   "/resources/ are published; the admin console is not: reach it with `kubectl -n %s "
+			   "port-forward svc/keycloak 8080` and http://localhost:8080/admin/ (the user and password are in "
+			   "the Secret keycloak-admin)%s.",
+			cv->o->keycloak_replicas, cv->keycloak.management_port ? "management" : "HTTP",
+			cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak", cv->ns,
+			cv->keycloak.hostname_v2 ? "; KC_HOSTNAME_ADMIN points it there" : "");
 	buf_puts(b, buf_cstr(&cv->done));
 	if (cv->o->secrets == SECRETS_GENERATE)
 		cv_note(b, "Secrets: their values are files under secrets/ (directory 0700, files 0600, ignored by the "
@@ -487,6 +507,8 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	if (app_build(&project->arena, d, project->model, project->name, &app) != 0)
 		return KG_EXIT_BAD_INPUT;
 	settle_sizes(&o, &app);
+	if (!o.ns)
+		o.ns = project_namespace(&project->arena, app.project);
 	if (!o.operators_group)
 		o.operators_group = arena_printf(&project->arena, "%s-operators", app.project);
 	memset(&cv, 0, sizeof(cv));

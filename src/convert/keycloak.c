@@ -10,7 +10,7 @@
 /* Compose variables that the generated configuration sets itself. */
 static const char *const managed_vars[] = {
 	"KC_DB", "KC_DB_URL", "KC_DB_URL_HOST", "KC_DB_URL_PORT", "KC_DB_URL_DATABASE", "KC_DB_USERNAME",
-	"KC_DB_PASSWORD", "KC_HOSTNAME", "KC_HOSTNAME_URL", "KC_HOSTNAME_ADMIN_URL", "KC_PROXY",
+	"KC_DB_PASSWORD", "KC_HOSTNAME", "KC_HOSTNAME_URL", "KC_HOSTNAME_ADMIN", "KC_HOSTNAME_ADMIN_URL", "KC_PROXY",
 	"KC_PROXY_HEADERS", "KC_HTTP_ENABLED", "KC_HEALTH_ENABLED", "KC_BOOTSTRAP_ADMIN_USERNAME",
 	"KC_BOOTSTRAP_ADMIN_PASSWORD", "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD", "KC_CACHE",
 	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", NULL,
@@ -63,8 +63,13 @@ static struct ynode *keycloak_env(struct cv *cv)
 	env_secret(kb, env, "KC_DB_USERNAME", "keycloak-db", "username");
 	env_secret(kb, env, "KC_DB_PASSWORD", "keycloak-db", "password");
 	env_value(kb, env, "KC_DB_POOL_MAX_SIZE", y_text(kb_printf(kb, "%d", cv->plan.keycloak_pool)));
-	if (cv->keycloak.hostname_v2)
+	if (cv->keycloak.hostname_v2) {
 		env_value(kb, env, "KC_HOSTNAME", y_text(kb_printf(kb, "https://%s", cv->auth_host)));
+		/* The console is not published (ingress.c): its URL is the
+		 * port-forward's, "hostname-admin: the address for accessing the
+		 * administration console" (https://www.keycloak.org/server/hostname). */
+		env_value(kb, env, "KC_HOSTNAME_ADMIN", "http://localhost:8080");
+	}
 	else
 		env_value(kb, env, "KC_HOSTNAME", cv->auth_host);
 	if (cv->keycloak.proxy_edge)

@@ -3,6 +3,7 @@
 #define KG_CONVERT_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX, INGRESS_GATEWAY };
@@ -43,5 +44,8 @@ struct convert_options {
 };
 
 void convert_defaults(struct convert_options *o);
+/* NULL when the options can be used, else what is wrong with which one
+ * (a usage error): --domain a DNS name, --namespace a DNS label. */
+const char *convert_options_problem(const struct convert_options *o, char *buf, size_t cap);
 
 #endif

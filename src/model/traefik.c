@@ -284,12 +284,15 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app, const struc
 	return a->exhausted ? -1 : 0;
 }
 
+/* The service's router for its host, the TLS one first: the Ingress is
+ * HTTPS, and a plain-HTTP router's middlewares (a redirect) are not its. */
 const struct route *traefik_main_route(const struct app *app, const char *service)
 {
-	for (size_t i = 0; i < app->tr.nroutes; i++)
-		if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
-		    !app->tr.routes[i].path_prefix)
-			return &app->tr.routes[i];
+	for (int want_tls = 1; want_tls >= 0; want_tls--)
+		for (size_t i = 0; i < app->tr.nroutes; i++)
+			if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
+			    !app->tr.routes[i].path_prefix && app->tr.routes[i].tls == (bool)want_tls)
+				return &app->tr.routes[i];
 	return NULL;
 }
 

@@ -139,6 +139,7 @@ check "convert (Traefik label case): converts" test "$RC" -eq 0
 "${VALIDATE[@]}" "$WORK"/tc/*.yaml >/dev/null 2>&1
 check "convert (Traefik label case): schema-valid" test $? -eq 0
 check "convert (Traefik label case): every label is mapped" test "$(grep -c 'not mapped' "$WORK/cv.err")" -eq 0
+check "convert (Traefik label case): the Compose HTTP to HTTPS redirect is in NOTES" grep -q 'HTTP to HTTPS redirect' "$WORK/tc/NOTES.md"
 python3 - "$WORK/tc" <<'PY'
 import glob, sys, yaml
 docs = [d for f in glob.glob(sys.argv[1] + "/*.yaml") for d in yaml.safe_load_all(open(f)) if d]
@@ -147,6 +148,11 @@ def check(name, cond): print(("ok   " if cond else "FAIL ") + "convert (Traefik 
 check("headers.customrequestheaders becomes customRequestHeaders",
       mw.get("erp-headers", {}).get("headers") == {"customRequestHeaders": {"X-Forwarded-Proto": "https"}})
 check("compress=true becomes a compress Middleware", mw.get("erp-compress") == {"compress": {}})
+ing = next(d for d in docs if d["kind"] == "Ingress")
+check("the HTTPS Ingress takes the TLS router's middlewares, not the HTTP router's redirect",
+      "erp-redirect" not in ing["metadata"]["annotations"].get("traefik.ingress.kubernetes.io/router.middlewares", "")
+      and "erp-headers" in ing["metadata"]["annotations"].get("traefik.ingress.kubernetes.io/router.middlewares", ""))
+check("middlewares no converted route uses are not emitted", "unused-mw" not in mw and "erp-redirect" not in mw)
 PY
 # Credentials as projects write them: a secret file behind *_FILE,
 # placeholders, passwords inside URLs and JDBC strings.
@@ -168,6 +174,25 @@ check "convert (secret files): no password of a URL, a redis URL or a JDBC strin
 	test "$(grep -lE 'Url-Embedded-Pw|Redis-Embedded-Pw|Jdbc-Pw' "$WORK"/sf/*.yaml "$WORK"/sf/NOTES.md | wc -l)" -eq 0
 check "convert (secret files): those values are in Secrets" \
 	test "$(for f in odoo-env/DATABASE_URL odoo-env/REDIS_URL keycloak-env/KC_SPI_EVENTS_STORE_JDBC; do cat "$WORK/sf/secrets/$f"; echo; done | grep -c Pw)" -eq 3
+# Smaller ones: usage errors name the option; a project name with '_' is
+# still a namespace; one minimum Odoo pod lints clean; NOTES matches the
+# mode; the admin console is explained; only used middlewares.
+convert "$WORK/bd" --project-directory "$EX" --env-file "$ENVF" --domain "bad domain"
+check "convert: --domain 'bad domain' is a usage error naming the option (exit 2)" test "$RC" -eq 2 -a ! -e "$WORK/bd"
+check "convert: the message names --domain" grep -q -- "--domain takes a DNS name" "$WORK/cv.err"
+convert "$WORK/bn" --project-directory "$EX" --env-file "$ENVF" --namespace Bad_NS
+check "convert: --namespace Bad_NS is a usage error naming the option (exit 2)" grep -q -- "--namespace takes a DNS label" "$WORK/cv.err"
+check "convert: --namespace Bad_NS is not called an internal error" test "$(grep -c 'please report' "$WORK/cv.err")" -eq 0
+mkdir -p "$WORK/my_proj" && cp "$ROOT/tests/fixtures/db-choice/docker-compose.yml" "$WORK/my_proj/"
+convert "$WORK/my_proj/out" --project-directory "$WORK/my_proj" --issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 \
+	--rwx-storage-class do-block-storage-retain
+check "convert: project my_proj gets namespace my-proj" grep -q 'namespace: my-proj' "$WORK/my_proj/out/odoo-deployment.yaml"
+convert "$WORK/r1" --project-directory "$EX" --env-file "$ENVF" --odoo-replicas 1
+env -i PATH=/usr/bin:/bin HOME="$WORK" "$KG" lint --fail-on warning "$WORK/r1" >"$WORK/lint-r1.txt" 2>&1
+check "convert: --odoo-replicas 1 output passes kgenius lint --fail-on warning" test $? -eq 0
+check "convert: NOTES says KEDA in KEDA mode, not HPA" grep -q 'a KEDA ScaledObject on busy workers' "$WORK/m-keda/NOTES.md"
+check "convert: NOTES says no Middleware resources with ingress-nginx" test "$(grep -c 'Middleware resources' "$WORK/ngx/NOTES.md")" -eq 0
+check "convert: NOTES says how to reach Keycloak's admin console" grep -q 'port-forward svc/keycloak 8080' "$WORK/k/NOTES.md"
 # The database is the service the applications connect to.
 DC=$ROOT/tests/fixtures/db-choice
 convert "$WORK/dc" --project-directory "$DC" --issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 \
