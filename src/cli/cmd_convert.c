@@ -66,7 +66,7 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "odoo-memory", .arg = "SIZE", .kind = OPTION_CUSTOM, .parse = parse_odoo_memory,
 	 .help = "Odoo memory limit (default: Compose's deploy limit, else 4g)"},
 	{.name = "autoscaling", .kind = OPTION_ENUM, .field = F(autoscaling), .choices = autoscaling_modes,
-	 .help = "hpa: autoscaling/v2 on CPU and memory; keda: a KEDA\nScaledObject on Odoo's busy workers, counted in PostgreSQL"},
+	 .help = "hpa: autoscaling/v2 on CPU; keda: a KEDA\nScaledObject on Odoo's busy workers, counted in PostgreSQL"},
 	{.name = "keda-namespace", .arg = "NS", .kind = OPTION_STRING, .field = F(keda_namespace), .help = "where KEDA runs"},
 	{.name = "keycloak-replicas", .arg = "N", .kind = OPTION_INT, .field = F(keycloak_replicas), .min = 1, .max = 20,
 	 .help = "Keycloak pods"},

@@ -37,12 +37,14 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 			      "max_cron_threads = %d\n", p->cron_pod_threads, p->cron_threads);
 	else
 		buf_printf(b, "max_cron_threads = %d\n", p->cron_threads);
-	buf_printf(b, "; Per-process virtual memory (RLIMIT_AS): the %lld MiB pod limit shared by %d\n"
-		      "; workers, %d cron, the gevent process and the master; hard = 2 x soft.\n"
+	buf_printf(b, "; Per-worker caps on virtual memory (hard: RLIMIT_AS), which counts mapped\n"
+		      "; libraries and arenas, far above the RSS the pod's %lld MiB limit counts:\n"
+		      "; Odoo's defaults (or this project's), which big reports (wkhtmltopdf) fit in.\n"
+		      "; Lower caps recycle workers after most requests.\n"
 		      "limit_memory_soft = %lld\n"
 		      "limit_memory_hard = %lld\n",
-		   (long long)(cv->o->odoo_memory / MIB), p->workers, p->cron_threads,
-		   (long long)p->limit_memory_soft, (long long)p->limit_memory_hard);
+		   (long long)(cv->o->odoo_memory / MIB), (long long)p->limit_memory_soft,
+		   (long long)p->limit_memory_hard);
 	buf_printf(b, "limit_time_cpu = %d\n", p->limit_time_cpu);
 	buf_printf(b, "; The pods' terminationGracePeriodSeconds is at least this.\n"
 		      "limit_time_real = %d\n", p->limit_time_real);

@@ -338,7 +338,7 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
 			cv->o->odoo_max_replicas == 1 ? "no autoscaler"
 			: cv->o->autoscaling == AUTOSCALE_KEDA ? "a KEDA ScaledObject on busy workers and CPU"
-								: "HPA on CPU and memory",
+								: "HPA on CPU",
 			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
 	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
 		cv_note(b, "PostgreSQL: a CloudNativePG Cluster of %d instances (one primary, streaming replicas, "

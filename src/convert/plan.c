@@ -36,19 +36,19 @@ static void plan_odoo_sizing(const struct convert_options *o, const struct app *
 {
 	int by_cpu = odoo_workers_for_cpu(o->odoo_cpu);
 	int by_memory = (int)(o->odoo_memory / odoo_constants.worker_ram) - 2;  /* minus gevent and master */
-	int64_t per_process;
-
 	p->workers = by_cpu < by_memory ? by_cpu : by_memory;
 	if (p->workers < 2)
 		p->workers = 2;
 	p->cron_deployment = o->odoo_replicas > 1 || o->odoo_max_replicas > 1;
 	p->cron_pod_threads = 2;
 	p->cron_threads = p->cron_deployment ? 0 : 1;
-	per_process = o->odoo_memory / (p->workers + p->cron_threads + 2);
-	p->limit_memory_soft = per_process / MIB * MIB;
-	p->limit_memory_hard = p->limit_memory_soft * 2;
-	if (p->limit_memory_hard > o->odoo_memory)
-		p->limit_memory_hard = o->odoo_memory / MIB * MIB;
+	/* Virtual-memory caps per worker, not a share of the pod's RSS: the
+	 * project's values, else Odoo's defaults, which big reports
+	 * (wkhtmltopdf) fit in; the pod's memory limit protects the node. */
+	p->limit_memory_soft = conf_int64(&app->conf, "limit_memory_soft", odoo_constants.default_limit_memory_soft);
+	p->limit_memory_hard = conf_int64(&app->conf, "limit_memory_hard", odoo_constants.default_limit_memory_hard);
+	if (p->limit_memory_hard < p->limit_memory_soft)
+		p->limit_memory_hard = p->limit_memory_soft;
 	p->limit_time_cpu = conf_int(&app->conf, "limit_time_cpu", 600, NULL);
 	p->limit_time_real = conf_int(&app->conf, "limit_time_real", 1200, NULL);
 	p->processes_per_pod = p->workers + p->cron_threads + 1;

@@ -42,6 +42,9 @@ struct odoo_constants {
 	int default_workers;
 	int default_cron_threads;
 	int default_db_maxconn;
+	int64_t default_limit_memory_soft;  /* per worker, virtual memory */
+	int64_t default_limit_memory_hard;
+	int64_t resting_process_ram;        /* RSS of an Odoo process serving light requests */
 };
 extern const struct odoo_constants odoo_constants;
 

@@ -29,6 +29,13 @@ const struct odoo_constants odoo_constants = {
 	.default_workers = 0,
 	.default_cron_threads = 2,
 	.default_db_maxconn = 64,
+	/* [CFG] --limit-memory-soft 2048 MiB, --limit-memory-hard 2560 MiB:
+	 * caps on each worker's virtual size (RLIMIT_AS for the hard one),
+	 * which counts mapped libraries and arenas, far above its RSS. */
+	.default_limit_memory_soft = 2048LL * 1024 * 1024,
+	.default_limit_memory_hard = 2560LL * 1024 * 1024,
+	/* [DEP] "80% simple requests ... around 150MB". */
+	.resting_process_ram = 150LL * 1024 * 1024,
 };
 
 /* entrypoint.sh of every series:

@@ -44,8 +44,8 @@ static void test_plan_defaults(void)
 	CHECK(o.odoo_max_replicas * p.processes_per_pod * p.db_maxconn + p.db_maxconn +
 	      o.keycloak_replicas * p.keycloak_pool + p.reserve <= p.max_connections);
 	CHECK_INT(p.budget_used, 198);
-	CHECK(p.limit_memory_soft * (p.workers + 2) <= o.odoo_memory);
-	CHECK(p.limit_memory_hard >= p.limit_memory_soft);
+	CHECK(p.limit_memory_soft == 2048LL << 20);
+	CHECK(p.limit_memory_hard == 2560LL << 20);
 	CHECK_INT(p.limit_time_real, 1200);
 	diags_free(&d);
 }
