@@ -127,6 +127,11 @@ static void test_odoo_sizing_and_names(void)
 	CHECK_INT(odoo_workers_for_cpu(0.5), 2);
 	CHECK_INT(odoo_constants.worker_ram, 325LL << 20);
 	CHECK_INT(odoo_constants.default_db_maxconn, 64);
+	CHECK(odoo_constants.default_limit_memory_soft == 2048LL << 20);
+	CHECK(odoo_constants.default_limit_memory_hard == 2560LL << 20);
+	CHECK(odoo_constants.resting_process_ram == 150LL << 20);
+	CHECK_STR(doks_constants.block_storage_retain, "do-block-storage-retain");
+	CHECK_STR(doks_constants.block_storage, "do-block-storage");
 	CHECK_INT(odoo_constants.default_cron_threads, 2);
 	CHECK_INT(odoo_constants.default_workers, 0);
 	CHECK_STR(odoo_constants.data_dir, "/var/lib/odoo");
