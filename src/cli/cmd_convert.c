@@ -89,7 +89,7 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "issuer-email", .arg = "EMAIL", .kind = OPTION_STRING, .field = F(issuer_email),
 	 .help = "Let's Encrypt account (default: Traefik's ACME e-mail)"},
 	{.name = "secrets", .kind = OPTION_ENUM, .field = F(secrets), .choices = secrets_modes,
-	 .help = "generate: Secrets with values (strong ones from the project,\nothers from the system's random source, kept across runs);\n"
+	 .help = "generate: the values as files under secrets/ for kustomize's\nsecretGenerator (strong ones from the project, others from the\nsystem's random source, kept across runs);\n"
 		 "reference: no values, NOTES lists the Secrets to create"},
 	{.name = "backup-bucket", .arg = "NAME", .kind = OPTION_STRING, .field = F(backup_bucket),
 	 .help = "S3 bucket for backups (default PROJECT-backups)"},

@@ -136,9 +136,9 @@ static int settle_image(struct cv *cv, const struct service *s, const char *opti
 	if (s->build_pos.line)
 		cv_note(&cv->must_supply,
 			"The image `%s` of service `%s`, built from the project's Dockerfile (FROM %s) and pushed where the "
-			"cluster can pull it: `docker compose build %s && docker push %s`. The manifests use the facts of "
-			"%s (user, paths, options); a Dockerfile that changes them needs the manifests changed too.",
-			*image, s->name, s->image.ref, s->name, *image, s->image.ref);
+			"cluster can pull it: build it (`docker compose build %s`), tag it `%s` and push it. The manifests "
+			"use the facts of %s (user, paths, options); a Dockerfile that changes them needs the manifests "
+			"changed too.", *image, s->name, s->image.ref, s->name, *image, s->image.ref);
 	return 0;
 }
 

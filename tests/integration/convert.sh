@@ -172,6 +172,7 @@ check "convert (secret files): a placeholder is not a credential ({keycloak admi
 check "convert (secret files): placeholders are reported" test "$(grep -c 'weak (a placeholder' "$WORK/cv.err")" -eq 2
 check "convert (secret files): no password of a URL, a redis URL or a JDBC string in a manifest" \
 	test "$(grep -lE 'Url-Embedded-Pw|Redis-Embedded-Pw|Jdbc-Pw' "$WORK"/sf/*.yaml "$WORK"/sf/NOTES.md | wc -l)" -eq 0
+python3 "$ROOT/tests/integration/convert_versions.py" "$WORK/sf" secret-files | sed 's/corpus secret-files/fixture secret-files/'
 check "convert (secret files): those values are in Secrets" \
 	test "$(for f in odoo-env/DATABASE_URL odoo-env/REDIS_URL keycloak-env/KC_SPI_EVENTS_STORE_JDBC; do cat "$WORK/sf/secrets/$f"; echo; done | grep -c Pw)" -eq 3
 # Smaller ones: usage errors name the option; a project name with '_' is
@@ -193,6 +194,18 @@ check "convert: --odoo-replicas 1 output passes kgenius lint --fail-on warning" 
 check "convert: NOTES says KEDA in KEDA mode, not HPA" grep -q 'a KEDA ScaledObject on busy workers' "$WORK/m-keda/NOTES.md"
 check "convert: NOTES says no Middleware resources with ingress-nginx" test "$(grep -c 'Middleware resources' "$WORK/ngx/NOTES.md")" -eq 0
 check "convert: NOTES says how to reach Keycloak's admin console" grep -q 'port-forward svc/keycloak 8080' "$WORK/k/NOTES.md"
+# An Odoo built by the project: role and version from the Dockerfile's FROM.
+BO=$ROOT/tests/fixtures/built-odoo
+convert "$WORK/bo" --project-directory "$BO" --issuer-email ops@example.org
+check "convert (built Odoo): without an image to pull it is refused (exit 2) asking for --odoo-image" \
+	grep -q 'docker-compose.yml:6:7: error: service odoo is built by the project (FROM odoo:14.0).*--odoo-image' "$WORK/cv.err"
+convert "$WORK/bo" --project-directory "$BO" --issuer-email ops@example.org --odoo-image registry.example.org/acme/odoo:14-addons
+check "convert (built Odoo): converts with --odoo-image" test "$RC" -eq 0
+check "convert (built Odoo): the pods run the pushed image" \
+	test "$(grep -c 'image: registry.example.org/acme/odoo:14-addons' "$WORK/bo/odoo-deployment.yaml")" -ge 3
+check "convert (built Odoo): the facts are FROM's version (14.0: /web/database/selector)" \
+	grep -q 'path: /web/database/selector' "$WORK/bo/odoo-deployment.yaml"
+check "convert (built Odoo): NOTES says to build and push the image" grep -q 'tag it `registry.example.org/acme/odoo:14-addons` and push it' "$WORK/bo/NOTES.md"
 # The database is the service the applications connect to.
 DC=$ROOT/tests/fixtures/db-choice
 convert "$WORK/dc" --project-directory "$DC" --issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 \

@@ -97,6 +97,9 @@ run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/sf" --project-directory "
 run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/dc" --project-directory "$ROOT/tests/fixtures/db-choice" \
 	--issuer-email ops@example.org --odoo-replicas 1 --odoo-max-replicas 1 --rwx-storage-class do-block-storage-retain
 [ "$RC" -eq 0 ] && judge db-choice "$WORK/dc"
+run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/bo" --project-directory "$ROOT/tests/fixtures/built-odoo" \
+	--issuer-email ops@example.org --odoo-image registry.example.org/acme/odoo:14-addons
+[ "$RC" -eq 0 ] && judge built-odoo "$WORK/bo"
 run_kg "$WORK/cv.out" "$WORK/cv.err" convert -o "$WORK/kc22" --project-directory "$ROOT/tests/fixtures/keycloak22" \
 	--issuer-email ops@example.org
 [ "$RC" -eq 0 ] && judge keycloak22 "$WORK/kc22"

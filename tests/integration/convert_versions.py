@@ -10,6 +10,8 @@ Prints "ok NAME: ..." or "FAIL NAME: ...".
   Keycloak: KC_PROXY_HEADERS from 24; before 24 only KC_PROXY=edge makes it
         trust the proxy; KC_PROXY is gone in 26.
   PostgreSQL: max_connections at least 1 (its range is 1..262143).
+And the credentials: no password inside a URL, DSN or JDBC string in a
+plain env value or a ConfigMap, and no placeholder as a Secret's value.
 """
 import os
 import re
@@ -48,6 +50,22 @@ for d in docs:
             check("Keycloak %d gets no KC_PROXY after 25" % v, v < 26 or "KC_PROXY" not in env)
             pool = int(env.get("KC_DB_POOL_MAX_SIZE", "100"))
             check("Keycloak's pool is at least 1", pool >= 1, str(pool))
+URL_PW = re.compile(r"://[^/@\s]*:[^@\s/]+@")
+DSN_PW = re.compile(r"(^|[;?& ])(password|pwd)=(?![\"']?\$)[^;& ]", re.I)  # a $VARIABLE is no password
+PLACEHOLDER = re.compile(r"^[<{\[].*[>}\]]$|change.?me|your.?password|password.?here|placeholder", re.I)
+plain = []
+for d in docs:
+    spec = d.get("spec") or {}
+    tmpl = spec.get("jobTemplate", {}).get("spec", spec).get("template", {}).get("spec") if isinstance(spec, dict) else None
+    for c in (tmpl or {}).get("containers", []) + (tmpl or {}).get("initContainers", []):
+        plain += [e["value"] for e in c.get("env") or [] if isinstance(e.get("value"), str)]
+    if d.get("kind") == "ConfigMap":
+        plain += [v for v in (d.get("data") or {}).values() if isinstance(v, str)]
+bad = [v for v in plain if URL_PW.search(v) or DSN_PW.search(v)]
+check("no password inside a URL, DSN or JDBC string outside a Secret", not bad, str(bad[:2]))
+secret_values = [v for d in docs if d.get("kind") == "Secret" for v in (d.get("stringData") or {}).values()]
+bad = [v for v in secret_values if PLACEHOLDER.search(v)]
+check("no placeholder as a Secret's value", not bad, str(len(bad)))
 for d in docs:
     if d.get("kind") == "StatefulSet" and d["metadata"]["labels"].get("app.kubernetes.io/name") == "postgres":
         args = d["spec"]["template"]["spec"]["containers"][0].get("args") or []
