@@ -142,6 +142,41 @@ static int settle_image(struct cv *cv, const struct service *s, const char *opti
 	return 0;
 }
 
+/* The service that looks like the application kgenius did not recognise:
+ * named odoo or keycloak (its own name, or its image's), built ones first. */
+static const struct service *likely_app(const struct app *app)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < app->nservices; i++) {
+			const struct service *s = &app->services[i];
+			bool named = strstr(s->name, "odoo") || strstr(s->name, "keycloak") ||
+				     (s->image.name && (!strcmp(s->image.name, "odoo") || !strcmp(s->image.name, "keycloak")));
+
+			if (s->role == ROLE_OTHER && named && (pass == 1 || s->build_pos.line))
+				return s;
+		}
+	return NULL;
+}
+
+/* A PostgreSQL alone is not a stack kgenius can make run: the application
+ * that needs it would be missing, and exit 0 would say otherwise. */
+static int refuse_without_app(struct cv *cv)
+{
+	const struct service *s = likely_app(cv->app);
+	const char *why = !s ? "" : s->build_pos.line && s->build_base ? arena_printf(cv->a, ": service %s is built FROM %s, "
+							"not the official image", s->name, s->build_base)
+			: s->build_pos.line ? arena_printf(cv->a, ": service %s is built by the project and %s", s->name,
+							   s->build_unknown)
+			: arena_printf(cv->a, ": service %s runs %s, not the official image", s->name, s->image.ref);
+
+	diag_add(cv->d, DIAG_ERROR, s ? (s->build_pos.line ? &s->build_pos : &s->pos) : &cv->where,
+		 "convert projects that run the official odoo or keycloak image (image:, or build: from a Dockerfile "
+		 "in the project whose FROM is one); the services kgenius does not know are listed above",
+		 "no Odoo or Keycloak service found (by image name or by the FROM of a Dockerfile in the project)%s",
+		 why ? why : "");
+	return -1;
+}
+
 static int check_services(struct cv *cv)
 {
 	const struct app *app = cv->app;
@@ -174,16 +209,8 @@ static int check_services(struct cv *cv)
 		if (s->role != ROLE_OTHER && s->role != ROLE_TRAEFIK)
 			check_compose_semantics(cv, s);
 	}
-	if (!app->odoo && !app->keycloak) {
-		/* A PostgreSQL alone is not a stack kgenius can make run: the
-		 * application that needs it would be missing, and exit 0 would say
-		 * otherwise. */
-		diag_add(cv->d, DIAG_ERROR, &cv->where,
-			 "convert projects that run the official odoo or keycloak image (image:, or build: from a "
-			 "Dockerfile whose FROM is one); the services kgenius does not know are listed above",
-			 "no Odoo or Keycloak service found (by image name or by the FROM of a Dockerfile in the project)");
-		return -1;
-	}
+	if (!app->odoo && !app->keycloak)
+		return refuse_without_app(cv);
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
 		const struct srcpos *image = s->image_ref.text ? &s->image_ref.pos : &s->pos;
