@@ -84,6 +84,10 @@ void kustomize_secrets(const struct cv *cv, struct buf *kust)
 	for (size_t i = 0; i < c->n; i++) {
 		if (!secret_first(c, i))
 			continue;
+		/* A generator's own namespace: kustomize 2.0 and later
+		 * (https://github.com/kubernetes-sigs/kustomize/pull/599), so
+		 * the Secrets land beside the objects without a kustomization-wide
+		 * namespace, which would also be set on cluster-scoped CRDs. */
 		buf_printf(kust, "- name: %s\n  namespace: \"%s\"\n  type: %s\n  files:\n", c->v[i].secret, cv->ns,
 			   secret_type(cv, c->v[i].secret));
 		for (size_t k = i; k < c->n; k++)
