@@ -568,16 +568,10 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 		goto done;
 	build_namespace(&cv);
 	build_rbac(&cv);
-	if (o.ingress == INGRESS_GATEWAY)
-		build_gateway(&cv);
-	else
-		build_ingress(&cv);
+	(o.ingress == INGRESS_GATEWAY ? build_gateway : build_ingress)(&cv);
 	build_config(&cv);
 	build_network_policies(&cv);
-	if (o.postgres == PG_CNPG)
-		build_postgres_cnpg(&cv);
-	else
-		build_postgres(&cv);
+	(o.postgres == PG_CNPG ? build_postgres_cnpg : build_postgres)(&cv);
 	build_odoo(&cv);
 	build_keycloak(&cv);
 	build_pdbs(&cv);

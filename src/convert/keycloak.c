@@ -154,12 +154,10 @@ static struct ynode *deployment(struct cv *cv)
 static void services(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	struct ynode *s = kb_object(kb, "v1", "Service", "keycloak", cv->ns, "keycloak");
-	struct ynode *spec = kb_sub(kb, s, "spec");
-	struct ynode *ports = kb_list(kb, spec, "ports");
+	struct ynode *ports;
+	struct ynode *s = selecting_service(kb, "keycloak", cv->ns, "keycloak", false, &ports);
+	struct ynode *spec;
 
-	kb_str(kb, spec, "type", "ClusterIP");
-	kb_put(kb, spec, "selector", kb_selector(kb, "keycloak"));
 	service_port(kb, ports, "http", keycloak_constants.http_port);
 	cv_emit(cv, OUT_KEYCLOAK, s);
 	if (cv->keycloak.jdbc_ping)

@@ -185,9 +185,8 @@ static struct ynode *deployment(struct cv *cv, const char *name, int replicas, b
 static void service(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	struct ynode *s = kb_object(kb, "v1", "Service", "odoo", cv->ns, "odoo");
-	struct ynode *spec = kb_sub(kb, s, "spec");
-	struct ynode *ports = kb_list(kb, spec, "ports");
+	struct ynode *ports;
+	struct ynode *s = selecting_service(kb, "odoo", cv->ns, "odoo", false, &ports);
 
 	if (cv->o->odoo_replicas > 1 && cv->o->ingress == INGRESS_TRAEFIK) {
 		/* Sessions are files: keep each browser on one pod even though the
@@ -198,8 +197,6 @@ static void service(struct cv *cv)
 		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.secure", "true");
 		kb_str(kb, ann, "traefik.ingress.kubernetes.io/service.sticky.cookie.httponly", "true");
 	}
-	kb_str(kb, spec, "type", "ClusterIP");
-	kb_put(kb, spec, "selector", kb_selector(kb, "odoo"));
 	service_port(kb, ports, "http", odoo_constants.http_port);
 	if (cv->plan.workers > 0)
 		service_port(kb, ports, "websocket", odoo_constants.gevent_port);

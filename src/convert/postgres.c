@@ -113,22 +113,11 @@ static struct ynode *statefulset(struct cv *cv)
 static void services(struct cv *cv)
 {
 	struct kb *kb = &cv->kb;
-	static const struct {
-		const char *suffix;
-		bool headless;
-	} kinds[] = {{"", false}, {"-headless", true}};
+	for (int headless = 0; headless < 2; headless++) {
+		const char *name = headless ? "postgres-headless" : cv->db_service;
+		struct ynode *ports;
+		struct ynode *s = selecting_service(kb, name, cv->ns, "postgres", headless, &ports);
 
-	for (size_t i = 0; i < 2; i++) {
-		const char *name = kinds[i].headless ? "postgres-headless" : cv->db_service;
-		struct ynode *s = kb_object(kb, "v1", "Service", name, cv->ns, "postgres");
-		struct ynode *spec = kb_sub(kb, s, "spec");
-		struct ynode *ports = kb_list(kb, spec, "ports");
-
-		if (kinds[i].headless)
-			kb_str(kb, spec, "clusterIP", "None");
-		else
-			kb_str(kb, spec, "type", "ClusterIP");
-		kb_put(kb, spec, "selector", kb_selector(kb, "postgres"));
 		service_port(kb, ports, "postgres", postgres_constants.port);
 		cv_emit(cv, OUT_POSTGRES, s);
 	}

@@ -168,6 +168,21 @@ void spread_over_nodes(struct kb *kb, struct ynode *pod_spec, const char *compon
 	kb_put(kb, kb_sub(kb, t, "labelSelector"), "matchLabels", kb_selector(kb, component));
 }
 
+struct ynode *selecting_service(struct kb *kb, const char *name, const char *ns, const char *component, bool headless,
+				struct ynode **ports)
+{
+	struct ynode *s = kb_object(kb, "v1", "Service", name, ns, component);
+	struct ynode *spec = kb_sub(kb, s, "spec");
+
+	*ports = kb_list(kb, spec, "ports");
+	if (headless)
+		kb_str(kb, spec, "clusterIP", "None");
+	else
+		kb_str(kb, spec, "type", "ClusterIP");
+	kb_put(kb, spec, "selector", kb_selector(kb, component));
+	return s;
+}
+
 struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name, int port)
 {
 	struct ynode *p = kb_push_map(kb, ports);

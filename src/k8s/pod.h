@@ -30,6 +30,10 @@ void volume_mount(struct kb *kb, struct ynode *mounts, const char *name, const c
 struct ynode *container_port(struct kb *kb, struct ynode *ports, const char *name, int port);
 /* Pods of the component spread over nodes, as a preference. */
 void spread_over_nodes(struct kb *kb, struct ynode *pod_spec, const char *component);
+/* A Service selecting the component's pods: ClusterIP, or headless (no
+ * cluster IP). Returns it; *ports is its empty ports list. */
+struct ynode *selecting_service(struct kb *kb, const char *name, const char *ns, const char *component, bool headless,
+				struct ynode **ports);
 /* A Service port that targets the container port of the same name. */
 struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name, int port);
 

@@ -28,40 +28,35 @@ static void *alloc_array(struct arena *a, size_t n, size_t size)
 
 static int build_env(struct arena *a, const struct ynode *env, struct service *s)
 {
-	size_t n = env && env->kind == Y_MAP ? env->n : 0;
-
+	s->nenv = env && env->kind == Y_MAP ? env->n : 0;
 	/* Twice: room for the variables *_FILE secrets add (secret_files.c). */
-	s->env = alloc_array(a, 2 * n, sizeof(*s->env));
-	if (!s->env)
+	if (!(s->env = alloc_array(a, 2 * s->nenv, sizeof(*s->env))))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct env_var *v = &s->env[s->nenv++];
+	for (size_t i = 0; i < s->nenv; i++) {
 		const struct ynode *val = env->pairs[i].val;
 
-		v->name = env->pairs[i].key;
-		v->value = y_text(val) ? y_text(val) : "";
-		v->has_value = val && val->kind == Y_STR;
-		v->name_pos = env->pairs[i].kpos;
-		v->value_pos = pos_of(val);
+		s->env[i] = (struct env_var){.name = env->pairs[i].key, .value = y_text(val) ? y_text(val) : "",
+					     .has_value = val && val->kind == Y_STR, .name_pos = env->pairs[i].kpos,
+					     .value_pos = pos_of(val)};
 	}
 	return 0;
 }
 
+/* Each volume as the Compose stage wrote it in the long syntax. */
+static struct volume volume_of(const struct ynode *v)
+{
+	struct volume vol = {y_text(y_get(v, "type")), y_text(y_get(v, "source")), y_text(y_get(v, "target")), v->pos};
+
+	return vol;
+}
+
 static int build_volumes(struct arena *a, const struct ynode *vols, struct service *s)
 {
-	size_t n = vols && vols->kind == Y_SEQ ? vols->n : 0;
-
-	s->volumes = alloc_array(a, n, sizeof(*s->volumes));
-	if (!s->volumes)
+	s->nvolumes = vols && vols->kind == Y_SEQ ? vols->n : 0;
+	if (!(s->volumes = alloc_array(a, s->nvolumes, sizeof(*s->volumes))))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct volume *v = &s->volumes[s->nvolumes++];
-
-		v->type = y_text(y_get(vols->items[i], "type"));
-		v->source = y_text(y_get(vols->items[i], "source"));
-		v->target = y_text(y_get(vols->items[i], "target"));
-		v->pos = vols->items[i]->pos;
-	}
+	for (size_t i = 0; i < s->nvolumes; i++)
+		s->volumes[i] = volume_of(vols->items[i]);
 	return 0;
 }
 

@@ -36,7 +36,6 @@ static struct route *route_for(struct tr_state *st, const char *name, const char
 			       const struct srcpos *pos)
 {
 	struct traefik *tr = st->tr;
-	struct route *r;
 
 	for (size_t i = 0; i < tr->nroutes; i++)
 		if (strcmp(tr->routes[i].name, name) == 0 && strcmp(tr->routes[i].service, service) == 0)
@@ -44,19 +43,14 @@ static struct route *route_for(struct tr_state *st, const char *name, const char
 	tr->routes = grow(st->a, tr->routes, tr->nroutes, &st->cap_routes, sizeof(*tr->routes));
 	if (!tr->routes)
 		return NULL;
-	r = &tr->routes[tr->nroutes++];
-	memset(r, 0, sizeof(*r));
-	r->name = name;
-	r->service = service;
-	r->pos = *pos;
-	return r;
+	tr->routes[tr->nroutes] = (struct route){.name = name, .service = service, .pos = *pos};
+	return &tr->routes[tr->nroutes++];
 }
 
 static struct middleware *mw_for(struct tr_state *st, const char *name, const char *type,
 				 const struct srcpos *pos)
 {
 	struct traefik *tr = st->tr;
-	struct middleware *m;
 
 	for (size_t i = 0; i < tr->nmws; i++)
 		if (strcmp(tr->mws[i].name, name) == 0)
@@ -64,12 +58,8 @@ static struct middleware *mw_for(struct tr_state *st, const char *name, const ch
 	tr->mws = grow(st->a, tr->mws, tr->nmws, &st->cap_mws, sizeof(*tr->mws));
 	if (!tr->mws)
 		return NULL;
-	m = &tr->mws[tr->nmws++];
-	memset(m, 0, sizeof(*m));
-	m->name = name;
-	m->type = type;
-	m->pos = *pos;
-	return m;
+	tr->mws[tr->nmws] = (struct middleware){.name = name, .type = type, .pos = *pos};
+	return &tr->mws[tr->nmws++];
 }
 
 static bool add_opt(struct arena *a, struct middleware *m, const char *key, const char *value,

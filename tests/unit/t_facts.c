@@ -121,6 +121,14 @@ static void test_odoo_http(void)
 	arena_free(&arena);
 }
 
+static bool managed(const char *key)
+{
+	for (size_t i = 0; odoo_conf_managed_keys[i]; i++)
+		if (strcmp(odoo_conf_managed_keys[i], key) == 0)
+			return true;
+	return false;
+}
+
 static void test_odoo_sizing_and_names(void)
 {
 	CHECK_INT(odoo_workers_for_cpu(2.0), 5);
@@ -136,6 +144,8 @@ static void test_odoo_sizing_and_names(void)
 	CHECK_INT(odoo_constants.default_workers, 0);
 	CHECK_STR(odoo_constants.data_dir, "/var/lib/odoo");
 	CHECK_STR(odoo_constants.conf_file, "/etc/odoo/odoo.conf");
+	CHECK_STR(odoo_constants.conf_dir, "/etc/odoo");
+	CHECK_STR(odoo_constants.health_path, "/web/health");
 	CHECK_STR(odoo_constants.addons_dir, "/mnt/extra-addons");
 	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_HOST].name, "HOST");
 	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_HOST].fallback, "db");
@@ -144,7 +154,8 @@ static void test_odoo_sizing_and_names(void)
 	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_USER].fallback, "odoo");
 	CHECK_STR(odoo_entrypoint_vars[ODOO_VAR_PASSWORD].fallback, "odoo");
 	CHECK(odoo_entrypoint_vars[ODOO_VAR_PASSWORD + 1].name == NULL);
-	CHECK_STR(odoo_conf_managed_keys[0], "db_host");
+	CHECK(managed("db_password") && managed("gevent_port") && managed("longpolling_port"));
+	CHECK(!managed("dbfilter"));
 }
 
 static void test_postgres(void)
@@ -156,6 +167,9 @@ static void test_postgres(void)
 	CHECK_INT(postgres_constants.default_max_connections, 100);
 	CHECK_INT(postgres_constants.superuser_reserved, 3);
 	CHECK_STR(postgres_constants.default_user, "postgres");
+	CHECK_INT(postgres_constants.uid_debian, 999);
+	CHECK_INT(postgres_constants.uid_alpine, 70);
+	CHECK_STR(postgres_constants.legacy_data_dir, "/var/lib/postgresql/data");
 	postgres_facts(img("postgres:16-alpine"), &f);
 	CHECK_INT(f.uid, 70);
 	CHECK_STR(f.pgdata, "/var/lib/postgresql/data/pgdata");
@@ -182,6 +196,12 @@ static void test_keycloak(void)
 	CHECK_INT(keycloak_constants.http_port, 8080);
 	CHECK_INT(keycloak_constants.management_port, 9000);
 	CHECK_INT(keycloak_constants.default_db_pool, 100);
+	CHECK_INT(keycloak_constants.jgroups_port, 7800);
+	CHECK_INT(keycloak_constants.jgroups_fd_port, 57800);
+	CHECK_STR(keycloak_constants.health_started, "/health/started");
+	CHECK_STR(keycloak_constants.health_ready, "/health/ready");
+	CHECK_STR(keycloak_constants.health_live, "/health/live");
+	CHECK_STR(keycloak_constants.repository, "quay.io/keycloak/keycloak");
 	keycloak_facts(img("quay.io/keycloak/keycloak:16.1"), &f);
 	CHECK(!f.quarkus);
 	keycloak_facts(img("quay.io/keycloak/keycloak:23.0"), &f);
