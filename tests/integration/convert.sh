@@ -231,7 +231,14 @@ check "convert: a connection budget that cannot fit is refused" grep -q 'connect
 # Every Odoo or Keycloak stack of the corpus converts, or fails with a reason.
 # judge_corpus NAME OUTDIR: after convert, the outcome of one project.
 judge_corpus() {
-	local name="convert: corpus $1" out=$2
+	local name="convert: corpus $1" out=$2 want
+	want=$(awk -v id="${3:-$1}" '$1 == id { sub(/^[^ ]+ /, ""); print }' "$ROOT/tests/data/corpus-convert.txt")
+	case $want in
+		converts) check "$name: converts, as tests/data/corpus-convert.txt expects" test "$RC" -eq 0 ;;
+		refused*) check "$name: refused as tests/data/corpus-convert.txt expects (${want#refused })" \
+			grep -qF -- "${want#refused }" "$WORK/cv.err" ;;
+		*) fail "$name" "no expectation in tests/data/corpus-convert.txt" ;;
+	esac
 	if [ "$RC" -eq 0 ]; then
 		if "${VALIDATE[@]}" "$out"/*.yaml >"$WORK/val.txt" 2>&1; then
 			ok "$name converts to schema-valid manifests"
@@ -257,5 +264,5 @@ while read -r dir args; do
 	# shellcheck disable=SC2086
 	mapfile -t fargs < <(corpus_dir_args "$WORK/cd-$dir" "$dir" $args)
 	convert "$WORK/cd-$dir/out" "${fargs[@]}" --domain example.com --issuer-email ops@example.com
-	judge_corpus "project $dir" "$WORK/cd-$dir/out"
+	judge_corpus "project $dir" "$WORK/cd-$dir/out" "$dir"
 done < <(corpus_dirs)
