@@ -84,7 +84,8 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "namespace", .arg = "NS", .field = F(ns), .help = "namespace (default: the project name)"},
 	{.name = "domain", .arg = "DOMAIN", .field = F(domain),
 	 .help = "Odoo at erp.DOMAIN, Keycloak at auth.DOMAIN (default: the\nhosts of the Traefik labels)"},
-	{.name = "storage-class", .arg = "CLASS", .field = F(storage_class), .help = "PostgreSQL volume class"},
+	{.name = "storage-class", .arg = "CLASS", .field = F(storage_class),
+	 .help = "PostgreSQL volume class, and the filestore's with one Odoo pod"},
 	{.name = "rwx-storage-class", .arg = "CLASS", .field = F(rwx_storage_class),
 	 .help = "ReadWriteMany class for the Odoo filestore when more than one\nOdoo pod runs"},
 	{.name = "db-size", .arg = "SIZE", .field = F(db_size), .help = "PostgreSQL volume"},
@@ -98,7 +99,7 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "odoo-memory", .arg = "SIZE", .kind = OPTION_CUSTOM,
 	 .help = "Odoo memory limit (default: Compose's deploy limit, else 4g)", .parse = parse_odoo_memory},
 	{.name = "autoscaling", .kind = OPTION_ENUM, .field = F(autoscaling),
-	 .help = "hpa: autoscaling/v2 on CPU and memory; keda: a KEDA\n"
+	 .help = "hpa: autoscaling/v2 on CPU; keda: a KEDA\n"
 		 "ScaledObject on Odoo's busy workers, counted in PostgreSQL",
 	 .choices = autoscaling_modes},
 	{.name = "keda-namespace", .arg = "NS", .field = F(keda_namespace), .help = "where KEDA runs"},
@@ -131,8 +132,8 @@ static const struct opt_spec convert_specs[] = {
 	{.name = "issuer-email", .arg = "EMAIL", .field = F(issuer_email),
 	 .help = "Let's Encrypt account (default: Traefik's ACME e-mail)"},
 	{.name = "secrets", .kind = OPTION_ENUM, .field = F(secrets),
-	 .help = "generate: Secrets with values (strong ones from the project,\n"
-		 "others from the system's random source, kept across runs);\n"
+	 .help = "generate: the values as files under secrets/ for kustomize's\nsecretGenerator (strong ones from the project, others from the\n"
+		 "system's random source, kept across runs);\n"
 		 "reference: no values, NOTES lists the Secrets to create",
 	 .choices = secrets_modes},
 	{.name = "backup-bucket", .arg = "NAME", .field = F(backup_bucket),
@@ -146,6 +147,10 @@ static const struct opt_spec convert_specs[] = {
 	 .help = "where kube-prometheus-stack runs"},
 	{.name = "monitoring-release", .arg = "NAME", .field = F(monitoring_release),
 	 .help = "kube-prometheus-stack's Helm release (its Prometheus selects\nthe label release: NAME)"},
+	{.name = "odoo-image", .arg = "REF", .field = F(odoo_image),
+	 .help = "the image you pushed of an Odoo the project builds\n(default: the service's image:, the tag Compose builds)"},
+	{.name = "keycloak-image", .arg = "REF", .field = F(keycloak_image),
+	 .help = "the same for a Keycloak the project builds"},
 	{.name = "operators-group", .arg = "GROUP", .field = F(operators_group),
 	 .help = "RBAC group of the people who operate Odoo"},
 	{NULL},
@@ -168,9 +173,10 @@ const struct opt_command convert_command = {
 	"Reads a Compose project (Odoo, PostgreSQL, Keycloak, Traefik) and writes the manifests\n"
 	"of a production deployment on DigitalOcean Kubernetes: odoo-deployment.yaml,\n"
 	"postgres-statefulset.yaml, keycloak-deployment.yaml, ingress.yaml, config.yaml, and\n"
-	"namespace.yaml, rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml,\n"
-	"monitoring.yaml, kustomization.yaml, restore-job.yaml (run by hand), NOTES.md (what you\n"
-	"must still provide, every warning).\n",
+	"rbac.yaml, network-policies.yaml, pdb.yaml, cluster-issuer.yaml, monitoring.yaml,\n"
+	"kustomization.yaml (with a secretGenerator over secrets/, mode 0600, git-ignored);\n"
+	"namespace.yaml and storage.yaml, applied once and outside the kustomization;\n"
+	"restore-job.yaml (run by hand); NOTES.md (what you must still provide, every warning).\n",
 	(const struct opt_section[]){{"Project options", project_specs, offsetof(struct convert_args, pa)},
 				     {"Output options", convert_specs, offsetof(struct convert_args, o)},
 				     {NULL, NULL, 0}},
@@ -184,11 +190,14 @@ int cmd_convert(struct cli *cli, void *args, int nops, char **ops)
 	struct convert_args *a = args;
 	struct compose_project p;
 	struct diags d;
+	char problem[512];
 	int rc;
 
 	a->pa.o.environ_ = cli->environ_;
 	if (nops > 0)
 		return opt_usage_error(&convert_command, "unexpected argument '%s'", ops[0]);
+	if (convert_options_problem(&a->o, problem, sizeof(problem)))
+		return opt_usage_error(&convert_command, "%s", problem);
 	if (a->o.odoo_max_replicas < a->o.odoo_replicas)
 		return opt_usage_error(&convert_command, "--odoo-max-replicas must be at least --odoo-replicas");
 	diags_init(&d);

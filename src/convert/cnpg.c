@@ -55,7 +55,7 @@ struct ynode *cnpg_cluster(struct cv *cv, bool initdb_bootstrap)
 
 	kb_int(kb, spec, "instances", cv->o->pg_instances);
 	kb_put(kb, spec, "imageName", kb_printf(kb, "ghcr.io/cloudnative-pg/postgresql:%d", major));
-	kb_put(kb, params, "max_connections", kb_printf(kb, "%d", cv->plan.max_connections ? cv->plan.max_connections : 200));
+	kb_put(kb, params, "max_connections", kb_printf(kb, "%d", cv->plan.max_connections));
 	kb_str(kb, params, "shared_buffers", "512MB");
 	if (cv->app->odoo) {
 		kb_str(kb, initdb, "database", db_name && plain_identifier(db_name->value) ? db_name->value : "odoo");
@@ -128,7 +128,7 @@ static struct ynode *pooler(struct cv *cv)
 	struct ynode *pgb = kb_sub(kb, spec, "pgbouncer");
 	struct ynode *params = kb_sub(kb, pgb, "parameters");
 	int instances = 2;
-	int clients = cv->plan.budget_used ? cv->plan.budget_used : 200;
+	int clients = cv->plan.budget_used;
 
 	kb_str(kb, kb_sub(kb, spec, "cluster"), "name", CLUSTER);
 	kb_int(kb, spec, "instances", instances);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const out_file_names[OUT_COUNT] = {
-	"namespace.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
+	"namespace.yaml", "storage.yaml", "rbac.yaml", "config.yaml", "network-policies.yaml", "postgres-statefulset.yaml",
 	"odoo-deployment.yaml", "keycloak-deployment.yaml", "pdb.yaml", "cluster-issuer.yaml", "ingress.yaml",
 	"monitoring.yaml", "restore-job.yaml", "postgres-recovery.yaml",
 };

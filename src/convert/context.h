@@ -14,9 +14,11 @@
 
 /* Output files, in the order kustomization.yaml lists them: the
  * specification's Phase 1 order (PostgreSQL, Odoo, Keycloak, Ingress), after
- * what they need to exist first. */
+ * what they need to exist first. The Namespace and the claims that hold data
+ * (namespace.yaml, storage.yaml) are applied once on their own and are not in
+ * the kustomization, so `kubectl delete -k` cannot delete the data. */
 enum out_file {
-	OUT_NAMESPACE, OUT_RBAC, OUT_CONFIG, OUT_NETPOL, OUT_POSTGRES, OUT_ODOO, OUT_KEYCLOAK,
+	OUT_NAMESPACE, OUT_STORAGE, OUT_RBAC, OUT_CONFIG, OUT_NETPOL, OUT_POSTGRES, OUT_ODOO, OUT_KEYCLOAK,
 	OUT_PDB, OUT_ISSUER, OUT_INGRESS, OUT_MONITORING,
 	/* Written beside the others, not in the kustomization: run by hand. */
 	OUT_RESTORE, OUT_RECOVERY, OUT_COUNT,
@@ -41,6 +43,8 @@ struct cv {
 	const char *auth_host;        /* auth.<domain> */
 	const char *db_service;       /* the PostgreSQL Service: the Compose name */
 	const char *postgres_image;
+	const char *odoo_image;       /* what the Odoo pods run: the pushed build, or the official image */
+	const char *keycloak_image;
 	struct odoo_plan plan;
 	struct credentials creds;
 	struct odoo_facts odoo;          /* for the Odoo image's version */
@@ -65,6 +69,13 @@ bool listed(const char *const *list, const char *name);
 void cv_emit(struct cv *cv, enum out_file f, struct ynode *doc);
 /* A NOTES line ("- ..."). */
 void cv_note(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Secrets as files for kustomize's secretGenerator (secret_files.c). */
+bool secret_first(const struct credentials *c, size_t i);   /* the first key of its Secret */
+void secret_keys(const struct credentials *c, size_t i, struct buf *keys);  /* "A, B" */
+int write_secret_files(const struct cv *cv, const char *out_dir);
+void kustomize_secrets(const struct cv *cv, struct buf *kust);
+void secrets_header(const struct cv *cv, struct buf *b);
 
 void build_namespace(struct cv *cv);
 void build_rbac(struct cv *cv);

@@ -62,14 +62,38 @@ static void check_compose_semantics(struct cv *cv, const struct service *s)
 			 "service %s uses the host network; pods use the cluster network", s->name);
 }
 
-static int check_services(struct cv *cv)
+/* The database is the service the applications connect to (model/database.c):
+ * one PostgreSQL server, in the project. Two servers are not merged into
+ * one, and a database outside the project is refused, with the reason. */
+static int check_database(struct cv *cv)
 {
 	const struct app *app = cv->app;
 
-	if (!app->odoo && !app->postgres && !app->keycloak) {
-		diag_add(cv->d, DIAG_ERROR, &cv->where, "convert projects that run the official odoo, postgres or keycloak images",
-			 "no Odoo, PostgreSQL or Keycloak service found (by image name)");
-		return -1;
+	for (size_t i = 0; i < app->ndb_links; i++) {
+		const struct db_link *l = &app->db_links[i];
+
+		if (!l->server) {
+			diag_add(cv->d, DIAG_ERROR, &l->pos,
+				 "run the database as a service of the project (its data moves with kgenius migrate db), "
+				 "or deploy the application by hand against the external server",
+				 "service %s connects to the database at %s, which is not a service of the project; kgenius "
+				 "converts stacks whose PostgreSQL is a Compose service and writes no connection to an "
+				 "outside server (its TLS mode, its network policy)", l->client, l->host);
+			return -1;
+		}
+		if (l->server->role != ROLE_POSTGRES && app->postgres)
+			diag_add(cv->d, DIAG_WARNING, &l->pos, "nothing to do, or run your pooler in the cluster yourself",
+				 "service %s connects through %s, which is not converted; the manifests connect it to "
+				 "PostgreSQL service %s directly", l->client, l->host, app->postgres->name);
+		if (l->server->role == ROLE_POSTGRES && l->server != app->postgres) {
+			diag_add(cv->d, DIAG_ERROR, &l->pos,
+				 "point both applications at one PostgreSQL service (each keeps its own database and role), "
+				 "or convert them as two projects",
+				 "service %s uses PostgreSQL service %s while %s uses %s; kgenius runs one PostgreSQL and "
+				 "will not merge two servers into it", l->client, l->server->name, app->db_links[0].client,
+				 app->postgres->name);
+			return -1;
+		}
 	}
 	if ((app->odoo || app->keycloak) && !app->postgres) {
 		diag_add(cv->d, DIAG_ERROR, &cv->where,
@@ -80,14 +104,103 @@ static int check_services(struct cv *cv)
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
 
-		if (s->role == ROLE_OTHER)
+		if (s->role == ROLE_POSTGRES && s != app->postgres)
+			diag_add(cv->d, DIAG_WARNING, &s->pos, "deploy it separately if it is a database of its own",
+				 "service %s runs the PostgreSQL image but no application connects to it (%s is the "
+				 "database); it is not converted", s->name, app->postgres->name);
+	}
+	return 0;
+}
+
+/* What the pods of an application run: the option, else for a service the
+ * project builds the tag Compose gives the build (image:), which the user
+ * pushes; else the image itself. */
+static int settle_image(struct cv *cv, const struct service *s, const char *option, const char *flag,
+			const char **image)
+{
+	if (!s)
+		return 0;
+	*image = option ? option : s->image_ref.text ? s->image_ref.text : NULL;
+	if (!s->build_pos.line && !option) {
+		*image = s->image.ref;
+		return 0;
+	}
+	if (!*image) {
+		diag_add(cv->d, DIAG_ERROR, &s->build_pos,
+			 arena_printf(cv->a, "build and push the image to a registry the cluster can pull from "
+					     "(DigitalOcean Container Registry: `doctl registry login`), then pass %s REF", flag),
+			 "service %s is built by the project (FROM %s) and has no image: tag; a cluster cannot build it",
+			 s->name, s->image.ref);
+		return -1;
+	}
+	if (s->build_pos.line)
+		cv_note(&cv->must_supply,
+			"The image `%s` of service `%s`, built from the project's Dockerfile (FROM %s) and pushed where the "
+			"cluster can pull it: build it (`docker compose build %s`), tag it `%s` and push it. The manifests "
+			"use the facts of %s (user, paths, options); a Dockerfile that changes them needs the manifests "
+			"changed too.", *image, s->name, s->image.ref, s->name, *image, s->image.ref);
+	return 0;
+}
+
+/* The service that looks like the application kgenius did not recognise:
+ * named odoo or keycloak (its own name, or its image's), built ones first. */
+static const struct service *likely_app(const struct app *app)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < app->nservices; i++) {
+			const struct service *s = &app->services[i];
+			bool named = strstr(s->name, "odoo") || strstr(s->name, "keycloak") ||
+				     (s->image.name && (!strcmp(s->image.name, "odoo") || !strcmp(s->image.name, "keycloak")));
+
+			if (s->role == ROLE_OTHER && named && (pass == 1 || s->build_pos.line))
+				return s;
+		}
+	return NULL;
+}
+
+/* A PostgreSQL alone is not a stack kgenius can make run: the application
+ * that needs it would be missing, and exit 0 would say otherwise. */
+static int refuse_without_app(struct cv *cv)
+{
+	const struct service *s = likely_app(cv->app);
+	const char *why = !s ? "" : s->build_pos.line && s->build_base ? arena_printf(cv->a, ": service %s is built FROM %s, "
+							"not the official image", s->name, s->build_base)
+			: s->build_pos.line ? arena_printf(cv->a, ": service %s is built by the project and %s", s->name,
+							   s->build_unknown)
+			: arena_printf(cv->a, ": service %s runs %s, not the official image", s->name, s->image.ref);
+
+	diag_add(cv->d, DIAG_ERROR, s ? (s->build_pos.line ? &s->build_pos : &s->pos) : &cv->where,
+		 "convert projects that run the official odoo or keycloak image (image:, or build: from a Dockerfile "
+		 "in the project whose FROM is one); the services kgenius does not know are listed above",
+		 "no Odoo or Keycloak service found (by image name or by the FROM of a Dockerfile in the project)%s",
+		 why ? why : "");
+	return -1;
+}
+
+static int check_services(struct cv *cv)
+{
+	const struct app *app = cv->app;
+
+	if (check_database(cv) != 0)
+		return -1;
+	for (size_t i = 0; i < app->nservices; i++) {
+		const struct service *s = &app->services[i];
+
+		if (s->role == ROLE_OTHER && s->build_pos.line)
+			diag_add(cv->d, DIAG_WARNING, &s->build_pos, "deploy it separately, or leave it out",
+				 "service %s is built by the project and is not converted: %s%s", s->name,
+				 s->build_base ? "its Dockerfile starts FROM " : "",
+				 s->build_base ? s->build_base : s->build_unknown);
+		else if (s->role == ROLE_OTHER)
 			diag_add(cv->d, DIAG_WARNING, &s->pos, "deploy it separately, or leave it out",
 				 "service %s (%s) is not converted: kgenius knows odoo, postgres, keycloak and traefik",
 				 s->name, s->image.ref);
 		else if (s->role == ROLE_TRAEFIK)
 			cv_note(&cv->done, "Service `%s` (Traefik) becomes the cluster's ingress controller: its labels "
-					   "became Ingress and Middleware resources, its ACME resolver a cert-manager ClusterIssuer.",
-				s->name);
+					   "became %s, its ACME resolver a cert-manager ClusterIssuer.", s->name,
+				cv->o->ingress == INGRESS_TRAEFIK ? "Ingress and Middleware resources"
+				: cv->o->ingress == INGRESS_NGINX ? "Ingress resources with ingress-nginx annotations"
+								  : "a Gateway and HTTPRoutes");
 		else if (s->role == ROLE_POSTGRES && s->replicas > 1)
 			diag_add(cv->d, DIAG_WARNING, &s->replicas_pos,
 				 "for high availability use an operator such as CloudNativePG",
@@ -96,6 +209,8 @@ static int check_services(struct cv *cv)
 		if (s->role != ROLE_OTHER && s->role != ROLE_TRAEFIK)
 			check_compose_semantics(cv, s);
 	}
+	if (!app->odoo && !app->keycloak)
+		return refuse_without_app(cv);
 	for (size_t i = 0; i < app->nservices; i++) {
 		const struct service *s = &app->services[i];
 		const struct srcpos *image = s->image_ref.text ? &s->image_ref.pos : &s->pos;
@@ -113,21 +228,13 @@ static int check_services(struct cv *cv)
 			diag_add(cv->d, DIAG_ERROR, image,
 				 "upgrade to Keycloak 24 or later first (export the realms, import them into the new version)",
 				 "service %s runs the legacy WildFly-based Keycloak (%s), which takes DB_VENDOR-style variables "
-				 "and no `start` command; kgenius generates for the Quarkus distribution (24-26)",
+				 "and no `start` command; kgenius generates for the Quarkus distribution (17-26)",
 				 s->name, s->image.ref);
 			return -1;
 		}
-		if (s->role == ROLE_KEYCLOAK && !kf.proxy_headers)
-			diag_add(cv->d, DIAG_WARNING, image, "upgrade to Keycloak 24 or later",
-				 "service %s runs Keycloak %d; the manifests use the options of 24 and later, some of which "
-				 "(KC_PROXY_HEADERS) it ignores", s->name, s->image.major);
 	}
-	if (app->odoo && !app->odoo->image_ref.text) {
-		diag_add(cv->d, DIAG_ERROR, &app->odoo->pos, "push the image and set image: in the Compose file",
-			 "service %s is built from source; a cluster needs a pushed image", app->odoo->name);
-		return -1;
-	}
-	return 0;
+	return settle_image(cv, app->odoo, cv->o->odoo_image, "--odoo-image", &cv->odoo_image) ||
+	       settle_image(cv, app->keycloak, cv->o->keycloak_image, "--keycloak-image", &cv->keycloak_image);
 }
 
 /* Host names: --domain, else the hosts of the Traefik routes. */
@@ -162,6 +269,18 @@ static int settle_hosts(struct cv *cv)
 	return 0;
 }
 
+/* The project's name as a namespace: Compose allows '_', a namespace (a
+ * DNS label) does not. */
+static const char *project_namespace(struct arena *a, const char *project)
+{
+	char *ns = arena_strndup(a, project, strlen(project) < 63 ? strlen(project) : 63);
+
+	for (char *p = ns; p && *p; p++)
+		if (*p == '_' || *p == '.')
+			*p = '-';
+	return ns ? ns : project;
+}
+
 /* Odoo's limits: --odoo-cpu/--odoo-memory, else Compose's deploy limits,
  * else the specification's 2 CPU / 4Gi. */
 static void settle_sizes(struct convert_options *o, const struct app *app)
@@ -173,8 +292,6 @@ static void settle_sizes(struct convert_options *o, const struct app *app)
 		o->odoo_cpu = cpus > 0 ? cpus : 2.0;
 	if (o->odoo_memory <= 0)
 		o->odoo_memory = memory > 0 ? memory : 4096 * MIB;
-	if (!o->ns)
-		o->ns = app->project;
 	if (!o->ingress_namespace)
 		o->ingress_namespace = o->ingress == INGRESS_TRAEFIK ? "traefik"
 				     : o->ingress == INGRESS_NGINX ? "ingress-nginx" : "kube-system";
@@ -184,7 +301,7 @@ static int check_storage(struct cv *cv)
 {
 	bool shared = cv->o->odoo_replicas > 1 || cv->o->odoo_max_replicas > 1;
 
-	if (cv->app->odoo && shared && strncmp(cv->o->rwx_storage_class, "do-block-storage", 16) == 0) {
+	if (cv->app->odoo && shared && strncmp(cv->o->rwx_storage_class, doks_constants.block_storage, strlen(doks_constants.block_storage)) == 0) {
 		diag_add(cv->d, DIAG_ERROR, &cv->where,
 			 "use a ReadWriteMany class (DigitalOcean Network File Storage through csi-driver-nfs) with "
 			 "--rwx-storage-class, or run one Odoo pod with --odoo-replicas 1 --odoo-max-replicas 1, or keep "
@@ -208,20 +325,47 @@ static const char *relative(const char *path, const char *workdir)
 	return path ? path : "";
 }
 
+/* What `kubectl delete -k .` leaves, mode by mode. */
+static void data_note(const struct cv *cv, struct buf *b)
+{
+	bool retain = strcmp(cv->o->storage_class, doks_constants.block_storage_retain) == 0;
+
+	buf_printf(b, "- Data outlives the app: the Namespace (namespace.yaml)%s %s not in kustomization.yaml, so "
+		      "`kubectl delete -k .` does not delete %s",
+		   cv->app->odoo ? " and the Odoo filestore claim (storage.yaml)" : "", cv->app->odoo ? "are" : "is",
+		   cv->app->odoo ? "them" : "it");
+	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
+		buf_puts(b, "; PostgreSQL's claims belong to the CloudNativePG Cluster, whose deletion deletes them");
+	else if (cv->app->postgres)
+		buf_puts(b, "; PostgreSQL's claim belongs to its StatefulSet, which keeps it when deleted "
+			    "(persistentVolumeClaimRetentionPolicy Retain)");
+	if (retain)
+		buf_printf(b, "; `%s` keeps each volume when its claim is deleted (reclaimPolicy Retain)",
+			   cv->o->storage_class);
+	else
+		buf_printf(b, "; `%s` is not DigitalOcean's retaining class: check its reclaimPolicy, `Delete` "
+			      "loses a volume with its claim", cv->o->storage_class);
+	buf_puts(b, ". Deleting the data is deliberate: delete the claims, then the released volumes.\n");
+}
+
 static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, const char *workdir)
 {
 	buf_printf(b, "# %s on Kubernetes: notes from kgenius convert\n\n", cv->app->project);
-	buf_printf(b, "Apply with `kubectl apply -k .` (namespace `%s`). Odoo: https://%s", cv->ns,
-		   cv->odoo_host ? cv->odoo_host : "-");
+	buf_printf(b, "Apply once `kubectl apply -f namespace.yaml%s`, then `kubectl apply -k .` (namespace `%s`). "
+		      "Odoo: https://%s", cv->files[OUT_STORAGE] && cv->files[OUT_STORAGE]->n ? " -f storage.yaml" : "",
+		   cv->ns, cv->odoo_host ? cv->odoo_host : "-");
 	if (cv->auth_host && cv->app->keycloak)
 		buf_printf(b, ", Keycloak: https://%s", cv->auth_host);
 	buf_puts(b, ".\n\n## What you must still provide\n\n");
 	buf_puts(b, cv->must_supply.len ? buf_cstr(&cv->must_supply) : "- Nothing.\n");
 	buf_puts(b, "\n## What was generated\n\n");
 	if (cv->app->odoo)
-		cv_note(b, "Odoo: %d to %d web pods (%d workers each, HPA on CPU and memory)%s; odoo.conf in the "
+		cv_note(b, "Odoo: %d to %d web pods (%d workers each, %s)%s; odoo.conf in the "
 			   "ConfigMap odoo-config explains every derived number.",
 			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
+			cv->o->odoo_max_replicas == 1 ? "no autoscaler"
+			: cv->o->autoscaling == AUTOSCALE_KEDA ? "a KEDA ScaledObject on busy workers and CPU"
+								: "HPA on CPU",
 			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
 	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
 		cv_note(b, "PostgreSQL: a CloudNativePG Cluster of %d instances (one primary, streaming replicas, "
@@ -233,14 +377,23 @@ static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, con
 			   "(custom format, with the Odoo filestore) kept %d days.",
 			cv->o->db_size, cv->o->storage_class, cv->plan.max_connections, cv->o->backup_retention_days);
 	if (cv->app->keycloak)
-		cv_note(b, "Keycloak: %d pods running `start`, health on the management port, database `%s`.",
-			cv->o->keycloak_replicas, cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak");
+		cv_note(b, "Keycloak: %d pods running `start`, health on the %s port, database `%s`. Only /realms/ and "
+			   "/resources/ are published; the admin console is not: reach it with `kubectl -n %s "
+			   "port-forward svc/keycloak 8080` and http://localhost:8080/admin/ (the user and password are in "
+			   "the Secret keycloak-admin)%s.",
+			cv->o->keycloak_replicas, cv->keycloak.management_port ? "management" : "HTTP",
+			cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak", cv->ns,
+			cv->keycloak.hostname_v2 ? "; KC_HOSTNAME_ADMIN points it there" : "");
 	buf_puts(b, buf_cstr(&cv->done));
 	if (cv->o->secrets == SECRETS_GENERATE)
-		cv_note(b, "Secrets are in config.yaml (mode 0600). Strong values from the project are used as they "
-			   "are; weak or missing ones come from the system's random source (32 bytes) and are kept "
-			   "from one run to the next, so nothing rotates under a running database. Keep the file out "
-			   "of version control, or use --secrets reference.");
+		cv_note(b, "Secrets: their values are files under secrets/ (directory 0700, files 0600, ignored by the "
+			   ".gitignore beside them), and kustomization.yaml's secretGenerator makes the Secrets from them "
+			   "when you apply; config.yaml lists every Secret and its keys. Strong values from the project "
+			   "are used as they are; weak or missing ones come from the system's random source (32 bytes) "
+			   "and are kept from one run to the next, so nothing rotates under a running database. Another "
+			   "machine that converts the same project gets values of its own: copy secrets/ to deploy the "
+			   "same ones.");
+	data_note(cv, b);
 	buf_puts(b, "\n## Warnings\n\n");
 	if (!d->warnings)
 		buf_puts(b, "- None.\n");
@@ -272,12 +425,14 @@ static int write_out(const char *dir, const char *name, const struct buf *b, mod
 	return rc;
 }
 
-/* One lint run over the files in `use`; errors in the files in `report`
- * become conversion errors. Returns how many. The flows are judged against
- * the controller this output is for. */
-static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned report, struct buf *flows_line)
+/* One lint run over the files in `use` and the kustomization; errors in the
+ * files in `report` become conversion errors (the kustomization's in the pass
+ * that gives flows_line, the first). Returns how many. The flows are judged
+ * against the controller this output is for. */
+static size_t lint_pass(struct cv *cv, struct buf *texts, const struct buf *kust, unsigned use, unsigned report,
+			struct buf *flows_line)
 {
-	struct lint_text lt[OUT_COUNT];
+	struct lint_text lt[OUT_COUNT + 1];
 	struct lint_generated_opts opts = {
 		.producer = "convert",
 		.controller = cv->o->ingress == INGRESS_NGINX	  ? "nginx"
@@ -293,20 +448,22 @@ static size_t lint_pass(struct cv *cv, struct buf *texts, unsigned use, unsigned
 		if (texts[f].len && (use & (1u << f)))
 			lt[n++] = (struct lint_text){out_file_name(cv, f), texts[f].data, texts[f].len,
 						     !(report & (1u << f))};
+	lt[n++] = (struct lint_text){"kustomization.yaml", kust->data, kust->len, flows_line == NULL};
 	return lint_generated(lt, n, &opts, cv->d);
 }
 
 /* The same checks as kgenius lint, on the files about to be written: an
  * error there is a bug to report, not output to hand to a cluster. The
  * files run by hand are checked with the stack they join; the recovery
- * Cluster takes the place of the Cluster it recovers. */
-static int lint_output(struct cv *cv, struct buf *texts)
+ * Cluster takes the place of the Cluster it recovers. The kustomization's
+ * secretGenerator defines the Secrets the workloads read. */
+static int lint_output(struct cv *cv, struct buf *texts, const struct buf *kust)
 {
 	unsigned applied = (1u << OUT_APPLIED) - 1;
 	unsigned by_hand = ((1u << OUT_COUNT) - 1) & ~applied;
 	unsigned with_restore = applied | by_hand;
 	struct buf flows = BUF_INIT;
-	size_t errors = lint_pass(cv, texts, applied, applied, &flows);
+	size_t errors = lint_pass(cv, texts, kust, applied, applied, &flows);
 
 	if (!errors)
 		cv_note(&cv->done, "Network: default deny, then exactly the flows the stack needs, each checked allowed "
@@ -314,8 +471,21 @@ static int lint_output(struct cv *cv, struct buf *texts)
 	buf_free(&flows);
 	if (texts[OUT_RECOVERY].len)
 		with_restore &= ~(1u << OUT_POSTGRES);
-	errors += lint_pass(cv, texts, with_restore, by_hand, NULL);
+	errors += lint_pass(cv, texts, kust, with_restore, by_hand, NULL);
 	return errors ? -1 : 0;
+}
+
+/* Everything but the Namespace and the claims that hold data: those are
+ * applied once on their own, so `kubectl delete -k .` leaves them. */
+static void kustomization(const struct cv *cv, struct buf *kust)
+{
+	buf_puts(kust, "# Generated by kgenius convert: apply namespace.yaml and storage.yaml once with kubectl apply -f,\n"
+		       "# then this with kubectl apply -k . (see NOTES.md).\n"
+		       "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+	for (int f = 0; f < OUT_COUNT; f++)
+		if (f < OUT_APPLIED && f != OUT_NAMESPACE && f != OUT_STORAGE && cv->files[f] && cv->files[f]->n)
+			buf_printf(kust, "- %s\n", out_file_name(cv, f));
+	kustomize_secrets(cv, kust);
 }
 
 static int write_files(struct cv *cv, const struct diags *d, const char *workdir)
@@ -328,16 +498,21 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 	for (int f = 0; f < OUT_COUNT && rc == 0; f++) {
 		struct ynode *docs = cv->files[f];
 
-		if (!docs || docs->n == 0)
+		/* config.yaml lists the Secrets even when it holds no object. */
+		if ((!docs || docs->n == 0) && !(f == OUT_CONFIG && cv->creds.n))
 			continue;
 		buf_printf(&texts[f], "# Generated by kgenius convert from the %s Compose project; regenerate rather than edit.\n",
 			   cv->app->project);
-		for (size_t i = 0; i < docs->n && rc == 0; i++) {
+		if (f == OUT_CONFIG)
+			secrets_header(cv, &texts[f]);
+		for (size_t i = 0; docs && i < docs->n && rc == 0; i++) {
 			buf_puts(&texts[f], "---\n");
 			rc = yaml_emit(&texts[f], docs->items[i], FMT_YAML);
 		}
 	}
-	if (rc == 0 && lint_output(cv, texts) != 0) {
+	kustomization(cv, &kust);
+	if (rc == 0 && lint_output(cv, texts, &kust) != 0) {
+		buf_free(&kust);
 		for (int f = 0; f < OUT_COUNT; f++)
 			buf_free(&texts[f]);
 		return KG_EXIT_BAD_INPUT;
@@ -346,18 +521,16 @@ static int write_files(struct cv *cv, const struct diags *d, const char *workdir
 		fprintf(stderr, "%s: error: cannot create the output directory: %s\n", cv->o->out_dir, strerror(errno));
 		rc = -1;
 	}
-	buf_puts(&kust, "# Generated by kgenius convert: apply with kubectl apply -k .\n"
-			"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
 	for (int f = 0; f < OUT_COUNT && rc == 0; f++) {
 		if (!texts[f].len)
 			continue;
-		/* config.yaml holds the Secrets. */
+		/* config.yaml held the Secrets before secret files; it stays private. */
 		rc = write_out(cv->o->out_dir, out_file_name(cv, f), &texts[f], f == OUT_CONFIG ? 0600 : 0644);
-		if (f < OUT_APPLIED)
-			buf_printf(&kust, "- %s\n", out_file_name(cv, f));
 	}
 	for (int f = 0; f < OUT_COUNT; f++)
 		buf_free(&texts[f]);
+	if (rc == 0)
+		rc = write_secret_files(cv, cv->o->out_dir);
 	if (rc == 0)
 		rc = write_out(cv->o->out_dir, "kustomization.yaml", &kust, 0644);
 	if (rc == 0) {
@@ -375,12 +548,13 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	struct convert_options o = *options;
 	struct app app;
 	struct cv cv;
-	char *previous;
 	int rc = KG_EXIT_BAD_INPUT;
 
 	if (app_build(&project->arena, d, project->model, project->name, &app) != 0)
 		return KG_EXIT_BAD_INPUT;
 	settle_sizes(&o, &app);
+	if (!o.ns)
+		o.ns = project_namespace(&project->arena, app.project);
 	if (!o.operators_group)
 		o.operators_group = arena_printf(&project->arena, "%s-operators", app.project);
 	memset(&cv, 0, sizeof(cv));
@@ -397,7 +571,7 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	cv.postgres_image = app.postgres ? app.postgres->image.ref : "postgres:16";
 	if (check_services(&cv) || settle_hosts(&cv) || check_storage(&cv))
 		goto done;
-	if (app.odoo && plan_odoo(&o, &app, &cv.plan, d, &cv.where) != 0)
+	if (plan_stack(&o, &app, &cv.plan, d, &cv.where) != 0)
 		goto done;
 	if (app.odoo)
 		odoo_facts(&app.odoo->image, &cv.odoo);
@@ -409,12 +583,8 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 		cv_note(&cv.done, "Odoo runs as UID %d, GID %d: the UID of the %s image is inferred, not confirmed; "
 				  "check with `docker run --rm --entrypoint id %s`.",
 			cv.odoo.uid, cv.odoo.gid, app.odoo->image.ref, app.odoo->image.ref);
-	previous = path_join(o.out_dir, "config.yaml");
-	if (!previous || credentials_collect(cv.a, d, &app, previous, o.postgres == PG_CNPG, &cv.creds) != 0) {
-		free(previous);
+	if (credentials_collect(cv.a, d, &app, o.out_dir, o.postgres == PG_CNPG, &cv.creds) != 0)
 		goto done;
-	}
-	free(previous);
 	build_namespace(&cv);
 	build_rbac(&cv);
 	(o.ingress == INGRESS_GATEWAY ? build_gateway : build_ingress)(&cv);

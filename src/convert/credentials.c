@@ -2,9 +2,11 @@
 
 #include <ctype.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts.h"
 #include "model/secrets.h"
 #include "util/fsio.h"
 #include "yaml/parse.h"
@@ -20,7 +22,7 @@ static const char *const weak_values[] = {
 
 static bool is_weak(const char *v)
 {
-	if (!v || strlen(v) < MIN_PASSWORD_LENGTH)
+	if (!v || strlen(v) < MIN_PASSWORD_LENGTH || is_placeholder(v))
 		return true;
 	for (const char *const *w = weak_values; *w; w++)
 		if (strcasecmp(v, *w) == 0)
@@ -46,7 +48,8 @@ static const char *generate(struct arena *a)
 
 struct previous {
 	struct arena *a;
-	struct ynode *secrets;  /* name -> stringData */
+	struct ynode *secrets;  /* name -> stringData, from an older config.yaml */
+	const char *out_dir;    /* its secrets/ files */
 };
 
 static int keep_secret(struct ynode *doc, int index, void *user)
@@ -66,7 +69,7 @@ static int keep_secret(struct ynode *doc, int index, void *user)
  * nothing to reuse; a broken one is reported but not fatal. */
 static struct ynode *read_previous(struct arena *a, struct diags *d, const char *path)
 {
-	struct previous p = {a, y_new(a, Y_MAP, NULL)};
+	struct previous p = {a, y_new(a, Y_MAP, NULL), NULL};
 	char *data = NULL;
 	size_t len = 0;
 	struct diags ignored;
@@ -119,14 +122,38 @@ static const struct srcpos *env_pos(const struct service *s, const char *name)
 	return v ? &v->value_pos : NULL;
 }
 
+char *secret_file_path(const char *out_dir, const char *secret, const char *key)
+{
+	char rel[512];
+	int n = snprintf(rel, sizeof(rel), "secrets/%s/%s", secret, key);
+
+	return out_dir && n > 0 && (size_t)n < sizeof(rel) ? path_join(out_dir, rel) : NULL;
+}
+
+/* The value an earlier output kept: its secrets/ file, else the Secret of
+ * an older config.yaml. */
+static const char *previous_value(struct arena *a, const struct previous *prev, const char *secret, const char *key)
+{
+	char *path = secret_file_path(prev->out_dir, secret, key);
+	char *data = NULL;
+	size_t len = 0;
+	const char *value = NULL;
+
+	if (path && read_file_limited(path, 64u << 10, &data, &len) == READ_OK)
+		value = arena_strndup(a, data, len);
+	free(data);
+	free(path);
+	return value ? value : y_text(y_get(y_get(prev->secrets, secret), key));
+}
+
 /* A secret value: the project's if strong, else the previous output's,
  * else freshly generated. */
-static int set_secret(struct arena *a, struct diags *d, struct credentials *c, struct ynode *prev,
+static int set_secret(struct arena *a, struct diags *d, struct credentials *c, const struct previous *prev,
 		      const char *secret, const char *key, const char *project_value,
 		      const struct srcpos *pos, const char *what)
 {
 	struct credential *cr = add(a, c, secret, key);
-	const char *reused = y_text(y_get(y_get(prev, secret), key));
+	const char *reused = previous_value(a, prev, secret, key);
 
 	if (!cr)
 		return -1;
@@ -149,6 +176,21 @@ static int set_secret(struct arena *a, struct diags *d, struct credentials *c, s
 	cr->value = generate(a);
 	cr->origin = CRED_GENERATED;
 	return cr->value ? 0 : -1;
+}
+
+/* An application that logs in as the superuser: the same password, still
+ * a secret, in the application's own Secret. */
+static int superuser_password(struct arena *a, struct credentials *c, const char *secret)
+{
+	const struct credential *su = credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
+	struct credential *cr = su ? add(a, c, secret, "password") : NULL;
+
+	if (!cr)
+		return -1;
+	*cr = *credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
+	cr->secret = secret;
+	cr->key = "password";
+	return 0;
 }
 
 static int set_name(struct arena *a, struct credentials *c, const char *secret, const char *key, const char *value)
@@ -185,13 +227,14 @@ static int conf_secrets(struct arena *a, const struct app *app, struct credentia
 
 /* Secret-named variables of a service's environment, other than its
  * database wiring, go to a Secret of their own. */
-static int env_secrets(struct arena *a, const struct service *s, const char *secret, struct credentials *c)
+static int env_secrets(struct arena *a, const struct service *s, const char *secret, struct credentials *c,
+		       bool (*passes)(const char *name))
 {
 	static const char *const wiring[] = {"PASSWORD", "PGPASSWORD", "PASSWORD_FILE", NULL};
 	for (size_t i = 0; i < s->nenv; i++) {
 		const char *name = s->env[i].name;
 		const char *value = s->env[i].value;
-		bool skip = !is_secret_name(name);
+		bool skip = !is_secret_env(name, value) || s->env[i].resolved_file || (passes && !passes(name));
 		struct credential *cr;
 
 		for (const char *const *w = wiring; *w && !skip; w++)
@@ -220,18 +263,23 @@ static const char *jdbc_database(struct arena *a, const char *url)
 }
 
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
-			const char *previous_config, bool cnpg, struct credentials *c)
+			const char *out_dir, bool cnpg, struct credentials *c)
 {
-	struct ynode *prev = read_previous(a, d, previous_config);
+	char *config = path_join(out_dir, "config.yaml");
+	struct previous previous = {a, config ? read_previous(a, d, config) : NULL, out_dir};
+	const struct previous *prev = &previous;
 	const struct service *db = app->postgres, *odoo = app->odoo, *kc = app->keycloak;
 	const char *su_password = db ? service_env(db, "POSTGRES_PASSWORD") : NULL;
 	const struct conf_entry *admin = conf_get(&app->conf, "admin_passwd");
 	int rc = 0;
 
+	free(config);
 	memset(c, 0, sizeof(*c));
-	if (!prev)
+	if (!previous.secrets)
 		return -1;
-	c->superuser = db && service_env(db, "POSTGRES_USER") ? service_env(db, "POSTGRES_USER") : "postgres";
+	/* The image's entrypoint: POSTGRES_USER:=postgres, so empty is unset. */
+	c->superuser = db && service_env(db, "POSTGRES_USER") && service_env(db, "POSTGRES_USER")[0]
+			       ? service_env(db, "POSTGRES_USER") : postgres_constants.default_user;
 	if (!cnpg) {
 		rc |= set_name(a, c, "postgres-credentials", "POSTGRES_USER", c->superuser);
 		rc |= set_secret(a, d, c, prev, "postgres-credentials", "POSTGRES_PASSWORD", su_password,
@@ -251,14 +299,7 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 			pw = su_password;
 		rc |= set_name(a, c, "odoo-db", "username", c->odoo_user);
 		if (c->odoo_is_superuser) {
-			/* Odoo logs in as the superuser: the same password, still a secret. */
-			struct credential *cr = add(a, c, "odoo-db", "password");
-			if (cr) {
-				*cr = *credential_entry(c, "postgres-credentials", "POSTGRES_PASSWORD");
-				cr->secret = "odoo-db";
-				cr->key = "password";
-			}
-			rc |= cr ? 0 : -1;
+			rc |= superuser_password(a, c, "odoo-db");
 		} else {
 			rc |= set_secret(a, d, c, prev, "odoo-db", "password", pw, env_pos(odoo, "PASSWORD"),
 					 "Odoo's database password");
@@ -266,7 +307,7 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		rc |= set_secret(a, d, c, prev, "odoo-conf-secrets", "admin_passwd", admin ? admin->value : NULL,
 				 admin ? &admin->pos : NULL, "odoo.conf admin_passwd");
 		rc |= conf_secrets(a, app, c);
-		rc |= env_secrets(a, odoo, "odoo-env", c);
+		rc |= env_secrets(a, odoo, "odoo-env", c, NULL);
 	}
 	if (kc) {
 		struct keycloak_names {
@@ -292,13 +333,17 @@ int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
 		}
 		rc |= set_name(a, c, "keycloak-db", "username", c->keycloak_user);
 		rc |= set_name(a, c, "keycloak-db", "database", c->keycloak_db);
-		rc |= set_secret(a, d, c, prev, "keycloak-db", "password", n.password, env_pos(kc, "KC_DB_PASSWORD"),
-				 "Keycloak's database password");
+		if (c->keycloak_is_superuser && !cnpg)
+			rc |= superuser_password(a, c, "keycloak-db");
+		else
+			rc |= set_secret(a, d, c, prev, "keycloak-db", "password", n.password,
+					 env_pos(kc, "KC_DB_PASSWORD"), "Keycloak's database password");
 		rc |= set_name(a, c, "keycloak-admin", "username", admin_user && admin_user[0] ? admin_user : "admin");
 		rc |= set_secret(a, d, c, prev, "keycloak-admin", "password", admin_pw,
 				 env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD") ? env_pos(kc, "KC_BOOTSTRAP_ADMIN_PASSWORD")
 									    : env_pos(kc, "KEYCLOAK_ADMIN_PASSWORD"),
 				 "the Keycloak admin password");
+		rc |= env_secrets(a, kc, "keycloak-env", c, keycloak_passes_through);
 	}
 	if (rc) {
 		diag_add(d, DIAG_ERROR, NULL, "check that the system's random source works",

@@ -32,13 +32,22 @@ struct credentials {
 	bool keycloak_is_superuser;
 };
 
-/* Collects every credential of app. previous_config is the path of an
- * earlier config.yaml whose Secret values are reused (may not exist). With
+/* Where a Secret's key is kept in an output directory:
+ * OUT/secrets/SECRET/KEY; malloc'd, NULL when too long. */
+char *secret_file_path(const char *out_dir, const char *secret, const char *key);
+
+/* Collects every credential of app. out_dir is an earlier output whose
+ * values are reused (its secrets/ files, or the Secrets of an older
+ * config.yaml), so nothing rotates under a running database. With
  * cnpg, the operator owns the superuser: no postgres-credentials, and Odoo
  * gets a role of its own.
  * Returns 0, or -1 after a reported error. */
 int credentials_collect(struct arena *a, struct diags *d, const struct app *app,
-			const char *previous_config, bool cnpg, struct credentials *c);
+			const char *out_dir, bool cnpg, struct credentials *c);
+
+/* True for a Keycloak variable of the project that the manifests pass on
+ * (KC_* that kgenius does not set itself); keycloak.c. */
+bool keycloak_passes_through(const char *name);
 
 const char *credential(const struct credentials *c, const char *secret, const char *key);
 /* Adds a value the project supplies (basic-auth users, ...); NULL on OOM. */

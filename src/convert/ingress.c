@@ -40,6 +40,11 @@ static const char *const list_opts[] = {
 	"allowedHosts", NULL,
 };
 
+/* Options that are maps: NAME.KEY=value. */
+static const char *const map_opts[] = {
+	"customRequestHeaders", "customResponseHeaders", "sslProxyHeaders", NULL,
+};
+
 static const char *canonical(const char *const *list, const char *key)
 {
 	for (; *list; list++)
@@ -83,7 +88,11 @@ static void put_option(struct cv *cv, struct ynode *spec, const struct middlewar
 
 		memcpy(head, o->key, n);
 		head[n] = '\0';
-		kb_str(kb, kb_sub(kb, spec, head), dot + 1, o->value);
+		if ((c = canonical(map_opts, head)) != NULL)
+			kb_str(kb, kb_sub(kb, spec, c), dot + 1, o->value);
+		else
+			diag_add(cv->d, DIAG_WARNING, &o->pos, "set it on the Middleware resource by hand",
+				 "Traefik middleware option %s is not mapped; left out", o->key);
 	} else if ((c = canonical(int_opts, o->key)) != NULL) {
 		kb_int(kb, spec, c, atoll(o->value));
 	} else if ((c = canonical(bool_opts, o->key)) != NULL) {
@@ -245,6 +254,26 @@ static void nginx_annotations(struct cv *cv, struct ynode *ann, const struct rou
 	}
 }
 
+/* True when route r lists middleware name (with or without @provider). */
+static bool route_uses(const struct route *r, const char *name)
+{
+	const char *p = r ? r->middlewares : NULL;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		const char *t = p;
+		size_t n;
+
+		while (*t == ' ' && t < p + len)
+			t++;
+		n = strcspn(t, ",@ ");
+		if (n == strlen(name) && strncmp(t, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
 static const char *traefik_middleware_list(struct cv *cv, const struct route *r)
 {
 	struct buf b = BUF_INIT;
@@ -326,8 +355,16 @@ void build_ingress(struct cv *cv)
 	const struct route *kc_route = cv->app->keycloak ? traefik_main_route(cv->app, cv->app->keycloak->name) : NULL;
 
 	if (cv->o->ingress == INGRESS_TRAEFIK) {
+		/* Only what the converted routes use: a middleware of a router
+		 * that is not converted (a plain-HTTP one) would be dead weight. */
 		for (size_t i = 0; i < cv->app->tr.nmws; i++)
-			emit_traefik_middleware(cv, &cv->app->tr.mws[i]);
+			if (route_uses(odoo_route, cv->app->tr.mws[i].name) || route_uses(kc_route, cv->app->tr.mws[i].name))
+				emit_traefik_middleware(cv, &cv->app->tr.mws[i]);
+		if (cv->app->tr.https_redirect)
+			cv_note(&cv->must_supply,
+				"The HTTP to HTTPS redirect the project's Traefik made: the Ingresses are HTTPS only, so set it "
+				"on the controller (`--entrypoints.web.http.redirections.entrypoint.to=websecure`, in the Helm "
+				"chart's additionalArguments).");
 		cv_note(&cv->must_supply,
 			"Traefik v3 as the ingress controller in namespace `%s` (its Helm chart), with the websecure "
 			"entrypoint's readTimeout raised for Odoo's websocket (e.g. `ports.websecure.transport."

@@ -5,15 +5,21 @@
 
 #include "convert/context.h"
 #include "k8s/pod.h"
+#include "model/secrets.h"
 
 /* Compose variables that the generated configuration sets itself. */
 static const char *const managed_vars[] = {
 	"KC_DB", "KC_DB_URL", "KC_DB_URL_HOST", "KC_DB_URL_PORT", "KC_DB_URL_DATABASE", "KC_DB_USERNAME",
-	"KC_DB_PASSWORD", "KC_HOSTNAME", "KC_HOSTNAME_URL", "KC_HOSTNAME_ADMIN_URL", "KC_PROXY",
+	"KC_DB_PASSWORD", "KC_HOSTNAME", "KC_HOSTNAME_URL", "KC_HOSTNAME_ADMIN", "KC_HOSTNAME_ADMIN_URL", "KC_PROXY",
 	"KC_PROXY_HEADERS", "KC_HTTP_ENABLED", "KC_HEALTH_ENABLED", "KC_BOOTSTRAP_ADMIN_USERNAME",
 	"KC_BOOTSTRAP_ADMIN_PASSWORD", "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD", "KC_CACHE",
 	"KC_CACHE_STACK", "KC_DB_POOL_MAX_SIZE", "KC_METRICS_ENABLED", "KC_LOG_CONSOLE_OUTPUT", NULL,
 };
+
+bool keycloak_passes_through(const char *name)
+{
+	return !listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0;
+}
 
 /* `start`, never `start-dev`; --optimized only makes sense with an image
  * built for these options (kc.sh build), which the stock image is not. */
@@ -22,7 +28,7 @@ static struct ynode *keycloak_args(struct cv *cv)
 	struct kb *kb = &cv->kb;
 	const struct words *cmd = &cv->app->keycloak->command;
 	struct ynode *args = kb_seq(kb);
-	bool stock = strncmp(cv->app->keycloak->image.ref, keycloak_constants.repository,
+	bool stock = strncmp(cv->keycloak_image, keycloak_constants.repository,
 			     strlen(keycloak_constants.repository)) == 0;
 
 	kb_push_str(kb, args, "start");
@@ -57,11 +63,19 @@ static struct ynode *keycloak_env(struct cv *cv)
 	env_secret(kb, env, "KC_DB_USERNAME", "keycloak-db", "username");
 	env_secret(kb, env, "KC_DB_PASSWORD", "keycloak-db", "password");
 	env_value(kb, env, "KC_DB_POOL_MAX_SIZE", y_text(kb_printf(kb, "%d", cv->plan.keycloak_pool)));
-	if (cv->keycloak.hostname_v2)
+	if (cv->keycloak.hostname_v2) {
 		env_value(kb, env, "KC_HOSTNAME", y_text(kb_printf(kb, "https://%s", cv->auth_host)));
+		/* The console is not published (ingress.c): its URL is the
+		 * port-forward's, "hostname-admin: the address for accessing the
+		 * administration console" (https://www.keycloak.org/server/hostname). */
+		env_value(kb, env, "KC_HOSTNAME_ADMIN", "http://localhost:8080");
+	}
 	else
 		env_value(kb, env, "KC_HOSTNAME", cv->auth_host);
-	env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
+	if (cv->keycloak.proxy_edge)
+		env_value(kb, env, "KC_PROXY", "edge");
+	if (cv->keycloak.proxy_headers)
+		env_value(kb, env, "KC_PROXY_HEADERS", "xforwarded");
 	env_value(kb, env, "KC_HTTP_ENABLED", "true");
 	env_value(kb, env, "KC_HEALTH_ENABLED", "true");
 	monitoring_keycloak_env(cv, env);
@@ -78,7 +92,11 @@ static struct ynode *keycloak_env(struct cv *cv)
 		const char *name = kc->env[i].name;
 		const char *value = kc->env[i].value;
 
-		if (!listed(managed_vars, name) && strncmp(name, "KC_", 3) == 0)
+		if (!keycloak_passes_through(name) || kc->env[i].resolved_file)
+			continue;
+		if (is_secret_env(name, value))
+			env_secret(kb, env, name, "keycloak-env", name);
+		else
 			env_value(kb, env, name, value);
 	}
 	return env;
@@ -106,7 +124,7 @@ static struct ynode *deployment(struct cv *cv)
 		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->keycloak.uid, cv->keycloak.uid));
 	c = kb_push_map(kb, kb_list(kb, pspec, "containers"));
 	kb_str(kb, c, "name", "keycloak");
-	kb_str(kb, c, "image", cv->app->keycloak->image.ref);
+	kb_str(kb, c, "image", cv->keycloak_image);
 	kb_put(kb, c, "args", keycloak_args(cv));
 	kb_put(kb, c, "env", keycloak_env(cv));
 	ports = kb_list(kb, c, "ports");

@@ -153,7 +153,7 @@ void build_alert_rules(struct cv *cv)
 	struct kb *kb = &cv->kb;
 	unsigned has = monitored(cv);
 	struct ynode *pr = kb_object(kb, "monitoring.coreos.com/v1", "PrometheusRule",
-				     y_text(kb_printf(kb, "%s-alerts", cv->app->project)), cv->ns, "monitoring");
+				     y_text(kb_printf(kb, "%s-alerts", cv->ns)), cv->ns, "monitoring");
 	struct ynode *groups = kb_list(kb, kb_sub(kb, pr, "spec"), "groups");
 	struct ynode *rules = NULL;
 	const char *group = NULL;

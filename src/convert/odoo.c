@@ -31,9 +31,9 @@ static struct ynode *odoo_env(struct cv *cv)
 		const char *name = odoo->env[i].name;
 		const char *value = odoo->env[i].value;
 
-		if (listed(wiring_vars, name))
+		if (listed(wiring_vars, name) || odoo->env[i].resolved_file)
 			continue;
-		if (is_secret_name(name))
+		if (is_secret_env(name, value))
 			env_secret(kb, env, name, "odoo-env", name);
 		else
 			env_value(kb, env, name, value);
@@ -91,11 +91,22 @@ static void odoo_volumes(struct cv *cv, struct ynode *spec)
 	volume_empty_dir(kb, vols, "tmp", false, "2Gi");
 }
 
+/* The web pod's memory request: what its processes hold at rest (workers,
+ * cron threads' process, gevent and the master, each about a light
+ * request's RSS), so the scheduler reserves what the pod really uses; the
+ * limit leaves room for heavy requests. */
+static int64_t resting_memory(const struct cv *cv)
+{
+	int64_t rest = (cv->plan.workers + (cv->plan.cron_threads ? 1 : 0) + 2) * odoo_constants.resting_process_ram;
+
+	return rest < cv->o->odoo_memory ? rest : cv->o->odoo_memory;
+}
+
 /* cron: one pod that runs the scheduled actions; web pods run none. */
 static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 {
 	struct kb *kb = &cv->kb;
-	const char *image = cv->app->odoo->image.ref;
+	const char *image = cv->odoo_image;
 	struct ynode *tmpl = kb_map(kb);
 	struct ynode *meta = kb_sub(kb, tmpl, "metadata");
 	struct ynode *spec = kb_sub(kb, tmpl, "spec");
@@ -133,8 +144,8 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	kb_put(kb, c, "readinessProbe", probe_http(kb, cv->odoo.readiness_path, "http", t.period, t.failures, t.timeout));
 	kb_put(kb, c, "livenessProbe", probe_http(kb, cv->odoo.liveness_path, "http", 2 * t.period, t.failures, t.timeout));
 	kb_put(kb, c, "resources", cron ? resources(kb, 0.25, 512LL << 20, 1.0, 2LL << 30)
-					: resources(kb, cv->o->odoo_cpu / 4, cv->o->odoo_memory / 4,
-						    cv->o->odoo_cpu, cv->o->odoo_memory));
+					: resources(kb, cv->o->odoo_cpu / 4, resting_memory(cv), cv->o->odoo_cpu,
+						    cv->o->odoo_memory));
 	kb_put(kb, c, "securityContext", container_security(kb, true));
 	mounts = kb_list(kb, c, "volumeMounts");
 	volume_mount(kb, mounts, "filestore", odoo_constants.data_dir, false);
@@ -202,7 +213,7 @@ static void filestore_claim(struct cv *cv)
 	kb_push_str(kb, kb_list(kb, spec, "accessModes"), shared ? "ReadWriteMany" : "ReadWriteOnce");
 	kb_str(kb, spec, "storageClassName", shared ? cv->o->rwx_storage_class : cv->o->storage_class);
 	kb_str(kb, kb_sub(kb, kb_sub(kb, spec, "resources"), "requests"), "storage", cv->o->filestore_size);
-	cv_emit(cv, OUT_ODOO, pvc);
+	cv_emit(cv, OUT_STORAGE, pvc);
 	if (shared)
 		cv_note(&cv->must_supply,
 			"StorageClass `%s` with ReadWriteMany for the Odoo filestore (claim `odoo-filestore`, %s): "
@@ -239,10 +250,13 @@ static void autoscaler(struct cv *cv)
 	struct ynode *target = kb_sub(kb, spec, "scaleTargetRef");
 	struct ynode *metrics = kb_list(kb, spec, "metrics");
 	struct ynode *behavior = kb_sub(kb, spec, "behavior");
+	/* CPU only: a prefork Odoo keeps each worker's memory until the worker
+	 * recycles, so memory stays near its high-water mark at rest and a
+	 * memory target would hold the HPA at its maximum; CPU follows load. */
 	static const struct {
 		const char *resource;
 		int utilization;
-	} on[] = {{"cpu", 70}, {"memory", 80}};
+	} on[] = {{"cpu", 70}};
 
 	kb_str(kb, target, "apiVersion", "apps/v1");
 	kb_str(kb, target, "kind", "Deployment");

@@ -3,6 +3,7 @@
 #define KG_CONVERT_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ingress_kind { INGRESS_TRAEFIK, INGRESS_NGINX, INGRESS_GATEWAY };
@@ -43,8 +44,13 @@ struct convert_options {
 	enum monitoring_mode monitoring;
 	const char *monitoring_namespace; /* where kube-prometheus-stack runs */
 	const char *monitoring_release;   /* its Helm release: the label its Prometheus selects */
+	const char *odoo_image;          /* the pushed image of an Odoo built by the project */
+	const char *keycloak_image;      /* the same for Keycloak */
 };
 
 void convert_defaults(struct convert_options *o);
+/* NULL when the options can be used, else what is wrong with which one
+ * (a usage error): --domain a DNS name, --namespace a DNS label. */
+const char *convert_options_problem(const struct convert_options *o, char *buf, size_t cap);
 
 #endif

@@ -6,7 +6,10 @@
  * limit divided among its processes. The connection budget must hold with
  * every replica the HPA may start:
  *   maxReplicas × processes × db_maxconn + cron pod + Keycloak + reserve
- *     ≤ max_connections. */
+ *     ≤ max_connections.
+ * The budget is computed for every stack, with or without Odoo: PostgreSQL
+ * refuses to start with max_connections below its reserved connections, and
+ * Keycloak with a pool of 0 cannot open a connection. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,69 +17,103 @@
 #include "facts/facts.h"
 
 #define MIB (1024LL * 1024)
-#define RESERVED_CONNECTIONS 10     /* 3 superuser + backup job + admin sessions */
-#define KEYCLOAK_POOL 20            /* instead of Keycloak's default 100 per pod */
+/* superuser_reserved_connections (3), the backup job's dumps, psql sessions
+ * of an administrator and the monitoring: more than PostgreSQL's own 3. */
+#define RESERVED_CONNECTIONS 10
+/* Keycloak opens up to db-pool-max-size connections per pod (default 100,
+ * keycloak_constants.default_db_pool); 20 per pod serves its request threads
+ * and keeps several pods within the budget. */
+#define KEYCLOAK_POOL 20
+/* Fewer than 4 connections per Odoo process starve its cron and bus
+ * cursors (each worker may hold a request cursor, a cron and a bus one). */
 #define MIN_DB_MAXCONN 4
-#define DEFAULT_MAX_CONNECTIONS 200
+/* Unless told otherwise max_connections never goes below 200: twice
+ * PostgreSQL's own default, room for the reserve and a later replica. */
+#define FLOOR_MAX_CONNECTIONS 200
 #define MAX_AUTO_CONNECTIONS 1000
 
-int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *p,
-	      struct diags *d, const struct srcpos *where)
+static void plan_odoo_sizing(const struct convert_options *o, const struct app *app, struct odoo_plan *p)
 {
 	int by_cpu = odoo_workers_for_cpu(o->odoo_cpu);
 	int by_memory = (int)(o->odoo_memory / odoo_constants.worker_ram) - 2;  /* minus gevent and master */
-	int64_t per_process;
-	int kc_pods = 0, available, cron_conns;
-
-	memset(p, 0, sizeof(*p));
 	p->workers = by_cpu < by_memory ? by_cpu : by_memory;
 	if (p->workers < 2)
 		p->workers = 2;
 	p->cron_deployment = o->odoo_replicas > 1 || o->odoo_max_replicas > 1;
 	p->cron_pod_threads = 2;
 	p->cron_threads = p->cron_deployment ? 0 : 1;
-	per_process = o->odoo_memory / (p->workers + p->cron_threads + 2);
-	p->limit_memory_soft = per_process / MIB * MIB;
-	p->limit_memory_hard = p->limit_memory_soft * 2;
-	if (p->limit_memory_hard > o->odoo_memory)
-		p->limit_memory_hard = o->odoo_memory / MIB * MIB;
+	/* Virtual-memory caps per worker, not a share of the pod's RSS: the
+	 * project's values, else Odoo's defaults, which big reports
+	 * (wkhtmltopdf) fit in; the pod's memory limit protects the node. */
+	p->limit_memory_soft = conf_int64(&app->conf, "limit_memory_soft", odoo_constants.default_limit_memory_soft);
+	p->limit_memory_hard = conf_int64(&app->conf, "limit_memory_hard", odoo_constants.default_limit_memory_hard);
+	if (p->limit_memory_hard < p->limit_memory_soft)
+		p->limit_memory_hard = p->limit_memory_soft;
 	p->limit_time_cpu = conf_int(&app->conf, "limit_time_cpu", 600, NULL);
 	p->limit_time_real = conf_int(&app->conf, "limit_time_real", 1200, NULL);
 	p->processes_per_pod = p->workers + p->cron_threads + 1;
-	p->keycloak_pool = KEYCLOAK_POOL;
-	p->reserve = RESERVED_CONNECTIONS;
-	if (app->keycloak)
-		kc_pods = o->keycloak_replicas;
-	p->max_connections = o->pg_max_connections;
-	if (!p->max_connections) {
-		/* Unless told otherwise, PostgreSQL gets what the worst case needs
-		 * with a small pool per process, rounded up to 50. */
-		int needed = o->odoo_max_replicas * p->processes_per_pod * MIN_DB_MAXCONN +
-			     (p->cron_deployment ? MIN_DB_MAXCONN : 0) + kc_pods * p->keycloak_pool + p->reserve;
+}
 
-		p->max_connections = (needed + 49) / 50 * 50;
-		if (p->max_connections < DEFAULT_MAX_CONNECTIONS)
-			p->max_connections = DEFAULT_MAX_CONNECTIONS;
-		if (p->max_connections > MAX_AUTO_CONNECTIONS)
-			p->max_connections = MAX_AUTO_CONNECTIONS;
-	}
-	available = p->max_connections - p->reserve - kc_pods * p->keycloak_pool;
-	/* The cron pod is one threaded process: its pool serves its threads. */
-	p->db_maxconn = available / (o->odoo_max_replicas * p->processes_per_pod + (p->cron_deployment ? 1 : 0));
-	if (p->db_maxconn > 32)
-		p->db_maxconn = 32;
-	cron_conns = p->cron_deployment ? p->db_maxconn : 0;
-	p->budget_used = o->odoo_max_replicas * p->processes_per_pod * p->db_maxconn + cron_conns +
-			 kc_pods * p->keycloak_pool + p->reserve;
-	if (p->db_maxconn < MIN_DB_MAXCONN) {
+/* Odoo's processes, each with MIN_DB_MAXCONN, plus Keycloak and the
+ * reserve, rounded up to 50 and kept between the floor and the ceiling. */
+static int needed_max_connections(const struct convert_options *o, const struct odoo_plan *p, int kc_pods)
+{
+	int needed = o->odoo_max_replicas * p->processes_per_pod * MIN_DB_MAXCONN +
+		     (p->cron_deployment ? MIN_DB_MAXCONN : 0) + kc_pods * p->keycloak_pool + p->reserve;
+	int max = (needed + 49) / 50 * 50;
+
+	if (max < FLOOR_MAX_CONNECTIONS)
+		max = FLOOR_MAX_CONNECTIONS;
+	if (max > MAX_AUTO_CONNECTIONS)
+		max = MAX_AUTO_CONNECTIONS;
+	return max;
+}
+
+static int refuse(struct diags *d, const struct srcpos *where, const struct convert_options *o,
+		  const struct odoo_plan *p, int kc_pods)
+{
+	if (p->processes_per_pod)
 		diag_add(d, DIAG_ERROR, where,
 			 "lower --odoo-max-replicas, raise --pg-max-connections, or put PgBouncer in front of PostgreSQL",
 			 "the connection budget does not fit: %d Odoo pods × %d processes leave %d connections each "
 			 "(at least %d are needed) within max_connections = %d",
 			 o->odoo_max_replicas, p->processes_per_pod, p->db_maxconn, MIN_DB_MAXCONN,
 			 p->max_connections);
-		return -1;
+	else
+		diag_add(d, DIAG_ERROR, where, "raise --pg-max-connections or lower --keycloak-replicas",
+			 "the connection budget does not fit: %d Keycloak pods × %d connections + %d reserved "
+			 "exceed max_connections = %d",
+			 kc_pods, p->keycloak_pool, p->reserve, p->max_connections);
+	return -1;
+}
+
+int plan_stack(const struct convert_options *o, const struct app *app, struct odoo_plan *p,
+	       struct diags *d, const struct srcpos *where)
+{
+	int kc_pods = app->keycloak ? o->keycloak_replicas : 0;
+	int available, cron_conns, odoo_clients;
+
+	memset(p, 0, sizeof(*p));
+	if (app->odoo)
+		plan_odoo_sizing(o, app, p);
+	p->keycloak_pool = kc_pods ? KEYCLOAK_POOL : 0;
+	p->reserve = RESERVED_CONNECTIONS;
+	p->max_connections = o->pg_max_connections ? o->pg_max_connections : needed_max_connections(o, p, kc_pods);
+	available = p->max_connections - p->reserve - kc_pods * p->keycloak_pool;
+	if (available < 0)
+		return refuse(d, where, o, p, kc_pods);
+	/* The cron pod is one threaded process: its pool serves its threads. */
+	odoo_clients = app->odoo ? o->odoo_max_replicas * p->processes_per_pod + (p->cron_deployment ? 1 : 0) : 0;
+	if (odoo_clients) {
+		p->db_maxconn = available / odoo_clients;
+		if (p->db_maxconn > 32)
+			p->db_maxconn = 32;
 	}
+	cron_conns = p->cron_deployment ? p->db_maxconn : 0;
+	p->budget_used = (app->odoo ? o->odoo_max_replicas * p->processes_per_pod * p->db_maxconn : 0) + cron_conns +
+			 kc_pods * p->keycloak_pool + p->reserve;
+	if (odoo_clients && p->db_maxconn < MIN_DB_MAXCONN)
+		return refuse(d, where, o, p, kc_pods);
 	return 0;
 }
 

@@ -22,14 +22,16 @@ struct odoo_plan {
 	int limit_time_real;
 	int processes_per_pod;   /* workers + cron + 1 gevent */
 	int db_maxconn;
-	int keycloak_pool;       /* KC_DB_POOL_MAX_SIZE per Keycloak pod */
+	int keycloak_pool;       /* KC_DB_POOL_MAX_SIZE per Keycloak pod (0 without Keycloak) */
 	int reserve;             /* superuser, backup and admin connections */
 	int budget_used;         /* maxReplicas × processes × db_maxconn + cron + Keycloak + reserve */
 	int max_connections;     /* PostgreSQL's, as the manifests set it */
 };
 
-/* Returns 0, or -1 after a reported error when no budget fits. */
-int plan_odoo(const struct convert_options *o, const struct app *app, struct odoo_plan *plan,
+/* Odoo's sizing when the project runs Odoo, and the connection budget of
+ * every stack (max_connections and Keycloak's pool are never 0). Returns 0,
+ * or -1 after a reported error when no budget fits. */
+int plan_stack(const struct convert_options *o, const struct app *app, struct odoo_plan *plan,
 	      struct diags *d, const struct srcpos *where);
 
 /* The Odoo role's busy backends, counted in PostgreSQL: what the KEDA

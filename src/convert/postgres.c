@@ -60,6 +60,10 @@ static struct ynode *statefulset(struct cv *cv)
 					       postgres_constants.port));
 
 	kb_str(kb, spec, "serviceName", "postgres-headless");
+	/* The default, written out: deleting the StatefulSet (kubectl delete -k)
+	 * or scaling it down keeps the data claim. */
+	kb_str(kb, kb_sub(kb, spec, "persistentVolumeClaimRetentionPolicy"), "whenDeleted", "Retain");
+	kb_str(kb, kb_sub(kb, spec, "persistentVolumeClaimRetentionPolicy"), "whenScaled", "Retain");
 	kb_int(kb, spec, "replicas", 1);
 	kb_put(kb, kb_sub(kb, spec, "selector"), "matchLabels", kb_selector(kb, "postgres"));
 	kb_put(kb, kb_sub(kb, tmpl, "metadata"), "labels", kb_labels(kb, "postgres"));

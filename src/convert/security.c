@@ -501,23 +501,26 @@ void build_network_policies(struct cv *cv)
 	}
 }
 
-static void pdb(struct cv *cv, const char *component)
+/* min_replicas 1: minAvailable 1 would block every drain of the only pod,
+ * so the budget allows one pod down instead, which still limits a drain
+ * when the autoscaler runs more. */
+static void pdb(struct cv *cv, const char *component, int min_replicas)
 {
 	struct kb *kb = &cv->kb;
 	struct ynode *p = kb_object(kb, "policy/v1", "PodDisruptionBudget", component, cv->ns, component);
 	struct ynode *spec = kb_sub(kb, p, "spec");
 
-	kb_int(kb, spec, "minAvailable", 1);
+	kb_int(kb, spec, min_replicas > 1 ? "minAvailable" : "maxUnavailable", 1);
 	kb_put(kb, kb_sub(kb, spec, "selector"), "matchLabels", kb_selector(kb, component));
 	cv_emit(cv, OUT_PDB, p);
 }
 
 void build_pdbs(struct cv *cv)
 {
-	if (cv->app->odoo && cv->o->odoo_replicas > 1)
-		pdb(cv, "odoo");
+	if (cv->app->odoo && cv->o->odoo_max_replicas > 1)
+		pdb(cv, "odoo", cv->o->odoo_replicas);
 	if (cv->app->keycloak && cv->o->keycloak_replicas > 1)
-		pdb(cv, "keycloak");
+		pdb(cv, "keycloak", cv->o->keycloak_replicas);
 	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
 		cv_note(&cv->done, "CloudNativePG manages the PodDisruptionBudgets of its Cluster.");
 	else if (cv->app->postgres)

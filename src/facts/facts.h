@@ -35,12 +35,16 @@ struct odoo_constants {
 	const char *conf_dir;
 	const char *addons_dir;
 	const char *health_path;
+	const char *legacy_probe_path;  /* what answers 200 without a database before 15.0 */
 	int workers_per_cpu;        /* workers = workers_per_cpu x CPU + workers_extra */
 	int workers_extra;
 	int64_t worker_ram;         /* bytes per worker: 0.8 x 150 MB + 0.2 x 1 GB */
 	int default_workers;
 	int default_cron_threads;
 	int default_db_maxconn;
+	int64_t default_limit_memory_soft;  /* per worker, virtual memory */
+	int64_t default_limit_memory_hard;
+	int64_t resting_process_ram;        /* RSS of an Odoo process serving light requests */
 };
 extern const struct odoo_constants odoo_constants;
 
@@ -94,6 +98,7 @@ struct keycloak_facts {
 	bool quarkus;              /* 17+: KC_* options and `start`; before: WildFly, DB_VENDOR */
 	bool proxy_headers;        /* 24+: KC_PROXY_HEADERS */
 	bool proxy_option;         /* before 26: KC_PROXY=edge still accepted */
+	bool proxy_edge;           /* before 25: KC_PROXY=edge set (before 24 the only way) */
 	bool management_port;      /* 25+: health on 9000 */
 	bool hostname_v2;          /* 25+: KC_HOSTNAME takes a URL */
 	bool bootstrap_admin;      /* 26+: KC_BOOTSTRAP_ADMIN_*; before: KEYCLOAK_ADMIN* */
@@ -134,5 +139,13 @@ struct monitoring_constants {
 	const char *keycloak_metrics_path;
 };
 extern const struct monitoring_constants monitoring_constants;
+
+/* --- DigitalOcean Kubernetes --- */
+
+struct doks_constants {
+	const char *block_storage;          /* ReadWriteOnce, deleted with its claim */
+	const char *block_storage_retain;   /* ReadWriteOnce, kept when its claim goes */
+};
+extern const struct doks_constants doks_constants;
 
 #endif

@@ -39,6 +39,12 @@ void keycloak_facts(const struct image *img, struct keycloak_facts *f)
 	 * https://github.com/keycloak/keycloak/blob/main/docs/documentation/upgrading/topics/changes/changes-26_0_0.adoc */
 	f->proxy_headers = major >= 24;
 	f->proxy_option = major < 26;
+	/* Before 24 KC_PROXY=edge is the only way to trust X-Forwarded-* and
+	 * serve HTTP behind a TLS-terminating proxy; in 24 proxy-headers "takes
+	 * precedence over the deprecated proxy option"
+	 * (https://docs.redhat.com/en/documentation/red_hat_build_of_keycloak/24.0/html/server_guide/reverseproxy-relevant-options),
+	 * so 17 to 24 get both where both exist. */
+	f->proxy_edge = major < 25;
 	/* 25 moved health to the management port and made hostname v2 the
 	 * default: https://keycloak.org/docs/25.0.0/upgrading */
 	f->management_port = major >= 25;

@@ -19,6 +19,7 @@ const struct odoo_constants odoo_constants = {
 	.conf_dir = "/etc/odoo",
 	.addons_dir = "/mnt/extra-addons",  /* [DF] VOLUME */
 	.health_path = "/web/health",       /* see health_route below */
+	.legacy_probe_path = "/web/database/selector",
 	/* [DEP] "Worker number calculation: rule of thumb (#CPU * 2) + 1";
 	 * "Needed RAM = #worker * ((0.8 * 150) + (0.2 * 1024))" MB, about 325 MiB. */
 	.workers_per_cpu = 2,
@@ -28,6 +29,13 @@ const struct odoo_constants odoo_constants = {
 	.default_workers = 0,
 	.default_cron_threads = 2,
 	.default_db_maxconn = 64,
+	/* [CFG] --limit-memory-soft 2048 MiB, --limit-memory-hard 2560 MiB:
+	 * caps on each worker's virtual size (RLIMIT_AS for the hard one),
+	 * which counts mapped libraries and arenas, far above its RSS. */
+	.default_limit_memory_soft = 2048LL * 1024 * 1024,
+	.default_limit_memory_hard = 2560LL * 1024 * 1024,
+	/* [DEP] "80% simple requests ... around 150MB". */
+	.resting_process_ram = 150LL * 1024 * 1024,
 };
 
 /* entrypoint.sh of every series:
@@ -101,8 +109,13 @@ void odoo_facts(const struct image *img, struct odoo_facts *f)
 	 * (https://github.com/odoo/odoo/pull/182537, in the 17.0 and 18.0
 	 * home.py); older builds ignore the parameter and answer 200. */
 	f->health_db_check = major >= 17;
-	f->liveness_path = odoo_constants.health_path;
-	f->readiness_path = f->health_db_check ? "/web/health?db_server_status=1" : odoo_constants.health_path;
+	/* 12 to 14: /web/database/selector (auth="none", class Database in
+	 * https://github.com/odoo/odoo/blob/14.0/addons/web/controllers/main.py)
+	 * renders the manager page without a database: with list_db = False
+	 * db_list() raises AccessDenied, which the page catches, and it answers
+	 * 200 as long as the HTTP workers serve. */
+	f->liveness_path = f->health_route ? odoo_constants.health_path : odoo_constants.legacy_probe_path;
+	f->readiness_path = f->health_db_check ? "/web/health?db_server_status=1" : f->liveness_path;
 	/* 2**16 in the 18.0 config.py [CFG], 8192 before. */
 	f->limit_request = major >= 18 ? "65536" : "8192";
 }

@@ -321,21 +321,30 @@ static void summarise_http_route(struct lint_run *r, const struct ynode *doc, co
 	}
 }
 
-static void summarise_defined(struct lint_run *r, const struct ynode *doc, bool secret, const char *name, const char *ns)
+struct defined *index_new_defined(struct lint_run *r, bool secret, const char *name, const char *ns)
 {
-	static const char *const sections[] = {"data", "stringData", "binaryData"};
 	struct lint_index *ix = &r->index;
 	struct defined *d;
-	size_t total = 0;
 
 	ix->defined = grow(r, ix->defined, ix->ndefined, &ix->cap_d, sizeof(*ix->defined));
 	if (!ix->defined)
-		return;
+		return NULL;
 	d = &ix->defined[ix->ndefined++];
 	memset(d, 0, sizeof(*d));
 	d->secret = secret;
 	d->name = dup(r, name);
 	d->ns = dup(r, ns);
+	return d;
+}
+
+static void summarise_defined(struct lint_run *r, const struct ynode *doc, bool secret, const char *name, const char *ns)
+{
+	static const char *const sections[] = {"data", "stringData", "binaryData"};
+	struct defined *d = index_new_defined(r, secret, name, ns);
+	size_t total = 0;
+
+	if (!d)
+		return;
 	for (size_t s = 0; s < 3; s++) {
 		const struct ynode *m = y_get(doc, sections[s]);
 		total += m && m->kind == Y_MAP ? m->n : 0;

@@ -25,6 +25,11 @@ void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */
 void index_document(struct lint_run *r, const struct ynode *doc);
+/* A Secret or ConfigMap of the set, keys not yet filled; NULL on OOM. */
+struct defined *index_new_defined(struct lint_run *r, bool secret, const char *name, const char *ns);
+/* The Secrets and ConfigMaps a kustomization's generators make (names and
+ * keys), so references to them are not "external to the set". */
+void index_kustomization(struct lint_run *r, const struct ynode *doc);
 /* Sorts the index for lookups; call once, after the last document. */
 void index_finish(struct lint_run *r);
 /* The Service ns/name, or NULL. */

@@ -253,6 +253,7 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 	}
 	/* kustomization.yaml configures kustomize; it is not applied. */
 	if (strncmp(api, "kustomize.config.k8s.io/", 24) == 0) {
+		index_kustomization(r, doc);
 		r->documents--;
 		return;
 	}

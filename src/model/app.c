@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "model/database.h"
+#include "model/secret_files.h"
 #include "model/traefik.h"
 
 /* odoo.conf is bind-mounted at /etc/odoo/odoo.conf, or its directory at /etc/odoo. */
@@ -37,7 +39,8 @@ int app_build(struct arena *a, struct diags *d, struct ynode *model, const char 
 	for (size_t i = 0; i < app->nservices; i++) {
 		struct service *s = &app->services[i];
 
-		if (service_build(a, services->pairs[i].key, &services->pairs[i].kpos, services->pairs[i].val, s) != 0)
+		if (service_build(a, services->pairs[i].key, &services->pairs[i].kpos, services->pairs[i].val, s) != 0 ||
+		    service_resolve_secret_files(a, d, model, services->pairs[i].val, s) != 0)
 			return -1;
 		if (s->role == ROLE_ODOO && !app->odoo)
 			app->odoo = s;
@@ -51,5 +54,6 @@ int app_build(struct arena *a, struct diags *d, struct ynode *model, const char 
 	if (app->odoo && (conf_path = find_odoo_conf(a, app->odoo)) != NULL &&
 	    odoo_conf_read(a, d, conf_path, &app->conf) != 0)
 		return -1;
+	app_settle_database(a, app);
 	return traefik_parse(a, d, app, services);
 }

@@ -51,11 +51,23 @@ struct traefik {
 	bool https_redirect;      /* web entrypoint redirects to websecure */
 };
 
+/* An application's database connection: the host it names and the
+ * service that answers to it (NULL: a host outside the project). */
+struct db_link {
+	const char *client;       /* the Compose service that connects */
+	const char *host;
+	struct srcpos pos;        /* where the host is written */
+	struct service *server;
+};
+
 struct app {
 	const char *project;
 	struct service *services;
 	size_t nservices;
 	struct service *odoo, *postgres, *keycloak, *traefik;
+	struct db_link db_links[2];   /* Odoo's, Keycloak's */
+	size_t ndb_links;
+	struct service *postgres_unused;  /* a PostgreSQL service no client names */
 	struct odoo_conf conf;
 	struct traefik tr;
 };

@@ -5,6 +5,7 @@
 #include "model/odoo_conf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,19 @@ const struct conf_entry *conf_get(const struct odoo_conf *c, const char *key)
 		if (strcmp(c->v[i].key, key) == 0)
 			return &c->v[i];
 	return NULL;
+}
+
+int64_t conf_int64(const struct odoo_conf *c, const char *key, int64_t fallback)
+{
+	const struct conf_entry *e = conf_get(c, key);
+	char *end;
+	long long v;
+
+	if (!e || !e->value[0])
+		return fallback;
+	errno = 0;
+	v = strtoll(e->value, &end, 10);
+	return errno || *end || v <= 0 ? fallback : (int64_t)v;
 }
 
 int conf_int(const struct odoo_conf *c, const char *key, int fallback, bool *present)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 #include "util/diag.h"
@@ -33,5 +34,8 @@ const struct conf_entry *conf_get(const struct odoo_conf *c, const char *key);
 /* key as a number: True is 1, False 0; fallback when unset or empty.
  * present (may be NULL) says whether the key is set. */
 int conf_int(const struct odoo_conf *c, const char *key, int fallback, bool *present);
+/* key as a byte count (limit_memory_*): fallback when unset, empty or not
+ * a positive whole number. */
+int64_t conf_int64(const struct odoo_conf *c, const char *key, int64_t fallback);
 
 #endif

@@ -60,6 +60,50 @@ bool has_url_password(const char *value)
 	return colon && colon + 1 < at && !memchr(scheme, '/', (size_t)(at - scheme));
 }
 
+bool has_dsn_password(const char *value)
+{
+	static const char *const keys[] = {"password=", "pwd=", NULL};
+
+	for (const char *const *k = keys; *k; k++)
+		for (const char *p = strcasestr(value, *k); p; p = strcasestr(p + 1, *k))
+			/* the key starts the value or follows a separator, and has a value */
+			if ((p == value || strchr(";?& :", p[-1])) && p[strlen(*k)] && !strchr(";& ", p[strlen(*k)]))
+				return true;
+	return false;
+}
+
+bool is_secret_env(const char *name, const char *value)
+{
+	return is_secret_name(name) || (value && (has_url_password(value) || has_dsn_password(value)));
+}
+
+/* Markers of a value meant to be replaced, compared without case and
+ * without anything but letters and digits: "change_me" is "changeme". */
+static const char *const placeholder_markers[] = {
+	"changeme", "changethis", "replaceme", "replacethis", "yourpassword", "yoursecret", "yourtoken",
+	"passwordhere", "secrethere", "placeholder", "xxxxxx", "insertpassword", "enterpassword",
+	"setme", "fillme", "todo", "fixme", "dummy", "notsecure", "insecure", NULL,
+};
+
+bool is_placeholder(const char *value)
+{
+	size_t len = strlen(value), n = 0;
+	char flat[256];
+
+	/* <password>, {odoo database password}, [secret], ${UNSET} */
+	if (len >= 2 && ((value[0] == '<' && value[len - 1] == '>') || (value[0] == '{' && value[len - 1] == '}') ||
+			 (value[0] == '[' && value[len - 1] == ']') || strncmp(value, "${", 2) == 0))
+		return true;
+	for (size_t i = 0; i < len && n < sizeof(flat) - 1; i++)
+		if (isalnum((unsigned char)value[i]))
+			flat[n++] = (char)tolower((unsigned char)value[i]);
+	flat[n] = '\0';
+	for (const char *const *m = placeholder_markers; *m; m++)
+		if (strstr(flat, *m))
+			return true;
+	return false;
+}
+
 static int redact_url(struct arena *a, struct ynode *v)
 {
 	const char *scheme = strstr(v->text, "://") + 3;

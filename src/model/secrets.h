@@ -15,6 +15,16 @@ bool is_secret_name(const char *name);
 /* True when value is a URL with a password in it (scheme://user:pw@host). */
 bool has_url_password(const char *value);
 
+/* True when value carries a password as a key=value pair: JDBC
+ * (;password=...), libpq (password=...), URL queries (?password=...). */
+bool has_dsn_password(const char *value);
+/* A variable that must go to a Secret: a credential's name, or a value
+ * with a password inside (URL, DSN, JDBC). */
+bool is_secret_env(const char *name, const char *value);
+/* True for values written to be replaced: <password>, {db password},
+ * change_me_before_first_start, your-password-here, ... */
+bool is_placeholder(const char *value);
+
 #define REDACTED "<redacted>"
 
 /* Replaces, in a canonical Compose model, the values of secret-named

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "model/dockerfile.h"
+
 static struct srcpos pos_of(const struct ynode *n)
 {
 	struct srcpos none = {NULL, 0, 0};
@@ -27,13 +29,15 @@ static void *alloc_array(struct arena *a, size_t n, size_t size)
 static int build_env(struct arena *a, const struct ynode *env, struct service *s)
 {
 	s->nenv = env && env->kind == Y_MAP ? env->n : 0;
-	if (!(s->env = alloc_array(a, s->nenv, sizeof(*s->env))))
+	/* Twice: room for the variables *_FILE secrets add (secret_files.c). */
+	if (!(s->env = alloc_array(a, 2 * s->nenv, sizeof(*s->env))))
 		return -1;
 	for (size_t i = 0; i < s->nenv; i++) {
 		const struct ynode *val = env->pairs[i].val;
 
-		s->env[i] = (struct env_var){env->pairs[i].key, y_text(val) ? y_text(val) : "", val && val->kind == Y_STR,
-					     env->pairs[i].kpos, pos_of(val)};
+		s->env[i] = (struct env_var){.name = env->pairs[i].key, .value = y_text(val) ? y_text(val) : "",
+					     .has_value = val && val->kind == Y_STR, .name_pos = env->pairs[i].kpos,
+					     .value_pos = pos_of(val)};
 	}
 	return 0;
 }
@@ -151,6 +155,16 @@ int service_build(struct arena *a, const char *name, const struct srcpos *name_p
 	s->image_ref = setting_of(y_get(def, "image"));
 	image_parse(a, s->image_ref.text ? s->image_ref.text : name, &s->image);
 	s->role = s->image_ref.text ? image_role(&s->image) : ROLE_OTHER;
+	if (y_get(def, "build")) {
+		/* image: names what the build is tagged as; its role and version
+		 * are the base's (FROM odoo:17.0). */
+		s->build_pos = y_get(def, "build")->pos;
+		s->build_base = dockerfile_base(a, y_get(def, "build"), &s->build_unknown);
+		if (s->role == ROLE_OTHER && s->build_base) {
+			image_parse(a, s->build_base, &s->image);
+			s->role = image_role(&s->image);
+		}
+	}
 	s->user = setting_of(y_get(def, "user"));
 	s->network_mode = setting_of(y_get(def, "network_mode"));
 	s->hostname = setting_of(y_get(def, "hostname"));

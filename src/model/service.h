@@ -18,6 +18,8 @@ struct env_var {
 	const char *name;
 	const char *value;       /* "" when declared without a value */
 	bool has_value;          /* a string value, not a bare name */
+	bool from_file;          /* NAME read from the file secret NAME_FILE names */
+	bool resolved_file;      /* NAME_FILE, whose file became NAME */
 	struct srcpos name_pos, value_pos;
 };
 
@@ -67,6 +69,9 @@ struct service {
 	struct srcpos pos;            /* the service's mapping */
 	struct srcpos name_pos;       /* its key under services: */
 	struct setting image_ref;     /* image: as written */
+	struct srcpos build_pos;      /* build:, line 0 when the service is not built */
+	const char *build_base;       /* the Dockerfile's FROM image, when built */
+	const char *build_unknown;    /* why the base is unknown, when built */
 	struct env_var *env;
 	size_t nenv;
 	struct volume *volumes;

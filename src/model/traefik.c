@@ -1,4 +1,8 @@
-/* traefik.http.{routers,services,middlewares}.* labels and Traefik's flags. */
+/* traefik.http.{routers,services,middlewares}.* labels and Traefik's flags.
+ * Traefik matches label keys without regard to case ("the labels are
+ * case-insensitive": https://doc.traefik.io/traefik/providers/docker/#routing-configuration-with-labels),
+ * so every key comparison here is case-insensitive; names (routers,
+ * middlewares) keep their case, as Traefik keeps it. */
 #include "model/traefik.h"
 
 #include <stdlib.h>
@@ -117,20 +121,23 @@ static bool on_router(struct tr_state *st, const char *svc, const char *rest, co
 	r = name ? route_for(st, name, svc, pos) : NULL;
 	if (!r)
 		return false;
-	if (strcmp(field, "rule") == 0) {
+	if (strcasecmp(field, "rule") == 0) {
 		if (!traefik_rule(st->a, value, &r->host, &r->path_prefix))
 			diag_add(st->d, DIAG_WARNING, pos, "express it with Host(`...`) and PathPrefix(`...`), or route it by hand",
 				 "Traefik rule \"%s\" of router %s cannot be mapped to an Ingress; only Host and PathPrefix are",
 				 value, name);
-	} else if (strcmp(field, "tls") == 0) {
+	} else if (strcasecmp(field, "tls") == 0) {
 		r->tls = strcmp(value, "true") == 0;
-	} else if (strcmp(field, "tls.certresolver") == 0) {
+	} else if (strcasecmp(field, "tls.certresolver") == 0) {
 		r->tls = true;
-	} else if (strcmp(field, "middlewares") == 0) {
+	} else if (strcasecmp(field, "middlewares") == 0) {
 		r->middlewares = value;
-	} else if (strcmp(field, "service") == 0) {
+	} else if (strcasecmp(field, "service") == 0) {
 		r->backend = value;
-	} else if (strcmp(field, "entrypoints") == 0 || strcmp(field, "priority") == 0) {
+	} else if (strncasecmp(field, "tls.domains", 11) == 0 || strcasecmp(field, "tls.options") == 0) {
+		/* The certificate cert-manager issues covers the route's host. */
+		r->tls = true;
+	} else if (strcasecmp(field, "entrypoints") == 0 || strcasecmp(field, "priority") == 0) {
 		/* Entrypoints become the Ingress's HTTPS listener; priority has no equivalent need. */
 	} else {
 		diag_add(st->d, DIAG_WARNING, pos, NULL, "Traefik router option %s is not mapped", field);
@@ -145,7 +152,7 @@ static bool on_service(struct tr_state *st, const char *svc, const char *rest, c
 
 	if (!dot)
 		return false;
-	if (strcmp(dot + 1, "loadbalancer.server.port") == 0) {
+	if (strcasecmp(dot + 1, "loadbalancer.server.port") == 0) {
 		if (st->nports == sizeof(st->ports) / sizeof(st->ports[0]))
 			return true;
 		st->ports[st->nports].name = arena_strndup(st->a, rest, (size_t)(dot - rest));
@@ -164,10 +171,13 @@ static bool on_middleware(struct tr_state *st, const char *rest, const char *val
 	const char *dot2 = dot ? strchr(dot + 1, '.') : NULL;
 	struct middleware *m;
 
-	if (!dot || !dot2)
+	if (!dot)
 		return false;
+	/* NAME.compress=true: a middleware type without options. */
 	m = mw_for(st, arena_strndup(st->a, rest, (size_t)(dot - rest)),
-		   arena_strndup(st->a, dot + 1, (size_t)(dot2 - dot - 1)), pos);
+		   dot2 ? arena_strndup(st->a, dot + 1, (size_t)(dot2 - dot - 1)) : dot + 1, pos);
+	if (!dot2)
+		return m && m->name && m->type;
 	return m && m->name && m->type && add_opt(st->a, m, dot2 + 1, value, pos);
 }
 
@@ -179,15 +189,15 @@ static void on_label(struct tr_state *st, const char *svc, const char *key, cons
 	static const char middlewares[] = "traefik.http.middlewares.";
 	bool mapped = false;
 
-	if (strncmp(key, "traefik.", 8) != 0)
+	if (strncasecmp(key, "traefik.", 8) != 0)
 		return;
-	if (strcmp(key, "traefik.enable") == 0 || strncmp(key, "traefik.docker.", 15) == 0)
+	if (strcasecmp(key, "traefik.enable") == 0 || strncasecmp(key, "traefik.docker.", 15) == 0)
 		return;
-	if (strncmp(key, routers, sizeof(routers) - 1) == 0)
+	if (strncasecmp(key, routers, sizeof(routers) - 1) == 0)
 		mapped = on_router(st, svc, key + sizeof(routers) - 1, value, pos);
-	else if (strncmp(key, services, sizeof(services) - 1) == 0)
+	else if (strncasecmp(key, services, sizeof(services) - 1) == 0)
 		mapped = on_service(st, svc, key + sizeof(services) - 1, value, pos);
-	else if (strncmp(key, middlewares, sizeof(middlewares) - 1) == 0)
+	else if (strncasecmp(key, middlewares, sizeof(middlewares) - 1) == 0)
 		mapped = on_middleware(st, key + sizeof(middlewares) - 1, value, pos);
 	if (!mapped)
 		diag_add(st->d, DIAG_WARNING, pos, "use Traefik v2/v3 http.routers, http.services and http.middlewares labels",
@@ -247,11 +257,14 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app, const struc
 	st.d = d;
 	st.tr = &app->tr;
 	for (size_t i = 0; i < app->nservices; i++) {
-		const struct ynode *labels = y_get(services->pairs[i].val, "labels");
+		/* Swarm reads Traefik's labels from deploy.labels; Compose from labels. */
+		const struct ynode *sets[] = {y_get(services->pairs[i].val, "labels"),
+					      y_get(y_get(services->pairs[i].val, "deploy"), "labels")};
 
-		for (size_t k = 0; labels && k < labels->n; k++)
-			on_label(&st, app->services[i].name, labels->pairs[k].key, y_text(labels->pairs[k].val),
-				 &labels->pairs[k].kpos);
+		for (size_t s = 0; s < 2; s++)
+			for (size_t k = 0; sets[s] && sets[s]->kind == Y_MAP && k < sets[s]->n; k++)
+				on_label(&st, app->services[i].name, sets[s]->pairs[k].key,
+					 y_text(sets[s]->pairs[k].val), &sets[s]->pairs[k].kpos);
 	}
 	if (app->traefik) {
 		for (size_t i = 0; i < app->traefik->command.n; i++)
@@ -261,12 +274,15 @@ int traefik_parse(struct arena *a, struct diags *d, struct app *app, const struc
 	return a->exhausted ? -1 : 0;
 }
 
+/* The service's router for its host, the TLS one first: the Ingress is
+ * HTTPS, and a plain-HTTP router's middlewares (a redirect) are not its. */
 const struct route *traefik_main_route(const struct app *app, const char *service)
 {
-	for (size_t i = 0; i < app->tr.nroutes; i++)
-		if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
-		    !app->tr.routes[i].path_prefix)
-			return &app->tr.routes[i];
+	for (int want_tls = 1; want_tls >= 0; want_tls--)
+		for (size_t i = 0; i < app->tr.nroutes; i++)
+			if (strcmp(app->tr.routes[i].service, service) == 0 && app->tr.routes[i].host &&
+			    !app->tr.routes[i].path_prefix && app->tr.routes[i].tls == (bool)want_tls)
+				return &app->tr.routes[i];
 	return NULL;
 }
 

@@ -14,6 +14,8 @@ import stat
 
 import yaml
 
+import k8s_docs
+
 p = argparse.ArgumentParser()
 p.add_argument("dir")
 p.add_argument("--replicas", type=int, default=2)
@@ -21,12 +23,7 @@ p.add_argument("--max-replicas", type=int, default=6)
 p.add_argument("--ingress", default="traefik")
 args = p.parse_args()
 
-docs = []
-for f in sorted(glob.glob(os.path.join(args.dir, "*.yaml"))):
-    for d in yaml.safe_load_all(open(f)):
-        if d:
-            d["__file"] = os.path.basename(f)
-            docs.append(d)
+docs = k8s_docs.load(args.dir)
 
 
 def find(kind, name=None):
@@ -65,13 +62,23 @@ def containers(spec):
 
 # --- files -------------------------------------------------------------------
 for f in ["odoo-deployment.yaml", "postgres-statefulset.yaml", "keycloak-deployment.yaml", "ingress.yaml",
-          "config.yaml", "namespace.yaml", "network-policies.yaml", "rbac.yaml", "pdb.yaml",
+          "config.yaml", "namespace.yaml", "storage.yaml", "network-policies.yaml", "rbac.yaml", "pdb.yaml",
           "cluster-issuer.yaml", "kustomization.yaml", "NOTES.md"]:
     check(f"file {f} exists", os.path.exists(os.path.join(args.dir, f)))
 mode = stat.S_IMODE(os.stat(os.path.join(args.dir, "config.yaml")).st_mode)
-check("config.yaml (Secrets) is mode 0600", mode == 0o600, oct(mode))
+check("config.yaml is mode 0600", mode == 0o600, oct(mode))
 kust = yaml.safe_load(open(os.path.join(args.dir, "kustomization.yaml")))
 res = kust["resources"]
+check("no Secret object in any manifest: the values are files for the secretGenerator",
+      not any(d["kind"] == "Secret" and d["__file"] != "kustomization.yaml" for d in docs))
+sfiles = [os.path.join(r, f) for r, _, fs in os.walk(os.path.join(args.dir, "secrets")) for f in fs]
+check("secret files are mode 0600 in a 0700 directory", sfiles and all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in sfiles)
+      and stat.S_IMODE(os.stat(os.path.join(args.dir, "secrets")).st_mode) == 0o700)
+check("git ignores the secret files", "secrets/" in open(os.path.join(args.dir, ".gitignore")).read().split())
+check("config.yaml lists every Secret and its keys",
+      all(("#   %s (" % g["name"]) in open(os.path.join(args.dir, "config.yaml")).read() for g in kust["secretGenerator"]))
+check("the Namespace and the filestore claim are not in the kustomization (delete -k keeps the data)",
+      "namespace.yaml" not in res and "storage.yaml" not in res and find("PersistentVolumeClaim", "odoo-filestore")["__file"] == "storage.yaml")
 check("kustomization orders Phase 1: PostgreSQL, Odoo, Keycloak, Ingress",
       res.index("postgres-statefulset.yaml") < res.index("odoo-deployment.yaml") < res.index("keycloak-deployment.yaml") < res.index("ingress.yaml"), res)
 
@@ -105,8 +112,11 @@ check("odoo.conf: no secret in the ConfigMap", not any(k in o for k in ("admin_p
 check("odoo.conf: no db_host/db_user (the image's env wiring stays in force)", not any(k in o for k in ("db_host", "db_user", "db_port")))
 workers, crons, maxconn = int(o["workers"]), int(o["max_cron_threads"]), int(o["db_maxconn"])
 check("odoo.conf: workers derived from CPU ((2 x CPU) + 1)", workers == 2 * quantity(lim["cpu"]) + 1, workers)
-check("odoo.conf: memory limits fit the pod", int(o["limit_memory_soft"]) * (workers + crons + 2) <= quantity(lim["memory"]))
-check("odoo.conf: limit_memory_hard >= soft", int(o["limit_memory_hard"]) >= int(o["limit_memory_soft"]))
+# Odoo's defaults (config.py): virtual-memory caps, not a share of the pod's RSS.
+check("odoo.conf: limit_memory_soft/hard are Odoo's defaults (2048/2560 MiB), not shares of the pod",
+      int(o["limit_memory_soft"]) == 2048 * 2**20 and int(o["limit_memory_hard"]) == 2560 * 2**20)
+check("odoo: memory request is what the processes hold at rest (150 MiB each)",
+      quantity(req["memory"]) == (workers + (1 if crons else 0) + 2) * 150 * 2**20, req)
 cron = find("Deployment", "odoo-cron")
 if args.replicas > 1 or args.max_replicas > 1:
     check("odoo: web pods run no cron (max_cron_threads = 0)", crons == 0)
@@ -115,7 +125,7 @@ if args.replicas > 1 or args.max_replicas > 1:
 hpa = find("HorizontalPodAutoscaler", "odoo")
 check("hpa: autoscaling/v2 on the odoo Deployment", hpa["apiVersion"] == "autoscaling/v2" and hpa["spec"]["scaleTargetRef"]["name"] == "odoo")
 check("hpa: minReplicas 2", hpa["spec"]["minReplicas"] == args.replicas)
-check("hpa: CPU and memory metrics", {m["resource"]["name"] for m in hpa["spec"]["metrics"]} == {"cpu", "memory"})
+check("hpa: on CPU only (memory stays high at rest in a prefork Odoo)", {m["resource"]["name"] for m in hpa["spec"]["metrics"]} == {"cpu"})
 check("hpa: scale-down stabilisation >= 300 s", hpa["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] >= 300)
 check("odoo: terminationGracePeriodSeconds >= limit_time_real", spec["terminationGracePeriodSeconds"] >= int(o["limit_time_real"]))
 kc_pool = 0
@@ -152,7 +162,9 @@ check("odoo: depends_on became an init container waiting for PostgreSQL", "wait-
 check("postgres: a StatefulSet with exactly 1 replica", pg["spec"]["replicas"] == 1)
 vct = pg["spec"]["volumeClaimTemplates"][0]["spec"]
 check("postgres: volumeClaimTemplate >= 20Gi", quantity(vct["resources"]["requests"]["storage"]) >= 20 * 2**30)
-check("postgres: storage class do-block-storage by default", vct["storageClassName"] == "do-block-storage")
+check("postgres: storage class do-block-storage-retain by default", vct["storageClassName"] == "do-block-storage-retain")
+check("postgres: deleting or scaling the StatefulSet keeps its claim",
+      pg["spec"].get("persistentVolumeClaimRetentionPolicy") == {"whenDeleted": "Retain", "whenScaled": "Retain"})
 pc = pod_spec(pg)["containers"][0]
 penv = {e["name"]: e for e in pc["env"]}
 mount = [m for m in pc["volumeMounts"] if m["name"] == "data"][0]["mountPath"]

@@ -10,8 +10,10 @@ import sys
 
 import yaml
 
+import k8s_docs
+
 out, mode = sys.argv[1], sys.argv[2]
-docs = [d for f in sorted(glob.glob(os.path.join(out, "*.yaml"))) for d in yaml.safe_load_all(open(f)) if d]
+docs = k8s_docs.load(out)
 
 
 def find(kind, name=None):

@@ -62,6 +62,27 @@ corpus_assemble() {
 	done
 }
 
+# corpus_dirs: tests/data/corpus-dirs.txt without comments.
+corpus_dirs() {
+	grep -vE '^\s*(#|$)' "$ROOT/tests/data/corpus-dirs.txt"
+}
+
+# corpus_dir_args DEST DIR ARGS...: copies the project folder DIR to DEST
+# (writable) and prints convert's arguments, "-f FILE" made absolute.
+corpus_dir_args() {
+	local dest=$1 dir=$2
+	shift 2
+	cp -r "$SHARED/corpus/compose/projects/$dir" "$dest"
+	chmod -R u+w "$dest"
+	printf -- '--project-directory\n%s\n' "$dest"
+	while [ $# -gt 0 ]; do
+		case $1 in
+			-f) printf -- '-f\n%s\n' "$dest/$2"; shift 2 ;;
+			*) printf '%s\n' "$1"; shift ;;
+		esac
+	done
+}
+
 # corpus_projects: the table without comments, one project a line.
 corpus_projects() {
 	grep -vE '^\s*(#|$)' "$ROOT/tests/data/corpus-projects.txt" | sed 's/ *#.*$//'

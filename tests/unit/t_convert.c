@@ -13,11 +13,12 @@
 
 #define GIB (1LL << 30)
 
-static void app_with(struct app *app, bool keycloak)
+static void app_with(struct app *app, bool odoo, bool keycloak)
 {
-	static struct service kc;
+	static struct service od, kc;
 
 	memset(app, 0, sizeof(*app));
+	app->odoo = odoo ? &od : NULL;
 	app->keycloak = keycloak ? &kc : NULL;
 }
 
@@ -31,9 +32,9 @@ static void test_plan_defaults(void)
 	convert_defaults(&o);
 	o.odoo_cpu = 2;
 	o.odoo_memory = 4 * GIB;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK_INT(p.workers, 5);
 	CHECK(p.cron_deployment);
 	CHECK_INT(p.cron_threads, 0);
@@ -44,8 +45,8 @@ static void test_plan_defaults(void)
 	CHECK(o.odoo_max_replicas * p.processes_per_pod * p.db_maxconn + p.db_maxconn +
 	      o.keycloak_replicas * p.keycloak_pool + p.reserve <= p.max_connections);
 	CHECK_INT(p.budget_used, 198);
-	CHECK(p.limit_memory_soft * (p.workers + 2) <= o.odoo_memory);
-	CHECK(p.limit_memory_hard >= p.limit_memory_soft);
+	CHECK(p.limit_memory_soft == 2048LL << 20);
+	CHECK(p.limit_memory_hard == 2560LL << 20);
 	CHECK_INT(p.limit_time_real, 1200);
 	diags_free(&d);
 }
@@ -60,9 +61,9 @@ static void test_plan_grows_max_connections(void)
 	convert_defaults(&o);
 	o.odoo_cpu = 4;
 	o.odoo_memory = 8 * GIB;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK_INT(p.workers, 9);
 	CHECK(p.max_connections > 200);
 	CHECK_INT(p.max_connections % 50, 0);
@@ -81,9 +82,9 @@ static void test_plan_refuses_what_cannot_fit(void)
 	o.odoo_cpu = 2;
 	o.odoo_memory = 4 * GIB;
 	o.pg_max_connections = 100;
-	app_with(&app, true);
+	app_with(&app, true, true);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), -1);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), -1);
 	CHECK(t_diag_has(&d, DIAG_ERROR, "connection budget does not fit", 0));
 	diags_free(&d);
 }
@@ -100,12 +101,40 @@ static void test_plan_single_pod(void)
 	o.odoo_memory = 2 * GIB;
 	o.odoo_replicas = 1;
 	o.odoo_max_replicas = 1;
-	app_with(&app, false);
+	app_with(&app, true, false);
 	diags_init(&d);
-	CHECK_INT(plan_odoo(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
 	CHECK(!p.cron_deployment);
 	CHECK_INT(p.cron_threads, 1);
 	CHECK_INT(p.workers, 3);
+	diags_free(&d);
+}
+
+/* Without Odoo the budget is still PostgreSQL's and Keycloak's: never 0
+ * (PostgreSQL refuses max_connections = 0, Keycloak a pool of 0). */
+static void test_plan_without_odoo(void)
+{
+	struct convert_options o;
+	struct odoo_plan p;
+	struct app app;
+	struct diags d;
+
+	convert_defaults(&o);
+	app_with(&app, false, true);
+	diags_init(&d);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(p.max_connections, 200);
+	CHECK_INT(p.keycloak_pool, 20);
+	CHECK_INT(p.workers, 0);
+	CHECK_INT(p.budget_used, o.keycloak_replicas * 20 + p.reserve);
+	app_with(&app, false, false);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), 0);
+	CHECK_INT(p.max_connections, 200);
+	o.pg_max_connections = 20;
+	o.keycloak_replicas = 2;
+	app_with(&app, false, true);
+	CHECK_INT(plan_stack(&o, &app, &p, &d, NULL), -1);
+	CHECK(t_diag_has(&d, DIAG_ERROR, "Keycloak pods", 0));
 	diags_free(&d);
 }
 
@@ -139,6 +168,21 @@ static void test_secret_names(void)
 	CHECK(!is_secret_name("KEYCLOAK_ADMIN"));
 	CHECK(!is_secret_name("KC_HOSTNAME"));
 	CHECK(has_url_password("postgres://odoo:s3cret@db:5432/odoo"));
+	CHECK(has_url_password("redis://:s3cret@redis:6379/0"));
+	CHECK(has_dsn_password("jdbc:postgresql://db/x?user=u&password=s3cret"));
+	CHECK(has_dsn_password("host=db user=u password=s3cret"));
+	CHECK(has_dsn_password("jdbc:sqlserver://h;user=u;password=s3cret"));
+	CHECK(!has_dsn_password("password="));
+	CHECK(!has_dsn_password("reset-password=on"));
+	CHECK(is_secret_env("DATABASE_URL", "postgres://u:pw@h/db"));
+	CHECK(!is_secret_env("DATABASE_URL", "postgres://u@h/db"));
+	CHECK(is_placeholder("change_me_before_first_start"));
+	CHECK(is_placeholder("{odoo database password}"));
+	CHECK(is_placeholder("<password>"));
+	CHECK(is_placeholder("your-password-here"));
+	CHECK(is_placeholder("CHANGE-ME-PLEASE-NOW"));
+	CHECK(!is_placeholder("Fil3-Secret-Str0ng-Value"));
+	CHECK(!is_placeholder("9f07147d444e4f25b0b97cf1cc13aaa5"));
 	CHECK(!has_url_password("https://example.com/a@b"));
 	CHECK(!has_url_password("jdbc:postgresql://db:5432/keycloak"));
 }
@@ -190,6 +234,7 @@ const struct t_case t_convert_cases[] = {
 	{"convert: max_connections grows to fit when not given", test_plan_grows_max_connections},
 	{"convert: a budget that cannot fit is refused", test_plan_refuses_what_cannot_fit},
 	{"convert: one Odoo pod runs its own crons", test_plan_single_pod},
+	{"convert: the connection budget without Odoo is never 0", test_plan_without_odoo},
 	{"convert: Traefik rules to host and path", test_traefik_rules},
 	{"convert: credential names and URLs with passwords", test_secret_names},
 	{NULL, NULL},

@@ -467,6 +467,14 @@ static void test_cross_rules(void)
 		{"XRF003", owned_join(ingress_to("missing", "{name: http}", "/"), web_svc), owned_join(ingress_to("web", "{name: http}", "/"), web_svc)},
 		{"XRF004", owned_join(ingress_to("web", "{number: 9999}", "/"), web_svc), owned_join(ingress_to("web", "{number: 80}", "/"), web_svc)},
 		{"XRF005", s(needs_secret), with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {token: x}\n")},
+		/* A kustomization's secretGenerator defines the Secret and its keys. */
+		{"XRF005", s(needs_secret),
+		 with(needs_secret, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n"
+				    "- {name: creds, namespace: t, files: [token=secrets/creds/token]}\n")},
+		{"XRF006", with(needs_secret, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n"
+					      "- {name: creds, namespace: t, files: [other=secrets/creds/other]}\n"),
+		 with(needs_secret, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n"
+				    "- {name: creds, namespace: t, literals: [token=x]}\n")},
 		{"XRF006", with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {other: x}\n"),
 		 with(needs_secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: t}\nstringData: {token: x}\n")},
 		{"XRF007", with(two_claim, rwo), with(two_claim, rwx)},

@@ -112,6 +112,33 @@ static void test_roles(void)
 	t_unload(&tp);
 }
 
+/* The database is the service the applications name, by service name,
+ * container_name or network alias; a host outside the project has none. */
+static void test_database_choice(void)
+{
+	struct t_project tp;
+	struct app app;
+
+	load_app(&tp, &app,
+		 "services:\n"
+		 "  sidecar: {image: \"postgres:16\"}\n"
+		 "  main: {image: \"postgres:15\", networks: {default: {aliases: [pg.internal]}}}\n"
+		 "  erp: {image: \"odoo:17.0\", environment: {HOST: pg.internal}}\n"
+		 "  sso: {image: \"quay.io/keycloak/keycloak:26.0\", environment: {KC_DB_URL: \"jdbc:postgresql://main:5432/kc\"}}\n");
+	CHECK(app.postgres && strcmp(app.postgres->name, "main") == 0);
+	CHECK_INT(app.ndb_links, 2);
+	CHECK(app.db_links[1].server == app.postgres);
+	CHECK_STR(app.db_links[1].host, "main");
+	t_unload(&tp);
+	load_app(&tp, &app,
+		 "services:\n"
+		 "  db: {image: \"postgres:16\"}\n"
+		 "  erp: {image: \"odoo:17.0\", environment: {HOST: db-cluster.example.ondigitalocean.com}}\n");
+	CHECK(app.postgres == NULL);
+	CHECK(app.postgres_unused && app.db_links[0].server == NULL);
+	t_unload(&tp);
+}
+
 static void test_odoo_conf_sections(void)
 {
 	struct arena a;
@@ -173,6 +200,7 @@ static void test_odoo_conf_from_project(void)
 const struct t_case t_model_cases[] = {
 	{"model: a service's typed values and their positions", test_typed_service},
 	{"model: roles from official images only, the first of each role", test_roles},
+	{"model: the database is the service the applications connect to", test_database_choice},
 	{"model: odoo.conf honours [options], the last value wins", test_odoo_conf_sections},
 	{"model: the project's odoo.conf through a bind-mounted directory", test_odoo_conf_from_project},
 	{NULL, NULL},
