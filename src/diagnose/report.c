@@ -182,88 +182,98 @@ static void human(const struct dx_run *run, bool color, struct buf *b)
 			   run->truncated_lines == 1 ? "" : "s");
 }
 
-static void json_kv(struct buf *b, const char *key, const char *value, bool comma)
+static void json_evidence(struct json *j, const char *member, const struct dx_evidence *ev, bool component)
 {
-	json_string(b, key);
-	buf_putc(b, ':');
-	if (value)
-		json_string(b, value);
-	else
-		buf_puts(b, "null");
-	if (comma)
-		buf_putc(b, ',');
+	if (member)
+		json_key(j, member);
+	json_object(j);
+	json_member_str(j, "file", ev->file);
+	json_member_int(j, "line", ev->line);
+	if (component)
+		json_member_str(j, "component", ev->component);
+	json_member_str(j, "text", ev->text);
+	json_end(j);
 }
 
-static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, struct buf *b)
+static void json_root_causes(const struct dx_run *run, const struct dx_diagnosis *dg, struct json *j)
+{
+	json_key(j, "root_causes");
+	json_array(j);
+	for (size_t i = 0; i < dg->ncauses; i++) {
+		const struct dx_rootcause *rc = &run->rootcauses[dg->causes[i]];
+
+		json_object(j);
+		json_member_str(j, "file", rc->file);
+		json_member_int(j, "line", rc->line);
+		json_member_int(j, "column", rc->col);
+		json_member_str(j, "rule", rc->rule);
+		json_member_str(j, "object", rc->object);
+		json_member_str(j, "message", rc->message);
+		json_member_str(j, "change", rc->fix);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, struct json *j)
 {
 	const struct dx_entry *e = &dx_kb[dg->entry];
 	const struct dx_entry_hits *eh = &run->hits[dg->entry];
 	const struct dx_evidence *ev[DX_MAX_SIGS * DX_EVIDENCE_PER_SIG];
 	size_t nev = evidence_lines(run, dg->entry, ev, sizeof(ev) / sizeof(ev[0]));
 
-	buf_printf(b, "{\"rank\":%zu,", rank);
-	json_kv(b, "id", e->id, true);
-	json_kv(b, "category", e->category, true);
-	json_kv(b, "kind", kind_name(dg->kind), true);
-	json_kv(b, "title", e->title, true);
-	json_kv(b, "subject", dg->subject, true);
-	buf_printf(b, "\"confidence\":%d,\"count\":%zu,", dg->confidence, dg->count);
+	json_object(j);
+	json_member_uint(j, "rank", rank);
+	json_member_str(j, "id", e->id);
+	json_member_str(j, "category", e->category);
+	json_member_str(j, "kind", kind_name(dg->kind));
+	json_member_str(j, "title", e->title);
+	json_member_str(j, "subject", dg->subject);
+	json_member_int(j, "confidence", dg->confidence);
+	json_member_uint(j, "count", dg->count);
 	if (dg->exit_code > 0)
-		buf_printf(b, "\"exit_code\":%d,", dg->exit_code);
-	buf_puts(b, "\"objects\":[");
-	for (size_t i = 0; i < eh->nobjects; i++) {
-		json_string(b, eh->objects[i]);
-		if (i + 1 < eh->nobjects)
-			buf_putc(b, ',');
-	}
-	buf_puts(b, "],\"evidence\":[");
-	for (size_t i = 0; i < nev; i++) {
-		buf_putc(b, '{');
-		json_kv(b, "file", ev[i]->file, true);
-		buf_printf(b, "\"line\":%ld,", ev[i]->line);
-		json_kv(b, "component", ev[i]->component, true);
-		json_kv(b, "text", ev[i]->text, false);
-		buf_puts(b, i + 1 < nev ? "}," : "}");
-	}
-	buf_puts(b, "],");
-	if (dg->ruled_out) {
-		buf_puts(b, "\"ruled_out_by\":{");
-		json_kv(b, "file", dg->ruled_out->file, true);
-		buf_printf(b, "\"line\":%ld,", dg->ruled_out->line);
-		json_kv(b, "text", dg->ruled_out->text, false);
-		buf_puts(b, "},");
-	}
-	json_kv(b, "cause", e->cause, true);
-	json_kv(b, "fix", e->fix, true);
-	json_kv(b, "collect", e->collect, true);
-	buf_puts(b, "\"root_causes\":[");
-	for (size_t i = 0; i < dg->ncauses; i++) {
-		const struct dx_rootcause *rc = &run->rootcauses[dg->causes[i]];
-
-		buf_putc(b, '{');
-		json_kv(b, "file", rc->file, true);
-		buf_printf(b, "\"line\":%d,\"column\":%d,", rc->line, rc->col);
-		json_kv(b, "rule", rc->rule, true);
-		json_kv(b, "object", rc->object, true);
-		json_kv(b, "message", rc->message, true);
-		json_kv(b, "change", rc->fix, false);
-		buf_puts(b, i + 1 < dg->ncauses ? "}," : "}");
-	}
-	buf_puts(b, "]}");
+		json_member_int(j, "exit_code", dg->exit_code);
+	json_key(j, "objects");
+	json_array(j);
+	for (size_t i = 0; i < eh->nobjects; i++)
+		json_str(j, eh->objects[i]);
+	json_end(j);
+	json_key(j, "evidence");
+	json_array(j);
+	for (size_t i = 0; i < nev; i++)
+		json_evidence(j, NULL, ev[i], true);
+	json_end(j);
+	if (dg->ruled_out)
+		json_evidence(j, "ruled_out_by", dg->ruled_out, false);
+	json_member_str(j, "cause", e->cause);
+	json_member_str(j, "fix", e->fix);
+	json_member_str(j, "collect", e->collect);
+	json_root_causes(run, dg, j);
+	json_end(j);
 }
 
 static void json(const struct dx_run *run, struct buf *b)
 {
-	buf_printf(b, "{\"inputs\":{\"files\":%zu,\"lines\":%zu,\"bytes\":%zu,\"truncated_lines\":%zu,"
-		   "\"manifests\":%s,\"compose\":%s},\"diagnoses\":[",
-		   run->files, run->lines, run->bytes, run->truncated_lines, run->have_manifests ? "true" : "false",
-		   run->have_compose ? "true" : "false");
-	for (size_t i = 0; i < run->ndiagnoses; i++) {
-		json_one(run, &run->diagnoses[i], i + 1, b);
-		if (i + 1 < run->ndiagnoses)
-			buf_putc(b, ',');
-	}
-	buf_puts(b, "]}\n");
+	struct json j;
+
+	json_init(&j, b, false);
+	json_object(&j);
+	json_key(&j, "inputs");
+	json_object(&j);
+	json_member_uint(&j, "files", run->files);
+	json_member_uint(&j, "lines", run->lines);
+	json_member_uint(&j, "bytes", run->bytes);
+	json_member_uint(&j, "truncated_lines", run->truncated_lines);
+	json_member_bool(&j, "manifests", run->have_manifests);
+	json_member_bool(&j, "compose", run->have_compose);
+	json_end(&j);
+	json_key(&j, "diagnoses");
+	json_array(&j);
+	for (size_t i = 0; i < run->ndiagnoses; i++)
+		json_one(run, &run->diagnoses[i], i + 1, &j);
+	json_end(&j);
+	json_end(&j);
+	buf_putc(b, '\n');
 }
 
 void dx_render(const struct dx_run *run, enum dx_format fmt, bool color, struct buf *b)

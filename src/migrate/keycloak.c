@@ -333,17 +333,17 @@ static int write_job(const struct kc_opts *o, const char *version, struct diags 
 
 /* --- the report --- */
 
-static void problem(struct kc_report *rep, struct buf *out, bool json, const char *realm, const char *what)
+/* The report goes to j's buffer: JSON through j, or text. */
+static void problem(struct kc_report *rep, struct json *j, bool json, const char *realm, const char *what)
 {
 	rep->problems++;
 	if (json) {
-		buf_puts(out, rep->problems > 1 ? ",{\"realm\":" : "{\"realm\":");
-		json_string(out, realm);
-		buf_puts(out, ",\"problem\":");
-		json_string(out, what);
-		buf_putc(out, '}');
+		json_object(j);
+		json_member_str(j, "realm", realm);
+		json_member_str(j, "problem", what);
+		json_end(j);
 	} else
-		buf_printf(out, "  PROBLEM %s: %s\n", realm, what);
+		buf_printf(j->b, "  PROBLEM %s: %s\n", realm, what);
 }
 
 static void counts_text(struct buf *b, const char *label, const struct kc_counts *n)
@@ -352,24 +352,72 @@ static void counts_text(struct buf *b, const char *label, const struct kc_counts
 		   label, n->users, n->clients, n->realm_roles, n->client_roles, n->groups, n->idps);
 }
 
-static void counts_json(struct buf *b, const char *key, const struct kc_counts *n)
+static void counts_json(struct json *j, const char *key, const struct kc_counts *n)
 {
-	buf_printf(b, ",\"%s\":{\"users\":%lld,\"clients\":%lld,\"realm_roles\":%lld,\"client_roles\":%lld,\"groups\":%lld,"
-		   "\"identity_providers\":%lld}", key, n->users, n->clients, n->realm_roles, n->client_roles, n->groups, n->idps);
+	json_key(j, key);
+	json_object(j);
+	json_member_int(j, "users", n->users);
+	json_member_int(j, "clients", n->clients);
+	json_member_int(j, "realm_roles", n->realm_roles);
+	json_member_int(j, "client_roles", n->client_roles);
+	json_member_int(j, "groups", n->groups);
+	json_member_int(j, "identity_providers", n->idps);
+	json_end(j);
 }
 
-int kc_check(const struct kc_opts *o, struct kc_report *rep, struct buf *out, bool json, struct diags *d)
+static void realm_json(const struct kc_realm *r, struct json *j)
 {
-	long long bytes = 0;
-	struct buf probs = BUF_INIT;
+	json_object(j);
+	json_member_str(j, "realm", r->name);
+	json_member_str(j, "keycloak_version", r->version);
+	json_member_uint(j, "users_files", r->user_files);
+	json_member_uint(j, "masked_secrets", r->masked_secrets);
+	counts_json(j, "export", &r->n);
+	if (r->db_source)
+		counts_json(j, "source", &r->src);
+	if (r->db_target)
+		counts_json(j, "target", &r->dst);
+	json_end(j);
+}
+
+static void realm_text(const struct kc_realm *r, struct buf *out)
+{
+	buf_printf(out, "  realm %s (Keycloak %s, %zu users file%s)\n", r->name, r->version[0] ? r->version : "?",
+		   r->user_files, r->user_files == 1 ? "" : "s");
+	counts_text(out, "export", &r->n);
+	if (r->db_source)
+		counts_text(out, "source", &r->src);
+	if (r->db_target)
+		counts_text(out, "target", &r->dst);
+}
+
+/* The export's directory, size and realms; the problems follow them. */
+static void report_realms(const struct kc_opts *o, const struct kc_report *rep, long long bytes, struct json *j,
+			  bool json)
+{
+	if (json) {
+		json_object(j);
+		json_member_str(j, "directory", o->dir);
+		json_member_int(j, "bytes", bytes);
+		json_key(j, "realms");
+		json_array(j);
+		for (size_t i = 0; i < rep->nrealms; i++)
+			realm_json(&rep->realms[i], j);
+		json_end(j);
+		json_key(j, "problems");
+		json_array(j);
+		return;
+	}
+	buf_printf(j->b, "keycloak export %s: %zu realm%s, %lld bytes\n", o->dir, rep->nrealms, rep->nrealms == 1 ? "" : "s",
+		   bytes);
+	for (size_t i = 0; i < rep->nrealms; i++)
+		realm_text(&rep->realms[i], j->b);
+}
+
+static void report_problems(const struct kc_opts *o, struct kc_report *rep, long long bytes, struct json *j, bool json)
+{
 	char msg[512];
 
-	memset(rep, 0, sizeof(*rep));
-	if (read_export(o, rep, &bytes, d) != 0)
-		return -1;
-	if ((o->source.conninfo && compare_db(&o->source, o->source_db, rep, false, d) != 0) ||
-	    (o->target.conninfo && compare_db(&o->target, o->target_db, rep, true, d) != 0))
-		return -1;
 	for (size_t i = 0; i < rep->nrealms; i++) {
 		const struct kc_realm *r = &rep->realms[i];
 
@@ -377,67 +425,50 @@ int kc_check(const struct kc_opts *o, struct kc_report *rep, struct buf *out, bo
 			snprintf(msg, sizeof(msg), "the realm file has no users and there is no %s-users-*.json: an import would "
 				 "succeed, exit 0 and create no user; copy the users files too (or export with --users realm_file)",
 				 r->name);
-			problem(rep, &probs, json, r->name, msg);
+			problem(rep, j, json, r->name, msg);
 		}
 		if (r->masked_secrets) {
 			snprintf(msg, sizeof(msg), "%zu client secrets are masked (\"**********\"): this is an admin-console "
 				 "partial export, which drops secrets and users; export with kc.sh export instead", r->masked_secrets);
-			problem(rep, &probs, json, r->name, msg);
+			problem(rep, j, json, r->name, msg);
 		}
 		if (!r->version[0] && r->user_files && !r->n.clients && !r->n.realm_roles) {
 			snprintf(msg, sizeof(msg), "users files without %s-realm.json: the realm itself is missing", r->name);
-			problem(rep, &probs, json, r->name, msg);
+			problem(rep, j, json, r->name, msg);
 		}
 		if (r->db_source && !counts_equal(&r->n, &r->src))
-			problem(rep, &probs, json, r->name, "the export's counts differ from the source database's: the export "
+			problem(rep, j, json, r->name, "the export's counts differ from the source database's: the export "
 				"is older than the database or partial; export again with Keycloak stopped");
 		if (r->db_target && !counts_equal(&r->n, &r->dst))
-			problem(rep, &probs, json, r->name, "the target database's counts differ from the export's: the import "
+			problem(rep, j, json, r->name, "the target database's counts differ from the export's: the import "
 				"has not run, or did not complete");
 	}
 	if (bytes > 1024 * 1024 && o->job_out)
-		problem(rep, &probs, json, "*", "the export is larger than 1 MiB, the most a Secret holds: mount it from a "
+		problem(rep, j, json, "*", "the export is larger than 1 MiB, the most a Secret holds: mount it from a "
 			"PersistentVolumeClaim in the Job instead");
+}
+
+int kc_check(const struct kc_opts *o, struct kc_report *rep, struct buf *out, bool json, struct diags *d)
+{
+	long long bytes = 0;
+	struct json j;
+
+	memset(rep, 0, sizeof(*rep));
+	if (read_export(o, rep, &bytes, d) != 0)
+		return -1;
+	if ((o->source.conninfo && compare_db(&o->source, o->source_db, rep, false, d) != 0) ||
+	    (o->target.conninfo && compare_db(&o->target, o->target_db, rep, true, d) != 0))
+		return -1;
+	json_init(&j, out, false);
+	report_realms(o, rep, bytes, &j, json);
+	report_problems(o, rep, bytes, &j, json);
 	if (json) {
-		buf_printf(out, "{\"directory\":");
-		json_string(out, o->dir);
-		buf_printf(out, ",\"bytes\":%lld,\"realms\":[", bytes);
-		for (size_t i = 0; i < rep->nrealms; i++) {
-			const struct kc_realm *r = &rep->realms[i];
-
-			buf_puts(out, i ? ",{\"realm\":" : "{\"realm\":");
-			json_string(out, r->name);
-			buf_puts(out, ",\"keycloak_version\":");
-			json_string(out, r->version);
-			buf_printf(out, ",\"users_files\":%zu,\"masked_secrets\":%zu", r->user_files, r->masked_secrets);
-			counts_json(out, "export", &r->n);
-			if (r->db_source)
-				counts_json(out, "source", &r->src);
-			if (r->db_target)
-				counts_json(out, "target", &r->dst);
-			buf_putc(out, '}');
-		}
-		buf_puts(out, "],\"problems\":[");
-		buf_append(out, probs.data ? probs.data : "", probs.len);
-		buf_printf(out, "],\"ok\":%s}\n", rep->problems ? "false" : "true");
-	} else {
-		buf_printf(out, "keycloak export %s: %zu realm%s, %lld bytes\n", o->dir, rep->nrealms, rep->nrealms == 1 ? "" : "s",
-			   bytes);
-		for (size_t i = 0; i < rep->nrealms; i++) {
-			const struct kc_realm *r = &rep->realms[i];
-
-			buf_printf(out, "  realm %s (Keycloak %s, %zu users file%s)\n", r->name, r->version[0] ? r->version : "?",
-				   r->user_files, r->user_files == 1 ? "" : "s");
-			counts_text(out, "export", &r->n);
-			if (r->db_source)
-				counts_text(out, "source", &r->src);
-			if (r->db_target)
-				counts_text(out, "target", &r->dst);
-		}
-		buf_append(out, probs.data ? probs.data : "", probs.len);
+		json_end(&j);
+		json_member_bool(&j, "ok", rep->problems == 0);
+		json_end(&j);
+		buf_putc(out, '\n');
+	} else
 		buf_printf(out, "%s\n", rep->problems ? "PROBLEMS: do not import this export as it is" : "OK");
-	}
-	buf_free(&probs);
 	if (o->job_out && rep->nrealms > 0) {
 		const char *version = "26.0";
 

@@ -75,13 +75,20 @@ int migrate_online_status(const struct migrate_opts *o, struct buf *out, struct 
 				  "SELECT apply_error_count + sync_error_count FROM pg_stat_subscription_stats"
 				  " WHERE subname = 'kgenius_sub'", 0, NULL);
 		if (o->json) {
-			buf_puts(out, "{\"event\":\"status\",\"source\":");
-			json_string(out, o->dbs[k]);
-			buf_puts(out, ",\"target\":");
-			json_string(out, o->target_dbs[k]);
-			buf_printf(out, ",\"slot\":\"%s\",\"slot_active\":%s,\"subscription\":\"%s\",\"lag_bytes\":%lld,"
-				   "\"apply_errors\":%lld}\n", slot, lag < 0 ? "false" : "true", state ? state : "missing",
-				   lag < 0 ? 0 : lag, errors ? atoll(errors) : 0);
+			struct json j;
+
+			json_init(&j, out, false);
+			json_object(&j);
+			json_member_str(&j, "event", "status");
+			json_member_str(&j, "source", o->dbs[k]);
+			json_member_str(&j, "target", o->target_dbs[k]);
+			json_member_str(&j, "slot", slot);
+			json_member_bool(&j, "slot_active", lag >= 0);
+			json_member_str(&j, "subscription", state ? state : "missing");
+			json_member_int(&j, "lag_bytes", lag < 0 ? 0 : lag);
+			json_member_int(&j, "apply_errors", errors ? atoll(errors) : 0);
+			json_end(&j);
+			buf_putc(out, '\n');
 		}
 		else
 			buf_printf(out, "%s -> %s: slot %s %s, subscription %s, lag %lld bytes, apply errors %s\n", o->dbs[k],
@@ -377,12 +384,30 @@ void cutover_report(const char *action, const struct cutover_result *res, bool j
 	const struct cutover_steps *t = &res->steps;
 
 	if (json) {
-		buf_printf(out, "{\"event\":\"%s\",\"write_unavailable_seconds\":%.3f,\"caught_up_seconds\":%.3f,"
-			   "\"steps\":{\"fence\":%.3f,\"catch_up\":%.3f,\"sequences\":%.3f,\"counts\":%.3f,\"rollback_setup\":%.3f,"
-			   "\"subscription\":%.3f,\"hook\":%.3f},\"sequences\":%zu,\"large_objects\":%zu,\"tables\":%zu,"
-			   "\"sessions_ended\":%zu}\n", action, res->window_seconds, res->caught_up_seconds, t->fence, t->catch_up,
-			   t->sequences, t->counts, t->rollback_setup, t->subscription, t->hook, res->sequences,
-			   res->large_objects, res->tables, res->sessions_ended);
+		struct json j;
+		const struct {
+			const char *key;
+			double seconds;
+		} steps[] = {{"fence", t->fence}, {"catch_up", t->catch_up}, {"sequences", t->sequences},
+			     {"counts", t->counts}, {"rollback_setup", t->rollback_setup},
+			     {"subscription", t->subscription}, {"hook", t->hook}};
+
+		json_init(&j, out, false);
+		json_object(&j);
+		json_member_str(&j, "event", action);
+		json_member_fixed(&j, "write_unavailable_seconds", res->window_seconds, 3);
+		json_member_fixed(&j, "caught_up_seconds", res->caught_up_seconds, 3);
+		json_key(&j, "steps");
+		json_object(&j);
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			json_member_fixed(&j, steps[i].key, steps[i].seconds, 3);
+		json_end(&j);
+		json_member_uint(&j, "sequences", res->sequences);
+		json_member_uint(&j, "large_objects", res->large_objects);
+		json_member_uint(&j, "tables", res->tables);
+		json_member_uint(&j, "sessions_ended", res->sessions_ended);
+		json_end(&j);
+		buf_putc(out, '\n');
 		return;
 	}
 	buf_printf(out, "%s: writes were refused for %.3f s (target caught up in %.3f s); %zu sequences and %zu large objects "

@@ -202,12 +202,14 @@ void migrate_event(FILE *fp, bool json, const char *event, const char *fmt, ...)
 	va_end(ap);
 	if (json) {
 		struct buf b = BUF_INIT;
+		struct json j;
 
-		buf_puts(&b, "{\"event\":");
-		json_string(&b, event);
-		buf_puts(&b, ",\"message\":");
-		json_string(&b, msg);
-		buf_puts(&b, "}\n");
+		json_init(&j, &b, false);
+		json_object(&j);
+		json_member_str(&j, "event", event);
+		json_member_str(&j, "message", msg);
+		json_end(&j);
+		buf_putc(&b, '\n');
 		if (!b.failed)
 			fwrite(b.data, 1, b.len, fp);
 		buf_free(&b);

@@ -77,48 +77,63 @@ void vreport_text(const struct vreport *rep, struct buf *b)
 	}
 }
 
+static void vtable_json(const struct vtable *vt, struct json *j)
+{
+	json_object(j);
+	json_member_str(j, "table", vt->qname);
+	json_member_int(j, "source_rows", vt->src_rows);
+	json_member_int(j, "target_rows", vt->dst_rows);
+	json_member_bool(j, "identical", vt->match);
+	json_key(j, "keys");
+	json_array(j);
+	for (size_t i = 0; i < vt->nkeys; i++)
+		json_str(j, vt->keys[i]);
+	json_end(j);
+	json_member_uint(j, "more_keys", vt->more_keys);
+	json_member_str(j, "note", vt->note);
+	json_end(j);
+}
+
+static void vdb_json(const struct vdb *db, struct json *j)
+{
+	json_object(j);
+	json_member_str(j, "source", db->src_db);
+	json_member_str(j, "target", db->dst_db);
+	json_member_bool(j, "ok", db->ok);
+	json_member_fixed(j, "seconds", db->seconds, 3);
+	json_member_uint(j, "sequences", db->sequences);
+	json_member_uint(j, "large_objects", db->large_objects);
+	json_key(j, "tables");
+	json_array(j);
+	for (size_t i = 0; i < db->ntables; i++)
+		vtable_json(&db->tables[i], j);
+	json_end(j);
+	json_key(j, "differences");
+	json_array(j);
+	for (size_t i = 0; i < db->ndiffs; i++) {
+		json_object(j);
+		json_member_str(j, "kind", db->diffs[i].kind);
+		json_member_str(j, "item", db->diffs[i].item);
+		json_member_str(j, "detail", db->diffs[i].detail ? db->diffs[i].detail : "");
+		json_end(j);
+	}
+	json_end(j);
+	json_member_uint(j, "more_differences", db->more_diffs);
+	json_end(j);
+}
+
 void vreport_json(const struct vreport *rep, struct buf *b)
 {
-	buf_printf(b, "{\"ok\":%s,\"databases\":[", rep->ok ? "true" : "false");
-	for (size_t k = 0; k < rep->ndbs; k++) {
-		const struct vdb *db = &rep->dbs[k];
+	struct json j;
 
-		buf_puts(b, k ? ",{\"source\":" : "{\"source\":");
-		json_string(b, db->src_db);
-		buf_puts(b, ",\"target\":");
-		json_string(b, db->dst_db);
-		buf_printf(b, ",\"ok\":%s,\"seconds\":%.3f,\"sequences\":%zu,\"large_objects\":%zu,\"tables\":[",
-			   db->ok ? "true" : "false", db->seconds, db->sequences, db->large_objects);
-		for (size_t i = 0; i < db->ntables; i++) {
-			const struct vtable *vt = &db->tables[i];
-
-			buf_puts(b, i ? ",{\"table\":" : "{\"table\":");
-			json_string(b, vt->qname);
-			buf_printf(b, ",\"source_rows\":%lld,\"target_rows\":%lld,\"identical\":%s,\"keys\":[", vt->src_rows,
-				   vt->dst_rows, vt->match ? "true" : "false");
-			for (size_t j = 0; j < vt->nkeys; j++) {
-				if (j)
-					buf_putc(b, ',');
-				json_string(b, vt->keys[j]);
-			}
-			buf_printf(b, "],\"more_keys\":%zu,\"note\":", vt->more_keys);
-			if (vt->note)
-				json_string(b, vt->note);
-			else
-				buf_puts(b, "null");
-			buf_putc(b, '}');
-		}
-		buf_puts(b, "],\"differences\":[");
-		for (size_t i = 0; i < db->ndiffs; i++) {
-			buf_puts(b, i ? ",{\"kind\":" : "{\"kind\":");
-			json_string(b, db->diffs[i].kind);
-			buf_puts(b, ",\"item\":");
-			json_string(b, db->diffs[i].item);
-			buf_puts(b, ",\"detail\":");
-			json_string(b, db->diffs[i].detail ? db->diffs[i].detail : "");
-			buf_putc(b, '}');
-		}
-		buf_printf(b, "],\"more_differences\":%zu}", db->more_diffs);
-	}
-	buf_puts(b, "]}\n");
+	json_init(&j, b, false);
+	json_object(&j);
+	json_member_bool(&j, "ok", rep->ok);
+	json_key(&j, "databases");
+	json_array(&j);
+	for (size_t k = 0; k < rep->ndbs; k++)
+		vdb_json(&rep->dbs[k], &j);
+	json_end(&j);
+	json_end(&j);
+	buf_putc(b, '\n');
 }

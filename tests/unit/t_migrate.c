@@ -115,7 +115,37 @@ static void test_safe_path(void)
 	CHECK(!fs_safe_path("./"));
 }
 
+/* The JSON lines programs read: keys, order and number forms as documented. */
+static void test_report_json(void)
+{
+	char *keys[] = {"(777) differs"};
+	struct vtable vt[] = {{.qname = "public.a\"b", .src_rows = 3, .dst_rows = 2, .keys = keys, .nkeys = 1, .more_keys = 4},
+			      {.qname = "public.c", .src_rows = 1, .dst_rows = 1, .match = true, .note = "no key"}};
+	struct vdiff diff = {"sequence", "public.s", NULL};
+	static struct vreport rep;
+	struct cutover_result res = {1.5, 0.25, 2, 5, 1, 0, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.0004}};
+	struct buf b = BUF_INIT;
+
+	rep.ndbs = 1;
+	rep.dbs[0] = (struct vdb){.src_db = "odoo", .dst_db = "odoo2", .tables = vt, .ntables = 2, .diffs = &diff,
+				  .ndiffs = 1, .more_diffs = 0, .sequences = 7, .seconds = 2.0};
+	vreport_json(&rep, &b);
+	CHECK_STR(buf_cstr(&b), "{\"ok\":false,\"databases\":[{\"source\":\"odoo\",\"target\":\"odoo2\",\"ok\":false,"
+		  "\"seconds\":2.000,\"sequences\":7,\"large_objects\":0,\"tables\":[{\"table\":\"public.a\\\"b\","
+		  "\"source_rows\":3,\"target_rows\":2,\"identical\":false,\"keys\":[\"(777) differs\"],\"more_keys\":4,"
+		  "\"note\":null},{\"table\":\"public.c\",\"source_rows\":1,\"target_rows\":1,\"identical\":true,\"keys\":[],"
+		  "\"more_keys\":0,\"note\":\"no key\"}],\"differences\":[{\"kind\":\"sequence\",\"item\":\"public.s\","
+		  "\"detail\":\"\"}],\"more_differences\":0}]}\n");
+	b.len = 0;
+	cutover_report("cutover", &res, true, &b);
+	CHECK_STR(buf_cstr(&b), "{\"event\":\"cutover\",\"write_unavailable_seconds\":1.500,\"caught_up_seconds\":0.250,"
+		  "\"steps\":{\"fence\":0.100,\"catch_up\":0.200,\"sequences\":0.300,\"counts\":0.400,\"rollback_setup\":0.500,"
+		  "\"subscription\":0.600,\"hook\":0.000},\"sequences\":2,\"large_objects\":0,\"tables\":5,\"sessions_ended\":1}\n");
+	buf_free(&b);
+}
+
 const struct t_case t_migrate_cases[] = {
+	{"migrate: verify's and cutover's JSON reports, key by key", test_report_json},
 	{"migrate: backup file names stay in the backup directory", test_backup_names},
 	{"migrate traffic: names that cannot break out of a Traefik rule", test_traffic_names},
 	{"migrate: filestore names from the far side must stay inside the directory", test_safe_path},
