@@ -346,8 +346,8 @@ int lint_text(struct lint_run *r, const char *path, const char *data, size_t len
 	return 0;
 }
 
-/* Files are parsed as they are read: memory holds one document, not the
- * file, however large it is. */
+/* Files are parsed in parts as they are read: memory holds one part, not
+ * the file, however large it is. */
 static int lint_file(struct lint_run *r, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -356,7 +356,6 @@ static int lint_file(struct lint_run *r, const char *path)
 	struct arena a;
 	struct stream s = {r, &a};
 	struct diags dd;
-	struct stat st;
 	int rc;
 
 	if (!fp || !name) {
@@ -370,10 +369,7 @@ static int lint_file(struct lint_run *r, const char *path)
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	if (!is_stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
-		rc = yaml_parse_path(&a, &dd, name, &yaml_default_limits, on_document, &s);
-	else
-		rc = yaml_parse_fp(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
+	rc = yaml_parse_parts(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
 	if (rc != 0)
 		report_yaml_errors(r, name, &dd);
 	diags_free(&dd);

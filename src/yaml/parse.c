@@ -38,6 +38,7 @@ struct builder {
 	long budget;
 	struct ynode *root;
 	bool failed;
+	int line_base;            /* lines before the parsed text in its file */
 };
 
 static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
@@ -45,7 +46,7 @@ static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 	struct srcpos p = {b->file, 1, 1};
 
 	if (m) {
-		p.line = m->line + 1;
+		p.line = b->line_base + m->line + 1;
 		p.col = m->column + 1;
 	}
 	return p;
@@ -438,7 +439,7 @@ static void report_parser_error(struct builder *b, const struct first_error *fe)
 	else if (b->file && strncmp(msg, b->file, strlen(b->file)) == 0 && msg[strlen(b->file)] == ':')
 		msg += strlen(b->file) + 1;
 	if (fe->seen && sscanf(msg, "%d:%d:%n", &line, &col, &used) == 2 && used > 0) {
-		pos.line = line;
+		pos.line = b->line_base + line;
 		pos.col = col;
 		msg += used;
 		while (*msg == ' ')
@@ -561,13 +562,14 @@ static struct fy_parser *make_parser(struct first_error *first)
 }
 
 static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+		      const char *file, int line_base, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
 {
 	struct builder b;
 	struct fy_event *fye;
 	int index = 0, rc = 0;
 
 	memset(&b, 0, sizeof(b));
+	b.line_base = line_base;
 	b.a = a;
 	b.d = d;
 	b.file = file;
@@ -633,7 +635,7 @@ static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *fi
 		fy_parser_destroy(fyp);
 		return -1;
 	}
-	return run_parser(fyp, first, a, d, file, lim, fn, user);
+	return run_parser(fyp, first, a, d, file, 0, lim, fn, user);
 }
 
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
@@ -672,4 +674,26 @@ int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const st
 	if (!fyp)
 		return -1;
 	return parse_input(fyp, fy_parser_set_input_file(fyp, file), &first, a, d, file, lim, fn, user);
+}
+
+int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line_base, const char *data, size_t len,
+		    const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+{
+	struct first_error first;
+	struct fy_parser *fyp;
+	size_t before = d->n;
+
+	if (yaml_check_text(d, file, data, len) != 0) {
+		for (size_t i = before; i < d->n; i++)
+			d->v[i].line += d->v[i].line > 0 ? line_base : 0;
+		return -1;
+	}
+	fyp = make_parser(&first);
+	if (!fyp)
+		return -1;
+	if (fy_parser_set_string(fyp, data, len) != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, &first, a, d, file, line_base, lim, fn, user);
 }
