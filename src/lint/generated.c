@@ -5,12 +5,30 @@
 
 #include "lint/lint.h"
 
+struct error_sink {
+	struct diags *d;
+	const char *fix;
+	size_t errors;
+};
+
+static void report_error(const struct finding *x, void *user)
+{
+	struct error_sink *to = user;
+	struct srcpos pos = {x->file, x->line, x->col};
+
+	if (x->severity != SEV_ERROR)
+		return;
+	to->errors++;
+	diag_add(to->d, DIAG_ERROR, &pos, to->fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,
+		 x->message, x->object);
+}
+
 size_t lint_generated(const struct lint_text *texts, size_t n, const char *producer, struct diags *d)
 {
 	struct lint_run r;
 	struct diags input;
 	char fix[128];
-	size_t errors = 0;
+	struct error_sink to = {d, fix, 0};
 
 	snprintf(fix, sizeof(fix), "please report this: %s should never produce it", producer);
 	diags_init(&input);
@@ -19,17 +37,8 @@ size_t lint_generated(const struct lint_text *texts, size_t n, const char *produ
 		if (texts[i].len)
 			lint_text(&r, texts[i].name, texts[i].data, texts[i].len);
 	lint_finish(&r);
-	for (size_t i = 0; i < r.findings.n; i++) {
-		const struct finding *x = &r.findings.v[i];
-		struct srcpos pos = {x->file, x->line, x->col};
-
-		if (x->severity != SEV_ERROR)
-			continue;
-		errors++;
-		diag_add(d, DIAG_ERROR, &pos, fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,
-			 x->message, x->object);
-	}
+	findings_each(&r.findings, report_error, &to);
 	lint_free(&r);
 	diags_free(&input);
-	return errors;
+	return to.errors;
 }

@@ -130,6 +130,10 @@ struct odoo_conf_facts {
 	bool has_proxy_mode, has_list_db;
 };
 
+/* What the summaries may take: memory stays bounded however many objects
+ * the input holds (20,000 Deployments take about 10 MiB). */
+#define LINT_INDEX_MEMORY (16u * 1024 * 1024)
+
 struct lint_index {
 	struct arena a;
 	struct workload *workloads;
@@ -158,6 +162,11 @@ struct lint_index {
 		size_t workload;
 	} *pod_labels;                                  /* by namespace, key, value */
 	size_t npod_labels;
+	size_t array_bytes;        /* the arrays above, allocated */
+	/* Objects left out once the summaries reached LINT_INDEX_MEMORY: the
+	 * cross-resource rules see the others, and those about missing objects
+	 * stay silent (the run is incomplete). */
+	size_t unsummarised;
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;

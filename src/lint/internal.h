@@ -12,6 +12,11 @@ void lint_report(struct lint_run *r, const char *rule_id, const struct srcpos *p
 void lint_report_at(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 		    const char *ignore, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Keeps a copy of x (object and message included) in f (src/lint/findings.c);
+ * false when neither memory nor the spill file took it. */
+bool findings_add(struct findings *f, const struct finding *x);
+void findings_free(struct findings *f);
+
 /* Rule families (src/lint/rules_*.c). */
 void rules_security(struct lint_run *r, const struct ynode *doc);
 void rules_reliability(struct lint_run *r, const struct ynode *doc);
@@ -20,6 +25,8 @@ void rules_cross(struct lint_run *r);
 void rules_application_cross(struct lint_run *r);
 /* Summarises a document for the cross-resource rules (src/lint/index.c). */
 void index_document(struct lint_run *r, const struct ynode *doc);
+/* Frees the summaries (lint_free calls it). */
+void index_free(struct lint_index *ix);
 /* Sorts the index for lookups; call once, after the last document. */
 void index_finish(struct lint_run *r);
 /* The Service ns/name, or NULL. */

@@ -22,13 +22,14 @@ void lint_init(struct lint_run *r, struct diags *d)
 	lint_config_init(&r->cfg);
 	r->d = d;
 	arena_init(&r->index.a, 0);
+	arena_init(&r->findings.text, 0);
 	r->index.pg_max_connections = 0;
 }
 
 void lint_free(struct lint_run *r)
 {
-	free(r->findings.v);
-	arena_free(&r->index.a);
+	findings_free(&r->findings);
+	index_free(&r->index);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -68,23 +69,12 @@ static int configured_severity(const struct lint_config *cfg, const struct rule 
 	return (int)rule->severity;
 }
 
-size_t findings_at_least(const struct findings *f, enum severity s)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		n += f->v[i].severity >= s;
-	for (int k = (int)s; k <= (int)SEV_ERROR; k++)
-		n += f->unlisted[k];
-	return n;
-}
-
 static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 			const char *ignore, const char *fmt, va_list ap)
 {
 	const struct rule *rule = rule_find(rule_id);
 	struct findings *f = &r->findings;
-	struct finding *x;
+	struct finding x;
 	char msg[1024];
 	int sev;
 
@@ -97,32 +87,22 @@ static void add_finding(struct lint_run *r, const char *rule_id, const struct sr
 		f->suppressed++;
 		return;
 	}
-	if (f->n >= LINT_MAX_LISTED) {
+	if (findings_listed(f) >= LINT_MAX_LISTED) {
 		f->unlisted[sev]++;
 		return;
 	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct finding *v = realloc(f->v, cap * sizeof(*v));
-		if (!v)
-			return;
-		f->v = v;
-		f->cap = cap;
-	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	x = &f->v[f->n];
-	memset(x, 0, sizeof(*x));
-	x->rule = rule;
-	x->severity = (enum severity)sev;
-	/* File names live in the index arena already; the rest joins them. */
-	x->file = (char *)(pos && pos->file ? pos->file : r->file ? r->file : "-");
-	x->line = pos ? pos->line : 0;
-	x->col = pos ? pos->col : 0;
-	x->object = arena_strdup(&r->index.a, object ? object : "");
-	x->message = arena_strdup(&r->index.a, msg);
-	if (!x->object || !x->message)
-		return;
-	f->n++;
+	memset(&x, 0, sizeof(x));
+	x.rule = rule;
+	x.severity = (enum severity)sev;
+	/* File names live in the index arena until the run ends. */
+	x.file = (char *)(pos && pos->file ? pos->file : r->file ? r->file : "-");
+	x.line = pos ? pos->line : 0;
+	x.col = pos ? pos->col : 0;
+	x.object = (char *)(object ? object : "");
+	x.message = msg;
+	if (!findings_add(f, &x))
+		f->unlisted[sev]++;
 }
 
 void lint_report(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *fmt, ...)
