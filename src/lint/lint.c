@@ -186,18 +186,22 @@ static void check_labels(struct lint_run *r, const struct ynode *labels)
 
 /* Every label map under a metadata (the object's, a pod template's, a
  * volume claim template's). */
+static bool is_collection(const struct ynode *n)
+{
+	return n && (n->kind == Y_MAP || n->kind == Y_SEQ);
+}
+
+/* Only collections are visited: on a CRD's schema, the scalars are most of
+ * the nodes. */
 static void check_all_labels(struct lint_run *r, const struct ynode *n)
 {
-	if (!n || (n->kind != Y_MAP && n->kind != Y_SEQ))
-		return;
 	for (size_t i = 0; i < n->n; i++) {
-		if (n->kind == Y_SEQ) {
-			check_all_labels(r, n->items[i]);
-			continue;
-		}
-		if (strcmp(n->pairs[i].key, "metadata") == 0)
-			check_labels(r, y_get(n->pairs[i].val, "labels"));
-		check_all_labels(r, n->pairs[i].val);
+		const struct ynode *child = n->kind == Y_SEQ ? n->items[i] : n->pairs[i].val;
+
+		if (n->kind == Y_MAP && n->pairs[i].key[0] == 'm' && strcmp(n->pairs[i].key, "metadata") == 0)
+			check_labels(r, y_get(child, "labels"));
+		if (is_collection(child))
+			check_all_labels(r, child);
 	}
 }
 
@@ -256,7 +260,8 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 	if (name && (strcmp(kind, "Namespace") == 0 || strcmp(kind, "Service") == 0) && !dns1123(name, true))
 		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
 			    "name \"%s\" is not a DNS-1123 label (at most 63 lower case letters, digits and -)", name);
-	check_all_labels(r, doc);
+	if (is_collection(doc))
+		check_all_labels(r, doc);
 	rules_security(r, doc);
 	rules_reliability(r, doc);
 	rules_application(r, doc);

@@ -264,8 +264,9 @@ struct ypair *y_get_pair(const struct ynode *map, const char *key)
 				return &map->pairs[slot - 1];
 		}
 	}
+	/* The first byte first: most keys differ there, and lookups are hot. */
 	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->pairs[i].key, key) == 0)
+		if (map->pairs[i].key[0] == key[0] && strcmp(map->pairs[i].key, key) == 0)
 			return &map->pairs[i];
 	return NULL;
 }

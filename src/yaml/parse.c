@@ -458,31 +458,63 @@ static bool is_utf8_cont(unsigned char c)
 	return (c & 0xC0) == 0x80;
 }
 
+/* Bytes from i on that are ASCII other than NUL, eight at a time: the
+ * common case, checked without the per-byte work of yaml_check_text. */
+static size_t skip_plain_ascii(const unsigned char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	while (i + 8 <= len) {
+		uint64_t v;
+
+		memcpy(&v, s + i, sizeof(v));
+		/* a high bit or a zero byte: left to the byte loop */
+		if ((v & highs) || ((v - ones) & ~v & highs))
+			break;
+		i += 8;
+	}
+	return i;
+}
+
+/* The line and column (in characters) of byte i: counted only when there
+ * is a problem to locate, so the check itself does not count. */
+static struct srcpos text_pos(const char *file, const unsigned char *s, size_t i)
+{
+	struct srcpos pos = {file, 1, 1};
+
+	for (size_t k = 0; k < i; k++) {
+		if (s[k] == '\n') {
+			pos.line++;
+			pos.col = 1;
+		} else if (!is_utf8_cont(s[k])) {
+			pos.col++;
+		}
+	}
+	return pos;
+}
+
 int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)data;
-	int line = 1, col = 1;
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t need = 0;
 		uint32_t cp = 0;
 
+		i = skip_plain_ascii(s, i, len);
+		if (i >= len)
+			break;
+		c = s[i];
 		if (c == 0) {
-			struct srcpos pos = {file, line, col};
+			struct srcpos pos = text_pos(file, s, i);
 			diag_add(d, DIAG_ERROR, &pos, "remove the NUL byte; the file may be binary or UTF-16",
 				 "the file contains a NUL byte");
 			return -1;
 		}
 		if (c < 0x80) {
 			i++;
-			if (c == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
 			continue;
 		}
 		if ((c & 0xE0) == 0xC0 && c >= 0xC2)
@@ -502,12 +534,11 @@ int yaml_check_text(struct diags *d, const char *file, const char *data, size_t 
 			if (ok && !((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 				    (cp >= 0xD800 && cp <= 0xDFFF))) {
 				i += need + 1;
-				col++;
 				continue;
 			}
 		}
 		{
-			struct srcpos pos = {file, line, col};
+			struct srcpos pos = text_pos(file, s, i);
 			diag_add(d, DIAG_ERROR, &pos, "save the file as UTF-8",
 				 "invalid UTF-8 byte 0x%02X", c);
 		}
