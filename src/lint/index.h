@@ -163,6 +163,8 @@ struct lint_index {
 	} *pod_labels;                                  /* by namespace, key, value */
 	size_t npod_labels;
 	size_t array_bytes;        /* the arrays above, allocated */
+	struct arena *kept;        /* merged parts' arenas (their strings) */
+	size_t nkept, cap_kept, kept_bytes;
 	/* Objects left out once the summaries reached LINT_INDEX_MEMORY: the
 	 * cross-resource rules see the others, and those about missing objects
 	 * stay silent (the run is incomplete). */

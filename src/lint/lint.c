@@ -28,6 +28,7 @@ void lint_init(struct lint_run *r, struct diags *d)
 
 void lint_free(struct lint_run *r)
 {
+	lint_pool_stop(r);
 	findings_free(&r->findings);
 	index_free(&r->index);
 	memset(r, 0, sizeof(*r));
@@ -307,27 +308,36 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 	}
 }
 
-int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
+int lint_part(struct lint_run *r, const char *name, const char *data, size_t len, int line_base)
 {
 	struct arena a;
 	struct stream s = {r, &a};
-	/* Findings and summaries point at the name until the end of the run. */
-	const char *name = arena_strdup(&r->index.a, path);
 	struct diags dd;
 	int rc;
 
-	if (!name)
-		return -1;
-	r->files++;
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	rc = yaml_parse_stream(&a, &dd, name, data, len, &yaml_default_limits, on_document, &s);
+	rc = yaml_parse_part(&a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
 	if (rc != 0)
 		report_yaml_errors(r, name, &dd);
 	diags_free(&dd);
 	arena_free(&a);
 	r->file = NULL;
+	return rc;
+}
+
+int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
+{
+	/* Findings and summaries point at the name until the end of the run. */
+	const char *name = arena_strdup(&r->index.a, path);
+
+	if (!name)
+		return -1;
+	/* Parts of files queued before come first. */
+	lint_pool_drain(r);
+	r->files++;
+	lint_part(r, name, data, len, 0);
 	return 0;
 }
 
@@ -338,10 +348,8 @@ static int lint_file(struct lint_run *r, const char *path)
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *fp = is_stdin ? stdin : fopen(path, "r");
 	const char *name = arena_strdup(&r->index.a, is_stdin ? "<stdin>" : path);
-	struct arena a;
-	struct stream s = {r, &a};
+	struct part_sink sink = {r, name, 0};
 	struct diags dd;
-	int rc;
 
 	if (!fp || !name) {
 		struct srcpos pos = {path, 0, 0};
@@ -351,17 +359,17 @@ static int lint_file(struct lint_run *r, const char *path)
 		return -1;
 	}
 	r->files++;
-	r->file = name;
-	arena_init(&a, DOC_MEMORY);
+	sink.file_seq = ++r->file_seq;
 	diags_init(&dd);
-	rc = yaml_parse_parts(&a, &dd, name, fp, &yaml_default_limits, on_document, &s);
-	if (rc != 0)
+	/* Parse errors are the parts' findings; dd gets read errors only. */
+	yaml_split_parts(&dd, name, fp, lint_pool_part, &sink);
+	if (dd.n) {
+		lint_pool_drain(r);
 		report_yaml_errors(r, name, &dd);
+	}
 	diags_free(&dd);
-	arena_free(&a);
 	if (!is_stdin)
 		fclose(fp);
-	r->file = NULL;
 	return 0;
 }
 

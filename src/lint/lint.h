@@ -48,7 +48,7 @@ struct finding {
 
 /* Findings in memory take at most this; the ones after it wait in a
  * temporary file (src/lint/findings.c). */
-#define LINT_FINDINGS_MEMORY (2u * 1024 * 1024)
+#define LINT_FINDINGS_MEMORY (1024u * 1024)
 
 struct findings {
 	struct finding *v;         /* the first n, in memory */
@@ -94,6 +94,11 @@ struct lint_run {
 	const struct ynode *doc;
 	const char *object;
 	const char *ignore;        /* kgenius.io/ignore of the document */
+	/* Files' parts checked on every core (src/lint/parallel.c). */
+	struct lint_pool *pool;
+	bool pool_started;
+	unsigned file_seq;         /* files read so far */
+	unsigned stopped_file;     /* the file stopped at a YAML error */
 };
 
 void lint_init(struct lint_run *r, struct diags *d);

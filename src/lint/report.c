@@ -7,6 +7,7 @@
 
 void lint_finish(struct lint_run *r)
 {
+	lint_pool_drain(r);
 	index_finish(r);
 	rules_cross(r);
 	rules_application_cross(r);

@@ -48,6 +48,11 @@ int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line
 #define YAML_PART_BYTES (256u * 1024)
 int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
 		     yaml_doc_fn fn, void *user);
+/* The cutting alone: fn gets each part (NUL-terminated, valid during the
+ * call) with the number of lines before it; a non-zero return stops the
+ * reading and is returned. A read failure is reported to d (-1). */
+typedef int (*yaml_part_fn)(const char *data, size_t len, int line_base, void *user);
+int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user);
 
 /* Checks that data is UTF-8 without NUL bytes; on failure reports the first
  * bad byte's position and returns -1. */

@@ -102,15 +102,14 @@ static int count_lines(const char *s, size_t len)
 	return n;
 }
 
-/* Parses buf[0, cut) and moves the rest to the front. */
-static int parse_front(struct reader *rd, size_t cut, int *line_base, struct arena *a, struct diags *d,
-		       const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+/* Hands buf[0, cut) to fn and moves the rest to the front. */
+static int take_front(struct reader *rd, size_t cut, int *line_base, yaml_part_fn fn, void *user)
 {
 	char saved = rd->buf[cut];
 	int rc;
 
 	rd->buf[cut] = '\0';
-	rc = yaml_parse_part(a, d, file, *line_base, rd->buf, cut, lim, fn, user);
+	rc = fn(rd->buf, cut, *line_base, user);
 	rd->buf[cut] = saved;
 	*line_base += count_lines(rd->buf, cut);
 	memmove(rd->buf, rd->buf + cut, rd->len - cut);
@@ -119,32 +118,56 @@ static int parse_front(struct reader *rd, size_t cut, int *line_base, struct are
 	return rc;
 }
 
-int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
-		     yaml_doc_fn fn, void *user)
+int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user)
 {
 	struct reader rd = {NULL, 0, 0, 0, false};
 	int line_base = 0, rc = 0;
+	bool read_failed = false;
 
 	errno = 0;
-	while (rc == 0) {
+	while (rc == 0 && !read_failed) {
 		size_t cut = find_cut(&rd);
 
 		if (cut) {
-			rc = parse_front(&rd, cut, &line_base, a, d, file, lim, fn, user);
+			rc = take_front(&rd, cut, &line_base, fn, user);
 		} else if (rd.eof) {
 			/* read_more left room for the terminating NUL. */
-			rc = parse_front(&rd, rd.len, &line_base, a, d, file, lim, fn, user);
+			rc = take_front(&rd, rd.len, &line_base, fn, user);
 			break;
-		} else if (read_more(&rd, fp) != 0) {
-			rc = -2;
+		} else {
+			read_failed = read_more(&rd, fp) != 0;
 		}
 	}
 	free(rd.buf);
-	if (rc == -2) {
+	if (read_failed) {
 		struct srcpos pos = {file, 0, 0};
 		diag_add(d, DIAG_ERROR, &pos, "check that the file is readable and memory is available",
 			 "cannot read: %s", errno ? strerror(errno) : "out of memory");
-		rc = -1;
+		return -1;
 	}
 	return rc;
+}
+
+struct parse_each {
+	struct arena *a;
+	struct diags *d;
+	const char *file;
+	const struct yaml_limits *lim;
+	yaml_doc_fn fn;
+	void *user;
+};
+
+static int parse_part(const char *data, size_t len, int line_base, void *user)
+{
+	struct parse_each *p = user;
+
+	return yaml_parse_part(p->a, p->d, p->file, line_base, data, len, p->lim, p->fn, p->user);
+}
+
+int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
+		     yaml_doc_fn fn, void *user)
+{
+	struct parse_each p = {a, d, file, lim, fn, user};
+
+	return yaml_split_parts(d, file, fp, parse_part, &p);
 }

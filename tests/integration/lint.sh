@@ -152,6 +152,29 @@ check "lint: a directive stays with its document across parts" grep -qE '^4 docu
 run_kg "$O" "$E" lint - <"$WORK/parts.yaml"
 check "lint: stdin is read in parts the same way" grep -q '<stdin>:12020:' "$O"
 
+# Parts are checked on every core and merged in reading order: the report
+# is the same byte for byte on one core (taskset -c 0) as on all of them,
+# also when a YAML error in the middle of a file stops it and a second file
+# follows.
+python3 - "$WORK/multi.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as out:
+    for i in range(6000):
+        if i == 3500:
+            out.write("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken}\ndata:\n  bad: [unclosed\n  x: y\n")
+        out.write(f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n"
+                  f"  selector: {{matchLabels: {{app: d{i}}}}}\n  template:\n    metadata: {{labels: {{app: d{i}}}}}\n"
+                  f"    spec:\n      containers:\n      - {{name: app, image: 'app:{i % 50}.0'}}\n")
+PY
+run_kg "$WORK/all-cores" "$E" lint "$WORK/multi.yaml" "$WORK/parts.yaml" "$SHARED"/corpus/manifests/2[5-9]-*.yaml
+env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" taskset -c 0 \
+	"$KG" lint "$WORK/multi.yaml" "$WORK/parts.yaml" "$SHARED"/corpus/manifests/2[5-9]-*.yaml >"$WORK/one-core" 2>"$E"
+check "lint: the same report on one core as on all ($(nproc) here)" cmp "$WORK/one-core" "$WORK/all-cores"
+check "lint: a YAML error in a file's middle part stops that file only" \
+	grep -qE 'multi.yaml:[0-9]+:[0-9]+: error \[SCH011\] invalid YAML.*the rest of the file is not checked' "$WORK/all-cores"
+check "lint: the documents before the error and the other files are counted" \
+	grep -qE '^3[0-9]{3} documents in 7 files' "$WORK/all-cores"
+
 # Memory does not grow with the input: a 250 MB stream (1.6 million
 # documents, millions of findings) stays under 64 MiB of peak RSS, measured by
 # getrusage (the release binary: the sanitizers' shadow memory is not lint's).
