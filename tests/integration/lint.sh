@@ -177,9 +177,10 @@ check "lint: the documents before the error and the other files are counted" \
 
 # Memory does not grow with the input: a 250 MB stream (1.6 million
 # documents, millions of findings) stays under 64 MiB of peak RSS, measured by
-# getrusage (the release binary: the sanitizers' shadow memory is not lint's).
+# wait4's rusage (build/rusage; the release binary: the sanitizers' shadow
+# memory is not lint's).
 "$ROOT/tools/gen-lint-stream" "$WORK/stream.yaml" 250000000 >"$WORK/stream-docs"
-read -r rc cpu rss <<<"$("$ROOT/tools/peak-rss" -o "$O" "$KG_REL" lint "$WORK/stream.yaml")"
+read -r rc cpu _ rss <<<"$("$ROOT/build/rusage" -o "$O" "$KG_REL" lint "$WORK/stream.yaml")"
 rm -f "$WORK/stream.yaml"
 check "lint: the 250 MB stream is read to its end ($(cat "$WORK/stream-docs") documents, exit $rc)" \
 	grep -q "^$(cat "$WORK/stream-docs") documents in 1 files" "$O"
