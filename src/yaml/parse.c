@@ -224,7 +224,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 			snprintf(msg, sizeof(msg), "duplicate key \"%.200s\" (first at line %d)",
 				 f->key, dup->kpos.line);
 			fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
-		} else if (!y_set_at(b->a, f->node, f->key, &f->kpos, v)) {
+		} else if (!y_append_pair(b->a, f->node, f->key, &f->kpos, v)) {
 			fail_oom(b, &v->pos);
 		}
 	}
