@@ -25,8 +25,19 @@ static bool marker_at(const char *s, size_t avail)
 	return avail >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == ' ' || s[3] == '\t' || s[3] == '\n' || s[3] == '\r');
 }
 
+/* Whether the line s[start, end) holds nothing but blanks or a comment. */
+static bool blank_or_comment(const char *s, size_t start, size_t end)
+{
+	while (start < end && (s[start] == ' ' || s[start] == '\t' || s[start] == '\r'))
+		start++;
+	return start == end || s[start] == '#';
+}
+
 /* Whether the document that a cut at `cut` would start is preceded by a
- * directive line: the directive belongs to it, so no cut there. */
+ * directive line: the directive belongs to it, so no cut there. Directives
+ * come right before their "---", with only comments and blank lines between
+ * (YAML 1.2, l-directive-document), so the walk back stops at the first
+ * other line. */
 static bool directive_before(const char *part, size_t cut)
 {
 	size_t end = cut;
@@ -37,7 +48,7 @@ static bool directive_before(const char *part, size_t cut)
 			start--;
 		if (part[start] == '%')
 			return true;
-		if (end - start >= 3 && memcmp(part + start, "---", 3) == 0)
+		if (!blank_or_comment(part, start, end - 1))
 			return false;
 		end = start;
 	}
@@ -51,11 +62,13 @@ static size_t find_cut(struct reader *rd)
 	if (rd->from < YAML_PART_BYTES)
 		rd->from = YAML_PART_BYTES;
 	while (rd->from < rd->len) {
-		const char *nl = memchr(rd->buf + rd->from - 1, '\n', rd->len - (rd->from - 1));
+		/* the newline before a line that starts like a marker */
+		const char *nl = memmem(rd->buf + rd->from - 1, rd->len - (rd->from - 1), "\n---", 4);
 		size_t at;
 
 		if (!nl) {
-			rd->from = rd->len;
+			/* the last three bytes may begin "\n---" once more is read */
+			rd->from = rd->len > rd->from + 3 ? rd->len - 3 : rd->from;
 			return 0;
 		}
 		at = (size_t)(nl - rd->buf) + 1;
