@@ -52,6 +52,22 @@ struct out {
 	enum severity fail_on;
 };
 
+/* A line number or column as text (the report's lines are built with
+ * buf_puts: on 60,000 findings, printf-style formatting took more
+ * instructions than all the rules). */
+static void put_number(struct buf *b, int v)
+{
+	char digits[12];
+	size_t i = sizeof(digits);
+	unsigned u = v < 0 ? 0u : (unsigned)v;
+
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	buf_append(b, digits + i, sizeof(digits) - i);
+}
+
 static void human_finding(const struct finding *f, void *user)
 {
 	static const char *const colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
@@ -59,12 +75,27 @@ static void human_finding(const struct finding *f, void *user)
 	struct buf *b = o->b;
 	bool color = o->color;
 
-	buf_printf(b, "%s%s:%d:%d:%s ", color ? "\033[1m" : "", f->file, f->line, f->col, color ? "\033[0m" : "");
-	buf_printf(b, "%s%s%s [%s] %s", color ? colors[f->severity] : "", severity_name(f->severity),
-		   color ? "\033[0m" : "", f->rule->id, f->message);
-	if (f->object[0])
-		buf_printf(b, " (%s)", f->object);
-	buf_printf(b, "; fix: %s\n", f->rule->remediation);
+	buf_puts(b, color ? "\033[1m" : "");
+	buf_puts(b, f->file);
+	buf_putc(b, ':');
+	put_number(b, f->line);
+	buf_putc(b, ':');
+	put_number(b, f->col);
+	buf_puts(b, color ? ":\033[0m " : ": ");
+	buf_puts(b, color ? colors[f->severity] : "");
+	buf_puts(b, severity_name(f->severity));
+	buf_puts(b, color ? "\033[0m [" : " [");
+	buf_puts(b, f->rule->id);
+	buf_puts(b, "] ");
+	buf_puts(b, f->message);
+	if (f->object[0]) {
+		buf_puts(b, " (");
+		buf_puts(b, f->object);
+		buf_putc(b, ')');
+	}
+	buf_puts(b, "; fix: ");
+	buf_puts(b, f->rule->remediation);
+	buf_putc(b, '\n');
 	maybe_flush(b, o->fp, false);
 }
 
