@@ -60,7 +60,7 @@ build/san/unit-tests: $(SAN_LIB_OBJ) $(UNIT_OBJ)
 	@echo "  LD san  $@"
 	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
 
-test-build: check-deps build/kgenius build/san/kgenius build/san/unit-tests
+test-build: check-deps build/kgenius build/san/kgenius build/san/unit-tests build/rusage
 
 test: test-build
 	@tests/run
@@ -74,7 +74,11 @@ demo: build
 build/yaml-parse-only: tools/yaml-parse-only.c
 	@$(CC) $(REL_CFLAGS) -o $@ $< $(LDLIBS)
 
-bench: build build/yaml-parse-only
+build/rusage: tools/rusage.c
+	@mkdir -p build
+	@$(CC) $(REL_CFLAGS) -o $@ $<
+
+bench: build build/yaml-parse-only build/rusage
 	@tools/bench
 
 # libFuzzer harnesses, one per parser (fuzz/), built with clang; `make fuzz`

@@ -115,6 +115,18 @@ static const struct rule_link {
 	{NULL, NULL, false},
 };
 
+/* A lint finding linked to the failures it causes becomes a root cause. */
+static void link_finding(const struct finding *f, void *user)
+{
+	struct dx_run *run = user;
+	const char *slash = f->object ? strchr(f->object, '/') : NULL;
+
+	for (const struct rule_link *l = rule_links; l->rule; l++)
+		if (strcmp(l->rule, f->rule->id) == 0)
+			dx_add_rootcause(run, l->entry, l->primary, l->rule, f->file, f->line, f->col, f->object,
+					 slash ? slash + 1 : NULL, f->message, f->rule->remediation);
+}
+
 int dx_manifests(struct dx_run *run, const char *path)
 {
 	struct lint_run lr;
@@ -128,15 +140,8 @@ int dx_manifests(struct dx_run *run, const char *path)
 		rc = d.errors > 0 ? -1 : 0;
 	}
 	lint_finish(&lr);
-	for (size_t i = 0; i < lr.findings.n; i++) {
-		const struct finding *f = &lr.findings.v[i];
-		const char *slash = f->object ? strchr(f->object, '/') : NULL;
-
-		for (const struct rule_link *l = rule_links; l->rule; l++)
-			if (strcmp(l->rule, f->rule->id) == 0)
-				dx_add_rootcause(run, l->entry, l->primary, l->rule, f->file, f->line, f->col, f->object,
-						 slash ? slash + 1 : NULL, f->message, f->rule->remediation);
-	}
+	/* Every finding, those spilled to the temporary file included. */
+	findings_each(&lr.findings, link_finding, run);
 	run->have_manifests = true;
 	lint_free(&lr);
 	diags_free(&d);

@@ -69,6 +69,11 @@ struct flow_index {
 const char *database_host(const char *name, const char *value, char *buf, size_t cap);
 /* Summarises what the flows need from one document (called by index_document). */
 void flows_index_document(struct lint_run *r, const struct ynode *doc, const char *kind, const char *ns);
+/* Appends a part's flow summaries to the run's, in reading order (false:
+ * memory ran out, some are missing). */
+bool flows_index_merge(struct lint_run *to, const struct flow_index *from);
+/* Whether a part summarised nothing for the flows (f may be NULL). */
+bool flows_index_empty(const struct flow_index *f);
 /* Derives the required flows, evaluates them, reports the blocked ones. */
 void rules_flows(struct lint_run *r);
 

@@ -186,3 +186,58 @@ void flows_index_document(struct lint_run *r, const struct ynode *doc, const cha
 	if (cls && !f->class_seen)
 		f->class_seen = dup(r, cls);
 }
+
+/* Appends count entries of size bytes at src to *array_ptr (memory from a). */
+static bool append(struct arena *a, void *array_ptr, size_t *n, size_t *cap, const void *src, size_t count,
+		   size_t size)
+{
+	char *v;
+
+	memcpy(&v, array_ptr, sizeof(v));
+	for (size_t i = 0; i < count; i++) {
+		v = lint_grow(a, v, *n, cap, size);
+		if (!v)
+			return false;
+		memcpy(array_ptr, &v, sizeof(v));
+		memcpy(v + *n * size, (const char *)src + i * size, size);
+		(*n)++;
+	}
+	return true;
+}
+
+bool flows_index_empty(const struct flow_index *f)
+{
+	return !f || (!f->pols.n && !f->pols.nnamespaces && !f->ns3 && !f->nclusters && !f->nmonitors && !f->http01 &&
+		      !f->class_seen);
+}
+
+/* A part's flow summaries after the run's (src/lint/parallel.c): from's
+ * strings stay in its arena, which the run keeps (index_merge). The first
+ * issuer and ingress class in reading order win, as on one core. */
+bool flows_index_merge(struct lint_run *to, const struct flow_index *from)
+{
+	struct flow_index *f;
+	struct arena *a = &to->index.a;
+
+	if (flows_index_empty(from))
+		return true;
+	f = flow_index(to);
+	if (!f)
+		return false;
+	if (from->http01 && !f->http01) {
+		f->http01 = true;
+		f->issuer_object = from->issuer_object;
+		f->issuer_ignore = from->issuer_ignore;
+		f->issuer_pos = from->issuer_pos;
+	}
+	if (!f->class_seen)
+		f->class_seen = from->class_seen;
+	return netpol_append(&f->pols, &from->pols) &&
+	       append(a, &f->pols.namespaces, &f->pols.nnamespaces, &f->pols.cap_ns, from->pols.namespaces,
+		      from->pols.nnamespaces, sizeof(*from->pols.namespaces)) &&
+	       append(a, &f->s3, &f->ns3, &f->cap_s3, from->s3, from->ns3, sizeof(*from->s3)) &&
+	       append(a, &f->clusters, &f->nclusters, &f->cap_cl, from->clusters, from->nclusters,
+		      sizeof(*from->clusters)) &&
+	       append(a, &f->monitors, &f->nmonitors, &f->cap_mon, from->monitors, from->nmonitors,
+		      sizeof(*from->monitors));
+}

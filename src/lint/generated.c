@@ -16,13 +16,33 @@ static bool reported(const struct lint_text *texts, size_t n, const char *name)
 	return false;
 }
 
+struct error_sink {
+	struct diags *d;
+	const char *fix;
+	const struct lint_text *texts;
+	size_t ntexts;
+	size_t errors;
+};
+
+static void report_error(const struct finding *x, void *user)
+{
+	struct error_sink *to = user;
+	struct srcpos pos = {x->file, x->line, x->col};
+
+	if (x->severity != SEV_ERROR || !reported(to->texts, to->ntexts, x->file))
+		return;
+	to->errors++;
+	diag_add(to->d, DIAG_ERROR, &pos, to->fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,
+		 x->message, x->object);
+}
+
 size_t lint_generated(const struct lint_text *texts, size_t n, const struct lint_generated_opts *opts,
 		      struct diags *d)
 {
 	struct lint_run r;
 	struct diags input;
 	char fix[128];
-	size_t errors = 0;
+	struct error_sink to = {d, fix, texts, n, 0};
 
 	snprintf(fix, sizeof(fix), "please report this: %s should never produce it", opts->producer);
 	diags_init(&input);
@@ -35,19 +55,10 @@ size_t lint_generated(const struct lint_text *texts, size_t n, const struct lint
 		if (texts[i].len)
 			lint_text(&r, texts[i].name, texts[i].data, texts[i].len);
 	lint_finish(&r);
-	for (size_t i = 0; i < r.findings.n; i++) {
-		const struct finding *x = &r.findings.v[i];
-		struct srcpos pos = {x->file, x->line, x->col};
-
-		if (x->severity != SEV_ERROR || !reported(texts, n, x->file))
-			continue;
-		errors++;
-		diag_add(d, DIAG_ERROR, &pos, fix, "the generated manifests fail lint rule %s: %s (%s)", x->rule->id,
-			 x->message, x->object);
-	}
-	if (!errors && opts->flows_line)
+	findings_each(&r.findings, report_error, &to);
+	if (!to.errors && opts->flows_line)
 		flows_one_line(&r, opts->flows_line);
 	lint_free(&r);
 	diags_free(&input);
-	return errors;
+	return to.errors;
 }

@@ -138,6 +138,11 @@ struct odoo_conf_facts {
 	bool has_proxy_mode, has_list_db;
 };
 
+/* What the summaries may take: memory stays bounded however many objects
+ * the input holds. 10,000 each of Services, Deployments, PDBs and
+ * NetworkPolicies (the flows' policies included) take about 28 MiB. */
+#define LINT_INDEX_MEMORY (32u * 1024 * 1024)
+
 struct lint_index {
 	struct arena a;
 	struct workload *workloads;
@@ -167,6 +172,13 @@ struct lint_index {
 	} *pod_labels;                                  /* by namespace, key, value */
 	size_t npod_labels;
 	struct flow_index *flows;  /* NetworkPolicies and what the flows need (flows.h) */
+	size_t array_bytes;        /* the arrays above, allocated */
+	struct arena *kept;        /* merged parts' arenas (their strings) */
+	size_t nkept, cap_kept, kept_bytes;
+	/* Objects left out once the summaries reached LINT_INDEX_MEMORY: the
+	 * cross-resource rules see the others, and those about missing objects
+	 * stay silent (the run is incomplete). */
+	size_t unsummarised;
 	int pg_max_connections;    /* from a PostgreSQL workload's args, 100 when unset */
 	struct srcpos pg_pos;
 	bool has_ingress;

@@ -22,13 +22,15 @@ void lint_init(struct lint_run *r, struct diags *d)
 	lint_config_init(&r->cfg);
 	r->d = d;
 	arena_init(&r->index.a, 0);
+	arena_init(&r->findings.text, 0);
 	r->index.pg_max_connections = 0;
 }
 
 void lint_free(struct lint_run *r)
 {
-	free(r->findings.v);
-	arena_free(&r->index.a);
+	lint_pool_stop(r);
+	findings_free(&r->findings);
+	index_free(&r->index);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -68,17 +70,6 @@ static int configured_severity(const struct lint_config *cfg, const struct rule 
 	return (int)rule->severity;
 }
 
-size_t findings_at_least(const struct findings *f, enum severity s)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		n += f->v[i].severity >= s;
-	for (int k = (int)s; k <= (int)SEV_ERROR; k++)
-		n += f->unlisted[k];
-	return n;
-}
-
 static void add_finding(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *object,
 			const char *ignore, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
@@ -87,7 +78,7 @@ static void add_finding(struct lint_run *r, const char *rule_id, const struct sr
 {
 	const struct rule *rule = rule_find(rule_id);
 	struct findings *f = &r->findings;
-	struct finding *x;
+	struct finding x;
 	char msg[1024];
 	int sev;
 
@@ -100,32 +91,22 @@ static void add_finding(struct lint_run *r, const char *rule_id, const struct sr
 		f->suppressed++;
 		return;
 	}
-	if (f->n >= LINT_MAX_LISTED) {
+	if (findings_listed(f) >= LINT_MAX_LISTED) {
 		f->unlisted[sev]++;
 		return;
 	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct finding *v = realloc(f->v, cap * sizeof(*v));
-		if (!v)
-			return;
-		f->v = v;
-		f->cap = cap;
-	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	x = &f->v[f->n];
-	memset(x, 0, sizeof(*x));
-	x->rule = rule;
-	x->severity = (enum severity)sev;
-	/* File names live in the index arena already; the rest joins them. */
-	x->file = (char *)(pos && pos->file ? pos->file : r->file ? r->file : "-");
-	x->line = pos ? pos->line : 0;
-	x->col = pos ? pos->col : 0;
-	x->object = arena_strdup(&r->index.a, object ? object : "");
-	x->message = arena_strdup(&r->index.a, msg);
-	if (!x->object || !x->message)
-		return;
-	f->n++;
+	memset(&x, 0, sizeof(x));
+	x.rule = rule;
+	x.severity = (enum severity)sev;
+	/* File names live in the index arena until the run ends. */
+	x.file = (char *)(pos && pos->file ? pos->file : r->file ? r->file : "-");
+	x.line = pos ? pos->line : 0;
+	x.col = pos ? pos->col : 0;
+	x.object = (char *)(object ? object : "");
+	x.message = msg;
+	if (!findings_add(f, &x))
+		f->unlisted[sev]++;
 }
 
 void lint_report(struct lint_run *r, const char *rule_id, const struct srcpos *pos, const char *fmt, ...)
@@ -209,18 +190,22 @@ static void check_labels(struct lint_run *r, const struct ynode *labels)
 
 /* Every label map under a metadata (the object's, a pod template's, a
  * volume claim template's). */
+static bool is_collection(const struct ynode *n)
+{
+	return n && (n->kind == Y_MAP || n->kind == Y_SEQ);
+}
+
+/* Only collections are visited: on a CRD's schema, the scalars are most of
+ * the nodes. */
 static void check_all_labels(struct lint_run *r, const struct ynode *n)
 {
-	if (!n || (n->kind != Y_MAP && n->kind != Y_SEQ))
-		return;
 	for (size_t i = 0; i < n->n; i++) {
-		if (n->kind == Y_SEQ) {
-			check_all_labels(r, n->items[i]);
-			continue;
-		}
-		if (strcmp(n->pairs[i].key, "metadata") == 0)
-			check_labels(r, y_get(n->pairs[i].val, "labels"));
-		check_all_labels(r, n->pairs[i].val);
+		const struct ynode *child = n->kind == Y_SEQ ? n->items[i] : n->pairs[i].val;
+
+		if (n->kind == Y_MAP && n->pairs[i].key[0] == 'm' && strcmp(n->pairs[i].key, "metadata") == 0)
+			check_labels(r, y_get(child, "labels"));
+		if (is_collection(child))
+			check_all_labels(r, child);
 	}
 }
 
@@ -280,7 +265,8 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 	if (name && (strcmp(kind, "Namespace") == 0 || strcmp(kind, "Service") == 0) && !dns1123(name, true))
 		lint_report(r, "SCH007", &y_get_pair(meta, "name")->val->pos,
 			    "name \"%s\" is not a DNS-1123 label (at most 63 lower case letters, digits and -)", name);
-	check_all_labels(r, doc);
+	if (is_collection(doc))
+		check_all_labels(r, doc);
 	rules_security(r, doc);
 	rules_reliability(r, doc);
 	rules_application(r, doc);
@@ -330,42 +316,69 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 	}
 }
 
-int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
+int lint_part(struct lint_run *r, const char *name, const char *data, size_t len, int line_base)
 {
 	struct arena a;
 	struct stream s = {r, &a, 0};
-	/* Findings and summaries point at the name until the end of the run. */
-	const char *name = arena_strdup(&r->index.a, path);
 	struct diags dd;
 	int rc;
 
-	if (!name)
-		return -1;
-	r->files++;
 	r->file = name;
 	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	rc = yaml_parse_stream(&a, &dd, name, data, len, &yaml_default_limits, on_document, &s);
+	rc = yaml_parse_part(&a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
+	if (rc != 0 && dd.n == 0) {
+		/* a failure that could not even be described (memory ran out
+		 * while the parser held it) */
+		struct srcpos pos = {name, 0, 0};
+		diag_add(&dd, DIAG_ERROR, &pos, "check that the file was written completely",
+			 "the input could not be read to its end");
+	}
 	if (rc != 0)
 		report_yaml_errors(r, name, &dd);
+	r->yaml_documents += s.docs;
 	diags_free(&dd);
 	arena_free(&a);
 	r->file = NULL;
+	return rc;
+}
+
+int lint_text(struct lint_run *r, const char *path, const char *data, size_t len)
+{
+	/* Findings and summaries point at the name until the end of the run. */
+	const char *name = arena_strdup(&r->index.a, path);
+
+	if (!name)
+		return -1;
+	/* Parts of files queued before come first. */
+	lint_pool_end(r);
+	r->files++;
+	lint_part(r, name, data, len, 0);
 	return 0;
 }
 
-/* Files are parsed as they are read: memory holds one document, not the
- * file, however large it is. A named file must be a regular file (a FIFO
+void lint_report_empty(struct lint_run *r, const char *name)
+{
+	struct diags dd;
+	struct srcpos pos = {name, 0, 0};
+
+	diags_init(&dd);
+	diag_add(&dd, DIAG_ERROR, &pos, "check that the file was written completely",
+		 "no document: the input is empty");
+	report_yaml_errors(r, name, &dd);
+	diags_free(&dd);
+}
+
+/* Files are parsed in parts as they are read: memory holds one part, not
+ * the file, however large it is. A named file must be a regular file (a FIFO
  * would block, a device never end); an input with no document at all is an
- * error, not a clean pass. */
+ * error, not a clean pass (checked as its parts are merged, parallel.c). */
 static int lint_file(struct lint_run *r, const char *path)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = arena_strdup(&r->index.a, is_stdin ? "<stdin>" : path);
-	struct arena a;
-	struct stream s = {r, &a, 0};
+	struct part_sink sink = {r, name, 0};
 	struct diags dd;
-	int rc;
 
 	if (!name) {
 		struct srcpos pos = {path, 0, 0};
@@ -373,26 +386,20 @@ static int lint_file(struct lint_run *r, const char *path)
 		return -1;
 	}
 	r->files++;
-	r->file = name;
-	arena_init(&a, DOC_MEMORY);
+	sink.file_seq = ++r->file_seq;
 	diags_init(&dd);
+	/* Parse errors are the parts' findings; dd gets read errors only. */
 	if (is_stdin)
-		rc = yaml_parse_fp(&a, &dd, name, stdin, &yaml_default_limits, on_document, &s);
+		yaml_split_parts(&dd, name, stdin, lint_pool_part, &sink);
 	else
-		rc = yaml_parse_path(&a, &dd, name, &yaml_default_limits, on_document, &s);
-	if ((rc == 0 && s.docs == 0) || (rc != 0 && dd.n == 0)) {
-		/* nothing to check, or a failure that could not even be described
-		 * (memory ran out while the parser held it) */
-		struct srcpos pos = {name, 0, 0};
-		diag_add(&dd, DIAG_ERROR, &pos, "check that the file was written completely",
-			 rc == 0 ? "no document: the input is empty" : "the input could not be read to its end");
-		rc = -1;
-	}
-	if (rc != 0)
+		yaml_split_path(&dd, name, lint_pool_part, &sink);
+	if (dd.n) {
+		/* the parts read before come first; the file stops here */
+		lint_pool_drain(r);
 		report_yaml_errors(r, name, &dd);
+		r->stopped_file = sink.file_seq;
+	}
 	diags_free(&dd);
-	arena_free(&a);
-	r->file = NULL;
 	return 0;
 }
 

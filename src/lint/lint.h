@@ -46,12 +46,26 @@ struct finding {
  * bounded however many objects fail; the rest are counted by severity. */
 #define LINT_MAX_LISTED 100000
 
+/* Findings in memory take at most this; the ones after it wait in a
+ * temporary file (src/lint/findings.c). */
+#define LINT_FINDINGS_MEMORY (1024u * 1024)
+
 struct findings {
-	struct finding *v;
+	struct finding *v;         /* the first n, in memory */
 	size_t n, cap;
+	struct arena text;         /* their objects and messages */
+	FILE *spill;               /* the nspilled after them */
+	size_t nspilled;
+	size_t listed[3];          /* by severity */
 	size_t suppressed;
 	size_t unlisted[3];        /* by severity, beyond LINT_MAX_LISTED */
 };
+
+/* Calls fn on every listed finding, in order, spilled ones included;
+ * returns -1 when the spill file cannot be read back. */
+int findings_each(const struct findings *f, void (*fn)(const struct finding *, void *), void *user);
+/* Findings listed: n plus the spilled ones. */
+size_t findings_listed(const struct findings *f);
 
 /* Findings of at least this severity, listed or not. */
 size_t findings_at_least(const struct findings *f, enum severity s);
@@ -85,6 +99,17 @@ struct lint_run {
 	const struct ynode *doc;
 	const char *object;
 	const char *ignore;        /* kgenius.io/ignore of the document */
+	/* Files' parts checked on every core (src/lint/parallel.c). */
+	struct lint_pool *pool;
+	bool pool_started;
+	unsigned file_seq;         /* files read so far */
+	unsigned stopped_file;     /* the file stopped at a YAML error */
+	size_t yaml_documents;     /* YAML documents read, whatever they hold */
+	/* The file whose parts are being merged, and its YAML documents so far:
+	 * an input with none is an error. */
+	unsigned merging_file;
+	const char *merging_name;
+	size_t merging_documents;
 };
 
 void lint_init(struct lint_run *r, struct diags *d);

@@ -288,13 +288,20 @@ static void rules_from(struct arena *a, const struct ynode *list, bool egress, b
 	}
 }
 
-static struct netpol *push_policy(struct netpol_set *s, struct arena *a)
+/* The policies are on the heap, not in the arena: the arena would keep every
+ * outgrown copy, and a part's array is copied into the run's at the merge
+ * (src/lint/parallel.c), after which it goes. */
+static struct netpol *push_policy(struct netpol_set *s)
 {
-	struct netpol *v = lint_grow(a, s->v, s->n, &s->cap, sizeof(*s->v));
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct netpol *v = realloc(s->v, cap * sizeof(*v));
 
-	if (!v)
-		return NULL;
-	s->v = v;
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
 	memset(&s->v[s->n], 0, sizeof(s->v[0]));
 	return &s->v[s->n++];
 }
@@ -305,7 +312,7 @@ void netpol_add(struct netpol_set *s, struct arena *a, const struct ynode *doc, 
 	const struct ynode *meta = y_get(doc, "metadata");
 	const char *ns = y_text(y_get(meta, "namespace"));
 	const struct ynode *types = y_get(spec, "policyTypes");
-	struct netpol *p = push_policy(s, a);
+	struct netpol *p = push_policy(s);
 
 	if (!p)
 		return;
@@ -335,6 +342,25 @@ void netpol_add(struct netpol_set *s, struct arena *a, const struct ynode *doc, 
 		p->isolates_ingress = true;
 		p->isolates_egress = seq_len(y_get(spec, "egress")) > 0;
 	}
+}
+
+bool netpol_append(struct netpol_set *to, const struct netpol_set *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		struct netpol *p = push_policy(to);
+
+		if (!p)
+			return false;
+		*p = from->v[i];
+	}
+	return true;
+}
+
+void netpol_set_free(struct netpol_set *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
 }
 
 void netpol_add_namespace(struct netpol_set *s, struct arena *a, const struct ynode *doc)

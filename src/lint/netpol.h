@@ -131,6 +131,11 @@ struct netpol_set {
 /* Reads a NetworkPolicy or CiliumNetworkPolicy into s (memory from a). */
 void netpol_add(struct netpol_set *s, struct arena *a, const struct ynode *doc, const char *object,
 		const char *ignore);
+/* Appends from's policies to to's (their strings stay where from's are);
+ * false when memory ran out. */
+bool netpol_append(struct netpol_set *to, const struct netpol_set *from);
+/* Frees the policies' array (the rest is in the arena). */
+void netpol_set_free(struct netpol_set *s);
 /* Keeps a Namespace's labels: namespaceSelectors see them. */
 void netpol_add_namespace(struct netpol_set *s, struct arena *a, const struct ynode *doc);
 /* Builds the lookups; call once before evaluating. */

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_CHUNK_MIN (64 * 1024)
+/* Chunks start small and double up to ARENA_CHUNK_MAX: an arena that holds
+ * little (a lint part's summaries, kept until the end of the run for each
+ * file of a directory) takes little. */
+#define ARENA_CHUNK_FIRST (4 * 1024)
+#define ARENA_CHUNK_MAX (64 * 1024)
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -38,8 +42,13 @@ void arena_free(struct arena *a)
 
 static struct arena_chunk *arena_grow(struct arena *a, size_t need)
 {
-	size_t size = need > ARENA_CHUNK_MIN ? need : ARENA_CHUNK_MIN;
+	size_t step = a->head ? a->head->size * 2 : ARENA_CHUNK_FIRST;
+	size_t size;
 	struct arena_chunk *c;
+
+	if (step > ARENA_CHUNK_MAX)
+		step = ARENA_CHUNK_MAX;
+	size = need > step ? need : step;
 
 	if (size > SIZE_MAX - sizeof(*c))
 		return NULL;

@@ -36,6 +36,7 @@ struct builder {
 	bool expanded;            /* an alias or a merge key was copied into the document */
 	struct ynode *root;
 	bool failed;
+	int line_base;            /* lines before the parsed text in its file */
 };
 
 /* Reports what (once per document) and stops the build. */

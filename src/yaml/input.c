@@ -187,17 +187,35 @@ ssize_t checked_read(void *user, void *buf, size_t count)
 	return text_scan(&in->scan, buf, (size_t)r) ? r : 0;
 }
 
+int open_regular_file(const char *path)
+{
+	struct stat sb;
+	/* O_NONBLOCK: opening a FIFO does not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		int err = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 int map_regular_file(const char *path, struct mapped_file *m)
 {
 	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = open_regular_file(path);
 
 	m->data = NULL;
 	m->len = 0;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		int err = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+	if (fstat(fd, &sb) != 0) {
+		int err = errno;
 
 		close(fd);
 		errno = err;

@@ -53,6 +53,9 @@ ssize_t checked_read(void *user, void *buf, size_t count);
 /* A regular file mapped read-only; anything else fails (EISDIR for a
  * directory, EINVAL for a FIFO, a device or a socket, which could block or
  * never end). */
+/* A regular file opened read-only (a descriptor), or -1 with errno as
+ * map_regular_file sets it. */
+int open_regular_file(const char *path);
 struct mapped_file {
 	char *data;
 	size_t len;

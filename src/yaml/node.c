@@ -264,8 +264,9 @@ struct ypair *y_get_pair(const struct ynode *map, const char *key)
 				return &map->pairs[slot - 1];
 		}
 	}
+	/* The first byte first: most keys differ there, and lookups are hot. */
 	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->pairs[i].key, key) == 0)
+		if (map->pairs[i].key[0] == key[0] && strcmp(map->pairs[i].key, key) == 0)
 			return &map->pairs[i];
 	return NULL;
 }
@@ -334,16 +335,24 @@ bool y_set_at(struct arena *a, struct ynode *map, const char *key, const struct 
 {
 	struct ypair *p = y_get_pair(map, key);
 
+	const char *copy;
+
 	if (p) {
 		p->val = val;
 		return true;
 	}
+	copy = arena_strdup(a, key);
+	return copy && y_append_pair(a, map, copy, kpos, val);
+}
+
+bool y_append_pair(struct arena *a, struct ynode *map, const char *key, const struct srcpos *kpos, struct ynode *val)
+{
+	struct ypair *p;
+
 	if (!grow(a, (void **)&map->pairs, &map->cap, map->n, sizeof(struct ypair)))
 		return false;
 	p = &map->pairs[map->n];
-	p->key = arena_strdup(a, key);
-	if (!p->key)
-		return false;
+	p->key = key;
 	p->kpos = kpos ? *kpos : (val ? val->pos : no_pos);
 	p->val = val;
 	map->n++;

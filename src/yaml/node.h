@@ -66,6 +66,10 @@ struct ypair *y_get_pair(const struct ynode *map, const char *key);
 bool y_set(struct arena *a, struct ynode *map, const char *key, struct ynode *val);
 bool y_set_at(struct arena *a, struct ynode *map, const char *key, const struct srcpos *kpos,
 	      struct ynode *val);
+/* Appends key, which map does not hold, without copying it: the parser's
+ * keys are in the arena already. Returns false on allocation failure. */
+bool y_append_pair(struct arena *a, struct ynode *map, const char *key, const struct srcpos *kpos,
+		   struct ynode *val);
 void y_del(struct ynode *map, const char *key);
 bool y_push(struct arena *a, struct ynode *seq, struct ynode *item);
 

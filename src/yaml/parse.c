@@ -15,7 +15,7 @@ static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 	struct srcpos p = {b->file, 1, 1};
 
 	if (m) {
-		p.line = m->line + 1;
+		p.line = b->line_base + m->line + 1;
 		p.col = m->column + 1;
 	}
 	return p;
@@ -200,7 +200,7 @@ static void attach(struct builder *b, struct ynode *v, bool scalar_plain_merge_k
 			snprintf(msg, sizeof(msg), "duplicate key \"%.200s\" (first at line %d)",
 				 f->key, dup->kpos.line);
 			builder_fail(b, &f->kpos, "remove one of them: YAML forbids repeated keys and tools disagree on which wins", msg);
-		} else if (!y_set_at(b->a, f->node, f->key, &f->kpos, v)) {
+		} else if (!y_append_pair(b->a, f->node, f->key, &f->kpos, v)) {
 			fail_oom(b, &v->pos);
 		}
 	}

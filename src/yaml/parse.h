@@ -36,6 +36,27 @@ int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const struct yaml_limits *lim,
 		    yaml_doc_fn fn, void *user);
 
+/* yaml_parse_stream for a part of a file that starts after its first
+ * line_base lines: positions in nodes and problems are the file's. */
+int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line_base, const char *data, size_t len,
+		    const struct yaml_limits *lim, yaml_doc_fn fn, void *user);
+/* Reads fp in parts cut before a document start ("---" at the start of a
+ * line) and parses each on its own, so that neither this reader nor libfyaml
+ * holds the stream: memory follows the largest part (YAML_PART_BYTES or one
+ * document). No cut follows a directive (%YAML, %TAG), which belongs to the
+ * next document. Stops at the first part with an error (src/yaml/split.c). */
+#define YAML_PART_BYTES (256u * 1024)
+int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
+		     yaml_doc_fn fn, void *user);
+/* The cutting alone: fn gets each part (NUL-terminated, valid during the
+ * call) with the number of lines before it; a non-zero return stops the
+ * reading and is returned. A read failure is reported to d (-1). */
+typedef int (*yaml_part_fn)(const char *data, size_t len, int line_base, void *user);
+int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user);
+/* The same for a named file, which must be a regular file: a FIFO, a device
+ * or a socket is refused (reported to d, -1), not waited for. */
+int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user);
+
 /* Checks that data is UTF-8 without NUL bytes; on failure reports the first
  * bad byte's position and returns -1. */
 int yaml_check_text(struct diags *d, const char *file, const char *data, size_t len);

@@ -52,7 +52,7 @@ static void report_parser_error(struct builder *b, const struct first_error *fe)
 	else if (b->file && strncmp(msg, b->file, strlen(b->file)) == 0 && msg[strlen(b->file)] == ':')
 		msg += strlen(b->file) + 1;
 	if (fe->seen && sscanf(msg, "%d:%d:%n", &line, &col, &used) == 2 && used > 0) {
-		pos.line = line;
+		pos.line = b->line_base + line;
 		pos.col = col;
 		msg += used;
 		while (*msg == ' ')
@@ -124,7 +124,7 @@ static void check_end(struct builder *b, struct fy_parser *fyp, const struct fir
 }
 
 static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
+		      const char *file, int line_base, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
 		      const struct checked_input *in)
 {
 	struct builder b;
@@ -133,6 +133,7 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	bool saw_end = false;
 
 	memset(&b, 0, sizeof(b));
+	b.line_base = line_base;
 	b.a = a;
 	b.d = d;
 	b.file = file;
@@ -165,7 +166,7 @@ static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *fi
 		fy_parser_destroy(fyp);
 		return -1;
 	}
-	return run_parser(fyp, first, a, d, file, lim, fn, user, in);
+	return run_parser(fyp, first, a, d, file, 0, lim, fn, user, in);
 }
 
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
@@ -219,4 +220,30 @@ int yaml_parse_path(struct arena *a, struct diags *d, const char *file, const st
 	rc = yaml_parse_stream(a, d, file, m.data, m.len, lim, fn, user);
 	unmap_file(&m);
 	return rc;
+}
+
+int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line_base, const char *data, size_t len,
+		    const struct yaml_limits *lim, yaml_doc_fn fn, void *user)
+{
+	struct first_error first;
+	struct fy_parser *fyp;
+	size_t before = d->n;
+
+	if (!lim)
+		lim = &yaml_default_limits;
+	/* The same checks as yaml_parse_stream, on the part: NUL bytes, UTF-8,
+	 * flow nesting and entries (a flow collection never spans a "---"). */
+	if (yaml_check_yaml_text(d, file, data, len, lim->max_depth, lim->max_nodes) != 0) {
+		for (size_t i = before; i < d->n; i++)
+			d->v[i].line += d->v[i].line > 0 ? line_base : 0;
+		return -1;
+	}
+	fyp = make_parser(&first);
+	if (!fyp)
+		return -1;
+	if (fy_parser_set_string(fyp, len ? data : "", len) != 0) {
+		fy_parser_destroy(fyp);
+		return -1;
+	}
+	return run_parser(fyp, &first, a, d, file, line_base, lim, fn, user, NULL);
 }

@@ -97,6 +97,7 @@ static void test_documentation_example(void)
 	}
 	/* Pods no policy selects are not isolated. */
 	CHECK_INT(verdict(&w, &back, &front, NP_TCP, 1), NP_ALLOWED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 
@@ -125,10 +126,12 @@ static void test_and_or(void)
 	CHECK_INT(verdict(&w, &alice_client, &dst, NP_TCP, 80), NP_ALLOWED);
 	CHECK_INT(verdict(&w, &alice_other, &dst, NP_TCP, 80), NP_BLOCKED);
 	CHECK_INT(verdict(&w, &local_client, &dst, NP_TCP, 80), NP_BLOCKED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 	load(&w, or_);
 	CHECK_INT(verdict(&w, &alice_other, &dst, NP_TCP, 80), NP_ALLOWED);
 	CHECK_INT(verdict(&w, &local_client, &dst, NP_TCP, 80), NP_ALLOWED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 
@@ -153,13 +156,16 @@ static void test_isolation_and_default_types(void)
 	load(&w, deny_ingress);
 	CHECK_INT(verdict(&w, &a, &b, NP_TCP, 5432), NP_BLOCKED);
 	CHECK_INT(verdict(&w, &a, &out, NP_TCP, 443), NP_ALLOWED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 	load(&w, untyped);
 	CHECK(w.s.v[0].isolates_ingress && w.s.v[0].isolates_egress);
 	CHECK_INT(verdict(&w, &b, &out, NP_TCP, 443), NP_BLOCKED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 	load(&w, untyped_no_egress);
 	CHECK(w.s.v[0].isolates_ingress && !w.s.v[0].isolates_egress);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 
@@ -193,6 +199,7 @@ static void test_ports_names_and_expressions(void)
 	CHECK_INT(verdict(&w, &controller, &apip, NP_TCP, 8072), NP_BLOCKED);
 	CHECK_INT(verdict(&w, &plain, &apip, NP_TCP, 8069), NP_BLOCKED);        /* not in namespace traefik */
 	CHECK_INT(verdict(&w, &plain, &plain, NP_TCP, 8069), NP_ALLOWED);       /* NotIn the expression: not isolated */
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 
@@ -220,6 +227,7 @@ static void test_cilium(void)
 	CHECK_INT(verdict(&w, &proxy, &webp, NP_TCP, 9999), NP_BLOCKED);   /* namespaceSelector {} and 0.0.0.0/0 miss it */
 	CHECK_INT(verdict(&w, &peer, &webp, NP_TCP, 9999), NP_ALLOWED);
 	CHECK_INT(verdict(&w, &webp, &s3, NP_TCP, 443), NP_UNKNOWN);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 
@@ -240,6 +248,7 @@ static void test_public_addresses(void)
 	CHECK_INT(verdict(&w, &webp, &s3, NP_TCP, 443), NP_ALLOWED);
 	CHECK_INT(verdict(&w, &webp, &s3, NP_TCP, 80), NP_UNKNOWN);   /* 1.0.0.0/8 is public */
 	CHECK_INT(verdict(&w, &webp, &s3, NP_TCP, 22), NP_BLOCKED);
+	netpol_set_free(&w.s);
 	arena_free(&w.a);
 }
 

@@ -1,0 +1,210 @@
+/* A stream read in parts cut at document starts, each part parsed on its own:
+ * libfyaml keeps the whole of its input in memory, so a stream of any size is
+ * never handed to it at once. A line that starts with "---" followed by a
+ * space, a tab or the end of the line is a document marker wherever it is
+ * (YAML 1.2, c-forbidden: not even a block or quoted scalar may hold it at
+ * the start of a line), so cutting before it changes no document. */
+#include "yaml/input.h"
+#include "yaml/parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define READ_BLOCK (256u * 1024)
+
+struct reader {
+	char *buf;
+	size_t len, cap;
+	size_t from;     /* where the search for a cut resumes */
+	bool eof;
+};
+
+static bool marker_at(const char *s, size_t avail)
+{
+	return avail >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == ' ' || s[3] == '\t' || s[3] == '\n' || s[3] == '\r');
+}
+
+/* Whether the line s[start, end) holds nothing but blanks or a comment. */
+static bool blank_or_comment(const char *s, size_t start, size_t end)
+{
+	while (start < end && (s[start] == ' ' || s[start] == '\t' || s[start] == '\r'))
+		start++;
+	return start == end || s[start] == '#';
+}
+
+/* Whether the document that a cut at `cut` would start is preceded by a
+ * directive line: the directive belongs to it, so no cut there. Directives
+ * come right before their "---", with only comments and blank lines between
+ * (YAML 1.2, l-directive-document), so the walk back stops at the first
+ * other line. */
+static bool directive_before(const char *part, size_t cut)
+{
+	size_t end = cut;
+
+	while (end > 0) {
+		size_t start = end - 1;
+		while (start > 0 && part[start - 1] != '\n')
+			start--;
+		if (part[start] == '%')
+			return true;
+		if (!blank_or_comment(part, start, end - 1))
+			return false;
+		end = start;
+	}
+	return false;
+}
+
+/* Where the part starting at buf ends: the start of a marker line at least
+ * YAML_PART_BYTES in, or 0 when none is in the buffer yet. */
+static size_t find_cut(struct reader *rd)
+{
+	if (rd->from < YAML_PART_BYTES)
+		rd->from = YAML_PART_BYTES;
+	while (rd->from < rd->len) {
+		/* the newline before a line that starts like a marker */
+		const char *nl = memmem(rd->buf + rd->from - 1, rd->len - (rd->from - 1), "\n---", 4);
+		size_t at;
+
+		if (!nl) {
+			/* the last three bytes may begin "\n---" once more is read */
+			rd->from = rd->len > rd->from + 3 ? rd->len - 3 : rd->from;
+			return 0;
+		}
+		at = (size_t)(nl - rd->buf) + 1;
+		if (at + 4 > rd->len) {
+			rd->from = at;
+			return 0;
+		}
+		rd->from = at + 1;
+		if (marker_at(rd->buf + at, rd->len - at) && !directive_before(rd->buf, at))
+			return at;
+	}
+	return 0;
+}
+
+/* Reads one more block; returns -1 on a read or allocation failure. */
+static int read_more(struct reader *rd, FILE *fp)
+{
+	size_t got;
+
+	if (rd->cap - rd->len < READ_BLOCK + 1) {
+		size_t cap = rd->cap ? rd->cap * 2 : 4 * READ_BLOCK;
+		char *v = realloc(rd->buf, cap);
+		if (!v)
+			return -1;
+		rd->buf = v;
+		rd->cap = cap;
+	}
+	got = fread(rd->buf + rd->len, 1, READ_BLOCK, fp);
+	rd->len += got;
+	if (got < READ_BLOCK) {
+		if (ferror(fp))
+			return -1;
+		rd->eof = true;
+	}
+	return 0;
+}
+
+static int count_lines(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Hands buf[0, cut) to fn and moves the rest to the front. */
+static int take_front(struct reader *rd, size_t cut, int *line_base, yaml_part_fn fn, void *user)
+{
+	char saved = rd->buf[cut];
+	int rc;
+
+	rd->buf[cut] = '\0';
+	rc = fn(rd->buf, cut, *line_base, user);
+	rd->buf[cut] = saved;
+	*line_base += count_lines(rd->buf, cut);
+	memmove(rd->buf, rd->buf + cut, rd->len - cut);
+	rd->len -= cut;
+	rd->from = 0;
+	return rc;
+}
+
+int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user)
+{
+	struct reader rd = {NULL, 0, 0, 0, false};
+	int line_base = 0, rc = 0;
+	bool read_failed = false;
+
+	errno = 0;
+	while (rc == 0 && !read_failed) {
+		size_t cut = find_cut(&rd);
+
+		if (cut) {
+			rc = take_front(&rd, cut, &line_base, fn, user);
+		} else if (rd.eof) {
+			/* read_more left room for the terminating NUL. */
+			rc = take_front(&rd, rd.len, &line_base, fn, user);
+			break;
+		} else {
+			read_failed = read_more(&rd, fp) != 0;
+		}
+	}
+	free(rd.buf);
+	if (read_failed) {
+		struct srcpos pos = {file, 0, 0};
+		diag_add(d, DIAG_ERROR, &pos, "check that the file is readable and memory is available",
+			 "cannot read: %s", errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	return rc;
+}
+
+struct parse_each {
+	struct arena *a;
+	struct diags *d;
+	const char *file;
+	const struct yaml_limits *lim;
+	yaml_doc_fn fn;
+	void *user;
+};
+
+static int parse_part(const char *data, size_t len, int line_base, void *user)
+{
+	struct parse_each *p = user;
+
+	return yaml_parse_part(p->a, p->d, p->file, line_base, data, len, p->lim, p->fn, p->user);
+}
+
+int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
+		     yaml_doc_fn fn, void *user)
+{
+	struct parse_each p = {a, d, file, lim, fn, user};
+
+	return yaml_split_parts(d, file, fp, parse_part, &p);
+}
+
+int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user)
+{
+	struct srcpos pos = {file, 0, 0};
+	int fd = open_regular_file(file);
+	FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
+	int rc;
+
+	if (!fp) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		diag_add(d, DIAG_ERROR, &pos, "give a regular file, or - for standard input", "cannot read: %s",
+			 err == EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(err));
+		return -1;
+	}
+	rc = yaml_split_parts(d, file, fp, fn, user);
+	fclose(fp);
+	return rc;
+}
