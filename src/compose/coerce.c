@@ -18,26 +18,34 @@ void ld_oom(struct loader *ld, const struct srcpos *pos)
 	ld->oom = true;
 }
 
-void ld_error(struct loader *ld, const struct srcpos *pos, const char *fix, const char *fmt, ...)
+static void ld_report(struct loader *ld, enum diag_level level, const struct srcpos *pos, const char *fix,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void ld_report(struct loader *ld, enum diag_level level, const struct srcpos *pos, const char *fix,
+		      const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_add(ld->d, level, pos, fix, "%s", msg);
+}
+
+void ld_error(struct loader *ld, const struct srcpos *pos, const char *fix, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ld_report(ld, DIAG_ERROR, pos, fix, fmt, ap);
 	va_end(ap);
-	diag_add(ld->d, DIAG_ERROR, pos, fix, "%s", msg);
 }
 
 void ld_warn(struct loader *ld, const struct srcpos *pos, const char *fix, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ld_report(ld, DIAG_WARNING, pos, fix, fmt, ap);
 	va_end(ap);
-	diag_add(ld->d, DIAG_WARNING, pos, fix, "%s", msg);
 }
 
 const char *ld_path(struct loader *ld, const char *parent, const char *child)
@@ -63,6 +71,18 @@ bool want_kind(struct loader *ld, const struct ynode *v, enum ykind kind, const 
 		return true;
 	type_error(ld, v, path, kind == Y_MAP ? "a mapping" : kind == Y_SEQ ? "a list" : y_kind_name(kind));
 	return false;
+}
+
+struct ynode *ld_new_checked(struct loader *ld, const struct ynode *v, enum ykind kind, const char *path)
+{
+	struct ynode *out;
+
+	if (!want_kind(ld, v, kind, path))
+		return NULL;
+	out = y_new(ld->a, kind, &v->pos);
+	if (!out)
+		ld_oom(ld, &v->pos);
+	return out;
 }
 
 static struct ynode *checked(struct loader *ld, struct ynode *n, const struct ynode *from)

@@ -56,6 +56,9 @@ struct ynode *want_string_list(struct loader *ld, const struct ynode *v, const c
 struct ynode *want_string_map(struct loader *ld, const struct ynode *v, const char *path, bool allow_null);
 
 bool want_kind(struct loader *ld, const struct ynode *v, enum ykind kind, const char *path);
+/* A new empty mapping or sequence at v's position, once v is checked to be
+ * one; NULL after a reported error (the wrong kind, or memory). */
+struct ynode *ld_new_checked(struct loader *ld, const struct ynode *v, enum ykind kind, const char *path);
 
 /* A host path made absolute against ld->basedir, "~" expanded; NULL on OOM. */
 const char *ld_host_path(struct loader *ld, const char *path);

@@ -69,11 +69,9 @@ struct ynode *normalize_resources(struct loader *ld, const char *section, const 
 
 	if (v->kind == Y_NULL)
 		return y_new(ld->a, Y_MAP, &v->pos);
-	if (!want_kind(ld, v, Y_MAP, section))
-		return NULL;
-	out = y_new(ld->a, Y_MAP, &v->pos);
+	out = ld_new_checked(ld, v, Y_MAP, section);
 	if (!out)
-		return ld_oom(ld, &v->pos), NULL;
+		return NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ypair *p = &v->pairs[i];
 		const char *path = ld_path(ld, section, p->key);

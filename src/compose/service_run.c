@@ -307,11 +307,9 @@ struct ynode *norm_ulimits(struct loader *ld, const struct ynode *v, const char 
 {
 	struct ynode *out;
 
-	if (!want_kind(ld, v, Y_MAP, path))
-		return NULL;
-	out = y_new(ld->a, Y_MAP, &v->pos);
+	out = ld_new_checked(ld, v, Y_MAP, path);
 	if (!out)
-		return ld_oom(ld, &v->pos), NULL;
+		return NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ypair *p = &v->pairs[i];
 		const char *ipath = ld_path(ld, path, p->key);

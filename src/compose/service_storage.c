@@ -208,11 +208,9 @@ struct ynode *norm_volumes(struct loader *ld, const struct ynode *v, const char 
 	struct ynode *out;
 	bool ok = true;
 
-	if (!want_kind(ld, v, Y_SEQ, path))
-		return NULL;
-	out = y_new(ld->a, Y_SEQ, &v->pos);
+	out = ld_new_checked(ld, v, Y_SEQ, path);
 	if (!out)
-		return ld_oom(ld, &v->pos), NULL;
+		return NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *e = v->items[i];
 		const char *ipath = ld_index(ld, path, i);
@@ -274,11 +272,9 @@ struct ynode *norm_file_refs(struct loader *ld, const struct ynode *v, const cha
 {
 	struct ynode *out;
 
-	if (!want_kind(ld, v, Y_SEQ, path))
-		return NULL;
-	out = y_new(ld->a, Y_SEQ, &v->pos);
+	out = ld_new_checked(ld, v, Y_SEQ, path);
 	if (!out)
-		return ld_oom(ld, &v->pos), NULL;
+		return NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *e = v->items[i];
 		const char *ipath = ld_index(ld, path, i);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "convert/context.h"
+#include "convert/notes.h"
 #include "k8s/build.h"
 #include "lint/lint.h"
 #include "util/fsio.h"
@@ -316,102 +317,6 @@ static int check_storage(struct cv *cv)
 
 /* Paths in NOTES are relative to the project, so the file does not depend
  * on where the repository is checked out. */
-static const char *relative(const char *path, const char *workdir)
-{
-	size_t n = strlen(workdir);
-
-	if (path && strncmp(path, workdir, n) == 0 && path[n] == '/')
-		return path + n + 1;
-	return path ? path : "";
-}
-
-/* What `kubectl delete -k .` leaves, mode by mode. */
-static void data_note(const struct cv *cv, struct buf *b)
-{
-	bool retain = strcmp(cv->o->storage_class, doks_constants.block_storage_retain) == 0;
-
-	buf_printf(b, "- Data outlives the app: the Namespace (namespace.yaml)%s %s not in kustomization.yaml, so "
-		      "`kubectl delete -k .` does not delete %s",
-		   cv->app->odoo ? " and the Odoo filestore claim (storage.yaml)" : "", cv->app->odoo ? "are" : "is",
-		   cv->app->odoo ? "them" : "it");
-	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
-		buf_puts(b, "; PostgreSQL's claims belong to the CloudNativePG Cluster, whose deletion deletes them");
-	else if (cv->app->postgres)
-		buf_puts(b, "; PostgreSQL's claim belongs to its StatefulSet, which keeps it when deleted "
-			    "(persistentVolumeClaimRetentionPolicy Retain)");
-	if (retain)
-		buf_printf(b, "; `%s` keeps each volume when its claim is deleted (reclaimPolicy Retain)",
-			   cv->o->storage_class);
-	else
-		buf_printf(b, "; `%s` is not DigitalOcean's retaining class: check its reclaimPolicy, `Delete` "
-			      "loses a volume with its claim", cv->o->storage_class);
-	buf_puts(b, ". Deleting the data is deliberate: delete the claims, then the released volumes.\n");
-}
-
-static void write_notes(struct cv *cv, struct buf *b, const struct diags *d, const char *workdir)
-{
-	buf_printf(b, "# %s on Kubernetes: notes from kgenius convert\n\n", cv->app->project);
-	buf_printf(b, "Apply once `kubectl apply -f namespace.yaml%s`, then `kubectl apply -k .` (namespace `%s`). "
-		      "Odoo: https://%s", cv->files[OUT_STORAGE] && cv->files[OUT_STORAGE]->n ? " -f storage.yaml" : "",
-		   cv->ns, cv->odoo_host ? cv->odoo_host : "-");
-	if (cv->auth_host && cv->app->keycloak)
-		buf_printf(b, ", Keycloak: https://%s", cv->auth_host);
-	buf_puts(b, ".\n\n## What you must still provide\n\n");
-	buf_puts(b, cv->must_supply.len ? buf_cstr(&cv->must_supply) : "- Nothing.\n");
-	buf_puts(b, "\n## What was generated\n\n");
-	if (cv->app->odoo)
-		cv_note(b, "Odoo: %d to %d web pods (%d workers each, %s)%s; odoo.conf in the "
-			   "ConfigMap odoo-config explains every derived number.",
-			cv->o->odoo_replicas, cv->o->odoo_max_replicas, cv->plan.workers,
-			cv->o->odoo_max_replicas == 1 ? "no autoscaler"
-			: cv->o->autoscaling == AUTOSCALE_KEDA ? "a KEDA ScaledObject on busy workers and CPU"
-								: "HPA on CPU",
-			cv->plan.cron_deployment ? ", scheduled actions in one odoo-cron pod" : "");
-	if (cv->app->postgres && cv->o->postgres == PG_CNPG)
-		cv_note(b, "PostgreSQL: a CloudNativePG Cluster of %d instances (one primary, streaming replicas, "
-			   "automated failover), %s each on `%s`, WAL archiving and nightly base backups kept %d days, "
-			   "a PgBouncer Pooler in session mode; the Odoo filestore has its own nightly archive.",
-			cv->o->pg_instances, cv->o->db_size, cv->o->storage_class, cv->o->backup_retention_days);
-	else if (cv->app->postgres)
-		cv_note(b, "PostgreSQL: one StatefulSet replica, %s on `%s`, max_connections %d, nightly pg_dump "
-			   "(custom format, with the Odoo filestore) kept %d days.",
-			cv->o->db_size, cv->o->storage_class, cv->plan.max_connections, cv->o->backup_retention_days);
-	if (cv->app->keycloak)
-		cv_note(b, "Keycloak: %d pods running `start`, health on the %s port, database `%s`. Only /realms/ and "
-			   "/resources/ are published; the admin console is not: reach it with `kubectl -n %s "
-			   "port-forward svc/keycloak 8080` and http://localhost:8080/admin/ (the user and password are in "
-			   "the Secret keycloak-admin)%s.",
-			cv->o->keycloak_replicas, cv->keycloak.management_port ? "management" : "HTTP",
-			cv->creds.keycloak_db ? cv->creds.keycloak_db : "keycloak", cv->ns,
-			cv->keycloak.hostname_v2 ? "; KC_HOSTNAME_ADMIN points it there" : "");
-	buf_puts(b, buf_cstr(&cv->done));
-	if (cv->o->secrets == SECRETS_GENERATE)
-		cv_note(b, "Secrets: their values are files under secrets/ (directory 0700, files 0600, ignored by the "
-			   ".gitignore beside them), and kustomization.yaml's secretGenerator makes the Secrets from them "
-			   "when you apply; config.yaml lists every Secret and its keys. Strong values from the project "
-			   "are used as they are; weak or missing ones come from the system's random source (32 bytes) "
-			   "and are kept from one run to the next, so nothing rotates under a running database. Another "
-			   "machine that converts the same project gets values of its own: copy secrets/ to deploy the "
-			   "same ones.");
-	data_note(cv, b);
-	buf_puts(b, "\n## Warnings\n\n");
-	if (!d->warnings)
-		buf_puts(b, "- None.\n");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *dg = &d->v[i];
-
-		if (dg->level != DIAG_WARNING)
-			continue;
-		if (dg->file && dg->line > 0)
-			buf_printf(b, "- %s:%d: %s", relative(dg->file, workdir), dg->line, dg->msg);
-		else if (dg->file)
-			buf_printf(b, "- %s: %s", relative(dg->file, workdir), dg->msg);
-		else
-			buf_printf(b, "- %s", dg->msg);
-		buf_printf(b, "%s%s\n", dg->fix ? "; " : "", dg->fix ? dg->fix : "");
-	}
-}
-
 static int write_out(const char *dir, const char *name, const struct buf *b, mode_t mode)
 {
 	char *path = path_join(dir, name);

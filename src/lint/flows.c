@@ -127,7 +127,7 @@ static bool keep(struct flow_index *f, struct arena *a, const struct required_fl
 	for (size_t i = 0; strcmp(fl->purpose, "route") == 0 && i < f->n; i++)
 		if (same_flow(&f->v[i], fl))
 			return false;
-	v = lint_grow(a, f->v, f->n, &f->cap, sizeof(*f->v));
+	v = arena_grow(a, f->v, f->n, &f->cap, sizeof(*f->v));
 	if (!v)
 		return false;
 	f->v = v;

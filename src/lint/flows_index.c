@@ -84,7 +84,7 @@ static bool writes_to_s3(const struct ynode *pod)
 
 static void s3_writer(struct lint_run *r, struct flow_index *f)
 {
-	struct flow_backup_hint *v = lint_grow(&r->index.a, f->s3, f->ns3, &f->cap_s3, sizeof(*f->s3));
+	struct flow_backup_hint *v = arena_grow(&r->index.a, f->s3, f->ns3, &f->cap_s3, sizeof(*f->s3));
 
 	if (!v)
 		return;
@@ -102,7 +102,7 @@ static void cnpg_pods(struct lint_run *r, struct flow_index *f, const struct yno
 
 	if (!name)
 		return;
-	f->clusters = lint_grow(&r->index.a, f->clusters, f->nclusters, &f->cap_cl, sizeof(*f->clusters));
+	f->clusters = arena_grow(&r->index.a, f->clusters, f->nclusters, &f->cap_cl, sizeof(*f->clusters));
 	if (!f->clusters)
 		return;
 	c = &f->clusters[f->nclusters];
@@ -135,7 +135,7 @@ static void monitor(struct lint_run *r, struct flow_index *f, const struct ynode
 
 	if (!ml || ml->kind != Y_MAP || !ml->n || !eps || eps->kind != Y_SEQ)
 		return;  /* matchExpressions only, or nothing to scrape: not derived */
-	f->monitors = lint_grow(&r->index.a, f->monitors, f->nmonitors, &f->cap_mon, sizeof(*f->monitors));
+	f->monitors = arena_grow(&r->index.a, f->monitors, f->nmonitors, &f->cap_mon, sizeof(*f->monitors));
 	if (!f->monitors)
 		return;
 	m = &f->monitors[f->nmonitors++];
@@ -195,7 +195,7 @@ static bool append(struct arena *a, void *array_ptr, size_t *n, size_t *cap, con
 
 	memcpy(&v, array_ptr, sizeof(v));
 	for (size_t i = 0; i < count; i++) {
-		v = lint_grow(a, v, *n, cap, size);
+		v = arena_grow(a, v, *n, cap, size);
 		if (!v)
 			return false;
 		memcpy(array_ptr, &v, sizeof(v));

@@ -68,15 +68,3 @@ bool labels_match(const struct labels *selector, const struct labels *labels)
 	return true;
 }
 
-void *lint_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 16;
-	nv = arena_alloc(a, *cap * size);
-	if (nv && n)
-		memcpy(nv, v, n * size);
-	return nv;
-}

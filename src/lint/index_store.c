@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "lint/flows.h"
 #include "lint/internal.h"
 
@@ -18,14 +19,13 @@ bool index_grow(struct lint_index *ix, void *array_ptr, size_t n, size_t *cap, s
 	/* array_ptr points at the array's pointer, of any object type. */
 	memcpy(&v, array_ptr, sizeof(v));
 	if (n >= *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		char *nv = realloc(v, ncap * size);
+		size_t old = *cap;
+		char *nv = array_grow(v, n, cap, size);
 
 		if (!nv)
 			return false;
 		memcpy(array_ptr, &nv, sizeof(nv));
-		ix->array_bytes += (ncap - *cap) * size;
-		*cap = ncap;
+		ix->array_bytes += (*cap - old) * size;
 		v = nv;
 	}
 	/* Only the entry about to be filled is zeroed: the rest of the
@@ -112,14 +112,11 @@ static bool append_all(struct lint_index *to, const struct lint_index *from)
 /* The summaries' strings stay in from's arena, which to keeps until the end. */
 static bool keep_arena(struct lint_index *to, struct arena *a)
 {
-	if (to->nkept == to->cap_kept) {
-		size_t cap = to->cap_kept ? to->cap_kept * 2 : 16;
-		struct arena *v = realloc(to->kept, cap * sizeof(*v));
-		if (!v)
-			return false;
-		to->kept = v;
-		to->cap_kept = cap;
-	}
+	struct arena *v = array_grow(to->kept, to->nkept, &to->cap_kept, sizeof(*to->kept));
+
+	if (!v)
+		return false;
+	to->kept = v;
 	to->kept[to->nkept++] = *a;
 	to->kept_bytes += a->used;
 	arena_init(a, 0);

@@ -82,8 +82,5 @@ void each_container(const struct ynode *pod, void (*fn)(struct lint_run *, const
 		    struct lint_run *r, void *user);
 const char *env_literal(const struct ynode *container, const char *name);
 bool labels_match(const struct labels *selector, const struct labels *labels);
-/* v with room for element n: the same array, or a copy twice the size in a
- * (NULL when a refuses); *cap follows. */
-void *lint_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array.h"
 #include "lint/netpol.h"
 
 static const char *dup(struct arena *a, const char *s)
@@ -293,15 +294,11 @@ static void rules_from(struct arena *a, const struct ynode *list, bool egress, b
  * (src/lint/parallel.c), after which it goes. */
 static struct netpol *push_policy(struct netpol_set *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct netpol *v = realloc(s->v, cap * sizeof(*v));
+	struct netpol *v = array_grow(s->v, s->n, &s->cap, sizeof(*s->v));
 
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (!v)
+		return NULL;
+	s->v = v;
 	memset(&s->v[s->n], 0, sizeof(s->v[0]));
 	return &s->v[s->n++];
 }
@@ -369,7 +366,7 @@ void netpol_add_namespace(struct netpol_set *s, struct arena *a, const struct yn
 
 	if (!name)
 		return;
-	s->namespaces = lint_grow(a, s->namespaces, s->nnamespaces, &s->cap_ns, sizeof(*s->namespaces));
+	s->namespaces = arena_grow(a, s->namespaces, s->nnamespaces, &s->cap_ns, sizeof(*s->namespaces));
 	if (!s->namespaces)
 		return;
 	s->namespaces[s->nnamespaces].ns = dup(a, name);

@@ -28,17 +28,11 @@ static char *trim(char *s)
 static int add_entry(struct arena *a, struct odoo_conf *c, size_t *cap, const char *key, const char *value,
 		     const struct srcpos *pos)
 {
-	if (c->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		struct conf_entry *v = arena_alloc(a, ncap * sizeof(*v));
+	struct conf_entry *v = arena_grow(a, c->v, c->n, cap, sizeof(*c->v));
 
-		if (!v)
-			return -1;
-		if (c->n)
-			memcpy(v, c->v, c->n * sizeof(*v));
-		c->v = v;
-		*cap = ncap;
-	}
+	if (!v)
+		return -1;
+	c->v = v;
 	c->v[c->n].key = arena_strdup(a, key);
 	c->v[c->n].value = arena_strdup(a, value);
 	c->v[c->n].pos = *pos;

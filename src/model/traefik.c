@@ -19,19 +19,6 @@ struct tr_state {
 	size_t nports;
 };
 
-static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 8;
-	nv = arena_alloc(a, *cap * size);
-	if (nv && n)
-		memcpy(nv, v, n * size);
-	return nv;
-}
-
 static struct route *route_for(struct tr_state *st, const char *name, const char *service,
 			       const struct srcpos *pos)
 {
@@ -40,7 +27,7 @@ static struct route *route_for(struct tr_state *st, const char *name, const char
 	for (size_t i = 0; i < tr->nroutes; i++)
 		if (strcmp(tr->routes[i].name, name) == 0 && strcmp(tr->routes[i].service, service) == 0)
 			return &tr->routes[i];
-	tr->routes = grow(st->a, tr->routes, tr->nroutes, &st->cap_routes, sizeof(*tr->routes));
+	tr->routes = arena_grow(st->a, tr->routes, tr->nroutes, &st->cap_routes, sizeof(*tr->routes));
 	if (!tr->routes)
 		return NULL;
 	tr->routes[tr->nroutes] = (struct route){.name = name, .service = service, .pos = *pos};
@@ -55,7 +42,7 @@ static struct middleware *mw_for(struct tr_state *st, const char *name, const ch
 	for (size_t i = 0; i < tr->nmws; i++)
 		if (strcmp(tr->mws[i].name, name) == 0)
 			return &tr->mws[i];
-	tr->mws = grow(st->a, tr->mws, tr->nmws, &st->cap_mws, sizeof(*tr->mws));
+	tr->mws = arena_grow(st->a, tr->mws, tr->nmws, &st->cap_mws, sizeof(*tr->mws));
 	if (!tr->mws)
 		return NULL;
 	tr->mws[tr->nmws] = (struct middleware){.name = name, .type = type, .pos = *pos};

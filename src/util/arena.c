@@ -40,7 +40,7 @@ void arena_free(struct arena *a)
 	a->used = 0;
 }
 
-static struct arena_chunk *arena_grow(struct arena *a, size_t need)
+static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 {
 	size_t step = a->head ? a->head->size * 2 : ARENA_CHUNK_FIRST;
 	size_t size;
@@ -78,7 +78,7 @@ void *arena_alloc(struct arena *a, size_t size)
 		goto refuse;
 	rounded = (size + align - 1) / align * align;
 	if (!c || c->size - c->off < rounded) {
-		c = arena_grow(a, rounded);
+		c = new_chunk(a, rounded);
 		if (!c)
 			goto refuse;
 	}
@@ -129,4 +129,23 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	nv = arena_alloc(a, ncap * size);
+	if (!nv)
+		return NULL;
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = ncap;
+	return nv;
 }

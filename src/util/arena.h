@@ -26,6 +26,10 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
+/* v, an array of n elements of size bytes in a, with room for element n:
+ * v itself, or a copy twice as large (16 at first) with *cap updated; NULL
+ * when a refuses, v left as it was. */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

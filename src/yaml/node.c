@@ -19,10 +19,9 @@ struct ynode *y_new(struct arena *a, enum ykind kind, const struct srcpos *pos)
 	return n;
 }
 
-struct ynode *y_strn(struct arena *a, const char *s, size_t len, const struct srcpos *pos)
+/* n with its source text s; NULL when n is NULL or the copy fails. */
+static struct ynode *with_text(struct arena *a, struct ynode *n, const char *s, size_t len)
 {
-	struct ynode *n = y_new(a, Y_STR, pos);
-
 	if (!n)
 		return NULL;
 	n->text = arena_strndup(a, s, len);
@@ -30,6 +29,11 @@ struct ynode *y_strn(struct arena *a, const char *s, size_t len, const struct sr
 		return NULL;
 	n->len = len;
 	return n;
+}
+
+struct ynode *y_strn(struct arena *a, const char *s, size_t len, const struct srcpos *pos)
+{
+	return with_text(a, y_new(a, Y_STR, pos), s, len);
 }
 
 struct ynode *y_str(struct arena *a, const char *s, const struct srcpos *pos)
@@ -229,13 +233,7 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 		}
 	}
 text:
-	if (!n)
-		return NULL;
-	n->text = arena_strndup(a, s, len);
-	if (!n->text)
-		return NULL;
-	n->len = len;
-	return n;
+	return with_text(a, n, s, len);
 }
 
 #define INDEX_MIN_KEYS 16

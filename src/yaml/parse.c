@@ -1,6 +1,7 @@
 /* libfyaml events into value trees: anchors, aliases, merge keys, tags,
  * duplicate keys, the nesting and node limits. The parser that feeds it, and
  * its inputs, are in stream.c. */
+#include "util/array.h"
 #include "yaml/builder.h"
 
 #include <libfyaml.h>
@@ -49,14 +50,11 @@ static bool anchor_set(struct builder *b, const char *name, struct ynode *node)
 			return true;
 		}
 	}
-	if (b->nanchors == b->capanchors) {
-		size_t cap = b->capanchors ? b->capanchors * 2 : 16;
-		struct anchor *v = realloc(b->anchors, cap * sizeof(*v));
-		if (!v)
-			return false;
-		b->anchors = v;
-		b->capanchors = cap;
-	}
+	struct anchor *v = array_grow(b->anchors, b->nanchors, &b->capanchors, sizeof(*b->anchors));
+
+	if (!v)
+		return false;
+	b->anchors = v;
 	b->anchors[b->nanchors].name = strdup(name);
 	if (!b->anchors[b->nanchors].name)
 		return false;

@@ -1,12 +1,15 @@
 /* Hostile input at the library level: each ends in a clear, located error
  * quickly. The same inputs run against the real binary, with the process's
  * time and memory bounded, in tests/integration/hostile.sh. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "t.h"
+#include "util/arena.h"
+#include "util/array.h"
 
 static const char *const base_env[] = {"HOME=/h", NULL};
 
@@ -132,7 +135,37 @@ static void test_many_services_still_fine(void)
 	t_unload(&tp);
 }
 
+/* The doubling helpers: room for the next element, contents kept, capacity
+ * doubled, and a size that would overflow refused with the array intact. */
+static void test_growing_arrays(void)
+{
+	struct arena a;
+	size_t cap = 0, hcap = 0;
+	int *v = NULL, *h = NULL, *same;
+
+	arena_init(&a, 1 << 20);
+	for (int i = 0; i < 100; i++) {
+		v = arena_grow(&a, v, (size_t)i, &cap, sizeof(*v));
+		h = array_grow(h, (size_t)i, &hcap, sizeof(*h));
+		CHECK(v != NULL && h != NULL);
+		if (!v || !h)
+			break;
+		v[i] = h[i] = i * 3;
+	}
+	CHECK_INT((long long)cap, 128);
+	CHECK_INT((long long)hcap, 128);
+	CHECK(v && h && v[0] == 0 && v[99] == 297 && h[99] == 297);
+	same = array_grow(h, 100, &hcap, sizeof(*h));
+	CHECK(same == h);
+	hcap = SIZE_MAX / 2 + 1;
+	CHECK(array_grow(h, hcap, &hcap, sizeof(*h)) == NULL);
+	CHECK(h[50] == 150);
+	free(h);
+	arena_free(&a);
+}
+
 const struct t_case t_hostile_cases[] = {
+	{"hostile: arrays double with their contents, an overflowing size is refused", test_growing_arrays},
 	{"hostile: alias bomb stops within the node budget", test_alias_bomb},
 	{"hostile: 10,000-deep nesting is refused at depth 256", test_deep_nesting},
 	{"hostile: invalid UTF-8 and NUL bytes are located", test_invalid_utf8_and_nul},
