@@ -36,6 +36,10 @@ void backup_pg_env(struct cv *cv, struct ynode *env)
 	struct kb *kb = &cv->kb;
 
 	env_value(kb, env, "PGHOST", cv->db_service);
+	if (cv->db_port != postgres_constants.port)
+		env_value(kb, env, "PGPORT", y_text(kb_printf(kb, "%d", cv->db_port)));
+	if (cv->db_sslmode)
+		env_value(kb, env, "PGSSLMODE", cv->db_sslmode);
 	env_secret(kb, env, "PGUSER", "postgres-credentials", "POSTGRES_USER");
 	env_secret(kb, env, "PGPASSWORD", "postgres-credentials", "POSTGRES_PASSWORD");
 }

@@ -50,12 +50,21 @@ static void odoo_conf(struct cv *cv, struct buf *b)
 		      "limit_time_real = %d\n", p->limit_time_real);
 	buf_printf(b, "limit_request = %s\n", limit_request ? limit_request->value : cv->odoo.limit_request);
 	buf_printf(b, "; Connection budget with every pod the autoscaler may start:\n"
-		      ";   %d pods x %d processes x %d + %d (cron pod) + %d x %d (Keycloak)\n"
-		      ";   + %d reserved = %d <= max_connections %d (PostgreSQL).\n"
-		      "db_maxconn = %d\n",
+		      ";   %d pods x %d processes x %d + %d (cron pod) + %d x %d (Keycloak)\n",
 		   cv->o->odoo_max_replicas, p->processes_per_pod, p->db_maxconn,
-		   p->cron_deployment ? p->db_maxconn : 0, kc, p->keycloak_pool, p->reserve, p->budget_used,
-		   cv->plan.max_connections, p->db_maxconn);
+		   p->cron_deployment ? p->db_maxconn : 0, kc, p->keycloak_pool);
+	if (cv->app->external_db.host)
+		buf_printf(b, ";   + %d reserved = %d: the database at %s must allow that many.\n", p->reserve,
+			   p->budget_used, cv->db_service);
+	else
+		buf_printf(b, ";   + %d reserved = %d <= max_connections %d (PostgreSQL).\n", p->reserve, p->budget_used,
+			   cv->plan.max_connections);
+	buf_printf(b, "db_maxconn = %d\n", p->db_maxconn);
+	/* The server refuses clients without TLS: Odoo's --db_sslmode (choices disable, allow,
+	 * prefer (the default), require, verify-ca, verify-full; odoo/tools/config.py,
+	 * https://github.com/odoo/odoo/blob/master/odoo/tools/config.py). */
+	if (cv->db_sslmode && !conf_get(&cv->app->conf, "db_sslmode"))
+		buf_printf(b, "db_sslmode = %s\n", cv->db_sslmode);
 	buf_printf(b, "%s = %d\n", cv->odoo.ws_port_key, odoo_constants.gevent_port);
 	for (size_t i = 0; i < cv->app->conf.n; i++) {
 		const struct conf_entry *e = &cv->app->conf.v[i];

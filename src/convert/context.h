@@ -41,7 +41,9 @@ struct cv {
 	struct srcpos where;          /* the first Compose file: where project-level problems are reported */
 	const char *odoo_host;        /* erp.<domain> */
 	const char *auth_host;        /* auth.<domain> */
-	const char *db_service;       /* the PostgreSQL Service: the Compose name */
+	const char *db_service;       /* the PostgreSQL Service: the Compose name; or the outside host */
+	int db_port;                  /* where clients connect */
+	const char *db_sslmode;       /* the outside server's libpq sslmode; NULL: the clients' default */
 	const char *postgres_image;
 	const char *odoo_image;       /* what the Odoo pods run: the pushed build, or the official image */
 	const char *keycloak_image;

@@ -63,23 +63,46 @@ static void check_compose_semantics(struct cv *cv, const struct service *s)
 			 "service %s uses the host network; pods use the cluster network", s->name);
 }
 
+/* A database outside the project: kgenius runs no PostgreSQL, so an option
+ * that configures the one it would run is a mistake, not a choice. */
+static int check_external_database(struct cv *cv)
+{
+	const struct external_db *x = &cv->app->external_db;
+
+	if (cv->o->postgres == PG_CNPG) {
+		diag_add(cv->d, DIAG_ERROR, &x->pos, "drop --postgres cnpg, or point the applications at a PostgreSQL "
+			 "service of the project",
+			 "the applications connect to the database at %s, outside the project; --postgres cnpg runs "
+			 "PostgreSQL in the cluster, which nothing would use", x->host);
+		return -1;
+	}
+	if (cv->app->postgres_unused)
+		diag_add(cv->d, DIAG_WARNING, &cv->app->postgres_unused->pos, "deploy it separately if it is a database "
+			 "of its own",
+			 "service %s runs the PostgreSQL image but the applications connect to %s; it is not converted",
+			 cv->app->postgres_unused->name, x->host);
+	return 0;
+}
+
 /* The database is the service the applications connect to (model/database.c):
- * one PostgreSQL server, in the project. Two servers are not merged into
- * one, and a database outside the project is refused, with the reason. */
+ * one PostgreSQL server, in the project, or one host outside it that every
+ * client names (a managed database). Two servers are not merged into one. */
 static int check_database(struct cv *cv)
 {
 	const struct app *app = cv->app;
 
+	if (app->external_db.host)
+		return check_external_database(cv);
 	for (size_t i = 0; i < app->ndb_links; i++) {
 		const struct db_link *l = &app->db_links[i];
 
 		if (!l->server) {
 			diag_add(cv->d, DIAG_ERROR, &l->pos,
-				 "run the database as a service of the project (its data moves with kgenius migrate db), "
-				 "or deploy the application by hand against the external server",
-				 "service %s connects to the database at %s, which is not a service of the project; kgenius "
-				 "converts stacks whose PostgreSQL is a Compose service and writes no connection to an "
-				 "outside server (its TLS mode, its network policy)", l->client, l->host);
+				 "point every application at the same database: one PostgreSQL service of the project, "
+				 "or one server outside it",
+				 "service %s connects to the database at %s, which is not a service of the project, while "
+				 "%s connects to %s; kgenius converts a stack with one database", l->client, l->host,
+				 app->db_links[i ? 0 : 1].client, app->db_links[i ? 0 : 1].host);
 			return -1;
 		}
 		if (l->server->role != ROLE_POSTGRES && app->postgres)
@@ -473,7 +496,14 @@ int convert_run(struct compose_project *project, const struct convert_options *o
 	cv.where.file = project->nfiles ? project->files[0] : project->workdir;
 	/* With CloudNativePG, clients go through the Pooler's Service. */
 	cv.db_service = o.postgres == PG_CNPG ? "postgres-pooler" : app.postgres ? app.postgres->name : "db";
+	cv.db_port = postgres_constants.port;
 	cv.postgres_image = app.postgres ? app.postgres->image.ref : "postgres:16";
+	if (app.external_db.host) {
+		cv.db_service = app.external_db.host;
+		cv.db_port = app.external_db.port;
+		cv.db_sslmode = app.external_db.provider ? app.external_db.provider->sslmode : NULL;
+		cv.postgres_image = postgres_constants.client_image;
+	}
 	if (check_services(&cv) || settle_hosts(&cv) || check_storage(&cv))
 		goto done;
 	if (plan_stack(&o, &app, &cv.plan, d, &cv.where) != 0)

@@ -58,7 +58,11 @@ static struct ynode *keycloak_env(struct cv *cv)
 
 	env_value(kb, env, "KC_DB", "postgres");
 	env_value(kb, env, "KC_DB_URL_HOST", cv->db_service);
-	env_value(kb, env, "KC_DB_URL_PORT", y_text(kb_printf(kb, "%d", postgres_constants.port)));
+	env_value(kb, env, "KC_DB_URL_PORT", y_text(kb_printf(kb, "%d", cv->db_port)));
+	/* Appended to the default URL, jdbc:postgresql://HOST:PORT/DB${kc.db-url-properties:}
+	 * (Keycloak's Database.java), so it starts with '?'. */
+	if (cv->db_sslmode && !service_env(kc, "KC_DB_URL_PROPERTIES"))
+		env_value(kb, env, "KC_DB_URL_PROPERTIES", y_text(kb_printf(kb, "?sslmode=%s", cv->db_sslmode)));
 	env_secret(kb, env, "KC_DB_URL_DATABASE", "keycloak-db", "database");
 	env_secret(kb, env, "KC_DB_USERNAME", "keycloak-db", "username");
 	env_secret(kb, env, "KC_DB_PASSWORD", "keycloak-db", "password");
@@ -121,7 +125,7 @@ static struct ynode *deployment(struct cv *cv)
 	kb_int(kb, pspec, "terminationGracePeriodSeconds", 60);
 	kb_put(kb, pspec, "securityContext", pod_security(kb, cv->keycloak.uid, cv->keycloak.uid, -1));
 	kb_push(kb, kb_list(kb, pspec, "initContainers"),
-		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->keycloak.uid, cv->keycloak.uid));
+		wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->db_port, cv->keycloak.uid, cv->keycloak.uid));
 	c = kb_push_map(kb, kb_list(kb, pspec, "containers"));
 	kb_str(kb, c, "name", "keycloak");
 	kb_str(kb, c, "image", cv->keycloak_image);

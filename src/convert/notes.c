@@ -28,6 +28,8 @@ static void data_note(const struct cv *cv, struct buf *b)
 	else if (cv->app->postgres)
 		buf_puts(b, "; PostgreSQL's claim belongs to its StatefulSet, which keeps it when deleted "
 			    "(persistentVolumeClaimRetentionPolicy Retain)");
+	else if (cv->app->external_db.host)
+		buf_printf(b, "; the databases stay on %s", cv->app->external_db.host);
 	if (retain)
 		buf_printf(b, "; `%s` keeps each volume when its claim is deleted (reclaimPolicy Retain)",
 			   cv->o->storage_class);
@@ -37,8 +39,44 @@ static void data_note(const struct cv *cv, struct buf *b)
 	buf_puts(b, ". Deleting the data is deliberate: delete the claims, then the released volumes.\n");
 }
 
+/* A database outside the cluster: what kgenius did not do (run it, create
+ * its roles, size it) becomes what the user does. */
+static void external_database_notes(struct cv *cv)
+{
+	const struct external_db *x = &cv->app->external_db;
+	const struct odoo_plan *p = &cv->plan;
+
+	if (!x->host)
+		return;
+	cv_note(&cv->done, "No PostgreSQL in the cluster: the applications connect to %s on port %d, as the project "
+			   "does (%s), %s. The NetworkPolicies let them (and the backup job) reach TCP port %d at any "
+			   "address (ipBlock 0.0.0.0/0): a managed database's address is not known when the manifests are "
+			   "written and may change.",
+		x->host, x->port, x->provider ? x->provider->provider : "a server kgenius does not know",
+		cv->db_sslmode ? "over TLS (sslmode=require: odoo.conf db_sslmode, Keycloak's KC_DB_URL_PROPERTIES, "
+				 "the backup's PGSSLMODE)"
+			       : "with the clients' default TLS mode (libpq's prefer)",
+		x->port);
+	cv_note(&cv->must_supply, "The database at %s must accept %d connections: the budget of every pod the "
+				  "autoscaler may start (%d Odoo pods x %d processes x db_maxconn %d%s%s, and %d reserved "
+				  "for maintenance); kgenius sets no max_connections there, size the managed database (or "
+				  "its connection limit) for it.",
+		x->host, p->budget_used, cv->o->odoo_max_replicas, p->processes_per_pod, p->db_maxconn,
+		p->cron_deployment ? ", the cron pod" : "", cv->app->keycloak ? ", Keycloak's pool" : "", p->reserve);
+	cv_note(&cv->must_supply, "The roles of Secrets `odoo-db`%s must exist on %s with those passwords, and "
+				  "Secret `postgres-credentials` must hold a role that can read every database (the "
+				  "nightly pg_dump uses it; `doadmin` on DigitalOcean): kgenius creates no role on a server "
+				  "outside the cluster.",
+		cv->app->keycloak ? " and `keycloak-db` (with its database)" : "", x->host);
+	if (!x->provider)
+		cv_note(&cv->must_supply, "%s must resolve from the pods' DNS (a Service of type ExternalName, or a "
+					  "name the cluster's DNS knows); if it requires TLS, add db_sslmode = require to "
+					  "odoo.conf and PGSSLMODE to the backup.", x->host);
+}
+
 void write_notes(struct cv *cv, struct buf *b, const struct diags *d, const char *workdir)
 {
+	external_database_notes(cv);
 	buf_printf(b, "# %s on Kubernetes: notes from kgenius convert\n\n", cv->app->project);
 	buf_printf(b, "Apply once `kubectl apply -f namespace.yaml%s`, then `kubectl apply -k .` (namespace `%s`). "
 		      "Odoo: https://%s", cv->files[OUT_STORAGE] && cv->files[OUT_STORAGE]->n ? " -f storage.yaml" : "",

@@ -23,7 +23,7 @@ static struct ynode *odoo_env(struct cv *cv)
 	const struct service *odoo = cv->app->odoo;
 
 	env_value(kb, env, odoo_entrypoint_vars[ODOO_VAR_HOST].name, cv->db_service);
-	env_value(kb, env, odoo_entrypoint_vars[ODOO_VAR_PORT].name, odoo_entrypoint_vars[ODOO_VAR_PORT].fallback);
+	env_value(kb, env, odoo_entrypoint_vars[ODOO_VAR_PORT].name, y_text(kb_printf(kb, "%d", cv->db_port)));
 	env_secret(kb, env, odoo_entrypoint_vars[ODOO_VAR_USER].name, "odoo-db", "username");
 	env_secret(kb, env, odoo_entrypoint_vars[ODOO_VAR_PASSWORD].name, "odoo-db", "password");
 	env_value(kb, env, "ODOO_RC", RENDERED_CONF);
@@ -119,7 +119,7 @@ static struct ynode *odoo_pod(struct cv *cv, const char *component, bool cron)
 	kb_int(kb, spec, "terminationGracePeriodSeconds", cv->plan.limit_time_real);
 	kb_put(kb, spec, "securityContext", pod_security(kb, cv->odoo.uid, cv->odoo.gid, cv->odoo.gid));
 	init = kb_list(kb, spec, "initContainers");
-	kb_push(kb, init, wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->odoo.uid, cv->odoo.gid));
+	kb_push(kb, init, wait_for_postgres(kb, cv->postgres_image, cv->db_service, cv->db_port, cv->odoo.uid, cv->odoo.gid));
 	kb_push(kb, init, render_config(cv, image));
 
 	c = kb_push_map(kb, kb_list(kb, spec, "containers"));
@@ -304,12 +304,15 @@ static void scaled_object(struct cv *cv)
 	kb_put(kb, md, "targetQueryValue", kb_printf(kb, "%d", target));
 	kb_str(kb, md, "activationTargetQueryValue", "1");
 	/* The query needs the primary itself, not a pooler. */
-	kb_str(kb, md, "host", y_text(kb_printf(kb, "%s.%s.svc.cluster.local",
-					       cv->o->postgres == PG_CNPG ? "postgres-rw" : cv->db_service, cv->ns)));
-	kb_put(kb, md, "port", kb_printf(kb, "%d", postgres_constants.port));
+	if (cv->app->external_db.host)
+		kb_str(kb, md, "host", cv->db_service);
+	else
+		kb_str(kb, md, "host", y_text(kb_printf(kb, "%s.%s.svc.cluster.local",
+						       cv->o->postgres == PG_CNPG ? "postgres-rw" : cv->db_service, cv->ns)));
+	kb_put(kb, md, "port", kb_printf(kb, "%d", cv->db_port));
 	kb_str(kb, md, "userName", cv->creds.odoo_user ? cv->creds.odoo_user : "odoo");
 	kb_str(kb, md, "dbName", "postgres");
-	kb_str(kb, md, "sslmode", "disable");
+	kb_str(kb, md, "sslmode", cv->db_sslmode ? cv->db_sslmode : "disable");
 	kb_str(kb, kb_sub(kb, t, "authenticationRef"), "name", "odoo-db");
 	t = kb_push_map(kb, triggers);
 	kb_str(kb, t, "type", "cpu");

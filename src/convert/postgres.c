@@ -125,6 +125,10 @@ static void services(struct cv *cv)
 
 void build_postgres(struct cv *cv)
 {
+	/* A database outside the cluster: nothing of it runs here, but its
+	 * databases are still dumped nightly. */
+	if (cv->app->external_db.host)
+		build_database_backup(cv);
 	if (!cv->app->postgres)
 		return;
 	cv_emit(cv, OUT_POSTGRES, statefulset(cv));

@@ -90,7 +90,7 @@ void build_rbac(struct cv *cv)
 		service_account(cv, "keycloak");
 	if (cv->app->postgres && cv->o->postgres == PG_STATEFULSET)
 		service_account(cv, "postgres");
-	if (cv->app->postgres && (cv->o->postgres == PG_STATEFULSET || cv->app->odoo))
+	if ((cv->app->postgres && (cv->o->postgres == PG_STATEFULSET || cv->app->odoo)) || cv->app->external_db.host)
 		service_account(cv, "postgres-backup");
 	/* People who operate Odoo: look, read logs, exec for maintenance
 	 * (odoo shell, -u modules), scale for upgrades. No wildcard, no
@@ -103,7 +103,7 @@ void build_rbac(struct cv *cv)
 	rule(kb, rules, "apps", apps_scale, scale);
 	role_and_binding(cv, "odoo-operator", rules);
 	/* Backups: see the schedule and run one now (kubectl create job --from=cronjob/postgres-backup). */
-	if (cv->app->postgres) {
+	if (cv->app->postgres || cv->app->external_db.host) {
 		rules = kb_seq(kb);
 		rule(kb, rules, "batch", batch_read, read);
 		rule(kb, rules, "batch", jobs, create);
@@ -270,7 +270,13 @@ static void to_database(struct cv *cv, struct ynode *r)
 {
 	static const char *const pg_only[] = {"postgres", NULL};
 
-	if (cv->o->postgres == PG_CNPG)
+	/* A server outside the cluster: its address is not known when the
+	 * manifests are written (a managed database's name resolves to
+	 * addresses the provider may change), so any address on its port. */
+	if (cv->app->external_db.host)
+		kb_str(&cv->kb, kb_sub(&cv->kb, kb_push_map(&cv->kb, kb_list(&cv->kb, r, "to")), "ipBlock"), "cidr",
+		       "0.0.0.0/0");
+	else if (cv->o->postgres == PG_CNPG)
 		peer_labels(&cv->kb, r, "to", label(&cv->kb, "cnpg.io/poolerName", "postgres-pooler"));
 	else
 		from_components(cv, r, "to", pg_only);
@@ -415,11 +421,10 @@ void build_network_policies(struct cv *cv)
 	const int web[] = {odoo_constants.http_port, odoo_constants.gevent_port, 0};
 	const int kc_http[] = {keycloak_constants.http_port, 0};
 	const int kc_cluster[] = {keycloak_constants.jgroups_port, keycloak_constants.jgroups_fd_port, 0};
-	const int pg[] = {postgres_constants.port, 0};
+	const int pg[] = {cv->db_port, 0};
 	static const int https[] = {443, 0};
 	static const char *const dns_protocols[] = {"UDP", "TCP"};
 	static const char *const pg_clients[] = {"odoo", "odoo-cron", "keycloak", "postgres-backup", NULL};
-	static const char *const pg_only[] = {"postgres", NULL};
 	static const char *const kc_only[] = {"keycloak", NULL};
 
 	cv_emit(cv, OUT_NETPOL, policy(cv, "default-deny-all", NULL, true, true));
@@ -490,11 +495,12 @@ void build_network_policies(struct cv *cv)
 		/* PostgreSQL itself opens no connection. */
 		kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 		cv_emit(cv, OUT_NETPOL, np);
-
+	}
+	if ((cv->app->postgres && cv->o->postgres != PG_CNPG) || cv->app->external_db.host) {
 		np = policy(cv, "postgres-backup", "postgres-backup", true, true);
 		egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 		r = kb_push_map(kb, egress);
-		from_components(cv, r, "to", pg_only);
+		to_database(cv, r);
 		ports(kb, r, pg);
 		to_internet(cv, egress, https);
 		cv_emit(cv, OUT_NETPOL, np);

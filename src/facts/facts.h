@@ -86,6 +86,7 @@ struct postgres_constants {
 	int default_max_connections;
 	int superuser_reserved;
 	const char *default_user;      /* POSTGRES_USER unset */
+	const char *client_image;      /* the newest image: its pg_dump reads any older server */
 };
 extern const struct postgres_constants postgres_constants;
 
@@ -147,5 +148,15 @@ struct doks_constants {
 	const char *block_storage_retain;   /* ReadWriteOnce, kept when its claim goes */
 };
 extern const struct doks_constants doks_constants;
+
+/* A managed PostgreSQL outside the cluster, known by its host name. */
+struct managed_postgres {
+	const char *provider;       /* for messages and NOTES */
+	const char *host_suffix;    /* the provider's host names end with it */
+	int port;                   /* the provider's port, when the project writes none */
+	const char *sslmode;        /* the libpq sslmode its servers need */
+};
+/* The provider that serves host, or NULL (a host kgenius knows nothing of). */
+const struct managed_postgres *managed_postgres_of(const char *host);
 
 #endif

@@ -53,3 +53,24 @@ const struct network_constants network_constants = {
 	.prometheus_label_value = "prometheus",
 	.cnpg_status_port = 8000,
 };
+
+/* NAME and NAME.NS go through the search list to a Service; NAME.NS.svc and
+ * NAME.NS.svc.cluster.local name one (cluster.local: the default cluster
+ * domain, https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/). */
+bool dns_outside_cluster(const char *host)
+{
+	static const char *const cluster[] = {".svc", ".svc.cluster.local", ".cluster.local", NULL};
+	size_t len = host ? strlen(host) : 0, dots = 0;
+
+	for (size_t i = 0; i < len; i++)
+		dots += host[i] == '.';
+	if (dots < 2)
+		return false;
+	for (const char *const *c = cluster; *c; c++) {
+		size_t n = strlen(*c);
+
+		if (len > n && strcmp(host + len - n, *c) == 0)
+			return false;
+	}
+	return true;
+}

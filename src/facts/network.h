@@ -35,4 +35,8 @@ struct network_constants {
 };
 extern const struct network_constants network_constants;
 
+/* Whether the pods' resolver answers host from outside the cluster: a name
+ * with two dots or more that is not under the cluster's domain. */
+bool dns_outside_cluster(const char *host);
+
 #endif

@@ -18,6 +18,9 @@ const struct postgres_constants postgres_constants = {
 	.default_max_connections = 100,
 	.superuser_reserved = 3,
 	.default_user = "postgres",   /* [EP] POSTGRES_USER:=postgres */
+	/* pg_dump dumps servers of its own and older majors
+	 * (https://www.postgresql.org/docs/current/app-pgdump.html). */
+	.client_image = "postgres:18",
 };
 
 void postgres_facts(const struct image *img, struct postgres_facts *f)

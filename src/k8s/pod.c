@@ -194,7 +194,7 @@ struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name,
 	return p;
 }
 
-struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int uid, int gid)
+struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int port, int uid, int gid)
 {
 	struct ynode *c = kb_map(kb);
 	struct ynode *cmd;
@@ -207,8 +207,7 @@ struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *ho
 	kb_push_str(kb, cmd, "-c");
 	kb_push(kb, cmd, kb_printf(kb,
 		"for i in $(seq 1 120); do pg_isready -h %s -p %d -t 2 && exit 0; sleep 2; done; "
-		"echo 'PostgreSQL at %s:%d is not ready after 4 minutes' >&2; exit 1", host, postgres_constants.port, host,
-		postgres_constants.port));
+		"echo 'PostgreSQL at %s:%d is not ready after 4 minutes' >&2; exit 1", host, port, host, port));
 	sc = container_security(kb, true);
 	kb_int(kb, sc, "runAsUser", uid);
 	kb_int(kb, sc, "runAsGroup", gid);

@@ -39,6 +39,6 @@ struct ynode *service_port(struct kb *kb, struct ynode *ports, const char *name,
 
 /* An init container that waits until PostgreSQL at host:5432 accepts
  * connections (pg_isready from the PostgreSQL image). */
-struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int uid, int gid);
+struct ynode *wait_for_postgres(struct kb *kb, const char *image, const char *host, int port, int uid, int gid);
 
 #endif

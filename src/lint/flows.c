@@ -309,7 +309,22 @@ static const char *database_of(const struct lint_index *ix, const struct workloa
 	return w->db_host;
 }
 
-/* HOST "postgres" or "postgres.NS[.svc[.cluster.local]]". */
+/* A database outside the cluster (a managed PostgreSQL): its address is
+ * not in the manifests, so the flow goes to some public address on its
+ * port: the provider's when the pods name none. */
+static void external_database(struct flow_ctx *c, const struct workload *w, const char *host)
+{
+	const struct managed_postgres *m = managed_postgres_of(host);
+	struct np_endpoint db = {.label = "PostgreSQL outside the cluster (a public address)", .public_address = true};
+	int port = w->db_port ? w->db_port : m ? m->port : postgres_constants.port;
+
+	flow(c, (struct required_flow){.purpose = "database", .src = pod_endpoint(w), .dst = db, .protocol = NP_TCP,
+				       .port = port, .rule_id = "XRF010", .object = w->object, .ignore = w->ignore,
+				       .pos = w->pos});
+}
+
+/* HOST "postgres" or "postgres.NS[.svc[.cluster.local]]", or a host outside
+ * the cluster. */
 static void database(struct flow_ctx *c, const struct workload *w, const char *host)
 {
 	char name[254];
@@ -317,6 +332,10 @@ static void database(struct flow_ctx *c, const struct workload *w, const char *h
 	const struct svc_summary *s;
 	const struct svc_port *sp;
 
+	if (dns_outside_cluster(host)) {
+		external_database(c, w, host);
+		return;
+	}
 	if (strlen(host) >= sizeof(name))
 		return;
 	strcpy(name, host);

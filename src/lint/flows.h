@@ -67,6 +67,8 @@ struct flow_index {
  * KC_DB_URL_HOST; the host of KC_DB_URL and DATABASE_URL), written into buf;
  * NULL when the variable names none. */
 const char *database_host(const char *name, const char *value, char *buf, size_t cap);
+/* The database port an environment variable gives, or 0. */
+int database_port(const char *name, const char *value);
 /* Summarises what the flows need from one document (called by index_document). */
 void flows_index_document(struct lint_run *r, const struct ynode *doc, const char *kind, const char *ns);
 /* Appends a part's flow summaries to the run's, in reading order (false:

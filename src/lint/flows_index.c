@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lint/flows.h"
+#include "util/number.h"
 
 static struct flow_index *flow_index(struct lint_run *r)
 {
@@ -48,6 +49,30 @@ const char *database_host(const char *name, const char *value, char *buf, size_t
 	memcpy(buf, start, (size_t)(end - start));
 	buf[end - start] = '\0';
 	return buf;
+}
+
+int database_port(const char *name, const char *value)
+{
+	static const char *const plain[] = {"PORT", "PGPORT", "DB_PORT", "KC_DB_URL_PORT", NULL};
+	const char *p = value ? strstr(value, "://") : NULL;
+	char digits[6];
+	size_t n;
+	long long port;
+
+	for (const char *const *v = plain; *v; v++)
+		if (strcmp(name, *v) == 0)
+			return value && number_int(value, 1, 65535, &port) ? (int)port : 0;
+	if (!p || (strcmp(name, "KC_DB_URL") != 0 && strcmp(name, "DATABASE_URL") != 0))
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?");
+	while (p > value && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p[-1] != ':' || (n = strcspn(p, "/?")) == 0 || n >= sizeof(digits))
+		return 0;
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	return number_int(digits, 1, 65535, &port) ? (int)port : 0;
 }
 
 static void issuer(struct lint_run *r, struct flow_index *f, const struct ynode *doc)

@@ -124,6 +124,8 @@ static void summarise_container(struct lint_run *r, const struct ynode *c, bool 
 		if (n && y_text(y_get(env->items[i], "value")) &&
 		    database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)))
 			w->db_host = dup(r, database_host(n, y_text(y_get(env->items[i], "value")), host, sizeof(host)));
+		if (n && database_port(n, y_text(y_get(env->items[i], "value"))))
+			w->db_port = database_port(n, y_text(y_get(env->items[i], "value")));
 		if (n && strcmp(n, "KC_DB_POOL_MAX_SIZE") == 0 && y_text(y_get(env->items[i], "value")))
 			w->keycloak_pool = atoi(y_text(y_get(env->items[i], "value")));
 	}

@@ -49,6 +49,7 @@ struct workload {
 	struct srcpos *claim_pos;
 	size_t nclaims;
 	const char *db_host;       /* Odoo: HOST env */
+	int db_port;               /* PORT, PGPORT, DB_PORT, KC_DB_URL_PORT or the URL's; 0 when unset */
 	bool odoo, keycloak, postgres;
 	int odoo_major;            /* the Odoo image's series, 0 when unknown */
 	int keycloak_pool;         /* KC_DB_POOL_MAX_SIZE, 100 when unset */

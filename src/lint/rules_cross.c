@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "facts/network.h"
 #include "lint/internal.h"
 
 static bool same_ns(const char *a, const char *b)
@@ -447,6 +448,8 @@ void rules_application_cross(struct lint_run *r)
 		int max_conn = ix->pg_max_connections ? ix->pg_max_connections : postgres_constants.default_max_connections;
 		long long used = postgres_constants.superuser_reserved;
 		bool any_odoo = false;
+		/* A server outside the cluster has a max_connections the manifests do not show. */
+		bool outside = f->db_host && dns_outside_cluster(f->db_host);
 
 		for (size_t i = 0; i < ix->nworkloads; i++) {
 			const struct workload *w = &ix->workloads[i];
@@ -459,6 +462,7 @@ void rules_application_cross(struct lint_run *r)
 			if (!w->odoo)
 				continue;
 			any_odoo = true;
+			outside = outside || (w->db_host && dns_outside_cluster(w->db_host));
 			workers = w->odoo_workers >= 0 ? w->odoo_workers : f->workers;
 			cron = w->odoo_cron >= 0 ? w->odoo_cron : f->cron;
 			/* Each process has its own pool: workers, cron, and the gevent process. */
@@ -474,7 +478,7 @@ void rules_application_cross(struct lint_run *r)
 		}
 		if (!any_odoo)
 			continue;
-		if (used > max_conn)
+		if (used > max_conn && !outside)
 			lint_report_at(r, "APP001", &f->pos, f->object, f->ignore,
 				       "Odoo and Keycloak may open %lld connections (every pod the autoscalers allow x "
 				       "processes x db_maxconn %d, plus pools and reserve), above PostgreSQL's max_connections "

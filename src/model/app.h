@@ -57,7 +57,17 @@ struct db_link {
 	const char *client;       /* the Compose service that connects */
 	const char *host;
 	struct srcpos pos;        /* where the host is written */
+	int port;                 /* the port it names; 0: none */
 	struct service *server;
+};
+
+/* A database outside the project: every client names the same host that no
+ * service answers to (a managed PostgreSQL, a server of its own). */
+struct external_db {
+	const char *host;         /* NULL: no outside database */
+	int port;                 /* the clients' port, else the provider's, else PostgreSQL's */
+	struct srcpos pos;
+	const struct managed_postgres *provider;   /* NULL: a host kgenius knows nothing of */
 };
 
 struct app {
@@ -68,6 +78,7 @@ struct app {
 	struct db_link db_links[2];   /* Odoo's, Keycloak's */
 	size_t ndb_links;
 	struct service *postgres_unused;  /* a PostgreSQL service no client names */
+	struct external_db external_db;
 	struct odoo_conf conf;
 	struct traefik tr;
 };

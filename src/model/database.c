@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "util/number.h"
 
 /* Odoo's database host as the project writes it; NULL when it leaves it to
  * the image's fallback. */
@@ -51,6 +52,42 @@ static const char *keycloak_db_host(struct arena *a, const struct app *app, stru
 	return strcmp(e->name, "KC_DB_URL") == 0 ? jdbc_host(a, e->value) : e->value;
 }
 
+/* A port as written, or 0 (none, or not a port). */
+static int port_of(const char *text)
+{
+	long long port;
+
+	return text && number_int(text, 1, 65535, &port) ? (int)port : 0;
+}
+
+static int odoo_db_port(const struct app *app)
+{
+	static const char *const vars[] = {"PORT", "PGPORT", "DB_PORT", NULL};
+	const struct conf_entry *conf = conf_get(&app->conf, "db_port");
+
+	for (const char *const *v = vars; *v; v++) {
+		const struct env_var *e = service_env_var(app->odoo, *v);
+
+		if (e && e->has_value && e->value[0])
+			return port_of(e->value);
+	}
+	return conf ? port_of(conf->value) : 0;
+}
+
+/* KC_DB_URL_PORT, else the port of "jdbc:postgresql://HOST:PORT/db". */
+static int keycloak_db_port(struct arena *a, const struct app *app)
+{
+	const char *port = service_env(app->keycloak, "KC_DB_URL_PORT");
+	const char *url = service_env(app->keycloak, "KC_DB_URL");
+	const char *p = url ? strstr(url, "://") : NULL;
+
+	if (port && port[0])
+		return port_of(port);
+	if (!p || !(p = strpbrk(p + 3, ":/?;,")) || *p != ':')
+		return 0;
+	return port_of(arena_strndup(a, p + 1, strcspn(p + 1, "/?;,")));
+}
+
 static bool answers_to(const struct service *s, const char *host)
 {
 	if (strcmp(s->name, host) == 0 || (s->container_name.text && strcmp(s->container_name.text, host) == 0) ||
@@ -73,7 +110,7 @@ static struct service *service_at(const struct app *app, const char *host)
 /* One client's database: a PostgreSQL service of the project, or a host
  * outside it. */
 static void settle_client(struct arena *a, struct app *app, const char *host, const struct srcpos *pos,
-			  const char *client)
+			  const char *client, int port)
 {
 	struct service *s;
 	struct db_link *l;
@@ -85,7 +122,30 @@ static void settle_client(struct arena *a, struct app *app, const char *host, co
 	l->client = client;
 	l->host = arena_strdup(a, host);
 	l->pos = *pos;
+	l->port = port;
 	l->server = s;
+}
+
+/* Every client names one host outside the project: that is the database.
+ * Clients that disagree (two hosts, or one outside and one inside) have
+ * none; convert says why. */
+static void settle_external(struct app *app)
+{
+	struct external_db *x = &app->external_db;
+
+	for (size_t i = 0; i < app->ndb_links; i++) {
+		const struct db_link *l = &app->db_links[i];
+
+		if (l->server || (i > 0 && strcmp(l->host, app->db_links[0].host) != 0))
+			return;
+	}
+	x->host = app->db_links[0].host;
+	x->pos = app->db_links[0].pos;
+	x->provider = managed_postgres_of(x->host);
+	for (size_t i = 0; i < app->ndb_links && !x->port; i++)
+		x->port = app->db_links[i].port;
+	if (!x->port)
+		x->port = x->provider ? x->provider->port : postgres_constants.port;
 }
 
 void app_settle_database(struct arena *a, struct app *app)
@@ -101,10 +161,10 @@ void app_settle_database(struct arena *a, struct app *app)
 			host = odoo_entrypoint_vars[ODOO_VAR_HOST].fallback;
 			pos = app->odoo->pos;
 		}
-		settle_client(a, app, host, &pos, app->odoo->name);
+		settle_client(a, app, host, &pos, app->odoo->name, odoo_db_port(app));
 	}
 	if (app->keycloak && (host = keycloak_db_host(a, app, &pos)) != NULL)
-		settle_client(a, app, host, &pos, app->keycloak->name);
+		settle_client(a, app, host, &pos, app->keycloak->name, keycloak_db_port(a, app));
 	/* The database is the first server a client names that runs PostgreSQL.
 	 * A client that goes through another service of the project (a pooler
 	 * such as PgBouncer) keeps the first PostgreSQL service; one whose host
@@ -121,5 +181,6 @@ void app_settle_database(struct arena *a, struct app *app)
 	if (app->ndb_links) {
 		app->postgres_unused = app->postgres;
 		app->postgres = NULL;
+		settle_external(app);
 	}
 }

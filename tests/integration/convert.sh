@@ -249,6 +249,54 @@ check "convert (Keycloak 22): converts" test "$RC" -eq 0
 "${VALIDATE[@]}" "$WORK"/kc22/*.yaml >/dev/null 2>&1
 check "convert (Keycloak 22): schema-valid" test $? -eq 0
 python3 "$ROOT/tests/integration/convert_versions.py" "$WORK/kc22" keycloak22 | sed 's/corpus keycloak22/fixture keycloak22/'
+# A database outside the project (a DigitalOcean managed PostgreSQL): no
+# PostgreSQL in the cluster, the host and port kept, TLS required, egress
+# to its port, the flows allowed.
+XD=$WORK/xdb
+convert "$XD" --project-directory "$ROOT/tests/fixtures/external-db" --domain example.org --issuer-email ops@example.org
+check "convert (external database): converts (exit 0)" test "$RC" -eq 0
+"${VALIDATE[@]}" "$XD"/*.yaml >"$WORK/val.txt" 2>&1
+check "convert (external database): schema-valid" test $? -eq 0
+check "convert (external database): no StatefulSet, Service, claim or role script for PostgreSQL" \
+	test "$(cat "$XD"/*.yaml | grep -cE '^kind: StatefulSet$|volumeClaimTemplates|^  name: postgres(-init|-headless)?$')" -eq 0
+check "convert (external database): no PostgreSQL max_connections written" test "$(grep -c 'max_connections=' "$XD"/*.yaml | awk -F: '{s += $2} END {print s}')" -eq 0
+check "convert (external database): Odoo keeps the host and port" \
+	python3 - "$XD/odoo-deployment.yaml" <<'PY'
+import sys, yaml
+d = next(x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x["kind"] == "Deployment" and x["metadata"]["name"] == "odoo")
+env = {e["name"]: e.get("value") for e in d["spec"]["template"]["spec"]["containers"][0]["env"]}
+sys.exit(0 if env["HOST"] == "mydb-do-user-1-0.b.db.ondigitalocean.com" and env["PORT"] == "25060" else 1)
+PY
+check "convert (external database): odoo.conf asks for TLS (db_sslmode = require)" grep -q '^    db_sslmode = require$' "$XD/config.yaml"
+check "convert (external database): Keycloak's JDBC URL asks for TLS" \
+	grep -A1 'name: KC_DB_URL_PROPERTIES' "$XD/keycloak-deployment.yaml" | grep -q 'value: "?sslmode=require"'
+check "convert (external database): the backup dumps the outside host over TLS" \
+	python3 - "$XD/postgres-statefulset.yaml" <<'PY'
+import sys, yaml
+cj = next(x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x["kind"] == "CronJob")
+pod = cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+env = {e["name"]: e.get("value") for c in pod.get("initContainers", []) + pod["containers"] for e in c.get("env", [])}
+images = {c["image"] for c in pod.get("initContainers", [])}
+sys.exit(0 if env.get("PGHOST") == "mydb-do-user-1-0.b.db.ondigitalocean.com" and env.get("PGPORT") == "25060" and env.get("PGSSLMODE") == "require" and images == {"postgres:18"} else 1)
+PY
+check "convert (external database): Odoo's and the backup's policies allow egress to TCP 25060 anywhere" \
+	python3 - "$XD/network-policies.yaml" <<'PY'
+import sys, yaml
+pols = {x["metadata"]["name"]: x for x in yaml.safe_load_all(open(sys.argv[1])) if x}
+def reaches(name):
+    return any({"protocol": "TCP", "port": 25060} in r.get("ports", []) and {"ipBlock": {"cidr": "0.0.0.0/0"}} in r.get("to", [])
+               for r in pols[name]["spec"].get("egress", []))
+sys.exit(0 if all(reaches(n) for n in ("odoo", "keycloak", "postgres-backup")) and "postgres" not in pols else 1)
+PY
+check "convert (external database): NOTES names the host, TLS mode and the connection budget" \
+	grep -q 'must accept [0-9]* connections' "$XD/NOTES.md"
+check "convert (external database): NOTES says no PostgreSQL runs in the cluster" grep -q 'No PostgreSQL in the cluster: the applications connect to mydb-do-user-1-0.b.db.ondigitalocean.com on port 25060' "$XD/NOTES.md"
+flows_allowed "convert (external database)" "$XD" traefik database backup
+check "convert (external database): lint --flows draws the database flow to port 25060" \
+	python3 -c 'import json,sys; sys.exit(0 if any(f["purpose"] == "database" and f["port"] == 25060 and f["verdict"] == "allowed" for f in json.load(open(sys.argv[1]))["flows"]) else 1)' "$WORK/flows.json"
+convert "$WORK/xdb-cnpg" --project-directory "$ROOT/tests/fixtures/external-db" --postgres cnpg --domain example.org --issuer-email ops@example.org
+check "convert (external database): --postgres cnpg is refused (exit 2)" test "$RC" -eq 2
+check "convert (external database): the refusal says why" grep -q 'docker-compose.yml:8:13: error: the applications connect to the database at mydb-do-user-1-0.b.db.ondigitalocean.com, outside the project; --postgres cnpg' "$WORK/cv.err"
 convert "$WORK/bad" --project-directory "$EX" --env-file "$ENVF" --odoo-max-replicas 40
 check "convert: a connection budget that cannot fit is refused" grep -q 'connection budget does not fit' "$WORK/cv.err"
 

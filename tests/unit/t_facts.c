@@ -163,6 +163,35 @@ static void test_odoo_sizing_and_names(void)
 	CHECK(managed("logfile") && managed("syslog"));
 }
 
+static void test_managed_postgres(void)
+{
+	const struct managed_postgres *m = managed_postgres_of("mydb-do-user-1-0.b.db.ondigitalocean.com");
+
+	CHECK(m != NULL);
+	if (m) {
+		CHECK_INT(m->port, 25060);
+		CHECK_STR(m->sslmode, "require");
+	}
+	m = managed_postgres_of("prod.abc123.eu-west-1.RDS.amazonaws.com");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK_INT(m->port, 5432);
+		CHECK_STR(m->sslmode, "require");
+	}
+	CHECK(managed_postgres_of("postgresql") == NULL);
+	CHECK(managed_postgres_of("db.ondigitalocean.com.evil.example") == NULL);
+	CHECK(managed_postgres_of(".db.ondigitalocean.com") == NULL);
+	CHECK(managed_postgres_of(NULL) == NULL);
+	/* Where the pods' resolver finds a database host. */
+	CHECK(dns_outside_cluster("mydb-do-user-1-0.b.db.ondigitalocean.com"));
+	CHECK(dns_outside_cluster("prod.abc123.eu-west-1.rds.amazonaws.com"));
+	CHECK(!dns_outside_cluster("postgresql"));
+	CHECK(!dns_outside_cluster("db.shop"));
+	CHECK(!dns_outside_cluster("db.shop.svc"));
+	CHECK(!dns_outside_cluster("db.shop.svc.cluster.local"));
+	CHECK(!dns_outside_cluster(NULL));
+}
+
 static void test_postgres(void)
 {
 	struct postgres_facts f;
@@ -311,6 +340,7 @@ const struct t_case t_facts_cases[] = {
 	{"facts: Odoo's ports, health route (15+), websocket path and key, limit_request", test_odoo_http},
 	{"facts: Odoo's sizing rule, defaults, paths and entrypoint variables", test_odoo_sizing_and_names},
 	{"facts: PostgreSQL's users, PGDATA by version, defaults", test_postgres},
+	{"facts: the managed PostgreSQL providers, their port and TLS mode, by host name", test_managed_postgres},
 	{"facts: Keycloak's options by version", test_keycloak},
 	{NULL, NULL},
 };
