@@ -43,3 +43,10 @@ void cv_note(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	buf_printf(b, "- %s\n", line);
 }
+
+const struct controller_facts *cv_controller(const struct cv *cv)
+{
+	return &controller_facts[cv->o->ingress == INGRESS_NGINX     ? CONTROLLER_NGINX
+				 : cv->o->ingress == INGRESS_GATEWAY ? CONTROLLER_CILIUM
+								     : CONTROLLER_TRAEFIK];
+}

@@ -10,6 +10,7 @@
 #include "convert/plan.h"
 #include "k8s/build.h"
 #include "facts/facts.h"
+#include "facts/network.h"
 #include "util/buf.h"
 
 /* Output files, in the order kustomization.yaml lists them: the
@@ -114,5 +115,9 @@ void monitoring_postgres_exporter(struct cv *cv, struct ynode *containers, struc
 void monitoring_cnpg(struct cv *cv, struct ynode *cluster_spec);
 /* Keycloak's JSON console log, and its metrics with --monitoring prometheus. */
 void monitoring_keycloak_env(struct cv *cv, struct ynode *env);
+
+/* The ingress controller this output is for (--ingress): its pods, the
+ * class of its routes, where lint judges the flows through it from. */
+const struct controller_facts *cv_controller(const struct cv *cv);
 
 #endif

@@ -363,9 +363,7 @@ static size_t lint_pass(struct cv *cv, struct buf *texts, const struct buf *kust
 	struct lint_text lt[OUT_COUNT + 1];
 	struct lint_generated_opts opts = {
 		.producer = "convert",
-		.controller = cv->o->ingress == INGRESS_NGINX	  ? "nginx"
-			      : cv->o->ingress == INGRESS_GATEWAY ? "cilium"
-								  : "traefik",
+		.controller = cv_controller(cv)->name,
 		.controller_ns = cv->o->ingress_namespace,
 		.prometheus_ns = cv->o->monitoring_namespace,
 		.flows_line = flows_line,

@@ -282,18 +282,18 @@ static void pod_monitors(struct cv *cv, unsigned has)
 	if (has & HAS_PG_STATEFULSET)
 		pod_monitor(cv, "postgres", cv->ns, kb_selector(kb, "postgres"), "metrics", "/metrics", false);
 	if (has & HAS_PG_CNPG)
-		pod_monitor(cv, "postgres", cv->ns, one_label(kb, "cnpg.io/cluster", "postgres"), "metrics", "/metrics",
+		pod_monitor(cv, "postgres", cv->ns, one_label(kb, network_constants.cnpg_cluster_label, CNPG_CLUSTER), "metrics", "/metrics",
 			    false);
 	if (has & HAS_KEYCLOAK)
 		pod_monitor(cv, "keycloak", cv->ns, kb_selector(kb, "keycloak"),
 			    cv->keycloak.management_port ? "management" : "http",
 			    monitoring_constants.keycloak_metrics_path, false);
-	if (cv->o->ingress == INGRESS_TRAEFIK)
-		pod_monitor(cv, "traefik", cv->o->ingress_namespace, one_label(kb, "app.kubernetes.io/name", "traefik"),
+	if (cv->o->ingress != INGRESS_GATEWAY) {
+		const struct controller_facts *ctl = cv_controller(cv);
+
+		pod_monitor(cv, ctl->label_value, cv->o->ingress_namespace, one_label(kb, ctl->label_key, ctl->label_value),
 			    "metrics", "/metrics", true);
-	else if (cv->o->ingress == INGRESS_NGINX)
-		pod_monitor(cv, "ingress-nginx", cv->o->ingress_namespace,
-			    one_label(kb, "app.kubernetes.io/name", "ingress-nginx"), "metrics", "/metrics", true);
+	}
 	pod_monitor(cv, "cert-manager", monitoring_constants.cert_manager_namespace,
 		    one_label(kb, "app.kubernetes.io/name", "cert-manager"), "http-metrics", "/metrics", true);
 }
@@ -325,7 +325,7 @@ static void scrape_policies(struct cv *cv, unsigned has)
 	if (has & HAS_PG_STATEFULSET)
 		scrape_policy(cv, "allow-prometheus-postgres", kb_selector(kb, "postgres"), monitoring_constants.exporter_port);
 	if (has & HAS_PG_CNPG)
-		scrape_policy(cv, "allow-prometheus-postgres", one_label(kb, "cnpg.io/cluster", "postgres"),
+		scrape_policy(cv, "allow-prometheus-postgres", one_label(kb, network_constants.cnpg_cluster_label, CNPG_CLUSTER),
 			      monitoring_constants.cnpg_metrics_port);
 	if (has & HAS_KEYCLOAK)
 		scrape_policy(cv, "allow-prometheus-keycloak", kb_selector(kb, "keycloak"), cv->keycloak.metrics_port);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "convert/context.h"
-#include "facts/network.h"
 
 void build_namespace(struct cv *cv)
 {
@@ -192,14 +191,6 @@ static bool cilium_proxy(const struct cv *cv)
 	return cv->o->ingress == INGRESS_GATEWAY;
 }
 
-/* The controller's pods, by kind: where Odoo's calls to Keycloak's public
- * URL land when the load balancer hairpins them inside the cluster. */
-static const struct controller_facts *controller_of(const struct cv *cv)
-{
-	return &controller_facts[cv->o->ingress == INGRESS_NGINX	? CONTROLLER_NGINX
-				 : cv->o->ingress == INGRESS_GATEWAY ? CONTROLLER_CILIUM
-								     : CONTROLLER_TRAEFIK];
-}
 
 /* Ingress to a component's web ports: from the controller's namespace, or
  * from Cilium's proxy in gateway mode. */
@@ -328,7 +319,7 @@ static void egress_to_instances(struct cv *cv, struct ynode *np, const int *pg)
 	struct ynode *egress = kb_list(kb, kb_sub(kb, np, "spec"), "egress");
 	struct ynode *r = kb_push_map(kb, egress);
 
-	peer_labels(kb, r, "to", label(kb, "cnpg.io/cluster", "postgres"));
+	peer_labels(kb, r, "to", label(kb, network_constants.cnpg_cluster_label, CNPG_CLUSTER));
 	ports(kb, r, pg);
 	to_api_server(kb, egress);
 	cv_emit(cv, OUT_NETPOL, np);
@@ -349,10 +340,10 @@ static void cnpg_policies(struct cv *cv)
 	ports(kb, r, pg);
 	egress_to_instances(cv, np, pg);
 
-	np = policy_for(cv, "postgres-cluster", label(kb, "cnpg.io/cluster", "postgres"));
+	np = policy_for(cv, "postgres-cluster", label(kb, network_constants.cnpg_cluster_label, CNPG_CLUSTER));
 	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
 	peer_labels(kb, r, "from", label(kb, "cnpg.io/poolerName", "postgres-pooler"));
-	peer_labels(kb, r, "from", label(kb, "cnpg.io/cluster", "postgres"));
+	peer_labels(kb, r, "from", label(kb, network_constants.cnpg_cluster_label, CNPG_CLUSTER));
 	ports(kb, r, pg);
 	/* The operator checks each instance's status port. */
 	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "ingress"));
@@ -379,7 +370,7 @@ static void to_keycloak(struct cv *cv, struct ynode *egress)
 {
 	static const char *const kc_only[] = {"keycloak", NULL};
 	struct kb *kb = &cv->kb;
-	const struct controller_facts *ctl = controller_of(cv);
+	const struct controller_facts *ctl = cv_controller(cv);
 	const int kc_http[] = {keycloak_constants.http_port, 0};
 	struct ynode *r = kb_push_map(kb, egress);
 
@@ -433,8 +424,9 @@ void build_network_policies(struct cv *cv)
 	r = kb_push_map(kb, kb_list(kb, kb_sub(kb, np, "spec"), "egress"));
 	peer = kb_push_map(kb, kb_list(kb, r, "to"));
 	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "namespaceSelector"), "matchLabels"), "kubernetes.io/metadata.name",
-	       "kube-system");
-	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "podSelector"), "matchLabels"), "k8s-app", "kube-dns");
+	       network_constants.dns_ns);
+	kb_str(kb, kb_sub(kb, kb_sub(kb, peer, "podSelector"), "matchLabels"), network_constants.dns_label_key,
+	       network_constants.dns_label_value);
 	for (size_t i = 0; i < 2; i++) {
 		struct ynode *p = kb_push_map(kb, kb_list(kb, r, "ports"));
 		kb_str(kb, p, "protocol", dns_protocols[i]);
