@@ -31,7 +31,7 @@ static const struct opt_spec compose_specs[] = {
 		 "inside URLs are printed as <redacted>"},
 	{.name = "quiet-output", .kind = OPTION_FLAG, .field = F(no_output),
 	 .help = "validate only; print nothing but diagnostics"},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -153,7 +153,7 @@ static const struct opt_spec convert_specs[] = {
 	 .help = "the same for a Keycloak the project builds"},
 	{.name = "operators-group", .arg = "GROUP", .field = F(operators_group),
 	 .help = "RBAC group of the people who operate Odoo"},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -54,7 +54,7 @@ static const struct opt_spec diagnose_specs[] = {
 	 .help = "write the report to FILE instead of stdout"},
 	{.name = "list", .kind = OPTION_ACTION, .help = "print the knowledge base: every failure kind it recognises",
 	 .action = list_kb},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -62,7 +62,7 @@ static const struct opt_spec lint_specs[] = {
 	 .help = "where its pods run (default traefik, ingress-nginx;\nCilium's proxy is not a pod)"},
 	{.name = "prometheus-namespace", .arg = "NS", .field = F(prometheus_ns),
 	 .help = "where Prometheus runs, for the scrapes the monitors need\n(default kube-prometheus-stack, as DigitalOcean's 1-Click installs it)"},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -54,7 +54,7 @@ static const struct opt_spec migrate_db_specs[] = {
 	 .help = "the source as the target server reaches it (default --source)"},
 	{.name = "target-from-source", .arg = "CONNINFO", .field = F(o.target_from_source.conninfo),
 	 .help = "the target as the source server reaches it (default --target)"},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -29,7 +29,7 @@ static const struct opt_spec filestore_specs[] = {
 	{.name = "verify-all", .kind = OPTION_FLAG, .field = F(o.verify_all),
 	 .help = "hash every file on both sides, not only those copied"},
 	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
-	{NULL},
+	{0},
 };
 #undef F
 

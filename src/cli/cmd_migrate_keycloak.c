@@ -29,7 +29,7 @@ static const struct opt_spec keycloak_specs[] = {
 	{.name = "db-host", .arg = "HOST", .field = F(o.db_host), .help = "the target database's host, for the Job",
 	 .def = "db"},
 	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -26,7 +26,7 @@ static const struct opt_spec traffic_specs[] = {
 	 .def = "web"},
 	{.name = "dns-ttl", .arg = "SECONDS", .kind = OPTION_INT, .field = F(t.old_ttl),
 	 .help = "the records' current TTL", .def = "3600", .min = 1, .max = 604800},
-	{NULL},
+	{0},
 };
 #undef F
 

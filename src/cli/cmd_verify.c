@@ -39,7 +39,7 @@ static const struct opt_spec health_specs[] = {
 	 .help = "also trust this CA (a private or self-signed certificate)"},
 	{.name = "min-cert-days", .arg = "N", .kind = OPTION_INT, .field = F(http.min_cert_days),
 	 .help = "fail when a certificate expires within N days", .def = "14", .min = 0, .max = 3650},
-	{NULL},
+	{0},
 };
 
 static const struct opt_spec perf_specs[] = {
@@ -55,7 +55,7 @@ static const struct opt_spec perf_specs[] = {
 	 .help = "fail when the new one has that much less throughput, a slower\n"
 		 "median, or more errors; p95 and p99 are reported",
 	 .def = "10", .min = 0, .max = 10000, .scale = 0.01},
-	{NULL},
+	{0},
 };
 
 static const struct opt_spec data_specs[] = {
@@ -66,7 +66,7 @@ static const struct opt_spec data_specs[] = {
 	{.name = "filestore-target-shell", .arg = "CMD", .field = F(fs_dst_shell),
 	 .help = "DST is on the far side of CMD"},
 	{.name = "format", .kind = OPTION_ENUM, .field = F(format), .help = "report format", .choices = report_formats},
-	{NULL},
+	{0},
 };
 #undef F
 

@@ -30,7 +30,7 @@ const struct opt_spec db_specs[] = {
 	 .help = "the target server"},
 	{.name = "db", .arg = "NAME[:TARGET]", .kind = OPTION_CUSTOM,
 	 .help = "a database (repeatable); TARGET names it on the target", .parse = parse_db},
-	{NULL},
+	{0},
 };
 
 void db_endpoints_init(struct migrate_opts *o)

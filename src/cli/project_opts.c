@@ -19,7 +19,7 @@ const struct opt_spec project_specs[] = {
 	 .max_count = PROJECT_MAX_REPEAT},
 	{.name = "project-name", .short_name = 'p', .arg = "NAME", .field = F(o.project_name),
 	 .help = "project name (default: COMPOSE_PROJECT_NAME, name:, the directory)"},
-	{NULL},
+	{0},
 };
 #undef F
 

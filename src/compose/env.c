@@ -26,7 +26,11 @@ bool env_set(struct arena *a, struct envmap *m, const char *name, const char *va
 	     const struct srcpos *pos)
 {
 	struct envvar *slot = (struct envvar *)env_find(m, name);
+	char *copy = arena_strdup(a, value);
 
+	/* a failed copy leaves the map as it was: no variable without a value */
+	if (!copy)
+		return false;
 	if (!slot) {
 		if (m->n == m->cap) {
 			size_t cap = m->cap ? m->cap * 2 : 32;
@@ -45,14 +49,14 @@ bool env_set(struct arena *a, struct envmap *m, const char *name, const char *va
 			return false;
 		}
 	}
-	slot->value = arena_strdup(a, value);
+	slot->value = copy;
 	if (pos) {
 		slot->pos = *pos;
 	} else {
 		slot->pos.file = NULL;
 		slot->pos.line = slot->pos.col = 0;
 	}
-	return slot->value != NULL;
+	return true;
 }
 
 bool env_load_os(struct arena *a, struct envmap *m, char **environ_)

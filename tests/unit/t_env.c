@@ -145,7 +145,29 @@ static void test_dotenv_errors(void)
 	ienv_free(&e);
 }
 
+/* Found by the dotenv fuzzer: a value the arena could not copy left the
+ * variable in the map with a NULL value, and the next ${VAR} read through it. */
+static void test_env_set_refused_keeps_map(void)
+{
+	struct arena a;
+	struct envmap m = {0};
+	char big[4096];
+
+	arena_init(&a, 8192);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(env_set(&a, &m, "V", "old", NULL));
+	while (env_set(&a, &m, "V", big, NULL))
+		;
+	CHECK(a.exhausted);
+	CHECK(env_get(&m, "V") != NULL);
+	CHECK(!env_set(&a, &m, "NEW", big, NULL));
+	CHECK(env_find(&m, "NEW") == NULL);
+	arena_free(&a);
+}
+
 const struct t_case t_env_cases[] = {
+	{"env: a value the arena refuses leaves the map as it was", test_env_set_refused_keeps_map},
 	{"env: every interpolation form, nested defaults, $$", test_interpolation_forms},
 	{"env: unset variables warn once, located", test_interpolation_unset_warns_once},
 	{"env: :? and ? errors, invalid templates", test_interpolation_errors},
