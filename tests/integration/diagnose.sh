@@ -42,7 +42,7 @@ echo "# diagnose corpus hit rate: $hits/$total"
 # are held out: measured before any change made for them. A label marked
 # known-miss is a measured miss the closing note explains; it must still be
 # reported as a failure (exit 1), and the test fails once it starts to hit,
-# so the list cannot go stale.
+# so the list cannot go stale. DIAGNOSE_TUNING_ONLY=1 runs the odd half only.
 REAL=$ROOT/tests/data/diagnose/real
 declare -A real_hits=([odd]=0 [even]=0) real_total=([odd]=0 [even]=0)
 while read -r prefix want_id want_kind mark _; do
@@ -51,6 +51,9 @@ while read -r prefix want_id want_kind mark _; do
 	f=$(ls "$REAL/$prefix"-* 2>/dev/null | head -1)
 	half=odd
 	[ $((10#$prefix % 2)) -eq 0 ] && half=even
+	# whoever changes the knowledge base for these pastes works with the
+	# tuning half only, so the held-out figure stays a measurement
+	[ "$half" = even ] && [ -n "${DIAGNOSE_TUNING_ONLY:-}" ] && continue
 	real_total[$half]=$((real_total[$half] + 1))
 	if [ -z "$f" ]; then
 		fail "diagnose real $prefix" "no such file in tests/data/diagnose/real"
