@@ -75,39 +75,83 @@ static const struct dashboard dashboards[] = {
 	}},
 };
 
-static void panel_json(struct cv *cv, struct buf *b, const struct panel *p, int index)
+static void panel_json(struct cv *cv, struct json *j, const struct panel *p, int index)
 {
-	buf_printf(b, "%s{\"id\":%d,\"type\":\"timeseries\",\"title\":", index ? "," : "", index + 1);
-	json_string(b, p->title);
+	json_object(j);
+	json_member_int(j, "id", index + 1);
+	json_member_str(j, "type", "timeseries");
+	json_member_str(j, "title", p->title);
 	/* Two panels per row, 12 of Grafana's 24 columns each. */
-	buf_printf(b, ",\"gridPos\":{\"h\":8,\"w\":12,\"x\":%d,\"y\":%d}", (index % 2) * 12, (index / 2) * 8);
-	buf_puts(b, ",\"datasource\":{\"type\":\"prometheus\",\"uid\":\"${datasource}\"}");
-	buf_puts(b, ",\"fieldConfig\":{\"defaults\":{\"unit\":");
-	json_string(b, p->unit);
-	buf_puts(b, "},\"overrides\":[]},\"targets\":[{\"refId\":\"A\",\"expr\":");
-	json_string(b, promql(cv, p->expr));
-	buf_puts(b, ",\"legendFormat\":");
-	json_string(b, p->legend);
-	buf_puts(b, "}]}");
+	json_member_object(j, "gridPos");
+	json_member_int(j, "h", 8);
+	json_member_int(j, "w", 12);
+	json_member_int(j, "x", (index % 2) * 12);
+	json_member_int(j, "y", (index / 2) * 8);
+	json_end(j);
+	json_member_object(j, "datasource");
+	json_member_str(j, "type", "prometheus");
+	json_member_str(j, "uid", "${datasource}");
+	json_end(j);
+	json_member_object(j, "fieldConfig");
+	json_member_object(j, "defaults");
+	json_member_str(j, "unit", p->unit);
+	json_end(j);
+	json_member_array(j, "overrides");
+	json_end(j);
+	json_end(j);
+	json_member_array(j, "targets");
+	json_object(j);
+	json_member_str(j, "refId", "A");
+	json_member_str(j, "expr", promql(cv, p->expr));
+	json_member_str(j, "legendFormat", p->legend);
+	json_end(j);
+	json_end(j);
+	json_end(j);
+}
+
+/* The dashboard's frame: the datasource is a variable, so the dashboard
+ * works with whichever Prometheus datasource the Grafana has. */
+static void dashboard_header(struct cv *cv, struct json *j, const struct dashboard *d)
+{
+	json_member_str(j, "uid", y_text(kb_printf(&cv->kb, "%s-%s", cv->ns, d->slug)));
+	json_member_str(j, "title", y_text(kb_printf(&cv->kb, "%s: %s", cv->app->project, d->title)));
+	json_member_array(j, "tags");
+	json_str(j, "kgenius");
+	json_end(j);
+	json_member_int(j, "schemaVersion", 39);
+	json_member_str(j, "refresh", "1m");
+	json_member_object(j, "time");
+	json_member_str(j, "from", "now-6h");
+	json_member_str(j, "to", "now");
+	json_end(j);
+	json_member_object(j, "templating");
+	json_member_array(j, "list");
+	json_object(j);
+	json_member_str(j, "name", "datasource");
+	json_member_str(j, "type", "datasource");
+	json_member_str(j, "query", "prometheus");
+	json_end(j);
+	json_end(j);
+	json_end(j);
 }
 
 static const char *dashboard_json(struct cv *cv, const struct dashboard *d, unsigned has)
 {
 	struct buf b = BUF_INIT;
+	struct json j;
 	const char *text;
 	int n = 0;
 
-	buf_puts(&b, "{\"uid\":");
-	json_string(&b, y_text(kb_printf(&cv->kb, "%s-%s", cv->ns, d->slug)));
-	buf_puts(&b, ",\"title\":");
-	json_string(&b, y_text(kb_printf(&cv->kb, "%s: %s", cv->app->project, d->title)));
-	buf_puts(&b, ",\"tags\":[\"kgenius\"],\"schemaVersion\":39,\"refresh\":\"1m\",\"time\":{\"from\":\"now-6h\","
-		     "\"to\":\"now\"},\"templating\":{\"list\":[{\"name\":\"datasource\",\"type\":\"datasource\","
-		     "\"query\":\"prometheus\"}]},\"panels\":[");
+	json_init(&j, &b, false);
+	json_object(&j);
+	dashboard_header(cv, &j, d);
+	json_member_array(&j, "panels");
 	for (const struct panel *p = d->panels; p->title; p++)
 		if ((has & p->needs) == p->needs)
-			panel_json(cv, &b, p, n++);
-	buf_puts(&b, "]}\n");
+			panel_json(cv, &j, p, n++);
+	json_end(&j);
+	json_end(&j);
+	buf_putc(&b, '\n');
 	text = b.failed ? NULL : arena_strdup(cv->a, buf_cstr(&b));
 	buf_free(&b);
 	if (!text)

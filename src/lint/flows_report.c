@@ -67,7 +67,7 @@ static bool reach(const struct flow_index *f, const struct workload *from, const
 /* Calls fn for every ordered pair of pod templates where the first reaches
  * the second on some declared port; n counts the calls before this one. */
 static void each_cell(const struct lint_run *r, const struct flow_index *f,
-		      void (*fn)(struct buf *, const struct matrix_cell *, size_t n), struct buf *b)
+		      void (*fn)(void *out, const struct matrix_cell *, size_t n), void *out)
 {
 	size_t n = 0;
 
@@ -76,12 +76,14 @@ static void each_cell(const struct lint_run *r, const struct flow_index *f,
 			struct matrix_cell cell;
 
 			if (i != k && reach(f, &r->index.workloads[i], &r->index.workloads[k], &cell))
-				fn(b, &cell, n++);
+				fn(out, &cell, n++);
 		}
 }
 
-static void text_cell(struct buf *b, const struct matrix_cell *cell, size_t n)
+static void text_cell(void *out, const struct matrix_cell *cell, size_t n)
 {
+	struct buf *b = out;
+
 	(void)n;
 	buf_printf(b, "  %s -> %s: TCP", cell->from->object, cell->to->object);
 	for (size_t p = 0; p < cell->nports; p++)
@@ -89,16 +91,19 @@ static void text_cell(struct buf *b, const struct matrix_cell *cell, size_t n)
 	buf_puts(b, "\n");
 }
 
-static void json_cell(struct buf *b, const struct matrix_cell *cell, size_t n)
+static void json_cell(void *out, const struct matrix_cell *cell, size_t n)
 {
-	buf_puts(b, n ? ",{\"from\":" : "{\"from\":");
-	json_string(b, cell->from->object);
-	buf_puts(b, ",\"to\":");
-	json_string(b, cell->to->object);
-	buf_puts(b, ",\"tcp_ports\":[");
+	struct json *j = out;
+
+	(void)n;
+	json_object(j);
+	json_member_str(j, "from", cell->from->object);
+	json_member_str(j, "to", cell->to->object);
+	json_member_array(j, "tcp_ports");
 	for (size_t p = 0; p < cell->nports; p++)
-		buf_printf(b, "%s%d", p ? "," : "", cell->ports[p]);
-	buf_puts(b, "]}");
+		json_int(j, cell->ports[p]);
+	json_end(j);
+	json_end(j);
 }
 
 static bool matrix_shown(const struct lint_run *r)
@@ -131,54 +136,62 @@ static void text_report(const struct lint_run *r, const struct flow_index *f, st
 	each_cell(r, f, text_cell, b);
 }
 
-static void json_or_null(struct buf *b, const char *s)
+static const char *verdict_json(enum np_verdict v)
 {
-	if (s)
-		json_string(b, s);
-	else
-		buf_puts(b, "null");
+	return v == NP_ALLOWED ? "allowed" : v == NP_BLOCKED ? "blocked" : "not-evaluated";
 }
 
-static void json_flow(struct buf *b, const struct required_flow *fl)
+static void json_flow(struct json *j, const struct required_flow *fl)
 {
 	struct buf why = BUF_INIT;
 
 	reason(&why, fl);
-	buf_puts(b, "{\"purpose\":");
-	json_string(b, fl->purpose);
-	buf_puts(b, ",\"from\":");
-	json_string(b, fl->from);
-	buf_puts(b, ",\"to\":");
-	json_string(b, fl->to);
-	buf_printf(b, ",\"protocol\":\"%s\",\"port\":%d,\"verdict\":\"%s\",\"reason\":", np_protocol_name(fl->protocol),
-		   fl->port, fl->why.verdict == NP_ALLOWED ? "allowed" : fl->why.verdict == NP_BLOCKED ? "blocked" : "not-evaluated");
-	json_string(b, buf_cstr(&why));
-	buf_puts(b, ",\"rule\":");
-	json_or_null(b, fl->why.verdict == NP_ALLOWED ? NULL : fl->why.verdict == NP_BLOCKED ? fl->rule_id : "XRF016");
-	buf_puts(b, "}");
+	json_object(j);
+	json_member_str(j, "purpose", fl->purpose);
+	json_member_str(j, "from", fl->from);
+	json_member_str(j, "to", fl->to);
+	json_member_str(j, "protocol", np_protocol_name(fl->protocol));
+	json_member_int(j, "port", fl->port);
+	json_member_str(j, "verdict", verdict_json(fl->why.verdict));
+	json_member_str(j, "reason", buf_cstr(&why));
+	json_member_str(j, "rule",
+			fl->why.verdict == NP_ALLOWED ? NULL : fl->why.verdict == NP_BLOCKED ? fl->rule_id : "XRF016");
+	json_end(j);
+	if (why.failed)
+		j->b->failed = true;
 	buf_free(&why);
 }
 
 static void json_report(const struct lint_run *r, const struct flow_index *f, struct buf *b)
 {
-	buf_puts(b, "{\"controller\":{\"kind\":");
-	json_string(b, f->controller->name);
-	buf_puts(b, ",\"namespace\":");
-	json_or_null(b, f->controller->reserved_identity ? NULL : f->controller_ns);
-	buf_puts(b, "},\"flows\":[");
-	for (size_t i = 0; i < f->n; i++) {
-		buf_puts(b, i ? "," : "");
-		json_flow(b, &f->v[i]);
+	struct json j;
+
+	json_init(&j, b, false);
+	json_object(&j);
+	json_member_object(&j, "controller");
+	json_member_str(&j, "kind", f->controller->name);
+	json_member_str(&j, "namespace", f->controller->reserved_identity ? NULL : f->controller_ns);
+	json_end(&j);
+	json_member_array(&j, "flows");
+	for (size_t i = 0; i < f->n; i++)
+		json_flow(&j, &f->v[i]);
+	json_end(&j);
+	json_member_object(&j, "summary");
+	json_member_uint(&j, "flows", f->n);
+	json_member_uint(&j, "allowed", f->counts[NP_ALLOWED]);
+	json_member_uint(&j, "blocked", f->counts[NP_BLOCKED]);
+	json_member_uint(&j, "not_evaluated", f->counts[NP_UNKNOWN]);
+	json_end(&j);
+	json_key(&j, "matrix");
+	if (matrix_shown(r)) {
+		json_array(&j);
+		each_cell(r, f, json_cell, &j);
+		json_end(&j);
+	} else {
+		json_str(&j, NULL);
 	}
-	buf_printf(b, "],\"summary\":{\"flows\":%zu,\"allowed\":%zu,\"blocked\":%zu,\"not_evaluated\":%zu},\"matrix\":", f->n,
-		   f->counts[NP_ALLOWED], f->counts[NP_BLOCKED], f->counts[NP_UNKNOWN]);
-	if (!matrix_shown(r)) {
-		buf_puts(b, "null}\n");
-		return;
-	}
-	buf_puts(b, "[");
-	each_cell(r, f, json_cell, b);
-	buf_puts(b, "]}\n");
+	json_end(&j);
+	buf_putc(b, '\n');
 }
 
 /* A DOT identifier: the label, quoted, with " and \ escaped. */

@@ -199,3 +199,15 @@ void json_member_bool(struct json *j, const char *key, bool v)
 	json_key(j, key);
 	json_bool(j, v);
 }
+
+void json_member_object(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_object(j);
+}
+
+void json_member_array(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_array(j);
+}

@@ -48,5 +48,8 @@ void json_member_int(struct json *j, const char *key, long long v);
 void json_member_uint(struct json *j, const char *key, size_t v);
 void json_member_fixed(struct json *j, const char *key, double v, int decimals);
 void json_member_bool(struct json *j, const char *key, bool v);
+/* key and an opened object or array, closed by json_end. */
+void json_member_object(struct json *j, const char *key);
+void json_member_array(struct json *j, const char *key);
 
 #endif
