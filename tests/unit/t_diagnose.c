@@ -157,7 +157,6 @@ static const struct {
 	size_t sig;
 	const char *anchor;
 } unsourced_sigs[] = {
-	{"pg-scram-md5", 0, "does not have a valid SCRAM secret"},
 	{"db-timeout", 0, "timeout expired"},
 	{"odoo-missing-db-params", 0, "Missing required database parameters"},
 	{"attach-limit", 0, "cannot attach more than"},
