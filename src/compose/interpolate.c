@@ -54,6 +54,27 @@ static void warn_unset(struct interp *in, const char *name)
 		env_set(in->a, in->warned, name, "", in->pos);
 }
 
+/* Appends a variable's value. A value is at most what the arena holds, but
+ * a string naming it many times is not: the result must fit the same
+ * budget, or a few doubling variables would take all the memory there is. */
+static bool put_value(struct interp *in, struct buf *out, const char *value)
+{
+	size_t len = strlen(value);
+	size_t room = in->a->limit > in->a->used ? in->a->limit - in->a->used : 0;
+
+	if (in->a->limit && len > room - (out->len < room ? out->len : room)) {
+		if (!in->failed)
+			diag_add(in->d, DIAG_ERROR, in->pos,
+				 "check the variables this value names for ones that repeat each other",
+				 "the value of \"%.200s\" grows past the %zu MiB a project may hold once its variables are "
+				 "substituted",
+				 in->whole, in->a->limit >> 20);
+		in->failed = true;
+		return false;
+	}
+	return buf_append(out, value, len);
+}
+
 static bool expand(struct interp *in, const char *s, size_t len, struct buf *out, int depth);
 
 /* Finds the '}' closing a "${" whose body starts at s; nested ${...} count. */
@@ -104,7 +125,7 @@ static bool expand_braced(struct interp *in, const char *body, size_t len, struc
 	if (n == len) {
 		if (!set)
 			warn_unset(in, name);
-		return !set || buf_puts(out, var->value);
+		return !set || put_value(in, out, var->value);
 	}
 	op = body + n;
 	colon = *op == ':';
@@ -119,7 +140,7 @@ static bool expand_braced(struct interp *in, const char *body, size_t len, struc
 	case '-':
 		if (colon ? empty : !set)
 			return expand(in, rest, restlen, out, depth + 1);
-		return buf_puts(out, var->value);
+		return put_value(in, out, var->value);
 	case '+':
 		if (colon ? !empty : set)
 			return expand(in, rest, restlen, out, depth + 1);
@@ -138,7 +159,7 @@ static bool expand_braced(struct interp *in, const char *body, size_t len, struc
 			in->failed = true;
 			return false;
 		}
-		return buf_puts(out, var->value);
+		return put_value(in, out, var->value);
 	}
 	return false;
 }
@@ -190,7 +211,7 @@ static bool expand(struct interp *in, const char *s, size_t len, struct buf *out
 			var = env_find(in->vars, name);
 			if (!var)
 				warn_unset(in, name);
-			else if (!buf_puts(out, var->value))
+			else if (!put_value(in, out, var->value))
 				return false;
 			p = q;
 		} else {

@@ -166,7 +166,31 @@ static void test_env_set_refused_keeps_map(void)
 	arena_free(&a);
 }
 
+/* Found by the dotenv fuzzer: a string naming a large variable many times
+ * grew its result without bound (1.2 GB for a 4 KiB .env under ASan). */
+static void test_interpolation_result_bounded(void)
+{
+	struct arena a;
+	struct diags d;
+	struct envmap vars = {0};
+	struct srcpos pos = {"c.yaml", 2, 3};
+	static char big[300 * 1024];
+	char *r;
+
+	arena_init(&a, 1u << 20);
+	diags_init(&d);
+	memset(big, 'x', sizeof(big) - 1);
+	CHECK(env_set(&a, &vars, "V", big, NULL));
+	r = interpolate(&a, &d, "${V}", &pos, &vars, NULL);
+	CHECK(r != NULL && strlen(r) == sizeof(big) - 1);
+	CHECK(interpolate(&a, &d, "$V${V}${V:-x}${V-y}", &pos, &vars, NULL) == NULL);
+	CHECK(t_diag_has(&d, DIAG_ERROR, "grows past the 1 MiB", 2));
+	diags_free(&d);
+	arena_free(&a);
+}
+
 const struct t_case t_env_cases[] = {
+	{"env: an interpolated value stays within the project's budget", test_interpolation_result_bounded},
 	{"env: a value the arena refuses leaves the map as it was", test_env_set_refused_keeps_map},
 	{"env: every interpolation form, nested defaults, $$", test_interpolation_forms},
 	{"env: unset variables warn once, located", test_interpolation_unset_warns_once},
