@@ -9,6 +9,7 @@
 
 #include "compose/loader.h"
 #include "compose/values.h"
+#include "util/number.h"
 
 void ld_oom(struct loader *ld, const struct srcpos *pos)
 {
@@ -139,7 +140,7 @@ struct ynode *want_int(struct loader *ld, const struct ynode *v, const char *pat
 		if (!*end)
 			return checked(ld, y_int(ld->a, x, &v->pos), v);
 	}
-	if (v->kind == Y_FLOAT && v->f == (double)(long long)v->f)
+	if (v->kind == Y_FLOAT && number_fits_ll(v->f) && v->f == (double)(long long)v->f)
 		return checked(ld, y_int(ld->a, (long long)v->f, &v->pos), v);
 	type_error(ld, v, path, "an integer");
 	return NULL;

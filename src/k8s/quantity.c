@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/number.h"
+
 double parse_cpu_quantity(const char *q)
 {
 	char *end;
@@ -31,6 +33,6 @@ long long parse_memory_quantity(const char *q)
 	v = strtod(q, &end);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(end, units[i].sfx) == 0)
-			return (long long)(v * (double)units[i].mult);
+			return number_fits_ll(v * (double)units[i].mult) ? (long long)(v * (double)units[i].mult) : 0;
 	return 0;
 }

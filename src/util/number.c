@@ -41,3 +41,9 @@ bool number_real(const char *s, double min, double max, double *out)
 	*out = v;
 	return true;
 }
+
+bool number_fits_ll(double v)
+{
+	/* 2^63 is exact as a double; LLONG_MAX is not */
+	return isfinite(v) && v >= -0x1p63 && v < 0x1p63;
+}

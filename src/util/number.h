@@ -11,4 +11,8 @@ bool number_int(const char *s, long long min, long long max, long long *out);
 /* A finite decimal number within [min, max]; no hex, inf or nan. */
 bool number_real(const char *s, double min, double max, double *out);
 
+/* v converts to long long without undefined behaviour: finite and within
+ * its range (a YAML .inf or 1e30 does not). */
+bool number_fits_ll(double v);
+
 #endif

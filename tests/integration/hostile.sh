@@ -207,6 +207,13 @@ printf 'services:\n  a:\n    image: x\n    ports: ["1-65535:1-65535"]\n' >"$WORK
 limited 2 "compose: ports 1-65535:1-65535" "a port range of more than 1000 ports" compose --project-directory "$WORK/h2" config
 printf 'services:\n  a:\n    image: x\n    deploy: {replicas: 99999999999999999999}\n' >"$WORK/h2/compose.yaml"
 limited 2 "compose: replicas 99999999999999999999" "replicas: 99999999999999999999 is out of range" compose --project-directory "$WORK/h2" config
+# found by fuzz/compose_loader: a float that no long long holds, converted
+# (undefined behaviour); and the same in lint's memory quantities
+printf 'services:\n  a:\n    image: x\n    deploy: {replicas: +.INF}\n' >"$WORK/h2/compose.yaml"
+sanitized "compose: replicas +.INF" compose --project-directory "$WORK/h2" config
+check "compose: replicas +.INF is refused as not an integer" grep -q 'an integer' "$WORK/s.err"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: odoo:17\n    resources: {limits: {memory: 1e400Gi, cpu: 1e400}}\n' >"$M/huge-quantity.yaml"
+sanitized "lint: a memory limit of 1e400Gi" lint "$M/huge-quantity.yaml"
 python3 -c 'import sys; open(sys.argv[1],"w").write("{\"a\":[" + ",".join(["1"]*500000) + "]}\n")' "$M/flat.json"
 limited 2 "lint: one flow list of 500,000 entries (1 MB)" "holds more than 300000 nodes" lint "$M/flat.json"
 
