@@ -246,13 +246,16 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 
 /* Holds the signatures whose anchor the line has (ix->touched, in table
  * order) of one kind of entry, known or unrecognised, against the line;
- * returns whether any took it. */
+ * returns whether one that counts alone took it. A signature that requires
+ * another entry explains nothing by itself (that entry may never be seen),
+ * so its line may still be evidence of an unrecognised failure. */
 static bool match_entries(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 			  const struct dx_origin *o, enum dx_scope scope, bool unrecognised, char *line, bool *have_line)
 {
 	struct matcher *m = run->compiled;
 	struct anchor_index *ix = &m->ix;
 	size_t last_entry = (size_t)-1;
+	bool explained = false;
 
 	for (size_t k = 0; k < ix->ntouched; k++) {
 		size_t i = ix->touched[k] / DX_MAX_SIGS, s = ix->touched[k] % DX_MAX_SIGS;
@@ -265,10 +268,11 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);
 		last_entry = i;   /* one line is one piece of evidence for an entry */
+		explained |= !sig->requires;
 		if (unrecognised)
 			return true;  /* one unrecognised kind per line is enough */
 	}
-	return last_entry != (size_t)-1;
+	return explained;
 }
 
 static int by_signature(const void *a, const void *b)

@@ -330,6 +330,59 @@ static void test_unrecognised(void)
 	done(&run, &d);
 }
 
+/* Each component's own failure marker, alone, is an unrecognised failure
+ * (never "no known failure"): one line per log or output format. */
+static void test_failure_markers(void)
+{
+	static const char *const lines[] = {
+		"2024-01-01 10:00:00,000 1 CRITICAL erp odoo.service.server: Failed to load server-wide module\n",
+		"KeyError: 'frobnicator'\n",
+		"org.postgresql.util.PSQLException: The connection attempt failed.\n",
+		"Exception in thread \"main\" java.lang.IllegalStateException: boom\n",
+		"SEVERE: Servlet.service() threw an exception\n",
+		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
+		"F0714 17:46:58.123456       1 main.go:40] cannot start\n",
+		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 9: Killed\n",
+		"pg_dump: error: query failed: frobbed\n",
+		"server closed the connection unexpectedly\n",
+		"dial tcp 10.0.0.9:443: i/o timeout\n",
+		"{\"level\":\"error\",\"msg\":\"reconcile\"}\n",
+		"{\"error\":\"Unable to frobnicate\"}\n",
+		"time=\"2024-01-01T10:00:00Z\" level=warning msg=\"retry\" error=\"EOF\"\n",
+		"2024/01/01 10:00:00 [alert] 7#7: worker process exited on signal 11 [crit]\n",
+		"HTTP/1.1 404 Not Found\n",
+		"< HTTP/2 503\n",
+		"GET https://erp.example.com/web net::ERR_CONNECTION_RESET\n",
+		"curl: (7) Failed to connect to erp.example.com port 443\n",
+		"curl: (47) Maximum (50) redirects followed\n",
+		"wget: bad address 'erp'\n",
+		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
+		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
+		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
+		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
+		"Message:      The node was low on resource: memory.\n",
+		"      Reason:       Error\n",
+		NULL,
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; lines[i]; i++) {
+		diagnose_text(&run, &d, "m", lines[i]);
+		if (run.ndiagnoses == 0 || run.diagnoses[0].kind != DXK_UNRECOGNISED)
+			fprintf(stderr, "    not an unrecognised failure: %s", lines[i]);
+		CHECK(run.ndiagnoses > 0);
+		if (run.ndiagnoses)
+			CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
+		done(&run, &d);
+	}
+	/* a line that a signature takes only with another entry's evidence is
+	 * still a failure when that entry is never seen */
+	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
+	CHECK_STR(top_id(&run), "unrecognised-log-error");
+	done(&run, &d);
+}
+
 /* A later line that proves a failure cleared or impossible lowers it
  * below what still holds, and the report names that line. */
 static void test_ruled_out(void)
@@ -418,6 +471,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: credentials in evidence are masked", test_redact},
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
+	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
 	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
