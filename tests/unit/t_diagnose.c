@@ -355,7 +355,7 @@ static void test_failure_markers(void)
 		"GET https://erp.example.com/web net::ERR_CONNECTION_RESET\n",
 		"curl: (7) Failed to connect to erp.example.com port 443\n",
 		"curl: (47) Maximum (50) redirects followed\n",
-		"wget: bad address 'erp'\n",
+		"wget: download timed out\n",
 		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
 		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
@@ -380,6 +380,77 @@ static void test_failure_markers(void)
 	 * still a failure when that entry is never seen */
 	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
 	CHECK_STR(top_id(&run), "unrecognised-log-error");
+	done(&run, &d);
+}
+
+/* The same failure as other versions and programs print it: each wording
+ * (with the line it needs beside it, if any) ranks its entry first. */
+static void test_wordings(void)
+{
+	static const struct {
+		const char *id, *text;
+	} cases[] = {
+		{"odoo-websocket", "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/odoo/addons/"
+				   "bus/websocket.py\", line 817, in open_connection\nKeyError: 'socket'\n"},
+		{"odoo-websocket", "2024/06/11 07:20:01 [error] 29#29: *81 connect() failed (111: Connection refused) while "
+				   "connecting to upstream, client: 10.0.0.4, request: \"GET /websocket HTTP/1.1\", upstream: "
+				   "\"http://10.244.0.9:8072/websocket\", host: \"erp.example.com\"\n"},
+		{"keycloak-build-mismatch", "The previous optimized build will be overridden with the following build options:\n"
+					    "        - db=postgres > db=dev-file\n"},
+		{"keycloak-probe-port", "$ curl -s http://keycloak:8080/health/live\n"
+					"{\"error\":\"Unable to find matching target resource method\"}\n"},
+		{"runasnonroot-nonnumeric", "Warning  Failed  10s  kubelet  Container has runAsNonRoot and image has non-numeric "
+					    "user(odoo), cannot verify user in non-root\n"},
+		{"runasnonroot-nonnumeric", "Error: container has runAsNonRoot and image has non-numeric user (odoo), cannot "
+					    "verify user is non-root (pod: \"odoo-0_erp(5f1c)\", container: odoo)\n"},
+		{"runasnonroot-root", "Warning  Failed  3s  kubelet  Error: container's runAsUser breaks non-root policy (pod: "
+				      "\"odoo-0_erp(5f1c)\", container: odoo)\n"},
+		{"dns-unresolved", "curl: (6) Could not resolve host: erp-db\n"},
+		{"dns-unresolved", "Error: getaddrinfo ENOTFOUND erp-db\n"},
+		{"dns-unresolved", "** server can't find erp-db: NXDOMAIN\n"},
+		{"dns-unresolved", "wget: bad address 'erp-db'\n"},
+		{"cluster-dns-unavailable", "dial tcp: lookup kubernetes.default.svc : i/o timeout\n"},
+		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
+		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
+		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
+		{"cluster-dns-unavailable", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
+					    "67.207.67.3:53: i/o timeout\n"},
+		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
+		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
+					      "but the server was compiled with CATALOG_VERSION_NO 201909212.\n"},
+		{"pg-wal-corrupt", "LOG:  invalid checkpoint record\nFATAL:  could not locate required checkpoint record\n"},
+		{"pg-wal-corrupt", "PANIC:  WAL contains references to invalid pages\n"},
+		{"pg-wal-corrupt", "ERROR:  invalid page in block 12 of relation base/16384/16385\n"},
+		{"do-account-volume-limit", "error resizing volume: volume/snapshot capacity limit exceeded\n"},
+		{"odoo-wkhtmltopdf", "Wkhtmltopdf failed (error code: -8). Message: b''\n"},
+		{"odoo-worker-limits", "Wkhtmltopdf failed (error code: -11). Message: b''\n"},
+		{"password-quote-breaks-image-setup", "sed: -e expression #1, char 31: unknown option to `s'\n"},
+		{"password-quote-breaks-image-setup", "sed: bad option in substitution expression\n"},
+		{"password-quote-breaks-image-setup",
+		 "Error executing 'postInstallation': ERROR:  syntax error at or near \"1\"\n"},
+		{NULL, NULL},
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; cases[i].id; i++) {
+		diagnose_text(&run, &d, "w", cases[i].text);
+		if (strcmp(top_id(&run), cases[i].id) != 0)
+			fprintf(stderr, "    %s, not %s: %s", top_id(&run), cases[i].id, cases[i].text);
+		CHECK_STR(top_id(&run), cases[i].id);
+		done(&run, &d);
+	}
+	/* a provisioner at work on the claim proves its StorageClass exists */
+	diagnose_text(&run, &d, "p",
+		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
+		      "Normal  Provisioning  1m  dobs.csi.digitalocean.com  External provisioner is provisioning volume for "
+		      "claim \"erp/data-postgres-0\"\n");
+	CHECK_STR(top_id(&run), "storageclass-missing");
+	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* Keycloak's 404 alone says nothing about the port */
+	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
+	CHECK(!has(&run, "keycloak-probe-port"));
 	done(&run, &d);
 }
 
@@ -472,6 +543,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
+	{"diagnose: each failure's wordings across versions and programs", test_wordings},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
 	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
