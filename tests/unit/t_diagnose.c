@@ -360,7 +360,6 @@ static void test_failure_markers(void)
 		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
-		"Message:      The node was low on resource: memory.\n",
 		"      Reason:       Error\n",
 		NULL,
 	};
@@ -428,6 +427,35 @@ static void test_wordings(void)
 		{"password-quote-breaks-image-setup", "sed: bad option in substitution expression\n"},
 		{"password-quote-breaks-image-setup",
 		 "Error executing 'postInstallation': ERROR:  syntax error at or near \"1\"\n"},
+		{"multi-attach", "Warning  FailedAttachVolume  2m  attachdetach-controller  Volume is already exclusively attached "
+				 "to one node and can't be attached to another\n"},
+		{"image-arch-mismatch", "Failed to pull image \"odoo:17.0\": rpc error: code = NotFound desc = failed to pull and "
+					"unpack image \"docker.io/library/odoo:17.0\": no match for platform in manifest: not found\n"},
+		{"image-arch-mismatch", "no matching manifest for linux/arm64/v8 in the manifest list entries\n"},
+		{"pss-violation", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
+				  "security policy: []\n"},
+		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) had taints that the pod didn't tolerate.\n"},
+		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) didn't match node selector.\n"},
+		{"sched-node-mismatch", "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.\n"},
+		{"sched-node-mismatch", "0/1 nodes are available: 1 node(s) were unschedulable.\n"},
+		{"pod-evicted", "Warning  Evicted  5m  kubelet  Pod ephemeral local storage usage exceeds the total limit of "
+				"containers 1Gi.\n"},
+		{"pod-evicted", "Warning  Evicted  5m  kubelet  Container odoo exceeded its local ephemeral storage limit \"1Gi\".\n"},
+		{"ingress-bad-gateway", "W0611 07:20:01.512345       7 controller.go:1214] Service \"erp/odoo\" does not have "
+					"any active Endpoint.\n"},
+		{"cert-challenge-pending", "acme: authorization error for erp.example.com: 400 urn:ietf:params:acme:error:connection: "
+					   "Timeout during connect (likely firewall problem)\n"},
+		{"cert-challenge-pending", "time=\"2024-06-11T07:20:01Z\" level=error msg=\"Unable to obtain ACME certificate for "
+					   "domains \\\"erp.example.com\\\"\" providerName=le.acme\n"},
+		{"cert-issuer-missing", "Warning  ErrorIssuerNotFound  5s  cert-manager-controller  Issuer issuer.certmanager.k8s.io "
+					"\"letsencrypt-staging\" not found does not exist\n"},
+		{"cert-issuer-missing", "E0127 11:05:36.980788       1 controller.go:156] ingress-shim controller: Re-queuing item "
+					"\"default/erp\" due to error processing: clusterissuer.certmanager.k8s.io "
+					"\"letsencrypt-prod\" not found\n"},
+		{"traefik-middleware-missing", "{\"entryPointName\":\"websecure\",\"level\":\"error\",\"msg\":\"middleware "
+					       "\\\"auth@kubernetescrd\\\" does not exist\",\"routerName\":\"erp@kubernetes\"}\n"},
+		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
+			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
