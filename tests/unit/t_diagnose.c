@@ -454,6 +454,14 @@ static void test_wordings(void)
 					"\"letsencrypt-prod\" not found\n"},
 		{"traefik-middleware-missing", "{\"entryPointName\":\"websecure\",\"level\":\"error\",\"msg\":\"middleware "
 					       "\\\"auth@kubernetescrd\\\" does not exist\",\"routerName\":\"erp@kubernetes\"}\n"},
+		{"config-key-missing", "MountVolume.SetUp failed for volume \"config\" : configmap references non-existent "
+				       "config key: odoo.conf\n"},
+		{"image-pull-backoff", "Normal  BackOff  2m (x6 over 4m)  kubelet  Back-off pulling image \"odoo:17.0\"\n"},
+		{"db-timeout", "Caused by: java.net.SocketTimeoutException: Connect timed out\n"},
+		{"ingress-bad-gateway", "2024-06-11T07:20:01Z ERR Skipping service: no endpoints found ingress=odoo namespace=erp "
+					"providerName=kubernetes serviceName=odoo\n"},
+		{"acme-account-invalid", "Failed to register ACME account: 400 urn:ietf:params:acme:error:invalidContact: Error "
+					 "creating new account :: contact email has forbidden domain \"example.com\"\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
