@@ -311,13 +311,18 @@ static void json_put(struct json_text *jt, const char *t, size_t n)
 
 /* The value of v, after label when there is one: a level and an error keep
  * their key (level=error, error=...), since the value alone ("error", "no
- * route to host") would not say that the line reports a failure. */
+ * route to host") would not say that the line reports a failure. Loggers
+ * write "error": null on lines that report none. */
 static void json_append(struct json_text *jt, const char *label, const struct ynode *v)
 {
+	static const char *const no_value[] = {"null", "nil", "<nil>", "false", "none", NULL};
 	const char *t = y_text(v);
 
 	if (!t || !*t)
 		return;
+	for (size_t i = 0; label && no_value[i]; i++)
+		if (strcmp(t, no_value[i]) == 0)
+			return;
 	if (jt->len > 0)
 		json_put(jt, " ", 1);
 	if (label)
