@@ -462,6 +462,11 @@ static void test_wordings(void)
 					"providerName=kubernetes serviceName=odoo\n"},
 		{"acme-account-invalid", "Failed to register ACME account: 400 urn:ietf:params:acme:error:invalidContact: Error "
 					 "creating new account :: contact email has forbidden domain \"example.com\"\n"},
+		{"keycloak-proxy-headers", "{\"issuer\":\"http://auth.example.com/realms/erp\",\"authorization_endpoint\":"
+					   "\"http://auth.example.com/realms/erp/protocol/openid-connect/auth\"}\n"},
+		{"odoo-db-not-initialized", "2024-06-11 07:20:01,112 1 ERROR odoo odoo.sql_db: bad query: SELECT latest_version "
+					    "FROM ir_module_module WHERE name='base'\nERROR: relation \"ir_module_module\" does "
+					    "not exist\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
