@@ -467,6 +467,8 @@ static void test_wordings(void)
 		{"odoo-db-not-initialized", "2024-06-11 07:20:01,112 1 ERROR odoo odoo.sql_db: bad query: SELECT latest_version "
 					    "FROM ir_module_module WHERE name='base'\nERROR: relation \"ir_module_module\" does "
 					    "not exist\n"},
+		{"pg-run-dir-unwritable", "chmod: changing permissions of '/var/run/postgresql': Operation not permitted\n"},
+		{"pg-initdb-unknown-uid", "initdb: could not look up effective user ID 1000360000: user does not exist\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
