@@ -231,7 +231,8 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 	}
 	if (regexec(&c->re[s], line, 2, m, 0) != 0)
 		return false;
-	if (!h->subject[0] && m[1].rm_so >= 0) {
+	/* A group that only delimits ("( |$)") names no subject. */
+	if (!h->subject[0] && m[1].rm_so >= 0 && strspn(line + m[1].rm_so, " \t") < (size_t)(m[1].rm_eo - m[1].rm_so)) {
 		size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
 
 		if (n >= sizeof(h->subject))

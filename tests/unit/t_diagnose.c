@@ -375,6 +375,16 @@ static void test_failure_markers(void)
 			CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
 		done(&run, &d);
 	}
+	/* a group that only delimits the match names no subject */
+	diagnose_text(&run, &d, "s", "10.0.0.1 - - [01/Jan/2024:10:00:02 +0000] \"GET /web HTTP/1.1\" 503 12\n");
+	CHECK(run.ndiagnoses && run.diagnoses[0].subject == NULL);
+	done(&run, &d);
+	/* the component that printed a line no pod names */
+	CHECK_STR(dx_component_of("E0714 17:46:58.123456 1 reflector.go:138] failed to list *v1.Pod"), "controller");
+	CHECK_STR(dx_component_of("[ERROR] plugin/errors: 2 erp. A: read udp 10.0.0.1:1->10.0.0.2:53: i/o timeout"),
+		  "coredns");
+	CHECK_STR(dx_component_of("HTTP/1.1 404 Not Found"), "http");
+	CHECK_STR(dx_component_of("  DiskPressure  True  Tue, 11 Jun 2024"), "node");
 	/* a line that a signature takes only with another entry's evidence is
 	 * still a failure when that entry is never seen */
 	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
