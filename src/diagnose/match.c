@@ -22,6 +22,8 @@ struct compiled {
 struct anchor_index {
 	unsigned first[65537];
 	unsigned *sigs;
+	const char **anchor;       /* per position in sigs: its anchor and length, */
+	size_t *len;               /* so that the scan needs no strlen */
 	bool *seen;                /* per signature, for the current line */
 	unsigned *touched;
 	size_t ntouched;
@@ -42,9 +44,11 @@ static int index_anchors(struct anchor_index *ix, size_t nentries)
 	size_t total = nentries * DX_MAX_SIGS, n = 0;
 
 	ix->sigs = calloc(total, sizeof(*ix->sigs));
+	ix->anchor = calloc(total, sizeof(*ix->anchor));
+	ix->len = calloc(total, sizeof(*ix->len));
 	ix->seen = calloc(total, sizeof(*ix->seen));
 	ix->touched = calloc(total, sizeof(*ix->touched));
-	if (!ix->sigs || !ix->seen || !ix->touched)
+	if (!ix->sigs || !ix->anchor || !ix->len || !ix->seen || !ix->touched)
 		return -1;
 	memset(ix->first, 0, sizeof(ix->first));
 	for (size_t i = 0; i < nentries; i++)
@@ -60,8 +64,14 @@ static int index_anchors(struct anchor_index *ix, size_t nentries)
 
 		memcpy(fill, ix->first, sizeof(fill));
 		for (size_t i = 0; i < nentries; i++)
-			for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++, n++)
-				ix->sigs[fill[bigram(dx_kb[i].sigs[s].anchor)]++] = (unsigned)(i * DX_MAX_SIGS + s);
+			for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++, n++) {
+				const char *a = dx_kb[i].sigs[s].anchor;
+				unsigned k = fill[bigram(a)]++;
+
+				ix->sigs[k] = (unsigned)(i * DX_MAX_SIGS + s);
+				ix->anchor[k] = a;
+				ix->len[k] = strlen(a);
+			}
 	}
 	return 0;
 }
@@ -107,6 +117,8 @@ static void free_kb(struct dx_run *run)
 				regfree(&m->entries[i].re[s]);
 	free(m->entries);
 	free(m->ix.sigs);
+	free(m->ix.anchor);
+	free(m->ix.len);
 	free(m->ix.seen);
 	free(m->ix.touched);
 	free(m);
@@ -203,10 +215,10 @@ static void scan_anchors(struct anchor_index *ix, const char *text, size_t len)
 
 		for (unsigned k = ix->first[b]; k < ix->first[b + 1]; k++) {
 			unsigned sig = ix->sigs[k];
-			const char *anchor = dx_kb[sig / DX_MAX_SIGS].sigs[sig % DX_MAX_SIGS].anchor;
-			size_t alen = strlen(anchor);
+			size_t alen = ix->len[k];
 
-			if (!ix->seen[sig] && len - i >= alen && memcmp(text + i, anchor, alen) == 0) {
+			/* the bigram matched: the rest of the anchor from its third byte */
+			if (!ix->seen[sig] && len - i >= alen && memcmp(text + i + 2, ix->anchor[k] + 2, alen - 2) == 0) {
 				ix->seen[sig] = true;
 				ix->touched[ix->ntouched++] = sig;
 			}
