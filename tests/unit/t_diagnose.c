@@ -482,6 +482,8 @@ static void test_wordings(void)
 		{"network-timeout", "curl: (28) Failed to connect to keycloak port 8080 after 130012 ms: Timeout was reached\n"},
 		{"network-timeout", "java.net.ConnectException: Connection timed out\n"},
 		{"network-timeout", "wget: download timed out\n"},
+		{"odoo-module-missing", "2024-06-11 07:20:01,112 1 WARNING erp odoo.modules.loading: Some modules have "
+					"inconsistent states, some dependencies may be missing: ['web_responsive']\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
