@@ -484,6 +484,8 @@ static void test_wordings(void)
 		{"network-timeout", "wget: download timed out\n"},
 		{"odoo-module-missing", "2024-06-11 07:20:01,112 1 WARNING erp odoo.modules.loading: Some modules have "
 					"inconsistent states, some dependencies may be missing: ['web_responsive']\n"},
+		{"keycloak-build-mismatch", "ERROR: The '--optimized' flag was used for first ever server start. Please don't use "
+					    "this flag for the first startup or use 'kc.sh build' to build the server first.\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
 		{NULL, NULL},
