@@ -361,6 +361,10 @@ static void test_failure_markers(void)
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
+		"ERRO[0000] error waiting for container: context canceled\n",
+		"odoo-1 exited with code 1\n",
+		"Error response from daemon: driver failed programming external connectivity on endpoint erp-odoo-1\n",
+		"Segmentation fault (core dumped)\n",
 		NULL,
 	};
 	struct dx_run run;
