@@ -38,7 +38,7 @@ struct dx_signature {
  * unrecognised entry takes only the failure lines no other entry explains. */
 enum dx_level { DX_CAUSE, DX_SYMPTOM, DX_FACT, DX_UNRECOGNISED };
 
-#define DX_MAX_SIGS 12
+#define DX_MAX_SIGS 32
 
 struct dx_entry {
 	const char *id;

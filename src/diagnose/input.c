@@ -300,40 +300,58 @@ struct json_text {
 	size_t len, cap;
 };
 
-static void json_append(struct json_text *jt, const struct ynode *v)
+static void json_put(struct json_text *jt, const char *t, size_t n)
 {
-	const char *t = y_text(v);
-	size_t n;
-
-	if (!t || !*t)
-		return;
-	n = strlen(t);
 	if (jt->len + n + 2 >= jt->cap)
 		n = jt->cap > jt->len + 2 ? jt->cap - jt->len - 2 : 0;
-	if (jt->len > 0 && n > 0)
-		jt->out[jt->len++] = ' ';
 	memcpy(jt->out + jt->len, t, n);
 	jt->len += n;
 	jt->out[jt->len] = '\0';
 }
 
+/* The value of v, after label when there is one: a level and an error keep
+ * their key (level=error, error=...), since the value alone ("error", "no
+ * route to host") would not say that the line reports a failure. Loggers
+ * write "error": null on lines that report none. */
+static void json_append(struct json_text *jt, const char *label, const struct ynode *v)
+{
+	static const char *const no_value[] = {"null", "nil", "<nil>", "false", "none", NULL};
+	const char *t = y_text(v);
+
+	if (!t || !*t)
+		return;
+	for (size_t i = 0; label && no_value[i]; i++)
+		if (strcmp(t, no_value[i]) == 0)
+			return;
+	if (jt->len > 0)
+		json_put(jt, " ", 1);
+	if (label)
+		json_put(jt, label, strlen(label));
+	json_put(jt, t, strlen(t));
+}
+
 static int json_line_doc(struct ynode *root, int index, void *user)
 {
-	static const char *const fields[] = {"level", "msg", "message", "log", "error", "error_description", "err", "exception",
-					     "stack_trace", "stackTrace", NULL};
+	static const struct {
+		const char *key, *label;
+	} fields[] = {
+		{"level", "level="}, {"severity", "level="}, {"msg", NULL}, {"message", NULL}, {"log", NULL},
+		{"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
+		{"stack_trace", NULL}, {"stackTrace", NULL}, {NULL, NULL},
+	};
 	struct json_text *jt = user;
 
 	(void)index;
 	if (!root || root->kind != Y_MAP)
 		return 1;
-	for (size_t i = 0; fields[i]; i++) {
-		const struct ynode *v = y_get(root, fields[i]);
+	for (size_t i = 0; fields[i].key; i++) {
+		const struct ynode *v = y_get(root, fields[i].key);
 
 		if (v && v->kind == Y_MAP) {
-			json_append(jt, y_get(v, "message"));
-			json_append(jt, y_get(v, "stackTrace"));
+			json_append(jt, NULL, y_get(v, "message"));
+			json_append(jt, NULL, y_get(v, "stackTrace"));
 		} else
-			json_append(jt, v);
+			json_append(jt, fields[i].label, v);
 	}
 	return 0;
 }

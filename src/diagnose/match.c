@@ -22,6 +22,8 @@ struct compiled {
 struct anchor_index {
 	unsigned first[65537];
 	unsigned *sigs;
+	const char **anchor;       /* per position in sigs: its anchor and length, */
+	size_t *len;               /* so that the scan needs no strlen */
 	bool *seen;                /* per signature, for the current line */
 	unsigned *touched;
 	size_t ntouched;
@@ -42,9 +44,11 @@ static int index_anchors(struct anchor_index *ix, size_t nentries)
 	size_t total = nentries * DX_MAX_SIGS, n = 0;
 
 	ix->sigs = calloc(total, sizeof(*ix->sigs));
+	ix->anchor = calloc(total, sizeof(*ix->anchor));
+	ix->len = calloc(total, sizeof(*ix->len));
 	ix->seen = calloc(total, sizeof(*ix->seen));
 	ix->touched = calloc(total, sizeof(*ix->touched));
-	if (!ix->sigs || !ix->seen || !ix->touched)
+	if (!ix->sigs || !ix->anchor || !ix->len || !ix->seen || !ix->touched)
 		return -1;
 	memset(ix->first, 0, sizeof(ix->first));
 	for (size_t i = 0; i < nentries; i++)
@@ -60,8 +64,14 @@ static int index_anchors(struct anchor_index *ix, size_t nentries)
 
 		memcpy(fill, ix->first, sizeof(fill));
 		for (size_t i = 0; i < nentries; i++)
-			for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++, n++)
-				ix->sigs[fill[bigram(dx_kb[i].sigs[s].anchor)]++] = (unsigned)(i * DX_MAX_SIGS + s);
+			for (size_t s = 0; s < DX_MAX_SIGS && dx_kb[i].sigs[s].anchor; s++, n++) {
+				const char *a = dx_kb[i].sigs[s].anchor;
+				unsigned k = fill[bigram(a)]++;
+
+				ix->sigs[k] = (unsigned)(i * DX_MAX_SIGS + s);
+				ix->anchor[k] = a;
+				ix->len[k] = strlen(a);
+			}
 	}
 	return 0;
 }
@@ -107,6 +117,8 @@ static void free_kb(struct dx_run *run)
 				regfree(&m->entries[i].re[s]);
 	free(m->entries);
 	free(m->ix.sigs);
+	free(m->ix.anchor);
+	free(m->ix.len);
 	free(m->ix.seen);
 	free(m->ix.touched);
 	free(m);
@@ -203,10 +215,10 @@ static void scan_anchors(struct anchor_index *ix, const char *text, size_t len)
 
 		for (unsigned k = ix->first[b]; k < ix->first[b + 1]; k++) {
 			unsigned sig = ix->sigs[k];
-			const char *anchor = dx_kb[sig / DX_MAX_SIGS].sigs[sig % DX_MAX_SIGS].anchor;
-			size_t alen = strlen(anchor);
+			size_t alen = ix->len[k];
 
-			if (!ix->seen[sig] && len - i >= alen && memcmp(text + i, anchor, alen) == 0) {
+			/* the bigram matched: the rest of the anchor from its third byte */
+			if (!ix->seen[sig] && len - i >= alen && memcmp(text + i + 2, ix->anchor[k] + 2, alen - 2) == 0) {
 				ix->seen[sig] = true;
 				ix->touched[ix->ntouched++] = sig;
 			}
@@ -231,7 +243,8 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 	}
 	if (regexec(&c->re[s], line, 2, m, 0) != 0)
 		return false;
-	if (!h->subject[0] && m[1].rm_so >= 0) {
+	/* A group that only delimits ("( |$)") names no subject. */
+	if (!h->subject[0] && m[1].rm_so >= 0 && strspn(line + m[1].rm_so, " \t") < (size_t)(m[1].rm_eo - m[1].rm_so)) {
 		size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
 
 		if (n >= sizeof(h->subject))
@@ -246,13 +259,16 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 
 /* Holds the signatures whose anchor the line has (ix->touched, in table
  * order) of one kind of entry, known or unrecognised, against the line;
- * returns whether any took it. */
+ * returns whether one that counts alone took it. A signature that requires
+ * another entry explains nothing by itself (that entry may never be seen),
+ * so its line may still be evidence of an unrecognised failure. */
 static bool match_entries(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 			  const struct dx_origin *o, enum dx_scope scope, bool unrecognised, char *line, bool *have_line)
 {
 	struct matcher *m = run->compiled;
 	struct anchor_index *ix = &m->ix;
 	size_t last_entry = (size_t)-1;
+	bool explained = false;
 
 	for (size_t k = 0; k < ix->ntouched; k++) {
 		size_t i = ix->touched[k] / DX_MAX_SIGS, s = ix->touched[k] % DX_MAX_SIGS;
@@ -265,10 +281,11 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);
 		last_entry = i;   /* one line is one piece of evidence for an entry */
+		explained |= !sig->requires;
 		if (unrecognised)
 			return true;  /* one unrecognised kind per line is enough */
 	}
-	return last_entry != (size_t)-1;
+	return explained;
 }
 
 static int by_signature(const void *a, const void *b)

@@ -204,6 +204,11 @@ static const struct {
 	{"traefik", "traefik"},      {"level=error", "traefik"},  {"[error]", "nginx"},
 	{"[crit]", "nginx"},         {"[emerg]", "nginx"},        {"nginx", "nginx"},
 	{"kubelet", "kubelet"},      {"Warning", "kubernetes"},   {"Traceback", "python"},
+	{"plugin/", "coredns"},      {"cert-manager", "cert-manager"}, {"acme", "cert-manager"},
+	{"Pressure", "node"},        {"NotReady", "node"},        {"kubectl", "kubectl"},
+	{"connection to the server", "kubectl"}, {"Unable to connect to the server", "kubectl"},
+	{"ERR_", "browser"},         {"curl", "http"},            {"HTTP/", "http"},
+	{"java.", "java"},           {".go:", "controller"},
 	{NULL, NULL},
 };
 

@@ -64,6 +64,18 @@ static const struct {
 	{"kubernetes", "kubectl describe of the object the event names, and kubectl get events --sort-by=.lastTimestamp"},
 	{"kubelet", "kubectl describe pod <pod> and the node's kubelet log"},
 	{"python", "the whole traceback, from its first line to the exception"},
+	{"coredns", "kubectl -n kube-system logs -l k8s-app=kube-dns and the coredns ConfigMap (its forward target)"},
+	{"cert-manager", "kubectl describe certificate,certificaterequest,order,challenge -n <namespace> and the "
+			 "cert-manager controller's log"},
+	{"node", "kubectl describe node <node> (Conditions, Allocated resources, Events)"},
+	{"kubectl", "kubectl config current-context and kubectl cluster-info (the kubeconfig's server address)"},
+	{"browser", "the browser's network tab for the failing request (status, Location header) and the ingress "
+		    "controller's log for it"},
+	{"http", "the whole response with its headers (curl -iv), and the ingress controller's and the backend pod's "
+		 "logs at that time"},
+	{"java", "the whole stack trace with its Caused by: lines, and the service's log from its start"},
+	{"controller", "the controller's whole log (kubectl logs -n <namespace> deploy/<controller>) and the objects "
+		       "its line names"},
 	{NULL, NULL},
 };
 

@@ -379,6 +379,194 @@ static void test_unrecognised(void)
 	done(&run, &d);
 }
 
+/* Each component's own failure marker, alone, is an unrecognised failure
+ * (never "no known failure"): one line per log or output format. */
+static void test_failure_markers(void)
+{
+	static const char *const lines[] = {
+		"2024-01-01 10:00:00,000 1 CRITICAL erp odoo.service.server: Failed to load server-wide module\n",
+		"KeyError: 'frobnicator'\n",
+		"org.postgresql.util.PSQLException: The connection attempt failed.\n",
+		"Exception in thread \"main\" java.lang.IllegalStateException: boom\n",
+		"SEVERE: Servlet.service() threw an exception\n",
+		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
+		"F0714 17:46:58.123456       1 main.go:40] cannot start\n",
+		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 9: Killed\n",
+		"pg_dump: error: query failed: frobbed\n",
+		"server closed the connection unexpectedly\n",
+		"dial tcp 10.0.0.9:443: connect: connection refused\n",
+		"{\"level\":\"error\",\"msg\":\"reconcile\"}\n",
+		"{\"error\":\"Unable to frobnicate\"}\n",
+		"time=\"2024-01-01T10:00:00Z\" level=warning msg=\"retry\" error=\"EOF\"\n",
+		"2024/01/01 10:00:00 [alert] 7#7: worker process exited on signal 11 [crit]\n",
+		"HTTP/1.1 404 Not Found\n",
+		"< HTTP/2 503\n",
+		"GET https://erp.example.com/web net::ERR_CONNECTION_RESET\n",
+		"curl: (7) Failed to connect to erp.example.com port 443\n",
+		"curl: (47) Maximum (50) redirects followed\n",
+		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
+		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
+		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
+		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
+		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
+		"      Reason:       Error\n",
+		"ERRO[0000] error waiting for container: context canceled\n",
+		"odoo-1 exited with code 1\n",
+		"Error response from daemon: driver failed programming external connectivity on endpoint erp-odoo-1\n",
+		"Segmentation fault (core dumped)\n",
+		NULL,
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; lines[i]; i++) {
+		diagnose_text(&run, &d, "m", lines[i]);
+		if (run.ndiagnoses == 0 || run.diagnoses[0].kind != DXK_UNRECOGNISED)
+			fprintf(stderr, "    not an unrecognised failure: %s", lines[i]);
+		CHECK(run.ndiagnoses > 0);
+		if (run.ndiagnoses)
+			CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
+		done(&run, &d);
+	}
+	/* a group that only delimits the match names no subject */
+	diagnose_text(&run, &d, "s", "10.0.0.1 - - [01/Jan/2024:10:00:02 +0000] \"GET /web HTTP/1.1\" 503 12\n");
+	CHECK(run.ndiagnoses && run.diagnoses[0].subject == NULL);
+	done(&run, &d);
+	/* the component that printed a line no pod names */
+	CHECK_STR(dx_component_of("E0714 17:46:58.123456 1 reflector.go:138] failed to list *v1.Pod"), "controller");
+	CHECK_STR(dx_component_of("[ERROR] plugin/errors: 2 erp. A: read udp 10.0.0.1:1->10.0.0.2:53: i/o timeout"),
+		  "coredns");
+	CHECK_STR(dx_component_of("HTTP/1.1 404 Not Found"), "http");
+	CHECK_STR(dx_component_of("  DiskPressure  True  Tue, 11 Jun 2024"), "node");
+	/* a line that a signature takes only with another entry's evidence is
+	 * still a failure when that entry is never seen */
+	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
+	CHECK_STR(top_id(&run), "unrecognised-log-error");
+	done(&run, &d);
+}
+
+/* The same failure as other versions and programs print it: each wording
+ * (with the line it needs beside it, if any) ranks its entry first. */
+static void test_wordings(void)
+{
+	static const struct {
+		const char *id, *text;
+	} cases[] = {
+		{"odoo-websocket", "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/odoo/addons/"
+				   "bus/websocket.py\", line 817, in open_connection\nKeyError: 'socket'\n"},
+		{"odoo-websocket", "2024/06/11 07:20:01 [error] 29#29: *81 connect() failed (111: Connection refused) while "
+				   "connecting to upstream, client: 10.0.0.4, request: \"GET /websocket HTTP/1.1\", upstream: "
+				   "\"http://10.244.0.9:8072/websocket\", host: \"erp.example.com\"\n"},
+		{"keycloak-build-mismatch", "The previous optimized build will be overridden with the following build options:\n"
+					    "        - db=postgres > db=dev-file\n"},
+		{"keycloak-probe-port", "$ curl -s http://keycloak:8080/health/live\n"
+					"{\"error\":\"Unable to find matching target resource method\"}\n"},
+		{"runasnonroot-nonnumeric", "Warning  Failed  10s  kubelet  Container has runAsNonRoot and image has non-numeric "
+					    "user(odoo), cannot verify user in non-root\n"},
+		{"runasnonroot-nonnumeric", "Error: container has runAsNonRoot and image has non-numeric user (odoo), cannot "
+					    "verify user is non-root (pod: \"odoo-0_erp(5f1c)\", container: odoo)\n"},
+		{"runasnonroot-root", "Warning  Failed  3s  kubelet  Error: container's runAsUser breaks non-root policy (pod: "
+				      "\"odoo-0_erp(5f1c)\", container: odoo)\n"},
+		{"dns-unresolved", "curl: (6) Could not resolve host: erp-db\n"},
+		{"dns-unresolved", "Error: getaddrinfo ENOTFOUND erp-db\n"},
+		{"dns-unresolved", "** server can't find erp-db: NXDOMAIN\n"},
+		{"dns-unresolved", "wget: bad address 'erp-db'\n"},
+		{"cluster-dns-unavailable", "dial tcp: lookup kubernetes.default.svc : i/o timeout\n"},
+		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
+		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
+		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
+		{"cluster-dns-unavailable", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
+					    "67.207.67.3:53: i/o timeout\n"},
+		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
+		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
+					      "but the server was compiled with CATALOG_VERSION_NO 201909212.\n"},
+		{"pg-wal-corrupt", "LOG:  invalid checkpoint record\nFATAL:  could not locate required checkpoint record\n"},
+		{"pg-wal-corrupt", "PANIC:  WAL contains references to invalid pages\n"},
+		{"pg-wal-corrupt", "ERROR:  invalid page in block 12 of relation base/16384/16385\n"},
+		{"do-account-volume-limit", "error resizing volume: volume/snapshot capacity limit exceeded\n"},
+		{"odoo-wkhtmltopdf", "Wkhtmltopdf failed (error code: -8). Message: b''\n"},
+		{"odoo-worker-limits", "Wkhtmltopdf failed (error code: -11). Message: b''\n"},
+		{"password-quote-breaks-image-setup", "sed: -e expression #1, char 31: unknown option to `s'\n"},
+		{"password-quote-breaks-image-setup", "sed: bad option in substitution expression\n"},
+		{"password-quote-breaks-image-setup",
+		 "Error executing 'postInstallation': ERROR:  syntax error at or near \"1\"\n"},
+		{"multi-attach", "Warning  FailedAttachVolume  2m  attachdetach-controller  Volume is already exclusively attached "
+				 "to one node and can't be attached to another\n"},
+		{"image-arch-mismatch", "Failed to pull image \"odoo:17.0\": rpc error: code = NotFound desc = failed to pull and "
+					"unpack image \"docker.io/library/odoo:17.0\": no match for platform in manifest: not found\n"},
+		{"image-arch-mismatch", "no matching manifest for linux/arm64/v8 in the manifest list entries\n"},
+		{"pss-violation", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
+				  "security policy: []\n"},
+		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) had taints that the pod didn't tolerate.\n"},
+		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) didn't match node selector.\n"},
+		{"sched-node-mismatch", "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.\n"},
+		{"sched-node-mismatch", "0/1 nodes are available: 1 node(s) were unschedulable.\n"},
+		{"pod-evicted", "Warning  Evicted  5m  kubelet  Pod ephemeral local storage usage exceeds the total limit of "
+				"containers 1Gi.\n"},
+		{"pod-evicted", "Warning  Evicted  5m  kubelet  Container odoo exceeded its local ephemeral storage limit \"1Gi\".\n"},
+		{"ingress-bad-gateway", "W0611 07:20:01.512345       7 controller.go:1214] Service \"erp/odoo\" does not have "
+					"any active Endpoint.\n"},
+		{"cert-challenge-pending", "acme: authorization error for erp.example.com: 400 urn:ietf:params:acme:error:connection: "
+					   "Timeout during connect (likely firewall problem)\n"},
+		{"cert-challenge-pending", "time=\"2024-06-11T07:20:01Z\" level=error msg=\"Unable to obtain ACME certificate for "
+					   "domains \\\"erp.example.com\\\"\" providerName=le.acme\n"},
+		{"cert-issuer-missing", "Warning  ErrorIssuerNotFound  5s  cert-manager-controller  Issuer issuer.certmanager.k8s.io "
+					"\"letsencrypt-staging\" not found does not exist\n"},
+		{"cert-issuer-missing", "E0127 11:05:36.980788       1 controller.go:156] ingress-shim controller: Re-queuing item "
+					"\"default/erp\" due to error processing: clusterissuer.certmanager.k8s.io "
+					"\"letsencrypt-prod\" not found\n"},
+		{"traefik-middleware-missing", "{\"entryPointName\":\"websecure\",\"level\":\"error\",\"msg\":\"middleware "
+					       "\\\"auth@kubernetescrd\\\" does not exist\",\"routerName\":\"erp@kubernetes\"}\n"},
+		{"config-key-missing", "MountVolume.SetUp failed for volume \"config\" : configmap references non-existent "
+				       "config key: odoo.conf\n"},
+		{"image-pull-backoff", "Normal  BackOff  2m (x6 over 4m)  kubelet  Back-off pulling image \"odoo:17.0\"\n"},
+		{"db-timeout", "Caused by: java.net.SocketTimeoutException: Connect timed out\n"},
+		{"ingress-bad-gateway", "2024-06-11T07:20:01Z ERR Skipping service: no endpoints found ingress=odoo namespace=erp "
+					"providerName=kubernetes serviceName=odoo\n"},
+		{"acme-account-invalid", "Failed to register ACME account: 400 urn:ietf:params:acme:error:invalidContact: Error "
+					 "creating new account :: contact email has forbidden domain \"example.com\"\n"},
+		{"keycloak-proxy-headers", "{\"issuer\":\"http://auth.example.com/realms/erp\",\"authorization_endpoint\":"
+					   "\"http://auth.example.com/realms/erp/protocol/openid-connect/auth\"}\n"},
+		{"odoo-db-not-initialized", "2024-06-11 07:20:01,112 1 ERROR odoo odoo.sql_db: bad query: SELECT latest_version "
+					    "FROM ir_module_module WHERE name='base'\nERROR: relation \"ir_module_module\" does "
+					    "not exist\n"},
+		{"pg-run-dir-unwritable", "chmod: changing permissions of '/var/run/postgresql': Operation not permitted\n"},
+		{"pg-initdb-unknown-uid", "initdb: could not look up effective user ID 1000360000: user does not exist\n"},
+		{"network-timeout", "curl: (28) Failed to connect to keycloak port 8080 after 130012 ms: Timeout was reached\n"},
+		{"network-timeout", "java.net.ConnectException: Connection timed out\n"},
+		{"network-timeout", "wget: download timed out\n"},
+		{"odoo-module-missing", "2024-06-11 07:20:01,112 1 WARNING erp odoo.modules.loading: Some modules have "
+					"inconsistent states, some dependencies may be missing: ['web_responsive']\n"},
+		{"keycloak-build-mismatch", "ERROR: The '--optimized' flag was used for first ever server start. Please don't use "
+					    "this flag for the first startup or use 'kc.sh build' to build the server first.\n"},
+		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
+			       "10.245.12.7:5432: i/o timeout)\n"},
+		{NULL, NULL},
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; cases[i].id; i++) {
+		diagnose_text(&run, &d, "w", cases[i].text);
+		if (strcmp(top_id(&run), cases[i].id) != 0)
+			fprintf(stderr, "    %s, not %s: %s", top_id(&run), cases[i].id, cases[i].text);
+		CHECK_STR(top_id(&run), cases[i].id);
+		done(&run, &d);
+	}
+	/* a provisioner at work on the claim proves its StorageClass exists */
+	diagnose_text(&run, &d, "p",
+		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
+		      "Normal  Provisioning  1m  dobs.csi.digitalocean.com  External provisioner is provisioning volume for "
+		      "claim \"erp/data-postgres-0\"\n");
+	CHECK_STR(top_id(&run), "storageclass-missing");
+	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* Keycloak's 404 alone says nothing about the port */
+	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
+	CHECK(!has(&run, "keycloak-probe-port"));
+	done(&run, &d);
+}
+
 /* A later line that proves a failure cleared or impossible lowers it
  * below what still holds, and the report names that line. */
 static void test_ruled_out(void)
@@ -468,6 +656,8 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: credentials in evidence are masked", test_redact},
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
+	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
+	{"diagnose: each failure's wordings across versions and programs", test_wordings},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
 	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
