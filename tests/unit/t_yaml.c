@@ -296,6 +296,22 @@ static void test_text_scan(void)
 	CHECK(scan_chunks("a: '[[[[[[' # [[[[[[\nb: \"[[[[[[\"\nc: x[[[[[[\n", 9, 4, 100, &err));
 	CHECK(!scan_chunks("a: [1,2,3,4,5,6]\n", 8, 4, 5, &err) && err == TEXT_TOO_MANY);
 	CHECK(scan_chunks("a: [1,2,3]\nb: [1,2,3]\n", 8, 4, 5, &err));  /* counted per collection */
+	/* Runs of letters and blanks are skipped whole: the state after them is
+	 * what each byte would have left, wherever a chunk ends. */
+	CHECK(!scan_chunks("a:     [[[[[1]]]]]\n", 4, 4, 100, &err) && err == TEXT_TOO_DEEP);
+	CHECK(scan_chunks("a: \"x\\\" [[[[[[\"\n", 6, 4, 100, &err));
+	CHECK(scan_chunks("a: x # note [[[[[[\nb: y\t#[[[[[[\n", 5, 4, 100, &err));
+	CHECK(!scan_chunks("a: x\nb: [[[[[1]]]]]\n", 2, 4, 100, &err) && err == TEXT_TOO_DEEP);
+	{
+		struct text_scan s;
+
+		text_scan_init(&s);
+		CHECK(!text_scan(&s, (const unsigned char *)"a: 1\nkey:  value\0", 18) && s.err == TEXT_NUL &&
+		      s.err_line == 2 && s.err_col == 12);
+		text_scan_init(&s);
+		CHECK(!text_scan(&s, (const unsigned char *)"k: caf\xc3\xa9 ok \xff", 13) && s.err == TEXT_BAD_UTF8 &&
+		      s.err_col == 12);
+	}
 }
 
 const struct t_case t_yaml_cases[] = {
