@@ -37,6 +37,10 @@ struct builder {
 	struct ynode *root;
 	bool failed;
 	int line_base;            /* lines before the parsed text in its file */
+	/* The text libfyaml parses, when it is one string (NULL for a stream):
+	 * a scalar written as it reads is taken from it directly. */
+	const char *input;
+	size_t input_len;
 };
 
 /* Reports what (once per document) and stops the build. */

@@ -262,6 +262,36 @@ static char *scalar_text(struct fy_token *t, size_t *len)
 	return b.data;
 }
 
+/* The scalar's text in the input when it reads as written: on one line,
+ * plain, or quoted without an escape ('' in single quotes, \ in double
+ * quotes). Quoted scalars' marks are inside the quotes. NULL otherwise, and
+ * for a stream, whose text is not kept: the token iterator builds it then.
+ * Most scalars of a manifest are such: the iterator costs several times
+ * what parsing them does. */
+static const char *verbatim_text(const struct builder *b, struct fy_token *t, size_t *len)
+{
+	const struct fy_mark *start = fy_token_start_mark(t), *end = fy_token_end_mark(t);
+	enum fy_scalar_style style = fy_token_scalar_style(t);
+	const char *text;
+	size_t n;
+
+	if (!b->input || !start || !end || end->input_pos < start->input_pos || end->input_pos > b->input_len)
+		return NULL;
+	if (style != FYSS_PLAIN && style != FYSS_SINGLE_QUOTED && style != FYSS_DOUBLE_QUOTED)
+		return NULL;
+	text = b->input + start->input_pos;
+	n = end->input_pos - start->input_pos;
+	for (size_t i = 0; i < n; i++) {
+		char c = text[i];
+
+		if (c == '\n' || c == '\r' || (c == '\'' && style == FYSS_SINGLE_QUOTED) ||
+		    (c == '\\' && style == FYSS_DOUBLE_QUOTED))
+			return NULL;
+	}
+	*len = n;
+	return text;
+}
+
 static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, const char *text, size_t len,
 				 const struct srcpos *pos, enum ymerge_tag tag, bool force_str)
 {
@@ -282,7 +312,8 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 {
 	struct srcpos pos = mark_pos(b, fy_event_start_mark(fye));
 	size_t len = 0;
-	char *text;
+	const char *text;
+	char *built = NULL;
 	bool force_str, plain_merge;
 	enum ymerge_tag tag = tag_of(b, fye->scalar.tag, &pos, &force_str);
 	struct ynode *n;
@@ -290,7 +321,9 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 
 	if (!take_budget(b, &pos))
 		return;
-	text = scalar_text(fye->scalar.value, &len);
+	text = verbatim_text(b, fye->scalar.value, &len);
+	if (!text)
+		text = built = scalar_text(fye->scalar.value, &len);
 	if (!text) {
 		fail_oom(b, &pos);
 		return;
@@ -300,12 +333,12 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 		 * which would end the value there */
 		builder_fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
 			     "the string holds a NUL character (\\0)");
-		free(text);
+		free(built);
 		return;
 	}
 	n = scalar_node(b, fye, text, len, &pos, tag, force_str);
 	plain_merge = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
-	free(text);
+	free(built);
 	if (!n || (anchor && !anchor_set(b, anchor, n))) {
 		fail_oom(b, &pos);
 		return;

@@ -314,7 +314,71 @@ static void test_text_scan(void)
 	}
 }
 
+/* Scalars taken from the input text (yaml_parse_stream) and those the
+ * token iterator builds (yaml_parse_fp, whose text is not kept) agree. */
+static bool same_tree(const struct ynode *x, const struct ynode *y)
+{
+	if (x->kind != y->kind || x->quoted != y->quoted || x->n != y->n || x->pos.line != y->pos.line ||
+	    x->pos.col != y->pos.col)
+		return false;
+	if (x->kind == Y_MAP) {
+		for (size_t i = 0; i < x->n; i++)
+			if (strcmp(x->pairs[i].key, y->pairs[i].key) != 0 || !same_tree(x->pairs[i].val, y->pairs[i].val))
+				return false;
+		return true;
+	}
+	if (x->kind == Y_SEQ) {
+		for (size_t i = 0; i < x->n; i++)
+			if (!same_tree(x->items[i], y->items[i]))
+				return false;
+		return true;
+	}
+	return x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
+}
+
+static bool parses_alike(const char *text)
+{
+	struct parsed from_text, from_stream;
+	FILE *fp = tmpfile();
+	bool same;
+
+	if (!fp)
+		return false;
+	fputs(text, fp);
+	rewind(fp);
+	parse(&from_text, text);
+	memset(&from_stream, 0, sizeof(from_stream));
+	arena_init(&from_stream.a, 64u << 20);
+	diags_init(&from_stream.d);
+	from_stream.rc = yaml_parse_fp(&from_stream.a, &from_stream.d, "t.yaml", fp, &yaml_default_limits, keep_first,
+				       &from_stream);
+	fclose(fp);
+	same = from_text.rc == 0 && from_stream.rc == 0 && from_text.root && from_stream.root &&
+	       same_tree(from_text.root, from_stream.root);
+	done(&from_text);
+	done(&from_stream);
+	return same;
+}
+
+static void test_scalar_text_from_input(void)
+{
+	struct parsed p;
+
+	CHECK(parses_alike("a: plain text   # comment\nb: 'single q'\nc: \"double q\"\nd: 12\ne: true\nf: ~\n"));
+	CHECK(parses_alike("a: 'it''s'\nb: \"tab\\there \\u00e9 \\\"q\\\"\"\nc: caf\xc3\xa9 \xe2\x82\xac\n"));
+	CHECK(parses_alike("a: plain\n  continued\n\n  after a blank line\nb: 'single\n  folded'\nc: \"double\n  folded\"\n"));
+	CHECK(parses_alike("a: |-\n  literal\n   kept\nb: >\n  folded\n  text\n\nc: |+\n  keep\n\n"));
+	CHECK(parses_alike("a: {k: v, 'q': \"w\", n: [1, x y, '', \"\"]}\nb: [a:b, c]\n"));
+	CHECK(parses_alike("a: x\r\nb: 'y'\r\nc: \"z\"\r\nd: w\tv\r\n"));
+	CHECK(parses_alike("--- &r\nx: &a value\ny: *a\nz: !!str 123\n<<: {m: 1}\n"));
+	/* the text is the scalar's, not the line's */
+	parse(&p, "a: 'one' # 'two'\nb: x y  \n");
+	CHECK(p.rc == 0 && strcmp(y_text(y_get(p.root, "a")), "one") == 0 && strcmp(y_text(y_get(p.root, "b")), "x y") == 0);
+	done(&p);
+}
+
 const struct t_case t_yaml_cases[] = {
+	{"yaml: scalars taken from the input read as those the token iterator builds", test_scalar_text_from_input},
 	{"yaml: the streaming text check (UTF-8 across chunks, NUL, flow depth and entries)", test_text_scan},
 	{"yaml: scalar types (YAML 1.2 core schema)", test_scalar_types},
 	{"yaml: node positions are 1-based line and column", test_positions},
