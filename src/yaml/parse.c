@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/buf.h"
-
 static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 {
 	struct srcpos p = {b->file, 1, 1};
@@ -237,61 +235,6 @@ static const char *anchor_name(struct fy_token *anchor)
 	return anchor ? fy_token_get_text0(anchor) : NULL;
 }
 
-/* A scalar's text through libfyaml's token iterator, not fy_token_get_text:
- * in libfyaml 0.7 that leaks its grown chunk array on a scalar of five or
- * more escapes ('' in single quotes), libfyaml#233, fixed upstream after the
- * Debian 12 release. malloc'd; NULL when out of memory. */
-static char *scalar_text(struct fy_token *t, size_t *len)
-{
-	struct fy_token_iter *it = fy_token_iter_create(t);
-	const struct fy_iter_chunk *c = NULL;
-	struct buf b = BUF_INIT;
-	int err = 0;
-
-	*len = 0;
-	if (!it)
-		return NULL;
-	while ((c = fy_token_iter_chunk_next(it, c, &err)) != NULL)
-		buf_append(&b, c->str, c->len);
-	fy_token_iter_destroy(it);
-	if (err || b.failed || !buf_cstr(&b)) {
-		buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data;
-}
-
-/* The scalar's text in the input when it reads as written: on one line,
- * plain, or quoted without an escape ('' in single quotes, \ in double
- * quotes). Quoted scalars' marks are inside the quotes. NULL otherwise, and
- * for a stream, whose text is not kept: the token iterator builds it then.
- * Most scalars of a manifest are such: the iterator costs several times
- * what parsing them does. */
-static const char *verbatim_text(const struct builder *b, struct fy_token *t, size_t *len)
-{
-	const struct fy_mark *start = fy_token_start_mark(t), *end = fy_token_end_mark(t);
-	enum fy_scalar_style style = fy_token_scalar_style(t);
-	const char *text;
-	size_t n;
-
-	if (!b->input || !start || !end || end->input_pos < start->input_pos || end->input_pos > b->input_len)
-		return NULL;
-	if (style != FYSS_PLAIN && style != FYSS_SINGLE_QUOTED && style != FYSS_DOUBLE_QUOTED)
-		return NULL;
-	text = b->input + start->input_pos;
-	n = end->input_pos - start->input_pos;
-	for (size_t i = 0; i < n; i++) {
-		char c = text[i];
-
-		if (c == '\n' || c == '\r' || (c == '\'' && style == FYSS_SINGLE_QUOTED) ||
-		    (c == '\\' && style == FYSS_DOUBLE_QUOTED))
-			return NULL;
-	}
-	*len = n;
-	return text;
-}
-
 static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, const char *text, size_t len,
 				 const struct srcpos *pos, enum ymerge_tag tag, bool force_str)
 {
@@ -321,9 +264,7 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 
 	if (!take_budget(b, &pos))
 		return;
-	text = verbatim_text(b, fye->scalar.value, &len);
-	if (!text)
-		text = built = scalar_text(fye->scalar.value, &len);
+	text = scalar_token_text(b, fye->scalar.value, &len, &built);
 	if (!text) {
 		fail_oom(b, &pos);
 		return;

@@ -368,6 +368,13 @@ static void test_scalar_text_from_input(void)
 	CHECK(parses_alike("a: 'it''s'\nb: \"tab\\there \\u00e9 \\\"q\\\"\"\nc: caf\xc3\xa9 \xe2\x82\xac\n"));
 	CHECK(parses_alike("a: plain\n  continued\n\n  after a blank line\nb: 'single\n  folded'\nc: \"double\n  folded\"\n"));
 	CHECK(parses_alike("a: |-\n  literal\n   kept\nb: >\n  folded\n  text\n\nc: |+\n  keep\n\n"));
+	/* literal blocks as CRDs write them, and the forms left to the iterator */
+	CHECK(parses_alike("s:\n  p:\n    description: |-\n      First line.\n\n        indented more\n      last  \n    "
+			   "type: string\n  q:\n    description: |\n      clip\n\n\n  r: 1\n"));
+	CHECK(parses_alike("- |\n\n  after a blank\n- |-\n  \n  blank with spaces\n \n\n- |2\n    two more\n- | # c\n  x\n"
+			   "- |-\n  tab\there\n- |-\n  deep blank\n      \n  after\n- |\n  no final break"));
+	CHECK(parses_alike("a: |-\n  x\n\n\n"));
+	CHECK(parses_alike("a: |\n  crlf\r\n  lines\r\nb: 1\r\n"));
 	CHECK(parses_alike("a: {k: v, 'q': \"w\", n: [1, x y, '', \"\"]}\nb: [a:b, c]\n"));
 	CHECK(parses_alike("a: x\r\nb: 'y'\r\nc: \"z\"\r\nd: w\tv\r\n"));
 	CHECK(parses_alike("--- &r\nx: &a value\ny: *a\nz: !!str 123\n<<: {m: 1}\n"));
