@@ -65,7 +65,8 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* size bytes, not cleared: strings are written over at once. */
+static void *arena_take(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
 	struct arena_chunk *c = a->head;
@@ -84,11 +85,19 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	p = (char *)c->data + c->off;
 	c->off += rounded;
-	memset(p, 0, size);
 	return p;
 refuse:
 	a->exhausted = true;
 	return NULL;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_take(a, size);
+
+	if (p)
+		memset(p, 0, size ? size : 1);
+	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
@@ -97,7 +106,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
 
 	if (len == SIZE_MAX)
 		return NULL;
-	p = arena_alloc(a, len + 1);
+	p = arena_take(a, len + 1);
 	if (!p)
 		return NULL;
 	if (len)

@@ -110,10 +110,12 @@ struct ynode *y_null(struct arena *a, const struct srcpos *pos)
 	return n;
 }
 
+/* Every plain scalar of every document comes here, keys included: the
+ * first character decides before any length is taken. */
 static bool is_one_of(const char *s, size_t len, const char *const *words)
 {
 	for (; *words; words++)
-		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
+		if ((len == 0 || (*words)[0] == s[0]) && strlen(*words) == len && memcmp(s, *words, len) == 0)
 			return true;
 	return false;
 }
@@ -126,6 +128,24 @@ static bool all_digits(const char *s, size_t len, const char *set)
 		if (!strchr(set, s[i]))
 			return false;
 	return true;
+}
+
+static bool all_decimal(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* The first characters of null, booleans and numbers (~ n N t T f F, digits,
+ * + - .): any other starts a string. */
+static bool may_be_typed(char c)
+{
+	return (c >= '0' && c <= '9') || c == '~' || c == 'n' || c == 'N' || c == 't' || c == 'T' || c == 'f' ||
+	       c == 'F' || c == '+' || c == '-' || c == '.';
 }
 
 static bool looks_float(const char *s, size_t len)
@@ -171,7 +191,7 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 
 	/* Most plain scalars are words: only a few first characters can start
 	 * null, a boolean or a number, so the rest skip the comparisons. */
-	if (len && !strchr("~nNtTfF0123456789+-.", c0)) {
+	if (len && !may_be_typed(c0)) {
 		n = y_new(a, Y_STR, pos);
 		goto text;
 	}
@@ -184,7 +204,7 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 	} else {
 		if (blen && (body[0] == '-' || body[0] == '+'))
 			body++, blen--;
-		if (all_digits(body, blen, "0123456789") ||
+		if (all_decimal(body, blen) ||
 		    (len > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s + 2, len - 2, "01234567")) ||
 		    (len > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s + 2, len - 2, "0123456789abcdefABCDEF"))) {
 			char tmp[64];
