@@ -40,7 +40,8 @@ static const struct removed_api removed_apis[] = {
 const struct removed_api *schema_removed(const char *api_version, const char *kind)
 {
 	for (const struct removed_api *r = removed_apis; r->api_version; r++)
-		if (strcmp(r->api_version, api_version) == 0 && (strcmp(r->kind, "*") == 0 || strcmp(r->kind, kind) == 0))
+		if (r->api_version[0] == api_version[0] && strcmp(r->api_version, api_version) == 0 &&
+		    (strcmp(r->kind, "*") == 0 || strcmp(r->kind, kind) == 0))
 			return r;
 	return NULL;
 }
@@ -222,7 +223,8 @@ static void check_string(struct walk *w, const struct ynode *n, const struct sch
 			"\"%s\" is a string here, but kubectl's YAML 1.1 parser reads it as %s; quote it", n->text, reading);
 	if (t->nenums) {
 		for (unsigned i = 0; i < t->nenums; i++)
-			if (strcmp(schema_enums[t->first_enum + i], n->text) == 0)
+			if (schema_enums[t->first_enum + i][0] == n->text[0] &&
+			    strcmp(schema_enums[t->first_enum + i], n->text) == 0)
 				return;
 		problem(w, &n->pos, "SCH005", "\"%s\" is not one of the allowed values (%s%s)", n->text,
 			schema_enums[t->first_enum], t->nenums > 1 ? ", ..." : "");

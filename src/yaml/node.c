@@ -195,12 +195,16 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 		n = y_new(a, Y_STR, pos);
 		goto text;
 	}
-	if (is_one_of(s, len, nulls))
+	if (len == 0 || ((c0 == '~' || c0 == 'n' || c0 == 'N') && is_one_of(s, len, nulls)))
 		n = y_new(a, Y_NULL, pos);
-	else if (is_one_of(s, len, trues) || is_one_of(s, len, falses)) {
-		n = y_new(a, Y_BOOL, pos);
+	else if (c0 == 'n' || c0 == 'N' || c0 == '~')
+		n = y_new(a, Y_STR, pos);
+	else if (c0 == 't' || c0 == 'T' || c0 == 'f' || c0 == 'F') {
+		bool yes = is_one_of(s, len, trues);
+
+		n = y_new(a, yes || is_one_of(s, len, falses) ? Y_BOOL : Y_STR, pos);
 		if (n)
-			n->b = is_one_of(s, len, trues);
+			n->b = yes;
 	} else {
 		if (blen && (body[0] == '-' || body[0] == '+'))
 			body++, blen--;

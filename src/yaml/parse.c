@@ -235,10 +235,10 @@ static const char *anchor_name(struct fy_token *anchor)
 	return anchor ? fy_token_get_text0(anchor) : NULL;
 }
 
-static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, const char *text, size_t len,
-				 const struct srcpos *pos, enum ymerge_tag tag, bool force_str)
+static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, enum fy_scalar_style style,
+				 const char *text, size_t len, const struct srcpos *pos, enum ymerge_tag tag,
+				 bool force_str)
 {
-	enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
 	struct ynode *n;
 
 	if (style == FYSS_PLAIN && !force_str && !fye->scalar.tag)
@@ -261,10 +261,11 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 	enum ymerge_tag tag = tag_of(b, fye->scalar.tag, &pos, &force_str);
 	struct ynode *n;
 	const char *anchor = anchor_name(fye->scalar.anchor);
+	enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
 
 	if (!take_budget(b, &pos))
 		return;
-	text = scalar_token_text(b, fye->scalar.value, &len, &built);
+	text = scalar_token_text(b, fye->scalar.value, style, &len, &built);
 	if (!text) {
 		fail_oom(b, &pos);
 		return;
@@ -277,8 +278,8 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 		free(built);
 		return;
 	}
-	n = scalar_node(b, fye, text, len, &pos, tag, force_str);
-	plain_merge = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
+	n = scalar_node(b, fye, style, text, len, &pos, tag, force_str);
+	plain_merge = style == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
 	free(built);
 	if (!n || (anchor && !anchor_set(b, anchor, n))) {
 		fail_oom(b, &pos);

@@ -40,15 +40,14 @@ static char *iterated_text(struct fy_token *t, size_t *len)
  * quoted scalar are inside the quotes. */
 static bool reads_as_written(enum fy_scalar_style style, const char *text, size_t n)
 {
+	/* the one character that is an escape in this style (none when plain) */
+	char escape = style == FYSS_SINGLE_QUOTED ? '\'' : style == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
+
 	if (style != FYSS_PLAIN && style != FYSS_SINGLE_QUOTED && style != FYSS_DOUBLE_QUOTED)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = text[i];
-
-		if (c == '\n' || c == '\r' || (c == '\'' && style == FYSS_SINGLE_QUOTED) ||
-		    (c == '\\' && style == FYSS_DOUBLE_QUOTED))
+	for (size_t i = 0; i < n; i++)
+		if (text[i] == '\n' || text[i] == '\r' || text[i] == escape)
 			return false;
-	}
 	return true;
 }
 
@@ -146,11 +145,11 @@ static char *literal_text(const char *text, size_t n, char chomping, size_t *len
 	return out;
 }
 
-const char *scalar_token_text(const struct builder *b, struct fy_token *t, size_t *len, char **built)
+const char *scalar_token_text(const struct builder *b, struct fy_token *t, enum fy_scalar_style style, size_t *len,
+			      char **built)
 {
 	const struct fy_mark *start = b->input ? fy_token_start_mark(t) : NULL;
 	const struct fy_mark *end = b->input ? fy_token_end_mark(t) : NULL;
-	enum fy_scalar_style style = fy_token_scalar_style(t);
 
 	*built = NULL;
 	if (start && end && start->input_pos <= end->input_pos && end->input_pos <= b->input_len) {

@@ -68,6 +68,25 @@ static void test_scalar_types(void)
 	CHECK_INT(t_at(p.root, "on11")->kind, Y_STR);
 	CHECK_STR(t_text(p.root, "lead0"), "0755");
 	done(&p);
+	/* words that start as a null, a boolean or a number does */
+	parse(&p, "a: nulls\nb: ~x\nc: NULL\nd: truex\ne: TRUE\nf: fals\ng: FALSE\nh: t\ni: .inf\nj: -.Inf\n"
+		  "k: .nan\nl: .5\nm: +12\nn: 1.2.3\no: -x\n");
+	CHECK_INT(t_at(p.root, "a")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "b")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "c")->kind, Y_NULL);
+	CHECK_INT(t_at(p.root, "d")->kind, Y_STR);
+	CHECK(t_at(p.root, "e")->kind == Y_BOOL && t_at(p.root, "e")->b);
+	CHECK_INT(t_at(p.root, "f")->kind, Y_STR);
+	CHECK(t_at(p.root, "g")->kind == Y_BOOL && !t_at(p.root, "g")->b);
+	CHECK_INT(t_at(p.root, "h")->kind, Y_STR);
+	CHECK(t_at(p.root, "i")->kind == Y_FLOAT && t_at(p.root, "i")->f > 1e308);
+	CHECK(t_at(p.root, "j")->kind == Y_FLOAT && t_at(p.root, "j")->f < -1e308);
+	CHECK(t_at(p.root, "k")->kind == Y_FLOAT && t_at(p.root, "k")->f != t_at(p.root, "k")->f);
+	CHECK(t_at(p.root, "l")->kind == Y_FLOAT && t_at(p.root, "l")->f == 0.5);
+	CHECK(t_at(p.root, "m")->kind == Y_INT && t_at(p.root, "m")->i == 12);
+	CHECK_INT(t_at(p.root, "n")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "o")->kind, Y_STR);
+	done(&p);
 }
 
 static void test_positions(void)
