@@ -145,7 +145,7 @@ static const char *yaml11_reading(const struct ynode *n)
 	bool short_text = !t[0] || !t[1] || !t[2] || !t[3];
 
 	for (const char *const *b = bools; short_text && *b; b++)
-		if (strcmp(t, *b) == 0)
+		if ((*b)[0] == t[0] && strcmp(t, *b) == 0)
 			return "a boolean";
 	if (t[0] == '0' && t[1] && strspn(t, "01234567") == strlen(t))
 		return "an octal number";
