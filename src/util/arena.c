@@ -40,6 +40,22 @@ void arena_free(struct arena *a)
 	a->used = 0;
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+
+	if (!keep || keep->size > ARENA_CHUNK_MAX) {
+		arena_free(a);
+		return;
+	}
+	a->head = keep->next;
+	arena_free(a);
+	keep->next = NULL;
+	keep->off = 0;
+	a->head = keep;
+	a->used = keep->size + sizeof(*keep);
+}
+
 static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 {
 	size_t step = a->head ? a->head->size * 2 : ARENA_CHUNK_FIRST;

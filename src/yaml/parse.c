@@ -270,7 +270,9 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 		fail_oom(b, &pos);
 		return;
 	}
-	if (memchr(text, '\0', len)) {
+	/* A NUL can only come from an escape ("\0"): the parsed text has none
+	 * (yaml_check_text), so only a text built from escapes is searched. */
+	if (built && memchr(text, '\0', len)) {
 		/* "\0" in a double-quoted string: every consumer reads C strings,
 		 * which would end the value there */
 		builder_fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
