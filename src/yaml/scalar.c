@@ -45,9 +45,13 @@ static bool reads_as_written(enum fy_scalar_style style, const char *text, size_
 
 	if (style != FYSS_PLAIN && style != FYSS_SINGLE_QUOTED && style != FYSS_DOUBLE_QUOTED)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (text[i] == '\n' || text[i] == '\r' || text[i] == escape)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		/* '\n' and '\r' sort below every printable character: one test for most */
+		if ((c <= '\r' && (c == '\n' || c == '\r')) || c == (unsigned char)escape)
 			return false;
+	}
 	return true;
 }
 
