@@ -111,6 +111,20 @@ static inline bool quiet_byte(unsigned char c)
 	return quiet[c];
 }
 
+/* Where the quiet bytes from p[from] end: four at a time while all four
+ * are, then one by one. */
+static size_t quiet_run_end(const unsigned char *p, size_t from, size_t n)
+{
+	size_t end = from;
+
+	while (end + 4 <= n &&
+	       (quiet_byte(p[end]) & quiet_byte(p[end + 1]) & quiet_byte(p[end + 2]) & quiet_byte(p[end + 3])))
+		end += 4;
+	while (end < n && quiet_byte(p[end]))
+		end++;
+	return end;
+}
+
 /* The bytes p[0..n) are quiet: what flow_char would have done for each. */
 static void skip_quiet(struct text_scan *s, const unsigned char *p, size_t n)
 {
@@ -134,10 +148,8 @@ bool text_scan(struct text_scan *s, const unsigned char *p, size_t n)
 		unsigned char c = p[i];
 
 		if (!s->need && quiet_byte(c)) {
-			size_t end = i + 1;
+			size_t end = quiet_run_end(p, i + 1, n);
 
-			while (end < n && quiet_byte(p[end]))
-				end++;
 			skip_quiet(s, p + i, end - i);
 			i = end - 1;
 			continue;
