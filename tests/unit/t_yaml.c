@@ -1,4 +1,7 @@
 /* The YAML layer: typing, anchors, merge keys, tags, errors and emission. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "t.h"
@@ -403,7 +406,102 @@ static void test_scalar_text_from_input(void)
 	done(&p);
 }
 
+/* Every document of a file, in order. */
+struct all_docs {
+	struct arena a;
+	struct diags d;
+	struct ynode *roots[1024];
+	size_t n;
+	int rc;
+};
+
+static int keep_all(struct ynode *root, int index, void *user)
+{
+	struct all_docs *p = user;
+
+	(void)index;
+	if (p->n < sizeof(p->roots) / sizeof(p->roots[0]))
+		p->roots[p->n++] = root;
+	return 0;
+}
+
+/* The file parsed from its text and from a stream gives the same trees. */
+static bool file_parses_alike(const char *path)
+{
+	static struct all_docs from_text, from_stream;
+	FILE *fp = fopen(path, "rb");
+	char *text = NULL;
+	long size;
+	bool same;
+
+	if (!fp || fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    !(text = malloc((size_t)size + 1)) || fread(text, 1, (size_t)size, fp) != (size_t)size) {
+		if (fp)
+			fclose(fp);
+		free(text);
+		return false;
+	}
+	text[size] = '\0';
+	/* a new stream: the parser reads the descriptor, which the buffered
+	 * reading above left at the end */
+	fclose(fp);
+	if (!(fp = fopen(path, "rb"))) {
+		free(text);
+		return false;
+	}
+	memset(&from_text, 0, sizeof(from_text));
+	memset(&from_stream, 0, sizeof(from_stream));
+	arena_init(&from_text.a, 1u << 30);
+	arena_init(&from_stream.a, 1u << 30);
+	diags_init(&from_text.d);
+	diags_init(&from_stream.d);
+	from_text.rc = yaml_parse_stream(&from_text.a, &from_text.d, path, text, (size_t)size, &yaml_default_limits,
+					 keep_all, &from_text);
+	from_stream.rc = yaml_parse_fp(&from_stream.a, &from_stream.d, path, fp, &yaml_default_limits, keep_all,
+				       &from_stream);
+	same = from_text.rc == from_stream.rc && from_text.n == from_stream.n;
+	for (size_t i = 0; same && from_text.rc == 0 && i < from_text.n; i++)
+		same = same_tree(from_text.roots[i], from_stream.roots[i]);
+	fclose(fp);
+	free(text);
+	arena_free(&from_text.a);
+	arena_free(&from_stream.a);
+	diags_free(&from_text.d);
+	diags_free(&from_stream.d);
+	return same;
+}
+
+/* The corpus's manifests (../shared, or $SHARED): CRDs with thousands of
+ * literal blocks, quoted and plain scalars of every form real tools write. */
+static void test_corpus_scalar_texts(void)
+{
+	const char *shared = getenv("SHARED");
+	char dir[4096], path[8192];
+	struct dirent *e;
+	DIR *dh;
+	int files = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/manifests", shared ? shared : "../shared");
+	dh = opendir(dir);
+	CHECK(dh != NULL);
+	if (!dh)
+		return;
+	while ((e = readdir(dh)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		if (n < 5 || strcmp(e->d_name + n - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!file_parses_alike(path))
+			t_check(false, path, __FILE__, __LINE__);
+		files++;
+	}
+	closedir(dh);
+	CHECK(files >= 20);
+}
+
 const struct t_case t_yaml_cases[] = {
+	{"yaml: every corpus manifest parses to the same trees from its text as from a stream", test_corpus_scalar_texts},
 	{"yaml: scalars taken from the input read as those the token iterator builds", test_scalar_text_from_input},
 	{"yaml: the streaming text check (UTF-8 across chunks, NUL, flow depth and entries)", test_text_scan},
 	{"yaml: scalar types (YAML 1.2 core schema)", test_scalar_types},
