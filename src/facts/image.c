@@ -2,7 +2,6 @@
 #include "facts/image.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,10 +64,11 @@ bool image_official(const struct image *img)
 		return strcmp(repo, "quay.io/keycloak/keycloak") == 0;
 	if (strcmp(img->name, "postgis") == 0)
 		return strcmp(repo, "postgis/postgis") == 0;
+	/* the repository is one of the prefixes followed by the name */
 	for (const char *const *p = prefixes; *p; p++) {
-		char want[256];
-		snprintf(want, sizeof(want), "%s%s", *p, img->name);
-		if (strcmp(repo, want) == 0)
+		size_t plen = strlen(*p);
+
+		if (strncmp(repo, *p, plen) == 0 && strcmp(repo + plen, img->name) == 0)
 			return true;
 	}
 	return false;

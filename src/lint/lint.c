@@ -300,7 +300,7 @@ static int on_document(struct ynode *doc, int index, void *user)
 		check_document(s->r, doc);
 	}
 	/* The document is done: its memory goes, and the next one starts fresh. */
-	arena_free(s->a);
+	arena_reset(s->a);
 	return 0;
 }
 

@@ -40,7 +40,8 @@ static const struct removed_api removed_apis[] = {
 const struct removed_api *schema_removed(const char *api_version, const char *kind)
 {
 	for (const struct removed_api *r = removed_apis; r->api_version; r++)
-		if (strcmp(r->api_version, api_version) == 0 && (strcmp(r->kind, "*") == 0 || strcmp(r->kind, kind) == 0))
+		if (r->api_version[0] == api_version[0] && strcmp(r->api_version, api_version) == 0 &&
+		    (strcmp(r->kind, "*") == 0 || strcmp(r->kind, kind) == 0))
 			return r;
 	return NULL;
 }
@@ -49,7 +50,7 @@ const struct schema_root *schema_find(const char *api_version, const char *kind)
 {
 	/* CRD schemas name their kind in lower case. */
 	for (size_t i = 0; i < schema_nroots; i++)
-		if (strcmp(schema_roots[i].api_version, api_version) == 0 &&
+		if (schema_roots[i].api_version[0] == api_version[0] && strcmp(schema_roots[i].api_version, api_version) == 0 &&
 		    (schema_roots[i].crd ? strcasecmp(schema_roots[i].kind, kind) : strcmp(schema_roots[i].kind, kind)) == 0)
 			return &schema_roots[i];
 	return NULL;
@@ -62,7 +63,8 @@ const struct schema_field *schema_field(const struct schema_type *t, const char 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		const struct schema_field *f = &schema_fields[t->first_field + mid];
-		int c = strcmp(name, f->name);
+		/* the first letters differ in most steps of the search */
+		int c = name[0] != f->name[0] ? (unsigned char)name[0] - (unsigned char)f->name[0] : strcmp(name, f->name);
 
 		if (c == 0)
 			return f;
@@ -138,8 +140,12 @@ static const char *yaml11_reading(const struct ynode *n)
 
 	if (n->kind != Y_STR || n->quoted)
 		return NULL;
-	for (const char *const *b = bools; *b; b++)
-		if (strcmp(t, *b) == 0)
+	/* every string field of every document comes here: none of the words
+	 * is longer than three letters (len is not set on every tree's nodes) */
+	bool short_text = !t[0] || !t[1] || !t[2] || !t[3];
+
+	for (const char *const *b = bools; short_text && *b; b++)
+		if ((*b)[0] == t[0] && strcmp(t, *b) == 0)
 			return "a boolean";
 	if (t[0] == '0' && t[1] && strspn(t, "01234567") == strlen(t))
 		return "an octal number";
@@ -217,7 +223,8 @@ static void check_string(struct walk *w, const struct ynode *n, const struct sch
 			"\"%s\" is a string here, but kubectl's YAML 1.1 parser reads it as %s; quote it", n->text, reading);
 	if (t->nenums) {
 		for (unsigned i = 0; i < t->nenums; i++)
-			if (strcmp(schema_enums[t->first_enum + i], n->text) == 0)
+			if (schema_enums[t->first_enum + i][0] == n->text[0] &&
+			    strcmp(schema_enums[t->first_enum + i], n->text) == 0)
 				return;
 		problem(w, &n->pos, "SCH005", "\"%s\" is not one of the allowed values (%s%s)", n->text,
 			schema_enums[t->first_enum], t->nenums > 1 ? ", ..." : "");

@@ -40,6 +40,22 @@ void arena_free(struct arena *a)
 	a->used = 0;
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+
+	if (!keep || keep->size > ARENA_CHUNK_MAX) {
+		arena_free(a);
+		return;
+	}
+	a->head = keep->next;
+	arena_free(a);
+	keep->next = NULL;
+	keep->off = 0;
+	a->head = keep;
+	a->used = keep->size + sizeof(*keep);
+}
+
 static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 {
 	size_t step = a->head ? a->head->size * 2 : ARENA_CHUNK_FIRST;
@@ -65,7 +81,8 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* size bytes, not cleared: strings are written over at once. */
+static void *arena_take(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
 	struct arena_chunk *c = a->head;
@@ -84,11 +101,19 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	p = (char *)c->data + c->off;
 	c->off += rounded;
-	memset(p, 0, size);
 	return p;
 refuse:
 	a->exhausted = true;
 	return NULL;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_take(a, size);
+
+	if (p)
+		memset(p, 0, size ? size : 1);
+	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
@@ -97,7 +122,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
 
 	if (len == SIZE_MAX)
 		return NULL;
-	p = arena_alloc(a, len + 1);
+	p = arena_take(a, len + 1);
 	if (!p)
 		return NULL;
 	if (len)

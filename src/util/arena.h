@@ -21,6 +21,10 @@ struct arena {
 
 void arena_init(struct arena *a, size_t limit);
 void arena_free(struct arena *a);
+/* Everything allocated is released, but the last chunk (when no larger
+ * than the usual ones) stays for what comes next: a reader that frees the
+ * arena after each document does not go back to malloc for the next. */
+void arena_reset(struct arena *a);
 
 /* Zeroed memory, or NULL when the budget or the system refuses. */
 void *arena_alloc(struct arena *a, size_t size);

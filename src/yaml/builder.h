@@ -37,8 +37,16 @@ struct builder {
 	struct ynode *root;
 	bool failed;
 	int line_base;            /* lines before the parsed text in its file */
+	/* The text libfyaml parses, when it is one string (NULL for a stream):
+	 * a scalar written as it reads is taken from it directly. */
+	const char *input;
+	size_t input_len;
 };
 
+/* A scalar token's text (scalar.c); *built is set when it was allocated
+ * for it (the caller frees it). NULL when out of memory. */
+const char *scalar_token_text(const struct builder *b, struct fy_token *t, enum fy_scalar_style style, size_t *len,
+			      char **built);
 /* Reports what (once per document) and stops the build. */
 void builder_fail(struct builder *b, const struct srcpos *pos, const char *fix, const char *what);
 /* One libfyaml event into the tree; *rc is the document callback's result. */

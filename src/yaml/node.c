@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,9 +32,30 @@ static struct ynode *with_text(struct arena *a, struct ynode *n, const char *s, 
 	return n;
 }
 
+/* A node and a copy of its text in one allocation, the text right after
+ * the node: one arena call instead of two for most scalars of a document. */
+static struct ynode *y_new_text(struct arena *a, enum ykind kind, const struct srcpos *pos, const char *s,
+				size_t len)
+{
+	struct ynode *n;
+	char *text;
+
+	if (len > SIZE_MAX - sizeof(*n) - 1 || !(n = arena_alloc(a, sizeof(*n) + len + 1)))
+		return NULL;
+	text = (char *)(n + 1);
+	if (len)
+		memcpy(text, s, len);
+	text[len] = '\0';
+	n->kind = kind;
+	n->pos = pos ? *pos : no_pos;
+	n->text = text;
+	n->len = len;
+	return n;
+}
+
 struct ynode *y_strn(struct arena *a, const char *s, size_t len, const struct srcpos *pos)
 {
-	return with_text(a, y_new(a, Y_STR, pos), s, len);
+	return y_new_text(a, Y_STR, pos, s, len);
 }
 
 struct ynode *y_str(struct arena *a, const char *s, const struct srcpos *pos)
@@ -110,10 +132,12 @@ struct ynode *y_null(struct arena *a, const struct srcpos *pos)
 	return n;
 }
 
+/* Every plain scalar of every document comes here, keys included: the
+ * first character decides before any length is taken. */
 static bool is_one_of(const char *s, size_t len, const char *const *words)
 {
 	for (; *words; words++)
-		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
+		if ((len == 0 || (*words)[0] == s[0]) && strlen(*words) == len && memcmp(s, *words, len) == 0)
 			return true;
 	return false;
 }
@@ -126,6 +150,24 @@ static bool all_digits(const char *s, size_t len, const char *set)
 		if (!strchr(set, s[i]))
 			return false;
 	return true;
+}
+
+static bool all_decimal(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* The first characters of null, booleans and numbers (~ n N t T f F, digits,
+ * + - .): any other starts a string. */
+static bool may_be_typed(char c)
+{
+	return (c >= '0' && c <= '9') || c == '~' || c == 'n' || c == 'N' || c == 't' || c == 'T' || c == 'f' ||
+	       c == 'F' || c == '+' || c == '-' || c == '.';
 }
 
 static bool looks_float(const char *s, size_t len)
@@ -171,20 +213,22 @@ struct ynode *y_scalar_plain(struct arena *a, const char *s, size_t len, const s
 
 	/* Most plain scalars are words: only a few first characters can start
 	 * null, a boolean or a number, so the rest skip the comparisons. */
-	if (len && !strchr("~nNtTfF0123456789+-.", c0)) {
-		n = y_new(a, Y_STR, pos);
-		goto text;
-	}
-	if (is_one_of(s, len, nulls))
+	if (len && !may_be_typed(c0))
+		return y_new_text(a, Y_STR, pos, s, len);
+	if (len == 0 || ((c0 == '~' || c0 == 'n' || c0 == 'N') && is_one_of(s, len, nulls)))
 		n = y_new(a, Y_NULL, pos);
-	else if (is_one_of(s, len, trues) || is_one_of(s, len, falses)) {
-		n = y_new(a, Y_BOOL, pos);
+	else if (c0 == 'n' || c0 == 'N' || c0 == '~')
+		n = y_new(a, Y_STR, pos);
+	else if (c0 == 't' || c0 == 'T' || c0 == 'f' || c0 == 'F') {
+		bool yes = is_one_of(s, len, trues);
+
+		n = y_new(a, yes || is_one_of(s, len, falses) ? Y_BOOL : Y_STR, pos);
 		if (n)
-			n->b = is_one_of(s, len, trues);
+			n->b = yes;
 	} else {
 		if (blen && (body[0] == '-' || body[0] == '+'))
 			body++, blen--;
-		if (all_digits(body, blen, "0123456789") ||
+		if (all_decimal(body, blen) ||
 		    (len > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s + 2, len - 2, "01234567")) ||
 		    (len > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s + 2, len - 2, "0123456789abcdefABCDEF"))) {
 			char tmp[64];

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/buf.h"
-
 static struct srcpos mark_pos(const struct builder *b, const struct fy_mark *m)
 {
 	struct srcpos p = {b->file, 1, 1};
@@ -237,35 +235,10 @@ static const char *anchor_name(struct fy_token *anchor)
 	return anchor ? fy_token_get_text0(anchor) : NULL;
 }
 
-/* A scalar's text through libfyaml's token iterator, not fy_token_get_text:
- * in libfyaml 0.7 that leaks its grown chunk array on a scalar of five or
- * more escapes ('' in single quotes), libfyaml#233, fixed upstream after the
- * Debian 12 release. malloc'd; NULL when out of memory. */
-static char *scalar_text(struct fy_token *t, size_t *len)
+static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, enum fy_scalar_style style,
+				 const char *text, size_t len, const struct srcpos *pos, enum ymerge_tag tag,
+				 bool force_str)
 {
-	struct fy_token_iter *it = fy_token_iter_create(t);
-	const struct fy_iter_chunk *c = NULL;
-	struct buf b = BUF_INIT;
-	int err = 0;
-
-	*len = 0;
-	if (!it)
-		return NULL;
-	while ((c = fy_token_iter_chunk_next(it, c, &err)) != NULL)
-		buf_append(&b, c->str, c->len);
-	fy_token_iter_destroy(it);
-	if (err || b.failed || !buf_cstr(&b)) {
-		buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data;
-}
-
-static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, const char *text, size_t len,
-				 const struct srcpos *pos, enum ymerge_tag tag, bool force_str)
-{
-	enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
 	struct ynode *n;
 
 	if (style == FYSS_PLAIN && !force_str && !fye->scalar.tag)
@@ -282,30 +255,34 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 {
 	struct srcpos pos = mark_pos(b, fy_event_start_mark(fye));
 	size_t len = 0;
-	char *text;
+	const char *text;
+	char *built = NULL;
 	bool force_str, plain_merge;
 	enum ymerge_tag tag = tag_of(b, fye->scalar.tag, &pos, &force_str);
 	struct ynode *n;
 	const char *anchor = anchor_name(fye->scalar.anchor);
+	enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
 
 	if (!take_budget(b, &pos))
 		return;
-	text = scalar_text(fye->scalar.value, &len);
+	text = scalar_token_text(b, fye->scalar.value, style, &len, &built);
 	if (!text) {
 		fail_oom(b, &pos);
 		return;
 	}
-	if (memchr(text, '\0', len)) {
+	/* A NUL can only come from an escape ("\0"): the parsed text has none
+	 * (yaml_check_text), so only a text built from escapes is searched. */
+	if (built && memchr(text, '\0', len)) {
 		/* "\0" in a double-quoted string: every consumer reads C strings,
 		 * which would end the value there */
 		builder_fail(b, &pos, "remove the \\0 escape; a value cannot hold a NUL character",
 			     "the string holds a NUL character (\\0)");
-		free(text);
+		free(built);
 		return;
 	}
-	n = scalar_node(b, fye, text, len, &pos, tag, force_str);
-	plain_merge = fy_token_scalar_style(fye->scalar.value) == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
-	free(text);
+	n = scalar_node(b, fye, style, text, len, &pos, tag, force_str);
+	plain_merge = style == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
+	free(built);
 	if (!n || (anchor && !anchor_set(b, anchor, n))) {
 		fail_oom(b, &pos);
 		return;

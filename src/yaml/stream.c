@@ -123,9 +123,18 @@ static void check_end(struct builder *b, struct fy_parser *fyp, const struct fir
 	}
 }
 
+/* What the parser reads: a string, whose text the builder may take
+ * scalars from, or a stream checked as it is read. */
+struct parse_source {
+	const char *text;
+	size_t len;
+	int line_base;            /* lines before the text in its file */
+	const struct checked_input *stream;
+};
+
 static int run_parser(struct fy_parser *fyp, struct first_error *first, struct arena *a, struct diags *d,
-		      const char *file, int line_base, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
-		      const struct checked_input *in)
+		      const char *file, const struct parse_source *src, const struct yaml_limits *lim, yaml_doc_fn fn,
+		      void *user)
 {
 	struct builder b;
 	struct fy_event *fye;
@@ -133,7 +142,9 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	bool saw_end = false;
 
 	memset(&b, 0, sizeof(b));
-	b.line_base = line_base;
+	b.line_base = src->line_base;
+	b.input = src->text;
+	b.input_len = src->len;
 	b.a = a;
 	b.d = d;
 	b.file = file;
@@ -147,7 +158,7 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 			break;
 	}
 	if (!b.failed && !rc)
-		check_end(&b, fyp, first, in, saw_end);
+		check_end(&b, fyp, first, src->stream, saw_end);
 	builder_reset_doc(&b);
 	free(b.stack);
 	free(b.anchors);
@@ -160,13 +171,13 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 /* Runs a parser whose input was just set (set_rc is the setter's result). */
 static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *first, struct arena *a,
 		       struct diags *d, const char *file, const struct yaml_limits *lim, yaml_doc_fn fn, void *user,
-		       const struct checked_input *in)
+		       const struct parse_source *src)
 {
 	if (set_rc != 0) {
 		fy_parser_destroy(fyp);
 		return -1;
 	}
-	return run_parser(fyp, first, a, d, file, 0, lim, fn, user, in);
+	return run_parser(fyp, first, a, d, file, src, lim, fn, user);
 }
 
 int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
@@ -175,6 +186,7 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 {
 	struct first_error first;
 	struct fy_parser *fyp;
+	struct parse_source src = {data, len, 0, NULL};
 
 	if (!lim)
 		lim = &yaml_default_limits;
@@ -183,7 +195,7 @@ int yaml_parse_stream(struct arena *a, struct diags *d, const char *file,
 	fyp = make_parser(&first);
 	if (!fyp)
 		return -1;
-	return parse_input(fyp, fy_parser_set_string(fyp, len ? data : "", len), &first, a, d, file, lim, fn, user, NULL);
+	return parse_input(fyp, fy_parser_set_string(fyp, len ? data : "", len), &first, a, d, file, lim, fn, user, &src);
 }
 
 /* A stream is checked as it is read (libfyaml's input callback). */
@@ -192,6 +204,7 @@ int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 {
 	struct first_error first;
 	struct checked_input in = {fileno(fp), 0, {0}};
+	struct parse_source src = {NULL, 0, 0, &in};
 	struct fy_parser *fyp = make_parser(&first);
 
 	if (!fyp)
@@ -200,7 +213,7 @@ int yaml_parse_fp(struct arena *a, struct diags *d, const char *file, FILE *fp,
 	in.scan.max_flow_depth = (lim ? lim : &yaml_default_limits)->max_depth;
 	in.scan.max_flow_items = (lim ? lim : &yaml_default_limits)->max_nodes;
 	return parse_input(fyp, fy_parser_set_input_callback(fyp, &in, checked_read), &first, a, d, file, lim, fn,
-			   user, &in);
+			   user, &src);
 }
 
 /* A named regular file, mapped: memory follows the largest document, and the
@@ -227,6 +240,7 @@ int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line
 {
 	struct first_error first;
 	struct fy_parser *fyp;
+	struct parse_source src = {data, len, line_base, NULL};
 	size_t before = d->n;
 
 	if (!lim)
@@ -245,5 +259,5 @@ int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line
 		fy_parser_destroy(fyp);
 		return -1;
 	}
-	return run_parser(fyp, &first, a, d, file, line_base, lim, fn, user, NULL);
+	return run_parser(fyp, &first, a, d, file, &src, lim, fn, user);
 }

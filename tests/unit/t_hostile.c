@@ -164,7 +164,40 @@ static void test_growing_arrays(void)
 	arena_free(&a);
 }
 
+/* An arena reset between documents keeps one chunk of the usual size, no
+ * more: what it holds stays bounded however many documents pass, a large
+ * allocation is not kept, and what is allocated after it is zeroed. */
+static void test_arena_reset(void)
+{
+	struct arena a;
+	char *big;
+	int *z;
+
+	arena_init(&a, 1 << 20);
+	for (int doc = 0; doc < 1000; doc++) {
+		for (int i = 0; i < 50; i++)
+			CHECK(arena_strdup(&a, "a text of a few words") != NULL);
+		CHECK(a.used <= 64 * 1024 + 4096);
+		arena_reset(&a);
+	}
+	CHECK(a.used > 0 && a.used <= 64 * 1024 + 4096);
+	big = arena_alloc(&a, 512 * 1024);
+	CHECK(big != NULL);
+	if (big)
+		memset(big, 'x', 512 * 1024);
+	arena_reset(&a);
+	CHECK_INT((long long)a.used, 0);
+	big = arena_alloc(&a, 100);
+	if (big)
+		memset(big, 'x', 100);
+	arena_reset(&a);
+	z = arena_alloc(&a, 25 * sizeof(*z));
+	CHECK(z && z[0] == 0 && z[24] == 0);
+	arena_free(&a);
+}
+
 const struct t_case t_hostile_cases[] = {
+	{"hostile: an arena reset between documents keeps at most one ordinary chunk", test_arena_reset},
 	{"hostile: arrays double with their contents, an overflowing size is refused", test_growing_arrays},
 	{"hostile: alias bomb stops within the node budget", test_alias_bomb},
 	{"hostile: 10,000-deep nesting is refused at depth 256", test_deep_nesting},

@@ -1,4 +1,7 @@
 /* The YAML layer: typing, anchors, merge keys, tags, errors and emission. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "t.h"
@@ -67,6 +70,25 @@ static void test_scalar_types(void)
 	CHECK_INT(t_at(p.root, "yes11")->kind, Y_STR);
 	CHECK_INT(t_at(p.root, "on11")->kind, Y_STR);
 	CHECK_STR(t_text(p.root, "lead0"), "0755");
+	done(&p);
+	/* words that start as a null, a boolean or a number does */
+	parse(&p, "a: nulls\nb: ~x\nc: NULL\nd: truex\ne: TRUE\nf: fals\ng: FALSE\nh: t\ni: .inf\nj: -.Inf\n"
+		  "k: .nan\nl: .5\nm: +12\nn: 1.2.3\no: -x\n");
+	CHECK_INT(t_at(p.root, "a")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "b")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "c")->kind, Y_NULL);
+	CHECK_INT(t_at(p.root, "d")->kind, Y_STR);
+	CHECK(t_at(p.root, "e")->kind == Y_BOOL && t_at(p.root, "e")->b);
+	CHECK_INT(t_at(p.root, "f")->kind, Y_STR);
+	CHECK(t_at(p.root, "g")->kind == Y_BOOL && !t_at(p.root, "g")->b);
+	CHECK_INT(t_at(p.root, "h")->kind, Y_STR);
+	CHECK(t_at(p.root, "i")->kind == Y_FLOAT && t_at(p.root, "i")->f > 1e308);
+	CHECK(t_at(p.root, "j")->kind == Y_FLOAT && t_at(p.root, "j")->f < -1e308);
+	CHECK(t_at(p.root, "k")->kind == Y_FLOAT && t_at(p.root, "k")->f != t_at(p.root, "k")->f);
+	CHECK(t_at(p.root, "l")->kind == Y_FLOAT && t_at(p.root, "l")->f == 0.5);
+	CHECK(t_at(p.root, "m")->kind == Y_INT && t_at(p.root, "m")->i == 12);
+	CHECK_INT(t_at(p.root, "n")->kind, Y_STR);
+	CHECK_INT(t_at(p.root, "o")->kind, Y_STR);
 	done(&p);
 }
 
@@ -296,9 +318,191 @@ static void test_text_scan(void)
 	CHECK(scan_chunks("a: '[[[[[[' # [[[[[[\nb: \"[[[[[[\"\nc: x[[[[[[\n", 9, 4, 100, &err));
 	CHECK(!scan_chunks("a: [1,2,3,4,5,6]\n", 8, 4, 5, &err) && err == TEXT_TOO_MANY);
 	CHECK(scan_chunks("a: [1,2,3]\nb: [1,2,3]\n", 8, 4, 5, &err));  /* counted per collection */
+	/* Runs of letters and blanks are skipped whole: the state after them is
+	 * what each byte would have left, wherever a chunk ends. */
+	CHECK(!scan_chunks("a:     [[[[[1]]]]]\n", 4, 4, 100, &err) && err == TEXT_TOO_DEEP);
+	CHECK(scan_chunks("a: \"x\\\" [[[[[[\"\n", 6, 4, 100, &err));
+	CHECK(scan_chunks("a: x # note [[[[[[\nb: y\t#[[[[[[\n", 5, 4, 100, &err));
+	CHECK(!scan_chunks("a: x\nb: [[[[[1]]]]]\n", 2, 4, 100, &err) && err == TEXT_TOO_DEEP);
+	{
+		struct text_scan s;
+
+		text_scan_init(&s);
+		CHECK(!text_scan(&s, (const unsigned char *)"a: 1\nkey:  value\0", 18) && s.err == TEXT_NUL &&
+		      s.err_line == 2 && s.err_col == 12);
+		text_scan_init(&s);
+		CHECK(!text_scan(&s, (const unsigned char *)"k: caf\xc3\xa9 ok \xff", 13) && s.err == TEXT_BAD_UTF8 &&
+		      s.err_col == 12);
+	}
+}
+
+/* Scalars taken from the input text (yaml_parse_stream) and those the
+ * token iterator builds (yaml_parse_fp, whose text is not kept) agree. */
+static bool same_tree(const struct ynode *x, const struct ynode *y)
+{
+	if (x->kind != y->kind || x->quoted != y->quoted || x->n != y->n || x->pos.line != y->pos.line ||
+	    x->pos.col != y->pos.col)
+		return false;
+	if (x->kind == Y_MAP) {
+		for (size_t i = 0; i < x->n; i++)
+			if (strcmp(x->pairs[i].key, y->pairs[i].key) != 0 || !same_tree(x->pairs[i].val, y->pairs[i].val))
+				return false;
+		return true;
+	}
+	if (x->kind == Y_SEQ) {
+		for (size_t i = 0; i < x->n; i++)
+			if (!same_tree(x->items[i], y->items[i]))
+				return false;
+		return true;
+	}
+	return x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
+}
+
+static bool parses_alike(const char *text)
+{
+	struct parsed from_text, from_stream;
+	FILE *fp = tmpfile();
+	bool same;
+
+	if (!fp)
+		return false;
+	fputs(text, fp);
+	rewind(fp);
+	parse(&from_text, text);
+	memset(&from_stream, 0, sizeof(from_stream));
+	arena_init(&from_stream.a, 64u << 20);
+	diags_init(&from_stream.d);
+	from_stream.rc = yaml_parse_fp(&from_stream.a, &from_stream.d, "t.yaml", fp, &yaml_default_limits, keep_first,
+				       &from_stream);
+	fclose(fp);
+	same = from_text.rc == 0 && from_stream.rc == 0 && from_text.root && from_stream.root &&
+	       same_tree(from_text.root, from_stream.root);
+	done(&from_text);
+	done(&from_stream);
+	return same;
+}
+
+static void test_scalar_text_from_input(void)
+{
+	struct parsed p;
+
+	CHECK(parses_alike("a: plain text   # comment\nb: 'single q'\nc: \"double q\"\nd: 12\ne: true\nf: ~\n"));
+	CHECK(parses_alike("a: 'it''s'\nb: \"tab\\there \\u00e9 \\\"q\\\"\"\nc: caf\xc3\xa9 \xe2\x82\xac\n"));
+	CHECK(parses_alike("a: plain\n  continued\n\n  after a blank line\nb: 'single\n  folded'\nc: \"double\n  folded\"\n"));
+	CHECK(parses_alike("a: |-\n  literal\n   kept\nb: >\n  folded\n  text\n\nc: |+\n  keep\n\n"));
+	/* literal blocks as CRDs write them, and the forms left to the iterator */
+	CHECK(parses_alike("s:\n  p:\n    description: |-\n      First line.\n\n        indented more\n      last  \n    "
+			   "type: string\n  q:\n    description: |\n      clip\n\n\n  r: 1\n"));
+	CHECK(parses_alike("- |\n\n  after a blank\n- |-\n  \n  blank with spaces\n \n\n- |2\n    two more\n- | # c\n  x\n"
+			   "- |-\n  tab\there\n- |-\n  deep blank\n      \n  after\n- |\n  no final break"));
+	CHECK(parses_alike("a: |-\n  x\n\n\n"));
+	CHECK(parses_alike("a: |\n  crlf\r\n  lines\r\nb: 1\r\n"));
+	CHECK(parses_alike("a: {k: v, 'q': \"w\", n: [1, x y, '', \"\"]}\nb: [a:b, c]\n"));
+	CHECK(parses_alike("a: x\r\nb: 'y'\r\nc: \"z\"\r\nd: w\tv\r\n"));
+	CHECK(parses_alike("--- &r\nx: &a value\ny: *a\nz: !!str 123\n<<: {m: 1}\n"));
+	/* the text is the scalar's, not the line's */
+	parse(&p, "a: 'one' # 'two'\nb: x y  \n");
+	CHECK(p.rc == 0 && strcmp(y_text(y_get(p.root, "a")), "one") == 0 && strcmp(y_text(y_get(p.root, "b")), "x y") == 0);
+	done(&p);
+}
+
+/* Every document of a file, in order. */
+struct all_docs {
+	struct arena a;
+	struct diags d;
+	struct ynode *roots[1024];
+	size_t n;
+	int rc;
+};
+
+static int keep_all(struct ynode *root, int index, void *user)
+{
+	struct all_docs *p = user;
+
+	(void)index;
+	if (p->n < sizeof(p->roots) / sizeof(p->roots[0]))
+		p->roots[p->n++] = root;
+	return 0;
+}
+
+/* The file parsed from its text and from a stream gives the same trees. */
+static bool file_parses_alike(const char *path)
+{
+	static struct all_docs from_text, from_stream;
+	FILE *fp = fopen(path, "rb");
+	char *text = NULL;
+	long size;
+	bool same;
+
+	if (!fp || fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    !(text = malloc((size_t)size + 1)) || fread(text, 1, (size_t)size, fp) != (size_t)size) {
+		if (fp)
+			fclose(fp);
+		free(text);
+		return false;
+	}
+	text[size] = '\0';
+	/* a new stream: the parser reads the descriptor, which the buffered
+	 * reading above left at the end */
+	fclose(fp);
+	if (!(fp = fopen(path, "rb"))) {
+		free(text);
+		return false;
+	}
+	memset(&from_text, 0, sizeof(from_text));
+	memset(&from_stream, 0, sizeof(from_stream));
+	arena_init(&from_text.a, 1u << 30);
+	arena_init(&from_stream.a, 1u << 30);
+	diags_init(&from_text.d);
+	diags_init(&from_stream.d);
+	from_text.rc = yaml_parse_stream(&from_text.a, &from_text.d, path, text, (size_t)size, &yaml_default_limits,
+					 keep_all, &from_text);
+	from_stream.rc = yaml_parse_fp(&from_stream.a, &from_stream.d, path, fp, &yaml_default_limits, keep_all,
+				       &from_stream);
+	same = from_text.rc == from_stream.rc && from_text.n == from_stream.n;
+	for (size_t i = 0; same && from_text.rc == 0 && i < from_text.n; i++)
+		same = same_tree(from_text.roots[i], from_stream.roots[i]);
+	fclose(fp);
+	free(text);
+	arena_free(&from_text.a);
+	arena_free(&from_stream.a);
+	diags_free(&from_text.d);
+	diags_free(&from_stream.d);
+	return same;
+}
+
+/* The corpus's manifests (../shared, or $SHARED): CRDs with thousands of
+ * literal blocks, quoted and plain scalars of every form real tools write. */
+static void test_corpus_scalar_texts(void)
+{
+	const char *shared = getenv("SHARED");
+	char dir[4096], path[8192];
+	struct dirent *e;
+	DIR *dh;
+	int files = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/manifests", shared ? shared : "../shared");
+	dh = opendir(dir);
+	CHECK(dh != NULL);
+	if (!dh)
+		return;
+	while ((e = readdir(dh)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		if (n < 5 || strcmp(e->d_name + n - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!file_parses_alike(path))
+			t_check(false, path, __FILE__, __LINE__);
+		files++;
+	}
+	closedir(dh);
+	CHECK(files >= 20);
 }
 
 const struct t_case t_yaml_cases[] = {
+	{"yaml: every corpus manifest parses to the same trees from its text as from a stream", test_corpus_scalar_texts},
+	{"yaml: scalars taken from the input read as those the token iterator builds", test_scalar_text_from_input},
 	{"yaml: the streaming text check (UTF-8 across chunks, NUL, flow depth and entries)", test_text_scan},
 	{"yaml: scalar types (YAML 1.2 core schema)", test_scalar_types},
 	{"yaml: node positions are 1-based line and column", test_positions},
