@@ -85,11 +85,11 @@ static bool flow_char(struct text_scan *s, unsigned char c)
  * character: letters, digits, blanks and most punctuation, most of any
  * manifest. Runs of them are skipped without flow_char, byte by byte the
  * scan's cost would exceed the parser's. */
-static inline bool quiet_byte(unsigned char c)
+static inline unsigned char quiet_byte(unsigned char c)
 {
 	/* Tab, space and 0x21-0x7E except # " ' , [ \ ] { }: one load per
 	 * byte instead of ten comparisons. */
-	static const bool quiet[256] = {
+	static const unsigned char quiet[256] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,  /* 0x00 */
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
 		1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x20 */

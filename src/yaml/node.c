@@ -491,6 +491,28 @@ bool y_equal(const struct ynode *x, const struct ynode *y)
 	return true;
 }
 
+bool y_identical(const struct ynode *x, const struct ynode *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (x->kind != y->kind || x->quoted != y->quoted || x->n != y->n || x->pos.line != y->pos.line ||
+	    x->pos.col != y->pos.col)
+		return false;
+	if (x->kind == Y_MAP) {
+		for (size_t i = 0; i < x->n; i++)
+			if (strcmp(x->pairs[i].key, y->pairs[i].key) != 0 || !y_identical(x->pairs[i].val, y->pairs[i].val))
+				return false;
+		return true;
+	}
+	if (x->kind == Y_SEQ) {
+		for (size_t i = 0; i < x->n; i++)
+			if (!y_identical(x->items[i], y->items[i]))
+				return false;
+		return true;
+	}
+	return x->len == y->len && (x->len == 0 || memcmp(x->text, y->text, x->len) == 0);
+}
+
 static int pair_cmp(const void *l, const void *r)
 {
 	return strcmp(((const struct ypair *)l)->key, ((const struct ypair *)r)->key);

@@ -83,6 +83,9 @@ bool y_is_scalar(const struct ynode *n);
 /* Scalar text as a string (numbers and booleans as written); NULL for collections. */
 const char *y_text(const struct ynode *n);
 bool y_equal(const struct ynode *x, const struct ynode *y);
+/* x and y are the same as parsed: kinds, quoting, positions, keys in their
+ * order and texts byte for byte (two ways of reading one input agree). */
+bool y_identical(const struct ynode *x, const struct ynode *y);
 
 /* Sorts mapping keys bytewise, recursively when deep is set. */
 void y_sort_keys(struct ynode *map, bool deep);

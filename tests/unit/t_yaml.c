@@ -337,27 +337,8 @@ static void test_text_scan(void)
 }
 
 /* Scalars taken from the input text (yaml_parse_stream) and those the
- * token iterator builds (yaml_parse_fp, whose text is not kept) agree. */
-static bool same_tree(const struct ynode *x, const struct ynode *y)
-{
-	if (x->kind != y->kind || x->quoted != y->quoted || x->n != y->n || x->pos.line != y->pos.line ||
-	    x->pos.col != y->pos.col)
-		return false;
-	if (x->kind == Y_MAP) {
-		for (size_t i = 0; i < x->n; i++)
-			if (strcmp(x->pairs[i].key, y->pairs[i].key) != 0 || !same_tree(x->pairs[i].val, y->pairs[i].val))
-				return false;
-		return true;
-	}
-	if (x->kind == Y_SEQ) {
-		for (size_t i = 0; i < x->n; i++)
-			if (!same_tree(x->items[i], y->items[i]))
-				return false;
-		return true;
-	}
-	return x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
-}
-
+ * token iterator builds (yaml_parse_fp, whose text is not kept) agree:
+ * y_identical. */
 static bool parses_alike(const char *text)
 {
 	struct parsed from_text, from_stream;
@@ -376,7 +357,7 @@ static bool parses_alike(const char *text)
 				       &from_stream);
 	fclose(fp);
 	same = from_text.rc == 0 && from_stream.rc == 0 && from_text.root && from_stream.root &&
-	       same_tree(from_text.root, from_stream.root);
+	       y_identical(from_text.root, from_stream.root);
 	done(&from_text);
 	done(&from_stream);
 	return same;
@@ -461,7 +442,7 @@ static bool file_parses_alike(const char *path)
 				       &from_stream);
 	same = from_text.rc == from_stream.rc && from_text.n == from_stream.n;
 	for (size_t i = 0; same && from_text.rc == 0 && i < from_text.n; i++)
-		same = same_tree(from_text.roots[i], from_stream.roots[i]);
+		same = y_identical(from_text.roots[i], from_stream.roots[i]);
 	fclose(fp);
 	free(text);
 	arena_free(&from_text.a);
