@@ -541,6 +541,24 @@ static void test_wordings(void)
 					    "this flag for the first startup or use 'kc.sh build' to build the server first.\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
+		/* PostgreSQL's two pg_hba refusals, 9.x-11 (SSL on/off) and 12+ (encryption), as clients print them */
+		{"pg-hba-missing", "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: FATAL:  "
+				   "pg_hba.conf rejects connection for host \"10.244.1.7\", user \"odoo\", database \"odoo\", "
+				   "no encryption\n"},
+		{"pg-hba-missing", "org.postgresql.util.PSQLException: FATAL: no pg_hba.conf entry for replication connection "
+				   "from host \"10.0.0.3\", user \"standby\", SSL off\n"},
+		{"pg-hba-missing", "psycopg2.OperationalError: FATAL:  no pg_hba.conf entry for host \"10.244.0.9\", user "
+				   "\"odoo\", database \"odoo\", SSL encryption\n"},
+		{"pg-hba-missing", "FATAL:  pg_hba.conf rejects replication connection for host \"10.0.0.3\", user \"repl\", "
+				   "GSS encryption\n"},
+		{"pg-shm-too-small", "ERROR: during \"GET /v1/accounts\": pq: could not resize shared memory segment "
+				     "\"/PostgreSQL.710526079\" to 4194304 bytes: No space left on device\n"},
+		{"pg-shm-too-small", "PG::DiskFull: ERROR: could not resize shared memory segment \"/PostgreSQL.394945862\" "
+				     "to 16777216 bytes: No space left on device\n"},
+		{"pg-shm-too-small", "ERROR:  could not map dynamic shared memory segment\n"},
+		{"pg-data-dir-mode", "FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions\nDETAIL:  "
+				     "Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n"},
+		{"pg-data-permission", "FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
