@@ -403,7 +403,7 @@ static void test_failure_markers(void)
 		"< HTTP/2 503\n",
 		"GET https://erp.example.com/web net::ERR_CONNECTION_RESET\n",
 		"curl: (7) Failed to connect to erp.example.com port 443\n",
-		"curl: (47) Maximum (50) redirects followed\n",
+		"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to erp.example.com:443\n",
 		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
 		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
 		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
@@ -559,6 +559,18 @@ static void test_wordings(void)
 		{"pg-data-dir-mode", "FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions\nDETAIL:  "
 				     "Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n"},
 		{"pg-data-permission", "FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership\n"},
+		/* every client's words for a redirect loop */
+		{"ingress-ssl-redirect-loop", "This page isn't working\nerp.example.com redirected you too many times.\n"
+					      "ERR_TOO_MANY_REDIRECTS\n"},
+		{"ingress-ssl-redirect-loop", "The page isn't redirecting properly\n"},
+		{"ingress-ssl-redirect-loop", "The page isn\xe2\x80\x99t redirecting properly\n"},
+		{"ingress-ssl-redirect-loop", "Safari Can't Open the Page: Too many redirects occurred trying to open "
+					      "\"https://erp.example.com/\".\n"},
+		{"ingress-ssl-redirect-loop", "requests.exceptions.TooManyRedirects: Exceeded 30 redirects.\n"},
+		{"ingress-ssl-redirect-loop", "20 redirections exceeded.\n"},
+		{"ingress-ssl-redirect-loop", "Get \"https://erp.example.com/\": stopped after 10 redirects\n"},
+		{"ingress-ssl-redirect-loop", "java.net.ProtocolException: Server redirected too many  times (20)\n"},
+		{"ingress-ssl-redirect-loop", "SSL/TLS encryption mode: Flexible\ncurl: (47) Maximum (50) redirects followed\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
