@@ -386,7 +386,7 @@ static void test_failure_markers(void)
 	static const char *const lines[] = {
 		"2024-01-01 10:00:00,000 1 CRITICAL erp odoo.service.server: Failed to load server-wide module\n",
 		"KeyError: 'frobnicator'\n",
-		"org.postgresql.util.PSQLException: The connection attempt failed.\n",
+		"java.lang.IllegalStateException: the frobnicator is closed\n",
 		"Exception in thread \"main\" java.lang.IllegalStateException: boom\n",
 		"SEVERE: Servlet.service() threw an exception\n",
 		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
@@ -559,6 +559,19 @@ static void test_wordings(void)
 		{"pg-data-dir-mode", "FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions\nDETAIL:  "
 				     "Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n"},
 		{"pg-data-permission", "FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership\n"},
+		/* the client's setting that points at its own container, beside a connection failure */
+		{"db-localhost", "services:\n  keycloak:\n    environment:\n      - KC_DB_URL=jdbc:postgresql://localhost/keycloak\n"
+				 "ERROR: Failed to obtain JDBC connection\n"},
+		{"db-localhost", "    environment:\n      PGHOST: \"127.0.0.1\"\nfailed to connect to `host=127.0.0.1 user=odoo "
+				 "database=odoo`: server error\n"},
+		{"db-localhost", "[options]\ndb_host = localhost\ndb_port = 5432\nERROR: Unable to acquire JDBC Connection\n"},
+		{"db-localhost", "Environment:\n      HOST:      0.0.0.0\nCaused by: org.postgresql.util.PSQLException: The "
+				 "connection attempt failed.\n"},
+		{"db-localhost", "DATABASE_URL=postgresql://odoo:secret@[::1]:5432/odoo\nHikariPool-1 - Exception during pool "
+				 "initialization: Failed to initialize pool\n"},
+		{"db-localhost", "Caused by: org.postgresql.util.PSQLException: Connection to 0.0.0.0:5432 refused. Check that the "
+				 "hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n"},
+		{"db-connection-failed", "REDIS_HOST=localhost\nERROR: Failed to obtain JDBC connection\n"},
 		/* every client's words for a redirect loop */
 		{"ingress-ssl-redirect-loop", "This page isn't working\nerp.example.com redirected you too many times.\n"
 					      "ERR_TOO_MANY_REDIRECTS\n"},
