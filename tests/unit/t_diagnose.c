@@ -406,7 +406,7 @@ static void test_failure_markers(void)
 		"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to erp.example.com:443\n",
 		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
 		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
-		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
+		"  NetworkUnavailable   True    Tue, 11 Jun 2024 07:20:01 +0000   NoRouteCreated   RouteController failed\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
@@ -572,6 +572,28 @@ static void test_wordings(void)
 		{"db-localhost", "Caused by: org.postgresql.util.PSQLException: Connection to 0.0.0.0:5432 refused. Check that the "
 				 "hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n"},
 		{"db-connection-failed", "REDIS_HOST=localhost\nERROR: Failed to obtain JDBC connection\n"},
+		/* the scheduler's words for each cause, Kubernetes 1.7 (predicate names), 1.8-1.17, 1.18+ */
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  No nodes are available that match all of "
+				  "the following predicates:: NodeUnderDiskPressure (1).\n"},
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  0/1 nodes are available: 1 node(s) had "
+				  "memory pressure.\n"},
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  0/3 nodes are available: 3 node(s) had "
+				  "untolerated taint {node.kubernetes.io/memory-pressure: }. preemption: 0/3 nodes are available: 3 "
+				  "Preemption is not helpful for scheduling.\n"},
+		{"node-pressure", "0/2 nodes are available: 2 node(s) had taint {node.kubernetes.io/disk-pressure: }, that the "
+				  "pod didn't tolerate.\n"},
+		{"node-pressure", "Normal  NodeHasDiskPressure  3m  kubelet  Node pool-erp-r7k2x status is now: "
+				  "NodeHasDiskPressure\n"},
+		{"node-pressure", "Warning  ImageGCFailed  3m  kubelet  failed to garbage collect required amount of images. "
+				  "Wanted to free 4121743360 bytes, but freed 0 bytes\n"},
+		{"sched-node-mismatch", "No nodes are available that match all of the following predicates:: MatchNodeSelector (2), "
+					"PodToleratesNodeTaints (1).\n"},
+		{"sched-node-mismatch", "0/3 nodes are available: 3 node(s) were not ready.\n"},
+		{"sched-insufficient", "No nodes are available that match all of the following predicates:: Insufficient cpu (1).\n"},
+		{"volume-node-affinity", "No nodes are available that match all of the following predicates:: "
+					 "NoVolumeZoneConflict (3).\n"},
+		{"attach-limit", "No nodes are available that match all of the following predicates:: MaxEBSVolumeCount (1).\n"},
+		{"pod-pending", "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [frobnicate].\n"},
 		/* every client's words for a redirect loop */
 		{"ingress-ssl-redirect-loop", "This page isn't working\nerp.example.com redirected you too many times.\n"
 					      "ERR_TOO_MANY_REDIRECTS\n"},
