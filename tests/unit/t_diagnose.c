@@ -445,6 +445,19 @@ static void test_failure_markers(void)
 	done(&run, &d);
 }
 
+/* text's first diagnosis is id's */
+static void expect_top(const char *id, const char *text)
+{
+	struct dx_run run;
+	struct diags d;
+
+	diagnose_text(&run, &d, "w", text);
+	if (strcmp(top_id(&run), id) != 0)
+		fprintf(stderr, "    %s, not %s: %s", top_id(&run), id, text);
+	CHECK_STR(top_id(&run), id);
+	done(&run, &d);
+}
+
 /* The same failure as other versions and programs print it: each wording
  * (with the line it needs beside it, if any) ranks its entry first. */
 static void test_wordings(void)
@@ -611,13 +624,8 @@ static void test_wordings(void)
 	struct dx_run run;
 	struct diags d;
 
-	for (size_t i = 0; cases[i].id; i++) {
-		diagnose_text(&run, &d, "w", cases[i].text);
-		if (strcmp(top_id(&run), cases[i].id) != 0)
-			fprintf(stderr, "    %s, not %s: %s", top_id(&run), cases[i].id, cases[i].text);
-		CHECK_STR(top_id(&run), cases[i].id);
-		done(&run, &d);
-	}
+	for (size_t i = 0; cases[i].id; i++)
+		expect_top(cases[i].id, cases[i].text);
 	/* a provisioner at work on the claim proves its StorageClass exists */
 	diagnose_text(&run, &d, "p",
 		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
@@ -629,6 +637,56 @@ static void test_wordings(void)
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
 	CHECK(!has(&run, "keycloak-probe-port"));
+	done(&run, &d);
+}
+
+/* kubectl's JSON and YAML object forms, alone or pasted after a command
+ * among other lines: a pod's phase, its conditions, its containers' states
+ * and messages folded over lines are evidence as the table and describe
+ * forms are; a healthy pod's are not. */
+static void test_object_forms(void)
+{
+	static const struct {
+		const char *id, *text;
+	} cases[] = {
+		/* a fragment of a pod's status, YAML, pasted after its command */
+		{"crashloop", "$ kubectl get pod odoo-0 -o yaml\n...\n  status:\n    phase: Running\n    qosClass: Burstable\n"
+			      "    containerStatuses:\n    - name: odoo\n      lastState:\n        terminated:\n"
+			      "          exitCode: 1\n          reason: Error\n      ready: false\n      restartCount: 3\n"
+			      "      state:\n        waiting:\n          reason: CrashLoopBackOff\n"},
+		/* kubectl -o json pasted after its command */
+		{"oom-killed", "$ kubectl get pod db-0 -o json\n{\n    \"status\": {\n        \"phase\": \"Running\",\n"
+			       "        \"containerStatuses\": [{\"name\": \"db\", \"ready\": false, \"restartCount\": 2,\n"
+			       "            \"lastState\": {\"terminated\": {\"reason\": \"OOMKilled\", \"exitCode\": 137}},\n"
+			       "            \"state\": {\"running\": {}}}]\n    }\n}\nand then it restarts\n"},
+		/* a message YAML folded in the middle of the scheduler's words */
+		{"node-pressure", "$ kubectl get pod odoo-0 -o yaml\n  status:\n    conditions:\n    - lastProbeTime: null\n"
+				  "      message: '0/1 nodes are available: 1 node(s) had memory\n        pressure.'\n"
+				  "      reason: Unschedulable\n      status: \"False\"\n      type: PodScheduled\n"
+				  "    phase: Pending\n    qosClass: BestEffort\n"},
+		/* a node's conditions as get node -o yaml prints them */
+		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
+				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
+				  "    message: kubelet has disk pressure\n"},
+		{NULL, NULL},
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; cases[i].id; i++)
+		expect_top(cases[i].id, cases[i].text);
+	/* a failed pod's status alone: its phase and its container's reason */
+	diagnose_text(&run, &d, "f", "status:\n  phase: Failed\n  qosClass: Burstable\n  containerStatuses:\n  - name: job\n"
+				     "    ready: false\n    state:\n      terminated:\n        exitCode: 2\n        reason: Error\n");
+	CHECK(run.ndiagnoses > 0);
+	done(&run, &d);
+	/* a running pod whose conditions are all True, pasted after its command, is no failure */
+	diagnose_text(&run, &d, "h", "$ kubectl get pod odoo-0 -o yaml\n  status:\n    conditions:\n    - status: \"True\"\n"
+				     "      type: Ready\n    - status: \"True\"\n      type: PodScheduled\n"
+				     "    containerStatuses:\n    - name: odoo\n      ready: true\n      restartCount: 0\n"
+				     "      state:\n        running:\n          startedAt: \"2024-06-11T07:20:01Z\"\n"
+				     "    phase: Running\n    qosClass: Burstable\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
 }
 
@@ -724,6 +782,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: each failure's wordings across versions and programs", test_wordings},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
+	{"diagnose: pods' JSON and YAML objects, alone or pasted among other lines", test_object_forms},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
 	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
 	{NULL, NULL},
