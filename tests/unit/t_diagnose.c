@@ -585,6 +585,11 @@ static void test_wordings(void)
 		{"db-localhost", "Caused by: org.postgresql.util.PSQLException: Connection to 0.0.0.0:5432 refused. Check that the "
 				 "hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n"},
 		{"db-connection-failed", "REDIS_HOST=localhost\nERROR: Failed to obtain JDBC connection\n"},
+		{"db-localhost", "[options]\ndb_host = 127.0.0.1\nDatabase connection failure: connection to server at "
+				 "\"127.0.0.2\" (127.0.0.2), port 5432 failed: Connection timed out\n"},
+		{"db-connection-failed", "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: No route "
+					 "to host\n"},
+		{"sched-insufficient", "0/3 nodes are available: 3 Insufficient pods.\n"},
 		/* the scheduler's words for each cause, Kubernetes 1.7 (predicate names), 1.8-1.17, 1.18+ */
 		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  No nodes are available that match all of "
 				  "the following predicates:: NodeUnderDiskPressure (1).\n"},
