@@ -612,7 +612,10 @@ static void test_wordings(void)
 					 "NoVolumeZoneConflict (3).\n"},
 		{"attach-limit", "No nodes are available that match all of the following predicates:: MaxEBSVolumeCount (1).\n"},
 		{"pod-pending", "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [frobnicate].\n"},
-		/* every client's words for a redirect loop */
+		{"ingress-proxy-protocol-mismatch", "10.244.0.1 - - [11/Jun/2024:07:20:01 +0000] \"PROXY TCP4 203.0.113.7 "
+						    "10.110.0.3 51234 443\" 400 150 \"-\" \"-\" 0 0.000 [] [] - - - - "
+						    "4f1c\n"},
+				/* every client's words for a redirect loop */
 		{"ingress-ssl-redirect-loop", "This page isn't working\nerp.example.com redirected you too many times.\n"
 					      "ERR_TOO_MANY_REDIRECTS\n"},
 		{"ingress-ssl-redirect-loop", "The page isn't redirecting properly\n"},
