@@ -569,6 +569,8 @@ static void test_wordings(void)
 		{"pg-shm-too-small", "PG::DiskFull: ERROR: could not resize shared memory segment \"/PostgreSQL.394945862\" "
 				     "to 16777216 bytes: No space left on device\n"},
 		{"pg-shm-too-small", "ERROR:  could not map dynamic shared memory segment\n"},
+		{"pg-shm-too-small", "migrate: pgmigrate: core 0001_baseline: ERROR: could not resize shared memory\nsegment "
+				     "\"/PostgreSQL.2791547698\" to 33554432 bytes: No space left on device (SQLSTATE 53100)\n"},
 		{"pg-data-dir-mode", "FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions\nDETAIL:  "
 				     "Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n"},
 		{"pg-data-permission", "FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership\n"},
