@@ -99,7 +99,7 @@ void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *nam
 	ind = indent_of(s, len);
 	/* the start of a document: what the whole input is tested for, on this
 	 * line (its first byte first: most lines start with none of them) */
-	if (ind == len || !strchr("akimsc-{[", s[ind]) || !dx_looks_structured(s, len))
+	if (ind == len || !strchr("akimscl-{[", s[ind]) || !dx_looks_structured(s, len))
 		return;
 	e->active = true;
 	e->json = s[ind] == '{' || s[ind] == '[';

@@ -17,7 +17,8 @@
 
 static const char *const yaml_starts[] = {
 	"apiVersion:", "kind:", "items:", "metadata:", "status:", "containerStatuses:", "- apiVersion:",
-	"- lastTimestamp:", "- involvedObject:", "- containerID:", "- image:", NULL,
+	"- lastTimestamp:", "- involvedObject:", "- containerID:", "- image:", "conditions:", "- lastProbeTime:",
+	"- lastTransitionTime:", "- lastHeartbeatTime:", "lastState:", NULL,
 };
 
 bool dx_looks_structured(const char *data, size_t len)

@@ -674,6 +674,11 @@ static void test_object_forms(void)
 				  "      message: '0/1 nodes are available: 1 node(s) had memory\n        pressure.'\n"
 				  "      reason: Unschedulable\n      status: \"False\"\n      type: PodScheduled\n"
 				  "    phase: Pending\n    qosClass: BestEffort\n"},
+		/* only the conditions, pasted from a longer output */
+		{"node-pressure", "the pod stays Pending:\n    conditions:\n    - lastProbeTime: null\n"
+				  "      message: '0/2 nodes are available: 2 node(s) had pid\n"
+				  "        pressure.'\n      reason: Unschedulable\n      status: \"False\"\n"
+				  "      type: PodScheduled\n"},
 		/* a node's conditions as get node -o yaml prints them */
 		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
 				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
