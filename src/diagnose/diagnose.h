@@ -177,6 +177,7 @@ struct dx_embedded {
 	size_t len;
 	long first_line;           /* its first line in the input */
 	size_t indent;             /* of its first line */
+	char closer;               /* JSON: the character that closes it */
 	bool active, json, full;
 };
 void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *name, const char *s, size_t len,

@@ -89,8 +89,9 @@ void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *nam
 	if (e->active) {
 		if (continues(e, s, len)) {
 			append(e, s, len);
-			/* JSON: the brace that closes the first one */
-			if (e->json && indent_of(s, len) == e->indent && len == e->indent + 1 && s[e->indent] == '}')
+			/* JSON: the brace or bracket that closes the first one */
+			if (e->json && indent_of(s, len) == e->indent && len == e->indent + 1 &&
+			    s[e->indent] == e->closer)
 				finish(run, e, name);
 			return;
 		}
@@ -103,6 +104,7 @@ void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *nam
 		return;
 	e->active = true;
 	e->json = s[ind] == '{' || s[ind] == '[';
+	e->closer = s[ind] == '[' ? ']' : '}';
 	e->indent = ind;
 	e->first_line = lineno;
 	append(e, s, len);
