@@ -478,7 +478,8 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 	}
 	if (headlen > READER_BUF)
 		headlen = READER_BUF;
-	memcpy(r.buf, head, headlen);
+	if (headlen > 0)
+		memcpy(r.buf, head, headlen);
 	r.end = headlen;
 	while (reader_line(&r, &line, &len, &cut)) {
 		c.lineno++;
