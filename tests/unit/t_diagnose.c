@@ -695,6 +695,27 @@ static void test_object_forms(void)
 				     "    ready: false\n    state:\n      terminated:\n        exitCode: 2\n        reason: Error\n");
 	CHECK(run.ndiagnoses > 0);
 	done(&run, &d);
+	/* a document that never closes, longer than the line reader's buffer, is read as lines */
+	{
+		size_t n = 1200u * 1024, len = 2;
+		char *big = malloc(n + 64);
+
+		CHECK(big != NULL);
+		if (big) {
+			memcpy(big, "{\n", 2);
+			static const char entry[] = "  \"key\": \"a value that goes on\",\n";
+
+			while (len + sizeof(entry) < n) {
+				memcpy(big + len, entry, sizeof(entry) - 1);
+				len += sizeof(entry) - 1;
+			}
+			big[len] = '\0';
+			diagnose_text(&run, &d, "u", big);
+			CHECK(run.lines > 30000);
+			done(&run, &d);
+			free(big);
+		}
+	}
 	/* a running pod whose conditions are all True, pasted after its command, is no failure */
 	diagnose_text(&run, &d, "h", "$ kubectl get pod odoo-0 -o yaml\n  status:\n    conditions:\n    - status: \"True\"\n"
 				     "      type: Ready\n    - status: \"True\"\n      type: PodScheduled\n"
