@@ -204,6 +204,33 @@ static void secret_values(struct walk *w, const struct ynode *secret, const char
 	w->observed++;
 }
 
+/* A spec's container environment (env: - name: X value: Y) as the NAME=value
+ * lines an env file or docker inspect shows: a setting the paste shows
+ * beside a failure (a database host of localhost). Only env is read from a
+ * spec: the rest says what is wanted, not what happened. */
+static void spec_env(struct walk *w, const struct ynode *n, const char *key, const char *object, int depth)
+{
+	if (!n || depth > 64)
+		return;
+	if (n->kind == Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++) {
+			const struct ynode *e = n->items[i];
+			const char *name = str_at(e, "name"), *value = str_at(e, "value");
+			char line[1024];
+
+			if (key && strcmp(key, "env") == 0 && name && value) {
+				snprintf(line, sizeof(line), "%s=%s", name, value);
+				observe_text(w, line, e->pos.line, object, DX_ANY);
+			} else
+				spec_env(w, e, NULL, object, depth + 1);
+		}
+		return;
+	}
+	if (n->kind == Y_MAP)
+		for (size_t i = 0; i < n->n; i++)
+			spec_env(w, n->pairs[i].val, n->pairs[i].key, object, depth + 1);
+}
+
 /* key: the key n is the value of, or NULL. */
 static void walk(struct walk *w, const struct ynode *n, const char *key, const char *object, int depth)
 {
@@ -239,6 +266,8 @@ static void walk(struct walk *w, const struct ynode *n, const char *key, const c
 		for (size_t i = 0; i < n->n; i++) {
 			const char *k = n->pairs[i].key;
 
+			if (strcmp(k, "spec") == 0)
+				spec_env(w, n->pairs[i].val, k, object, depth + 1);
 			if (strcmp(k, "metadata") == 0 || strcmp(k, "involvedObject") == 0 || strcmp(k, "spec") == 0)
 				continue;
 			walk(w, n->pairs[i].val, k, object, depth + 1);

@@ -679,6 +679,11 @@ static void test_object_forms(void)
 				  "      message: '0/2 nodes are available: 2 node(s) had pid\n"
 				  "        pressure.'\n      reason: Unschedulable\n      status: \"False\"\n"
 				  "      type: PodScheduled\n"},
+		/* a Deployment's env beside the client's failure */
+		{"db-localhost", "$ kubectl get deploy keycloak -o yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+				 "  name: keycloak\nspec:\n  template:\n    spec:\n      containers:\n      - name: keycloak\n"
+				 "        env:\n        - name: KC_DB_URL_HOST\n          value: localhost\n\n"
+				 "$ kubectl logs deploy/keycloak\nERROR: Failed to obtain JDBC connection\n"},
 		/* a node's conditions as get node -o yaml prints them */
 		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
 				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
