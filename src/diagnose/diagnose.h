@@ -162,6 +162,28 @@ int dx_read_live(struct dx_run *run, const char *kubectl, const char *ns);
 int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len);
 /* Whether the start of an input looks like a kubectl JSON or YAML document. */
 bool dx_looks_structured(const char *data, size_t len);
+/* Walks a document pasted among other lines (data NUL-terminated, after
+ * line_base lines of its input) for what only its structure shows: a pod's
+ * phase, conditions, container states, messages folded over several lines.
+ * Its lines are read as lines too. */
+void dx_read_structured_part(struct dx_run *run, const char *name, long line_base, const char *data, size_t len);
+
+/* A kubectl JSON or YAML document pasted among other lines (embedded.c): the
+ * lines that belong to it are kept, up to DX_EMBEDDED_MAX bytes, and walked
+ * when it ends. */
+#define DX_EMBEDDED_MAX (1024u * 1024)
+struct dx_embedded {
+	char *buf;
+	size_t len;
+	long first_line;           /* its first line in the input */
+	size_t indent;             /* of its first line */
+	char closer;               /* JSON: the character that closes it */
+	bool active, json, full;
+};
+void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *name, const char *s, size_t len,
+		      long lineno);
+/* At the end of the input: the document still open is walked; frees e. */
+void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name);
 /* Reads the line forms: tables, describe, events, logs. */
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen);
 

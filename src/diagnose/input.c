@@ -463,11 +463,13 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 {
 	struct reader r = {fp, NULL, 0, 0, 0, false, false, false};
 	struct line_ctx c;
+	struct dx_embedded emb;
 	const char *line;
 	size_t len;
 	bool cut;
 
 	memset(&c, 0, sizeof(c));
+	memset(&emb, 0, sizeof(emb));
 	c.file = name;
 	r.buf = malloc(READER_BUF);
 	if (!r.buf) {
@@ -476,7 +478,8 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 	}
 	if (headlen > READER_BUF)
 		headlen = READER_BUF;
-	memcpy(r.buf, head, headlen);
+	if (headlen > 0)
+		memcpy(r.buf, head, headlen);
 	r.end = headlen;
 	while (reader_line(&r, &line, &len, &cut)) {
 		c.lineno++;
@@ -484,7 +487,9 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 		if (cut)
 			run->truncated_lines++;
 		process_line(run, &c, line, len);
+		dx_embedded_line(run, &emb, name, line, len, c.lineno);
 	}
+	dx_embedded_end(run, &emb, name);
 	run->bytes += headlen + r.read;
 	if (r.failed)
 		diag_add(run->d, DIAG_ERROR, &(struct srcpos){name, 0, 0}, "check the file and read it again",

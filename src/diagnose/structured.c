@@ -17,7 +17,8 @@
 
 static const char *const yaml_starts[] = {
 	"apiVersion:", "kind:", "items:", "metadata:", "status:", "containerStatuses:", "- apiVersion:",
-	"- lastTimestamp:", "- involvedObject:", "- containerID:", "- image:", NULL,
+	"- lastTimestamp:", "- involvedObject:", "- containerID:", "- image:", "conditions:", "- lastProbeTime:",
+	"- lastTransitionTime:", "- lastHeartbeatTime:", "lastState:", NULL,
 };
 
 bool dx_looks_structured(const char *data, size_t len)
@@ -79,51 +80,98 @@ static void add_log_target(struct dx_run *run, const char *ns, const char *pod, 
 	t->previous = previous;
 }
 
-/* A Pod: its phase and readiness as a status line, and for --live the
- * containers whose logs explain a failure. */
-static void pod_status(struct walk *w, const struct ynode *pod, const char *name)
+/* A pod's status: its phase and readiness as a status line, and for --live
+ * the containers whose logs explain a failure. */
+static void pod_status(struct walk *w, const struct ynode *status, const char *name, const char *ns)
 {
-	const struct ynode *status = y_get(pod, "status");
 	const struct ynode *cs = y_get(status, "containerStatuses");
-	const char *phase = str_at(status, "phase");
-	const char *ns = str_at(y_get(pod, "metadata"), "namespace");
+	/* kubectl get pods' STATUS: the pod's reason or phase, then a
+	 * container's waiting or terminated reason (printers.go, printPod) */
+	const char *shown = str_at(status, "reason") ? str_at(status, "reason") : str_at(status, "phase");
 	size_t ready = 0, total = 0;
 	char line[512];
 
-	if (!phase)
+	if (!str_at(status, "phase"))
 		return;
 	if (cs && cs->kind == Y_SEQ) {
 		for (size_t i = 0; i < cs->n; i++) {
 			const struct ynode *c = cs->items[i];
 			const struct ynode *rc = y_get(c, "restartCount");
 			const struct ynode *waiting = y_get(y_get(c, "state"), "waiting");
+			const struct ynode *terminated = y_get(y_get(c, "state"), "terminated");
 			const struct ynode *rd = y_get(c, "ready");
 
 			total++;
 			ready += rd && rd->kind == Y_BOOL && rd->b;
+			if (str_at(waiting, "reason"))
+				shown = str_at(waiting, "reason");
+			else if (str_at(terminated, "reason"))
+				shown = str_at(terminated, "reason");
 			if (rc && rc->kind == Y_INT && rc->i > 0)
 				add_log_target(w->run, ns, name, str_at(c, "name"), true);
 			else if (waiting || (rd && rd->kind == Y_BOOL && !rd->b))
 				add_log_target(w->run, ns, name, str_at(c, "name"), false);
 		}
 	}
-	snprintf(line, sizeof(line), "Status: %s Ready: %zu/%zu", phase, ready, total);
+	snprintf(line, sizeof(line), "Status: %s Ready: %zu/%zu", shown, ready, total);
 	observe_text(w, line, status->pos.line, name, DX_STATUS);
+}
+
+/* The status of a pasted fragment that is a pod's: what only a pod's status holds. */
+static bool is_pod_status(const struct ynode *status)
+{
+	static const char *const pod_only[] = {"containerStatuses", "initContainerStatuses", "qosClass", "podIP", "hostIP",
+					       NULL};
+
+	if (!str_at(status, "phase"))
+		return false;
+	for (size_t i = 0; pod_only[i]; i++)
+		if (y_get(status, pod_only[i]))
+			return true;
+	return false;
+}
+
+/* What goes before a mapping's reason: an event's type, or a condition's
+ * type and status as kubectl describe prints them ("PodScheduled False",
+ * "MemoryPressure True"), so that the JSON and YAML forms read as the
+ * describe form does. */
+static void line_head(const struct ynode *map, char *head, size_t cap)
+{
+	const char *type = str_at(map, "type"), *status = str_at(map, "status");
+
+	head[0] = '\0';
+	if (type && (strcmp(type, "Warning") == 0 || strcmp(type, "Normal") == 0))
+		snprintf(head, cap, "%s ", type);
+	else if (type && status && (strcmp(status, "True") == 0 || strcmp(status, "False") == 0 || strcmp(status, "Unknown") == 0))
+		snprintf(head, cap, "%s %s ", type, status);
+}
+
+/* A container's waiting or terminated state: its reason as describe prints
+ * it ("Reason: Error"), which says more alone than beside its message. */
+static void state_reason(struct walk *w, const struct ynode *map, const char *key, const char *object)
+{
+	const char *reason = str_at(map, "reason");
+	char line[256];
+
+	if (!reason || !key || (strcmp(key, "waiting") != 0 && strcmp(key, "terminated") != 0))
+		return;
+	snprintf(line, sizeof(line), "Reason: %s", reason);
+	observe_text(w, line, map->pos.line, object, DX_ANY);
 }
 
 /* reason + message (+ exit code) of one mapping as a line. */
 static void reason_message(struct walk *w, const struct ynode *map, const char *object)
 {
-	const char *reason = str_at(map, "reason"), *message = str_at(map, "message"), *type = str_at(map, "type");
+	const char *reason = str_at(map, "reason"), *message = str_at(map, "message");
 	const struct ynode *exit_code = y_get(map, "exitCode");
-	char line[8192];
+	char line[8192], head[256];
 	int n;
 
 	if (!reason && !message)
 		return;
-	n = snprintf(line, sizeof(line), "%s%s%s%s%s", type && (strcmp(type, "Warning") == 0 || strcmp(type, "Normal") == 0) ? type : "",
-		     type && (strcmp(type, "Warning") == 0 || strcmp(type, "Normal") == 0) ? " " : "",
-		     reason ? reason : "", reason && message ? " " : "", message ? message : "");
+	line_head(map, head, sizeof(head));
+	n = snprintf(line, sizeof(line), "%s%s%s%s", head, reason ? reason : "", reason && message ? " " : "",
+		     message ? message : "");
 	if (n < 0)
 		return;
 	if (exit_code && exit_code->kind == Y_INT && (size_t)n < sizeof(line)) {
@@ -156,13 +204,41 @@ static void secret_values(struct walk *w, const struct ynode *secret, const char
 	w->observed++;
 }
 
-static void walk(struct walk *w, const struct ynode *n, const char *object, int depth)
+/* A spec's container environment (env: - name: X value: Y) as the NAME=value
+ * lines an env file or docker inspect shows: a setting the paste shows
+ * beside a failure (a database host of localhost). Only env is read from a
+ * spec: the rest says what is wanted, not what happened. */
+static void spec_env(struct walk *w, const struct ynode *n, const char *key, const char *object, int depth)
+{
+	if (!n || depth > 64)
+		return;
+	if (n->kind == Y_SEQ) {
+		for (size_t i = 0; i < n->n; i++) {
+			const struct ynode *e = n->items[i];
+			const char *name = str_at(e, "name"), *value = str_at(e, "value");
+			char line[1024];
+
+			if (key && strcmp(key, "env") == 0 && name && value) {
+				snprintf(line, sizeof(line), "%s=%s", name, value);
+				observe_text(w, line, e->pos.line, object, DX_ANY);
+			} else
+				spec_env(w, e, NULL, object, depth + 1);
+		}
+		return;
+	}
+	if (n->kind == Y_MAP)
+		for (size_t i = 0; i < n->n; i++)
+			spec_env(w, n->pairs[i].val, n->pairs[i].key, object, depth + 1);
+}
+
+/* key: the key n is the value of, or NULL. */
+static void walk(struct walk *w, const struct ynode *n, const char *key, const char *object, int depth)
 {
 	if (!n || depth > 64)
 		return;
 	if (n->kind == Y_SEQ) {
 		for (size_t i = 0; i < n->n; i++)
-			walk(w, n->items[i], object, depth + 1);
+			walk(w, n->items[i], NULL, object, depth + 1);
 		return;
 	}
 	if (n->kind != Y_MAP)
@@ -177,19 +253,24 @@ static void walk(struct walk *w, const struct ynode *n, const char *object, int 
 		else if (kind && name)
 			object = name;
 		if (kind && strcmp(kind, "Pod") == 0)
-			pod_status(w, n, name);
+			pod_status(w, y_get(n, "status"), name, str_at(y_get(n, "metadata"), "namespace"));
+		else if (!kind && is_pod_status(y_get(n, "status")))
+			pod_status(w, y_get(n, "status"), object, NULL);
 		if (kind && strcmp(kind, "Secret") == 0)
 			secret_values(w, n, name);
 		/* A container status names its container; keep the pod as object. */
 		if (!object && str_at(n, "name") && y_get(n, "state"))
 			object = str_at(n, "name");
+		state_reason(w, n, key, object);
 		reason_message(w, n, object);
 		for (size_t i = 0; i < n->n; i++) {
-			const char *key = n->pairs[i].key;
+			const char *k = n->pairs[i].key;
 
-			if (strcmp(key, "metadata") == 0 || strcmp(key, "involvedObject") == 0 || strcmp(key, "spec") == 0)
+			if (strcmp(k, "spec") == 0)
+				spec_env(w, n->pairs[i].val, k, object, depth + 1);
+			if (strcmp(k, "metadata") == 0 || strcmp(k, "involvedObject") == 0 || strcmp(k, "spec") == 0)
 				continue;
-			walk(w, n->pairs[i].val, object, depth + 1);
+			walk(w, n->pairs[i].val, k, object, depth + 1);
 		}
 	}
 }
@@ -197,11 +278,14 @@ static void walk(struct walk *w, const struct ynode *n, const char *object, int 
 static int on_document(struct ynode *root, int index, void *user)
 {
 	(void)index;
-	walk(user, root, NULL, 0);
+	walk(user, root, NULL, NULL, 0);
 	return 0;
 }
 
-int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len)
+/* Parses data (NUL-terminated) after line_base lines of its input and walks
+ * every document; returns how many observations it made, or -1 when it is
+ * not a document at all. */
+static long walk_documents(struct dx_run *run, const char *name, int line_base, const char *data, size_t len)
 {
 	struct arena a;
 	struct diags quiet;
@@ -213,14 +297,25 @@ int dx_read_structured(struct dx_run *run, const char *name, const char *data, s
 		return -1;
 	arena_init(&a, STRUCTURED_MEMORY);
 	diags_init(&quiet);
-	rc = yaml_parse_stream(&a, &quiet, name, data, len, &yaml_default_limits, on_document, &w);
+	rc = yaml_parse_part(&a, &quiet, name, line_base, data, len, &yaml_default_limits, on_document, &w);
 	diags_free(&quiet);
 	arena_free(&a);
-	if (rc != 0 && w.observed == 0)
+	return rc != 0 && w.observed == 0 ? -1 : (long)w.observed;
+}
+
+int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len)
+{
+	if (walk_documents(run, name, 0, data, len) < 0)
 		return -1;
 	/* counted as lines for the summary */
 	for (size_t i = 0; i < len; i++)
 		run->lines += data[i] == '\n';
 	run->bytes += len;
 	return 0;
+}
+
+void dx_read_structured_part(struct dx_run *run, const char *name, long line_base, const char *data, size_t len)
+{
+	if (line_base >= 0 && line_base < 0x7fffffffL)
+		walk_documents(run, name, (int)line_base, data, len);
 }

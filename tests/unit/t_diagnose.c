@@ -386,7 +386,7 @@ static void test_failure_markers(void)
 	static const char *const lines[] = {
 		"2024-01-01 10:00:00,000 1 CRITICAL erp odoo.service.server: Failed to load server-wide module\n",
 		"KeyError: 'frobnicator'\n",
-		"org.postgresql.util.PSQLException: The connection attempt failed.\n",
+		"java.lang.IllegalStateException: the frobnicator is closed\n",
 		"Exception in thread \"main\" java.lang.IllegalStateException: boom\n",
 		"SEVERE: Servlet.service() threw an exception\n",
 		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
@@ -403,10 +403,10 @@ static void test_failure_markers(void)
 		"< HTTP/2 503\n",
 		"GET https://erp.example.com/web net::ERR_CONNECTION_RESET\n",
 		"curl: (7) Failed to connect to erp.example.com port 443\n",
-		"curl: (47) Maximum (50) redirects followed\n",
+		"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to erp.example.com:443\n",
 		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
 		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
-		"  MemoryPressure   True    Tue, 11 Jun 2024 07:20:01 +0000   KubeletHasInsufficientMemory   low\n",
+		"  NetworkUnavailable   True    Tue, 11 Jun 2024 07:20:01 +0000   NoRouteCreated   RouteController failed\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
@@ -442,6 +442,19 @@ static void test_failure_markers(void)
 	 * still a failure when that entry is never seen */
 	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
 	CHECK_STR(top_id(&run), "unrecognised-log-error");
+	done(&run, &d);
+}
+
+/* text's first diagnosis is id's */
+static void expect_top(const char *id, const char *text)
+{
+	struct dx_run run;
+	struct diags d;
+
+	diagnose_text(&run, &d, "w", text);
+	if (strcmp(top_id(&run), id) != 0)
+		fprintf(stderr, "    %s, not %s: %s", top_id(&run), id, text);
+	CHECK_STR(top_id(&run), id);
 	done(&run, &d);
 }
 
@@ -541,18 +554,88 @@ static void test_wordings(void)
 					    "this flag for the first startup or use 'kc.sh build' to build the server first.\n"},
 		{"db-timeout", "failed to connect to `host=postgres user=odoo database=odoo`: dial error (dial tcp "
 			       "10.245.12.7:5432: i/o timeout)\n"},
+		/* PostgreSQL's two pg_hba refusals, 9.x-11 (SSL on/off) and 12+ (encryption), as clients print them */
+		{"pg-hba-missing", "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: FATAL:  "
+				   "pg_hba.conf rejects connection for host \"10.244.1.7\", user \"odoo\", database \"odoo\", "
+				   "no encryption\n"},
+		{"pg-hba-missing", "org.postgresql.util.PSQLException: FATAL: no pg_hba.conf entry for replication connection "
+				   "from host \"10.0.0.3\", user \"standby\", SSL off\n"},
+		{"pg-hba-missing", "psycopg2.OperationalError: FATAL:  no pg_hba.conf entry for host \"10.244.0.9\", user "
+				   "\"odoo\", database \"odoo\", SSL encryption\n"},
+		{"pg-hba-missing", "FATAL:  pg_hba.conf rejects replication connection for host \"10.0.0.3\", user \"repl\", "
+				   "GSS encryption\n"},
+		{"pg-shm-too-small", "ERROR: during \"GET /v1/accounts\": pq: could not resize shared memory segment "
+				     "\"/PostgreSQL.710526079\" to 4194304 bytes: No space left on device\n"},
+		{"pg-shm-too-small", "PG::DiskFull: ERROR: could not resize shared memory segment \"/PostgreSQL.394945862\" "
+				     "to 16777216 bytes: No space left on device\n"},
+		{"pg-shm-too-small", "ERROR:  could not map dynamic shared memory segment\n"},
+		{"pg-shm-too-small", "migrate: pgmigrate: core 0001_baseline: ERROR: could not resize shared memory\nsegment "
+				     "\"/PostgreSQL.2791547698\" to 33554432 bytes: No space left on device (SQLSTATE 53100)\n"},
+		{"pg-data-dir-mode", "FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions\nDETAIL:  "
+				     "Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n"},
+		{"pg-data-permission", "FATAL:  data directory \"/var/lib/postgresql/data\" has wrong ownership\n"},
+		/* the client's setting that points at its own container, beside a connection failure */
+		{"db-localhost", "services:\n  keycloak:\n    environment:\n      - KC_DB_URL=jdbc:postgresql://localhost/keycloak\n"
+				 "ERROR: Failed to obtain JDBC connection\n"},
+		{"db-localhost", "    environment:\n      PGHOST: \"127.0.0.1\"\nfailed to connect to `host=127.0.0.1 user=odoo "
+				 "database=odoo`: server error\n"},
+		{"db-localhost", "[options]\ndb_host = localhost\ndb_port = 5432\nERROR: Unable to acquire JDBC Connection\n"},
+		{"db-localhost", "Environment:\n      HOST:      0.0.0.0\nCaused by: org.postgresql.util.PSQLException: The "
+				 "connection attempt failed.\n"},
+		{"db-localhost", "DATABASE_URL=postgresql://odoo:secret@[::1]:5432/odoo\nHikariPool-1 - Exception during pool "
+				 "initialization: Failed to initialize pool\n"},
+		{"db-localhost", "Caused by: org.postgresql.util.PSQLException: Connection to 0.0.0.0:5432 refused. Check that the "
+				 "hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n"},
+		{"db-connection-failed", "REDIS_HOST=localhost\nERROR: Failed to obtain JDBC connection\n"},
+		{"db-localhost", "[options]\ndb_host = 127.0.0.1\nDatabase connection failure: connection to server at "
+				 "\"127.0.0.2\" (127.0.0.2), port 5432 failed: Connection timed out\n"},
+		{"db-connection-failed", "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: No route "
+					 "to host\n"},
+		{"sched-insufficient", "0/3 nodes are available: 3 Insufficient pods.\n"},
+		/* the scheduler's words for each cause, Kubernetes 1.7 (predicate names), 1.8-1.17, 1.18+ */
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  No nodes are available that match all of "
+				  "the following predicates:: NodeUnderDiskPressure (1).\n"},
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  0/1 nodes are available: 1 node(s) had "
+				  "memory pressure.\n"},
+		{"node-pressure", "Warning  FailedScheduling  2m  default-scheduler  0/3 nodes are available: 3 node(s) had "
+				  "untolerated taint {node.kubernetes.io/memory-pressure: }. preemption: 0/3 nodes are available: 3 "
+				  "Preemption is not helpful for scheduling.\n"},
+		{"node-pressure", "0/2 nodes are available: 2 node(s) had taint {node.kubernetes.io/disk-pressure: }, that the "
+				  "pod didn't tolerate.\n"},
+		{"node-pressure", "Normal  NodeHasDiskPressure  3m  kubelet  Node pool-erp-r7k2x status is now: "
+				  "NodeHasDiskPressure\n"},
+		{"node-pressure", "Warning  ImageGCFailed  3m  kubelet  failed to garbage collect required amount of images. "
+				  "Wanted to free 4121743360 bytes, but freed 0 bytes\n"},
+		{"sched-node-mismatch", "No nodes are available that match all of the following predicates:: MatchNodeSelector (2), "
+					"PodToleratesNodeTaints (1).\n"},
+		{"sched-node-mismatch", "0/3 nodes are available: 3 node(s) were not ready.\n"},
+		{"sched-insufficient", "No nodes are available that match all of the following predicates:: Insufficient cpu (1).\n"},
+		{"volume-node-affinity", "No nodes are available that match all of the following predicates:: "
+					 "NoVolumeZoneConflict (3).\n"},
+		{"attach-limit", "No nodes are available that match all of the following predicates:: MaxEBSVolumeCount (1).\n"},
+		{"pod-pending", "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [frobnicate].\n"},
+		{"ingress-proxy-protocol-mismatch", "10.244.0.1 - - [11/Jun/2024:07:20:01 +0000] \"PROXY TCP4 203.0.113.7 "
+						    "10.110.0.3 51234 443\" 400 150 \"-\" \"-\" 0 0.000 [] [] - - - - "
+						    "4f1c\n"},
+				/* every client's words for a redirect loop */
+		{"ingress-ssl-redirect-loop", "This page isn't working\nerp.example.com redirected you too many times.\n"
+					      "ERR_TOO_MANY_REDIRECTS\n"},
+		{"ingress-ssl-redirect-loop", "The page isn't redirecting properly\n"},
+		{"ingress-ssl-redirect-loop", "The page isn\xe2\x80\x99t redirecting properly\n"},
+		{"ingress-ssl-redirect-loop", "Safari Can't Open the Page: Too many redirects occurred trying to open "
+					      "\"https://erp.example.com/\".\n"},
+		{"ingress-ssl-redirect-loop", "requests.exceptions.TooManyRedirects: Exceeded 30 redirects.\n"},
+		{"ingress-ssl-redirect-loop", "20 redirections exceeded.\n"},
+		{"ingress-ssl-redirect-loop", "Get \"https://erp.example.com/\": stopped after 10 redirects\n"},
+		{"ingress-ssl-redirect-loop", "java.net.ProtocolException: Server redirected too many  times (20)\n"},
+		{"ingress-ssl-redirect-loop", "SSL/TLS encryption mode: Flexible\ncurl: (47) Maximum (50) redirects followed\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
 	struct diags d;
 
-	for (size_t i = 0; cases[i].id; i++) {
-		diagnose_text(&run, &d, "w", cases[i].text);
-		if (strcmp(top_id(&run), cases[i].id) != 0)
-			fprintf(stderr, "    %s, not %s: %s", top_id(&run), cases[i].id, cases[i].text);
-		CHECK_STR(top_id(&run), cases[i].id);
-		done(&run, &d);
-	}
+	for (size_t i = 0; cases[i].id; i++)
+		expect_top(cases[i].id, cases[i].text);
 	/* a provisioner at work on the claim proves its StorageClass exists */
 	diagnose_text(&run, &d, "p",
 		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
@@ -564,6 +647,87 @@ static void test_wordings(void)
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
 	CHECK(!has(&run, "keycloak-probe-port"));
+	done(&run, &d);
+}
+
+/* kubectl's JSON and YAML object forms, alone or pasted after a command
+ * among other lines: a pod's phase, its conditions, its containers' states
+ * and messages folded over lines are evidence as the table and describe
+ * forms are; a healthy pod's are not. */
+static void test_object_forms(void)
+{
+	static const struct {
+		const char *id, *text;
+	} cases[] = {
+		/* a fragment of a pod's status, YAML, pasted after its command */
+		{"crashloop", "$ kubectl get pod odoo-0 -o yaml\n...\n  status:\n    phase: Running\n    qosClass: Burstable\n"
+			      "    containerStatuses:\n    - name: odoo\n      lastState:\n        terminated:\n"
+			      "          exitCode: 1\n          reason: Error\n      ready: false\n      restartCount: 3\n"
+			      "      state:\n        waiting:\n          reason: CrashLoopBackOff\n"},
+		/* kubectl -o json pasted after its command */
+		{"oom-killed", "$ kubectl get pod db-0 -o json\n{\n    \"status\": {\n        \"phase\": \"Running\",\n"
+			       "        \"containerStatuses\": [{\"name\": \"db\", \"ready\": false, \"restartCount\": 2,\n"
+			       "            \"lastState\": {\"terminated\": {\"reason\": \"OOMKilled\", \"exitCode\": 137}},\n"
+			       "            \"state\": {\"running\": {}}}]\n    }\n}\nand then it restarts\n"},
+		/* a message YAML folded in the middle of the scheduler's words */
+		{"node-pressure", "$ kubectl get pod odoo-0 -o yaml\n  status:\n    conditions:\n    - lastProbeTime: null\n"
+				  "      message: '0/1 nodes are available: 1 node(s) had memory\n        pressure.'\n"
+				  "      reason: Unschedulable\n      status: \"False\"\n      type: PodScheduled\n"
+				  "    phase: Pending\n    qosClass: BestEffort\n"},
+		/* only the conditions, pasted from a longer output */
+		{"node-pressure", "the pod stays Pending:\n    conditions:\n    - lastProbeTime: null\n"
+				  "      message: '0/2 nodes are available: 2 node(s) had pid\n"
+				  "        pressure.'\n      reason: Unschedulable\n      status: \"False\"\n"
+				  "      type: PodScheduled\n"},
+		/* a Deployment's env beside the client's failure */
+		{"db-localhost", "$ kubectl get deploy keycloak -o yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+				 "  name: keycloak\nspec:\n  template:\n    spec:\n      containers:\n      - name: keycloak\n"
+				 "        env:\n        - name: KC_DB_URL_HOST\n          value: localhost\n\n"
+				 "$ kubectl logs deploy/keycloak\nERROR: Failed to obtain JDBC connection\n"},
+		/* a node's conditions as get node -o yaml prints them */
+		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
+				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
+				  "    message: kubelet has disk pressure\n"},
+		{NULL, NULL},
+	};
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; cases[i].id; i++)
+		expect_top(cases[i].id, cases[i].text);
+	/* a failed pod's status alone: its phase and its container's reason */
+	diagnose_text(&run, &d, "f", "status:\n  phase: Failed\n  qosClass: Burstable\n  containerStatuses:\n  - name: job\n"
+				     "    ready: false\n    state:\n      terminated:\n        exitCode: 2\n        reason: Error\n");
+	CHECK(run.ndiagnoses > 0);
+	done(&run, &d);
+	/* a document that never closes, longer than the line reader's buffer, is read as lines */
+	{
+		size_t n = 1200u * 1024, len = 2;
+		char *big = malloc(n + 64);
+
+		CHECK(big != NULL);
+		if (big) {
+			memcpy(big, "{\n", 2);
+			static const char entry[] = "  \"key\": \"a value that goes on\",\n";
+
+			while (len + sizeof(entry) < n) {
+				memcpy(big + len, entry, sizeof(entry) - 1);
+				len += sizeof(entry) - 1;
+			}
+			big[len] = '\0';
+			diagnose_text(&run, &d, "u", big);
+			CHECK(run.lines > 30000);
+			done(&run, &d);
+			free(big);
+		}
+	}
+	/* a running pod whose conditions are all True, pasted after its command, is no failure */
+	diagnose_text(&run, &d, "h", "$ kubectl get pod odoo-0 -o yaml\n  status:\n    conditions:\n    - status: \"True\"\n"
+				     "      type: Ready\n    - status: \"True\"\n      type: PodScheduled\n"
+				     "    containerStatuses:\n    - name: odoo\n      ready: true\n      restartCount: 0\n"
+				     "      state:\n        running:\n          startedAt: \"2024-06-11T07:20:01Z\"\n"
+				     "    phase: Running\n    qosClass: Burstable\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
 }
 
@@ -589,6 +753,20 @@ static void test_ruled_out(void)
 		      "psycopg2.OperationalError: could not translate host name \"db\" to address: Name or service not known\n");
 	CHECK(run.ndiagnoses == 2 && run.diagnoses[0].ruled_out == NULL && run.diagnoses[1].ruled_out == NULL);
 	done(&run, &d);
+	/* a pull that succeeds after a failed one: the failure was transient; before it, it is not */
+	{
+		static const char failed[] = "Warning  Failed  5m  kubelet  Failed to pull image \"odoo:17.0\": "
+					     "toomanyrequests: You have reached your pull rate limit.\n";
+		static const char pulled[] = "Normal  Pulled  1m  kubelet  Successfully pulled image \"odoo:17.0\" in 3.2s\n";
+		char text[512];
+
+		for (int after = 0; after < 2; after++) {
+			snprintf(text, sizeof(text), "%s%s", after ? failed : pulled, after ? pulled : failed);
+			diagnose_text(&run, &d, "i", text);
+			CHECK(run.ndiagnoses == 1 && (run.diagnoses[0].ruled_out != NULL) == (after == 1));
+			done(&run, &d);
+		}
+	}
 	/* Multi-Attach after the attach: still there */
 	diagnose_text(&run, &d, "m",
 		      "Normal   SuccessfulAttachVolume  9m  attachdetach-controller  AttachVolume.Attach succeeded for volume \"pvc-1\"\n"
@@ -659,6 +837,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: each failure's wordings across versions and programs", test_wordings},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
+	{"diagnose: pods' JSON and YAML objects, alone or pasted among other lines", test_object_forms},
 	{"diagnose: a Secret's value that ends in a newline", test_secret_newline},
 	{"diagnose: probes, memory limits and annotations beside the failure", test_beside_the_failure},
 	{NULL, NULL},
