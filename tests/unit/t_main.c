@@ -97,6 +97,9 @@ int main(int argc, char **argv)
 	int passed = 0, failed = 0;
 	const char *base = getenv("TMPDIR");
 
+	/* a line at a time, so that what a case prints to stderr comes out
+	 * before its FAIL line, not glued to some later ok line */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(tmp_root, sizeof(tmp_root), "%s/kgenius-unit-XXXXXX", base && base[0] ? base : "/tmp");
 	if (!mkdtemp(tmp_root)) {
 		perror("mkdtemp");
