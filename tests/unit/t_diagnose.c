@@ -557,6 +557,31 @@ static void test_wordings(void)
 	static const struct {
 		const char *id, *text;
 	} cases[] = {
+		/* the third round's families, in each version's and program's words */
+		{"pg-collation-version-mismatch", "2024-01-01 10:00:00 UTC [9] WARNING:  collation \"en_US\" has version "
+						  "mismatch\n"},
+		{"pg-extension-missing", "ERROR:  could not open extension control file \"/usr/share/postgresql/13/extension/"
+					 "postgis.control\": No such file or directory\n"},
+		{"traefik-ingress-tls-secret-missing", "{\"level\":\"error\",\"providerName\":\"kubernetescrd\",\"ingress\":\"odoo\","
+						       "\"namespace\":\"erp\",\"error\":\"secret erp/odoo-tls does not exist\","
+						       "\"message\":\"Error configuring TLS\"}\n"},
+		{"traefik-ingress-tls-secret-missing", "ERROR\tError configuring TLS: secret erp/odoo-tls does not exist\" "
+						       "providerName=kubernetes namespace=erp ingress=odoo\n"},
+		{"odoo-cron-lock", "2020-03-21 13:30:02.825 UTC [14793] odoo@erp ERROR:  could not obtain lock on row in "
+				   "relation \"ir_cron\"\n"},
+		{"keycloak-redirect-uri-mismatch", "12:59:22,743 WARN  [org.keycloak.events] (default task-14) "
+						   "type=LOGIN_ERROR, realmId=erp, clientId=odoo, userId=null, "
+						   "error=invalid_redirect_uri\n"},
+		{"keycloak-db-primary-key-required", "ERROR: Unable to create or change a table without a primary key, when "
+						     "the system variable 'sql_require_primary_key' is set.\n"},
+		{"oom-killed", "[123.456] Out of memory: Killed process 4242 (postgres) total-vm:303548kB, anon-rss:2097152kB\n"},
+		{"oom-killed", "[123.400] postgres invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0\n"},
+		{"keycloak-proxy-headers", "{error: 'Timeout when waiting for 3rd party check iframe message.'}\n"},
+		{"csi-provisioner-cloud-unauthorized", "E0312 17:40:25.065 1 utils.go:90] failed to create volume: unable to "
+						       "authenticate (unauthorized, 15184c16fb506e24)\n"},
+		{"init-waits-for-completed-job", "Error from server (NotFound): jobs.batch \"erp-migrations\" not found\n"},
+		{"ingress-path-not-matched", "10.0.0.1 - - [10/Jan/2024:02:53:54 +0000] \"GET /web HTTP/2.0\" 404 548 \"-\" "
+					     "\"curl\" 28 0.000 [upstream-default-backend] [] 127.0.0.1:8181 548 0.001 404\n"},
 		{"odoo-websocket", "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/odoo/addons/"
 				   "bus/websocket.py\", line 817, in open_connection\nKeyError: 'socket'\n"},
 		{"odoo-websocket", "2024/06/11 07:20:01 [error] 29#29: *81 connect() failed (111: Connection refused) while "
