@@ -522,6 +522,8 @@ static void test_failure_words(void)
 		"2024-06-11 07:21:03,551 INFO  [org.keycloak.services] (main) KC-SERVICES0050: Initializing master realm\n",
 		"Pods Statuses:  0 Active / 1 Succeeded / 0 Failed\n",
 		"    restartPolicy: OnFailure\n",
+		"            echo \"backup: database name '$db' cannot name a file; rename it\" >&2\n",
+		"  - printf 'could not find %s\\n' \"$f\"\n",
 		NULL,
 	};
 	struct dx_run run;
