@@ -485,6 +485,7 @@ static void test_failure_words(void)
 		"module web_enterprise: not found\n",
 		"The database manager has been disabled by the administrator\n",
 		"access denied for user odoo\n",
+		"denied: requested access to the resource is denied\n",
 		"pods is forbidden: User \"system:serviceaccount:erp:default\" cannot list resource \"pods\"\n",
 		"UnauthorizedOperation: You are not authorized to perform this operation.\n",
 		"Invalid parameter: redirect_uri\n",
@@ -524,6 +525,9 @@ static void test_failure_words(void)
 		"    restartPolicy: OnFailure\n",
 		"            echo \"backup: database name '$db' cannot name a file; rename it\" >&2\n",
 		"  - printf 'could not find %s\\n' \"$f\"\n",
+		"      # cannot rewrite it.\n",
+		"          name: Denied\n",
+		"                  description: The number of continuous failed issuance attempts up till now.\n",
 		NULL,
 	};
 	struct dx_run run;
