@@ -295,6 +295,30 @@ static int by_signature(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A line of a script, a comment or a schema's prose is text written by
+ * someone, not printed by a failing program: a manifest's shell command
+ * (echo "backup: ... cannot name a file" >&2), a Compose file's comment
+ * ("# one worker can't starve the host"), a CRD's description: ("Cannot be
+ * updated."). It is no evidence of an unrecognised failure. */
+static bool written_not_printed(const char *text, size_t len)
+{
+	static const char *const starts[] = {"echo ", "printf ", "print(", "raise ", "throw ", "# ", "// ",
+					     "description: ", NULL};
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	if (i + 1 < len && text[i] == '-' && text[i + 1] == ' ')
+		i += 2;
+	for (size_t k = 0; starts[k]; k++) {
+		size_t n = strlen(starts[k]);
+
+		if (len - i >= n && memcmp(text + i, starts[k], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 		   const struct dx_origin *o, enum dx_scope scope)
 {
@@ -309,7 +333,8 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 	/* In table order: an entry's signatures are tried first to last. */
 	qsort(ix->touched, ix->ntouched, sizeof(*ix->touched), by_signature);
 	/* A failure line no entry explains is still evidence of a failure. */
-	if (!match_entries(run, text, len, shown, shown_len, o, scope, false, line, &have_line))
+	if (!match_entries(run, text, len, shown, shown_len, o, scope, false, line, &have_line) &&
+	    !written_not_printed(text, len))
 		match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line);
 	for (size_t k = 0; k < ix->ntouched; k++)
 		ix->seen[ix->touched[k]] = false;

@@ -379,6 +379,23 @@ static void test_unrecognised(void)
 	done(&run, &d);
 }
 
+/* Each line alone is a failure (with unrecognised, one no entry knows). */
+static void expect_failure_each(const char *const lines[], bool unrecognised)
+{
+	struct dx_run run;
+	struct diags d;
+
+	for (size_t i = 0; lines[i]; i++) {
+		diagnose_text(&run, &d, "m", lines[i]);
+		if (run.ndiagnoses == 0 || (unrecognised && run.diagnoses[0].kind != DXK_UNRECOGNISED))
+			fprintf(stderr, "    not %s failure: %s", unrecognised ? "an unrecognised" : "a", lines[i]);
+		CHECK(run.ndiagnoses > 0);
+		if (unrecognised && run.ndiagnoses)
+			CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
+		done(&run, &d);
+	}
+}
+
 /* Each component's own failure marker, alone, is an unrecognised failure
  * (never "no known failure"): one line per log or output format. */
 static void test_failure_markers(void)
@@ -419,15 +436,7 @@ static void test_failure_markers(void)
 	struct dx_run run;
 	struct diags d;
 
-	for (size_t i = 0; lines[i]; i++) {
-		diagnose_text(&run, &d, "m", lines[i]);
-		if (run.ndiagnoses == 0 || run.diagnoses[0].kind != DXK_UNRECOGNISED)
-			fprintf(stderr, "    not an unrecognised failure: %s", lines[i]);
-		CHECK(run.ndiagnoses > 0);
-		if (run.ndiagnoses)
-			CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
-		done(&run, &d);
-	}
+	expect_failure_each(lines, true);
 	/* a group that only delimits the match names no subject */
 	diagnose_text(&run, &d, "s", "10.0.0.1 - - [01/Jan/2024:10:00:02 +0000] \"GET /web HTTP/1.1\" 503 12\n");
 	CHECK(run.ndiagnoses && run.diagnoses[0].subject == NULL);
@@ -443,6 +452,95 @@ static void test_failure_markers(void)
 	diagnose_text(&run, &d, "r", "ERROR boom nginx.ingress.kubernetes.io/proxy-body-size: 1m\n");
 	CHECK_STR(top_id(&run), "unrecognised-log-error");
 	done(&run, &d);
+}
+
+/* A failure said in words, with no level marker, is a failure: one line
+ * per phrase family of unrecognised-failure-words and of the kernel's and
+ * the ingress's own pages. */
+static void test_failure_words(void)
+{
+	static const char *const lines[] = {
+		"could not open extension control file \"/x/vector.control\": No such file or directory\n",
+		"COULD NOT REACH SERVER\n",
+		"cannot allocate memory for the frobnicator\n",
+		"Can't locate the frobnicator\n",
+		"Can\u2019t reach this page\n",
+		"Unable to connect to the frobnicator\n",
+		"DETAIL: The database was created using collation version 2.36, but the operating system provides 2.41.\n",
+		"backup of erp failed\n",
+		"Processed 10 items, 3 failed\n",
+		"STATUS: FAILED\n",
+		"Temporary failure in name resolution\n",
+		"open /data/x: No such file or directory\n",
+		"mkdir /var/lib/odoo/sessions: permission denied\n",
+		"write /var/lib/postgresql/data/base/1: No space left on device\n",
+		"connect to 10.0.0.4 port 5432: Connection timed out\n",
+		"read tcp 10.0.0.1:5432: Connection reset by peer\n",
+		"connect: No route to host\n",
+		"connect: Network is unreachable\n",
+		"open /etc/odoo/odoo.conf: Read-only file system\n",
+		"the operation timed out\n",
+		"timeout when waiting for 3rd party check iframe message\n",
+		"\"secret mynamespace/ does not exist\"\n",
+		"module web_enterprise: not found\n",
+		"The database manager has been disabled by the administrator\n",
+		"access denied for user odoo\n",
+		"denied: requested access to the resource is denied\n",
+		"pods is forbidden: User \"system:serviceaccount:erp:default\" cannot list resource \"pods\"\n",
+		"UnauthorizedOperation: You are not authorized to perform this operation.\n",
+		"Invalid parameter: redirect_uri\n",
+		"checksum mismatch\n",
+		"database files are incompatible with server\n",
+		"Killed\n",
+		"Out of memory: Killed process 4242 (postgres) total-vm:303548kB\n",
+		"[669754.414000] postgres invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0\n",
+		"[669754.414100] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),task=postgres,pid=4242\n",
+		"[669754.414900] Tasks state (memory values in pages):\n",
+		"[669754.414927] [68454]    26 68454    75887     7530   368640        0           999 postgres\n",
+		"[669754.414927] [  68454]    26 68454    75887     7530     7000      300      230   368640        0     999 postgres\n",
+		"default backend - 404\n",
+		"<html><head><title>502 Bad Gateway</title></head>\n",
+		"\"Error configuring TLS for ingress erp/odoo: secret erp/ does not exist\"\n",
+		"PostgreSQL Error: could not obtain lock on row in relation \u201cir_cron\u201d\n",
+		NULL,
+	};
+	static const char *const healthy[] = {
+		"2024-06-11 07:20:05,112 1 INFO erp odoo.modules.loading: 62 modules loaded, 0 errors\n",
+		"erp : ok=12 changed=0 unreachable=0 failed=0 skipped=1\n",
+		"Processed 10 items, 0 failed\n",
+		"odoo_cron_jobs_failed_total 0\n",
+		"          failureThreshold: 3\n",
+		"  - key: failure-domain.beta.kubernetes.io/zone\n",
+		"    Liveness: http-get http://:9000/health/live delay=0s timeout=1s period=10s #success=1 #failure=3\n",
+		"odoo-7d9f8b6c5-x2x9q    1/1     Running   0          3d\n",
+		"2024-06-11 07:21:00.120 UTC [1] LOG:  database system is ready to accept connections\n",
+		"HINT:  Future log output will appear in directory \"log\".\n",
+		"Data page checksums are disabled.\n",
+		"2024-06-11 07:20:01.540 UTC [29] LOG:  invalid record length at 0/1A2B3C8: expected at least 24, got 0\n",
+		"2024-06-11 07:20:05,112 1 INFO erp odoo.addons.base.models.ir_cron: Job 'Mail: Email Queue Manager' (4) done\n",
+		"2024-06-11 07:20:06,210 1 INFO erp werkzeug: 10.0.0.7 - - \"GET /web/health HTTP/1.1\" 200 - 2 0.001 0.004\n",
+		"2024-06-11 07:21:04,002 INFO  [io.quarkus] (main) Keycloak 26.0.5 on JVM started in 9.713s.\n",
+		"2024-06-11 07:21:03,551 INFO  [org.keycloak.services] (main) KC-SERVICES0050: Initializing master realm\n",
+		"Pods Statuses:  0 Active / 1 Succeeded / 0 Failed\n",
+		"    restartPolicy: OnFailure\n",
+		"            echo \"backup: database name '$db' cannot name a file; rename it\" >&2\n",
+		"  - printf 'could not find %s\\n' \"$f\"\n",
+		"      # cannot rewrite it.\n",
+		"          name: Denied\n",
+		"                  description: The number of continuous failed issuance attempts up till now.\n",
+		NULL,
+	};
+	struct dx_run run;
+	struct diags d;
+
+	expect_failure_each(lines, false);
+	for (size_t i = 0; healthy[i]; i++) {
+		diagnose_text(&run, &d, "h", healthy[i]);
+		if (run.ndiagnoses)
+			fprintf(stderr, "    %s in a healthy line: %s", top_id(&run), healthy[i]);
+		CHECK_INT((long long)run.ndiagnoses, 0);
+		done(&run, &d);
+	}
 }
 
 /* text's first diagnosis is id's */
@@ -465,6 +563,31 @@ static void test_wordings(void)
 	static const struct {
 		const char *id, *text;
 	} cases[] = {
+		/* the third round's families, in each version's and program's words */
+		{"pg-collation-version-mismatch", "2024-01-01 10:00:00 UTC [9] WARNING:  collation \"en_US\" has version "
+						  "mismatch\n"},
+		{"pg-extension-missing", "ERROR:  could not open extension control file \"/usr/share/postgresql/13/extension/"
+					 "postgis.control\": No such file or directory\n"},
+		{"traefik-ingress-tls-secret-missing", "{\"level\":\"error\",\"providerName\":\"kubernetescrd\",\"ingress\":\"odoo\","
+						       "\"namespace\":\"erp\",\"error\":\"secret erp/odoo-tls does not exist\","
+						       "\"message\":\"Error configuring TLS\"}\n"},
+		{"traefik-ingress-tls-secret-missing", "ERROR\tError configuring TLS: secret erp/odoo-tls does not exist\" "
+						       "providerName=kubernetes namespace=erp ingress=odoo\n"},
+		{"odoo-cron-lock", "2020-03-21 13:30:02.825 UTC [14793] odoo@erp ERROR:  could not obtain lock on row in "
+				   "relation \"ir_cron\"\n"},
+		{"keycloak-redirect-uri-mismatch", "12:59:22,743 WARN  [org.keycloak.events] (default task-14) "
+						   "type=LOGIN_ERROR, realmId=erp, clientId=odoo, userId=null, "
+						   "error=invalid_redirect_uri\n"},
+		{"keycloak-db-primary-key-required", "ERROR: Unable to create or change a table without a primary key, when "
+						     "the system variable 'sql_require_primary_key' is set.\n"},
+		{"oom-killed", "[123.456] Out of memory: Killed process 4242 (postgres) total-vm:303548kB, anon-rss:2097152kB\n"},
+		{"oom-killed", "[123.400] postgres invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0\n"},
+		{"keycloak-proxy-headers", "{error: 'Timeout when waiting for 3rd party check iframe message.'}\n"},
+		{"csi-provisioner-cloud-unauthorized", "E0312 17:40:25.065 1 utils.go:90] failed to create volume: unable to "
+						       "authenticate (unauthorized, 15184c16fb506e24)\n"},
+		{"init-waits-for-completed-job", "Error from server (NotFound): jobs.batch \"erp-migrations\" not found\n"},
+		{"ingress-path-not-matched", "10.0.0.1 - - [10/Jan/2024:02:53:54 +0000] \"GET /web HTTP/2.0\" 404 548 \"-\" "
+					     "\"curl\" 28 0.000 [upstream-default-backend] [] 127.0.0.1:8181 548 0.001 404\n"},
 		{"odoo-websocket", "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/odoo/addons/"
 				   "bus/websocket.py\", line 817, in open_connection\nKeyError: 'socket'\n"},
 		{"odoo-websocket", "2024/06/11 07:20:01 [error] 29#29: *81 connect() failed (111: Connection refused) while "
@@ -834,6 +957,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: credentials in evidence are masked", test_redact},
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
+	{"diagnose: a failure said in words is a failure; a healthy line that has the word is not", test_failure_words},
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: each failure's wordings across versions and programs", test_wordings},
 	{"diagnose: later evidence rules causes out, earlier does not", test_ruled_out},
