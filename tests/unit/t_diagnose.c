@@ -564,6 +564,13 @@ static void test_wordings(void)
 		const char *id, *text;
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
+		/* the fourth round's families, in each runtime's and version's words */
+		{"registry-ca-untrusted", "Error response from daemon: Get \"https://reg.example.com/v2/\": tls: failed to verify "
+					  "certificate: x509: certificate signed by unknown authority\n"},
+		{"registry-ca-untrusted", "ctr: failed to do request: Head https://reg.example.com/v2/library/nginx/manifests/1.25: "
+					  "x509: certificate signed by unknown authority\n"},
+		{"registry-ca-untrusted", "error pulling image configuration: Get https://storage.example.com/blobs/sha256:ab: x509: "
+					  "certificate signed by unknown authority\n"},
 		{"ingress-fake-certificate", "*  subject: O=Acme Co; CN=Kubernetes Ingress Controller Fake Certificate\n"},
 		{"ingress-fake-certificate", "        ssl_certificate /etc/ingress-controller/ssl/default-fake-certificate.pem;\n"},
 		{"keycloak-strict-https", "Mixed Content: The page at 'http://kc:8080/admin/master/console/' was loaded over HTTP, "
