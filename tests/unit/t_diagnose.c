@@ -565,6 +565,10 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"pg-statement-timeout", "2024-05-02 09:14:07 UTC [311] ERROR:  canceling statement due to lock timeout\n"},
+		{"pg-statement-timeout", "2024-05-02 09:14:07 UTC [311] odoo@erp FATAL:  terminating connection due to "
+					 "idle-in-transaction timeout\n"},
+		{"pg-statement-timeout", "org.postgresql.util.PSQLException: ERROR: canceling statement due to user request\n"},
 		{"registry-ca-untrusted", "Error response from daemon: Get \"https://reg.example.com/v2/\": tls: failed to verify "
 					  "certificate: x509: certificate signed by unknown authority\n"},
 		{"registry-ca-untrusted", "ctr: failed to do request: Head https://reg.example.com/v2/library/nginx/manifests/1.25: "
