@@ -565,6 +565,12 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"ingress-backend-protocol", "<html>\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\n"},
+		{"ingress-backend-protocol", "2024/07/16 14:12:02 [error] 31#31: *5 SSL_do_handshake() failed (SSL: error:0A00010B:"
+					     "SSL routines::wrong version number) while SSL handshaking to upstream, client: 10.0.0.1\n"},
+		{"ingress-backend-protocol", "2022-06-10 09:19:38 +0000 SSL error, peer: 10.233.102.237, peer cert: : "
+					     "#<Puma::MiniSSL::SSLError: OpenSSL error: error:1407609C:SSL routines:"
+					     "SSL23_GET_CLIENT_HELLO:http request - 156>\n"},
 		{"pg-statement-timeout", "2024-05-02 09:14:07 UTC [311] ERROR:  canceling statement due to lock timeout\n"},
 		{"pg-statement-timeout", "2024-05-02 09:14:07 UTC [311] odoo@erp FATAL:  terminating connection due to "
 					 "idle-in-transaction timeout\n"},
