@@ -565,6 +565,11 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"cronjob-missed-start-times", "E0307 15:40:23.754617 1 controller.go:163] Cannot determine if default/backup needs "
+					       "to be started: Too many missed start times to list\n"},
+		{"cronjob-missed-start-times", "LAST SEEN   TYPE      REASON               OBJECT                 MESSAGE\n"
+					       "2m          Warning   TooManyMissedTimes   cronjob/backup         too many missed start "
+					       "times: 101. Set or decrease .spec.startingDeadlineSeconds or check clock skew\n"},
 		{"ingress-backend-protocol", "<html>\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\n"},
 		{"ingress-backend-protocol", "2024/07/16 14:12:02 [error] 31#31: *5 SSL_do_handshake() failed (SSL: error:0A00010B:"
 					     "SSL routines::wrong version number) while SSL handshaking to upstream, client: 10.0.0.1\n"},
