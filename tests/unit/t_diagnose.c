@@ -565,6 +565,9 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"pg-scram-md5", "panic: pq: unknown authentication response: 10\n"},
+		{"pg-scram-md5", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
+				 "that you have configured the pg_hba.conf file to include the client's IP address or subnet\n"},
 		{"cronjob-missed-start-times", "E0307 15:40:23.754617 1 controller.go:163] Cannot determine if default/backup needs "
 					       "to be started: Too many missed start times to list\n"},
 		{"cronjob-missed-start-times", "LAST SEEN   TYPE      REASON               OBJECT                 MESSAGE\n"
