@@ -565,6 +565,10 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"keycloak-cache-stack", "2024-01-09 12:00:41,402 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					 "(main) ERROR: dns_query can not be null or empty\n"},
+		{"keycloak-cache-stack", "Caused by: org.infinispan.commons.CacheConfigurationException: ISPN000541: Error while "
+					 "trying to create a channel using the specified configuration '[TCP(bind_port=7800)]'\n"},
 		{"pg-scram-md5", "panic: pq: unknown authentication response: 10\n"},
 		{"pg-scram-md5", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
 				 "that you have configured the pg_hba.conf file to include the client's IP address or subnet\n"},
