@@ -565,6 +565,8 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"odoo-conf-dashed-options", "2024-02-20 11:42:08,118 1 ERROR ? odoo.service.server: Worker (57) virtual memory limit "
+					     "(2147483648) reached.\n[options]\nlimit-memory-hard = 4294967296\n"},
 		{"keycloak-cache-stack", "2024-01-09 12:00:41,402 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
 					 "(main) ERROR: dns_query can not be null or empty\n"},
 		{"keycloak-cache-stack", "Caused by: org.infinispan.commons.CacheConfigurationException: ISPN000541: Error while "
