@@ -408,7 +408,7 @@ static void test_failure_markers(void)
 		"SEVERE: Servlet.service() threw an exception\n",
 		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
 		"F0714 17:46:58.123456       1 main.go:40] cannot start\n",
-		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 9: Killed\n",
+		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 11: Segmentation fault\n",
 		"pg_dump: error: query failed: frobbed\n",
 		"server closed the connection unexpectedly\n",
 		"dial tcp 10.0.0.9:443: connect: connection refused\n",
@@ -565,6 +565,8 @@ static void test_wordings(void)
 	} cases[] = {
 		/* after the third held-out set: its classes in other programs' words */
 		/* the fourth round's families, in each runtime's and version's words */
+		{"pg-backend-killed", "2020-06-25 06:27:40.241 CEST [2506] LOG:  server process (PID 2617) was terminated by signal "
+				      "9: Killed\n"},
 		{"odoo-conf-dashed-options", "2024-02-20 11:42:08,118 1 ERROR ? odoo.service.server: Worker (57) virtual memory limit "
 					     "(2147483648) reached.\n[options]\nlimit-memory-hard = 4294967296\n"},
 		{"keycloak-cache-stack", "2024-01-09 12:00:41,402 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
