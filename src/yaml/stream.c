@@ -37,6 +37,39 @@ static void capture_diag(struct fy_diag *diag, void *user, const char *text, siz
 	fe->seen = true;
 }
 
+/* The parser's errors are collected, not printed: printing one shows its
+ * source line, and libfyaml 0.7.12 reads outside the input doing that for
+ * some inputs (a tab-indented flow mapping in a realm file crashed `migrate
+ * keycloak check`; found by fuzz/keycloak_export). The first collected error
+ * is written the way the printed ones read. */
+static void take_collected_error(struct fy_parser *fyp, struct first_error *fe)
+{
+	struct fy_diag *diag = fy_parser_get_diag(fyp);
+	struct fy_diag_error *err;
+	void *iter = NULL;
+
+	if (!diag)
+		return;
+	while (!fe->seen && (err = fy_diag_errors_iterate(diag, &iter)) != NULL)
+		if (err->type >= FYET_ERROR) {
+			snprintf(fe->msg, sizeof(fe->msg), "%d:%d: error: %s", err->line, err->column,
+				 err->msg ? err->msg : "syntax error");
+			fe->seen = true;
+		}
+	fy_diag_unref(diag);
+}
+
+/* libfyaml frees the errors it collected only when collecting is turned off
+ * or the diagnostic object is destroyed, not when its last reference goes. */
+static void destroy_parser(struct fy_parser *fyp)
+{
+	struct fy_diag *diag = fy_parser_get_diag(fyp);
+
+	fy_diag_set_collect_errors(diag, false);
+	fy_diag_unref(diag);
+	fy_parser_destroy(fyp);
+}
+
 /* The captured text reads "<line>:<col>: error: <message>" (1-based). */
 static void report_parser_error(struct builder *b, const struct first_error *fe)
 {
@@ -91,6 +124,7 @@ static struct fy_parser *make_parser(struct first_error *first)
 	diag = fy_diag_create(&dcfg);
 	if (!diag)
 		return NULL;
+	fy_diag_set_collect_errors(diag, true);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_DEFAULT_VERSION_1_2;
 	cfg.diag = diag;
@@ -102,7 +136,7 @@ static struct fy_parser *make_parser(struct first_error *first)
 /* After the last event: the input must have been read, checked and parsed
  * to its end. An input cut short by a read error, a NUL byte or memory
  * running out is an error, never a shorter input. */
-static void check_end(struct builder *b, struct fy_parser *fyp, const struct first_error *first,
+static void check_end(struct builder *b, struct fy_parser *fyp, struct first_error *first,
 		      const struct checked_input *in, bool saw_end)
 {
 	struct srcpos pos = {b->file, 0, 0};
@@ -116,6 +150,7 @@ static void check_end(struct builder *b, struct fy_parser *fyp, const struct fir
 		snprintf(what, sizeof(what), "cannot read: %s", strerror(in->read_errno));
 		builder_fail(b, &pos, NULL, what);
 	} else if (fy_parser_get_stream_error(fyp)) {
+		take_collected_error(fyp, first);
 		report_parser_error(b, first);
 	} else if (!saw_end) {
 		builder_fail(b, &pos, "the input is too large or too deeply nested for the memory available; split it",
@@ -162,7 +197,7 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	builder_reset_doc(&b);
 	free(b.stack);
 	free(b.anchors);
-	fy_parser_destroy(fyp);
+	destroy_parser(fyp);
 	if (b.failed)
 		return -1;
 	return rc;
@@ -174,7 +209,7 @@ static int parse_input(struct fy_parser *fyp, int set_rc, struct first_error *fi
 		       const struct parse_source *src)
 {
 	if (set_rc != 0) {
-		fy_parser_destroy(fyp);
+		destroy_parser(fyp);
 		return -1;
 	}
 	return run_parser(fyp, first, a, d, file, src, lim, fn, user);
@@ -256,7 +291,7 @@ int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line
 	if (!fyp)
 		return -1;
 	if (fy_parser_set_string(fyp, len ? data : "", len) != 0) {
-		fy_parser_destroy(fyp);
+		destroy_parser(fyp);
 		return -1;
 	}
 	return run_parser(fyp, &first, a, d, file, &src, lim, fn, user);

@@ -207,6 +207,19 @@ printf 'services:\n  a:\n    image: x\n    ports: ["1-65535:1-65535"]\n' >"$WORK
 limited 2 "compose: ports 1-65535:1-65535" "a port range of more than 1000 ports" compose --project-directory "$WORK/h2" config
 printf 'services:\n  a:\n    image: x\n    deploy: {replicas: 99999999999999999999}\n' >"$WORK/h2/compose.yaml"
 limited 2 "compose: replicas 99999999999999999999" "replicas: 99999999999999999999 is out of range" compose --project-directory "$WORK/h2" config
+# found by fuzz/keycloak_export: printing this file's syntax error with its
+# source line made libfyaml 0.7.12 read outside the input (a segfault in the
+# release binary); the parser's errors are collected instead of printed
+"$KG_REL" migrate keycloak check "$ROOT/tests/data/hostile/libfyaml-error-display" >/dev/null 2>"$WORK/kc.err"
+rc=$?
+check "migrate keycloak check: a realm file whose syntax error libfyaml cannot display is an error, not a crash (exit $rc)" \
+	test "$rc" -lt 128
+check "migrate keycloak check: and the error gives its position" grep -q 'master-realm.json:1:68: error: invalid YAML' "$WORK/kc.err"
+env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+	"$KG" migrate keycloak check "$ROOT/tests/data/hostile/libfyaml-error-display" >/dev/null 2>"$WORK/kc.err"
+rc=$?
+check "migrate keycloak check: the same file under the sanitizers exits 3 (bad input), no leak of the collected errors" \
+	sh -c "[ $rc -eq 3 ] && ! grep -qE 'Sanitizer|runtime error' '$WORK/kc.err'"
 # found by fuzz/compose_loader: a float that no long long holds, converted
 # (undefined behaviour); and the same in lint's memory quantities
 printf 'services:\n  a:\n    image: x\n    deploy: {replicas: +.INF}\n' >"$WORK/h2/compose.yaml"
