@@ -84,7 +84,7 @@ bench: build build/yaml-parse-only build/rusage
 	@tools/bench
 
 # libFuzzer harnesses, one per parser (fuzz/), built with clang; `make fuzz`
-# builds and runs each for FUZZ_SECONDS (tools/fuzz), seeded from the tests'
+# builds and runs each for FUZZ_SECONDS of CPU (tools/fuzz), seeded from the tests'
 # data. Not part of `make test`.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 1800
