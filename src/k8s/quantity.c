@@ -31,8 +31,11 @@ long long parse_memory_quantity(const char *q)
 	if (!q)
 		return 0;
 	v = strtod(q, &end);
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double bytes = v * (double)units[i].mult;
+
 		if (strcmp(end, units[i].sfx) == 0)
-			return number_fits_ll(v * (double)units[i].mult) ? (long long)(v * (double)units[i].mult) : 0;
+			return number_fits_ll(bytes) ? (long long)bytes : 0;
+	}
 	return 0;
 }

@@ -10,6 +10,13 @@ O=$WORK/out
 E=$WORK/err
 KB=$ROOT/tests/data/diagnose/kb
 
+# Runs diagnose on FILE; sets got to the first diagnosis's "id kind" ("none
+# none" when there is none) and RC to the exit status.
+top_diagnosis() {
+	run_kg "$O" "$E" diagnose --format json "$1"
+	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["diagnoses"]; print(d[0]["id"], d[0]["kind"]) if d else print("none none")' "$O")
+}
+
 # --- the corpus: hit rate against the labels ---
 hits=0
 total=0
@@ -21,8 +28,7 @@ while read -r prefix want_id want_kind; do
 		fail "diagnose corpus $prefix" "no such corpus file"
 		continue
 	fi
-	run_kg "$O" "$E" diagnose --format json "$f"
-	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["diagnoses"]; print(d[0]["id"], d[0]["kind"]) if d else print("none none")' "$O")
+	top_diagnosis "$f"
 	# "none none": the paste shows no failure at all (exit 0)
 	want_rc=1
 	[ "$want_id" = none ] && want_rc=0
@@ -68,8 +74,7 @@ while read -r prefix want_id want_kind mark _; do
 		fail "diagnose real $prefix" "no such file in tests/data/diagnose/real"
 		continue
 	fi
-	run_kg "$O" "$E" diagnose --format json "$f"
-	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["diagnoses"]; print(d[0]["id"], d[0]["kind"]) if d else print("none none")' "$O")
+	top_diagnosis "$f"
 	want_rc=1
 	[ "$want_id" = none ] && want_rc=0
 	if [ "$want_id" != none ] && [ "$RC" -ne 1 ]; then
