@@ -803,6 +803,12 @@ static void test_wordings(void)
 		{"pg-out-of-memory", "org.postgresql.util.PSQLException: FATAL: out of memory  Detail: Failed on request of size 12288 in memory context \"TopMemoryContext\".\n"},
 		{"pg-dump-version-mismatch", "pg_dump: error: server version: 16.4 (Debian 16.4-1.pgdg120+2); pg_dump version: 14.4\n"},
 		{"pg-dump-version-mismatch", "pg_restore: [archiver] unsupported version (1.14) in file header\n"},
+		{"pg-restore-not-archive", "pg_restore: [archiver] input file appears to be a text format dump. Please use psql.\n"},
+		{"pg-restore-ownership", "pg_restore: error: could not execute query: ERROR: must be able to SET ROLE \"postgres\"\n"},
+		{"pg-schema-permission", "2023-01-26 17:47:59.294 UTC [76] ERROR:  permission denied for schema public at character 28\n"},
+		{"pg-no-createdb", "psycopg2.ProgrammingError: permission denied to create database\n"},
+		{"pg-template-encoding", "createdb: database creation failed: ERROR:  new encoding (UTF8) is incompatible with the encoding of the template database (SQL_ASCII)\n"},
+		{"pg-database-in-use", "error: source database \"template1\" is being accessed by other users\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
