@@ -809,6 +809,9 @@ static void test_wordings(void)
 		{"pg-no-createdb", "psycopg2.ProgrammingError: permission denied to create database\n"},
 		{"pg-template-encoding", "createdb: database creation failed: ERROR:  new encoding (UTF8) is incompatible with the encoding of the template database (SQL_ASCII)\n"},
 		{"pg-database-in-use", "error: source database \"template1\" is being accessed by other users\n"},
+		{"pgbouncer-max-client-conn", "psql: ERROR:  no more connections allowed (max_client_conn)\n"},
+		{"pg-prepared-statement-pooler", "db error: ERROR: prepared statement \"s3817\" already exists\n"},
+		{"pg-prepared-statement-pooler", "asyncpg.exceptions.InvalidSQLStatementNameError: prepared statement \"__asyncpg_stmt_37__\" does not exist\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
