@@ -812,6 +812,11 @@ static void test_wordings(void)
 		{"pgbouncer-max-client-conn", "psql: ERROR:  no more connections allowed (max_client_conn)\n"},
 		{"pg-prepared-statement-pooler", "db error: ERROR: prepared statement \"s3817\" already exists\n"},
 		{"pg-prepared-statement-pooler", "asyncpg.exceptions.InvalidSQLStatementNameError: prepared statement \"__asyncpg_stmt_37__\" does not exist\n"},
+		{"pg-wraparound", "WARNING:  database \"erp\" must be vacuumed within 118852709 transactions\n"},
+		{"pg-data-dir-in-use", "2024-03-02 06:34:13.721 UTC [29] FATAL:  lock file \"/var/run/postgresql/.s.PGSQL.5432.lock\" already exists\n"},
+		{"pg-extension-not-preloaded", "FATAL:  extension \"timescaledb\" must be preloaded\n"},
+		{"pg-standby-settings-lower", "FATAL:  hot standby is not possible because max_worker_processes = 8 is a lower setting than on the master server (its value was 16)\n"},
+		{"pg-archive-failing", "ERROR [157]: unable to push WAL 00000001000000000000003D asynchronously after 60 second(s)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
