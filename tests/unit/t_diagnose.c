@@ -817,6 +817,11 @@ static void test_wordings(void)
 		{"pg-extension-not-preloaded", "FATAL:  extension \"timescaledb\" must be preloaded\n"},
 		{"pg-standby-settings-lower", "FATAL:  hot standby is not possible because max_worker_processes = 8 is a lower setting than on the master server (its value was 16)\n"},
 		{"pg-archive-failing", "ERROR [157]: unable to push WAL 00000001000000000000003D asynchronously after 60 second(s)\n"},
+		{"pgbouncer-startup-parameter", "2014-03-10 21:13:59.385 5773 WARNING C-0x1be8bb0: (nodb)/(nouser)@127.0.0.1:38733 Pooler Error: Unsupported startup parameter: extra_float_digits\n"},
+		{"pg-table-permission", "django.db.utils.ProgrammingError: permission denied for relation census_race\n"},
+		{"pg-table-permission", "org.postgresql.util.PSQLException: ERROR: permission denied for sequence res_partner_id_seq\n"},
+		{"pg-ssl-verify-failed", "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"127.0.0.1\", port 5432 failed: server certificate for \"localhost\" does not match host name \"127.0.0.1\"\n"},
+		{"pg-ssl-verify-failed", "org.postgresql.util.PSQLException: The hostname erp-db could not be verified by hostnameverifier PgjdbcHostnameVerifier.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
