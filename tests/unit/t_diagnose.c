@@ -822,6 +822,9 @@ static void test_wordings(void)
 		{"pg-table-permission", "org.postgresql.util.PSQLException: ERROR: permission denied for sequence res_partner_id_seq\n"},
 		{"pg-ssl-verify-failed", "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"127.0.0.1\", port 5432 failed: server certificate for \"localhost\" does not match host name \"127.0.0.1\"\n"},
 		{"pg-ssl-verify-failed", "org.postgresql.util.PSQLException: The hostname erp-db could not be verified by hostnameverifier PgjdbcHostnameVerifier.\n"},
+		{"pg-scram-md5", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
+		{"pg-recovery-killed", "failed to connect to `host=/controller/run user=postgres database=postgres`: server error (FATAL: the database system is not yet accepting connections (SQLSTATE 57P03))\n"},
+		{"pg-connection-lost", "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
