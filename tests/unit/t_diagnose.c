@@ -825,6 +825,8 @@ static void test_wordings(void)
 		{"pg-scram-md5", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
 		{"pg-recovery-killed", "failed to connect to `host=/controller/run user=postgres database=postgres`: server error (FATAL: the database system is not yet accepting connections (SQLSTATE 57P03))\n"},
 		{"pg-connection-lost", "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n"},
+		{"pg-timeline-diverged", "FATAL:  could not start WAL streaming: ERROR:  requested starting point 1F5/C1000000 on timeline 20 is not in this server's history\n"},
+		{"pg-config-invalid", "LOG:  invalid value for parameter \"log_destination\": \"stder\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
