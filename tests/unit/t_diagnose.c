@@ -827,6 +827,11 @@ static void test_wordings(void)
 		{"pg-connection-lost", "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n"},
 		{"pg-timeline-diverged", "FATAL:  could not start WAL streaming: ERROR:  requested starting point 1F5/C1000000 on timeline 20 is not in this server's history\n"},
 		{"pg-config-invalid", "LOG:  invalid value for parameter \"log_destination\": \"stder\"\n"},
+		{"pg-ssl-unsupported", "2018/09/10 05:17:01 pq: SSL is not enabled on the server\n"},
+		{"pg-data-permission", "chown: changing ownership of ‘/var/lib/postgresql/data’: Operation not permitted\n"},
+		{"pg-data-permission", "mkdir: cannot create directory ‘/bitnami/postgresql/data’: Permission denied\n"},
+		{"pg-data-permission", "postgresql 16:31:16.15 WARN  ==> Lack of permissions on data directory!\n"},
+		{"db-timeout", "failed to connect to `host=erp-db-do-user-1-0.k.db.ondigitalocean.com user=doadmin database=defaultdb`: dial error (dial tcp 10.110.0.7:25060: connect: connection timed out)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
