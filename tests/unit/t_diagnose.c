@@ -832,6 +832,8 @@ static void test_wordings(void)
 		{"pg-data-permission", "mkdir: cannot create directory ‘/bitnami/postgresql/data’: Permission denied\n"},
 		{"pg-data-permission", "postgresql 16:31:16.15 WARN  ==> Lack of permissions on data directory!\n"},
 		{"db-timeout", "failed to connect to `host=erp-db-do-user-1-0.k.db.ondigitalocean.com user=doadmin database=defaultdb`: dial error (dial tcp 10.110.0.7:25060: connect: connection timed out)\n"},
+		{"pg-transaction-aborted", "psycopg2.InternalError: current transaction is aborted, commands ignored until end of transaction block\n"},
+		{"pgbackrest-stanza", "       repo1: [FileMissingError] unable to load info file '/var/lib/pgbackrest/archive/db/archive.info' or '/var/lib/pgbackrest/archive/db/archive.info.copy':\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
