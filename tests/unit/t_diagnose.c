@@ -834,6 +834,8 @@ static void test_wordings(void)
 		{"db-timeout", "failed to connect to `host=erp-db-do-user-1-0.k.db.ondigitalocean.com user=doadmin database=defaultdb`: dial error (dial tcp 10.110.0.7:25060: connect: connection timed out)\n"},
 		{"pg-transaction-aborted", "psycopg2.InternalError: current transaction is aborted, commands ignored until end of transaction block\n"},
 		{"pgbackrest-stanza", "       repo1: [FileMissingError] unable to load info file '/var/lib/pgbackrest/archive/db/archive.info' or '/var/lib/pgbackrest/archive/db/archive.info.copy':\n"},
+		{"pg-role-connection-limit", "Error: too many connections for database \"postgres\"\n"},
+		{"pgbouncer-server-login-failed", "server login has been failing, try again later (server_login_retry)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
