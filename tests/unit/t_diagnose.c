@@ -836,6 +836,10 @@ static void test_wordings(void)
 		{"pgbackrest-stanza", "       repo1: [FileMissingError] unable to load info file '/var/lib/pgbackrest/archive/db/archive.info' or '/var/lib/pgbackrest/archive/db/archive.info.copy':\n"},
 		{"pg-role-connection-limit", "Error: too many connections for database \"postgres\"\n"},
 		{"pgbouncer-server-login-failed", "server login has been failing, try again later (server_login_retry)\n"},
+		{"db-refused", "failed to connect to `host=postgres user=keycloak database=keycloak`: dial error (dial tcp 10.245.12.40:5432: connect: connection refused)\n"},
+		{"db-refused", "Error: connect ECONNREFUSED 10.245.12.40:5432\n"},
+		{"db-localhost", "panic: dial tcp 127.0.0.1:5432: connect: connection refused\n"},
+		{"db-localhost", "[BUG] connect ECONNREFUSED 127.0.0.1:5432\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
