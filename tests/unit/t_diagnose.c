@@ -840,6 +840,8 @@ static void test_wordings(void)
 		{"db-refused", "Error: connect ECONNREFUSED 10.245.12.40:5432\n"},
 		{"db-localhost", "panic: dial tcp 127.0.0.1:5432: connect: connection refused\n"},
 		{"db-localhost", "[BUG] connect ECONNREFUSED 127.0.0.1:5432\n"},
+		{"pg-server-shutdown", "{\"level\":\"info\",\"ts\":\"2023-02-23T19:40:57Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"gitea-1\",\"record\":{\"log_time\":\"2023-02-23 19:40:57.910 UTC\",\"error_severity\":\"FATAL\",\"sql_state_code\":\"57P03\",\"message\":\"the database system is shutting down\",\"backend_type\":\"client backend\"}}\n"},
+		{"unrecognised-log-error", "{\"level\":\"info\",\"ts\":\"2023-12-23T16:49:41Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"bzs-pg-1\",\"record\":{\"error_severity\":\"FATAL\",\"sql_state_code\":\"XX000\",\"message\":\"frobnicator exploded\"}}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
