@@ -335,13 +335,13 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	static const struct {
 		const char *key, *label;
 	} fields[] = {
-		{"level", "level="}, {"severity", "level="}, {"msg", NULL}, {"message", NULL}, {"log", NULL},
-		{"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
+		{"level", "level="}, {"severity", "level="}, {"error_severity", NULL}, {"msg", NULL}, {"message", NULL},
+		{"log", NULL}, {"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
 		{"stack_trace", NULL}, {"stackTrace", NULL}, {"record", NULL}, {NULL, NULL},
 	};
 	struct json_text *jt = user;
 
-	/* CloudNativePG wraps each PostgreSQL log line in "record": its severity and message are the server's. */
+	/* PostgreSQL's jsonlog (15+) names its level error_severity; CloudNativePG wraps each such line in "record". */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
 		return 1;
