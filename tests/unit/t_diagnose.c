@@ -843,6 +843,8 @@ static void test_wordings(void)
 		{"pg-server-shutdown", "{\"level\":\"info\",\"ts\":\"2023-02-23T19:40:57Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"gitea-1\",\"record\":{\"log_time\":\"2023-02-23 19:40:57.910 UTC\",\"error_severity\":\"FATAL\",\"sql_state_code\":\"57P03\",\"message\":\"the database system is shutting down\",\"backend_type\":\"client backend\"}}\n"},
 		{"unrecognised-log-error", "{\"level\":\"info\",\"ts\":\"2023-12-23T16:49:41Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"bzs-pg-1\",\"record\":{\"error_severity\":\"FATAL\",\"sql_state_code\":\"XX000\",\"message\":\"frobnicator exploded\"}}\n"},
 		{"unrecognised-log-error", "{\"timestamp\":\"2024-06-18 17:17:14.409 CDT\",\"pid\":184885,\"session_id\":\"66720769.2d235\",\"error_severity\":\"FATAL\",\"message\":\"frobnicator exploded\",\"backend_type\":\"postmaster\",\"query_id\":0}\n"},
+		{"pg-ssl-verify-failed", "connection failed: connection to server at \"192.168.1.100\", port 5432 failed: SSL error: certificate verify failed\n"},
+		{"db-connection-failed", "Caused by: org.hibernate.exception.JDBCConnectionException: could not execute statement\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
