@@ -14,7 +14,6 @@
 #include "util/fsio.h"
 #include "yaml/parse.h"
 
-#define DOC_MEMORY (512u * 1024 * 1024)
 
 void lint_init(struct lint_run *r, struct diags *d)
 {
@@ -23,6 +22,7 @@ void lint_init(struct lint_run *r, struct diags *d)
 	r->d = d;
 	arena_init(&r->index.a, 0);
 	arena_init(&r->findings.text, 0);
+	arena_init(&r->doc_memory, LINT_DOC_MEMORY);
 	r->index.pg_max_connections = 0;
 }
 
@@ -31,6 +31,7 @@ void lint_free(struct lint_run *r)
 	lint_pool_stop(r);
 	findings_free(&r->findings);
 	index_free(&r->index);
+	arena_free(&r->doc_memory);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -318,15 +319,14 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 
 int lint_part(struct lint_run *r, const char *name, const char *data, size_t len, int line_base)
 {
-	struct arena a;
-	struct stream s = {r, &a, 0};
+	struct arena *a = r->doc_arena ? r->doc_arena : &r->doc_memory;
+	struct stream s = {r, a, 0};
 	struct diags dd;
 	int rc;
 
 	r->file = name;
-	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	rc = yaml_parse_part(&a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
+	rc = yaml_parse_part(a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
 	if (rc != 0 && dd.n == 0) {
 		/* a failure that could not even be described (memory ran out
 		 * while the parser held it) */
@@ -338,7 +338,7 @@ int lint_part(struct lint_run *r, const char *name, const char *data, size_t len
 		report_yaml_errors(r, name, &dd);
 	r->yaml_documents += s.docs;
 	diags_free(&dd);
-	arena_free(&a);
+	arena_reset(a);
 	r->file = NULL;
 	return rc;
 }
