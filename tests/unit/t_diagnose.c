@@ -837,6 +837,16 @@ static void test_wordings(void)
 		{"cert-order-invalid", "message: 'The certificate request has failed to complete and will be retried: Failed to wait "
 				       "for order resource \"ingress-one-tls-1-3091599191\" to become ready: order is in \"invalid\" "
 				       "state: '\n"},
+		{"https-to-plain-port", "curl https://echo.mydomain.com gives me : error:1408F10B:SSL routines:ssl3_get_record:"
+					"wrong version number\n"},
+		{"https-to-plain-port", "[root@master160 istio-0.5.1]# curl -I -k https://172.24.4.161:30761/status/200\ncurl: (35) SSL "
+					"received a record that exceeded the maximum permissible length.\n"},
+		{"https-to-plain-port", "https: error: SSLError: HTTPSConnectionPool(host='xxx.xxx', port=80): Max retries exceeded "
+					"with url: / (Caused by SSLError(SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number "
+					"(_ssl.c:997)')))\n"},
+		{"letsencrypt-staging-certificate", "******.tk uses an invalid security certificate. Error code: "
+						    "SEC_ERROR_UNKNOWN_ISSUER\nissuer: CN=Fake LE Intermediate X1\n"},
+		{"odoo-master-password", "Still says: Database backup error: Access denied\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
