@@ -847,6 +847,12 @@ static void test_wordings(void)
 		{"letsencrypt-staging-certificate", "******.tk uses an invalid security certificate. Error code: "
 						    "SEC_ERROR_UNKNOWN_ISSUER\nissuer: CN=Fake LE Intermediate X1\n"},
 		{"odoo-master-password", "Still says: Database backup error: Access denied\n"},
+		{"nginx-upstream-host-not-found", "nginx_1                    | 2020/07/02 02:40:28 [emerg] 1#1: host not found in "
+						  "upstream \"realtime\" in /etc/nginx/conf.d/default.conf:7\n"},
+		{"keycloak-db-newer", "Incorrect state of migration. You are trying to run server version '25.0.0' against a "
+				      "database which was migrated to snapshot version '999.0.0'.\n"},
+		{"traefik-middleware-missing", "time=\"2020-07-09T06:51:22Z\" level=error msg=\"the service \\\"autsi@docker\\\" does "
+					       "not exist\" routerName=autsi@file entryPointName=web-secure\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
