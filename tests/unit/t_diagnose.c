@@ -853,6 +853,12 @@ static void test_wordings(void)
 				      "database which was migrated to snapshot version '999.0.0'.\n"},
 		{"traefik-middleware-missing", "time=\"2020-07-09T06:51:22Z\" level=error msg=\"the service \\\"autsi@docker\\\" does "
 					       "not exist\" routerName=autsi@file entryPointName=web-secure\n"},
+		{"keycloak-unknown-option", "ubik-keycloak     | Unknown option: 'start-dev'\nubik-keycloak     | Did you mean: kc.sh "
+					    "start-dev or kc.sh import or kc.sh start?\nubik-keycloak exited with code 2\n"},
+		{"keycloak-unknown-option", "11:28:01,457 INFO  [org.jboss.modules] (main) JBoss Modules version 2.0.0.Final\n"
+					    "WFLYSRV0073: Invalid option 'start'\n"},
+		{"keycloak-cluster-timeouts", "Infinispan throws repeated ISPN000476: Timed out waiting for responses on 'work' cache "
+					      "operations (scheduled tasks).\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
