@@ -859,6 +859,11 @@ static void test_wordings(void)
 					    "WFLYSRV0073: Invalid option 'start'\n"},
 		{"keycloak-cluster-timeouts", "Infinispan throws repeated ISPN000476: Timed out waiting for responses on 'work' cache "
 					      "operations (scheduled tasks).\n"},
+		{"ingress-fake-certificate", "x509: certificate is valid for ingress.local and not valid for other server defined "
+					     "using regex\n"},
+		{"ingress-path-invalid", "Getting Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the "
+					 "request: ingress contains invalid paths: path /p.js cannot be used with pathType Exact\n"},
+		{"ingress-path-invalid", "Warning: path /foo(/|$)(.*) cannot be used with pathType Prefix\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
