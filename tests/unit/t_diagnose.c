@@ -864,6 +864,11 @@ static void test_wordings(void)
 		{"ingress-path-invalid", "Getting Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the "
 					 "request: ingress contains invalid paths: path /p.js cannot be used with pathType Exact\n"},
 		{"ingress-path-invalid", "Warning: path /foo(/|$)(.*) cannot be used with pathType Prefix\n"},
+		{"keycloak-proxy-headers", "Firefox loads admin UI shows blank window with text \"somethingWentWrong\" (as in the "
+					   "image above)\n"},
+		{"keycloak-proxy-headers", "then show up a js alert with a message `failed to initialize keycloak`.\n"},
+		{"keycloak-build-failed", "ERROR: Failed to run 'build' command\n"},
+		{"traefik-no-router", "$ curl -k https://erp.example.com/\n404 page not found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
