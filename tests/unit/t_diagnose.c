@@ -869,6 +869,11 @@ static void test_wordings(void)
 		{"keycloak-proxy-headers", "then show up a js alert with a message `failed to initialize keycloak`.\n"},
 		{"keycloak-build-failed", "ERROR: Failed to run 'build' command\n"},
 		{"traefik-no-router", "$ curl -k https://erp.example.com/\n404 page not found\n"},
+		{"cert-challenge-pending", "E0411 10:23:00.840727       1 sync.go:185] cert-manager/controller/challenges "
+					   "\"msg\"=\"propagation check failed\" \"error\"=\"DNS record for \\\"x.y.z.domain.com\\\" not "
+					   "yet propagated\" \"dnsName\"=\"x.y.z.domain.com\" \"resource_kind\"=\"Challenge\"\n"},
+		{"cert-challenge-pending", "I0405 08:59:44.960847       1 sync.go:173] propagation check failed: DNS record for "
+					   "\"e7kd9n9.churro.io\" not yet propagated\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
