@@ -428,6 +428,8 @@ static void test_failure_markers(void)
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
+		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
+		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
 		"Error response from daemon: driver failed programming external connectivity on endpoint erp-odoo-1\n",
 		"Segmentation fault (core dumped)\n",
@@ -528,6 +530,8 @@ static void test_failure_words(void)
 		"      # cannot rewrite it.\n",
 		"          name: Denied\n",
 		"                  description: The number of continuous failed issuance attempts up till now.\n",
+		"2024-12-03T10:00:00Z INF Traefik version 3.2.1 built on 2024-11-20T14:36:21Z version=3.2.1\n",
+		"2024-12-03T10:00:01Z WRN A new release of Traefik has been found: 3.2.2\n",
 		NULL,
 	};
 	struct dx_run run;
