@@ -21,26 +21,43 @@ REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
 LDLIBS := $(PKG_LIBS) -lm -pthread
+# kgenius itself loads libfyaml and libcrypto only: migrate and verify, with
+# libpq and libcurl, are kgenius-online, which kgenius runs for them
+# (src/cli/online.c says why).
+CORE_PKGS := libfyaml libcrypto
+CORE_LDLIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm -pthread
 
-LIB_SRC := $(sort $(filter-out src/cli/main.c,$(wildcard src/*/*.c)))
-MAIN_SRC := src/cli/main.c
+MAIN_SRC := src/cli/main.c src/cli/main_online.c
+LIB_SRC := $(sort $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c)))
+# What only kgenius-online holds.
+ONLINE_SRC := $(sort $(wildcard src/migrate/*.c src/verify/*.c src/cli/cmd_migrate*.c)) src/cli/cmd_verify.c \
+	src/cli/db_opts.c src/cli/table_online.c
+CORE_SRC := $(filter-out $(ONLINE_SRC),$(LIB_SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
+REL_CORE_OBJ := $(patsubst %.c,build/rel/%.o,$(CORE_SRC) src/cli/main.c)
+REL_ONLINE_OBJ := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) src/cli/main_online.c)
 REL_OBJ := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
+SAN_CORE_OBJ := $(patsubst %.c,build/san/%.o,$(CORE_SRC) src/cli/main.c)
+SAN_ONLINE_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC) src/cli/main_online.c)
 SAN_MAIN_OBJ := $(patsubst %.c,build/san/%.o,$(MAIN_SRC))
 UNIT_OBJ := $(patsubst %.c,build/san/%.o,$(UNIT_SRC))
 
 .PHONY: all build check-deps test test-build demo bench install clean schema fuzz fuzz-build
 
 all: build
-build: check-deps build/kgenius
+build: check-deps build/kgenius build/kgenius-online
 
 check-deps:
 	@$(PKG_CONFIG) --exists $(PKGS) || { \
 	  echo "error: missing libraries ($(PKGS)); run: apt-get install -y libfyaml-dev libpq-dev libssl-dev libcurl4-openssl-dev pkg-config" >&2; exit 3; }
 
-build/kgenius: $(REL_OBJ)
+build/kgenius: $(REL_CORE_OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(REL_CFLAGS) -o $@ $^ $(CORE_LDLIBS)
+
+build/kgenius-online: $(REL_ONLINE_OBJ)
 	@echo "  LD      $@"
 	@$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -54,7 +71,11 @@ build/san/%.o: %.c
 	@echo "  CC san  $<"
 	@$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/san/kgenius: $(SAN_LIB_OBJ) $(SAN_MAIN_OBJ)
+build/san/kgenius: $(SAN_CORE_OBJ)
+	@echo "  LD san  $@"
+	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(CORE_LDLIBS)
+
+build/san/kgenius-online: $(SAN_ONLINE_OBJ)
 	@echo "  LD san  $@"
 	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -62,7 +83,7 @@ build/san/unit-tests: $(SAN_LIB_OBJ) $(UNIT_OBJ)
 	@echo "  LD san  $@"
 	@$(CC) $(TEST_CFLAGS) -o $@ $^ $(LDLIBS)
 
-test-build: check-deps build/kgenius build/san/kgenius build/san/unit-tests build/rusage
+test-build: check-deps build build/san/kgenius build/san/kgenius-online build/san/unit-tests build/rusage
 
 test: test-build
 	@tests/run
@@ -114,7 +135,7 @@ fuzz: fuzz-build
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 build/kgenius $(DESTDIR)$(PREFIX)/bin/kgenius
+	install -m 0755 build/kgenius build/kgenius-online $(DESTDIR)$(PREFIX)/bin/
 
 # Regenerates the embedded schema tables from ../shared/k8s (committed).
 schema:

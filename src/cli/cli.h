@@ -9,11 +9,15 @@
 #include "util/diag.h"
 #include "util/options.h"
 
+struct command;
+
 struct cli {
 	int verbosity;      /* -1 quiet, 0 normal, 1 verbose */
 	bool color_err;     /* colour diagnostics on stderr */
 	bool color_out;     /* colour reports on stdout */
 	char **environ_;
+	const struct command *commands;  /* the program's table */
+	char **argv;        /* the whole command line, for kgenius-online */
 };
 
 #define COMMAND_MAX_TABLES 4
@@ -35,11 +39,18 @@ struct command {
 	const char *usage;
 };
 
-/* Every command, in the order `kgenius help` lists them (src/cli/commands.c). */
-extern const struct command kg_commands[];
-const struct command *find_command(const char *name);
+/* Every command of kgenius, in the order `kgenius help` lists them
+ * (src/cli/table.c), and those of kgenius-online (src/cli/table_online.c). */
+extern const struct command kg_commands[], kg_online_commands[];
+extern const char kg_migrate_summary[], kg_verify_summary[];
+const struct command *find_command(const struct command *commands, const char *name);
 /* kgenius --help: the commands, the global options, the exit statuses. */
-void cli_usage(FILE *out);
+void cli_usage(FILE *out, const struct command *commands);
+/* The global options, then the command of commands that argv names. */
+int cli_main(int argc, char **argv, const struct command *commands);
+/* Runs kgenius-online beside the running program with the whole command
+ * line (src/cli/online.c); returns only when it cannot (exit status 3). */
+int cli_run_online(struct cli *cli, int argc, char **argv);
 /* Runs the command on argv (argv[0] is its name). */
 int cli_run_command(const struct command *c, struct cli *cli, int argc, char **argv);
 /* Parses argv with the table into a fresh argument struct, then calls body. */

@@ -275,7 +275,7 @@ int cmd_migrate_db(struct cli *cli, void *args, int nops, char **ops)
 int cmd_migrate(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		cli_command_help(find_command("migrate"), argc < 2 ? stderr : stdout);
+		cli_command_help(find_command(cli->commands, "migrate"), argc < 2 ? stderr : stdout);
 		return argc < 2 ? KG_EXIT_BAD_INPUT : KG_EXIT_OK;
 	}
 	if (strcmp(argv[1], "filestore") == 0)

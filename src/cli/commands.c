@@ -1,27 +1,10 @@
-/* The command table: what `kgenius help` lists and main dispatches to. */
+/* What every command table shares: dispatch, `kgenius help`, the usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
-const struct command kg_commands[] = {
-	{"compose", "read a Compose project and print the resolved model (compose config)", cmd_compose, NULL,
-	 {&compose_command}, NULL},
-	{"convert", "write the Kubernetes manifests for a Compose project (DigitalOcean Kubernetes)", cmd_convert, NULL,
-	 {&convert_command}, NULL},
-	{"lint", "check Kubernetes manifests: schema, security, reliability, cross-resource, Odoo/Keycloak/PostgreSQL",
-	 cmd_lint, NULL, {&lint_command}, NULL},
-	{"diagnose", "explain failures from kubectl output and logs, down to the manifest or Compose line", cmd_diagnose,
-	 NULL, {&diagnose_command}, NULL},
-	{"migrate", "move the data into the cluster: databases (plan, copy, verify, online cutover, rollback), filestore, Keycloak export, traffic",
-	 NULL, cmd_migrate, {&migrate_db_command, &migrate_filestore_command, &migrate_keycloak_command, &migrate_traffic_command}, NULL},
-	{"verify", "check the new deployment: data against the source, health, TLS, performance against Compose", cmd_verify,
-	 NULL, {&verify_command}, NULL},
-	{"help", "show help for kgenius or for one command", NULL, cmd_help, {NULL}, "usage: kgenius help [<command>]\n"},
-	{"version", "print the version", NULL, cmd_version, {NULL}, "usage: kgenius version\n"},
-	{NULL, NULL, NULL, NULL, {NULL}, NULL},
-};
 
 int cli_run_with_options(struct cli *cli, const struct opt_command *table, command_body *body, int argc, char **argv)
 {
@@ -43,21 +26,21 @@ int cli_run_command(const struct command *c, struct cli *cli, int argc, char **a
 	return c->body ? cli_run_with_options(cli, c->options[0], c->body, argc, argv) : c->run(cli, argc, argv);
 }
 
-const struct command *find_command(const char *name)
+const struct command *find_command(const struct command *commands, const char *name)
 {
-	for (const struct command *c = kg_commands; c->name; c++)
+	for (const struct command *c = commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
 }
 
-void cli_usage(FILE *out)
+void cli_usage(FILE *out, const struct command *commands)
 {
 	fputs("usage: kgenius [-q|-v] [--color=auto|always|never] <command> [options]\n"
 	      "       kgenius --version | --help\n\n"
 	      "Moves a Docker Compose stack (Odoo, PostgreSQL, Keycloak, Traefik) to Kubernetes.\n\n"
 	      "Commands:\n", out);
-	for (const struct command *c = kg_commands; c->name; c++)
+	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fputs("\nGlobal options:\n"
 	      "  -q, --quiet          print errors only\n"
@@ -77,16 +60,18 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	const struct command *c;
 
-	(void)cli;
 	if (argc < 2) {
-		cli_usage(stdout);
+		cli_usage(stdout, cli->commands);
 		return KG_EXIT_OK;
 	}
-	c = find_command(argv[1]);
+	c = find_command(cli->commands, argv[1]);
 	if (!c) {
 		fprintf(stderr, "kgenius: '%s' is not a command; see 'kgenius help'\n", argv[1]);
 		return KG_EXIT_BAD_INPUT;
 	}
+	/* Its help is where its code is. */
+	if (c->run == cli_run_online)
+		return cli_run_online(cli, argc, argv);
 	cli_command_help(c, stdout);
 	return KG_EXIT_OK;
 }

@@ -14,7 +14,6 @@
 #include "util/fsio.h"
 #include "yaml/parse.h"
 
-#define DOC_MEMORY (512u * 1024 * 1024)
 
 void lint_init(struct lint_run *r, struct diags *d)
 {
@@ -23,6 +22,7 @@ void lint_init(struct lint_run *r, struct diags *d)
 	r->d = d;
 	arena_init(&r->index.a, 0);
 	arena_init(&r->findings.text, 0);
+	arena_init(&r->doc_memory, LINT_DOC_MEMORY);
 	r->index.pg_max_connections = 0;
 }
 
@@ -31,6 +31,7 @@ void lint_free(struct lint_run *r)
 	lint_pool_stop(r);
 	findings_free(&r->findings);
 	index_free(&r->index);
+	arena_free(&r->doc_memory);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -215,6 +216,24 @@ static bool rbac_kind(const char *kind)
 	       strcmp(kind, "ClusterRoleBinding") == 0;
 }
 
+/* "Kind/name", cut at size - 1 bytes as snprintf would (which cost more
+ * than some rules). */
+static void object_name(char *out, size_t size, const char *kind, const char *name)
+{
+	const char *parts[3] = {kind ? kind : "?", "/", name ? name : "?"};
+	size_t len = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]);
+
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(out + len, parts[i], n);
+		len += n;
+	}
+	out[len] = '\0';
+}
+
 static void check_document(struct lint_run *r, const struct ynode *doc)
 {
 	const char *api = y_text(y_get(doc, "apiVersion"));
@@ -229,7 +248,7 @@ static void check_document(struct lint_run *r, const struct ynode *doc)
 		return;
 	r->documents++;
 	r->doc = doc;
-	snprintf(object, sizeof(object), "%s/%s", kind ? kind : "?", name ? name : "?");
+	object_name(object, sizeof(object), kind, name);
 	r->object = object;
 	r->ignore = y_text(y_get(y_get(meta, "annotations"), "kgenius.io/ignore"));
 	if (doc->kind != Y_MAP || !api || !kind) {
@@ -318,15 +337,14 @@ static void report_yaml_errors(struct lint_run *r, const char *name, const struc
 
 int lint_part(struct lint_run *r, const char *name, const char *data, size_t len, int line_base)
 {
-	struct arena a;
-	struct stream s = {r, &a, 0};
+	struct arena *a = r->doc_arena ? r->doc_arena : &r->doc_memory;
+	struct stream s = {r, a, 0};
 	struct diags dd;
 	int rc;
 
 	r->file = name;
-	arena_init(&a, DOC_MEMORY);
 	diags_init(&dd);
-	rc = yaml_parse_part(&a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
+	rc = yaml_parse_part(a, &dd, name, line_base, data, len, &yaml_default_limits, on_document, &s);
 	if (rc != 0 && dd.n == 0) {
 		/* a failure that could not even be described (memory ran out
 		 * while the parser held it) */
@@ -338,7 +356,7 @@ int lint_part(struct lint_run *r, const char *name, const char *data, size_t len
 		report_yaml_errors(r, name, &dd);
 	r->yaml_documents += s.docs;
 	diags_free(&dd);
-	arena_free(&a);
+	arena_reset(a);
 	r->file = NULL;
 	return rc;
 }

@@ -50,11 +50,15 @@ struct finding {
  * temporary file (src/lint/findings.c). */
 #define LINT_FINDINGS_MEMORY (1024u * 1024)
 
+/* One document's tree may take at most this (an alias bomb stops here). */
+#define LINT_DOC_MEMORY (512u * 1024 * 1024)
+
 struct findings {
 	struct finding *v;         /* the first n, in memory */
 	size_t n, cap;
 	struct arena text;         /* their objects and messages */
 	FILE *spill;               /* the nspilled after them */
+	char *spill_buffer;        /* its stdio buffer */
 	size_t nspilled;
 	size_t listed[3];          /* by severity */
 	size_t suppressed;
@@ -99,6 +103,10 @@ struct lint_run {
 	const struct ynode *doc;
 	const char *object;
 	const char *ignore;        /* kgenius.io/ignore of the document */
+	/* Where documents are parsed, reset after each: the run's own, or a
+	 * worker's, so its chunks serve part after part (src/lint/parallel.c). */
+	struct arena doc_memory;
+	struct arena *doc_arena;   /* NULL: doc_memory */
 	/* Files' parts checked on every core (src/lint/parallel.c). */
 	struct lint_pool *pool;
 	bool pool_started;

@@ -22,38 +22,73 @@ struct arena_chunk {
 void arena_init(struct arena *a, size_t limit)
 {
 	a->head = NULL;
+	a->spare = NULL;
 	a->used = 0;
 	a->limit = limit;
 	a->exhausted = false;
 }
 
+static void free_chunks(struct arena_chunk *c)
+{
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
 void arena_free(struct arena *a)
 {
+	free_chunks(a->head);
+	free_chunks(a->spare);
+	a->head = NULL;
+	a->spare = NULL;
+	a->used = 0;
+}
+
+size_t arena_kept(const struct arena *a)
+{
+	size_t kept = 0;
+
+	for (const struct arena_chunk *c = a->spare; c; c = c->next)
+		kept += c->size;
+	return kept;
+}
+
+void arena_reset(struct arena *a)
+{
+	size_t kept = arena_kept(a);
 	struct arena_chunk *c = a->head;
 
 	while (c) {
 		struct arena_chunk *next = c->next;
-		free(c);
+
+		if (c->size <= ARENA_CHUNK_MAX && kept + c->size <= ARENA_KEEP) {
+			kept += c->size;
+			c->off = 0;
+			c->next = a->spare;
+			a->spare = c;
+		} else {
+			free(c);
+		}
 		c = next;
 	}
 	a->head = NULL;
 	a->used = 0;
 }
 
-void arena_reset(struct arena *a)
+/* A kept chunk with room for need bytes, taken off the spare list. */
+static struct arena_chunk *spare_chunk(struct arena *a, size_t need)
 {
-	struct arena_chunk *keep = a->head;
+	for (struct arena_chunk **link = &a->spare; *link; link = &(*link)->next) {
+		struct arena_chunk *c = *link;
 
-	if (!keep || keep->size > ARENA_CHUNK_MAX) {
-		arena_free(a);
-		return;
+		if (c->size >= need) {
+			*link = c->next;
+			return c;
+		}
 	}
-	a->head = keep->next;
-	arena_free(a);
-	keep->next = NULL;
-	keep->off = 0;
-	a->head = keep;
-	a->used = keep->size + sizeof(*keep);
+	return NULL;
 }
 
 static struct arena_chunk *new_chunk(struct arena *a, size_t need)
@@ -68,10 +103,17 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t need)
 
 	if (size > SIZE_MAX - sizeof(*c))
 		return NULL;
-	if (a->limit && (a->used + size + sizeof(*c) > a->limit || a->used + size < a->used))
+	c = spare_chunk(a, size);
+	if (c)
+		size = c->size;
+	if (a->limit && (a->used + size + sizeof(*c) > a->limit || a->used + size < a->used)) {
+		if (c) {
+			c->next = a->spare;
+			a->spare = c;
+		}
 		return NULL;
-	c = malloc(sizeof(*c) + size);
-	if (!c)
+	}
+	if (!c && !(c = malloc(sizeof(*c) + size)))
 		return NULL;
 	c->next = a->head;
 	c->size = size;

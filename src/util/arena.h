@@ -14,6 +14,7 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head;
+	struct arena_chunk *spare; /* kept by arena_reset, taken before malloc */
 	size_t used;     /* bytes handed out plus chunk overhead */
 	size_t limit;    /* 0 means no limit */
 	bool exhausted;  /* set once an allocation was refused */
@@ -21,10 +22,14 @@ struct arena {
 
 void arena_init(struct arena *a, size_t limit);
 void arena_free(struct arena *a);
-/* Everything allocated is released, but the last chunk (when no larger
- * than the usual ones) stays for what comes next: a reader that frees the
- * arena after each document does not go back to malloc for the next. */
+/* Everything allocated is released, but up to ARENA_KEEP bytes of chunks
+ * stay for what comes next: a reader that resets the arena after each
+ * document does not go back to malloc (and to fresh pages, each a page
+ * fault) for the next. */
 void arena_reset(struct arena *a);
+#define ARENA_KEEP (1024 * 1024)
+/* The bytes of chunks arena_reset kept, not in use. */
+size_t arena_kept(const struct arena *a);
 
 /* Zeroed memory, or NULL when the budget or the system refuses. */
 void *arena_alloc(struct arena *a, size_t size);

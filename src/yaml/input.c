@@ -47,6 +47,20 @@ static bool code_point_ok(const struct text_scan *s)
  * outside quotes counts; in block context one counts only where a node can
  * start (after a line start, ':', '-', '?', ','). Brackets in block scalars
  * are counted too: only text with hundreds of unclosed ones is refused. */
+/* Whether a node can start after c, the last non-blank character: a line
+ * start, ':', '-', '?' or ',' (and '[' '{' for a quote inside a flow). */
+static bool node_may_follow(char c, bool brackets)
+{
+	switch (c) {
+	case '\n': case ':': case '-': case '?': case ',':
+		return true;
+	case '[': case '{':
+		return brackets;
+	default:
+		return false;
+	}
+}
+
 static bool flow_char(struct text_scan *s, unsigned char c)
 {
 	if (s->comment) {
@@ -60,9 +74,9 @@ static bool flow_char(struct text_scan *s, unsigned char c)
 			s->quote = 0;
 	} else if (c == '#' && (s->last == '\n' || s->col == 1 || s->prev_blank)) {
 		s->comment = true;
-	} else if ((c == '"' || c == '\'') && strchr("\n:-?,[{", s->last)) {
+	} else if ((c == '"' || c == '\'') && node_may_follow(s->last, true)) {
 		s->quote = (char)c;
-	} else if ((c == '[' || c == '{') && (s->flow_depth > 0 || strchr("\n:-?,", s->last))) {
+	} else if ((c == '[' || c == '{') && (s->flow_depth > 0 || node_may_follow(s->last, false))) {
 		if (++s->flow_depth > s->max_flow_depth)
 			return scan_error(s, TEXT_TOO_DEEP, c);
 		if (++s->flow_items > s->max_flow_items)

@@ -1,8 +1,9 @@
 /* A scalar token's text. libfyaml's token iterator builds any scalar, but
  * it costs several times what parsing the scalar does (an iterator, chunks,
  * a copy): most scalars of a manifest are taken from the parsed text
- * instead, on one line as written, and the literal blocks (`|`, `|-`) that
- * hold a CRD's descriptions with their indentation removed. The iterator
+ * instead, on one line as written, the literal blocks (`|`, `|-`) that
+ * hold a CRD's descriptions with their indentation removed, and plain
+ * scalars over several lines, folded. The iterator
  * builds the rest, and every scalar of a stream, whose text is not kept. */
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,57 @@ static char *literal_text(const char *text, size_t n, char chomping, size_t *len
 	return out;
 }
 
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A plain scalar over several lines (a CRD's description, often): each
+ * line without its leading and trailing blanks, a single break between two
+ * lines folded into a space, n empty lines between them into n breaks
+ * (YAML 1.2, 7.3.3 and 6.5). A carriage return is left to the iterator. */
+static char *plain_folded_text(const char *text, size_t n, size_t *len)
+{
+	const char *end = text + n, *line = text;
+	size_t out_len = 0, empty = 0;
+	bool first = true;
+	char *out;
+
+	if (memchr(text, '\r', n) || !(out = malloc(n + 1)))
+		return NULL;
+	while (line <= end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *stop = nl ? nl : end;
+		const char *from = line;
+
+		while (from < stop && blank(*from))
+			from++;
+		while (stop > from && blank(stop[-1]))
+			stop--;
+		if (from == stop && !first) {
+			empty++;
+		} else {
+			if (!first) {
+				if (empty)
+					memset(out + out_len, '\n', empty);
+				else
+					out[out_len] = ' ';
+				out_len += empty ? empty : 1;
+			}
+			memcpy(out + out_len, from, (size_t)(stop - from));
+			out_len += (size_t)(stop - from);
+			empty = 0;
+			first = false;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	out[out_len] = '\0';
+	*len = out_len;
+	return out;
+}
+
 const char *scalar_token_text(const struct builder *b, struct fy_token *t, enum fy_scalar_style style, size_t *len,
 			      char **built)
 {
@@ -166,6 +218,8 @@ const char *scalar_token_text(const struct builder *b, struct fy_token *t, enum 
 			return text;
 		}
 		if (chomping && (*built = literal_text(text, n, chomping, len)) != NULL)
+			return *built;
+		if (style == FYSS_PLAIN && (*built = plain_folded_text(text, n, len)) != NULL)
 			return *built;
 	}
 	return *built = iterated_text(t, len);

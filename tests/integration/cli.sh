@@ -121,3 +121,19 @@ check "cli: the warning still shows on the terminal" grep -q 'UNSET_VAR' "$WORK/
 
 make -s -C "$ROOT" install DESTDIR="$WORK/inst" PREFIX=/opt/kg >/dev/null 2>&1
 check "cli: make install honours DESTDIR and PREFIX" test -x "$WORK/inst/opt/kg/bin/kgenius"
+check "cli: make install puts kgenius-online beside kgenius" test -x "$WORK/inst/opt/kg/bin/kgenius-online"
+"$WORK/inst/opt/kg/bin/kgenius" migrate keycloak --help >"$O" 2>"$E"
+check "cli: the installed kgenius runs migrate through kgenius-online" grep -q 'usage: kgenius migrate keycloak check' "$O"
+
+# kgenius starts without libpq and libcurl (and their 30 libraries): they
+# are kgenius-online's, which kgenius runs for migrate and verify.
+check "cli: kgenius does not load libpq or libcurl" sh -c "! ldd '$KG_REL' | grep -Eq 'libpq|libcurl'"
+check "cli: kgenius-online has them" sh -c "ldd '$ROOT/build/kgenius-online' | grep -q libpq"
+run_kg "$O" "$E" help verify
+check "cli: kgenius help verify is kgenius-online's help" grep -q -- '--keycloak-management URL' "$O"
+cp "$KG_REL" "$WORK/alone"
+"$WORK/alone" verify >"$O" 2>"$E"
+check "cli: without kgenius-online, migrate and verify exit 3" test "$?" -eq 3
+check "cli: ... and say what to build or install" grep -q 'cannot run .*kgenius-online.*build or install both' "$E"
+run_kg "$O" "$E" -q --color=never verify --odoo
+check "cli: global options and the command line reach kgenius-online as given" grep -q -- '--odoo' "$E"

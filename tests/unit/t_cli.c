@@ -293,16 +293,9 @@ static void check_command_readme(const struct opt_command *c, const char *readme
 		}
 }
 
-static void test_readme_options(void)
+static void check_table_readme(const struct command *commands, const char *readme)
 {
-	char *readme = NULL;
-	size_t len = 0;
-	char *help;
-
-	CHECK_INT(read_file_limited("README.md", 1 << 20, &readme, &len), 0);
-	if (!readme)
-		return;
-	for (const struct command *cmd = kg_commands; cmd->name; cmd++) {
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
 		char *text = NULL;
 		size_t n = 0;
 		FILE *fp = open_memstream(&text, &n);
@@ -311,11 +304,23 @@ static void test_readme_options(void)
 			break;
 		cli_command_help(cmd, fp);
 		fclose(fp);
-		help = text;
 		for (const struct opt_command *const *c = cmd->options; *c; c++)
-			check_command_readme(*c, readme, help ? help : "");
-		free(help);
+			check_command_readme(*c, readme, text ? text : "");
+		free(text);
 	}
+}
+
+static void test_readme_options(void)
+{
+	char *readme = NULL;
+	size_t len = 0;
+
+	CHECK_INT(read_file_limited("README.md", 1 << 20, &readme, &len), 0);
+	if (!readme)
+		return;
+	check_table_readme(kg_commands, readme);
+	/* migrate and verify, whose options are kgenius-online's */
+	check_table_readme(kg_online_commands, readme);
 	free(readme);
 }
 

@@ -427,6 +427,8 @@ static void test_failure_markers(void)
 		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
+		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
+		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
 		"Error response from daemon: driver failed programming external connectivity on endpoint erp-odoo-1\n",
 		"Segmentation fault (core dumped)\n",
@@ -527,6 +529,8 @@ static void test_failure_words(void)
 		"      # cannot rewrite it.\n",
 		"          name: Denied\n",
 		"                  description: The number of continuous failed issuance attempts up till now.\n",
+		"2024-12-03T10:00:00Z INF Traefik version 3.2.1 built on 2024-11-20T14:36:21Z version=3.2.1\n",
+		"2024-12-03T10:00:01Z WRN A new release of Traefik has been found: 3.2.2\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -845,6 +849,88 @@ static void test_wordings(void)
 		{"unrecognised-log-error", "{\"timestamp\":\"2024-06-18 17:17:14.409 CDT\",\"pid\":184885,\"session_id\":\"66720769.2d235\",\"error_severity\":\"FATAL\",\"message\":\"frobnicator exploded\",\"backend_type\":\"postmaster\",\"query_id\":0}\n"},
 		{"pg-ssl-verify-failed", "connection failed: connection to server at \"192.168.1.100\", port 5432 failed: SSL error: certificate verify failed\n"},
 		{"db-connection-failed", "Caused by: org.hibernate.exception.JDBCConnectionException: could not execute statement\n"},
+		/* the fifth round's application-edge families, in each version's and client's words */
+		{"odoo-filestore-missing", "IOError: [Errno 2] No such file or directory: u'/home/travis/.local/share/Odoo/filestore/"
+					   "openerp_test/58/58fd4f74ff005d177019f05fa0a5fad6562b5fcf'\n"},
+		{"odoo-assets-compilation", "Could not execute command 'lessc'This error occured while compiling the bundle "
+					    "'web.assets_backend' containing:\n"},
+		{"odoo-assets-compilation", "Could not get content for /payment_mollie_official/static/src/scss/payment_form.scss.\n"},
+		{"odoo-python-dependency", "Unable to install module \"odoo-rest-api-master\" because an external dependency is not "
+					   "met: No module named dictfier\n"},
+		{"odoo-schema-not-updated", "ProgrammingError: column res_partner.image does not exist\n"},
+		{"odoo-smtp-failed", "Mail delivery failed via SMTP server 'box1028.bluehost.com'.\nSMTPRecipientsRefused: "
+				     "{'agallaf@sam-it.biz': (550, 'Sender verify failed')}\n"},
+		{"keycloak-cookie-not-found", "2023-11-17 13:44:20,629 WARN  [org.keycloak.events] (executor-thread-1) "
+					      "type=IDENTITY_PROVIDER_LOGIN_ERROR, realmId=application, clientId=null, userId=null, "
+					      "ipAddress=x.x.x.x, error=cookie_not_found\n"},
+		{"keycloak-code-not-valid", "\"{\\\"error\\\": \\\"invalid_grant\\\", \\\"error_description\\\": \\\"Code not valid\\\"}\"\n"},
+		{"keycloak-issuer-mismatch", "refresh token stdout: {\"error\":\"invalid_grant\",\"error_description\":\"Invalid token "
+					     "issuer. Expected 'http://lagoon-core-keycloak:8080/auth/realms/lagoon'\"}\n"},
+		{"keycloak-issuer-mismatch", "Grant validation failed. Reason: invalid token (wrong ISS)\n"},
+		{"keycloak-hostname-v1-options", "Keycloak 25\n        - hostname-strict-https: Available only when hostname:v1 "
+						 "feature is enabled.\n"},
+		{"keycloak-no-admin", "[keycloak:4.0.8] You need local access to create the initial admin user ?\n"},
+		{"keycloak-client-credentials", "fastapi_keycloak.exceptions.KeycloakError: HTTP 403: {'error': "
+						"'unauthorized_client', 'error_description': 'Invalid client secret'}\n"},
+		{"keycloak-client-credentials", "{\"error\":\"unauthorized_client\",\"error_description\":\"Client secret not provided "
+						"in request\"}\n"},
+		{"keycloak-client-credentials", "type=CODE_TO_TOKEN_ERROR, realmId=ServoRealm, clientId=servoweb, userId=null, "
+						"ipAddress=xx.xx.xxx.xxx, error=invalid_client_credentials, grant_type=authorization_code\n"},
+		{"ingress-snippets-disabled", "Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the request: "
+					      "annotation group ServerSnippet contains risky annotation based on ingress configuration\n"},
+		{"ingress-snippets-disabled", "admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the request: "
+					      "nginx.ingress.kubernetes.io/server-snippet annotation cannot be used. Snippet directives are "
+					      "disabled by the Ingress administrator\n"},
+		{"traefik-entrypoint-missing", "ERR No valid entryPoint for this router routerName=avatar@docker\n"},
+		{"cert-digitalocean-dns-auth", "[ERROR] acme: Error -> One or more domains had a problem:\n[*.example.com] acme: error "
+					       "presenting token: digitalocean: HTTP 401: unauthorized: Unable to authenticate you.\n"},
+		{"cert-digitalocean-dns-auth", "Error presenting token: HTTP 403: forbidden: You do not have access for the attempted "
+					       "action\n"},
+		{"issuer-secret-namespace", "error getting digitalocean token: secret \"digitalocean-dns\" not found\n"},
+		{"keycloak-session-not-active", "Failed to get token: invalid_grant: Session not active\n"},
+		{"keycloak-client-not-found", "We are sorry...\nInvalid parameter: redirect_uri\n2022-09-27 19:15:44,416 WARN  "
+					      "[org.keycloak.events] (executor-thread-27) type=LOGIN_ERROR, realmId=2e32eeed, "
+					      "clientId=myclient, userId=null, ipAddress=127.0.0.1, error=client_not_found\n"},
+		{"cert-order-invalid", "message: 'The certificate request has failed to complete and will be retried: Failed to wait "
+				       "for order resource \"ingress-one-tls-1-3091599191\" to become ready: order is in \"invalid\" "
+				       "state: '\n"},
+		{"https-to-plain-port", "curl https://echo.mydomain.com gives me : error:1408F10B:SSL routines:ssl3_get_record:"
+					"wrong version number\n"},
+		{"https-to-plain-port", "[root@master160 istio-0.5.1]# curl -I -k https://172.24.4.161:30761/status/200\ncurl: (35) SSL "
+					"received a record that exceeded the maximum permissible length.\n"},
+		{"https-to-plain-port", "https: error: SSLError: HTTPSConnectionPool(host='xxx.xxx', port=80): Max retries exceeded "
+					"with url: / (Caused by SSLError(SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number "
+					"(_ssl.c:997)')))\n"},
+		{"letsencrypt-staging-certificate", "******.tk uses an invalid security certificate. Error code: "
+						    "SEC_ERROR_UNKNOWN_ISSUER\nissuer: CN=Fake LE Intermediate X1\n"},
+		{"odoo-master-password", "Still says: Database backup error: Access denied\n"},
+		{"nginx-upstream-host-not-found", "nginx_1                    | 2020/07/02 02:40:28 [emerg] 1#1: host not found in "
+						  "upstream \"realtime\" in /etc/nginx/conf.d/default.conf:7\n"},
+		{"keycloak-db-newer", "Incorrect state of migration. You are trying to run server version '25.0.0' against a "
+				      "database which was migrated to snapshot version '999.0.0'.\n"},
+		{"traefik-middleware-missing", "time=\"2020-07-09T06:51:22Z\" level=error msg=\"the service \\\"autsi@docker\\\" does "
+					       "not exist\" routerName=autsi@file entryPointName=web-secure\n"},
+		{"keycloak-unknown-option", "ubik-keycloak     | Unknown option: 'start-dev'\nubik-keycloak     | Did you mean: kc.sh "
+					    "start-dev or kc.sh import or kc.sh start?\nubik-keycloak exited with code 2\n"},
+		{"keycloak-unknown-option", "11:28:01,457 INFO  [org.jboss.modules] (main) JBoss Modules version 2.0.0.Final\n"
+					    "WFLYSRV0073: Invalid option 'start'\n"},
+		{"keycloak-cluster-timeouts", "Infinispan throws repeated ISPN000476: Timed out waiting for responses on 'work' cache "
+					      "operations (scheduled tasks).\n"},
+		{"ingress-fake-certificate", "x509: certificate is valid for ingress.local and not valid for other server defined "
+					     "using regex\n"},
+		{"ingress-path-invalid", "Getting Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the "
+					 "request: ingress contains invalid paths: path /p.js cannot be used with pathType Exact\n"},
+		{"ingress-path-invalid", "Warning: path /foo(/|$)(.*) cannot be used with pathType Prefix\n"},
+		{"keycloak-proxy-headers", "Firefox loads admin UI shows blank window with text \"somethingWentWrong\" (as in the "
+					   "image above)\n"},
+		{"keycloak-proxy-headers", "then show up a js alert with a message `failed to initialize keycloak`.\n"},
+		{"keycloak-build-failed", "ERROR: Failed to run 'build' command\n"},
+		{"traefik-no-router", "$ curl -k https://erp.example.com/\n404 page not found\n"},
+		{"cert-challenge-pending", "E0411 10:23:00.840727       1 sync.go:185] cert-manager/controller/challenges "
+					   "\"msg\"=\"propagation check failed\" \"error\"=\"DNS record for \\\"x.y.z.domain.com\\\" not "
+					   "yet propagated\" \"dnsName\"=\"x.y.z.domain.com\" \"resource_kind\"=\"Challenge\"\n"},
+		{"cert-challenge-pending", "I0405 08:59:44.960847       1 sync.go:173] propagation check failed: DNS record for "
+					   "\"e7kd9n9.churro.io\" not yet propagated\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;

@@ -377,6 +377,9 @@ static void test_scalar_text_from_input(void)
 	CHECK(parses_alike("- |\n\n  after a blank\n- |-\n  \n  blank with spaces\n \n\n- |2\n    two more\n- | # c\n  x\n"
 			   "- |-\n  tab\there\n- |-\n  deep blank\n      \n  after\n- |\n  no final break"));
 	CHECK(parses_alike("a: |-\n  x\n\n\n"));
+	/* plain scalars over several lines, folded from the input */
+	CHECK(parses_alike("a: one  \n  two\t\n  \t three\n\n   \n\n  four\nb: [x\n  y, z\n\n  w]\nc: {k: v\n   u}\n"));
+	CHECK(parses_alike("- first\n  second\n- a b\n   c  d\n  \n  e\n"));
 	CHECK(parses_alike("a: |\n  crlf\r\n  lines\r\nb: 1\r\n"));
 	CHECK(parses_alike("a: {k: v, 'q': \"w\", n: [1, x y, '', \"\"]}\nb: [a:b, c]\n"));
 	CHECK(parses_alike("a: x\r\nb: 'y'\r\nc: \"z\"\r\nd: w\tv\r\n"));
