@@ -931,6 +931,9 @@ static void test_wordings(void)
 					   "yet propagated\" \"dnsName\"=\"x.y.z.domain.com\" \"resource_kind\"=\"Challenge\"\n"},
 		{"cert-challenge-pending", "I0405 08:59:44.960847       1 sync.go:173] propagation check failed: DNS record for "
 					   "\"e7kd9n9.churro.io\" not yet propagated\n"},
+		{"pg-locale-missing", "initdb: error: invalid locale settings; check LANG and LC_* environment variables\n"},
+		{"pg-locale-missing", "ERROR:  invalid locale name: \"de_DE.utf8\"\n"},
+		{"pg-sequence-behind", "ERROR: duplicate key value violates unique constraint \"sites_pkey\" (SQLSTATE 23505)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
