@@ -934,6 +934,7 @@ static void test_wordings(void)
 		{"pg-locale-missing", "initdb: error: invalid locale settings; check LANG and LC_* environment variables\n"},
 		{"pg-locale-missing", "ERROR:  invalid locale name: \"de_DE.utf8\"\n"},
 		{"pg-sequence-behind", "ERROR: duplicate key value violates unique constraint \"sites_pkey\" (SQLSTATE 23505)\n"},
+		{"pg-restore-target-not-empty", "pg_restore: [archiver (db)] could not execute query: ERROR:  relation \"products\" already exists\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
