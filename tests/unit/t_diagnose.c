@@ -935,6 +935,7 @@ static void test_wordings(void)
 		{"pg-locale-missing", "ERROR:  invalid locale name: \"de_DE.utf8\"\n"},
 		{"pg-sequence-behind", "ERROR: duplicate key value violates unique constraint \"sites_pkey\" (SQLSTATE 23505)\n"},
 		{"pg-restore-target-not-empty", "pg_restore: [archiver (db)] could not execute query: ERROR:  relation \"products\" already exists\n"},
+		{"pg-peer-ident-auth", "ERROR: failed connection establishing: pq: Ident authentication failed for user \"postgres\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
