@@ -936,6 +936,9 @@ static void test_wordings(void)
 		{"pg-sequence-behind", "ERROR: duplicate key value violates unique constraint \"sites_pkey\" (SQLSTATE 23505)\n"},
 		{"pg-restore-target-not-empty", "pg_restore: [archiver (db)] could not execute query: ERROR:  relation \"products\" already exists\n"},
 		{"pg-peer-ident-auth", "ERROR: failed connection establishing: pq: Ident authentication failed for user \"postgres\"\n"},
+		{"liquibase-changelog-lock", "NAME         READY   STATUS             RESTARTS     AGE\n"
+					     "keycloak-0   0/1     CrashLoopBackOff   6 (2m ago)   14m\n"
+					     "2024-05-10 09:43:53,351 INFO  [liquibase.lockservice] (main) Waiting for changelog lock....\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
