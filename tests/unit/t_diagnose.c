@@ -939,6 +939,8 @@ static void test_wordings(void)
 		{"liquibase-changelog-lock", "NAME         READY   STATUS             RESTARTS     AGE\n"
 					     "keycloak-0   0/1     CrashLoopBackOff   6 (2m ago)   14m\n"
 					     "2024-05-10 09:43:53,351 INFO  [liquibase.lockservice] (main) Waiting for changelog lock....\n"},
+		{"pg-data-dir-not-initialised", "FATAL:  \"/var/lib/postgresql/data\" is not a valid data directory\n"},
+		{"pg-data-dir-not-initialised", "2014-09-05 19:39:17 UTC FATAL:  data directory \"/shared/postgresql\" does not exist\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
