@@ -941,6 +941,9 @@ static void test_wordings(void)
 					     "2024-05-10 09:43:53,351 INFO  [liquibase.lockservice] (main) Waiting for changelog lock....\n"},
 		{"pg-data-dir-not-initialised", "FATAL:  \"/var/lib/postgresql/data\" is not a valid data directory\n"},
 		{"pg-data-dir-not-initialised", "2014-09-05 19:39:17 UTC FATAL:  data directory \"/shared/postgresql\" does not exist\n"},
+		{"pg-wal-corrupt", "psql: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL: could not open file \"base/16384/2601\": No such file or directory\n"},
+		{"pg-wal-corrupt", "ActiveRecord::ConnectionNotEstablished: connection to server at \"172.18.0.8\", port 5432 failed: FATAL:  could not open file \"base/16384/pg_filenode.map\": No such file or directory\n"},
+		{"pg-wal-corrupt", "psql: FATAL:  could not open relation mapping file \"global/pg_filenode.map\": No such file or directory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
