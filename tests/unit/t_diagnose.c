@@ -791,6 +791,80 @@ static void test_wordings(void)
 		{"ingress-ssl-redirect-loop", "Get \"https://erp.example.com/\": stopped after 10 redirects\n"},
 		{"ingress-ssl-redirect-loop", "java.net.ProtocolException: Server redirected too many  times (20)\n"},
 		{"ingress-ssl-redirect-loop", "SSL/TLS encryption mode: Flexible\ncurl: (47) Maximum (50) redirects followed\n"},
+		/* the cluster's families (issue 16), in each version's and program's words */
+		{"resource-quota-exceeded", "Error from server (Forbidden): error when creating \"odoo.yaml\": pods \"odoo\" is "
+					    "forbidden: exceeded quota: erp-quota, requested: requests.cpu=20, used: "
+					    "requests.cpu=32575m, limited: requests.cpu=50\n"},
+		{"resource-quota-exceeded", "Error creating: Pod \"odoo-\" is forbidden: cpu is limited by quota, must make "
+					    "explicit request.\n"},
+		{"limitrange-violation", "Error creating: pods \"odoo-1\" is forbidden: cpu max limit to request ratio per "
+					 "Container is 12, but provided ratio is 12.500000.\n"},
+		{"rbac-forbidden", "E0418 04:56:17.489683 1 reflector.go:201] Failed to list *v1.Pod: pods is forbidden: User "
+				   "\"system:serviceaccount:erp:default\" cannot list pods at the cluster scope\n"},
+		{"cni-sandbox-failed", "Warning  FailedCreatePodSandBox  10m  kubelet, node-1  Failed create pod sandbox: rpc "
+				       "error: code = Unknown desc = failed to set up sandbox container \"f11f\" network for pod "
+				       "\"odoo-1\": NetworkPlugin cni failed to set up pod \"odoo-1_erp\" network: unexpected end "
+				       "of JSON input\n"},
+		{"probe-timeout", "Warning  Unhealthy  3m  kubelet  Readiness probe errored: rpc error: code = DeadlineExceeded "
+				  "desc = context deadline exceeded\n"},
+		{"probe-timeout", "Readiness probe failed: Get http://10.56.1.161:8000/: net/http: request canceled while "
+				  "waiting for connection (Client.Timeout exceeded while awaiting headers)\n"},
+		{"probe-connection-refused", "Warning  Unhealthy  2m  kubelet  Liveness probe failed: Get "
+					     "http://172.17.0.7:3000/: dial tcp 172.17.0.7:3000: getsockopt: connection refused\n"},
+		{"entrypoint-not-executable", "Error: failed to start container \"galera\": Error response from daemon: oci "
+					      "runtime error: container_linux.go:265: starting container process caused \"exec: "
+					      "\\\"/entrypoint.sh\\\": permission denied\"\n"},
+		{"entrypoint-interpreter-missing", "standard_init_linux.go:195: exec user process caused \"no such file or "
+						   "directory\"\n"},
+		{"entrypoint-interpreter-missing", "standard_init_linux.go:228: exec user process caused: no such file or "
+						   "directory\n"},
+		{"entrypoint-interpreter-missing", "[FATAL tini (6)] exec /usr/local/bin/entrypoint.sh failed: No such file or "
+						   "directory\n"},
+		{"image-never-pull", "  Warning  Failed  51m (x12 over 53m)  kubelet  Error: ErrImageNeverPull\n"},
+		{"image-invalid-name", "Failed to apply default image tag \"None:None\": couldn't parse image reference "
+				       "\"None:None\": invalid reference format: repository name must be lowercase\n"},
+		{"job-deadline-exceeded", "I0404 18:33:16.892774 1 event.go:218] Event(v1.ObjectReference{Kind:\"Job\"}): type: "
+					  "'Warning' reason: 'DeadlineExceeded' Job was active longer than specified deadline\n"},
+		{"service-no-endpoints", "Error from server (ServiceUnavailable): no endpoints available for service "
+					 "\"metrics-server\"\n"},
+		{"kube-api-certificate", "Unable to connect to the server: remote error: tls: expired certificate\n"},
+		{"kube-api-unauthorized", "error: You must be logged in to the server (Unauthorized)\n"},
+		{"api-version-removed", "Error: UPGRADE FAILED: resource mapping not found for name: \"odoo\" namespace: \"\" "
+					"from \"\": no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"\n"
+					"ensure CRDs are installed first\n"},
+		{"api-version-removed", "error: unable to recognize \"backup.yaml\": no matches for kind \"CronJob\" in version "
+					"\"batch/v1beta1\"\n"},
+		{"crd-missing", "Error: INSTALLATION FAILED: unable to build kubernetes objects from release manifest: [unable "
+				"to recognize \"\": no matches for kind \"Certificate\" in version \"cert-manager.io/v1\"]\n"},
+		{"crd-missing", "E0403 04:47:13.304231 1 reflector.go:153] Failed to list *v1alpha2.Issuer: the server could not "
+				"find the requested resource (get issuers.cert-manager.io)\n"},
+		{"immutable-field", "The StatefulSet \"postgres\" is invalid: spec: Forbidden: updates to statefulset spec for "
+				    "fields other than 'replicas', 'template', and 'updateStrategy' are forbidden.\n"},
+		{"autoscaler-no-scale-up", "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up (it "
+					   "wouldn't fit if a new node is added): 1 max limit reached\n"},
+		{"apiserver-unreachable-from-pod", "[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "
+						   "\"https://10.43.0.1:443/version\": dial tcp 10.43.0.1:443: connect: no route "
+						   "to host\n"},
+		{"coredns-loop", "2018/12/12 13:33:22 [FATAL] plugin/loop: Seen \"HINFO IN 7087784449798295848.7359092265978106814.\" "
+				 "more than twice, loop detected\n"},
+		{"cni-not-ready", "  Ready  False  KubeletNotReady  runtime network not ready: NetworkReady=false "
+				  "reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config "
+				  "uninitialized\n"},
+		{"pss-violation", "Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false "
+				  "(container \"odoo\" must set securityContext.allowPrivilegeEscalation=false)\n"},
+		{"sched-insufficient", "0/7 nodes are available: 1 Too many pods, 6 node(s) didn't match Pod's node "
+				       "affinity/selector.\n"},
+		{"command-not-found", "Error: failed to create containerd task: OCI runtime create failed: container_linux.go:345: "
+				      "starting container process caused \"exec: \\\"sh\\\": executable file not found in "
+				      "$PATH\": unknown\n"},
+		{"command-not-found", "Error: failed to start container \"user\": Error response from daemon: failed to create "
+				      "task for container: OCI runtime create failed: runc create failed: unable to start "
+				      "container process: error during container init: exec: \"./user\": stat ./user: no such "
+				      "file or directory: unknown\n"},
+		{"hpa-no-metrics", "$ kubectl top pods -n erp\nerror: Metrics API not available\n"},
+		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
+				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
+				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
