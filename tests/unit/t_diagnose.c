@@ -862,6 +862,9 @@ static void test_wordings(void)
 				      "container process: error during container init: exec: \"./user\": stat ./user: no such "
 				      "file or directory: unknown\n"},
 		{"hpa-no-metrics", "$ kubectl top pods -n erp\nerror: Metrics API not available\n"},
+		{"do-volume-wrong-droplet", "E0312 17:40:25.065 1 csi_attacher.go:318] rpc error: code = FailedPrecondition "
+					    "desc = volume is attached to the wrong droplet(\"133696412\"), dettach the volume to "
+					    "fix it\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
