@@ -865,6 +865,23 @@ static void test_wordings(void)
 		{"do-volume-wrong-droplet", "E0312 17:40:25.065 1 csi_attacher.go:318] rpc error: code = FailedPrecondition "
 					    "desc = volume is attached to the wrong droplet(\"133696412\"), dettach the volume to "
 					    "fix it\n"},
+		{"kubeconfig-missing", "Error: INSTALLATION FAILED: Kubernetes cluster unreachable: Get "
+				       "\"http://localhost:8080/version\": dial tcp 127.0.0.1:8080: connect: connection refused\n"},
+		{"kubeconfig-missing", "E0713 07:45:47.871185 24992 memcache.go:265] couldn't get current server API group list: "
+				       "Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection "
+				       "refused\n"},
+		{"manifest-yaml-syntax", "error converting YAML to JSON: yaml: line 12: did not find expected key\n"},
+		{"invalid-object-name", "The Service \"Customer-api-service\" is invalid: metadata.name: Invalid value: "
+					"\"Customer-api-service\": a DNS-1035 label must consist of lower case alphanumeric "
+					"characters or '-', start with an alphabetic character, and end with an alphanumeric "
+					"character\n"},
+		{"invalid-object-name", "NetworkPolicy.extensions \"allow-ipBlock\" is invalid: metadata.name: Invalid value: "
+					"\"allow-ipBlock\": a DNS-1123 subdomain must consist of lower case alphanumeric "
+					"characters, '-' or '.'\n"},
+		{"image-pull-network", "Error response from daemon: Get https://registry-1.docker.io/v2/library/fedora/manifests/"
+				       "latest: Get https://auth.docker.io/token?scope=repository%3Alibrary%2Ffedora%3Apull&service="
+				       "registry.docker.io: net/http: request canceled (Client.Timeout exceeded while awaiting "
+				       "headers)\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
