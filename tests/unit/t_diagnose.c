@@ -882,6 +882,8 @@ static void test_wordings(void)
 				       "latest: Get https://auth.docker.io/token?scope=repository%3Alibrary%2Ffedora%3Apull&service="
 				       "registry.docker.io: net/http: request canceled (Client.Timeout exceeded while awaiting "
 				       "headers)\n"},
+		{"block-storage-rwx", "Error Message: failed to provision volume with StorageClass \"hcloud-volumes\": rpc error: "
+				      "code = InvalidArgument desc = capability at index 0 is not supported\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
