@@ -884,6 +884,10 @@ static void test_wordings(void)
 				       "headers)\n"},
 		{"block-storage-rwx", "Error Message: failed to provision volume with StorageClass \"hcloud-volumes\": rpc error: "
 				      "code = InvalidArgument desc = capability at index 0 is not supported\n"},
+		{"kube-api-unreachable", "error: couldn't read version from server: Get https://107.178.212.121/api: dial tcp "
+					 "107.178.212.121:443: i/o timeout\n"},
+		{"image-pull-backoff", "Error from server (BadRequest): container \"app\" in pod \"app-pod\" is waiting to "
+				       "start: image can't be pulled\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
