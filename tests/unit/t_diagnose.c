@@ -888,6 +888,14 @@ static void test_wordings(void)
 					 "107.178.212.121:443: i/o timeout\n"},
 		{"image-pull-backoff", "Error from server (BadRequest): container \"app\" in pod \"app-pod\" is waiting to "
 				       "start: image can't be pulled\n"},
+		{"probe-http-4xx", "Warning  Unhealthy  2m43s (x9 over 3m19s)  kubelet  Liveness probe failed: HTTP probe failed "
+				   "with statuscode: 404\nNormal  Killing  2m43s  kubelet  Container httpd failed liveness probe, "
+				   "will be restarted\n"},
+		{"subpath-not-a-directory", "Error: failed to start container \"odoo\": Error response from daemon: OCI runtime "
+					    "create failed: container_linux.go:349: starting container process caused "
+					    "\"process_linux.go:449: container init caused \\\"rootfs_linux.go:58: mounting "
+					    "...: not a directory\\\"\": unknown: Are you trying to mount a directory onto a file "
+					    "(or vice-versa)? Check if the specified host path exists and is the expected type\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
