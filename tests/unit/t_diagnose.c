@@ -896,6 +896,15 @@ static void test_wordings(void)
 					    "\"process_linux.go:449: container init caused \\\"rootfs_linux.go:58: mounting "
 					    "...: not a directory\\\"\": unknown: Are you trying to mount a directory onto a file "
 					    "(or vice-versa)? Check if the specified host path exists and is the expected type\n"},
+		{"do-droplet-limit", "Error: POST https://api.digitalocean.com/v2/kubernetes/clusters: 422 (request \"fe2f\") "
+				     "validation error: autoscale desired max nodes exceed limits, 24 additional nodes but not "
+				     "enough available droplet limit\n"},
+		{"sched-node-mismatch", "Warning  FailedScheduling  2m17s  default-scheduler  0/6 nodes are available: 2 node(s) "
+					"didn't match pod topology spread constraints.\n"},
+		{"sched-node-mismatch", "Warning  FailedScheduling  <unknown>  default-scheduler  0/2 nodes are available: 2 node(s) "
+					"didn't have free ports for the requested pod ports.\n"},
+		{"node-pressure", "cdi-apiserver-5b4cfb4d57-99b44   openshift-cnv   Evicted   oct-03-09-compute   Pod The node had "
+				  "condition: [DiskPressure].\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
