@@ -905,6 +905,9 @@ static void test_wordings(void)
 					"didn't have free ports for the requested pod ports.\n"},
 		{"node-pressure", "cdi-apiserver-5b4cfb4d57-99b44   openshift-cnv   Evicted   oct-03-09-compute   Pod The node had "
 				  "condition: [DiskPressure].\n"},
+		{"command-not-found", "error: Internal error occurred: error executing command in container: failed to exec in "
+				      "container: failed to start exec \"4f1c\": OCI runtime exec failed: exec failed: unable to "
+				      "start container process: exec: \"bash\": executable file not found in $PATH: unknown\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
