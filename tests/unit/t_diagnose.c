@@ -908,6 +908,14 @@ static void test_wordings(void)
 		{"command-not-found", "error: Internal error occurred: error executing command in container: failed to exec in "
 				      "container: failed to start exec \"4f1c\": OCI runtime exec failed: exec failed: unable to "
 				      "start container process: exec: \"bash\": executable file not found in $PATH: unknown\n"},
+		{"port-forward-refused", "E1105 19:11:16.188662 401772 portforward.go:413] an error occurred forwarding 3320 -> "
+					 "3320: error forwarding port 3320 to pod x, uid : failed to execute portforward in network "
+					 "namespace \"/var/run/netns/x\": failed to connect to localhost:3320 inside namespace \"x\", "
+					 "IPv4: dial tcp4 127.0.0.1:3320: connect: connection refused\n"},
+		{"namespace-stuck-terminating", "NamespaceDeletionDiscoveryFailure  True  Tue, 06 Dec 2022 10:23:44 +0300  "
+						"DiscoveryFailed  Discovery failed for some groups, 1 failing: unable to retrieve "
+						"the complete list of server APIs: bashible.deckhouse.io/v1alpha1: the server is "
+						"currently unable to handle the request\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
