@@ -916,6 +916,10 @@ static void test_wordings(void)
 						"DiscoveryFailed  Discovery failed for some groups, 1 failing: unable to retrieve "
 						"the complete list of server APIs: bashible.deckhouse.io/v1alpha1: the server is "
 						"currently unable to handle the request\n"},
+		{"kube-api-unreachable", "$ kubectl get pods\nUnable to connect to the server: net/http: TLS handshake timeout\n"},
+		{"nodeport-out-of-range", "Error: UPGRADE FAILED: failed to create resource: Service \"ess-sfu\" is invalid: "
+					  "spec.ports[268].nodePort: Invalid value: 32768: provided port is not in the valid range. "
+					  "The range of valid ports is 30000-32767\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
