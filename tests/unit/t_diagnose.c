@@ -920,6 +920,12 @@ static void test_wordings(void)
 		{"nodeport-out-of-range", "Error: UPGRADE FAILED: failed to create resource: Service \"ess-sfu\" is invalid: "
 					  "spec.ports[268].nodePort: Invalid value: 32768: provided port is not in the valid range. "
 					  "The range of valid ports is 30000-32767\n"},
+		{"drain-refused", "$ kubectl drain x.x.x.x\nnode \"x.x.x.x\" already cordoned\nerror: pods with local storage "
+				  "(use --delete-local-data to override): glusterfs-storage-5h928; DaemonSet-managed pods (use "
+				  "--ignore-daemonsets to ignore): glusterfs-storage-5h928\n"},
+		{"pvc-resize-refused", "could not update persistent volume claim: \"persistentvolumeclaims \\\"pgdata-0\\\" is "
+				       "forbidden: only dynamically provisioned pvc can be resized and the storageclass that "
+				       "provisions the pvc must support resize\"\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
