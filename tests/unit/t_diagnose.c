@@ -926,6 +926,12 @@ static void test_wordings(void)
 		{"pvc-resize-refused", "could not update persistent volume claim: \"persistentvolumeclaims \\\"pgdata-0\\\" is "
 				       "forbidden: only dynamically provisioned pvc can be resized and the storageclass that "
 				       "provisions the pvc must support resize\"\n"},
+		{"node-pressure", "Warning  Failed  2m  kubelet  Failed to pull image \"odoo:17.0\": rpc error: code = Unknown "
+				  "desc = failed to register layer: Error processing tar file(exit status 1): write "
+				  "/usr/lib/python3/x.so: no space left on device\n"},
+		{"node-pressure", "level=info msg=\"apply failure, attempting cleanup\" error=\"failed to extract layer "
+				  "sha256:5dac: mount callback failed on /var/lib/containerd/tmpmounts/m1: write "
+				  "/var/lib/containerd/tmpmounts/m1/lib/libc-2.24.so: no space left on device: unknown\"\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
