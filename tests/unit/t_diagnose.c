@@ -932,6 +932,9 @@ static void test_wordings(void)
 		{"node-pressure", "level=info msg=\"apply failure, attempting cleanup\" error=\"failed to extract layer "
 				  "sha256:5dac: mount callback failed on /var/lib/containerd/tmpmounts/m1: write "
 				  "/var/lib/containerd/tmpmounts/m1/lib/libc-2.24.so: no space left on device: unknown\"\n"},
+		{"manifest-required-field", "Kubectl apply failed. Error: error: error validating \"/tmp/app\": error validating "
+					    "data: ValidationError(StatefulSet.spec): missing required field \"serviceName\" in "
+					    "io.k8s.api.apps.v1beta2.StatefulSetSpec\n"},
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
