@@ -421,10 +421,9 @@ static void test_failure_markers(void)
 		"curl: (7) Failed to connect to erp.example.com port 443\n",
 		"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to erp.example.com:443\n",
 		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
-		"The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
+		"The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?\n",
 		"  NetworkUnavailable   True    Tue, 11 Jun 2024 07:20:01 +0000   NoRouteCreated   RouteController failed\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
-		"pool-erp-r7k2x   NotReady   <none>   12d   v1.31.1\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
 		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
@@ -944,6 +943,153 @@ static void test_wordings(void)
 		{"pg-wal-corrupt", "psql: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL: could not open file \"base/16384/2601\": No such file or directory\n"},
 		{"pg-wal-corrupt", "ActiveRecord::ConnectionNotEstablished: connection to server at \"172.18.0.8\", port 5432 failed: FATAL:  could not open file \"base/16384/pg_filenode.map\": No such file or directory\n"},
 		{"pg-wal-corrupt", "psql: FATAL:  could not open relation mapping file \"global/pg_filenode.map\": No such file or directory\n"},
+		/* the cluster's families (issue 16), in each version's and program's words */
+		{"resource-quota-exceeded", "Error from server (Forbidden): error when creating \"odoo.yaml\": pods \"odoo\" is "
+					    "forbidden: exceeded quota: erp-quota, requested: requests.cpu=20, used: "
+					    "requests.cpu=32575m, limited: requests.cpu=50\n"},
+		{"resource-quota-exceeded", "Error creating: Pod \"odoo-\" is forbidden: cpu is limited by quota, must make "
+					    "explicit request.\n"},
+		{"limitrange-violation", "Error creating: pods \"odoo-1\" is forbidden: cpu max limit to request ratio per "
+					 "Container is 12, but provided ratio is 12.500000.\n"},
+		{"rbac-forbidden", "E0418 04:56:17.489683 1 reflector.go:201] Failed to list *v1.Pod: pods is forbidden: User "
+				   "\"system:serviceaccount:erp:default\" cannot list pods at the cluster scope\n"},
+		{"cni-sandbox-failed", "Warning  FailedCreatePodSandBox  10m  kubelet, node-1  Failed create pod sandbox: rpc "
+				       "error: code = Unknown desc = failed to set up sandbox container \"f11f\" network for pod "
+				       "\"odoo-1\": NetworkPlugin cni failed to set up pod \"odoo-1_erp\" network: unexpected end "
+				       "of JSON input\n"},
+		{"probe-timeout", "Warning  Unhealthy  3m  kubelet  Readiness probe errored: rpc error: code = DeadlineExceeded "
+				  "desc = context deadline exceeded\n"},
+		{"probe-timeout", "Readiness probe failed: Get http://10.56.1.161:8000/: net/http: request canceled while "
+				  "waiting for connection (Client.Timeout exceeded while awaiting headers)\n"},
+		{"probe-connection-refused", "Warning  Unhealthy  2m  kubelet  Liveness probe failed: Get "
+					     "http://172.17.0.7:3000/: dial tcp 172.17.0.7:3000: getsockopt: connection refused\n"},
+		{"entrypoint-not-executable", "Error: failed to start container \"galera\": Error response from daemon: oci "
+					      "runtime error: container_linux.go:265: starting container process caused \"exec: "
+					      "\\\"/entrypoint.sh\\\": permission denied\"\n"},
+		{"entrypoint-interpreter-missing", "standard_init_linux.go:195: exec user process caused \"no such file or "
+						   "directory\"\n"},
+		{"entrypoint-interpreter-missing", "standard_init_linux.go:228: exec user process caused: no such file or "
+						   "directory\n"},
+		{"entrypoint-interpreter-missing", "[FATAL tini (6)] exec /usr/local/bin/entrypoint.sh failed: No such file or "
+						   "directory\n"},
+		{"image-never-pull", "  Warning  Failed  51m (x12 over 53m)  kubelet  Error: ErrImageNeverPull\n"},
+		{"image-invalid-name", "Failed to apply default image tag \"None:None\": couldn't parse image reference "
+				       "\"None:None\": invalid reference format: repository name must be lowercase\n"},
+		{"job-deadline-exceeded", "I0404 18:33:16.892774 1 event.go:218] Event(v1.ObjectReference{Kind:\"Job\"}): type: "
+					  "'Warning' reason: 'DeadlineExceeded' Job was active longer than specified deadline\n"},
+		{"service-no-endpoints", "Error from server (ServiceUnavailable): no endpoints available for service "
+					 "\"metrics-server\"\n"},
+		{"kube-api-certificate", "Unable to connect to the server: remote error: tls: expired certificate\n"},
+		{"kube-api-unauthorized", "error: You must be logged in to the server (Unauthorized)\n"},
+		{"api-version-removed", "Error: UPGRADE FAILED: resource mapping not found for name: \"odoo\" namespace: \"\" "
+					"from \"\": no matches for kind \"Ingress\" in version \"networking.k8s.io/v1beta1\"\n"
+					"ensure CRDs are installed first\n"},
+		{"api-version-removed", "error: unable to recognize \"backup.yaml\": no matches for kind \"CronJob\" in version "
+					"\"batch/v1beta1\"\n"},
+		{"crd-missing", "Error: INSTALLATION FAILED: unable to build kubernetes objects from release manifest: [unable "
+				"to recognize \"\": no matches for kind \"Certificate\" in version \"cert-manager.io/v1\"]\n"},
+		{"crd-missing", "E0403 04:47:13.304231 1 reflector.go:153] Failed to list *v1alpha2.Issuer: the server could not "
+				"find the requested resource (get issuers.cert-manager.io)\n"},
+		{"immutable-field", "The StatefulSet \"postgres\" is invalid: spec: Forbidden: updates to statefulset spec for "
+				    "fields other than 'replicas', 'template', and 'updateStrategy' are forbidden.\n"},
+		{"autoscaler-no-scale-up", "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up (it "
+					   "wouldn't fit if a new node is added): 1 max limit reached\n"},
+		{"apiserver-unreachable-from-pod", "[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "
+						   "\"https://10.43.0.1:443/version\": dial tcp 10.43.0.1:443: connect: no route "
+						   "to host\n"},
+		{"coredns-loop", "2018/12/12 13:33:22 [FATAL] plugin/loop: Seen \"HINFO IN 7087784449798295848.7359092265978106814.\" "
+				 "more than twice, loop detected\n"},
+		{"cni-not-ready", "  Ready  False  KubeletNotReady  runtime network not ready: NetworkReady=false "
+				  "reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config "
+				  "uninitialized\n"},
+		{"pss-violation", "Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false "
+				  "(container \"odoo\" must set securityContext.allowPrivilegeEscalation=false)\n"},
+		{"sched-insufficient", "0/7 nodes are available: 1 Too many pods, 6 node(s) didn't match Pod's node "
+				       "affinity/selector.\n"},
+		{"command-not-found", "Error: failed to create containerd task: OCI runtime create failed: container_linux.go:345: "
+				      "starting container process caused \"exec: \\\"sh\\\": executable file not found in "
+				      "$PATH\": unknown\n"},
+		{"command-not-found", "Error: failed to start container \"user\": Error response from daemon: failed to create "
+				      "task for container: OCI runtime create failed: runc create failed: unable to start "
+				      "container process: error during container init: exec: \"./user\": stat ./user: no such "
+				      "file or directory: unknown\n"},
+		{"hpa-no-metrics", "$ kubectl top pods -n erp\nerror: Metrics API not available\n"},
+		{"do-volume-wrong-droplet", "E0312 17:40:25.065 1 csi_attacher.go:318] rpc error: code = FailedPrecondition "
+					    "desc = volume is attached to the wrong droplet(\"133696412\"), dettach the volume to "
+					    "fix it\n"},
+		{"kubeconfig-missing", "Error: INSTALLATION FAILED: Kubernetes cluster unreachable: Get "
+				       "\"http://localhost:8080/version\": dial tcp 127.0.0.1:8080: connect: connection refused\n"},
+		{"kubeconfig-missing", "E0713 07:45:47.871185 24992 memcache.go:265] couldn't get current server API group list: "
+				       "Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection "
+				       "refused\n"},
+		{"manifest-yaml-syntax", "error converting YAML to JSON: yaml: line 12: did not find expected key\n"},
+		{"invalid-object-name", "The Service \"Customer-api-service\" is invalid: metadata.name: Invalid value: "
+					"\"Customer-api-service\": a DNS-1035 label must consist of lower case alphanumeric "
+					"characters or '-', start with an alphabetic character, and end with an alphanumeric "
+					"character\n"},
+		{"invalid-object-name", "NetworkPolicy.extensions \"allow-ipBlock\" is invalid: metadata.name: Invalid value: "
+					"\"allow-ipBlock\": a DNS-1123 subdomain must consist of lower case alphanumeric "
+					"characters, '-' or '.'\n"},
+		{"image-pull-network", "Error response from daemon: Get https://registry-1.docker.io/v2/library/fedora/manifests/"
+				       "latest: Get https://auth.docker.io/token?scope=repository%3Alibrary%2Ffedora%3Apull&service="
+				       "registry.docker.io: net/http: request canceled (Client.Timeout exceeded while awaiting "
+				       "headers)\n"},
+		{"block-storage-rwx", "Error Message: failed to provision volume with StorageClass \"hcloud-volumes\": rpc error: "
+				      "code = InvalidArgument desc = capability at index 0 is not supported\n"},
+		{"kube-api-unreachable", "error: couldn't read version from server: Get https://107.178.212.121/api: dial tcp "
+					 "107.178.212.121:443: i/o timeout\n"},
+		{"image-pull-backoff", "Error from server (BadRequest): container \"app\" in pod \"app-pod\" is waiting to "
+				       "start: image can't be pulled\n"},
+		{"probe-http-4xx", "Warning  Unhealthy  2m43s (x9 over 3m19s)  kubelet  Liveness probe failed: HTTP probe failed "
+				   "with statuscode: 404\nNormal  Killing  2m43s  kubelet  Container httpd failed liveness probe, "
+				   "will be restarted\n"},
+		{"subpath-not-a-directory", "Error: failed to start container \"odoo\": Error response from daemon: OCI runtime "
+					    "create failed: container_linux.go:349: starting container process caused "
+					    "\"process_linux.go:449: container init caused \\\"rootfs_linux.go:58: mounting "
+					    "...: not a directory\\\"\": unknown: Are you trying to mount a directory onto a file "
+					    "(or vice-versa)? Check if the specified host path exists and is the expected type\n"},
+		{"do-droplet-limit", "Error: POST https://api.digitalocean.com/v2/kubernetes/clusters: 422 (request \"fe2f\") "
+				     "validation error: autoscale desired max nodes exceed limits, 24 additional nodes but not "
+				     "enough available droplet limit\n"},
+		{"sched-node-mismatch", "Warning  FailedScheduling  2m17s  default-scheduler  0/6 nodes are available: 2 node(s) "
+					"didn't match pod topology spread constraints.\n"},
+		{"sched-node-mismatch", "Warning  FailedScheduling  <unknown>  default-scheduler  0/2 nodes are available: 2 node(s) "
+					"didn't have free ports for the requested pod ports.\n"},
+		{"node-pressure", "cdi-apiserver-5b4cfb4d57-99b44   openshift-cnv   Evicted   oct-03-09-compute   Pod The node had "
+				  "condition: [DiskPressure].\n"},
+		{"command-not-found", "error: Internal error occurred: error executing command in container: failed to exec in "
+				      "container: failed to start exec \"4f1c\": OCI runtime exec failed: exec failed: unable to "
+				      "start container process: exec: \"bash\": executable file not found in $PATH: unknown\n"},
+		{"port-forward-refused", "E1105 19:11:16.188662 401772 portforward.go:413] an error occurred forwarding 3320 -> "
+					 "3320: error forwarding port 3320 to pod x, uid : failed to execute portforward in network "
+					 "namespace \"/var/run/netns/x\": failed to connect to localhost:3320 inside namespace \"x\", "
+					 "IPv4: dial tcp4 127.0.0.1:3320: connect: connection refused\n"},
+		{"namespace-stuck-terminating", "NamespaceDeletionDiscoveryFailure  True  Tue, 06 Dec 2022 10:23:44 +0300  "
+						"DiscoveryFailed  Discovery failed for some groups, 1 failing: unable to retrieve "
+						"the complete list of server APIs: bashible.deckhouse.io/v1alpha1: the server is "
+						"currently unable to handle the request\n"},
+		{"kube-api-unreachable", "$ kubectl get pods\nUnable to connect to the server: net/http: TLS handshake timeout\n"},
+		{"nodeport-out-of-range", "Error: UPGRADE FAILED: failed to create resource: Service \"ess-sfu\" is invalid: "
+					  "spec.ports[268].nodePort: Invalid value: 32768: provided port is not in the valid range. "
+					  "The range of valid ports is 30000-32767\n"},
+		{"drain-refused", "$ kubectl drain x.x.x.x\nnode \"x.x.x.x\" already cordoned\nerror: pods with local storage "
+				  "(use --delete-local-data to override): glusterfs-storage-5h928; DaemonSet-managed pods (use "
+				  "--ignore-daemonsets to ignore): glusterfs-storage-5h928\n"},
+		{"pvc-resize-refused", "could not update persistent volume claim: \"persistentvolumeclaims \\\"pgdata-0\\\" is "
+				       "forbidden: only dynamically provisioned pvc can be resized and the storageclass that "
+				       "provisions the pvc must support resize\"\n"},
+		{"node-pressure", "Warning  Failed  2m  kubelet  Failed to pull image \"odoo:17.0\": rpc error: code = Unknown "
+				  "desc = failed to register layer: Error processing tar file(exit status 1): write "
+				  "/usr/lib/python3/x.so: no space left on device\n"},
+		{"node-pressure", "level=info msg=\"apply failure, attempting cleanup\" error=\"failed to extract layer "
+				  "sha256:5dac: mount callback failed on /var/lib/containerd/tmpmounts/m1: write "
+				  "/var/lib/containerd/tmpmounts/m1/lib/libc-2.24.so: no space left on device: unknown\"\n"},
+		{"manifest-required-field", "Kubectl apply failed. Error: error: error validating \"/tmp/app\": error validating "
+					    "data: ValidationError(StatefulSet.spec): missing required field \"serviceName\" in "
+					    "io.k8s.api.apps.v1beta2.StatefulSetSpec\n"},
+		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
+				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
+				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
