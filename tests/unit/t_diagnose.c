@@ -1090,6 +1090,8 @@ static void test_wordings(void)
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
+		{"pg-connection-lost", "psycopg2.DatabaseError: SSL SYSCALL error: Operation timed out\n"},
+		{"db-timeout", "psycopg2.DatabaseError: SSL SYSCALL error: Connection timed out\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
