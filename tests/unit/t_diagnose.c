@@ -1092,6 +1092,8 @@ static void test_wordings(void)
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
 		{"pg-connection-lost", "psycopg2.DatabaseError: SSL SYSCALL error: Operation timed out\n"},
 		{"db-timeout", "psycopg2.DatabaseError: SSL SYSCALL error: Connection timed out\n"},
+		{"pg-table-permission", "2022-10-08 23:32:18.610 CEST Reason: liquibase.exception.DatabaseException: ERROR: must be owner of table core_user [Failed SQL: (0) ALTER TABLE \"public\".\"core_user\" ADD \"settings\" TEXT]\n"},
+		{"pg-restore-ownership", "pg_restore: [archiver (db)] could not execute query: ERROR:  must be owner of extension plpgsql\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
