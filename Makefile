@@ -144,4 +144,5 @@ schema:
 clean:
 	rm -rf build
 
--include $(REL_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(REL_OBJ:.o=.d) $(SAN_LIB_OBJ:.o=.d) $(SAN_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) \
+	$(patsubst %,build/fuzz/fuzz/%.d,$(FUZZ_HARNESSES))
