@@ -1094,6 +1094,7 @@ static void test_wordings(void)
 		{"db-timeout", "psycopg2.DatabaseError: SSL SYSCALL error: Connection timed out\n"},
 		{"pg-table-permission", "2022-10-08 23:32:18.610 CEST Reason: liquibase.exception.DatabaseException: ERROR: must be owner of table core_user [Failed SQL: (0) ALTER TABLE \"public\".\"core_user\" ADD \"settings\" TEXT]\n"},
 		{"pg-restore-ownership", "pg_restore: [archiver (db)] could not execute query: ERROR:  must be owner of extension plpgsql\n"},
+		{"pg-recovery-killed", "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: FATAL:  the database system is starting up\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
