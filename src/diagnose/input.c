@@ -335,12 +335,13 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	static const struct {
 		const char *key, *label;
 	} fields[] = {
-		{"level", "level="}, {"severity", "level="}, {"msg", NULL}, {"message", NULL}, {"log", NULL},
-		{"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
-		{"stack_trace", NULL}, {"stackTrace", NULL}, {NULL, NULL},
+		{"level", "level="}, {"severity", "level="}, {"error_severity", NULL}, {"msg", NULL}, {"message", NULL},
+		{"log", NULL}, {"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
+		{"stack_trace", NULL}, {"stackTrace", NULL}, {"record", NULL}, {NULL, NULL},
 	};
 	struct json_text *jt = user;
 
+	/* PostgreSQL's jsonlog (15+) names its level error_severity; CloudNativePG wraps each such line in "record". */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
 		return 1;
@@ -348,6 +349,7 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 		const struct ynode *v = y_get(root, fields[i].key);
 
 		if (v && v->kind == Y_MAP) {
+			json_append(jt, NULL, y_get(v, "error_severity"));
 			json_append(jt, NULL, y_get(v, "message"));
 			json_append(jt, NULL, y_get(v, "stackTrace"));
 		} else

@@ -16,6 +16,10 @@
 
 const struct dx_entry dx_kb[] = {
 #include "diagnose/kb_postgres.inc"
+#include "diagnose/kb_pg_network.inc"
+#include "diagnose/kb_pg_datadir.inc"
+#include "diagnose/kb_pg_runtime.inc"
+#include "diagnose/kb_pg_server.inc"
 #include "diagnose/kb_pods.inc"
 #include "diagnose/kb_runtime.inc"
 #include "diagnose/kb_admission.inc"
