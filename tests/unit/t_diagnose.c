@@ -1024,6 +1024,15 @@ static void test_wordings(void)
 		{"mount-failed", "Warning  FailedMount  30s  kubelet, worker-1  Unable to mount volumes for pod "
 				 "\"test_default(28f0)\": timeout expired waiting for volumes to attach/mount for pod "
 				 "\"default\"/\"test\". list of unattached/unmounted volumes=[html]\n"},
+		/* issue 16's tuning half: a build option refused at start --optimized, any build option */
+		{"keycloak-build-mismatch", "Unknown option: '--health-enabled'\nPossible solutions: --http-enabled, --hostname\n"
+					    "Try 'kc.sh start --help' for more information on the available options.\n"},
+		{"keycloak-build-mismatch", "ERROR: Unknown option: '--features'\n"},
+		{"keycloak-unknown-option", "Unknown option: '--db-url-hostname'\nPossible solutions: --db-url-host\n"},
+		{"keycloak-proxy-headers", "2025-08-14 20:42:10,923 WARN  [org.keycloak.cookie.DefaultCookieProvider] "
+					   "(executor-thread-4) Non-secure context detected; cookies are not secured, and will not be "
+					   "available in cross-origin POST requests. Please review whether this direct HTTP usage is "
+					   "expected.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
