@@ -1033,6 +1033,23 @@ static void test_wordings(void)
 					   "(executor-thread-4) Non-secure context detected; cookies are not secured, and will not be "
 					   "available in cross-origin POST requests. Please review whether this direct HTTP usage is "
 					   "expected.\n"},
+		/* a probe answered 5xx: the application's own failure, not the probe's; a startup probe's 503 is a
+		 * server still starting */
+		{"probe-startup-failed", "  Warning  Unhealthy  40s (x3 over 1m)  kubelet  Startup probe failed: HTTP probe failed with "
+				  "statuscode: 500\n  Normal   Killing    40s  kubelet  Container odoo failed startup probe, will "
+				  "be restarted\n"},
+		{"pod-not-ready", "Warning  Unhealthy  2m (x12 over 4m)  kubelet  Liveness probe failed: HTTP probe failed with "
+				  "statuscode: 502\nNormal  Killing  2m  kubelet  Container keycloak failed liveness probe, will be "
+				  "restarted\n"},
+		/* a Service with no endpoints, as its describe and its Endpoints object say it */
+		{"service-no-endpoints", "Name:                     keycloak\nSelector:                 app.kubernetes.io/name=kc\n"
+					 "Type:                     ClusterIP\nPort:                     http  8080/TCP\n"
+					 "Endpoints:                <none>\nSession Affinity:         None\n"},
+		{"service-no-endpoints", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Endpoints\",\n  \"metadata\": {\"name\": \"odoo\"},\n"
+					 "  \"subsets\": []\n}\n"},
+		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\nsubsets:\n"
+					 "- notReadyAddresses:\n  - ip: 10.244.0.31\n  ports:\n  - port: 8069\n"},
+		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
