@@ -1050,6 +1050,13 @@ static void test_wordings(void)
 		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\nsubsets:\n"
 					 "- notReadyAddresses:\n  - ip: 10.244.0.31\n  ports:\n  - port: 8069\n"},
 		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\n"},
+		/* Python's own words for a library the image lacks, and for Odoo's own packages off the path */
+		{"odoo-python-dependency", "  File \"/mnt/extra-addons/sms_gateway/models/sms.py\", line 4, in <module>\n"
+					   "    import phonenumbers\nImportError: No module named phonenumbers\n"},
+		{"odoo-python-dependency", "2024-03-01 10:00:01,101 1 CRITICAL ? odoo.modules.module: Couldn't load module "
+					   "account_oauth\nModuleNotFoundError: No module named 'jwt'\n"},
+		{"odoo-module-missing", "2024-07-12 08:51:38,893 6390 ERROR ? odoo.service.server: Failed to load server-wide module "
+					"`web`.\nModuleNotFoundError: No module named 'odoo.addons.web'\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
