@@ -1057,6 +1057,15 @@ static void test_wordings(void)
 					   "account_oauth\nModuleNotFoundError: No module named 'jwt'\n"},
 		{"odoo-module-missing", "2024-07-12 08:51:38,893 6390 ERROR ? odoo.service.server: Failed to load server-wide module "
 					"`web`.\nModuleNotFoundError: No module named 'odoo.addons.web'\n"},
+		/* a changed changeset (same checksum version) vs a database a later Keycloak wrote (9 then 8) */
+		{"keycloak-liquibase-checksum", "ERROR: liquibase.exception.ValidationFailedException: Validation Failed:\n"
+						"     1 change sets check sum\n          META-INF/scim-changelog.xml::scim-sdk-1.0::"
+						"pascal knueppel was: 7:54900cba59debc2ce8fe7a3a8067e8b2 but is now: "
+						"7:0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f\n"},
+		{"keycloak-db-newer", "ERROR: liquibase.exception.ValidationFailedException: Validation Failed:\n     113 changesets "
+				      "check sum\n          META-INF/jpa-changelog-1.0.0.Final.xml::1.0.0.Final-KEYCLOAK-5461::"
+				      "sthorger@redhat.com was: 9:6f1016664e21e16d26517a4418f5e3df but is now: "
+				      "8:bda77d94bf90182a1e30c24f1c155ec7\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
