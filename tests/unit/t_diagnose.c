@@ -1066,6 +1066,17 @@ static void test_wordings(void)
 				      "check sum\n          META-INF/jpa-changelog-1.0.0.Final.xml::1.0.0.Final-KEYCLOAK-5461::"
 				      "sthorger@redhat.com was: 9:6f1016664e21e16d26517a4418f5e3df but is now: "
 				      "8:bda77d94bf90182a1e30c24f1c155ec7\n"},
+		/* a DNS-01 credential the provider refuses an action: Route 53's IAM, Cloudflare via certbot and lego */
+		{"cert-dns01-permission", "E0416 08:42:48.342874       1 controller.go:157] \"re-queuing item due to error processing\" "
+					  "err=\"failed to change Route 53 record set: operation error Route 53: "
+					  "ChangeResourceRecordSets, https response error StatusCode: 403, api error AccessDenied: User: "
+					  "arn:aws:sts::111122223333:assumed-role/cert-manager/cert-manager is not authorized to perform: "
+					  "route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/Z0EXAMPLE\"\n"},
+		{"cert-dns01-permission", "certbot.errors.PluginError: Unable to determine zone_id for example.com using zone names: "
+					  "['example.com', 'com']. The error from Cloudflare was: 0 Actor 'com.cloudflare.api.token.' "
+					  "requires permission 'com.cloudflare.api.account.zone.list' to list zones\n"},
+		{"cert-dns01-permission", "  Warning  PresentError  1m  cert-manager  Error presenting challenge: Cloudflare API "
+					  "Error for POST \"/zones/0123/dns_records\" Error: Authentication error (10000)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
