@@ -1077,6 +1077,13 @@ static void test_wordings(void)
 					  "requires permission 'com.cloudflare.api.account.zone.list' to list zones\n"},
 		{"cert-dns01-permission", "  Warning  PresentError  1m  cert-manager  Error presenting challenge: Cloudflare API "
 					  "Error for POST \"/zones/0123/dns_records\" Error: Authentication error (10000)\n"},
+		/* 502s beside a rollout are transient; beside a Service with no ready pod, persistent */
+		{"ingress-rollout-502", "time=\"2025-02-19T09:14:27Z\" level=debug msg=\"'502 Bad Gateway' caused by: dial tcp "
+					"10.244.2.15:8080: connect: connection refused\"\n  Normal  Killing  40s  kubelet  Stopping "
+					"container keycloak\n"},
+		{"ingress-bad-gateway", "W0514 09:12:41.000000 7 controller.go:1110] Service \"erp/odoo\" does not have any "
+					"active Endpoint.\n2m  Normal  ScalingReplicaSet  deployment/odoo  Scaled down replica set "
+					"odoo-58d7c9f6b to 0\n<html><head><title>502 Bad Gateway</title></head></html>\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
