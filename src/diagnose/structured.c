@@ -204,6 +204,23 @@ static void secret_values(struct walk *w, const struct ynode *secret, const char
 	w->observed++;
 }
 
+/* An Endpoints object with no ready address (no subset, or subsets with
+ * only notReadyAddresses) reads as kubectl describe service prints it. */
+static void endpoints_ready(struct walk *w, const struct ynode *ep, const char *name)
+{
+	const struct ynode *subsets = y_get(ep, "subsets");
+	size_t ready = 0;
+
+	if (subsets && subsets->kind == Y_SEQ)
+		for (size_t i = 0; i < subsets->n; i++) {
+			const struct ynode *addresses = y_get(subsets->items[i], "addresses");
+
+			ready += addresses && addresses->kind == Y_SEQ ? addresses->n : 0;
+		}
+	if (ready == 0)
+		observe_text(w, "Endpoints: <none>", subsets ? subsets->pos.line : ep->pos.line, name, DX_ANY);
+}
+
 /* A spec's container environment (env: - name: X value: Y) as the NAME=value
  * lines an env file or docker inspect shows: a setting the paste shows
  * beside a failure (a database host of localhost). Only env is read from a
@@ -258,6 +275,8 @@ static void walk(struct walk *w, const struct ynode *n, const char *key, const c
 			pod_status(w, y_get(n, "status"), object, NULL);
 		if (kind && strcmp(kind, "Secret") == 0)
 			secret_values(w, n, name);
+		if (kind && strcmp(kind, "Endpoints") == 0)
+			endpoints_ready(w, n, name);
 		/* A container status names its container; keep the pod as object. */
 		if (!object && str_at(n, "name") && y_get(n, "state"))
 			object = str_at(n, "name");

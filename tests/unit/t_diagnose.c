@@ -1095,6 +1095,66 @@ static void test_wordings(void)
 		{"pg-table-permission", "2022-10-08 23:32:18.610 CEST Reason: liquibase.exception.DatabaseException: ERROR: must be owner of table core_user [Failed SQL: (0) ALTER TABLE \"public\".\"core_user\" ADD \"settings\" TEXT]\n"},
 		{"pg-restore-ownership", "pg_restore: [archiver (db)] could not execute query: ERROR:  must be owner of extension plpgsql\n"},
 		{"pg-recovery-killed", "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: FATAL:  the database system is starting up\n"},
+		/* issue 16's tuning half: a build option refused at start --optimized, any build option */
+		{"keycloak-build-mismatch", "Unknown option: '--health-enabled'\nPossible solutions: --http-enabled, --hostname\n"
+					    "Try 'kc.sh start --help' for more information on the available options.\n"},
+		{"keycloak-build-mismatch", "ERROR: Unknown option: '--features'\n"},
+		{"keycloak-unknown-option", "Unknown option: '--db-url-hostname'\nPossible solutions: --db-url-host\n"},
+		{"keycloak-proxy-headers", "2025-08-14 20:42:10,923 WARN  [org.keycloak.cookie.DefaultCookieProvider] "
+					   "(executor-thread-4) Non-secure context detected; cookies are not secured, and will not be "
+					   "available in cross-origin POST requests. Please review whether this direct HTTP usage is "
+					   "expected.\n"},
+		/* a probe answered 5xx: the application's own failure, not the probe's; a startup probe's 503 is a
+		 * server still starting */
+		{"probe-startup-failed", "  Warning  Unhealthy  40s (x3 over 1m)  kubelet  Startup probe failed: HTTP probe failed with "
+				  "statuscode: 500\n  Normal   Killing    40s  kubelet  Container odoo failed startup probe, will "
+				  "be restarted\n"},
+		{"pod-not-ready", "Warning  Unhealthy  2m (x12 over 4m)  kubelet  Liveness probe failed: HTTP probe failed with "
+				  "statuscode: 502\nNormal  Killing  2m  kubelet  Container keycloak failed liveness probe, will be "
+				  "restarted\n"},
+		/* a Service with no endpoints, as its describe and its Endpoints object say it */
+		{"service-no-endpoints", "Name:                     keycloak\nSelector:                 app.kubernetes.io/name=kc\n"
+					 "Type:                     ClusterIP\nPort:                     http  8080/TCP\n"
+					 "Endpoints:                <none>\nSession Affinity:         None\n"},
+		{"service-no-endpoints", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Endpoints\",\n  \"metadata\": {\"name\": \"odoo\"},\n"
+					 "  \"subsets\": []\n}\n"},
+		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\nsubsets:\n"
+					 "- notReadyAddresses:\n  - ip: 10.244.0.31\n  ports:\n  - port: 8069\n"},
+		{"service-no-endpoints", "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: odoo\n  namespace: erp\n"},
+		/* Python's own words for a library the image lacks, and for Odoo's own packages off the path */
+		{"odoo-python-dependency", "  File \"/mnt/extra-addons/sms_gateway/models/sms.py\", line 4, in <module>\n"
+					   "    import phonenumbers\nImportError: No module named phonenumbers\n"},
+		{"odoo-python-dependency", "2024-03-01 10:00:01,101 1 CRITICAL ? odoo.modules.module: Couldn't load module "
+					   "account_oauth\nModuleNotFoundError: No module named 'jwt'\n"},
+		{"odoo-module-missing", "2024-07-12 08:51:38,893 6390 ERROR ? odoo.service.server: Failed to load server-wide module "
+					"`web`.\nModuleNotFoundError: No module named 'odoo.addons.web'\n"},
+		/* a changed changeset (same checksum version) vs a database a later Keycloak wrote (9 then 8) */
+		{"keycloak-liquibase-checksum", "ERROR: liquibase.exception.ValidationFailedException: Validation Failed:\n"
+						"     1 change sets check sum\n          META-INF/scim-changelog.xml::scim-sdk-1.0::"
+						"pascal knueppel was: 7:54900cba59debc2ce8fe7a3a8067e8b2 but is now: "
+						"7:0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f\n"},
+		{"keycloak-db-newer", "ERROR: liquibase.exception.ValidationFailedException: Validation Failed:\n     113 changesets "
+				      "check sum\n          META-INF/jpa-changelog-1.0.0.Final.xml::1.0.0.Final-KEYCLOAK-5461::"
+				      "sthorger@redhat.com was: 9:6f1016664e21e16d26517a4418f5e3df but is now: "
+				      "8:bda77d94bf90182a1e30c24f1c155ec7\n"},
+		/* a DNS-01 credential the provider refuses an action: Route 53's IAM, Cloudflare via certbot and lego */
+		{"cert-dns01-permission", "E0416 08:42:48.342874       1 controller.go:157] \"re-queuing item due to error processing\" "
+					  "err=\"failed to change Route 53 record set: operation error Route 53: "
+					  "ChangeResourceRecordSets, https response error StatusCode: 403, api error AccessDenied: User: "
+					  "arn:aws:sts::111122223333:assumed-role/cert-manager/cert-manager is not authorized to perform: "
+					  "route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/Z0EXAMPLE\"\n"},
+		{"cert-dns01-permission", "certbot.errors.PluginError: Unable to determine zone_id for example.com using zone names: "
+					  "['example.com', 'com']. The error from Cloudflare was: 0 Actor 'com.cloudflare.api.token.' "
+					  "requires permission 'com.cloudflare.api.account.zone.list' to list zones\n"},
+		{"cert-dns01-permission", "  Warning  PresentError  1m  cert-manager  Error presenting challenge: Cloudflare API "
+					  "Error for POST \"/zones/0123/dns_records\" Error: Authentication error (10000)\n"},
+		/* 502s beside a rollout are transient; beside a Service with no ready pod, persistent */
+		{"ingress-rollout-502", "time=\"2025-02-19T09:14:27Z\" level=debug msg=\"'502 Bad Gateway' caused by: dial tcp "
+					"10.244.2.15:8080: connect: connection refused\"\n  Normal  Killing  40s  kubelet  Stopping "
+					"container keycloak\n"},
+		{"ingress-bad-gateway", "W0514 09:12:41.000000 7 controller.go:1110] Service \"erp/odoo\" does not have any "
+					"active Endpoint.\n2m  Normal  ScalingReplicaSet  deployment/odoo  Scaled down replica set "
+					"odoo-58d7c9f6b to 0\n<html><head><title>502 Bad Gateway</title></head></html>\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
