@@ -337,11 +337,16 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	} fields[] = {
 		{"level", "level="}, {"severity", "level="}, {"error_severity", NULL}, {"msg", NULL}, {"message", NULL},
 		{"log", NULL}, {"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
-		{"stack_trace", NULL}, {"stackTrace", NULL}, {"record", NULL}, {NULL, NULL},
+		{"stack_trace", NULL}, {"stackTrace", NULL}, {"record", NULL}, {"detail", NULL}, {"details", NULL},
+		{"hint", NULL}, {NULL, NULL},
 	};
 	struct json_text *jt = user;
 
-	/* PostgreSQL's jsonlog (15+) names its level error_severity; CloudNativePG wraps each such line in "record". */
+	/* PostgreSQL's jsonlog (15+) names its level error_severity and keeps
+	 * the DETAIL and HINT lines in detail and hint
+	 * (https://www.postgresql.org/docs/15/runtime-config-logging.html#RUNTIME-CONFIG-LOGGING-JSONLOG);
+	 * CloudNativePG wraps each such line in "record"; PostgREST's errors say
+	 * what failed in details (https://docs.postgrest.org/en/latest/references/errors.html). */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
 		return 1;
@@ -351,6 +356,7 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 		if (v && v->kind == Y_MAP) {
 			json_append(jt, NULL, y_get(v, "error_severity"));
 			json_append(jt, NULL, y_get(v, "message"));
+			json_append(jt, NULL, y_get(v, "detail"));
 			json_append(jt, NULL, y_get(v, "stackTrace"));
 		} else
 			json_append(jt, fields[i].label, v);

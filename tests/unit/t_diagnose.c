@@ -1155,6 +1155,12 @@ static void test_wordings(void)
 		{"ingress-bad-gateway", "W0514 09:12:41.000000 7 controller.go:1110] Service \"erp/odoo\" does not have any "
 					"active Endpoint.\n2m  Normal  ScalingReplicaSet  deployment/odoo  Scaled down replica set "
 					"odoo-58d7c9f6b to 0\n<html><head><title>502 Bad Gateway</title></head></html>\n"},
+		/* JSON logs that keep what failed in detail (PostgreSQL's jsonlog) or details (PostgREST) */
+		{"pg-auth-failed", "{\"code\":\"PGRST000\",\"details\":\"connection to server at \\\"db\\\" (10.0.0.5), port 5432 "
+				   "failed: FATAL:  password authentication failed for user \\\"authenticator\\\"\\n\",\"hint\":null,"
+				   "\"message\":\"Database connection error. Retrying the connection.\"}\n"},
+		{"pg-scram-md5", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
+				 "\"message\":\"Database connection error\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
