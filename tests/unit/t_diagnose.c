@@ -1161,6 +1161,14 @@ static void test_wordings(void)
 				   "\"message\":\"Database connection error. Retrying the connection.\"}\n"},
 		{"pg-scram-md5", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
 				 "\"message\":\"Database connection error\"}\n"},
+		/* a webhook's name in escaped quotes (kubectl prints the server's message as a Go string) */
+		{"admission-webhook-unreachable", "Error from server (InternalError): error when creating \"issuer.yaml\": Internal "
+						  "error occurred: failed calling webhook \\\"webhook.cert-manager.io\\\": Post "
+						  "\\\"https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s\\\": dial tcp "
+						  "10.96.0.20:443: connect: connection refused\n"},
+		/* Odoo 12-17 say at DEBUG level that the data directory refused a directory */
+		{"odoo-filestore-permission", "2024-05-01 10:00:00,000 1 DEBUG ? odoo.tools.config: Failed to create addons data "
+					      "dir /var/lib/odoo/addons/17.0\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
