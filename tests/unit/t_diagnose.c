@@ -1169,6 +1169,9 @@ static void test_wordings(void)
 		/* Odoo 12-17 say at DEBUG level that the data directory refused a directory */
 		{"odoo-filestore-permission", "2024-05-01 10:00:00,000 1 DEBUG ? odoo.tools.config: Failed to create addons data "
 					      "dir /var/lib/odoo/addons/17.0\n"},
+		/* any signature, on a message whose quotes a logger escaped */
+		{"cert-issuer-missing", "E1127 cert-manager/issuers \"msg\"=\"error\" \"error\"=\"Referenced \\\"ClusterIssuer\\\" not "
+					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
