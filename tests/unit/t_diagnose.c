@@ -426,6 +426,8 @@ static void test_failure_markers(void)
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
+		"time=\"2024-01-01T10:00:00Z\" level=warning msg=\"Error forwarding to https://odoo:8443\" error=\"x509: certificate "
+		"signed by unknown authority\"\n",
 		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
 		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
@@ -468,6 +470,7 @@ static void test_failure_words(void)
 		"Unable to connect to the frobnicator\n",
 		"DETAIL: The database was created using collation version 2.36, but the operating system provides 2.41.\n",
 		"backup of erp failed\n",
+		"Database creation error: database \"erp\" already exists\n",
 		"Processed 10 items, 3 failed\n",
 		"STATUS: FAILED\n",
 		"Temporary failure in name resolution\n",
@@ -1172,6 +1175,8 @@ static void test_wordings(void)
 		/* any signature, on a message whose quotes a logger escaped */
 		{"cert-issuer-missing", "E1127 cert-manager/issuers \"msg\"=\"error\" \"error\"=\"Referenced \\\"ClusterIssuer\\\" not "
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
+		/* Keycloak's event code as people quote it */
+		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
