@@ -14,7 +14,6 @@
 #include "util/fsio.h"
 #include "yaml/parse.h"
 
-
 void lint_init(struct lint_run *r, struct diags *d)
 {
 	memset(r, 0, sizeof(*r));

@@ -5,6 +5,7 @@
 #include "lint/flows.h"
 #include "lint/internal.h"
 #include "util/json.h"
+#include "util/number.h"
 
 void lint_finish(struct lint_run *r)
 {
@@ -60,15 +61,10 @@ struct out {
  * instructions than all the rules). */
 static void put_number(struct buf *b, int v)
 {
-	char digits[12];
-	size_t i = sizeof(digits);
-	unsigned u = v < 0 ? 0u : (unsigned)v;
+	char buf[NUMBER_DIGITS_MAX];
+	const char *digits = number_digits(v < 0 ? 0u : (unsigned)v, buf);
 
-	do {
-		digits[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	buf_append(b, digits + i, sizeof(digits) - i);
+	buf_append(b, digits, (size_t)(buf + sizeof(buf) - digits));
 }
 
 static void human_finding(const struct finding *f, void *user)

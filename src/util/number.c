@@ -47,3 +47,14 @@ bool number_fits_ll(double v)
 	/* 2^63 is exact as a double; LLONG_MAX is not */
 	return isfinite(v) && v >= -0x1p63 && v < 0x1p63;
 }
+
+const char *number_digits(unsigned long long v, char buf[NUMBER_DIGITS_MAX])
+{
+	char *p = buf + NUMBER_DIGITS_MAX;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}

@@ -15,4 +15,10 @@ bool number_real(const char *s, double min, double max, double *out);
  * its range (a YAML .inf or 1e30 does not). */
 bool number_fits_ll(double v);
 
+/* v in decimal, without printf (which, on hot paths, cost more than the work
+ * around it): the digits end at the end of buf; returns where they start.
+ * Not NUL-terminated; the count is buf + NUMBER_DIGITS_MAX - returned. */
+#define NUMBER_DIGITS_MAX 20
+const char *number_digits(unsigned long long v, char buf[NUMBER_DIGITS_MAX]);
+
 #endif

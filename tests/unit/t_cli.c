@@ -324,8 +324,26 @@ static void test_readme_options(void)
 	free(readme);
 }
 
+static bool digits_are(unsigned long long v, const char *want)
+{
+	char buf[NUMBER_DIGITS_MAX];
+	const char *d = number_digits(v, buf);
+	size_t n = (size_t)(buf + sizeof(buf) - d);
+
+	return n == strlen(want) && memcmp(d, want, n) == 0;
+}
+
+static void test_number_digits(void)
+{
+	CHECK(digits_are(0, "0"));
+	CHECK(digits_are(7, "7"));
+	CHECK(digits_are(1040, "1040"));
+	CHECK(digits_are(18446744073709551615ULL, "18446744073709551615"));
+}
+
 const struct t_case t_cli_cases[] = {
 	{"cli: strict numbers refuse 4x, -1, overflow, blanks, nan", test_strict_numbers},
+	{"cli: numbers written without printf, up to the largest unsigned long long", test_number_digits},
 	{"cli: option tables parse every kind of option and refuse bad values", test_option_parser},
 	{"cli: --help is made from the option table, with the defaults", test_option_help},
 	{"cli: README option tables and --help match the option tables", test_readme_options},

@@ -426,8 +426,7 @@ static void test_failure_markers(void)
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
-		"time=\"2024-01-01T10:00:00Z\" level=warning msg=\"Error forwarding to https://odoo:8443\" error=\"x509: certificate "
-		"signed by unknown authority\"\n",
+		"WARN[0000] forwarding to https://odoo:8443: x509: certificate signed by unknown authority\n",
 		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
 		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
