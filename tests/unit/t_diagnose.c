@@ -1176,6 +1176,47 @@ static void test_wordings(void)
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		/* Keycloak's event code as people quote it */
 		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
+		/* Keycloak's further families (b16d), in each version's and client's words */
+		{"keycloak-cluster-timeouts", "2025-05-09 19:29:02,339 WARN  [org.jgroups.protocols.pbcast.GMS] (main) "
+					      "cc5d00201f04-49634: JOIN(cc5d00201f04-49634) sent to 7768a0cf6a4a-2231 timed out "
+					      "(after 2000 ms), on try 0\n"},
+		{"keycloak-auth-path-removed", "Caused by: java.lang.IllegalArgumentException: Unable to resolve Configuration with "
+					       "the provided Issuer of \"http://localhost:8080/auth/realms/PolarBookshop\"\n"},
+		{"keycloak-auth-path-removed", "Logging into http://localhost:8080/auth as user admin of realm master\nnull "
+					       "[RESTEASY003210: Could not find resource for full path: "
+					       "http://localhost:8080/auth/realms/master/protocol/openid-connect/token]\n"},
+		{"keycloak-db-vendor-invalid", "Missing mandatory environment variable DB_VENDOR. Allowed values are [h2, "
+					       "postgresql, oracle]\n"},
+		{"keycloak-provider-incompatible", "2023-07-14 10:01:02,120 ERROR [org.keycloak.quarkus.runtime.cli."
+						   "ExecutionExceptionHandler] (main) ERROR: jakarta/ws/rs/core/UriInfo\n"},
+		{"keycloak-provider-incompatible", "2024-10-08 07:53:40,125 ERROR [org.keycloak.services.error.KeycloakErrorHandler] "
+						   "(executor-thread-154) Uncaught server error: java.lang.NoSuchMethodError: "
+						   "'jakarta.ws.rs.core.Response org.keycloak.services.cors.Cors.build()'\n"},
+		{"keycloak-db-url-driver", "URL format error; must be \"jdbc:h2:{ {.|mem:}[name] | [file:]fileName | "
+					   "{tcp|ssl}:[//]server[:port][,server2[:port]]/name }[;key=value...]\"\n"},
+		{"keycloak-smtp-failed", "Caused by: com.sun.mail.smtp.SMTPSendFailedException: 451 5.7.3 STARTTLS is required to "
+					 "send mail [DBBPR09CA0030.eurprd09.prod.outlook.com]\n"},
+		{"keycloak-smtp-failed", "com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.1 Authentication required\n"},
+		{"keycloak-ldap-connection", "2024-02-01 09:03:32,570 ERROR [org.keycloak.services] (executor-thread-3) "
+					     "KC-SERVICES0055: Error when connecting to LDAP: 1.1.1.1:80: "
+					     "javax.naming.CommunicationException: 1.1.1.1:80\n"},
+		{"keycloak-theme-template", "keycloak           | Template not found for name \"field.ftl\".\n"},
+		{"keycloak-audience-mismatch", "... Error creating session during OAuth2 callback: oidc: expected audience "
+					       "\"kubernetes-dashboard\" got [\"account\"]\n"},
+		{"keycloak-ssl-required-external", "We are sorry...\nHTTPS required\n$ kcadm.sh get realms/master --fields "
+						   "sslRequired\n{ \"sslRequired\" : \"external\" }\n"},
+		{"keycloak-migration-timeout", "2023-08-11 09:12:31,533 WARN  [com.arjuna.ats.arjuna] (Transaction Reaper Worker 0) "
+					       "ARJUNA012108: CheckedAction::check - atomic action 0:ffffc0a8a1d7:9f47:64d5fa53:0 "
+					       "aborting with 1 threads active!\n"},
+		{"keycloak-invalid-scope", "16:13:10,768 ERROR [org.keycloak.services] (default task-54) KC-SERVICES0093: Invalid "
+					   "parameter value for: scope\n"},
+		{"keycloak-untrusted-certificate", "Caused by: org.springframework.web.client.ResourceAccessException: I/O error on GET "
+						   "request for \"https://keycloak.corp/realms/x/.well-known/openid-configuration\": "
+						   "PKIX path building failed: sun.security.provider.certpath."
+						   "SunCertPathBuilderException: unable to find valid certification path to requested "
+						   "target\n"},
+		{"keycloak-kid-not-found", "2019-11-14 11:42:54.261 ERROR 1 --- [nio-8080-exec-7] o.k.a.rotation.JWKPublicKeyLocator "
+					   "      : Error when sending request to retrieve realm keys\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
