@@ -1217,6 +1217,10 @@ static void test_wordings(void)
 						   "target\n"},
 		{"keycloak-kid-not-found", "2019-11-14 11:42:54.261 ERROR 1 --- [nio-8080-exec-7] o.k.a.rotation.JWKPublicKeyLocator "
 					   "      : Error when sending request to retrieve realm keys\n"},
+		{"keycloak-issuer-mismatch", "[jwt_session.go:51] Error retrieving session from token in Authorization header: "
+					     "[unable to verify bearer token, failed to verify token: oidc: id token issued by a "
+					     "different provider, expected \"https://keycloak/auth/realms/x\" got "
+					     "\"https://frontend/api/auth\"]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
