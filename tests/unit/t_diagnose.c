@@ -1221,6 +1221,12 @@ static void test_wordings(void)
 					     "[unable to verify bearer token, failed to verify token: oidc: id token issued by a "
 					     "different provider, expected \"https://keycloak/auth/realms/x\" got "
 					     "\"https://frontend/api/auth\"]\n"},
+		{"keycloak-theme-not-found", "ERROR [org.keycloak.theme.DefaultThemeManager] (executor-thread-1) Failed to find "
+					     "WELCOME theme my-theme, using built-in themes\nERROR [org.keycloak.quarkus.runtime."
+					     "services.resources.QuarkusWelcomeResource] (executor-thread-1) Theme is null please check "
+					     "the \"--spi-theme-default\" parameter\n"},
+		{"keycloak-token-exchange-refused", "{\"error\":\"access_denied\",\"error_description\":\"Client is not the holder "
+						    "of the token\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
