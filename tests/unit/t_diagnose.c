@@ -1227,6 +1227,8 @@ static void test_wordings(void)
 					     "the \"--spi-theme-default\" parameter\n"},
 		{"keycloak-token-exchange-refused", "{\"error\":\"access_denied\",\"error_description\":\"Client is not the holder "
 						    "of the token\"}\n"},
+		{"keycloak-tls-file-missing", "2024-09-06 16:59:38,906 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					      "(main) Error details:: java.nio.file.NoSuchFileException: /opt/keycloak/conf/tls/cert.pem\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
