@@ -1229,6 +1229,9 @@ static void test_wordings(void)
 						    "of the token\"}\n"},
 		{"keycloak-tls-file-missing", "2024-09-06 16:59:38,906 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
 					      "(main) Error details:: java.nio.file.NoSuchFileException: /opt/keycloak/conf/tls/cert.pem\n"},
+		{"keycloak-cors-web-origins", "Access to XMLHttpRequest at 'https://auth.example.com/realms/erp/protocol/openid-connect/"
+					      "token' from origin 'http://localhost:4200' has been blocked by CORS policy: No "
+					      "'Access-Control-Allow-Origin' header is present on the requested resource.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
