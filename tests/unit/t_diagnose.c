@@ -1232,6 +1232,8 @@ static void test_wordings(void)
 		{"keycloak-cors-web-origins", "Access to XMLHttpRequest at 'https://auth.example.com/realms/erp/protocol/openid-connect/"
 					      "token' from origin 'http://localhost:4200' has been blocked by CORS policy: No "
 					      "'Access-Control-Allow-Origin' header is present on the requested resource.\n"},
+		{"keycloak-realm-file-newer", "[main] ERROR Main - {\"error\":\"Unrecognized field \\\"adminPermissionsClient\\\" (class "
+					      "org.keycloak.representations.idm.RealmRepresentation), not marked as ignorable\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
