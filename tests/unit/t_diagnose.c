@@ -1212,6 +1212,10 @@ static void test_wordings(void)
 		{"odoo-model-no-access-rules", "WARNING erp odoo.modules.loading: The models ['onlyoffice.odoo'] have no access rules "
 					       "in module onlyoffice_odoo, consider adding some, like:\n"},
 		{"odoo-database-named-postgres", "Database creation error: database \"postgres\" already exists\n"},
+		{"odoo-view-field-missing", "    raise ValueError(\"Invalid field %r on model %r\" % (key, self._name))\nValueError: "
+					    "Invalid field 'res_model_id' on model 'mail.activity.type'\n"},
+		{"odoo-view-field-missing", "ValueError: Model not found: base.module.record\n\nError context:\nView "
+					    "`base_module_record_objects`\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
