@@ -1234,6 +1234,46 @@ static void test_wordings(void)
 					      "'Access-Control-Allow-Origin' header is present on the requested resource.\n"},
 		{"keycloak-realm-file-newer", "[main] ERROR Main - {\"error\":\"Unrecognized field \\\"adminPermissionsClient\\\" (class "
 					      "org.keycloak.representations.idm.RealmRepresentation), not marked as ignorable\"}\n"},
+		/* Odoo's families in each version's and each program's words (b16c) */
+		{"odoo-custom-mount-shadows-image", "Traceback (most recent call last):\n  File \"/usr/bin/odoo\", line 8, in "
+						    "<module>\n    odoo.cli.main()\nAttributeError: module 'odoo' has no "
+						    "attribute 'cli'\n"},
+		{"odoo-port-in-use", "Exception in thread openerp.service.httpd:\nerror: [Errno 98] Address already in use\n"},
+		{"odoo-addons-path-invalid", "openerp-server: error: option --addons-path: The addons-path '../custom_modules' does "
+					     "not seem to a be a valid Addons Directory!\n"},
+		{"odoo-addons-path-invalid", "odoo: error: option --addons-path: no such directory: '/mnt/extra-addons/oca'\n"},
+		{"odoo-module-other-version", "501 WARNING odoo odoo.addons.base.models.ir_ui_view: Can't render custom view "
+					      "base.user_groups_view for model res.users.\nError: Since 17.0, attributes "
+					      "\"attrs\" and \"states\" are no longer used.\n"},
+		{"odoo-module-other-version", "odoo.exceptions.ValidationError: Since 17.0, the \"attrs\" and \"states\" "
+					      "attributes are no longer used.\nView: estate.property.form\n"},
+		{"odoo-module-other-version", "CRITICAL galdb odoo.modules.module: Couldn't load module auth_crypt\nCRITICAL galdb "
+					      "odoo.modules.module: No module named 'odoo.addons.base.res'\nERROR galdb "
+					      "odoo.modules.registry: Failed to load registry\n"},
+		{"odoo-view-inheritance-broken", "ValueError: L'élément '<t t-name=\"l10n_ch.l10n_ch_swissqr_template\">' ne peut "
+						 "être localisé dans la vue parente\n"},
+		{"odoo-view-inheritance-broken", "ValueError: El elemento '<xpath expr=\"//div[@id='wrapwrap']/header/div\">' no "
+						 "puede ser localizado en la vista padre\n"},
+		{"odoo-view-field-missing", "ValueError: Das Feld `top_directories` existiert nicht\n\nFehler Kontext:\nAnsicht "
+					    "`muk_dms_settings.form`\n"},
+		{"odoo-view-field-missing", "ValueError: El campo `mercadolibre_state` no existe\n"},
+		{"odoo-cron-blocks-module-operations", "Odoo Server Error - Warning The server is busy right now, module operations "
+						      "are not possible at this time, please try again later.\n"},
+		{"odoo-cron-blocks-module-operations", "User Error:\nRecord cannot be modified right now: This cron task is currently "
+						      "being executed and may not be modified Please try again in a few minutes\n"},
+		{"odoo-wkhtmltopdf-unpatched", "QXcbConnection: Could not connect to display\nAborted\n"},
+		{"odoo-wkhtmltopdf-missing", "Wkhtmltopdf was not found on this system. The report will be displayed in HTML.\n"},
+		{"odoo-python-library-too-new", "After installing the .deb package, the start of odoo fails with:\nlxml-html-clean is "
+						"now a separate package\n"},
+		{"odoo-locale-not-utf8", "UnicodeEncodeError: 'ascii' codec can't encode characters in position 0-6: ordinal not "
+					 "in range(128)\n"},
+		{"odoo-model-no-access-rules", "WARNING erp odoo.modules.loading: The models ['onlyoffice.odoo'] have no access rules "
+					       "in module onlyoffice_odoo, consider adding some, like:\n"},
+		{"odoo-database-named-postgres", "Database creation error: database \"postgres\" already exists\n"},
+		{"odoo-view-field-missing", "    raise ValueError(\"Invalid field %r on model %r\" % (key, self._name))\nValueError: "
+					    "Invalid field 'res_model_id' on model 'mail.activity.type'\n"},
+		{"odoo-view-field-missing", "ValueError: Model not found: base.module.record\n\nError context:\nView "
+					    "`base_module_record_objects`\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
