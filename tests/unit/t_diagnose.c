@@ -577,8 +577,8 @@ static void test_wordings(void)
 					 "(main) ERROR: dns_query can not be null or empty\n"},
 		{"keycloak-cache-stack", "Caused by: org.infinispan.commons.CacheConfigurationException: ISPN000541: Error while "
 					 "trying to create a channel using the specified configuration '[TCP(bind_port=7800)]'\n"},
-		{"pg-scram-md5", "panic: pq: unknown authentication response: 10\n"},
-		{"pg-scram-md5", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
+		{"pg-client-no-scram", "panic: pq: unknown authentication response: 10\n"},
+		{"pg-client-no-scram", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
 				 "that you have configured the pg_hba.conf file to include the client's IP address or subnet\n"},
 		{"cronjob-missed-start-times", "E0307 15:40:23.754617 1 controller.go:163] Cannot determine if default/backup needs "
 					       "to be started: Too many missed start times to list\n"},
@@ -827,7 +827,7 @@ static void test_wordings(void)
 		{"pg-table-permission", "org.postgresql.util.PSQLException: ERROR: permission denied for sequence res_partner_id_seq\n"},
 		{"pg-ssl-verify-failed", "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"127.0.0.1\", port 5432 failed: server certificate for \"localhost\" does not match host name \"127.0.0.1\"\n"},
 		{"pg-ssl-verify-failed", "org.postgresql.util.PSQLException: The hostname erp-db could not be verified by hostnameverifier PgjdbcHostnameVerifier.\n"},
-		{"pg-scram-md5", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
+		{"pg-client-no-scram", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
 		{"pg-recovery-killed", "failed to connect to `host=/controller/run user=postgres database=postgres`: server error (FATAL: the database system is not yet accepting connections (SQLSTATE 57P03))\n"},
 		{"pg-connection-lost", "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n"},
 		{"pg-timeline-diverged", "FATAL:  could not start WAL streaming: ERROR:  requested starting point 1F5/C1000000 on timeline 20 is not in this server's history\n"},
@@ -1161,7 +1161,7 @@ static void test_wordings(void)
 		{"pg-auth-failed", "{\"code\":\"PGRST000\",\"details\":\"connection to server at \\\"db\\\" (10.0.0.5), port 5432 "
 				   "failed: FATAL:  password authentication failed for user \\\"authenticator\\\"\\n\",\"hint\":null,"
 				   "\"message\":\"Database connection error. Retrying the connection.\"}\n"},
-		{"pg-scram-md5", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
+		{"pg-client-no-scram", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
 				 "\"message\":\"Database connection error\"}\n"},
 		/* a webhook's name in escaped quotes (kubectl prints the server's message as a Go string) */
 		{"admission-webhook-unreachable", "Error from server (InternalError): error when creating \"issuer.yaml\": Internal "
