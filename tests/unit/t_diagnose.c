@@ -1176,6 +1176,26 @@ static void test_wordings(void)
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		/* Keycloak's event code as people quote it */
 		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
+		/* PostgreSQL's clients in each driver's words (b16b) */
+		{"db-localhost", "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)\n"},
+		{"db-refused", "ConnectionRefusedError: [Errno 111] Connect call failed ('10.245.3.4', 5432)\n"},
+		{"pg-database-missing", "    at Connection.parseE (/app/node_modules/pg/lib/connection.js:554:11)\n"
+					"error: database \"lisk\" does not exist\n"},
+		{"pg-no-password", "Error: SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string\n"},
+		{"pg-no-password", "Error: SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string\n"},
+		{"pg-pgpass-ignored", "WARNING: password file \"/etc/pgpass/..data\" is not a plain file\n"},
+		{"pgadmin-default-credentials", "You need to define the PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD or "
+						"PGADMIN_DEFAULT_PASSWORD_FILE environment variables.\n"},
+		{"libpq-library-missing", "ImportError: Error loading shared library libpq.so.5: No such file or directory "
+					  "(needed by /usr/lib/python3.7/site-packages/psycopg2/_psycopg.cpython-37m-x86_64-linux-gnu.so)\n"},
+		{"pg-ssl-shared-after-fork", "psycopg.OperationalError: consuming input failed: decryption failed or bad record mac\n"},
+		{"db-ipv6-unreachable", "failed to connect to postgres: failed to connect to `host=db.abc.supabase.co user=postgres "
+					"database=postgres`: dial error (dial tcp [2406:da14:271:9903:c1bf:5f4c:ff8a:9e0c]:5432: "
+					"connect: no route to host)\n"},
+		{"pgbouncer-unknown-database", "psql: error: connection to server at \"10.0.0.5\", port 30432 failed: FATAL:  "
+					       "no such database: db_test\n"},
+		{"pgpool-pool-passwd", "psql: ERROR:  failed to authenticate with backend using md5\nDETAIL:  valid password not found\n"},
+		{"pg-timezone-invalid", "org.postgresql.util.PSQLException: FATAL: invalid value for parameter \"TimeZone\": \"Europe/Kyiv\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
