@@ -1196,6 +1196,14 @@ static void test_wordings(void)
 					       "no such database: db_test\n"},
 		{"pgpool-pool-passwd", "psql: ERROR:  failed to authenticate with backend using md5\nDETAIL:  valid password not found\n"},
 		{"pg-timezone-invalid", "org.postgresql.util.PSQLException: FATAL: invalid value for parameter \"TimeZone\": \"Europe/Kyiv\"\n"},
+		{"db-pool-timeout", "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed "
+				    "out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)\n"},
+		{"db-pool-timeout", "directus-1  | KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full. "
+				    "Are you missing a .transacting(trx) call?\n"},
+		{"db-localhost", "Error: P1001: Can't reach database server at `localhost`:`5432`\n"},
+		{"db-connection-failed", "Error: P1001: Can't reach database server at `postgres`:`5432`\n"},
+		{"pg-key-file-mode", "2022-06-01 18:24:51.139 GMT [37] FATAL:  private key file \"/var/run/autocert.step.sm/site.key\" "
+				     "has group or world access\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
