@@ -1204,6 +1204,12 @@ static void test_wordings(void)
 		{"db-connection-failed", "Error: P1001: Can't reach database server at `postgres`:`5432`\n"},
 		{"pg-key-file-mode", "2022-06-01 18:24:51.139 GMT [37] FATAL:  private key file \"/var/run/autocert.step.sm/site.key\" "
 				     "has group or world access\n"},
+		{"db-pool-timeout", "  message: \"timeout exceeded when trying to connect\"\n"},
+		{"db-pool-timeout", "Npgsql.NpgsqlException: The connection pool has been exhausted, either raise MaxPoolSize "
+				    "(currently 100) or Timeout (currently 15 seconds)\n"},
+		{"pg-auth-failed", "Error: P1000: Authentication failed against database server at `db`, the provided database "
+				   "credentials for `postgres` are not valid.\n"},
+		{"db-timeout", "Error: Connection terminated due to connection timeout\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
