@@ -1210,6 +1210,8 @@ static void test_wordings(void)
 		{"pg-auth-failed", "Error: P1000: Authentication failed against database server at `db`, the provided database "
 				   "credentials for `postgres` are not valid.\n"},
 		{"db-timeout", "Error: Connection terminated due to connection timeout\n"},
+		{"db-pool-timeout", "ActiveRecord::ConnectionTimeoutError: could not obtain a connection from the pool within 5.000 "
+				    "seconds (waited 5.001 seconds); all pooled connections were in use\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
