@@ -1212,6 +1212,11 @@ static void test_wordings(void)
 		{"db-timeout", "Error: Connection terminated due to connection timeout\n"},
 		{"db-pool-timeout", "ActiveRecord::ConnectionTimeoutError: could not obtain a connection from the pool within 5.000 "
 				    "seconds (waited 5.001 seconds); all pooled connections were in use\n"},
+		/* a TCP probe's log line is no cause beside a real one */
+		{"pg-auth-failed", "2026-11-27 10:00:30.002 UTC [81] LOG:  incomplete startup packet\n2026-11-27 10:00:31.402 UTC "
+				   "[88] FATAL:  password authentication failed for user \"odoo\"\n"},
+		{"crashloop", "2026-11-27 10:00:30.002 UTC [81] LOG:  incomplete startup packet\n"
+			      "postgres-0   0/1     CrashLoopBackOff   5 (20s ago)   4m\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
