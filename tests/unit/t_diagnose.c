@@ -1217,6 +1217,10 @@ static void test_wordings(void)
 				   "[88] FATAL:  password authentication failed for user \"odoo\"\n"},
 		{"crashloop", "2026-11-27 10:00:30.002 UTC [81] LOG:  incomplete startup packet\n"
 			      "postgres-0   0/1     CrashLoopBackOff   5 (20s ago)   4m\n"},
+		{"do-db-wrong-port", "org.postgresql.util.PSQLException: Connection to db-pg-ams3-1234.b.db.ondigitalocean.com:5432 "
+				     "refused. Check that the hostname and port are correct and that the postmaster is accepting "
+				     "TCP/IP connections.\n"},
+		{"jdbc-url-invalid", "java.sql.SQLException: No suitable driver\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
