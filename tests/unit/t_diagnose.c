@@ -1221,6 +1221,7 @@ static void test_wordings(void)
 				     "refused. Check that the hostname and port are correct and that the postmaster is accepting "
 				     "TCP/IP connections.\n"},
 		{"jdbc-url-invalid", "java.sql.SQLException: No suitable driver\n"},
+		{"sqlalchemy-postgres-scheme", "sqlalchemy.exc.NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres.asyncpg\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
