@@ -1222,6 +1222,8 @@ static void test_wordings(void)
 				     "TCP/IP connections.\n"},
 		{"jdbc-url-invalid", "java.sql.SQLException: No suitable driver\n"},
 		{"sqlalchemy-postgres-scheme", "sqlalchemy.exc.NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres.asyncpg\n"},
+		{"pgadmin-default-credentials", "[2022-09-21 15:16:35 +0000] [86] [DEBUG] POST /authenticate/login\nThe email address is "
+						"not valid. It must have exactly one @-sign.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
