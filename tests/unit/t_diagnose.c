@@ -577,8 +577,8 @@ static void test_wordings(void)
 					 "(main) ERROR: dns_query can not be null or empty\n"},
 		{"keycloak-cache-stack", "Caused by: org.infinispan.commons.CacheConfigurationException: ISPN000541: Error while "
 					 "trying to create a channel using the specified configuration '[TCP(bind_port=7800)]'\n"},
-		{"pg-scram-md5", "panic: pq: unknown authentication response: 10\n"},
-		{"pg-scram-md5", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
+		{"pg-client-no-scram", "panic: pq: unknown authentication response: 10\n"},
+		{"pg-client-no-scram", "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check "
 				 "that you have configured the pg_hba.conf file to include the client's IP address or subnet\n"},
 		{"cronjob-missed-start-times", "E0307 15:40:23.754617 1 controller.go:163] Cannot determine if default/backup needs "
 					       "to be started: Too many missed start times to list\n"},
@@ -827,7 +827,7 @@ static void test_wordings(void)
 		{"pg-table-permission", "org.postgresql.util.PSQLException: ERROR: permission denied for sequence res_partner_id_seq\n"},
 		{"pg-ssl-verify-failed", "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"127.0.0.1\", port 5432 failed: server certificate for \"localhost\" does not match host name \"127.0.0.1\"\n"},
 		{"pg-ssl-verify-failed", "org.postgresql.util.PSQLException: The hostname erp-db could not be verified by hostnameverifier PgjdbcHostnameVerifier.\n"},
-		{"pg-scram-md5", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
+		{"pg-client-no-scram", "psycopg2.OperationalError: SCRAM authentication requires libpq version 10 or above\n"},
 		{"pg-recovery-killed", "failed to connect to `host=/controller/run user=postgres database=postgres`: server error (FATAL: the database system is not yet accepting connections (SQLSTATE 57P03))\n"},
 		{"pg-connection-lost", "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n"},
 		{"pg-timeline-diverged", "FATAL:  could not start WAL streaming: ERROR:  requested starting point 1F5/C1000000 on timeline 20 is not in this server's history\n"},
@@ -1161,7 +1161,7 @@ static void test_wordings(void)
 		{"pg-auth-failed", "{\"code\":\"PGRST000\",\"details\":\"connection to server at \\\"db\\\" (10.0.0.5), port 5432 "
 				   "failed: FATAL:  password authentication failed for user \\\"authenticator\\\"\\n\",\"hint\":null,"
 				   "\"message\":\"Database connection error. Retrying the connection.\"}\n"},
-		{"pg-scram-md5", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
+		{"pg-client-no-scram", "{\"details\":\"SCRAM authentication requires libpq version 10 or above\\n\",\"code\":\"\","
 				 "\"message\":\"Database connection error\"}\n"},
 		/* a webhook's name in escaped quotes (kubectl prints the server's message as a Go string) */
 		{"admission-webhook-unreachable", "Error from server (InternalError): error when creating \"issuer.yaml\": Internal "
@@ -1269,11 +1269,59 @@ static void test_wordings(void)
 					 "in range(128)\n"},
 		{"odoo-model-no-access-rules", "WARNING erp odoo.modules.loading: The models ['onlyoffice.odoo'] have no access rules "
 					       "in module onlyoffice_odoo, consider adding some, like:\n"},
-		{"odoo-database-named-postgres", "Database creation error: database \"postgres\" already exists\n"},
+		{"odoo-database-exists", "Database creation error: database \"postgres\" already exists\n"},
 		{"odoo-view-field-missing", "    raise ValueError(\"Invalid field %r on model %r\" % (key, self._name))\nValueError: "
 					    "Invalid field 'res_model_id' on model 'mail.activity.type'\n"},
 		{"odoo-view-field-missing", "ValueError: Model not found: base.module.record\n\nError context:\nView "
 					    "`base_module_record_objects`\n"},
+		/* PostgreSQL's clients in each driver's words (b16b) */
+		{"db-localhost", "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)\n"},
+		{"db-refused", "ConnectionRefusedError: [Errno 111] Connect call failed ('10.245.3.4', 5432)\n"},
+		{"pg-database-missing", "    at Connection.parseE (/app/node_modules/pg/lib/connection.js:554:11)\n"
+					"error: database \"lisk\" does not exist\n"},
+		{"pg-no-password", "Error: SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string\n"},
+		{"pg-no-password", "Error: SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string\n"},
+		{"pg-pgpass-ignored", "WARNING: password file \"/etc/pgpass/..data\" is not a plain file\n"},
+		{"pgadmin-default-credentials", "You need to define the PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD or "
+						"PGADMIN_DEFAULT_PASSWORD_FILE environment variables.\n"},
+		{"libpq-library-missing", "ImportError: Error loading shared library libpq.so.5: No such file or directory "
+					  "(needed by /usr/lib/python3.7/site-packages/psycopg2/_psycopg.cpython-37m-x86_64-linux-gnu.so)\n"},
+		{"pg-ssl-shared-after-fork", "psycopg.OperationalError: consuming input failed: decryption failed or bad record mac\n"},
+		{"db-ipv6-unreachable", "failed to connect to postgres: failed to connect to `host=db.abc.supabase.co user=postgres "
+					"database=postgres`: dial error (dial tcp [2406:da14:271:9903:c1bf:5f4c:ff8a:9e0c]:5432: "
+					"connect: no route to host)\n"},
+		{"pgbouncer-unknown-database", "psql: error: connection to server at \"10.0.0.5\", port 30432 failed: FATAL:  "
+					       "no such database: db_test\n"},
+		{"pgpool-pool-passwd", "psql: ERROR:  failed to authenticate with backend using md5\nDETAIL:  valid password not found\n"},
+		{"pg-timezone-invalid", "org.postgresql.util.PSQLException: FATAL: invalid value for parameter \"TimeZone\": \"Europe/Kyiv\"\n"},
+		{"db-pool-timeout", "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed "
+				    "out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)\n"},
+		{"db-pool-timeout", "directus-1  | KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full. "
+				    "Are you missing a .transacting(trx) call?\n"},
+		{"db-localhost", "Error: P1001: Can't reach database server at `localhost`:`5432`\n"},
+		{"db-connection-failed", "Error: P1001: Can't reach database server at `postgres`:`5432`\n"},
+		{"pg-key-file-mode", "2022-06-01 18:24:51.139 GMT [37] FATAL:  private key file \"/var/run/autocert.step.sm/site.key\" "
+				     "has group or world access\n"},
+		{"db-pool-timeout", "  message: \"timeout exceeded when trying to connect\"\n"},
+		{"db-pool-timeout", "Npgsql.NpgsqlException: The connection pool has been exhausted, either raise MaxPoolSize "
+				    "(currently 100) or Timeout (currently 15 seconds)\n"},
+		{"pg-auth-failed", "Error: P1000: Authentication failed against database server at `db`, the provided database "
+				   "credentials for `postgres` are not valid.\n"},
+		{"db-timeout", "Error: Connection terminated due to connection timeout\n"},
+		{"db-pool-timeout", "ActiveRecord::ConnectionTimeoutError: could not obtain a connection from the pool within 5.000 "
+				    "seconds (waited 5.001 seconds); all pooled connections were in use\n"},
+		/* a TCP probe's log line is no cause beside a real one */
+		{"pg-auth-failed", "2026-11-27 10:00:30.002 UTC [81] LOG:  incomplete startup packet\n2026-11-27 10:00:31.402 UTC "
+				   "[88] FATAL:  password authentication failed for user \"odoo\"\n"},
+		{"crashloop", "2026-11-27 10:00:30.002 UTC [81] LOG:  incomplete startup packet\n"
+			      "postgres-0   0/1     CrashLoopBackOff   5 (20s ago)   4m\n"},
+		{"do-db-wrong-port", "org.postgresql.util.PSQLException: Connection to db-pg-ams3-1234.b.db.ondigitalocean.com:5432 "
+				     "refused. Check that the hostname and port are correct and that the postmaster is accepting "
+				     "TCP/IP connections.\n"},
+		{"jdbc-url-invalid", "java.sql.SQLException: No suitable driver\n"},
+		{"sqlalchemy-postgres-scheme", "sqlalchemy.exc.NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres.asyncpg\n"},
+		{"pgadmin-default-credentials", "[2022-09-21 15:16:35 +0000] [86] [DEBUG] POST /authenticate/login\nThe email address is "
+						"not valid. It must have exactly one @-sign.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
