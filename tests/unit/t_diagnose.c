@@ -655,7 +655,7 @@ static void test_wordings(void)
 		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
 		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
 		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
-		{"cluster-dns-unavailable", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
+		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 					    "67.207.67.3:53: i/o timeout\n"},
 		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
 		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
@@ -1176,6 +1176,27 @@ static void test_wordings(void)
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		/* Keycloak's event code as people quote it */
 		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
+		/* b16f: Kubernetes families, each version's and program's words */
+		{"node-mount-helper-missing", "Output: mount: wrong fs type, bad option, bad superblock on 10.110.0.5:/exports,\n"
+					      "       missing codepage or helper program, or other error\n"},
+		{"kubelet-admission-rejected", "Message:      Pod Predicate NodeAffinity failed\n"},
+		{"kubelet-admission-rejected", "  Warning  OutOfcpu  43m  kubelet  Node didn't have enough resource: cpu, requested: "
+					       "1000, used: 94939, capacity: 95690\n"},
+		{"readonly-filesystem", "Error: mkdir /srv/odoo/sessions: read-only file system\n"},
+		{"node-inotify-limit", "Failed to allocate directory watch: Too many open files\n"},
+		{"metrics-server-kubelet-tls", "E0120 1 manager.go:111] unable to fully scrape metrics from source "
+					       "kubelet_summary:pool-erp-r7k2x: unable to fetch metrics from Kubelet pool-erp-r7k2x "
+					       "(10.133.247.135): Get https://10.133.247.135:10250/stats/summary?only_cpu_and_memory=true: "
+					       "x509: cannot validate certificate for 10.133.247.135 because it doesn't contain any IP "
+					       "SANs\n"},
+		{"kubeconfig-exec-plugin", "Get \"https://1f2e.k8s.ondigitalocean.com/api/v1/nodes?timeout=1m0s\": getting "
+					   "credentials: exec: exec: \"doctl\": executable file not found in $PATH\n"},
+		{"kubeconfig-exec-plugin", "error: exec plugin: invalid apiVersion \"client.authentication.k8s.io/v1alpha1\"\n"},
+		{"kubeconfig-exec-plugin", "Unable to connect to the server: getting credentials: exec plugin is configured to use "
+					   "API version client.authentication.k8s.io/v1beta1, plugin returned version "
+					   "client.authentication.k8s.io/v1alpha1\n"},
+		{"coredns-upstream-timeout", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
+					     "10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
