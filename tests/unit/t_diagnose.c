@@ -675,7 +675,7 @@ static void test_wordings(void)
 		{"image-arch-mismatch", "Failed to pull image \"odoo:17.0\": rpc error: code = NotFound desc = failed to pull and "
 					"unpack image \"docker.io/library/odoo:17.0\": no match for platform in manifest: not found\n"},
 		{"image-arch-mismatch", "no matching manifest for linux/arm64/v8 in the manifest list entries\n"},
-		{"pss-violation", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
+		{"psp-rejected", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
 				  "security policy: []\n"},
 		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) had taints that the pod didn't tolerate.\n"},
 		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) didn't match node selector.\n"},
@@ -1197,6 +1197,18 @@ static void test_wordings(void)
 					   "client.authentication.k8s.io/v1alpha1\n"},
 		{"coredns-upstream-timeout", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
 					     "10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
+		{"psp-rejected", "Warning  FailedCreate  42s (x15 over 2m4s)  replicaset-controller  Error creating: pods "
+				 "\"gatekeeper-controller-manager-77ccf5456f-\" is forbidden: unable to validate against any pod "
+				 "security policy: []\n"},
+		{"psp-rejected", "E0330 04:09:55.319033 1 daemon_controller.go:292] kube-system/kube-proxy failed with : pods "
+				 "\"kube-proxy-\" is forbidden: no providers available to validate pod request\n"},
+		{"kubelet-unreachable-from-apiserver", "Error from server: Get https://192.168.134.21:10250/containerLogs/default/"
+						       "odoo-c98d79f7d-lv979/odoo?tailLines=20: dial tcp 192.168.134.21:10250: i/o "
+						       "timeout\n"},
+		{"kubelet-unreachable-from-apiserver", "Error from server: error dialing backend: dial tcp 192.168.1.14:10250: "
+						       "getsockopt: no route to host\n"},
+		{"nfs-mount-refused", "Output: Running scope as unit run-124486.scope. mount.nfs: mounting 10.110.0.5:/nfs/odoo "
+				      "failed, reason given by server: No such file or directory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
