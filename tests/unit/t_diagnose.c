@@ -1209,6 +1209,13 @@ static void test_wordings(void)
 						       "getsockopt: no route to host\n"},
 		{"nfs-mount-refused", "Output: Running scope as unit run-124486.scope. mount.nfs: mounting 10.110.0.5:/nfs/odoo "
 				      "failed, reason given by server: No such file or directory\n"},
+		{"node-inotify-limit", "E0103 01:49:48.644861 30646 file.go:76] Unable to read manifest path "
+				       "\"/etc/kubernetes/manifests\": unable to create inotify: inotify_init: too many open files\n"},
+		{"node-pleg-unhealthy", "Mar 13 16:02:43 node-w3fz kubelet[1450]: I0313 16:02:43.934473 1450 kubelet.go:1778] "
+					"skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s "
+					"ago; threshold is 3m0s]\n"},
+		{"kubelet-cgroup-driver-mismatch", "failed to create kubelet: misconfiguration: kubelet cgroup driver: \"systemd\" "
+						   "is different from docker cgroup driver: \"cgroupfs\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
