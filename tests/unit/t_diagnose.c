@@ -1216,6 +1216,19 @@ static void test_wordings(void)
 					"ago; threshold is 3m0s]\n"},
 		{"kubelet-cgroup-driver-mismatch", "failed to create kubelet: misconfiguration: kubelet cgroup driver: \"systemd\" "
 						   "is different from docker cgroup driver: \"cgroupfs\"\n"},
+		{"manifest-wrong-type", "Error from server (BadRequest): error when creating \"odoo.yaml\": Deployment in version "
+					"\"v1\" cannot be handled as a Deployment: v1.Deployment.Spec: v1.DeploymentSpec.Template: "
+					"v1.PodTemplateSpec.Spec: v1.PodSpec.Containers: []v1.Container: v1.Container.Env: "
+					"[]v1.EnvVar: v1.EnvVar.Value: ReadString: expects \" or n, but found 5, error found in #10 "
+					"byte of ...|,\"value\":5432},{\"nam|...\n"},
+		{"selector-template-mismatch", "Error from server (Invalid): error when creating \"odoo.yaml\": Deployment.apps "
+					       "\"odoo\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: "
+					       "Invalid value: map[string]string{\"app\":\"odoo\"}: `selector` does not match "
+					       "template `labels`]\n"},
+		{"kube-api-ca-untrusted", "Unable to connect to the server: x509: certificate signed by unknown authority\n"},
+		{"node-swap-enabled", "error: failed to run Kubelet: Running with swap on is not supported, please disable swap! or "
+				      "set --fail-swap-on flag to false. /proc/swaps contained: [Filename Type Size Used "
+				      "Priority /dev/dm-1 partition 4001788 0 -1]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
