@@ -1229,6 +1229,13 @@ static void test_wordings(void)
 		{"node-swap-enabled", "error: failed to run Kubelet: Running with swap on is not supported, please disable swap! or "
 				      "set --fail-swap-on flag to false. /proc/swaps contained: [Filename Type Size Used "
 				      "Priority /dev/dm-1 partition 4001788 0 -1]\n"},
+		{"containerd-cri-disabled", "F0731 11:15:41.472387 9557 server.go:266] failed to run Kubelet: failed to create "
+					    "kubelet: rpc error: code = Unimplemented desc = unknown service "
+					    "runtime.v1alpha2.RuntimeService\n"},
+		{"helm-resource-ownership", "{\"level\":\"error\",\"msg\":\"Reconciler error\",\"error\":\"Helm install failed: "
+					    "rendered manifests contain a resource that already exists. Unable to continue with "
+					    "install: ServiceAccount \\\"odoo\\\" in namespace \\\"erp\\\" exists and cannot be imported "
+					    "into the current release: invalid ownership metadata\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
