@@ -1236,6 +1236,14 @@ static void test_wordings(void)
 					    "rendered manifests contain a resource that already exists. Unable to continue with "
 					    "install: ServiceAccount \\\"odoo\\\" in namespace \\\"erp\\\" exists and cannot be imported "
 					    "into the current release: invalid ownership metadata\"}\n"},
+		{"manifest-unknown-field", "error: error validating \"030-Deployment-grafana.yaml\": error validating data: "
+					   "ValidationError(Deployment.spec.template.spec.containers[0]): unknown field \"readOnly\" in "
+					   "io.k8s.api.core.v1.Container; if you choose to ignore these errors, turn validation off with "
+					   "--validate=false\n"},
+		{"manifest-unknown-field", "error validating \"daemonset.yaml\": error validating data: found invalid field request "
+					   "for v1.ResourceRequirements; if you choose to ignore these errors, turn validation off with "
+					   "--validate=false\n"},
+		{"image-layer-depth", "Error response from daemon: max depth exceeded\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
