@@ -1252,6 +1252,10 @@ static void test_wordings(void)
 					      "Waiting for a volume to be created either by the external provisioner "
 					      "'rook-ceph.rbd.csi.ceph.com' or manually by the system administrator. If volume creation "
 					      "is delayed, please verify that the provisioner is running and correctly registered.\n"},
+		{"kube-api-unreachable", "Unable to connect to the server: dial tcp: lookup 8175cb92-4c1d.k8s.ondigitalocean.com: "
+					 "no such host\n"},
+		{"logs-container-waiting", "Error from server (BadRequest): previous terminated container \"odoo\" in pod "
+					   "\"odoo-7d9f8b7c4-x2x9k\" not found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
