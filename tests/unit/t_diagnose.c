@@ -1256,6 +1256,11 @@ static void test_wordings(void)
 					 "no such host\n"},
 		{"logs-container-waiting", "Error from server (BadRequest): previous terminated container \"odoo\" in pod "
 					   "\"odoo-7d9f8b7c4-x2x9k\" not found\n"},
+		{"immutable-field", "The Pod \"shpod\" is invalid: spec: Forbidden: pod updates may not change fields other than "
+				    "`spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds` or "
+				    "`spec.tolerations` (only additions to existing tolerations)\n"},
+		{"kube-api-ca-untrusted", "Unable to connect to the server: x509: certificate is valid for 127.0.0.1, 10.152.183.1, "
+					  "not 192.168.31.101\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
