@@ -1261,6 +1261,14 @@ static void test_wordings(void)
 				    "`spec.tolerations` (only additions to existing tolerations)\n"},
 		{"kube-api-ca-untrusted", "Unable to connect to the server: x509: certificate is valid for 127.0.0.1, 10.152.183.1, "
 					  "not 192.168.31.101\n"},
+		{"sandbox-image-pull-failed", "Warning  FailedCreatePodSandBox  3m13s (x6214 over 22h)  kubelet, 172.16.127.119  "
+					      "Failed create pod sandbox: rpc error: code = Unknown desc = failed to inspect sandbox "
+					      "image \"registry.example.com/google-containers/pause-amd64:3.0\": Error response from "
+					      "daemon: no such image\n"},
+		{"sandbox-image-pull-failed", "Warning  FailedCreatePodSandBox  4s  kubelet  Failed to create pod sandbox: rpc "
+					      "error: code = Unknown desc = failed pulling image \"registry.k8s.io/pause:3.6\": Error "
+					      "response from daemon: Head \"https://registry.k8s.io/v2/pause/manifests/3.6\": dial tcp "
+					      "142.251.8.82:443: i/o timeout\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
