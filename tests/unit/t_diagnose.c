@@ -1269,6 +1269,8 @@ static void test_wordings(void)
 					      "error: code = Unknown desc = failed pulling image \"registry.k8s.io/pause:3.6\": Error "
 					      "response from daemon: Head \"https://registry.k8s.io/v2/pause/manifests/3.6\": dial tcp "
 					      "142.251.8.82:443: i/o timeout\n"},
+		{"helm-release-name-in-use", "Error: cannot re-use a name that is still in use\nhelm.go:84: [debug] cannot re-use a "
+					     "name that is still in use\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
