@@ -1271,6 +1271,10 @@ static void test_wordings(void)
 					      "142.251.8.82:443: i/o timeout\n"},
 		{"helm-release-name-in-use", "Error: cannot re-use a name that is still in use\nhelm.go:84: [debug] cannot re-use a "
 					     "name that is still in use\n"},
+		{"metrics-server-node-address", "E0925 17:50:02.785406 1 manager.go:102] unable to fully collect metrics: [unable "
+						"to fully scrape metrics from source kubelet_summary:k8sdev02: unable to fetch metrics "
+						"from Kubelet k8sdev02 (k8sdev02): Get https://k8sdev02:10250/stats/summary/: dial tcp: "
+						"lookup k8sdev02 on 10.96.0.10:53: server misbehaving]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
