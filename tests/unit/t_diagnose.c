@@ -1275,6 +1275,7 @@ static void test_wordings(void)
 						"to fully scrape metrics from source kubelet_summary:k8sdev02: unable to fetch metrics "
 						"from Kubelet k8sdev02 (k8sdev02): Get https://k8sdev02:10250/stats/summary/: dial tcp: "
 						"lookup k8sdev02 on 10.96.0.10:53: server misbehaving]\n"},
+		{"exec-container-not-running", "error: unable to forward port because pod is not running. Current status=Pending\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
