@@ -1244,8 +1244,8 @@ static void test_wordings(void)
 					   "for v1.ResourceRequirements; if you choose to ignore these errors, turn validation off with "
 					   "--validate=false\n"},
 		{"image-layer-depth", "Error response from daemon: max depth exceeded\n"},
-		{"hpa-no-metrics", "  Warning  FailedGetResourceMetric  2m  horizontal-pod-autoscaler  failed to get cpu utilization: "
-				   "did not receive metrics for any ready pods\n"},
+		{"hpa-no-metrics", "E1025 10:02:11.5 1 horizontal.go:201] failed to compute desired number of replicas: failed to get "
+				   "cpu utilization: did not receive metrics for any ready pods\n"},
 		{"hpa-missing-requests", "  12m  11m  4  {horizontal-pod-autoscaler }  Warning  FailedGetMetrics  failed to get CPU "
 					 "consumption and request: some pods do not have request for cpu\n"},
 		{"volume-provisioner-absent", "  Normal  ExternalProvisioning  45s (x25 over 6m38s)  persistentvolume-controller  "
