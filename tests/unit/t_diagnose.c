@@ -655,7 +655,7 @@ static void test_wordings(void)
 		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
 		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
 		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
-		{"cluster-dns-unavailable", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
+		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 					    "67.207.67.3:53: i/o timeout\n"},
 		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
 		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
@@ -675,7 +675,7 @@ static void test_wordings(void)
 		{"image-arch-mismatch", "Failed to pull image \"odoo:17.0\": rpc error: code = NotFound desc = failed to pull and "
 					"unpack image \"docker.io/library/odoo:17.0\": no match for platform in manifest: not found\n"},
 		{"image-arch-mismatch", "no matching manifest for linux/arm64/v8 in the manifest list entries\n"},
-		{"pss-violation", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
+		{"psp-rejected", "Error creating: pods \"odoo-7d9f8b7c4-\" is forbidden: unable to validate against any pod "
 				  "security policy: []\n"},
 		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) had taints that the pod didn't tolerate.\n"},
 		{"sched-node-mismatch", "0/2 nodes are available: 2 node(s) didn't match node selector.\n"},
@@ -1322,6 +1322,106 @@ static void test_wordings(void)
 		{"sqlalchemy-postgres-scheme", "sqlalchemy.exc.NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:postgres.asyncpg\n"},
 		{"pgadmin-default-credentials", "[2022-09-21 15:16:35 +0000] [86] [DEBUG] POST /authenticate/login\nThe email address is "
 						"not valid. It must have exactly one @-sign.\n"},
+		/* b16f: Kubernetes families, each version's and program's words */
+		{"node-mount-helper-missing", "Output: mount: wrong fs type, bad option, bad superblock on 10.110.0.5:/exports,\n"
+					      "       missing codepage or helper program, or other error\n"},
+		{"kubelet-admission-rejected", "Message:      Pod Predicate NodeAffinity failed\n"},
+		{"kubelet-admission-rejected", "  Warning  OutOfcpu  43m  kubelet  Node didn't have enough resource: cpu, requested: "
+					       "1000, used: 94939, capacity: 95690\n"},
+		{"readonly-filesystem", "Error: mkdir /srv/odoo/sessions: read-only file system\n"},
+		{"node-inotify-limit", "Failed to allocate directory watch: Too many open files\n"},
+		{"metrics-server-kubelet-tls", "E0120 1 manager.go:111] unable to fully scrape metrics from source "
+					       "kubelet_summary:pool-erp-r7k2x: unable to fetch metrics from Kubelet pool-erp-r7k2x "
+					       "(10.133.247.135): Get https://10.133.247.135:10250/stats/summary?only_cpu_and_memory=true: "
+					       "x509: cannot validate certificate for 10.133.247.135 because it doesn't contain any IP "
+					       "SANs\n"},
+		{"kubeconfig-exec-plugin", "Get \"https://1f2e.k8s.ondigitalocean.com/api/v1/nodes?timeout=1m0s\": getting "
+					   "credentials: exec: exec: \"doctl\": executable file not found in $PATH\n"},
+		{"kubeconfig-exec-plugin", "error: exec plugin: invalid apiVersion \"client.authentication.k8s.io/v1alpha1\"\n"},
+		{"kubeconfig-exec-plugin", "Unable to connect to the server: getting credentials: exec plugin is configured to use "
+					   "API version client.authentication.k8s.io/v1beta1, plugin returned version "
+					   "client.authentication.k8s.io/v1alpha1\n"},
+		{"coredns-upstream-timeout", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
+					     "10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
+		{"psp-rejected", "Warning  FailedCreate  42s (x15 over 2m4s)  replicaset-controller  Error creating: pods "
+				 "\"gatekeeper-controller-manager-77ccf5456f-\" is forbidden: unable to validate against any pod "
+				 "security policy: []\n"},
+		{"psp-rejected", "E0330 04:09:55.319033 1 daemon_controller.go:292] kube-system/kube-proxy failed with : pods "
+				 "\"kube-proxy-\" is forbidden: no providers available to validate pod request\n"},
+		{"kubelet-unreachable-from-apiserver", "Error from server: Get https://192.168.134.21:10250/containerLogs/default/"
+						       "odoo-c98d79f7d-lv979/odoo?tailLines=20: dial tcp 192.168.134.21:10250: i/o "
+						       "timeout\n"},
+		{"kubelet-unreachable-from-apiserver", "Error from server: error dialing backend: dial tcp 192.168.1.14:10250: "
+						       "getsockopt: no route to host\n"},
+		{"nfs-mount-refused", "Output: Running scope as unit run-124486.scope. mount.nfs: mounting 10.110.0.5:/nfs/odoo "
+				      "failed, reason given by server: No such file or directory\n"},
+		{"node-inotify-limit", "E0103 01:49:48.644861 30646 file.go:76] Unable to read manifest path "
+				       "\"/etc/kubernetes/manifests\": unable to create inotify: inotify_init: too many open files\n"},
+		{"node-pleg-unhealthy", "Mar 13 16:02:43 node-w3fz kubelet[1450]: I0313 16:02:43.934473 1450 kubelet.go:1778] "
+					"skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s "
+					"ago; threshold is 3m0s]\n"},
+		{"kubelet-cgroup-driver-mismatch", "failed to create kubelet: misconfiguration: kubelet cgroup driver: \"systemd\" "
+						   "is different from docker cgroup driver: \"cgroupfs\"\n"},
+		{"manifest-wrong-type", "Error from server (BadRequest): error when creating \"odoo.yaml\": Deployment in version "
+					"\"v1\" cannot be handled as a Deployment: v1.Deployment.Spec: v1.DeploymentSpec.Template: "
+					"v1.PodTemplateSpec.Spec: v1.PodSpec.Containers: []v1.Container: v1.Container.Env: "
+					"[]v1.EnvVar: v1.EnvVar.Value: ReadString: expects \" or n, but found 5, error found in #10 "
+					"byte of ...|,\"value\":5432},{\"nam|...\n"},
+		{"selector-template-mismatch", "Error from server (Invalid): error when creating \"odoo.yaml\": Deployment.apps "
+					       "\"odoo\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: "
+					       "Invalid value: map[string]string{\"app\":\"odoo\"}: `selector` does not match "
+					       "template `labels`]\n"},
+		{"kube-api-ca-untrusted", "Unable to connect to the server: x509: certificate signed by unknown authority\n"},
+		{"node-swap-enabled", "error: failed to run Kubelet: Running with swap on is not supported, please disable swap! or "
+				      "set --fail-swap-on flag to false. /proc/swaps contained: [Filename Type Size Used "
+				      "Priority /dev/dm-1 partition 4001788 0 -1]\n"},
+		{"containerd-cri-disabled", "F0731 11:15:41.472387 9557 server.go:266] failed to run Kubelet: failed to create "
+					    "kubelet: rpc error: code = Unimplemented desc = unknown service "
+					    "runtime.v1alpha2.RuntimeService\n"},
+		{"helm-resource-ownership", "{\"level\":\"error\",\"msg\":\"Reconciler error\",\"error\":\"Helm install failed: "
+					    "rendered manifests contain a resource that already exists. Unable to continue with "
+					    "install: ServiceAccount \\\"odoo\\\" in namespace \\\"erp\\\" exists and cannot be imported "
+					    "into the current release: invalid ownership metadata\"}\n"},
+		{"manifest-unknown-field", "error: error validating \"030-Deployment-grafana.yaml\": error validating data: "
+					   "ValidationError(Deployment.spec.template.spec.containers[0]): unknown field \"readOnly\" in "
+					   "io.k8s.api.core.v1.Container; if you choose to ignore these errors, turn validation off with "
+					   "--validate=false\n"},
+		{"manifest-unknown-field", "error validating \"daemonset.yaml\": error validating data: found invalid field request "
+					   "for v1.ResourceRequirements; if you choose to ignore these errors, turn validation off with "
+					   "--validate=false\n"},
+		{"image-layer-depth", "Error response from daemon: max depth exceeded\n"},
+		{"hpa-no-metrics", "E1025 10:02:11.5 1 horizontal.go:201] failed to compute desired number of replicas: failed to get "
+				   "cpu utilization: did not receive metrics for any ready pods\n"},
+		{"hpa-missing-requests", "  12m  11m  4  {horizontal-pod-autoscaler }  Warning  FailedGetMetrics  failed to get CPU "
+					 "consumption and request: some pods do not have request for cpu\n"},
+		{"volume-provisioner-absent", "  Normal  ExternalProvisioning  45s (x25 over 6m38s)  persistentvolume-controller  "
+					      "Waiting for a volume to be created either by the external provisioner "
+					      "'rook-ceph.rbd.csi.ceph.com' or manually by the system administrator. If volume creation "
+					      "is delayed, please verify that the provisioner is running and correctly registered.\n"},
+		{"kube-api-unreachable", "Unable to connect to the server: dial tcp: lookup 8175cb92-4c1d.k8s.ondigitalocean.com: "
+					 "no such host\n"},
+		{"logs-container-waiting", "Error from server (BadRequest): previous terminated container \"odoo\" in pod "
+					   "\"odoo-7d9f8b7c4-x2x9k\" not found\n"},
+		{"immutable-field", "The Pod \"shpod\" is invalid: spec: Forbidden: pod updates may not change fields other than "
+				    "`spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds` or "
+				    "`spec.tolerations` (only additions to existing tolerations)\n"},
+		{"kube-api-ca-untrusted", "Unable to connect to the server: x509: certificate is valid for 127.0.0.1, 10.152.183.1, "
+					  "not 192.168.31.101\n"},
+		{"sandbox-image-pull-failed", "Warning  FailedCreatePodSandBox  3m13s (x6214 over 22h)  kubelet, 172.16.127.119  "
+					      "Failed create pod sandbox: rpc error: code = Unknown desc = failed to inspect sandbox "
+					      "image \"registry.example.com/google-containers/pause-amd64:3.0\": Error response from "
+					      "daemon: no such image\n"},
+		{"sandbox-image-pull-failed", "Warning  FailedCreatePodSandBox  4s  kubelet  Failed to create pod sandbox: rpc "
+					      "error: code = Unknown desc = failed pulling image \"registry.k8s.io/pause:3.6\": Error "
+					      "response from daemon: Head \"https://registry.k8s.io/v2/pause/manifests/3.6\": dial tcp "
+					      "142.251.8.82:443: i/o timeout\n"},
+		{"helm-release-name-in-use", "Error: cannot re-use a name that is still in use\nhelm.go:84: [debug] cannot re-use a "
+					     "name that is still in use\n"},
+		{"metrics-server-node-address", "E0925 17:50:02.785406 1 manager.go:102] unable to fully collect metrics: [unable "
+						"to fully scrape metrics from source kubelet_summary:k8sdev02: unable to fetch metrics "
+						"from Kubelet k8sdev02 (k8sdev02): Get https://k8sdev02:10250/stats/summary/: dial tcp: "
+						"lookup k8sdev02 on 10.96.0.10:53: server misbehaving]\n"},
+		{"exec-container-not-running", "error: unable to forward port because pod is not running. Current status=Pending\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
