@@ -655,7 +655,7 @@ static void test_wordings(void)
 		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
 		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
 		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
-		{"cluster-dns-unavailable", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
+		{"coredns-upstream-unanswered", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 					    "67.207.67.3:53: i/o timeout\n"},
 		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
 		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
