@@ -426,7 +426,7 @@ static void test_failure_markers(void)
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
-		"WARN[0000] forwarding to https://odoo:8443: x509: certificate signed by unknown authority\n",
+		"WARN[0000] forwarding to https://odoo:8443: x509: malformed certificate\n",
 		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
 		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
@@ -1176,6 +1176,37 @@ static void test_wordings(void)
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		/* Keycloak's event code as people quote it */
 		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
+		/* the edge's families (b16e), in each program's and version's words */
+		{"proxy-backend-cert-untrusted", "2024/03/02 10:11:12 [error] 31#31: *7 upstream SSL certificate verify error: (20:"
+						 "unable to get local issuer certificate) while SSL handshaking to upstream\n"},
+		{"proxy-backend-cert-untrusted", "time=\"2018-11-19T12:16:23Z\" level=debug msg=\"'500 Internal Server Error' caused "
+						 "by: x509: certificate signed by unknown authority\"\n"},
+		{"coredns-upstream-unanswered", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
+						"10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
+		{"coredns-upstream-unanswered", "[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp "
+						"192.168.209.17:36807->20.128.8.8:53: i/o timeout\n"},
+		{"traefik-static-config-invalid", "{\"level\":\"error\",\"error\":\"command traefik error: incompatible deprecated "
+						  "static option found\",\"message\":\"Command error\"}\n"},
+		{"traefik-static-config-invalid", "2019/09/17 04:18:32 command traefik error: field not found, node: address\n"},
+		{"traefik-acme-storage-permissions", "Unable to add ACME provider to the providers list: unable to get ACME "
+						     "account: permissions 755 for /letsencrypt/acme.json are too open, please use 600\n"},
+		{"tls-client-untrusted", "Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed: "
+					 "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid "
+					 "certification path to requested target\n"},
+		{"tls-client-untrusted", "Error: unable to verify the first certificate\n    at TLSSocket.onConnectSecure "
+					 "(node:_tls_wrap:1674:34) {\n  code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'\n"},
+		{"tls-client-untrusted", "ERROR: Test failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self "
+					 "signed certificate in certificate chain (_ssl.c:1091)\n"},
+		{"tls-client-untrusted", "ERROR: cannot verify localhost's certificate, issued by '/CN=Common Name':\n"},
+		{"tls-hostname-mismatch", "W0104 15:03:24.260457 8 controller.go:1068] ssl certificate y does not contain a "
+					  "Common Name or Subject Alternative Name for host test.x.co.uk Reason: x509: "
+					  "certificate is valid for *.y.io, y.io, not test.x.co.uk\n"},
+		{"tls-hostname-mismatch", "Get \"https://10.100.1.100:8443/\": tls: failed to verify certificate: x509: cannot "
+					  "validate certificate for 10.100.1.100 because it doesn't contain any IP SANs\n"},
+		{"tls-certificate-expired", "E0912 15:45:15.713155 8 backend_ssl.go:161] Error generating CA certificate chain for "
+					    "Secret \"default/cafe-secret\": x509: certificate has expired or is not yet valid\n"},
+		{"tls-certificate-expired", "The certificate expired on May 30, 2017 at 7:51 PM. Error code: "
+					    "SEC_ERROR_EXPIRED_CERTIFICATE\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
