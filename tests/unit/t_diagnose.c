@@ -1207,6 +1207,17 @@ static void test_wordings(void)
 					    "Secret \"default/cafe-secret\": x509: certificate has expired or is not yet valid\n"},
 		{"tls-certificate-expired", "The certificate expired on May 30, 2017 at 7:51 PM. Error code: "
 					    "SEC_ERROR_EXPIRED_CERTIFICATE\n"},
+		{"cloudflare-origin-tls", "SSL handshake failed Error code 525\nVisit cloudflare.com for more information.\n"},
+		{"cloudflare-origin-tls", "<p data-translate=\"origin_ssl_bad_handshake\">CloudFlare is unable to establish an SSL "
+					  "connection to the origin server.</p>\n"},
+		{"cloudflare-origin-unreachable", "{\"error\":\"Error: 522 {\\\"title\\\":\\\"Error 522: Connection timed out\\\","
+						  "\\\"status\\\":522}\"}\n"},
+		{"traefik-k8s-service-not-found", "time=\"2020-11-24T09:29:47Z\" level=error msg=\"Error while building "
+						  "TraefikService: kubernetes service not found: kube-system/s2\" "
+						  "providerName=kubernetescrd serviceName=mirror2\n"},
+		{"traefik-k8s-service-not-found", "time=\"2021-03-19T07:37:23Z\" level=error msg=\"Cannot create service: cannot "
+						  "define a port\" providerName=kubernetes serviceName=proxy-service "
+						  "servicePort=http namespace=mvtest\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
