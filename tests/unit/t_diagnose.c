@@ -1218,6 +1218,15 @@ static void test_wordings(void)
 		{"traefik-k8s-service-not-found", "time=\"2021-03-19T07:37:23Z\" level=error msg=\"Cannot create service: cannot "
 						  "define a port\" providerName=kubernetes serviceName=proxy-service "
 						  "servicePort=http namespace=mvtest\n"},
+		{"service-port-name-required", "Failed to create Service for template 'yourkit': Service \"zakaria-test-yourkit\" "
+					       "is invalid: [spec.ports[0].name: Required value, spec.ports[1].name: Required "
+					       "value]\n"},
+		{"networkpolicy-drops", "-> hubble-relay pod :4245  POLICY_DENIED\n"},
+		{"acme-caa-forbids", "Error accepting authorization: acme: authorization error for whoami.sub.example.com: 400 "
+				     "urn:ietf:params:acme:error:dns: DNS problem: SERVFAIL looking up CAA for example.com - the "
+				     "domain's nameservers may be malfunctioning\n"},
+		{"acme-caa-forbids", "\"problem\": {\"type\": \"urn:ietf:params:acme:error:caa\", \"detail\": \"CAA record for "
+				     "[acme-dns.example.com] prevents issuance\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
