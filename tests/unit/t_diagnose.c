@@ -1227,6 +1227,10 @@ static void test_wordings(void)
 				     "domain's nameservers may be malfunctioning\n"},
 		{"acme-caa-forbids", "\"problem\": {\"type\": \"urn:ietf:params:acme:error:caa\", \"detail\": \"CAA record for "
 				     "[acme-dns.example.com] prevents issuance\"}\n"},
+		{"tls-client-untrusted", "erp.example.com uses an invalid security certificate. Error code: "
+					 "SEC_ERROR_UNKNOWN_ISSUER\n"},
+		{"proxy-bind-privileged-port", "time=\"2017-10-09T13:04:54Z\" level=error msg=\"Error creating server: listen "
+					       "tcp :443: bind: permission denied\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
