@@ -1231,6 +1231,18 @@ static void test_wordings(void)
 					 "SEC_ERROR_UNKNOWN_ISSUER\n"},
 		{"proxy-bind-privileged-port", "time=\"2017-10-09T13:04:54Z\" level=error msg=\"Error creating server: listen "
 					       "tcp :443: bind: permission denied\"\n"},
+		{"nginx-resolver-unusable", "2017/11/14 10:25:24 [error] 163#163: *54 no resolver defined to resolve my-service, "
+					    "client: 10.255.0.2, server: my-service.company.tld, request: \"GET / HTTP/1.1\"\n"},
+		{"host-port-in-use", "Error response from daemon: failed to set up container networking: driver failed "
+				     "programming external connectivity on endpoint traefik-dashboard-frontend (d03220ea0057): "
+				     "Bind for 0.0.0.0:3000 failed: port is already allocated\n"},
+		{"host-port-in-use", "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n"},
+		{"host-port-in-use", "Error response from daemon: failed to set up container networking: driver failed "
+				     "programming external connectivity on endpoint rocketchat-traefik-1 (e381b2d67e88): failed to "
+				     "bind host port 0.0.0.0:80/tcp: address already in use\n"},
+		{"ingress-fake-certificate", "W1104 16:56:04.503448       7 controller.go:1270] Error getting SSL certificate "
+					     "\"prod/grafana-tls\": local SSL certificate prod/grafana-tls was not found. Using "
+					     "default certificate\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
