@@ -1243,6 +1243,17 @@ static void test_wordings(void)
 		{"ingress-fake-certificate", "W1104 16:56:04.503448       7 controller.go:1270] Error getting SSL certificate "
 					     "\"prod/grafana-tls\": local SSL certificate prod/grafana-tls was not found. Using "
 					     "default certificate\n"},
+		{"ingress-service-missing", "W0109 20:31:05.799389   11266 controller.go:754] Error obtaining Service "
+					    "\"example/http-svc-canary\": no object matching key \"example/http-svc-canary\" in local "
+					    "store\n"},
+		{"tls-protocol-version", " [-] mail.example.com  Failed: [('SSL routines', 'ssl_choose_client_version', "
+					 "'unsupported protocol')]\n"},
+		{"tls-protocol-version", "curl: (35) error:1409442E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version\n"},
+		{"cert-dns01-zone-not-found", "Warning   PresentError   challenge/tls-mytest-9w7g6-3173284640-619540661   Error "
+					      "presenting challenge: No matching GoogleCloud domain found for domain xyz.\n"},
+		{"cert-dns01-zone-not-found", "bp.example.xyz: obtaining certificate: presenting for challenge: could not determine "
+					      "zone for domain \"_acme-challenge.bp.example.xyz\": could not find the start of "
+					      "authority for _acme-challenge.bp.example.xyz.: NOERROR\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
