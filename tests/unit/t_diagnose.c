@@ -1254,6 +1254,7 @@ static void test_wordings(void)
 		{"cert-dns01-zone-not-found", "bp.example.xyz: obtaining certificate: presenting for challenge: could not determine "
 					      "zone for domain \"_acme-challenge.bp.example.xyz\": could not find the start of "
 					      "authority for _acme-challenge.bp.example.xyz.: NOERROR\n"},
+		{"ingress-bad-gateway", "<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
