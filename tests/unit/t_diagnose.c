@@ -426,7 +426,7 @@ static void test_failure_markers(void)
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"      Reason:       Error\n",
 		"ERRO[0000] error waiting for container: context canceled\n",
-		"WARN[0000] forwarding to https://odoo:8443: x509: certificate signed by unknown authority\n",
+		"WARN[0000] forwarding to https://odoo:8443: x509: malformed certificate\n",
 		"2024-12-03T10:00:00Z ERR Router skipped routerName=erp@file\n",
 		"2024-12-03T10:00:00Z FTL Command stopped\n",
 		"odoo-1 exited with code 1\n",
@@ -655,6 +655,7 @@ static void test_wordings(void)
 		{"cluster-dns-unavailable", "lookup postgres on 10.96.0.10:53: server misbehaving\n"},
 		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
 		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
+		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 					    "67.207.67.3:53: i/o timeout\n"},
 		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
@@ -1422,6 +1423,85 @@ static void test_wordings(void)
 						"from Kubelet k8sdev02 (k8sdev02): Get https://k8sdev02:10250/stats/summary/: dial tcp: "
 						"lookup k8sdev02 on 10.96.0.10:53: server misbehaving]\n"},
 		{"exec-container-not-running", "error: unable to forward port because pod is not running. Current status=Pending\n"},
+		/* the edge's families (b16e), in each program's and version's words */
+		{"proxy-backend-cert-untrusted", "2024/03/02 10:11:12 [error] 31#31: *7 upstream SSL certificate verify error: (20:"
+						 "unable to get local issuer certificate) while SSL handshaking to upstream\n"},
+		{"proxy-backend-cert-untrusted", "time=\"2018-11-19T12:16:23Z\" level=debug msg=\"'500 Internal Server Error' caused "
+						 "by: x509: certificate signed by unknown authority\"\n"},
+		{"coredns-upstream-timeout", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
+						"10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
+		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp "
+						"192.168.209.17:36807->20.128.8.8:53: i/o timeout\n"},
+		{"traefik-static-config-invalid", "{\"level\":\"error\",\"error\":\"command traefik error: incompatible deprecated "
+						  "static option found\",\"message\":\"Command error\"}\n"},
+		{"traefik-static-config-invalid", "2019/09/17 04:18:32 command traefik error: field not found, node: address\n"},
+		{"traefik-acme-storage-permissions", "Unable to add ACME provider to the providers list: unable to get ACME "
+						     "account: permissions 755 for /letsencrypt/acme.json are too open, please use 600\n"},
+		{"tls-client-untrusted", "Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed: "
+					 "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid "
+					 "certification path to requested target\n"},
+		{"tls-client-untrusted", "Error: unable to verify the first certificate\n    at TLSSocket.onConnectSecure "
+					 "(node:_tls_wrap:1674:34) {\n  code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'\n"},
+		{"tls-client-untrusted", "ERROR: Test failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self "
+					 "signed certificate in certificate chain (_ssl.c:1091)\n"},
+		{"tls-client-untrusted", "ERROR: cannot verify localhost's certificate, issued by '/CN=Common Name':\n"},
+		{"tls-hostname-mismatch", "W0104 15:03:24.260457 8 controller.go:1068] ssl certificate y does not contain a "
+					  "Common Name or Subject Alternative Name for host test.x.co.uk Reason: x509: "
+					  "certificate is valid for *.y.io, y.io, not test.x.co.uk\n"},
+		{"tls-hostname-mismatch", "Get \"https://10.100.1.100:8443/\": tls: failed to verify certificate: x509: cannot "
+					  "validate certificate for 10.100.1.100 because it doesn't contain any IP SANs\n"},
+		{"tls-certificate-expired", "E0912 15:45:15.713155 8 backend_ssl.go:161] Error generating CA certificate chain for "
+					    "Secret \"default/cafe-secret\": x509: certificate has expired or is not yet valid\n"},
+		{"tls-certificate-expired", "The certificate expired on May 30, 2017 at 7:51 PM. Error code: "
+					    "SEC_ERROR_EXPIRED_CERTIFICATE\n"},
+		{"cloudflare-origin-tls", "SSL handshake failed Error code 525\nVisit cloudflare.com for more information.\n"},
+		{"cloudflare-origin-tls", "<p data-translate=\"origin_ssl_bad_handshake\">CloudFlare is unable to establish an SSL "
+					  "connection to the origin server.</p>\n"},
+		{"cloudflare-origin-unreachable", "{\"error\":\"Error: 522 {\\\"title\\\":\\\"Error 522: Connection timed out\\\","
+						  "\\\"status\\\":522}\"}\n"},
+		{"traefik-k8s-service-not-found", "time=\"2020-11-24T09:29:47Z\" level=error msg=\"Error while building "
+						  "TraefikService: kubernetes service not found: kube-system/s2\" "
+						  "providerName=kubernetescrd serviceName=mirror2\n"},
+		{"traefik-k8s-service-not-found", "time=\"2021-03-19T07:37:23Z\" level=error msg=\"Cannot create service: cannot "
+						  "define a port\" providerName=kubernetes serviceName=proxy-service "
+						  "servicePort=http namespace=mvtest\n"},
+		{"service-port-name-required", "Failed to create Service for template 'yourkit': Service \"zakaria-test-yourkit\" "
+					       "is invalid: [spec.ports[0].name: Required value, spec.ports[1].name: Required "
+					       "value]\n"},
+		{"networkpolicy-drops", "-> hubble-relay pod :4245  POLICY_DENIED\n"},
+		{"acme-caa-forbids", "Error accepting authorization: acme: authorization error for whoami.sub.example.com: 400 "
+				     "urn:ietf:params:acme:error:dns: DNS problem: SERVFAIL looking up CAA for example.com - the "
+				     "domain's nameservers may be malfunctioning\n"},
+		{"acme-caa-forbids", "\"problem\": {\"type\": \"urn:ietf:params:acme:error:caa\", \"detail\": \"CAA record for "
+				     "[acme-dns.example.com] prevents issuance\"}\n"},
+		{"tls-client-untrusted", "erp.example.com uses an invalid security certificate. Error code: "
+					 "SEC_ERROR_UNKNOWN_ISSUER\n"},
+		{"proxy-bind-privileged-port", "time=\"2017-10-09T13:04:54Z\" level=error msg=\"Error creating server: listen "
+					       "tcp :443: bind: permission denied\"\n"},
+		{"nginx-resolver-unusable", "2017/11/14 10:25:24 [error] 163#163: *54 no resolver defined to resolve my-service, "
+					    "client: 10.255.0.2, server: my-service.company.tld, request: \"GET / HTTP/1.1\"\n"},
+		{"host-port-in-use", "Error response from daemon: failed to set up container networking: driver failed "
+				     "programming external connectivity on endpoint traefik-dashboard-frontend (d03220ea0057): "
+				     "Bind for 0.0.0.0:3000 failed: port is already allocated\n"},
+		{"host-port-in-use", "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n"},
+		{"host-port-in-use", "Error response from daemon: failed to set up container networking: driver failed "
+				     "programming external connectivity on endpoint rocketchat-traefik-1 (e381b2d67e88): failed to "
+				     "bind host port 0.0.0.0:80/tcp: address already in use\n"},
+		{"ingress-fake-certificate", "W1104 16:56:04.503448       7 controller.go:1270] Error getting SSL certificate "
+					     "\"prod/grafana-tls\": local SSL certificate prod/grafana-tls was not found. Using "
+					     "default certificate\n"},
+		{"ingress-service-missing", "W0109 20:31:05.799389   11266 controller.go:754] Error obtaining Service "
+					    "\"example/http-svc-canary\": no object matching key \"example/http-svc-canary\" in local "
+					    "store\n"},
+		{"tls-protocol-version", " [-] mail.example.com  Failed: [('SSL routines', 'ssl_choose_client_version', "
+					 "'unsupported protocol')]\n"},
+		{"tls-protocol-version", "curl: (35) error:1409442E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version\n"},
+		{"cert-dns01-zone-not-found", "Warning   PresentError   challenge/tls-mytest-9w7g6-3173284640-619540661   Error "
+					      "presenting challenge: No matching GoogleCloud domain found for domain xyz.\n"},
+		{"cert-dns01-zone-not-found", "bp.example.xyz: obtaining certificate: presenting for challenge: could not determine "
+					      "zone for domain \"_acme-challenge.bp.example.xyz\": could not find the start of "
+					      "authority for _acme-challenge.bp.example.xyz.: NOERROR\n"},
+		{"ingress-bad-gateway", "<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
