@@ -656,7 +656,6 @@ static void test_wordings(void)
 		{"cluster-dns-unavailable", ";; connection timed out; no servers could be reached\n"},
 		{"cluster-dns-unavailable", "Error: getaddrinfo EAI_AGAIN postgres\n"},
 		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
-		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 erp.example.com. AAAA: read udp 10.244.0.3:4312->"
 					    "67.207.67.3:53: i/o timeout\n"},
 		{"pg-major-version-mismatch", "FATAL:  database files are incompatible with server\n"},
 		{"pg-major-version-mismatch", "DETAIL:  The database cluster was initialized with CATALOG_VERSION_NO 201907221, "
