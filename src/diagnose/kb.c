@@ -27,6 +27,7 @@ const struct dx_entry dx_kb[] = {
 #include "diagnose/kb_ingress.inc"
 #include "diagnose/kb_apps.inc"
 #include "diagnose/kb_edge.inc"
+#include "diagnose/kb_pg_more.inc"
 #include "diagnose/kb_unrecognised.inc"
 	{NULL, NULL, DX_CAUSE, NULL, {{NULL, NULL, 0, 0, NULL, NULL, NULL}}, NULL, NULL, NULL, {NULL}, {NULL}},
 };

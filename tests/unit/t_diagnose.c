@@ -359,7 +359,7 @@ static void test_unrecognised(void)
 	struct buf b = BUF_INIT;
 
 	diagnose_text(&run, &d, "u",
-		      "db_1    | 2024-01-01 10:00:00 UTC [7] FATAL:  could not map anonymous shared memory\n"
+		      "db_1    | 2024-01-01 10:00:00 UTC [7] FATAL:  the frobnicator could not start\n"
 		      "odoo_1  | 2024-01-01 10:00:01,000 1 ERROR erp odoo.addons.foo: frobnicate failed\n"
 		      "10.0.0.1 - - [01/Jan/2024:10:00:02 +0000] \"GET /web HTTP/1.1\" 503 12 \"-\" \"curl\"\n");
 	CHECK_INT((long long)run.ndiagnoses, 2);
@@ -1176,6 +1176,22 @@ static void test_wordings(void)
 					"found: clusterissuer.cert-manager.io \\\"letsencrypt-prod\\\" not found\"\n"},
 		/* Keycloak's event code as people quote it */
 		{"keycloak-cookie-not-found", "After the upgrade to 26 the login through our SAML IdP fails: Cookie_not_found\n"},
+		/* b16a: PostgreSQL's upgrade, shared memory, replication and TLS families in their other versions' words */
+		{"pg-upgrade-checksums-mismatch", "Checking cluster versions                                     ok\n"
+						  "old cluster does not use data checksums but the new one does\nFailure, exiting\n"},
+		{"pg-upgrade-locale-mismatch", "encodings for database \"template1\" do not match:  old \"UTF8\", new "
+					       "\"SQL_ASCII\"\nFailure, exiting\n"},
+		{"pg-upgrade-missing-libraries", "could not load library \"$libdir/dblink\": ERROR:  could not access file "
+						 "\"$libdir/dblink\": No such file or directory\n"},
+		{"pg-logical-wal-level", "ERROR:  logical decoding on standby requires \"wal_level\" >= \"logical\" on the "
+					 "primary\n"},
+		{"pg-logical-wal-level", "RuntimeError: Enable logical decoding by setting wal_level=logical\n"},
+		{"pg-ssl-key-permissions", "waiting for server to start....2020-10-27 11:37:28.737 GMT [46] FATAL:  could not load "
+					   "private key file \"/var/run/secrets/pg/certs/tls.key\": Permission denied\n"},
+		{"pg-hugepages-bus-error", "2022-04-05 12:06:05.719 GMT [1] LOG:  server process (PID 229) was terminated by signal "
+					   "7: Bus error\n"},
+		{"pg-shared-memory-too-large", "2013-08-23 13:00:27 UTC FATAL:  could not create shared memory segment: Invalid "
+					       "argument\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
