@@ -1192,6 +1192,13 @@ static void test_wordings(void)
 					   "7: Bus error\n"},
 		{"pg-shared-memory-too-large", "2013-08-23 13:00:27 UTC FATAL:  could not create shared memory segment: Invalid "
 					       "argument\n"},
+		{"pg-data-corrupt", "pq: could not read block 12288 in file \"base/16385/16944\": read only 0 of 8192 bytes\n"},
+		{"pg-data-corrupt", "2020-10-11 18:14:47.199 UTC [16901] FATAL:  unexpected data beyond EOF in block 76469 of "
+				    "relation base/18516/22231\n"},
+		{"pg-data-corrupt", "index_placex: UPDATE failed: ERROR:  unexpected chunk number 0 (expected 1) for toast value "
+				    "11918252 in pg_toast_2187265\n"},
+		{"pg-archive-failing", "ERROR: [082]: WAL segment 0000002600003D1800000055 was not archived before the 1800000ms "
+				       "timeout\n       HINT: check the archive_command to ensure that all options are correct\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
