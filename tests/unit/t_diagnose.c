@@ -1199,6 +1199,11 @@ static void test_wordings(void)
 				    "11918252 in pg_toast_2187265\n"},
 		{"pg-archive-failing", "ERROR: [082]: WAL segment 0000002600003D1800000055 was not archived before the 1800000ms "
 				       "timeout\n       HINT: check the archive_command to ensure that all options are correct\n"},
+		{"pg-run-as-root", "Initialising PostgreSQL 17 data directory\ninitdb: error: cannot be run as root\n"},
+		{"pg-invalid-byte-sequence", "2021-04-29 15:11:20.085 GMT [3272] ERROR:  invalid byte sequence for encoding "
+					     "\"UTF8\": 0x00\n"},
+		{"pg-data-dir-not-initialised", "postgres | postgres: could not access the server configuration file "
+						"\"/postgres/etc/default.conf\": No such file or directory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
