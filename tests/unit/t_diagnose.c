@@ -1204,6 +1204,8 @@ static void test_wordings(void)
 					     "\"UTF8\": 0x00\n"},
 		{"pg-data-dir-not-initialised", "postgres | postgres: could not access the server configuration file "
 						"\"/postgres/etc/default.conf\": No such file or directory\n"},
+		{"pg-extension-missing", "ERROR:  could not access file \"$libdir/timescaledb-2.9.3\": No such file or "
+					 "directory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
