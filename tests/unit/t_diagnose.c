@@ -408,7 +408,7 @@ static void test_failure_markers(void)
 		"SEVERE: Servlet.service() threw an exception\n",
 		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
 		"F0714 17:46:58.123456       1 main.go:40] cannot start\n",
-		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 11: Segmentation fault\n",
+		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 8: Floating point exception\n",
 		"pg_dump: error: query failed: frobbed\n",
 		"dial tcp 10.0.0.9:443: connect: connection refused\n",
 		"{\"level\":\"error\",\"msg\":\"reconcile\"}\n",
@@ -1206,6 +1206,11 @@ static void test_wordings(void)
 						"\"/postgres/etc/default.conf\": No such file or directory\n"},
 		{"pg-extension-missing", "ERROR:  could not access file \"$libdir/timescaledb-2.9.3\": No such file or "
 					 "directory\n"},
+		{"pg-backend-crashed", "2019-01-18 00:07:00 UTC::@:[4340]:LOG:  worker process: pg_cron scheduler (PID 6153) was "
+				       "terminated by signal 11: Segmentation fault\n"},
+		{"pg-archive-failing", "{\"level\":\"info\",\"logger\":\"barman-cloud-check-wal-archive\",\"msg\":\"2023-08-29 "
+				       "07:10:28,043 [24892] ERROR: Barman cloud WAL archive check exception: An error occurred (403) "
+				       "when calling the HeadBucket operation: Forbidden\",\"pipe\":\"stderr\"}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
