@@ -1211,6 +1211,8 @@ static void test_wordings(void)
 		{"pg-archive-failing", "{\"level\":\"info\",\"logger\":\"barman-cloud-check-wal-archive\",\"msg\":\"2023-08-29 "
 				       "07:10:28,043 [24892] ERROR: Barman cloud WAL archive check exception: An error occurred (403) "
 				       "when calling the HeadBucket operation: Forbidden\",\"pipe\":\"stderr\"}\n"},
+		{"pg-upgrade-old-cluster-unclean", "There seems to be a postmaster servicing the old cluster.\nPlease shutdown "
+						   "that postmaster and try again.\nFailure, exiting\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
