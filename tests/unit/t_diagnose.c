@@ -1213,6 +1213,9 @@ static void test_wordings(void)
 				       "when calling the HeadBucket operation: Forbidden\",\"pipe\":\"stderr\"}\n"},
 		{"pg-upgrade-old-cluster-unclean", "There seems to be a postmaster servicing the old cluster.\nPlease shutdown "
 						   "that postmaster and try again.\nFailure, exiting\n"},
+		/* an abort after a PANIC is the PANIC's cause, not a crash */
+		{"pg-disk-full", "PANIC:  could not write to file \"pg_wal/xlogtemp.930\": No space left on device\nLOG:  WAL "
+				 "writer process (PID 930) was terminated by signal 6: Aborted\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
