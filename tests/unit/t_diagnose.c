@@ -1216,6 +1216,9 @@ static void test_wordings(void)
 		/* an abort after a PANIC is the PANIC's cause, not a crash */
 		{"pg-disk-full", "PANIC:  could not write to file \"pg_wal/xlogtemp.930\": No space left on device\nLOG:  WAL "
 				 "writer process (PID 930) was terminated by signal 6: Aborted\n"},
+		{"pg-temp-file-limit", "ERROR: temporary file size exceeds \"temp_file_limit\" (32768kB)\n"},
+		{"pg-temp-file-limit", "asyncpg.exceptions.ConfigurationLimitExceededError: temporary file size exceeds "
+				       "temp_file_limit (1021877kB)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
