@@ -1219,6 +1219,8 @@ static void test_wordings(void)
 		{"pg-temp-file-limit", "ERROR: temporary file size exceeds \"temp_file_limit\" (32768kB)\n"},
 		{"pg-temp-file-limit", "asyncpg.exceptions.ConfigurationLimitExceededError: temporary file size exceeds "
 				       "temp_file_limit (1021877kB)\n"},
+		{"pg-role-nologin", "postgres_1 | 2021-06-04 08:57:00.020 UTC [55] FATAL:  role \"group.readwrite\" is not "
+				    "permitted to log in\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
