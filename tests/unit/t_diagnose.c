@@ -359,7 +359,7 @@ static void test_unrecognised(void)
 	struct buf b = BUF_INIT;
 
 	diagnose_text(&run, &d, "u",
-		      "db_1    | 2024-01-01 10:00:00 UTC [7] FATAL:  could not map anonymous shared memory\n"
+		      "db_1    | 2024-01-01 10:00:00 UTC [7] FATAL:  the frobnicator could not start\n"
 		      "odoo_1  | 2024-01-01 10:00:01,000 1 ERROR erp odoo.addons.foo: frobnicate failed\n"
 		      "10.0.0.1 - - [01/Jan/2024:10:00:02 +0000] \"GET /web HTTP/1.1\" 503 12 \"-\" \"curl\"\n");
 	CHECK_INT((long long)run.ndiagnoses, 2);
@@ -408,7 +408,7 @@ static void test_failure_markers(void)
 		"SEVERE: Servlet.service() threw an exception\n",
 		"E0714 17:46:58.123456       1 reflector.go:138] failed to list *v1.Pod: Unauthorized\n",
 		"F0714 17:46:58.123456       1 main.go:40] cannot start\n",
-		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 11: Segmentation fault\n",
+		"2024-01-01 10:00:00.000 UTC [1] LOG:  server process (PID 77) was terminated by signal 8: Floating point exception\n",
 		"pg_dump: error: query failed: frobbed\n",
 		"dial tcp 10.0.0.9:443: connect: connection refused\n",
 		"{\"level\":\"error\",\"msg\":\"reconcile\"}\n",
@@ -1501,6 +1501,51 @@ static void test_wordings(void)
 					      "zone for domain \"_acme-challenge.bp.example.xyz\": could not find the start of "
 					      "authority for _acme-challenge.bp.example.xyz.: NOERROR\n"},
 		{"ingress-bad-gateway", "<html>\n<head><title>503 Service Temporarily Unavailable</title></head>\n"},
+		/* b16a: PostgreSQL's upgrade, shared memory, replication and TLS families in their other versions' words */
+		{"pg-upgrade-checksums-mismatch", "Checking cluster versions                                     ok\n"
+						  "old cluster does not use data checksums but the new one does\nFailure, exiting\n"},
+		{"pg-upgrade-locale-mismatch", "encodings for database \"template1\" do not match:  old \"UTF8\", new "
+					       "\"SQL_ASCII\"\nFailure, exiting\n"},
+		{"pg-upgrade-missing-libraries", "could not load library \"$libdir/dblink\": ERROR:  could not access file "
+						 "\"$libdir/dblink\": No such file or directory\n"},
+		{"pg-logical-wal-level", "ERROR:  logical decoding on standby requires \"wal_level\" >= \"logical\" on the "
+					 "primary\n"},
+		{"pg-logical-wal-level", "RuntimeError: Enable logical decoding by setting wal_level=logical\n"},
+		{"pg-ssl-key-permissions", "waiting for server to start....2020-10-27 11:37:28.737 GMT [46] FATAL:  could not load "
+					   "private key file \"/var/run/secrets/pg/certs/tls.key\": Permission denied\n"},
+		{"pg-hugepages-bus-error", "2022-04-05 12:06:05.719 GMT [1] LOG:  server process (PID 229) was terminated by signal "
+					   "7: Bus error\n"},
+		{"pg-shared-memory-too-large", "2013-08-23 13:00:27 UTC FATAL:  could not create shared memory segment: Invalid "
+					       "argument\n"},
+		{"pg-data-corrupt", "pq: could not read block 12288 in file \"base/16385/16944\": read only 0 of 8192 bytes\n"},
+		{"pg-data-corrupt", "2020-10-11 18:14:47.199 UTC [16901] FATAL:  unexpected data beyond EOF in block 76469 of "
+				    "relation base/18516/22231\n"},
+		{"pg-data-corrupt", "index_placex: UPDATE failed: ERROR:  unexpected chunk number 0 (expected 1) for toast value "
+				    "11918252 in pg_toast_2187265\n"},
+		{"pg-archive-failing", "ERROR: [082]: WAL segment 0000002600003D1800000055 was not archived before the 1800000ms "
+				       "timeout\n       HINT: check the archive_command to ensure that all options are correct\n"},
+		{"pg-run-as-root", "Initialising PostgreSQL 17 data directory\ninitdb: error: cannot be run as root\n"},
+		{"pg-invalid-byte-sequence", "2021-04-29 15:11:20.085 GMT [3272] ERROR:  invalid byte sequence for encoding "
+					     "\"UTF8\": 0x00\n"},
+		{"pg-data-dir-not-initialised", "postgres | postgres: could not access the server configuration file "
+						"\"/postgres/etc/default.conf\": No such file or directory\n"},
+		{"pg-extension-missing", "ERROR:  could not access file \"$libdir/timescaledb-2.9.3\": No such file or "
+					 "directory\n"},
+		{"pg-backend-crashed", "2019-01-18 00:07:00 UTC::@:[4340]:LOG:  worker process: pg_cron scheduler (PID 6153) was "
+				       "terminated by signal 11: Segmentation fault\n"},
+		{"pg-archive-failing", "{\"level\":\"info\",\"logger\":\"barman-cloud-check-wal-archive\",\"msg\":\"2023-08-29 "
+				       "07:10:28,043 [24892] ERROR: Barman cloud WAL archive check exception: An error occurred (403) "
+				       "when calling the HeadBucket operation: Forbidden\",\"pipe\":\"stderr\"}\n"},
+		{"pg-upgrade-old-cluster-unclean", "There seems to be a postmaster servicing the old cluster.\nPlease shutdown "
+						   "that postmaster and try again.\nFailure, exiting\n"},
+		/* an abort after a PANIC is the PANIC's cause, not a crash */
+		{"pg-disk-full", "PANIC:  could not write to file \"pg_wal/xlogtemp.930\": No space left on device\nLOG:  WAL "
+				 "writer process (PID 930) was terminated by signal 6: Aborted\n"},
+		{"pg-temp-file-limit", "ERROR: temporary file size exceeds \"temp_file_limit\" (32768kB)\n"},
+		{"pg-temp-file-limit", "asyncpg.exceptions.ConfigurationLimitExceededError: temporary file size exceeds "
+				       "temp_file_limit (1021877kB)\n"},
+		{"pg-role-nologin", "postgres_1 | 2021-06-04 08:57:00.020 UTC [55] FATAL:  role \"group.readwrite\" is not "
+				    "permitted to log in\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
