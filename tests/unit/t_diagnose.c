@@ -1210,7 +1210,7 @@ static void test_wordings(void)
 					       "aborting with 1 threads active!\n"},
 		{"keycloak-invalid-scope", "16:13:10,768 ERROR [org.keycloak.services] (default task-54) KC-SERVICES0093: Invalid "
 					   "parameter value for: scope\n"},
-		{"keycloak-untrusted-certificate", "Caused by: org.springframework.web.client.ResourceAccessException: I/O error on GET "
+		{"tls-client-untrusted", "Caused by: org.springframework.web.client.ResourceAccessException: I/O error on GET "
 						   "request for \"https://keycloak.corp/realms/x/.well-known/openid-configuration\": "
 						   "PKIX path building failed: sun.security.provider.certpath."
 						   "SunCertPathBuilderException: unable to find valid certification path to requested "
