@@ -105,6 +105,10 @@ struct line_ctx {
 	char object[128];          /* the pod a describe or a `kubectl logs POD` is about */
 	bool pod_table;
 	int name_col;              /* 0, or 1 when the table starts with NAMESPACE */
+	/* In psql's expanded display (\x), after "-[ RECORD 1 ]---", a line is
+	 * "column | value": the column is no Compose service's log prefix, and a
+	 * value such as granted | f is the row's state. */
+	bool psql_record;
 };
 
 static void set_object(char *dst, size_t cap, const char *s, size_t n)
@@ -439,9 +443,12 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		len--;
 	if (len == 0) {
 		c->pod_table = false;
+		c->psql_record = false;
 		return;
 	}
-	skip = log_prefix(s, len, line_object, sizeof(line_object));
+	if (len > 10 && memcmp(s, "-[ RECORD ", 10) == 0)
+		c->psql_record = true;
+	skip = c->psql_record ? 0 : log_prefix(s, len, line_object, sizeof(line_object));
 	s += skip;
 	len -= skip;
 	if (pod_table_header(c, s, len))

@@ -1546,6 +1546,13 @@ static void test_wordings(void)
 				       "temp_file_limit (1021877kB)\n"},
 		{"pg-role-nologin", "postgres_1 | 2021-06-04 08:57:00.020 UTC [55] FATAL:  role \"group.readwrite\" is not "
 				    "permitted to log in\n"},
+		/* t16x: a lock request that waits, in the server's log and in psql's aligned and expanded forms (whose
+		 * "column | value" lines are no Compose log prefix) */
+		{"pg-ddl-waits-for-lock", "2021-09-25 05:13:21 CDT [30400]: [1-1] user=app,db=app LOG:  process 30400 still "
+					  "waiting for AccessExclusiveLock on relation 18777 of database 16475 after 1000.343 ms\n"},
+		{"pg-ddl-waits-for-lock", " res_partner | 16415 | 4711 | AccessExclusiveLock | f\n"},
+		{"pg-ddl-waits-for-lock", "-[ RECORD 1 ]------+--------------------\nrelation           | res_partner\n"
+					  "mode               | AccessExclusiveLock\ngranted            | f\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -1564,6 +1571,11 @@ static void test_wordings(void)
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
 	CHECK(!has(&run, "keycloak-probe-port"));
+	done(&run, &d);
+	/* a granted lock, in psql's expanded display, is no wait */
+	diagnose_text(&run, &d, "l", "-[ RECORD 1 ]------+--------------------\nmode               | AccessExclusiveLock\n"
+				     "granted            | t\n");
+	CHECK(!has(&run, "pg-ddl-waits-for-lock"));
 	done(&run, &d);
 }
 
