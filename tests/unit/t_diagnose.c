@@ -1553,6 +1553,10 @@ static void test_wordings(void)
 		{"pg-ddl-waits-for-lock", " res_partner | 16415 | 4711 | AccessExclusiveLock | f\n"},
 		{"pg-ddl-waits-for-lock", "-[ RECORD 1 ]------+--------------------\nrelation           | res_partner\n"
 					  "mode               | AccessExclusiveLock\ngranted            | f\n"},
+		/* t16x: a message whose value the person cut (an ellipsis where the pattern wants the value) */
+		{"keycloak-issuer-mismatch", "Invalid token issuer. Expected ...\n"},
+		{"keycloak-issuer-mismatch", "2024-01-22 10:02:11,305 WARN  [org.keycloak.events] (executor-thread-9) "
+					     "Invalid token issuer. Expected \xe2\x80\xa6\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -1576,6 +1580,10 @@ static void test_wordings(void)
 	diagnose_text(&run, &d, "l", "-[ RECORD 1 ]------+--------------------\nmode               | AccessExclusiveLock\n"
 				     "granted            | t\n");
 	CHECK(!has(&run, "pg-ddl-waits-for-lock"));
+	done(&run, &d);
+	/* a cut value is no value where the pattern tells the values apart (only an /auth/ path is that failure) */
+	diagnose_text(&run, &d, "e", "ERROR [org.keycloak] Could not find resource for full path: ...\n");
+	CHECK(!has(&run, "keycloak-auth-path-removed"));
 	done(&run, &d);
 }
 
