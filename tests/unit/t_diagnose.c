@@ -1557,6 +1557,11 @@ static void test_wordings(void)
 		{"keycloak-issuer-mismatch", "Invalid token issuer. Expected ...\n"},
 		{"keycloak-issuer-mismatch", "2024-01-22 10:02:11,305 WARN  [org.keycloak.events] (executor-thread-9) "
 					     "Invalid token issuer. Expected \xe2\x80\xa6\n"},
+		/* t16x: huge pages the pod may not use, or too few: at initdb in the shell's words, at query time as EFAULT */
+		{"pg-hugepages-bus-error", "sh: line 1:   153 Bus error               (core dumped) \"/usr/pgsql-13/bin/postgres\" "
+					   "--boot -x0 -F -c max_connections=100 -c shared_buffers=1000 < \"/dev/null\"\n"},
+		{"pg-hugepages-bus-error", "2023-09-22 10:11:02.120 UTC [812] ERROR:  could not read block 204 in file "
+					   "\"base/16384/16412\": Bad address\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
