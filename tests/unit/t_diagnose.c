@@ -1562,6 +1562,14 @@ static void test_wordings(void)
 					   "--boot -x0 -F -c max_connections=100 -c shared_buffers=1000 < \"/dev/null\"\n"},
 		{"pg-hugepages-bus-error", "2023-09-22 10:11:02.120 UTC [812] ERROR:  could not read block 204 in file "
 					   "\"base/16384/16412\": Bad address\n"},
+		/* t16x: a host name with an underscore (a Compose name), in the hostname provider and in an LDAP URL */
+		{"keycloak-hostname-invalid-underscore", "\tat org.keycloak.quarkus.runtime.hostname.DefaultHostnameProvider."
+							 "isHostFromFrontEndUrl(DefaultHostnameProvider.java:165)\n"},
+		{"keycloak-hostname-invalid-underscore", "2022-07-21 13:09:35,120 ERROR [org.keycloak.services] (executor-thread-27) "
+							 "KC-SERVICES0055: Error when connecting to LDAP: Cannot parse url: "
+							 "ldap://openldap_bv/: javax.naming.NamingException: Cannot parse url: "
+							 "ldap://openldap_bv/ [Root exception is java.net.MalformedURLException: "
+							 "unsupported authority: openldap_bv]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
