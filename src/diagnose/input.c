@@ -448,6 +448,8 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 	}
 	if (len > 10 && memcmp(s, "-[ RECORD ", 10) == 0)
 		c->psql_record = true;
+	else if (!memchr(s, '|', len))
+		c->psql_record = false;    /* every line of a record has its bar: this one is past the records */
 	skip = c->psql_record ? 0 : log_prefix(s, len, line_object, sizeof(line_object));
 	s += skip;
 	len -= skip;
