@@ -186,6 +186,9 @@ void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *nam
 void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name);
 /* Reads the line forms: tables, describe, events, logs. */
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen);
+/* A JSON log line's message, level and error fields, joined into out
+ * (json_line.c); false when s is no JSON object or says nothing. */
+bool dx_json_line(const char *s, size_t len, char *out, size_t cap, size_t *outlen);
 
 /* One line of evidence, already normalised. */
 void dx_observe(struct dx_run *run, const char *text, size_t len, const struct dx_origin *o, enum dx_scope scope);

@@ -257,6 +257,53 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 	return true;
 }
 
+/* Whether the pattern is the anchor followed by nothing but the value it
+ * names: separators, one group of a plain class ([^']+), closing quotes.
+ * Only then does a line cut after the anchor lose nothing that the
+ * pattern tells apart (the one that wants /auth/ in the path does tell). */
+static bool pattern_is_anchor_then_value(const char *anchor, const char *pattern)
+{
+	const char *p = pattern;
+
+	for (const char *a = anchor; *a; a++, p++) {
+		if (*p == '\\')
+			p++;
+		if (*p != *a)
+			return false;
+	}
+	p += strspn(p, " :'\"?");
+	if (strncmp(p, "([^", 3) != 0 || !(p = strchr(p + 3, ']')) || (p[1] != '+' && p[1] != '*') || p[2] != ')')
+		return false;
+	p += 3;
+	return p[strspn(p, "'\"?")] == '\0';
+}
+
+/* A person who pastes a message often cuts the value it names
+ * ("Invalid token issuer. Expected ..."): the anchor, then only an
+ * ellipsis to the end of the line. The pattern, which wants the value,
+ * cannot match, yet the message is the anchor's. */
+static bool value_elided(const char *text, size_t len, const struct dx_signature *sig)
+{
+	size_t alen = strlen(sig->anchor);
+	const char *at = memmem(text, len, sig->anchor, alen);
+	size_t i;
+
+	if (!at || !sig->pattern || !pattern_is_anchor_then_value(sig->anchor, sig->pattern))
+		return false;
+	i = (size_t)(at - text) + alen;
+	while (i < len && (text[i] == ' ' || text[i] == ':' || text[i] == '\'' || text[i] == '"'))
+		i++;
+	if (len - i >= 3 && memcmp(text + i, "...", 3) == 0)
+		i += 3;
+	else if (len - i >= 3 && memcmp(text + i, "\xe2\x80\xa6", 3) == 0)   /* U+2026, the one-character ellipsis */
+		i += 3;
+	else
+		return false;
+	while (i < len && (text[i] == '.' || text[i] == ' ' || text[i] == '\'' || text[i] == '"' || text[i] == '\t'))
+		i++;
+	return i == len;
+}
+
 /* Holds the signatures whose anchor the line has (ix->touched, in table
  * order) of one kind of entry, known or unrecognised, against the line;
  * returns whether one that counts alone took it. A signature that requires
@@ -276,7 +323,8 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 		struct dx_sig_hits *h = &run->hits[i].sig[s];
 
 		if ((dx_kb[i].level == DX_UNRECOGNISED) != unrecognised || !(sig->scope & scope) || last_entry == i ||
-		    !sig_matches(&m->entries[i], s, text, len, line, have_line, h))
+		    (!sig_matches(&m->entries[i], s, text, len, line, have_line, h) &&
+		     !value_elided(text, len, sig)))
 			continue;
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);

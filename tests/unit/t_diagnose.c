@@ -1546,6 +1546,33 @@ static void test_wordings(void)
 				       "temp_file_limit (1021877kB)\n"},
 		{"pg-role-nologin", "postgres_1 | 2021-06-04 08:57:00.020 UTC [55] FATAL:  role \"group.readwrite\" is not "
 				    "permitted to log in\n"},
+		/* t16x: a lock request that waits, in the server's log and in psql's aligned and expanded forms (whose
+		 * "column | value" lines are no Compose log prefix) */
+		{"pg-ddl-waits-for-lock", "2021-09-25 05:13:21 CDT [30400]: [1-1] user=app,db=app LOG:  process 30400 still "
+					  "waiting for AccessExclusiveLock on relation 18777 of database 16475 after 1000.343 ms\n"},
+		{"pg-ddl-waits-for-lock", " res_partner | 16415 | 4711 | AccessExclusiveLock | f\n"},
+		{"pg-ddl-waits-for-lock", "-[ RECORD 1 ]------+--------------------\nrelation           | res_partner\n"
+					  "mode               | AccessExclusiveLock\ngranted            | f\n"},
+		/* t16x: a message whose value the person cut (an ellipsis where the pattern wants the value) */
+		{"keycloak-issuer-mismatch", "Invalid token issuer. Expected ...\n"},
+		{"keycloak-issuer-mismatch", "2024-01-22 10:02:11,305 WARN  [org.keycloak.events] (executor-thread-9) "
+					     "Invalid token issuer. Expected \xe2\x80\xa6\n"},
+		/* t16x: huge pages the pod may not use, or too few: at initdb in the shell's words, at query time as EFAULT */
+		{"pg-hugepages-bus-error", "sh: line 1:   153 Bus error               (core dumped) \"/usr/pgsql-13/bin/postgres\" "
+					   "--boot -x0 -F -c max_connections=100 -c shared_buffers=1000 < \"/dev/null\"\n"},
+		{"pg-hugepages-bus-error", "2023-09-22 10:11:02.120 UTC [812] ERROR:  could not read block 204 in file "
+					   "\"base/16384/16412\": Bad address\n"},
+		/* t16x: a host name with an underscore (a Compose name), in the hostname provider and in an LDAP URL */
+		{"keycloak-hostname-invalid-underscore", "\tat org.keycloak.quarkus.runtime.hostname.DefaultHostnameProvider."
+							 "isHostFromFrontEndUrl(DefaultHostnameProvider.java:165)\n"},
+		{"keycloak-hostname-invalid-underscore", "2022-07-21 13:09:35,120 ERROR [org.keycloak.services] (executor-thread-27) "
+							 "KC-SERVICES0055: Error when connecting to LDAP: Cannot parse url: "
+							 "ldap://openldap_bv/: javax.naming.NamingException: Cannot parse url: "
+							 "ldap://openldap_bv/ [Root exception is java.net.MalformedURLException: "
+							 "unsupported authority: openldap_bv]\n"},
+		/* t16x: a Keycloakify theme built before the running Keycloak, in its generated template's words */
+		{"keycloak-theme-template", "\t- Failed at: #if !object[key]??  [in template \"login.ftl\" in function "
+					    "\"toJsDeclarationString\" at line 253, column 17]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -1564,6 +1591,15 @@ static void test_wordings(void)
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
 	CHECK(!has(&run, "keycloak-probe-port"));
+	done(&run, &d);
+	/* a granted lock, in psql's expanded display, is no wait */
+	diagnose_text(&run, &d, "l", "-[ RECORD 1 ]------+--------------------\nmode               | AccessExclusiveLock\n"
+				     "granted            | t\n");
+	CHECK(!has(&run, "pg-ddl-waits-for-lock"));
+	done(&run, &d);
+	/* a cut value is no value where the pattern tells the values apart (only an /auth/ path is that failure) */
+	diagnose_text(&run, &d, "e", "ERROR [org.keycloak] Could not find resource for full path: ...\n");
+	CHECK(!has(&run, "keycloak-auth-path-removed"));
 	done(&run, &d);
 }
 
