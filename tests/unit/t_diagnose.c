@@ -1555,6 +1555,9 @@ static void test_wordings(void)
 		{"ingress-tls-secret-invalid", "nginx: [emerg] PEM_read_bio_X509_AUX(\"/etc/nginx/secrets/erp-odoo\") failed (SSL: "
 					       "error:0906D06C:PEM routines:PEM_read_bio:no start line:Expecting: TRUSTED "
 					       "CERTIFICATE)\n"},
+		{"ingress-tls-secret-invalid", "W0412 09:14:31.118204       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "unexpected error creating SSL Cert: certificate and private key does not have a "
+					       "matching public key: tls: private key does not match public key\n"},
 		/* a klog line without its header still says error */
 		{"unrecognised-log-error", "reflector.go:153] error syncing widget erp/odoo: frobnication refused\n"},
 		{"metrics-server-kubelet-tls", "E0311 09:12:01.000000       1 scraper.go:140] \"Failed to scrape node\" err=\"Get "
