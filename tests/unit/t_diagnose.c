@@ -1560,6 +1560,8 @@ static void test_wordings(void)
 					       "matching public key: tls: private key does not match public key\n"},
 		/* a klog line without its header still says error */
 		{"unrecognised-log-error", "reflector.go:153] error syncing widget erp/odoo: frobnication refused\n"},
+		{"unrecognised-log-error", "W0124 13:32:33.518743       9 reflector.go:153] error syncing widget erp/odoo: "
+					   "frobnication refused\n"},
 		{"metrics-server-kubelet-tls", "E0311 09:12:01.000000       1 scraper.go:140] \"Failed to scrape node\" err=\"Get "
 					       "\\\"https://10.110.0.4:10250/metrics/resource\\\": tls: failed to verify certificate: "
 					       "x509: certificate signed by unknown authority\" node=\"pool-erp-1\"\n"},
