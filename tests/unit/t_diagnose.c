@@ -1573,6 +1573,43 @@ static void test_wordings(void)
 		/* t16x: a Keycloakify theme built before the running Keycloak, in its generated template's words */
 		{"keycloak-theme-template", "\t- Failed at: #if !object[key]??  [in template \"login.ftl\" in function "
 					    "\"toJsDeclarationString\" at line 253, column 17]\n"},
+		/* the sixth set's cluster side (t16y): each class in other programs' and versions' words */
+		{"ingress-tls-secret-invalid", "W1021 08:25:35.964113       6 backend_ssl.go:46] Error obtaining X.509 certificate: "
+					       "unexpected error creating SSL Cert: no certificate PEM data found, make sure "
+					       "certificate content starts with 'BEGIN CERTIFICATE'\n"},
+		{"ingress-tls-secret-invalid", "time=\"2024-03-02T10:00:00Z\" level=error msg=\"Error configuring TLS for ingress "
+					       "erp/odoo: tls: failed to find any PEM data in key input\"\n"},
+		{"ingress-tls-secret-invalid", "nginx: [emerg] PEM_read_bio_X509_AUX(\"/etc/nginx/secrets/erp-odoo\") failed (SSL: "
+					       "error:0906D06C:PEM routines:PEM_read_bio:no start line:Expecting: TRUSTED "
+					       "CERTIFICATE)\n"},
+		{"ingress-tls-secret-invalid", "W0412 09:14:31.118204       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "unexpected error creating SSL Cert: certificate and private key does not have a "
+					       "matching public key: tls: private key does not match public key\n"},
+		/* a klog line without its header still says error */
+		{"unrecognised-log-error", "reflector.go:153] error syncing widget erp/odoo: frobnication refused\n"},
+		{"unrecognised-log-error", "W0124 13:32:33.518743       9 reflector.go:153] error syncing widget erp/odoo: "
+					   "frobnication refused\n"},
+		{"metrics-server-kubelet-tls", "E0311 09:12:01.000000       1 scraper.go:140] \"Failed to scrape node\" err=\"Get "
+					       "\\\"https://10.110.0.4:10250/metrics/resource\\\": tls: failed to verify certificate: "
+					       "x509: certificate signed by unknown authority\" node=\"pool-erp-1\"\n"},
+		{"image-pull-network", "Error: initializing source docker://quay.io/keycloak/keycloak:26.0: pinging container "
+				       "registry quay.io: Get \"https://quay.io/v2/\": dial tcp: lookup quay.io on 10.0.0.2:53: no "
+				       "such host\n"},
+		{"image-pull-network", "ctr: failed to resolve reference \"registry.example.com/erp/odoo:17\": failed to do "
+				       "request: Head \"https://registry.example.com/v2/erp/odoo/manifests/17\": dial tcp "
+				       "10.1.2.3:443: i/o timeout\n"},
+		{"probe-http-4xx", "10.244.1.1 - - [02/Jun/2024:17:53:58 +0000] \"GET /web/health HTTP/1.1\" 404 207 \"-\" "
+				   "\"kube-probe/1.29\"\n"},
+		{"probe-http-4xx", "Warning  Unhealthy  2m  kubelet  Readiness probe failed: Get \"http://10.244.1.9:8069/healthz\": "
+				   "context deadline exceeded\n127.0.0.1 - - [02/Jun/2024:17:53:58 +0000] \"GET /healthz "
+				   "HTTP/1.1\" 404 153 \"-\" \"curl/8.5.0\"\n"},
+		{"busybox-nslookup-short-name", "Server:\t\t10.0.0.10\nAddress:\t10.0.0.10:53\n\n** server can't find kubernetes: "
+						"NXDOMAIN\n\n*** Can't find kubernetes: No answer\n"},
+		{"certificate-not-ready", "NAMESPACE   NAME      READY   SECRET    AGE\nerp         erp-tls   False   erp-tls   3h\n"},
+		{"certificate-not-ready", "    Message:               The certificate request has failed to complete and will be "
+					  "retried: issuer returned an error\n"},
+		{"poststart-hook-failed", "odoo-7d9c5b6f4-x2kqp   0/1     PostStartHookError: command '/bin/sh -c /opt/warm.sh' "
+					  "exited with 126: ''   3 (20s ago)   2m\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
