@@ -308,7 +308,8 @@ static bool value_elided(const char *text, size_t len, const struct dx_signature
  * order) of one kind of entry, known or unrecognised, against the line;
  * returns whether one that counts alone took it. A signature that requires
  * another entry explains nothing by itself (that entry may never be seen),
- * so its line may still be evidence of an unrecognised failure. */
+ * nor does a fact's (a fact is never reported), so its line may still be
+ * evidence of an unrecognised failure. */
 static bool match_entries(struct dx_run *run, const char *text, size_t len, const char *shown, size_t shown_len,
 			  const struct dx_origin *o, enum dx_scope scope, bool unrecognised, char *line, bool *have_line)
 {
@@ -329,7 +330,7 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);
 		last_entry = i;   /* one line is one piece of evidence for an entry */
-		explained |= !sig->requires;
+		explained |= !sig->requires && dx_kb[i].level != DX_FACT;
 		if (unrecognised)
 			return true;  /* one unrecognised kind per line is enough */
 	}

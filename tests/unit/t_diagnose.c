@@ -1610,6 +1610,13 @@ static void test_wordings(void)
 					  "retried: issuer returned an error\n"},
 		{"poststart-hook-failed", "odoo-7d9c5b6f4-x2kqp   0/1     PostStartHookError: command '/bin/sh -c /opt/warm.sh' "
 					  "exited with 126: ''   3 (20s ago)   2m\n"},
+		{"crashloop", "$ oc status -v\nErrors:\n  * pod/centos-1-dl5dp is crash-looping\n"},
+		{"odoo-schema-not-updated", "ERROR openerp.sql_db: Programming error: column ir_ui_view.arch does not exist\n"},
+		{"odoo-schema-not-updated", "2019-09-23 14:22:10,651 701 ERROR testDB odoo.sql_db: bad query: b'SELECT "
+					    "\"res_lang\".\"id\" FROM \"res_lang\"'\nERROR: column res_lang.week_start does not exist\n"},
+		/* a line only a fact matches is still a failure line (facts are never reported) */
+		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
+					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
