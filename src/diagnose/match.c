@@ -14,6 +14,7 @@
 struct compiled {
 	regex_t re[DX_MAX_SIGS];
 	bool has_re[DX_MAX_SIGS];
+	bool elidable[DX_MAX_SIGS];   /* pattern_is_anchor_then_value, decided once */
 };
 
 /* Every anchor by its first two bytes, so that a line is scanned once for
@@ -76,6 +77,27 @@ static int index_anchors(struct anchor_index *ix, size_t nentries)
 	return 0;
 }
 
+/* Whether the pattern is the anchor followed by nothing but the value it
+ * names: separators, one group of a plain class ([^']+), closing quotes.
+ * Only then does a line cut after the anchor lose nothing that the
+ * pattern tells apart (the one that wants /auth/ in the path does tell). */
+static bool pattern_is_anchor_then_value(const char *anchor, const char *pattern)
+{
+	const char *p = pattern;
+
+	for (const char *a = anchor; *a; a++, p++) {
+		if (*p == '\\')
+			p++;
+		if (*p != *a)
+			return false;
+	}
+	p += strspn(p, " :'\"?");
+	if (strncmp(p, "([^", 3) != 0 || !(p = strchr(p + 3, ']')) || (p[1] != '+' && p[1] != '*') || p[2] != ')')
+		return false;
+	p += 3;
+	return p[strspn(p, "'\"?")] == '\0';
+}
+
 static int compile_kb(struct dx_run *run)
 {
 	size_t n = dx_kb_count();
@@ -100,6 +122,7 @@ static int compile_kb(struct dx_run *run)
 			if (regcomp(&c[i].re[s], pat, REG_EXTENDED) != 0)
 				return -1;
 			c[i].has_re[s] = true;
+			c[i].elidable[s] = pattern_is_anchor_then_value(dx_kb[i].sigs[s].anchor, pat);
 		}
 	}
 	return 0;
@@ -257,38 +280,20 @@ static bool sig_matches(struct compiled *c, size_t s, const char *text, size_t l
 	return true;
 }
 
-/* Whether the pattern is the anchor followed by nothing but the value it
- * names: separators, one group of a plain class ([^']+), closing quotes.
- * Only then does a line cut after the anchor lose nothing that the
- * pattern tells apart (the one that wants /auth/ in the path does tell). */
-static bool pattern_is_anchor_then_value(const char *anchor, const char *pattern)
-{
-	const char *p = pattern;
-
-	for (const char *a = anchor; *a; a++, p++) {
-		if (*p == '\\')
-			p++;
-		if (*p != *a)
-			return false;
-	}
-	p += strspn(p, " :'\"?");
-	if (strncmp(p, "([^", 3) != 0 || !(p = strchr(p + 3, ']')) || (p[1] != '+' && p[1] != '*') || p[2] != ')')
-		return false;
-	p += 3;
-	return p[strspn(p, "'\"?")] == '\0';
-}
-
 /* A person who pastes a message often cuts the value it names
  * ("Invalid token issuer. Expected ..."): the anchor, then only an
  * ellipsis to the end of the line. The pattern, which wants the value,
  * cannot match, yet the message is the anchor's. */
-static bool value_elided(const char *text, size_t len, const struct dx_signature *sig)
+static bool value_elided(const struct compiled *c, size_t s, const struct dx_signature *sig, const char *text,
+			 size_t len)
 {
-	size_t alen = strlen(sig->anchor);
-	const char *at = memmem(text, len, sig->anchor, alen);
-	size_t i;
+	size_t alen, i;
+	const char *at;
 
-	if (!at || !sig->pattern || !pattern_is_anchor_then_value(sig->anchor, sig->pattern))
+	if (!c->elidable[s])
+		return false;
+	alen = strlen(sig->anchor);
+	if (!(at = memmem(text, len, sig->anchor, alen)))
 		return false;
 	i = (size_t)(at - text) + alen;
 	while (i < len && (text[i] == ' ' || text[i] == ':' || text[i] == '\'' || text[i] == '"'))
@@ -325,7 +330,7 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 
 		if ((dx_kb[i].level == DX_UNRECOGNISED) != unrecognised || !(sig->scope & scope) || last_entry == i ||
 		    (!sig_matches(&m->entries[i], s, text, len, line, have_line, h) &&
-		     !value_elided(text, len, sig)))
+		     !value_elided(&m->entries[i], s, sig, text, len)))
 			continue;
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);

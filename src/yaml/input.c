@@ -38,15 +38,6 @@ static bool code_point_ok(const struct text_scan *s)
 		 (s->cp >= 0xD800 && s->cp <= 0xDFFF));
 }
 
-/* Flow nesting, counted before libfyaml sees the text: libfyaml holds a
- * flow collection's tokens until it closes (about 300 bytes of memory per
- * byte of "[[[[", 270 per byte of "[1,1,1,..."), so its depth and its
- * entries must be refused before parsing, not when the parser's events
- * reach the nesting or node limit. Inside a flow collection a plain
- * scalar cannot hold [ ] { } (YAML 1.2, ns-plain-safe-in), so every bracket
- * outside quotes counts; in block context one counts only where a node can
- * start (after a line start, ':', '-', '?', ','). Brackets in block scalars
- * are counted too: only text with hundreds of unclosed ones is refused. */
 /* Whether a node can start after c, the last non-blank character: a line
  * start, ':', '-', '?' or ',' (and '[' '{' for a quote inside a flow). */
 static bool node_may_follow(char c, bool brackets)
@@ -61,6 +52,15 @@ static bool node_may_follow(char c, bool brackets)
 	}
 }
 
+/* Flow nesting, counted before libfyaml sees the text: libfyaml holds a
+ * flow collection's tokens until it closes (about 300 bytes of memory per
+ * byte of "[[[[", 270 per byte of "[1,1,1,..."), so its depth and its
+ * entries must be refused before parsing, not when the parser's events
+ * reach the nesting or node limit. Inside a flow collection a plain
+ * scalar cannot hold [ ] { } (YAML 1.2, ns-plain-safe-in), so every bracket
+ * outside quotes counts; in block context one counts only where a node can
+ * start (after a line start, ':', '-', '?', ','). Brackets in block scalars
+ * are counted too: only text with hundreds of unclosed ones is refused. */
 static bool flow_char(struct text_scan *s, unsigned char c)
 {
 	if (s->comment) {

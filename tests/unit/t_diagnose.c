@@ -1427,8 +1427,6 @@ static void test_wordings(void)
 						 "unable to get local issuer certificate) while SSL handshaking to upstream\n"},
 		{"proxy-backend-cert-untrusted", "time=\"2018-11-19T12:16:23Z\" level=debug msg=\"'500 Internal Server Error' caused "
 						 "by: x509: certificate signed by unknown authority\"\n"},
-		{"coredns-upstream-timeout", "[ERROR] 2 mirrors.example.com. AAAA: unreachable backend: read udp "
-						"10.99.17.97:60877->10.10.10.252:53: i/o timeout\n"},
 		{"coredns-upstream-timeout", "[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp "
 						"192.168.209.17:36807->20.128.8.8:53: i/o timeout\n"},
 		{"traefik-static-config-invalid", "{\"level\":\"error\",\"error\":\"command traefik error: incompatible deprecated "
