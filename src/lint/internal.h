@@ -21,6 +21,8 @@ void findings_free(struct findings *f);
  * YAML error is a finding. Returns non-zero after a YAML error. */
 int lint_part(struct lint_run *r, const char *name, const char *data, size_t len, int line_base);
 
+struct yaml_mapping;
+
 /* Where a file's parts go (src/lint/parallel.c). */
 struct part_sink {
 	struct lint_run *r;
@@ -29,7 +31,7 @@ struct part_sink {
 };
 /* A yaml_part_fn (user: a struct part_sink): queues the part for a worker,
  * or checks it here on one core; non-zero once the file stopped at an error. */
-int lint_pool_part(const char *data, size_t len, int line_base, void *user);
+int lint_pool_part(const char *data, size_t len, int line_base, struct yaml_mapping *m, void *user);
 /* Merges every queued part into r, in order. */
 void lint_pool_drain(struct lint_run *r);
 /* Merges every queued part, then closes the last file merged (an input

@@ -21,7 +21,7 @@ void lint_init(struct lint_run *r, struct diags *d)
 	r->d = d;
 	arena_init(&r->index.a, 0);
 	arena_init(&r->findings.text, 0);
-	arena_init(&r->doc_memory, LINT_DOC_MEMORY);
+	arena_init_large(&r->doc_memory, LINT_DOC_MEMORY);
 	r->index.pg_max_connections = 0;
 }
 

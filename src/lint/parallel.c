@@ -13,13 +13,16 @@
 #include <unistd.h>
 
 #include "lint/internal.h"
+#include "yaml/parse.h"
 
 #define MAX_WORKERS 8
 #define WINDOW_PER_WORKER 1
 
 struct job {
 	struct lint_run shard;
-	char *data;
+	const char *data;
+	char *buffer;              /* data's copy, when the part is not in a mapped file */
+	struct yaml_mapping *mapping;
 	size_t len, cap;
 	int line_base;
 	const char *name;
@@ -49,14 +52,27 @@ struct lint_pool {
 /* Called with the lock held. */
 static void keep_buffer(struct lint_pool *p, struct job *j)
 {
+	if (!j->buffer)
+		return;
 	if (p->nspare < p->window + 1) {
-		p->spare[p->nspare].data = j->data;
+		p->spare[p->nspare].data = j->buffer;
 		p->spare[p->nspare].cap = j->cap;
 		p->nspare++;
 	} else {
-		free(j->data);
+		free(j->buffer);
 	}
-	j->data = NULL;
+	j->buffer = NULL;
+}
+
+/* The job's text is done with: its copy freed, or its hold on the mapped
+ * file dropped (in the thread that reads the files). */
+static void release_text(struct job *j)
+{
+	free(j->buffer);
+	j->buffer = NULL;
+	if (j->mapping)
+		yaml_mapping_drop(j->mapping, j->data + j->len);
+	j->mapping = NULL;
 }
 
 /* A buffer of at least size bytes: a spare one, or a new one. */
@@ -83,7 +99,7 @@ static void *worker(void *arg)
 	struct lint_pool *p = arg;
 	struct arena documents;
 
-	arena_init(&documents, LINT_DOC_MEMORY);
+	arena_init_large(&documents, LINT_DOC_MEMORY);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct job *j;
@@ -214,7 +230,7 @@ static void merge(struct lint_run *r, struct job *j)
 			r->stopped_file = j->file_seq;
 	}
 	lint_free(&j->shard);
-	free(j->data);
+	release_text(j);
 	free(j);
 }
 
@@ -273,14 +289,22 @@ static int check_here(struct lint_run *r, const struct part_sink *s, const char 
 }
 
 static int submit(struct lint_pool *p, struct lint_run *r, const struct part_sink *s, const char *data, size_t len,
-		  int line_base)
+		  int line_base, struct yaml_mapping *m)
 {
 	struct job *j;
 
 	if (p->tail - p->head == p->window)
 		merge_oldest(p, r);
 	j = new_job(r, s, line_base);
-	if (!j || !(j->data = take_buffer(p, len + 1, &j->cap))) {
+	if (j && m) {
+		/* a slice of the mapped file, held until the merge: no copy */
+		yaml_mapping_hold(m);
+		j->mapping = m;
+		j->data = data;
+	} else if (j && (j->buffer = take_buffer(p, len + 1, &j->cap)) != NULL) {
+		memcpy(j->buffer, data, len + 1);
+		j->data = j->buffer;
+	} else {
 		if (j)
 			lint_free(&j->shard);
 		free(j);
@@ -288,7 +312,6 @@ static int submit(struct lint_pool *p, struct lint_run *r, const struct part_sin
 		lint_pool_drain(r);
 		return check_here(r, s, data, len, line_base);
 	}
-	memcpy(j->data, data, len + 1);
 	j->len = len;
 	pthread_mutex_lock(&p->lock);
 	p->ring[p->tail++ % p->window] = j;
@@ -297,7 +320,7 @@ static int submit(struct lint_pool *p, struct lint_run *r, const struct part_sin
 	return r->stopped_file == s->file_seq;
 }
 
-int lint_pool_part(const char *data, size_t len, int line_base, void *user)
+int lint_pool_part(const char *data, size_t len, int line_base, struct yaml_mapping *m, void *user)
 {
 	const struct part_sink *s = user;
 	struct lint_run *r = s->r;
@@ -306,9 +329,14 @@ int lint_pool_part(const char *data, size_t len, int line_base, void *user)
 		r->pool = pool_start();
 		r->pool_started = true;
 	}
-	if (!r->pool)
-		return check_here(r, s, data, len, line_base);
-	return submit(r->pool, r, s, data, len, line_base);
+	if (!r->pool) {
+		int stopped = check_here(r, s, data, len, line_base);
+
+		if (m)
+			yaml_mapping_done(m, data + len);
+		return stopped;
+	}
+	return submit(r->pool, r, s, data, len, line_base, m);
 }
 
 void lint_pool_drain(struct lint_run *r)
@@ -336,7 +364,7 @@ void lint_pool_stop(struct lint_run *r)
 	for (; p->head != p->tail; p->head++) {
 		struct job *j = p->ring[p->head % p->window];
 		lint_free(&j->shard);
-		free(j->data);
+		release_text(j);
 		free(j);
 	}
 	pool_free(p);

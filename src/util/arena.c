@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Chunks start small and double up to ARENA_CHUNK_MAX: an arena that holds
  * little (a lint part's summaries, kept until the end of the run for each
@@ -19,6 +20,9 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
+/* Transparent huge pages are 2 MiB on x86-64 and arm64 (4 KiB base pages). */
+#define HUGE_PAGE (2u * 1024 * 1024)
+
 void arena_init(struct arena *a, size_t limit)
 {
 	a->head = NULL;
@@ -26,6 +30,54 @@ void arena_init(struct arena *a, size_t limit)
 	a->used = 0;
 	a->limit = limit;
 	a->exhausted = false;
+	a->large = false;
+	a->range = NULL;
+	a->off = 0;
+	a->touched = 0;
+}
+
+void arena_init_large(struct arena *a, size_t limit)
+{
+	arena_init(a, limit);
+	a->large = limit > 0 && limit <= SIZE_MAX - HUGE_PAGE;
+}
+
+/* The range: range_size(a) bytes, MAP_NORESERVE so that only the pages
+ * written take memory. Its first BASE_PAGED bytes are base pages, and end
+ * where a huge page starts: most documents take a few KiB, and a huge page
+ * each would make every worker resident 2 MiB; larger ones go on into huge
+ * pages. Refused (a strict overcommit policy, an address-space limit), the
+ * arena takes chunks from malloc instead. */
+#define BASE_PAGED (256u * 1024)
+
+static size_t range_size(const struct arena *a)
+{
+	return BASE_PAGED + (a->limit + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
+static bool reserve_range(struct arena *a)
+{
+	size_t size = range_size(a);
+	char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	uintptr_t huge;
+	size_t head;
+
+	if (p == MAP_FAILED) {
+		a->large = false;
+		return false;
+	}
+	huge = ((uintptr_t)p + BASE_PAGED + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	head = (size_t)(huge - BASE_PAGED - (uintptr_t)p);
+	if (head)
+		munmap(p, head);
+	munmap((char *)huge - BASE_PAGED + size, HUGE_PAGE - head);
+	a->range = (char *)huge - BASE_PAGED;
+#ifdef MADV_HUGEPAGE
+	/* Advice only: where transparent huge pages are off, base pages. */
+	madvise((char *)huge, size - BASE_PAGED, MADV_HUGEPAGE);
+#endif
+	return true;
 }
 
 static void free_chunks(struct arena_chunk *c)
@@ -39,6 +91,11 @@ static void free_chunks(struct arena_chunk *c)
 
 void arena_free(struct arena *a)
 {
+	if (a->range)
+		munmap(a->range, range_size(a));
+	a->range = NULL;
+	a->off = 0;
+	a->touched = 0;
 	free_chunks(a->head);
 	free_chunks(a->spare);
 	a->head = NULL;
@@ -55,10 +112,30 @@ size_t arena_kept(const struct arena *a)
 	return kept;
 }
 
+/* The pages past the base-paged part and ARENA_LARGE_KEEP bytes go back to the system: memory stays
+ * what the next document needs, not what the largest one did. */
+static void reset_range(struct arena *a)
+{
+	if (a->off > a->touched)
+		a->touched = a->off;
+	if (a->touched > BASE_PAGED + ARENA_LARGE_KEEP) {
+		madvise(a->range + BASE_PAGED + ARENA_LARGE_KEEP, a->touched - BASE_PAGED - ARENA_LARGE_KEEP,
+			MADV_DONTNEED);
+		a->touched = BASE_PAGED + ARENA_LARGE_KEEP;
+	}
+	a->off = 0;
+	a->used = 0;
+}
+
 void arena_reset(struct arena *a)
 {
 	size_t kept = arena_kept(a);
 	struct arena_chunk *c = a->head;
+
+	if (a->range) {
+		reset_range(a);
+		return;
+	}
 
 	while (c) {
 		struct arena_chunk *next = c->next;
@@ -136,6 +213,14 @@ static void *arena_take(struct arena *a, size_t size)
 	if (size > SIZE_MAX - align)
 		goto refuse;
 	rounded = (size + align - 1) / align * align;
+	if (a->large && (a->range || reserve_range(a))) {
+		if (rounded > a->limit - a->off)
+			goto refuse;
+		p = a->range + a->off;
+		a->off += rounded;
+		a->used = a->off;
+		return p;
+	}
 	if (!c || c->size - c->off < rounded) {
 		c = new_chunk(a, rounded);
 		if (!c)

@@ -251,6 +251,12 @@ static struct ynode *scalar_node(struct builder *b, struct fy_event *fye, enum f
 	return n;
 }
 
+/* Whether the next node is the key of the innermost open mapping. */
+static bool awaits_key(const struct builder *b)
+{
+	return b->depth > 0 && b->stack[b->depth - 1].node->kind == Y_MAP && !b->stack[b->depth - 1].key;
+}
+
 static void on_scalar(struct builder *b, struct fy_event *fye)
 {
 	struct srcpos pos = mark_pos(b, fy_event_start_mark(fye));
@@ -280,8 +286,20 @@ static void on_scalar(struct builder *b, struct fy_event *fye)
 		free(built);
 		return;
 	}
-	n = scalar_node(b, fye, style, text, len, &pos, tag, force_str);
 	plain_merge = style == FYSS_PLAIN && len == 2 && memcmp(text, "<<", 2) == 0;
+	if (!anchor && !fye->scalar.tag && awaits_key(b)) {
+		/* a mapping's key: only its text is kept, so no node is made */
+		struct frame *f = &b->stack[b->depth - 1];
+
+		f->key = arena_strndup(b->a, text, len);
+		free(built);
+		if (!f->key)
+			fail_oom(b, &pos);
+		f->kpos = pos;
+		f->is_merge_key = plain_merge;
+		return;
+	}
+	n = scalar_node(b, fye, style, text, len, &pos, tag, force_str);
 	free(built);
 	if (!n || (anchor && !anchor_set(b, anchor, n))) {
 		fail_oom(b, &pos);

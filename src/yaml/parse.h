@@ -48,14 +48,28 @@ int yaml_parse_part(struct arena *a, struct diags *d, const char *file, int line
 #define YAML_PART_BYTES (256u * 1024)
 int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *fp, const struct yaml_limits *lim,
 		     yaml_doc_fn fn, void *user);
-/* The cutting alone: fn gets each part (NUL-terminated, valid during the
- * call) with the number of lines before it; a non-zero return stops the
- * reading and is returned. A read failure is reported to d (-1). */
-typedef int (*yaml_part_fn)(const char *data, size_t len, int line_base, void *user);
+/* A regular file mapped whole, which its parts are slices of: a part that
+ * holds it is not copied. Holds and drops are made by one thread. */
+struct yaml_mapping;
+/* The cutting alone: fn gets each part with the number of lines before it;
+ * a non-zero return stops the reading and is returned. A read failure is
+ * reported to d (-1). A part read from a stream (m NULL) is NUL-terminated
+ * and valid during the call; one of a mapped file (m) is not terminated,
+ * and stays valid after the call while fn holds m. */
+typedef int (*yaml_part_fn)(const char *data, size_t len, int line_base, struct yaml_mapping *m, void *user);
 int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user);
 /* The same for a named file, which must be a regular file: a FIFO, a device
- * or a socket is refused (reported to d, -1), not waited for. */
+ * or a socket is refused (reported to d, -1), not waited for. The file is
+ * mapped, not read: its parts are not copied. */
 int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user);
+void yaml_mapping_hold(struct yaml_mapping *m);
+/* m's text up to done (a part's end) has been checked, and every part
+ * before it: its pages go back to the system, so that memory follows the
+ * parts in flight, not the file. */
+void yaml_mapping_done(struct yaml_mapping *m, const char *done);
+/* Drops a hold, after yaml_mapping_done(m, done) unless done is NULL. The
+ * last drop unmaps the file. */
+void yaml_mapping_drop(struct yaml_mapping *m, const char *done);
 
 /* Checks that data is UTF-8 without NUL bytes; on failure reports the first
  * bad byte's position and returns -1. */

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define READ_BLOCK (256u * 1024)
@@ -71,28 +73,29 @@ static const char *next_marker_newline(const char *s, size_t n)
 }
 
 /* Where the part starting at buf ends: the start of a marker line at least
- * YAML_PART_BYTES in, or 0 when none is in the buffer yet. */
-static size_t find_cut(struct reader *rd)
+ * YAML_PART_BYTES in, or 0 when none is in buf[0, len) yet. *from is where
+ * the search resumes, kept between calls as buf grows. */
+static size_t find_cut(const char *buf, size_t len, size_t *from)
 {
-	if (rd->from < YAML_PART_BYTES)
-		rd->from = YAML_PART_BYTES;
-	while (rd->from < rd->len) {
+	if (*from < YAML_PART_BYTES)
+		*from = YAML_PART_BYTES;
+	while (*from < len) {
 		/* the newline before a line that starts like a marker */
-		const char *nl = next_marker_newline(rd->buf + rd->from - 1, rd->len - (rd->from - 1));
+		const char *nl = next_marker_newline(buf + *from - 1, len - (*from - 1));
 		size_t at;
 
 		if (!nl) {
 			/* the last three bytes may begin "\n---" once more is read */
-			rd->from = rd->len > rd->from + 3 ? rd->len - 3 : rd->from;
+			*from = len > *from + 3 ? len - 3 : *from;
 			return 0;
 		}
-		at = (size_t)(nl - rd->buf) + 1;
-		if (at + 4 > rd->len) {
-			rd->from = at;
+		at = (size_t)(nl - buf) + 1;
+		if (at + 4 > len) {
+			*from = at;
 			return 0;
 		}
-		rd->from = at + 1;
-		if (marker_at(rd->buf + at, rd->len - at) && !directive_before(rd->buf, at))
+		*from = at + 1;
+		if (marker_at(buf + at, len - at) && !directive_before(buf, at))
 			return at;
 	}
 	return 0;
@@ -137,7 +140,7 @@ static int take_front(struct reader *rd, size_t cut, int *line_base, yaml_part_f
 	int rc;
 
 	rd->buf[cut] = '\0';
-	rc = fn(rd->buf, cut, *line_base, user);
+	rc = fn(rd->buf, cut, *line_base, NULL, user);
 	rd->buf[cut] = saved;
 	*line_base += count_lines(rd->buf, cut);
 	memmove(rd->buf, rd->buf + cut, rd->len - cut);
@@ -154,7 +157,7 @@ int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn f
 
 	errno = 0;
 	while (rc == 0 && !read_failed) {
-		size_t cut = find_cut(&rd);
+		size_t cut = find_cut(rd.buf, rd.len, &rd.from);
 
 		if (cut) {
 			rc = take_front(&rd, cut, &line_base, fn, user);
@@ -185,10 +188,11 @@ struct parse_each {
 	void *user;
 };
 
-static int parse_part(const char *data, size_t len, int line_base, void *user)
+static int parse_part(const char *data, size_t len, int line_base, struct yaml_mapping *m, void *user)
 {
 	struct parse_each *p = user;
 
+	(void)m;
 	return yaml_parse_part(p->a, p->d, p->file, line_base, data, len, p->lim, p->fn, p->user);
 }
 
@@ -200,14 +204,70 @@ int yaml_parse_parts(struct arena *a, struct diags *d, const char *file, FILE *f
 	return yaml_split_parts(d, file, fp, parse_part, &p);
 }
 
+struct yaml_mapping {
+	const char *data;
+	size_t len;
+	size_t released;   /* the pages before data + released went back */
+	unsigned holds;
+};
+
+void yaml_mapping_hold(struct yaml_mapping *m)
+{
+	m->holds++;
+}
+
+void yaml_mapping_done(struct yaml_mapping *m, const char *done)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t upto = (size_t)(done - m->data) / page * page;
+
+	if (upto > m->released) {
+		/* The mapping is private and never written: the pages are the
+		 * file's, read again from the page cache if ever touched. */
+		madvise((char *)m->data + m->released, upto - m->released, MADV_DONTNEED);
+		m->released = upto;
+	}
+}
+
+void yaml_mapping_drop(struct yaml_mapping *m, const char *done)
+{
+	if (done)
+		yaml_mapping_done(m, done);
+	if (--m->holds == 0) {
+		munmap((char *)m->data, m->len);
+		free(m);
+	}
+}
+
+/* The parts of a mapped file: slices of it, handed on in order. */
+static int split_mapping(struct yaml_mapping *m, yaml_part_fn fn, void *user)
+{
+	size_t start = 0, from = 0;
+	int line_base = 0, rc = 0;
+
+	while (rc == 0 && start < m->len) {
+		const char *part = m->data + start;
+		size_t cut = find_cut(part, m->len - start, &from);
+		size_t n = cut ? cut : m->len - start;
+
+		rc = fn(part, n, line_base, m, user);
+		line_base += count_lines(part, n);
+		start += n;
+		from = 0;
+	}
+	return rc;
+}
+
 int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user)
 {
 	struct srcpos pos = {file, 0, 0};
 	int fd = open_regular_file(file);
-	FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
+	struct stat sb;
+	struct yaml_mapping *m;
+	void *data;
 	int rc;
 
-	if (!fp) {
+	if (fd < 0 || fstat(fd, &sb) != 0) {
 		int err = errno;
 
 		if (fd >= 0)
@@ -216,7 +276,26 @@ int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *us
 			 err == EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(err));
 		return -1;
 	}
-	rc = yaml_split_parts(d, file, fp, fn, user);
-	fclose(fp);
+	if (sb.st_size == 0) {
+		close(fd);
+		return fn("", 0, 0, NULL, user);
+	}
+	data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	m = data != MAP_FAILED ? malloc(sizeof(*m)) : NULL;
+	if (!m) {
+		int err = data == MAP_FAILED ? errno : ENOMEM;
+
+		if (data != MAP_FAILED)
+			munmap(data, (size_t)sb.st_size);
+		diag_add(d, DIAG_ERROR, &pos, "check that the file is readable and memory is available",
+			 "cannot read: %s", strerror(err));
+		return -1;
+	}
+	*m = (struct yaml_mapping){data, (size_t)sb.st_size, 0, 1};
+	/* Read in order: the kernel reads ahead. */
+	madvise(data, m->len, MADV_SEQUENTIAL);
+	rc = split_mapping(m, fn, user);
+	yaml_mapping_drop(m, NULL);
 	return rc;
 }

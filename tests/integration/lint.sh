@@ -204,6 +204,24 @@ check "lint --flows: policies in different parts give the directory's verdicts" 
 	cmp "$WORK/flows-dir" "$WORK/flows-all"
 check "lint --flows: the blocked flows are found across parts" grep -q BLOCKED "$WORK/flows-all"
 
+# A named file is mapped and its parts are slices of it, not copies: a file
+# of whole pages (nothing after its last byte in the mapping), cut into
+# parts, its last document without a final line break, gives the findings
+# that the same text read from standard input does.
+python3 - "$WORK/pages.yaml" <<'PY'
+import sys
+doc = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d, labels: {tier: on}}\ndata: {password: x}\n"
+text = "".join(doc % i for i in range(9000)) + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: last}\ndata: {k: v}"
+open(sys.argv[1], "w").write(text + " " * (-len(text) % 4096))
+PY
+run_kg "$O" "$E" lint "$WORK/pages.yaml"
+env -i PATH=/usr/bin:/bin HOME="$WORK" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+	"$KG" lint - <"$WORK/pages.yaml" >"$WORK/pages-stdin" 2>"$E"
+check "lint: a mapped file of whole pages ($(($(stat -c %s "$WORK/pages.yaml") / 4096)) pages) is read to its end" \
+	sh -c "[ $(($(stat -c %s "$WORK/pages.yaml") % 4096)) -eq 0 ] && grep -q '^9001 documents in 1 files' '$O'"
+check "lint: a mapped file's findings are those of the same text on standard input" \
+	cmp <(sed 's|^[^:]*pages.yaml:|F:|' "$O") <(sed 's|^<stdin>:|F:|' "$WORK/pages-stdin")
+
 # A file with no document is an error on the parts path too, also when
 # another file's parts come before it.
 : >"$WORK/empty.yaml"
