@@ -77,27 +77,71 @@ const struct schema_field *schema_field(const struct schema_type *t, const char 
 	return NULL;
 }
 
+/* The path to the node being checked, kept as its steps: the text
+ * ("spec.containers[0].image") is made only for a problem, not for every
+ * field of every document. Each step takes at least one character of the
+ * text's 1023, so deeper steps could not be shown anyway. */
+#define PATH_MAX_CHARS 1024
+
 struct walk {
 	schema_report report;
 	void *user;
 	int problems;
-	size_t len;          /* of path */
-	char path[1024];
+	size_t depth;
+	struct step {
+		const char *key;     /* NULL: a list index */
+		size_t index;
+	} steps[PATH_MAX_CHARS];
 };
+
+/* The steps as text: ".key" or "[index]" each, a step that does not fit
+ * left out. */
+static void path_text(const struct walk *w, char path[PATH_MAX_CHARS])
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < w->depth && i < PATH_MAX_CHARS; i++) {
+		size_t room = PATH_MAX_CHARS - len - 1;
+
+		if (w->steps[i].key) {
+			size_t k = strlen(w->steps[i].key);
+
+			if (k + 1 > room)
+				continue;
+			if (len)
+				path[len++] = '.';
+			memcpy(path + len, w->steps[i].key, k);
+			len += k;
+		} else {
+			char buf[NUMBER_DIGITS_MAX];
+			const char *digits = number_digits(w->steps[i].index, buf);
+			size_t n = (size_t)(buf + sizeof(buf) - digits);
+
+			if (n + 2 < room) {
+				path[len++] = '[';
+				memcpy(path + len, digits, n);
+				len += n;
+				path[len++] = ']';
+			}
+		}
+	}
+	path[len] = '\0';
+}
 
 static void problem(struct walk *w, const struct srcpos *pos, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void problem(struct walk *w, const struct srcpos *pos, const char *rule, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], path[PATH_MAX_CHARS];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	path_text(w, path);
 	w->problems++;
-	w->report(w->user, pos, rule, w->path, msg);
+	w->report(w->user, pos, rule, path, msg);
 }
 
 static bool quantity_ok(const char *s)
@@ -155,53 +199,27 @@ static const char *yaml11_reading(const struct ynode *n)
 	return NULL;
 }
 
-/* Appends ".key" or "[index]" to the path; pop() restores it. Runs for
- * every field of every document, so it copies rather than formats. */
-static void push(struct walk *w, size_t *saved, const char *key, size_t index)
+static void push(struct walk *w, const char *key, size_t index)
 {
-	size_t len = w->len, room = sizeof(w->path) - len - 1;
-
-	*saved = len;
-	if (key) {
-		size_t k = strlen(key);
-
-		if (k + 1 > room)
-			return;
-		if (len)
-			w->path[len++] = '.';
-		memcpy(w->path + len, key, k);
-		len += k;
-	} else {
-		/* "[index]" without snprintf, which took a tenth of the schema walk */
-		char buf[NUMBER_DIGITS_MAX];
-		const char *digits = number_digits(index, buf);
-		size_t n = (size_t)(buf + sizeof(buf) - digits);
-
-		if (n + 2 < room) {
-			w->path[len++] = '[';
-			memcpy(w->path + len, digits, n);
-			len += n;
-			w->path[len++] = ']';
-		}
-	}
-	w->path[len] = '\0';
-	w->len = len;
+	if (w->depth < PATH_MAX_CHARS)
+		w->steps[w->depth] = (struct step){key, index};
+	w->depth++;
 }
 
-static void pop(struct walk *w, size_t saved)
+static void pop(struct walk *w)
 {
-	w->len = saved;
-	w->path[saved] = '\0';
+	w->depth--;
 }
 
 static void validate(struct walk *w, const struct ynode *n, int type, const struct srcpos *kpos);
 
 static void validate_object(struct walk *w, const struct ynode *n, const struct schema_type *t)
 {
-	for (unsigned i = 0; i < t->nfields; i++) {
+	for (unsigned i = 0, seen = 0; i < t->nfields && seen < t->nrequired; i++) {
 		const struct schema_field *f = &schema_fields[t->first_field + i];
 		const struct ynode *v = f->required ? y_get(n, f->name) : NULL;
 
+		seen += f->required;
 		/* The API server decodes an explicit null as the zero value, which
 		 * a required field refuses ("Required value"). */
 		if (f->required && !v)
@@ -212,14 +230,13 @@ static void validate_object(struct walk *w, const struct ynode *n, const struct 
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ypair *p = &n->pairs[i];
 		const struct schema_field *f = schema_field(t, p->key);
-		size_t saved;
 
-		push(w, &saved, p->key, 0);
+		push(w, p->key, 0);
 		if (!f)
 			problem(w, &p->kpos, "SCH001", "unknown field \"%s\"", p->key);
 		else
 			validate(w, p->val, f->type, &p->kpos);
-		pop(w, saved);
+		pop(w);
 	}
 }
 
@@ -260,10 +277,9 @@ static void validate(struct walk *w, const struct ynode *n, int type, const stru
 			return;
 		}
 		for (size_t i = 0; i < n->n; i++) {
-			size_t saved;
-			push(w, &saved, n->pairs[i].key, 0);
+			push(w, n->pairs[i].key, 0);
 			validate(w, n->pairs[i].val, t->items, &n->pairs[i].kpos);
-			pop(w, saved);
+			pop(w);
 		}
 		return;
 	case SK_ARRAY:
@@ -272,10 +288,9 @@ static void validate(struct walk *w, const struct ynode *n, int type, const stru
 			return;
 		}
 		for (size_t i = 0; i < n->n; i++) {
-			size_t saved;
-			push(w, &saved, NULL, i);
+			push(w, NULL, i);
 			validate(w, n->items[i], t->items, NULL);
-			pop(w, saved);
+			pop(w);
 		}
 		return;
 	case SK_STRING:
@@ -314,9 +329,10 @@ int schema_validate(const struct ynode *doc, const struct schema_root *root, sch
 {
 	struct walk w;
 
-	memset(&w, 0, sizeof(w));
 	w.report = report;
 	w.user = user;
+	w.problems = 0;
+	w.depth = 0;
 	validate(&w, doc, root->type, NULL);
 	return w.problems;
 }

@@ -19,6 +19,7 @@ struct schema_type {
 	unsigned first_field, nfields;  /* SK_OBJECT: fields, sorted by name */
 	int items;                      /* SK_ARRAY items, SK_MAP values; -1 */
 	unsigned first_enum, nenums;    /* SK_STRING: allowed values */
+	unsigned nrequired;             /* SK_OBJECT: how many of its fields are required */
 };
 
 struct schema_field {

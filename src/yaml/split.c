@@ -250,8 +250,11 @@ static int split_mapping(struct yaml_mapping *m, yaml_part_fn fn, void *user)
 		size_t cut = find_cut(part, m->len - start, &from);
 		size_t n = cut ? cut : m->len - start;
 
+		/* counted first: fn may have given the part's pages back */
+		int lines = count_lines(part, n);
+
 		rc = fn(part, n, line_base, m, user);
-		line_base += count_lines(part, n);
+		line_base += lines;
 		start += n;
 		from = 0;
 	}
