@@ -28,11 +28,12 @@ struct arena {
 
 void arena_init(struct arena *a, size_t limit);
 /* An arena for one document's tree at a time, reset after each (lint):
- * its memory is one range of address space that the kernel may back with
- * huge pages, each one page fault for 2 MiB instead of 512 (a page fault
- * costs about as much as parsing 2 KB of YAML). arena_reset keeps the first
- * ARENA_LARGE_KEEP bytes of huge pages resident and gives the rest back. limit must not
- * be 0. Where the range cannot be reserved, it is an ordinary arena. */
+ * its memory is one range of address space, limit bytes, that past its
+ * first 256 KiB the kernel may back with huge pages, one page fault for
+ * 2 MiB instead of 512 (a fault costs about what parsing 2 KB of YAML
+ * does). arena_reset keeps ARENA_LARGE_KEEP bytes past the first 256 KiB
+ * resident and gives the rest back. limit must not be 0. Where the range
+ * cannot be reserved, it is an ordinary arena. */
 void arena_init_large(struct arena *a, size_t limit);
 #define ARENA_LARGE_KEEP (2u * 1024 * 1024)
 void arena_free(struct arena *a);

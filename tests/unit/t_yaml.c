@@ -484,7 +484,76 @@ static void test_corpus_scalar_texts(void)
 	CHECK(files >= 20);
 }
 
+
+/* A mapping's key is kept as text only, not as a node: plain, quoted (at
+ * its text, after the quote, as libfyaml marks it),
+ * empty, "null" and "<<" keys, and keys with an anchor or a tag (which
+ * still go through a node), read and locate as before. */
+static void test_mapping_keys(void)
+{
+	struct parsed p;
+	const struct ypair *k;
+
+	parse(&p, "a: 1\n'q u': 2\nnull: 3\n&anchor b: 4\n!!str 5: five\nbase: &base {x: 1}\nm:\n  <<: *base\n  y: 2\n\"\": e\n");
+	CHECK_INT(p.rc, 0);
+	CHECK(p.root && p.root->kind == Y_MAP && p.root->n == 8);
+	k = y_get_pair(p.root, "q u");
+	CHECK(k && k->kpos.line == 2 && k->kpos.col == 2 && k->val->i == 2);
+	CHECK(y_get(p.root, "null") && y_get(p.root, "null")->i == 3);
+	k = y_get_pair(p.root, "b");
+	CHECK(k && k->kpos.line == 4 && k->val->i == 4);
+	CHECK_STR(y_text(y_get(p.root, "5")), "five");
+	CHECK(y_get(y_get(p.root, "m"), "x") && y_get(y_get(p.root, "m"), "x")->i == 1);
+	CHECK(y_get(y_get(p.root, "m"), "<<") == NULL);
+	CHECK_STR(y_text(y_get(p.root, "")), "e");
+	done(&p);
+	parse(&p, "a: 1\nb: 2\na: 3\n");
+	CHECK(p.rc != 0);
+	CHECK(t_diag_has(&p.d, DIAG_ERROR, "duplicate key \"a\" (first at line 1)", 3));
+	done(&p);
+}
+
+/* lint's document arena: one reserved range, huge pages past its first
+ * 256 KiB; its budget holds, a reset gives memory back and leaves it
+ * usable, and what it hands out is zeroed. */
+static void test_large_arena(void)
+{
+	struct arena a;
+	const size_t mib = 1u << 20;
+	unsigned char *blocks[6];
+	bool zero = true;
+
+	arena_init_large(&a, 5 * mib);
+	for (int i = 0; i < 4; i++) {
+		blocks[i] = arena_alloc(&a, mib);
+		CHECK(blocks[i] != NULL);
+		if (blocks[i])
+			memset(blocks[i], 0xA5, mib);
+	}
+	CHECK(blocks[0] && blocks[1] && blocks[1] >= blocks[0] + mib);
+	CHECK(arena_alloc(&a, 2 * mib) == NULL);
+	CHECK(a.exhausted);
+	CHECK(a.used <= 5 * mib);
+	arena_reset(&a);
+	CHECK_INT((long long)a.used, 0);
+	for (int i = 0; i < 4; i++) {
+		blocks[i] = arena_alloc(&a, mib);
+		for (size_t k = 0; blocks[i] && k < mib; k += 4096)
+			zero = zero && blocks[i][k] == 0;
+	}
+	CHECK(blocks[3] != NULL && zero);
+	blocks[4] = (unsigned char *)arena_strndup(&a, "after a reset", 13);
+	CHECK(blocks[4] && strcmp((char *)blocks[4], "after a reset") == 0);
+	arena_free(&a);
+	arena_init_large(&a, 0);
+	blocks[5] = arena_alloc(&a, 100);
+	CHECK(blocks[5] != NULL && !a.large);
+	arena_free(&a);
+}
+
 const struct t_case t_yaml_cases[] = {
+	{"yaml: a mapping's keys keep their text and position, anchors, tags and merge keys included", test_mapping_keys},
+	{"yaml: lint's document arena keeps its budget and gives memory back at a reset", test_large_arena},
 	{"yaml: every corpus manifest parses to the same trees from its text as from a stream", test_corpus_scalar_texts},
 	{"yaml: scalars taken from the input read as those the token iterator builds", test_scalar_text_from_input},
 	{"yaml: the streaming text check (UTF-8 across chunks, NUL, flow depth and entries)", test_text_scan},
