@@ -67,8 +67,9 @@ static bool spill(struct findings *f, const struct finding *x)
 	h.file = x->file;
 	h.object_len = (uint16_t)olen;
 	h.message_len = (uint16_t)mlen;
-	if (fwrite(&h, sizeof(h), 1, f->spill) != 1 || fwrite(x->object, 1, olen, f->spill) != olen ||
-	    fwrite(x->message, 1, mlen, f->spill) != mlen)
+	/* One thread at a time uses a run's findings: no stdio locking. */
+	if (fwrite_unlocked(&h, sizeof(h), 1, f->spill) != 1 || fwrite_unlocked(x->object, 1, olen, f->spill) != olen ||
+	    fwrite_unlocked(x->message, 1, mlen, f->spill) != mlen)
 		return false;
 	f->nspilled++;
 	return true;
@@ -131,8 +132,9 @@ static int each_spilled(const struct findings *f, void (*fn)(const struct findin
 	for (size_t i = 0; i < f->nspilled; i++) {
 		struct finding x;
 
-		if (fread(&h, sizeof(h), 1, f->spill) != 1 || fread(object, 1, h.object_len, f->spill) != h.object_len ||
-		    fread(message, 1, h.message_len, f->spill) != h.message_len)
+		if (fread_unlocked(&h, sizeof(h), 1, f->spill) != 1 ||
+		    fread_unlocked(object, 1, h.object_len, f->spill) != h.object_len ||
+		    fread_unlocked(message, 1, h.message_len, f->spill) != h.message_len)
 			return -1;
 		object[h.object_len] = '\0';
 		message[h.message_len] = '\0';
