@@ -1615,6 +1615,29 @@ static void test_wordings(void)
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
+		/* b17c's sample: the cluster's and the edge's wordings users paste */
+		{"config-object-missing", "  Warning  Failed  29m  kubelet, ip-10-50-155-108.ec2.internal  Error: secrets "
+					  "\"busybox-secret-47\" not found\n"},
+		{"cert-challenge-pending", "  Reason:  Waiting for http-01 challenge propagation: wrong status code '403', "
+					   "expected '200'\n"},
+		{"cert-challenge-pending", "E0814 01:25:31.000000 1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
+					   "check failed\" \"error\"=\"wrong status code '404', expected '200'\" \"dnsName\"="
+					   "\"apache.mydomain.fr\"\n"},
+		{"cert-dns01-zone-not-found", "E1007 21:54:11.244949 1 sync.go:282] cert-manager/challenges/finalizer \"msg\"="
+					      "\"error cleaning up challenge\" \"error\"=\"GET https://api.digitalocean.com/v2/"
+					      "domains/ru/records: 404 (request \\\"1d51\\\") Resource not found\"\n"},
+		{"cert-dns01-zone-not-found", "challenges controller: Re-queuing item \"default/polluxisme-2801170174-0\" due to "
+					      "error processing: POST https://api.digitalocean.com/v2/domains/_acme-challenge."
+					      "polluxis.me/records: 404 The resource you were accessing could not be found.\n"},
+		{"do-volume-wrong-droplet", "  Warning  FailedAttachVolume  3s  attachdetach-controller  AttachVolume.Attach "
+					    "failed for volume \"pvc-7ff22820\" : rpc error: code = Internal desc = failed to "
+					    "publish volume: volume is already attached to a server, please detach it first "
+					    "(service_error)\n"},
+		{"ingress-upstream-read-timeout", "2024/01/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection "
+						  "timed out) while reading response header from upstream, client: 10.0.0.1, "
+						  "server: odoo.example.com, request: \"POST /web/dataset/call_kw HTTP/1.1\", "
+						  "upstream: \"http://10.244.0.5:8069/web/dataset/call_kw\"\n"},
+		{"ingress-upstream-read-timeout", "upstream request timeout\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
