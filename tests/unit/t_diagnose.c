@@ -1638,6 +1638,10 @@ static void test_wordings(void)
 						  "server: odoo.example.com, request: \"POST /web/dataset/call_kw HTTP/1.1\", "
 						  "upstream: \"http://10.244.0.5:8069/web/dataset/call_kw\"\n"},
 		{"ingress-upstream-read-timeout", "upstream request timeout\n"},
+		{"probe-liveness-failed", "Killing container with id docker://70a8:pod \"my-pod-3965_my-namespace(9b28)\" "
+					  "container \"my-container\" is unhealthy, it will be killed and re-created.\n"},
+		{"cert-challenge-pending", "acme: authorization for identifier example.com is invalid\n"},
+		{"init-container-failed", "tls-app-dc7787455-69rhx   0/1       Init:Error   1          6s\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
