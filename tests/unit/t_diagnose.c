@@ -1642,6 +1642,10 @@ static void test_wordings(void)
 					  "container \"my-container\" is unhealthy, it will be killed and re-created.\n"},
 		{"cert-challenge-pending", "acme: authorization for identifier example.com is invalid\n"},
 		{"init-container-failed", "tls-app-dc7787455-69rhx   0/1       Init:Error   1          6s\n"},
+		{"attach-limit", "AttachVolume.Attach failed for volume \"pvc-1f2e\" : rpc error: code = ResourceExhausted "
+				 "desc = max number of volumes (8) already attached to instance\n"},
+		{"cronjob-forbid-skips-runs", "  Normal  JobAlreadyActive  27s (x7 over 2m56s)  cronjob-controller  Not starting job "
+					      "because prior execution is running and concurrency policy is Forbid\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
