@@ -1646,6 +1646,13 @@ static void test_wordings(void)
 				 "desc = max number of volumes (8) already attached to instance\n"},
 		{"cronjob-forbid-skips-runs", "  Normal  JobAlreadyActive  27s (x7 over 2m56s)  cronjob-controller  Not starting job "
 					      "because prior execution is running and concurrency policy is Forbid\n"},
+		{"volume-node-affinity", "  Warning  FailedAttachVolume  84s  attachdetach-controller  AttachVolume.Attach failed for "
+					 "volume \"pvc-44c2\" : rpc error: code = Internal desc = Could not attach volume "
+					 "\"vol-0689\" to node \"i-0a7e\": InvalidVolume.ZoneMismatch: The volume 'vol-0689' is "
+					 "not in the same availability zone as instance 'i-0a7e'\n"},
+		{"volume-filesystem-mismatch", "mount: /var/lib/kubelet/plugins/kubernetes.io/aws-ebs/mounts/aws/us-east-2a/vol-087b: "
+					       "wrong fs type, bad option, bad superblock on /dev/nvme1n1, missing codepage or "
+					       "helper program, or other error.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
