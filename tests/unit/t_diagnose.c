@@ -1653,6 +1653,11 @@ static void test_wordings(void)
 		{"volume-filesystem-mismatch", "mount: /var/lib/kubelet/plugins/kubernetes.io/aws-ebs/mounts/aws/us-east-2a/vol-087b: "
 					       "wrong fs type, bad option, bad superblock on /dev/nvme1n1, missing codepage or "
 					       "helper program, or other error.\n"},
+		{"traefik-docker-port-missing", "time=\"2019-12-08T15:02:01Z\" level=error msg=\"port is missing\" "
+						"providerName=docker container=local-whoami-lgo9ik9s4sxqkaw0b38os7fgr\n"},
+		{"traefik-docker-port-missing", "level=debug msg=\"Filtering container without port, scrapy_whoami.1: port label "
+						"is missing, please use traefik.port as default value or define port label for "
+						"all segments ('traefik.<segment_name>.port')\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
