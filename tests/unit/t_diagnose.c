@@ -1658,6 +1658,9 @@ static void test_wordings(void)
 		{"traefik-docker-port-missing", "level=debug msg=\"Filtering container without port, scrapy_whoami.1: port label "
 						"is missing, please use traefik.port as default value or define port label for "
 						"all segments ('traefik.<segment_name>.port')\"\n"},
+		{"ingress-bad-gateway", "2023/08/11 15:59:08 [error] 7058#7058: *116182913 recv() failed (104: Connection reset by "
+					"peer) while reading response header from upstream, client: 10.35.117.157, server: "
+					"abc.com, request: \"POST /contokenv2 HTTP/1.1\", upstream: \"http://10.45.61.13:5000/api/v\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
