@@ -1661,6 +1661,11 @@ static void test_wordings(void)
 		{"ingress-bad-gateway", "2023/08/11 15:59:08 [error] 7058#7058: *116182913 recv() failed (104: Connection reset by "
 					"peer) while reading response header from upstream, client: 10.35.117.157, server: "
 					"abc.com, request: \"POST /contokenv2 HTTP/1.1\", upstream: \"http://10.45.61.13:5000/api/v\"\n"},
+		{"do-volume-device-missing", "time=\"2018-08-23T09:09:56Z\" level=error msg=\"method failed\" error=\"rpc error: "
+					     "code = Internal desc = formatting disk failed: exit status 1 cmd: 'mkfs.ext4 -F "
+					     "/dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a' output: \\\"mke2fs 1.43.7 (16-Oct-2017)"
+					     "\\\\nThe file /dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a does not exist and no size "
+					     "was specified.\\\\n\\\"\" method=/csi.v0.Node/NodeStageVolume\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
