@@ -1615,6 +1615,57 @@ static void test_wordings(void)
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
+		/* b17c's sample: the cluster's and the edge's wordings users paste */
+		{"config-object-missing", "  Warning  Failed  29m  kubelet, ip-10-50-155-108.ec2.internal  Error: secrets "
+					  "\"busybox-secret-47\" not found\n"},
+		{"cert-challenge-pending", "  Reason:  Waiting for http-01 challenge propagation: wrong status code '403', "
+					   "expected '200'\n"},
+		{"cert-challenge-pending", "E0814 01:25:31.000000 1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
+					   "check failed\" \"error\"=\"wrong status code '404', expected '200'\" \"dnsName\"="
+					   "\"apache.mydomain.fr\"\n"},
+		{"cert-dns01-zone-not-found", "E1007 21:54:11.244949 1 sync.go:282] cert-manager/challenges/finalizer \"msg\"="
+					      "\"error cleaning up challenge\" \"error\"=\"GET https://api.digitalocean.com/v2/"
+					      "domains/ru/records: 404 (request \\\"1d51\\\") Resource not found\"\n"},
+		{"cert-dns01-zone-not-found", "challenges controller: Re-queuing item \"default/polluxisme-2801170174-0\" due to "
+					      "error processing: POST https://api.digitalocean.com/v2/domains/_acme-challenge."
+					      "polluxis.me/records: 404 The resource you were accessing could not be found.\n"},
+		{"do-volume-wrong-droplet", "  Warning  FailedAttachVolume  3s  attachdetach-controller  AttachVolume.Attach "
+					    "failed for volume \"pvc-7ff22820\" : rpc error: code = Internal desc = failed to "
+					    "publish volume: volume is already attached to a server, please detach it first "
+					    "(service_error)\n"},
+		{"ingress-upstream-read-timeout", "2024/01/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection "
+						  "timed out) while reading response header from upstream, client: 10.0.0.1, "
+						  "server: odoo.example.com, request: \"POST /web/dataset/call_kw HTTP/1.1\", "
+						  "upstream: \"http://10.244.0.5:8069/web/dataset/call_kw\"\n"},
+		{"ingress-upstream-read-timeout", "upstream request timeout\n"},
+		{"probe-liveness-failed", "Killing container with id docker://70a8:pod \"my-pod-3965_my-namespace(9b28)\" "
+					  "container \"my-container\" is unhealthy, it will be killed and re-created.\n"},
+		{"cert-challenge-pending", "acme: authorization for identifier example.com is invalid\n"},
+		{"init-container-failed", "tls-app-dc7787455-69rhx   0/1       Init:Error   1          6s\n"},
+		{"attach-limit", "AttachVolume.Attach failed for volume \"pvc-1f2e\" : rpc error: code = ResourceExhausted "
+				 "desc = max number of volumes (8) already attached to instance\n"},
+		{"cronjob-forbid-skips-runs", "  Normal  JobAlreadyActive  27s (x7 over 2m56s)  cronjob-controller  Not starting job "
+					      "because prior execution is running and concurrency policy is Forbid\n"},
+		{"volume-node-affinity", "  Warning  FailedAttachVolume  84s  attachdetach-controller  AttachVolume.Attach failed for "
+					 "volume \"pvc-44c2\" : rpc error: code = Internal desc = Could not attach volume "
+					 "\"vol-0689\" to node \"i-0a7e\": InvalidVolume.ZoneMismatch: The volume 'vol-0689' is "
+					 "not in the same availability zone as instance 'i-0a7e'\n"},
+		{"volume-filesystem-mismatch", "mount: /var/lib/kubelet/plugins/kubernetes.io/aws-ebs/mounts/aws/us-east-2a/vol-087b: "
+					       "wrong fs type, bad option, bad superblock on /dev/nvme1n1, missing codepage or "
+					       "helper program, or other error.\n"},
+		{"traefik-docker-port-missing", "time=\"2019-12-08T15:02:01Z\" level=error msg=\"port is missing\" "
+						"providerName=docker container=local-whoami-lgo9ik9s4sxqkaw0b38os7fgr\n"},
+		{"traefik-docker-port-missing", "level=debug msg=\"Filtering container without port, scrapy_whoami.1: port label "
+						"is missing, please use traefik.port as default value or define port label for "
+						"all segments ('traefik.<segment_name>.port')\"\n"},
+		{"ingress-bad-gateway", "2023/08/11 15:59:08 [error] 7058#7058: *116182913 recv() failed (104: Connection reset by "
+					"peer) while reading response header from upstream, client: 10.35.117.157, server: "
+					"abc.com, request: \"POST /contokenv2 HTTP/1.1\", upstream: \"http://10.45.61.13:5000/api/v\"\n"},
+		{"do-volume-device-missing", "time=\"2018-08-23T09:09:56Z\" level=error msg=\"method failed\" error=\"rpc error: "
+					     "code = Internal desc = formatting disk failed: exit status 1 cmd: 'mkfs.ext4 -F "
+					     "/dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a' output: \\\"mke2fs 1.43.7 (16-Oct-2017)"
+					     "\\\\nThe file /dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a does not exist and no size "
+					     "was specified.\\\\n\\\"\" method=/csi.v0.Node/NodeStageVolume\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
