@@ -1615,6 +1615,19 @@ static void test_wordings(void)
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
+		/* b17a's sample: PostgreSQL's failures in the words of the poolers and images that relay them */
+		{"pg-database-missing", "2015-04-20 19:36:42.886 29835 WARNING server login failed: FATAL database \"erp\" does "
+					"not exist\n"},
+		{"pg-role-missing", "2022-06-15 07:50:11.679 UTC [16] WARNING server login failed: FATAL role "
+				    "\"cnpg_pooler_pgbouncer\" does not exist\n"},
+		{"pgbouncer-server-login-failed", "2024-05-02 09:14:07.011 UTC [1] WARNING server login failed: FATAL permission "
+						  "denied for database \"erp\"\n"},
+		{"pg-locale-missing", "2023-12-17 10:00:01.002 UTC [1] FATAL:  database files are incompatible with operating "
+				      "system\nDETAIL:  The database cluster was initialized with LC_COLLATE \"de_DE.utf8\",  which "
+				      "is not recognized by setlocale().\n"},
+		{"pg-locale-missing", "ERROR:  collation \"sv_SE.UTF-8\" for encoding \"UTF8\" does not exist\n"},
+		{"pg-collation-version-mismatch", "2023-02-11 10:00:00.000 UTC [88] WARNING:  database \"erp\" has no actual "
+						  "collation version, but a version was recorded\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
