@@ -1628,6 +1628,12 @@ static void test_wordings(void)
 		{"pg-locale-missing", "ERROR:  collation \"sv_SE.UTF-8\" for encoding \"UTF8\" does not exist\n"},
 		{"pg-collation-version-mismatch", "2023-02-11 10:00:00.000 UTC [88] WARNING:  database \"erp\" has no actual "
 						  "collation version, but a version was recorded\n"},
+		{"pg-auth-failed", "2021-02-17 09:12:01.118 UTC [1] WARNING C-0x55b3534cd150: erp/odoo@10.244.1.17:46936 pooler "
+				   "error: password authentication failed\n"},
+		{"pg-backend-crashed", "2024-01-16 14:53:22.282 UTC [1] LOG:  server process (PID 41) exited with exit code 141\n"
+				       "2024-01-16 14:53:22.282 UTC [1] LOG:  terminating any other active server processes\n"},
+		{"pgpool-backend-down", "2020-09-25 16:17:06: pid 1: LOG:  failed to connect to PostgreSQL server on "
+					"\"pg-0:5432\", getsockopt() detected error \"Connection refused\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
