@@ -1634,6 +1634,16 @@ static void test_wordings(void)
 				       "2024-01-16 14:53:22.282 UTC [1] LOG:  terminating any other active server processes\n"},
 		{"pgpool-backend-down", "2020-09-25 16:17:06: pid 1: LOG:  failed to connect to PostgreSQL server on "
 					"\"pg-0:5432\", getsockopt() detected error \"Connection refused\"\n"},
+		{"pg-data-corrupt", "2020-04-17 21:35:03.489 UTC [1822] WARNING:  page verification failed, calculated checksum "
+				    "55148 but expected 46248\n2020-04-17 21:35:03.489 UTC [1822] FATAL:  invalid page in block 2423 "
+				    "of relation global/5090\n"},
+		{"pg-data-corrupt", "time=\"2020-04-03T23:11:21Z\" level=info msg=\"stderr=[WARN: invalid page checksums found in "
+				    "file 10.244.1.30:/pgdata/erp/base/16411/16422 at pages 12-14\\n]\"\n"},
+		{"pg-data-corrupt", "2022-01-21 08:56:00.560 GMT [1189384] FATAL:  could not access status of transaction 32769\n"
+				    "2022-01-21 08:56:00.560 GMT [1189384] DETAIL:  Could not read from file \"pg_xact/0000\" at "
+				    "offset 8192: read too few bytes.\n"},
+		{"pg-data-permission", "db_1  | ERROR:  could not access status of transaction 0\ndb_1  | DETAIL:  Could not open "
+				       "file \"pg_xact/0000\": Permission denied.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
