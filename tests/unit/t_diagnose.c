@@ -1644,6 +1644,9 @@ static void test_wordings(void)
 				    "offset 8192: read too few bytes.\n"},
 		{"pg-data-permission", "db_1  | ERROR:  could not access status of transaction 0\ndb_1  | DETAIL:  Could not open "
 				       "file \"pg_xact/0000\": Permission denied.\n"},
+		{"pg-out-of-memory", "2022-07-13 07:32:04.922 CEST [58398]: [49-1] LOG:  could not fork new process for "
+				     "connection: Cannot allocate memory\n"},
+		{"pg-out-of-memory", "postgres_1  | LOG:  could not fork autovacuum worker process: Cannot allocate memory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
