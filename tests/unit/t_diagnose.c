@@ -1666,6 +1666,38 @@ static void test_wordings(void)
 					     "/dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a' output: \\\"mke2fs 1.43.7 (16-Oct-2017)"
 					     "\\\\nThe file /dev/disk/by-id/scsi-0DO_Volume_pvc-2f9a does not exist and no size "
 					     "was specified.\\\\n\\\"\" method=/csi.v0.Node/NodeStageVolume\n"},
+		/* b17a's sample: PostgreSQL's failures in the words of the poolers and images that relay them */
+		{"pg-database-missing", "2015-04-20 19:36:42.886 29835 WARNING server login failed: FATAL database \"erp\" does "
+					"not exist\n"},
+		{"pg-role-missing", "2022-06-15 07:50:11.679 UTC [16] WARNING server login failed: FATAL role "
+				    "\"cnpg_pooler_pgbouncer\" does not exist\n"},
+		{"pgbouncer-server-login-failed", "2024-05-02 09:14:07.011 UTC [1] WARNING server login failed: FATAL permission "
+						  "denied for database \"erp\"\n"},
+		{"pg-locale-missing", "2023-12-17 10:00:01.002 UTC [1] FATAL:  database files are incompatible with operating "
+				      "system\nDETAIL:  The database cluster was initialized with LC_COLLATE \"de_DE.utf8\",  which "
+				      "is not recognized by setlocale().\n"},
+		{"pg-locale-missing", "ERROR:  collation \"sv_SE.UTF-8\" for encoding \"UTF8\" does not exist\n"},
+		{"pg-collation-version-mismatch", "2023-02-11 10:00:00.000 UTC [88] WARNING:  database \"erp\" has no actual "
+						  "collation version, but a version was recorded\n"},
+		{"pg-auth-failed", "2021-02-17 09:12:01.118 UTC [1] WARNING C-0x55b3534cd150: erp/odoo@10.244.1.17:46936 pooler "
+				   "error: password authentication failed\n"},
+		{"pg-backend-crashed", "2024-01-16 14:53:22.282 UTC [1] LOG:  server process (PID 41) exited with exit code 141\n"
+				       "2024-01-16 14:53:22.282 UTC [1] LOG:  terminating any other active server processes\n"},
+		{"pgpool-backend-down", "2020-09-25 16:17:06: pid 1: LOG:  failed to connect to PostgreSQL server on "
+					"\"pg-0:5432\", getsockopt() detected error \"Connection refused\"\n"},
+		{"pg-data-corrupt", "2020-04-17 21:35:03.489 UTC [1822] WARNING:  page verification failed, calculated checksum "
+				    "55148 but expected 46248\n2020-04-17 21:35:03.489 UTC [1822] FATAL:  invalid page in block 2423 "
+				    "of relation global/5090\n"},
+		{"pg-data-corrupt", "time=\"2020-04-03T23:11:21Z\" level=info msg=\"stderr=[WARN: invalid page checksums found in "
+				    "file 10.244.1.30:/pgdata/erp/base/16411/16422 at pages 12-14\\n]\"\n"},
+		{"pg-data-corrupt", "2022-01-21 08:56:00.560 GMT [1189384] FATAL:  could not access status of transaction 32769\n"
+				    "2022-01-21 08:56:00.560 GMT [1189384] DETAIL:  Could not read from file \"pg_xact/0000\" at "
+				    "offset 8192: read too few bytes.\n"},
+		{"pg-data-permission", "db_1  | ERROR:  could not access status of transaction 0\ndb_1  | DETAIL:  Could not open "
+				       "file \"pg_xact/0000\": Permission denied.\n"},
+		{"pg-out-of-memory", "2022-07-13 07:32:04.922 CEST [58398]: [49-1] LOG:  could not fork new process for "
+				     "connection: Cannot allocate memory\n"},
+		{"pg-out-of-memory", "postgres_1  | LOG:  could not fork autovacuum worker process: Cannot allocate memory\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
