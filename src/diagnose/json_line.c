@@ -59,7 +59,9 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	/* PostgreSQL's jsonlog (15+) names its level error_severity and keeps
 	 * the DETAIL and HINT lines in detail and hint
 	 * (https://www.postgresql.org/docs/15/runtime-config-logging.html#RUNTIME-CONFIG-LOGGING-JSONLOG);
-	 * CloudNativePG wraps each such line in "record"; PostgREST's errors say
+	 * CloudNativePG wraps each such line in "record", and its Pooler wraps
+ * PgBouncer's lines there as level and msg
+ * (https://github.com/cloudnative-pg/cloudnative-pg/issues/263); PostgREST's errors say
 	 * what failed in details (https://docs.postgrest.org/en/latest/references/errors.html). */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
@@ -69,7 +71,9 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 
 		if (v && v->kind == Y_MAP) {
 			json_append(jt, NULL, y_get(v, "error_severity"));
+			json_append(jt, "level=", y_get(v, "level"));
 			json_append(jt, NULL, y_get(v, "message"));
+			json_append(jt, NULL, y_get(v, "msg"));
 			json_append(jt, NULL, y_get(v, "detail"));
 			json_append(jt, NULL, y_get(v, "stackTrace"));
 		} else

@@ -1698,6 +1698,10 @@ static void test_wordings(void)
 		{"pg-out-of-memory", "2022-07-13 07:32:04.922 CEST [58398]: [49-1] LOG:  could not fork new process for "
 				     "connection: Cannot allocate memory\n"},
 		{"pg-out-of-memory", "postgres_1  | LOG:  could not fork autovacuum worker process: Cannot allocate memory\n"},
+		/* CloudNativePG's Pooler: PgBouncer's line inside "record" as level and msg */
+		{"pg-role-missing", "{\"level\":\"info\",\"ts\":1655279411.679227,\"msg\":\"record\",\"pipe\":\"stderr\",\"record\":"
+				    "{\"timestamp\":\"2022-06-15 07:50:11.679 UTC\",\"pid\":\"16\",\"level\":\"WARNING\",\"msg\":"
+				    "\"server login failed: FATAL role \\\"cnpg_pooler_pgbouncer\\\" does not exist\"}}\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
