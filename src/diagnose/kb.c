@@ -34,6 +34,7 @@ const struct dx_entry dx_kb[] = {
 #include "diagnose/kb_k8s_more.inc"
 #include "diagnose/kb_edge_more.inc"
 #include "diagnose/kb_pg_more.inc"
+#include "diagnose/kb_app_wide.inc"
 #include "diagnose/kb_unrecognised.inc"
 	{NULL, NULL, DX_CAUSE, NULL, {{NULL, NULL, 0, 0, NULL, NULL, NULL}}, NULL, NULL, NULL, {NULL}, {NULL}},
 };
