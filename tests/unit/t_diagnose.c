@@ -1618,6 +1618,9 @@ static void test_wordings(void)
 		{"keycloak-login-timeout", "22:32:12,019 WARN  [org.keycloak.events] (default task-1) type=LOGIN_ERROR, "
 					   "realmId=master, clientId=null, userId=null, ipAddress=10.6.105.167, "
 					   "error=expired_code, restart_after_timeout=true\n"},
+		{"keycloak-provider-incompatible", "Build step org.keycloak.quarkus.deployment.KeycloakProcessor#"
+						   "configureKeycloakSessionFactory threw an exception: java.lang.NoClassDefFoundError: "
+						   "org/keycloak/authentication/DisplayTypeAuthenticatorFactory\n"},
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
