@@ -1621,6 +1621,7 @@ static void test_wordings(void)
 		{"keycloak-provider-incompatible", "Build step org.keycloak.quarkus.deployment.KeycloakProcessor#"
 						   "configureKeycloakSessionFactory threw an exception: java.lang.NoClassDefFoundError: "
 						   "org/keycloak/authentication/DisplayTypeAuthenticatorFactory\n"},
+		{"odoo-view-field-missing", "Field \"website_hide_price\" does not exist in model \"res.config.settings\"\n"},
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
