@@ -1622,6 +1622,8 @@ static void test_wordings(void)
 						   "configureKeycloakSessionFactory threw an exception: java.lang.NoClassDefFoundError: "
 						   "org/keycloak/authentication/DisplayTypeAuthenticatorFactory\n"},
 		{"odoo-view-field-missing", "Field \"website_hide_price\" does not exist in model \"res.config.settings\"\n"},
+		{"odoo-worker-limits", "2024-03-01 10:12:55,301 61 INFO erp odoo.service.server: Worker (61) CPU time limit (600) "
+				       "reached.\n"},
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
