@@ -1612,6 +1612,18 @@ static void test_wordings(void)
 		{"odoo-schema-not-updated", "ERROR openerp.sql_db: Programming error: column ir_ui_view.arch does not exist\n"},
 		{"odoo-schema-not-updated", "2019-09-23 14:22:10,651 701 ERROR testDB odoo.sql_db: bad query: b'SELECT "
 					    "\"res_lang\".\"id\" FROM \"res_lang\"'\nERROR: column res_lang.week_start does not exist\n"},
+		/* sampled threads (tests/data/diagnose/samples/odoo-keycloak.txt): other wordings of known families */
+		{"keycloak-proxy-headers", "Refused to frame 'http://new-auth.dev.company.com/' because it violates the "
+					   "following Content Security Policy directive: \"frame-src 'self'\".\n"},
+		{"keycloak-login-timeout", "22:32:12,019 WARN  [org.keycloak.events] (default task-1) type=LOGIN_ERROR, "
+					   "realmId=master, clientId=null, userId=null, ipAddress=10.6.105.167, "
+					   "error=expired_code, restart_after_timeout=true\n"},
+		{"keycloak-provider-incompatible", "Build step org.keycloak.quarkus.deployment.KeycloakProcessor#"
+						   "configureKeycloakSessionFactory threw an exception: java.lang.NoClassDefFoundError: "
+						   "org/keycloak/authentication/DisplayTypeAuthenticatorFactory\n"},
+		{"odoo-view-field-missing", "Field \"website_hide_price\" does not exist in model \"res.config.settings\"\n"},
+		{"odoo-worker-limits", "2024-03-01 10:12:55,301 61 INFO erp odoo.service.server: Worker (61) CPU time limit (600) "
+				       "reached.\n"},
 		/* a line only a fact matches is still a failure line (facts are never reported) */
 		{"unrecognised-log-error", "2026-09-03 13:17:52,169 1 ERROR devel odoo.sql_db: bad query: b'INSERT INTO "
 					   "\"ir_ui_view\" (\"active\") VALUES (true)'\n"},
