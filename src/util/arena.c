@@ -112,8 +112,9 @@ size_t arena_kept(const struct arena *a)
 	return kept;
 }
 
-/* The pages past the base-paged part and ARENA_LARGE_KEEP bytes go back to the system: memory stays
- * what the next document needs, not what the largest one did. */
+/* The pages past the base-paged part and ARENA_LARGE_KEEP more bytes go
+ * back to the system: memory stays what the next document needs, not what
+ * the largest one did. */
 static void reset_range(struct arena *a)
 {
 	if (a->off > a->touched)
