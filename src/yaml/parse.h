@@ -60,7 +60,8 @@ typedef int (*yaml_part_fn)(const char *data, size_t len, int line_base, struct 
 int yaml_split_parts(struct diags *d, const char *file, FILE *fp, yaml_part_fn fn, void *user);
 /* The same for a named file, which must be a regular file: a FIFO, a device
  * or a socket is refused (reported to d, -1), not waited for. The file is
- * mapped, not read: its parts are not copied. */
+ * mapped, not read, so its parts are not copied; one that cannot be mapped
+ * or says it is empty (/proc) is read as a stream. */
 int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user);
 void yaml_mapping_hold(struct yaml_mapping *m);
 /* m's text up to done (a part's end) has been checked, and every part

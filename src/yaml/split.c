@@ -261,6 +261,27 @@ static int split_mapping(struct yaml_mapping *m, yaml_part_fn fn, void *user)
 	return rc;
 }
 
+/* The file read as a stream instead: one that says it is empty but is not
+ * (/proc), or one that cannot be mapped. */
+static int split_read(struct diags *d, const char *file, int fd, yaml_part_fn fn, void *user)
+{
+	struct srcpos pos = {file, 0, 0};
+	FILE *fp = fdopen(fd, "r");
+	int rc;
+
+	if (!fp) {
+		int err = errno;
+
+		close(fd);
+		diag_add(d, DIAG_ERROR, &pos, "check that the file is readable and memory is available",
+			 "cannot read: %s", strerror(err));
+		return -1;
+	}
+	rc = yaml_split_parts(d, file, fp, fn, user);
+	fclose(fp);
+	return rc;
+}
+
 int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *user)
 {
 	struct srcpos pos = {file, 0, 0};
@@ -279,20 +300,17 @@ int yaml_split_path(struct diags *d, const char *file, yaml_part_fn fn, void *us
 			 err == EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(err));
 		return -1;
 	}
-	if (sb.st_size == 0) {
-		close(fd);
-		return fn("", 0, 0, NULL, user);
-	}
+	if (sb.st_size == 0)
+		return split_read(d, file, fd, fn, user);
 	data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (data == MAP_FAILED)
+		return split_read(d, file, fd, fn, user);
 	close(fd);
-	m = data != MAP_FAILED ? malloc(sizeof(*m)) : NULL;
+	m = malloc(sizeof(*m));
 	if (!m) {
-		int err = data == MAP_FAILED ? errno : ENOMEM;
-
-		if (data != MAP_FAILED)
-			munmap(data, (size_t)sb.st_size);
+		munmap(data, (size_t)sb.st_size);
 		diag_add(d, DIAG_ERROR, &pos, "check that the file is readable and memory is available",
-			 "cannot read: %s", strerror(err));
+			 "cannot read: %s", strerror(ENOMEM));
 		return -1;
 	}
 	*m = (struct yaml_mapping){data, (size_t)sb.st_size, 0, 1};
