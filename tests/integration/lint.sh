@@ -222,6 +222,11 @@ check "lint: a mapped file of whole pages ($(($(stat -c %s "$WORK/pages.yaml") /
 check "lint: a mapped file's findings are those of the same text on standard input" \
 	cmp <(sed 's|^[^:]*pages.yaml:|F:|' "$O") <(sed 's|^<stdin>:|F:|' "$WORK/pages-stdin")
 
+# A regular file that says it is empty but is not (/proc) is read, not
+# mapped: its text is checked, not reported as an empty input.
+run_kg "$O" "$E" lint /proc/self/status
+check "lint: a /proc file is read as a stream, not taken for empty" grep -q '^1 documents in 1 files' "$O"
+
 # A file with no document is an error on the parts path too, also when
 # another file's parts come before it.
 : >"$WORK/empty.yaml"
