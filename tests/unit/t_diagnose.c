@@ -1714,6 +1714,14 @@ static void test_wordings(void)
 		{"pg-role-missing", "{\"level\":\"info\",\"ts\":1655279411.679227,\"msg\":\"record\",\"pipe\":\"stderr\",\"record\":"
 				    "{\"timestamp\":\"2022-06-15 07:50:11.679 UTC\",\"pid\":\"16\",\"level\":\"WARNING\",\"msg\":"
 				    "\"server login failed: FATAL role \\\"cnpg_pooler_pgbouncer\\\" does not exist\"}}\n"},
+		/* t17y: BusyBox's nslookup that walks the search list; Docker 1.10-1.11's missing command */
+		{"busybox-nslookup-short-name", "Server:         10.245.0.10\nAddress:        10.245.0.10:53\n\n** server can't "
+						"find db.erp.svc.cluster.local: NXDOMAIN\n\n*** Can't find db.svc.cluster.local: No "
+						"answer\n*** Can't find db.cluster.local: No answer\n"},
+		{"command-not-found", "docker: Error response from daemon: Container command '/usr/bin/odoo' not found or does "
+				      "not exist..\n"},
+		{"command-not-found", "Failed to start container with docker id 3c1f0e2a9b7d with error: API error (500): "
+				      "Container command not found or does not exist.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
