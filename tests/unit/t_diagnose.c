@@ -1750,6 +1750,21 @@ static void test_wordings(void)
 	diagnose_text(&run, &d, "e", "ERROR [org.keycloak] Could not find resource for full path: ...\n");
 	CHECK(!has(&run, "keycloak-auth-path-removed"));
 	done(&run, &d);
+	/* a claim's Status: Pending is no pod's phase; the pod described after it has one */
+	diagnose_text(&run, &d, "c",
+		      "Name:          data-db-0\nNamespace:     erp\nStorageClass:  do-block-storage\nStatus:        Pending\n"
+		      "Volume:\n");
+	CHECK(!has(&run, "pod-pending"));
+	done(&run, &d);
+	diagnose_text(&run, &d, "c",
+		      "$ kubectl describe pvc/data-db-0\nStatus:        Pending\n");
+	CHECK(!has(&run, "pod-pending"));
+	done(&run, &d);
+	diagnose_text(&run, &d, "c",
+		      "Name:          data-db-0\nStorageClass:  do-block-storage\nStatus:        Pending\n\n"
+		      "Name:         db-0\nNamespace:    erp\nStatus:       Pending\n");
+	CHECK(has(&run, "pod-pending"));
+	done(&run, &d);
 }
 
 /* kubectl's JSON and YAML object forms, alone or pasted after a command
