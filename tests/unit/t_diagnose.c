@@ -1722,6 +1722,14 @@ static void test_wordings(void)
 				      "not exist..\n"},
 		{"command-not-found", "Failed to start container with docker id 3c1f0e2a9b7d with error: API error (500): "
 				      "Container command not found or does not exist.\n"},
+		/* t17y: a plain-HTTP registry in Docker's words; a Helm 2 hook Job left over */
+		{"registry-plain-http", "Error response from daemon: Get \"https://10.10.0.5:5000/v2/\": http: server gave HTTP "
+					"response to HTTPS client\n"},
+		{"registry-plain-http", "$ docker pull 10.10.0.5:5000/erp/odoo:17.0\nhttp: server gave HTTP response to HTTPS "
+					"client\n"},
+		{"helm-hook-job-left-over", "Error: UPGRADE FAILED: jobs.batch \"erp-db-migrate\" already exists\n"},
+		{"helm-hook-job-left-over", "Error: failed pre-install: warning: Hook pre-install erp/templates/db-init-job.yaml "
+					    "failed: jobs.batch \"erp-db-init\" already exists\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -1764,6 +1772,13 @@ static void test_wordings(void)
 		      "Name:          data-db-0\nStorageClass:  do-block-storage\nStatus:        Pending\n\n"
 		      "Name:         db-0\nNamespace:    erp\nStatus:       Pending\n");
 	CHECK(has(&run, "pod-pending"));
+	done(&run, &d);
+	/* the same Go error in a probe's message, beside a pull, is the probe's */
+	diagnose_text(&run, &d, "p",
+		      "  Normal   Pulling    2m   kubelet  Pulling image \"quay.io/keycloak/keycloak:26.0\"\n"
+		      "  Warning  Unhealthy  10s  kubelet  Liveness probe failed: Get \"https://10.244.1.7:9000/health/live\": "
+		      "http: server gave HTTP response to HTTPS client\n");
+	CHECK_STR(top_id(&run), "probe-scheme-mismatch");
 	done(&run, &d);
 }
 
