@@ -1730,6 +1730,8 @@ static void test_wordings(void)
 		{"helm-hook-job-left-over", "Error: UPGRADE FAILED: jobs.batch \"erp-db-migrate\" already exists\n"},
 		{"helm-hook-job-left-over", "Error: failed pre-install: warning: Hook pre-install erp/templates/db-init-job.yaml "
 					    "failed: jobs.batch \"erp-db-init\" already exists\n"},
+		{"helm-hook-job-left-over", "$ helm install --name erp ./charts/erp\nError: jobs.batch \"erp-db-init\" already "
+					    "exists\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
