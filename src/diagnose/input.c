@@ -101,6 +101,10 @@ struct line_ctx {
 	const char *file;
 	long lineno;
 	char object[128];          /* the pod a describe or a `kubectl logs POD` is about */
+	/* The describe under way is of a claim, a volume, a namespace or a node:
+	 * its Status: (a claim's Pending, a namespace's Terminating) is no pod's. */
+	bool describe_not_pod;     /* from the describe command */
+	bool storage_describe;     /* from a StorageClass: field since the last Name: */
 	bool pod_table;
 	int name_col;              /* 0, or 1 when the table starts with NAMESPACE */
 	/* In psql's expanded display (\x), after "-[ RECORD 1 ]---", a line is
@@ -206,6 +210,28 @@ static bool describe_field(const char *s, size_t len, const char *field, const c
 	while (*vlen > 0 && isspace((unsigned char)(*val)[*vlen - 1]))
 		(*vlen)--;
 	return true;
+}
+
+/* `kubectl describe pvc|pv|ns|node ...`: the kinds whose describe prints a
+ * Status: that is not a pod's phase. */
+static bool describes_not_pod(const char *s, size_t len)
+{
+	static const char *const kinds[] = {"pvc", "pv", "persistentvolumeclaim", "persistentvolumeclaims",
+					    "persistentvolume", "persistentvolumes", "ns", "namespace", "namespaces",
+					    "node", "nodes", "no"};
+	const char *tok[24];
+	size_t tl[24], n = split_tokens(s, len, tok, tl, 24), i, k;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (!tok_is(tok[i], tl[i], "describe"))
+			continue;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (tok_is(tok[i + 1], tl[i + 1], kinds[k]) ||
+			    (tl[i + 1] > strlen(kinds[k]) && memcmp(tok[i + 1], kinds[k], strlen(kinds[k])) == 0 &&
+			     tok[i + 1][strlen(kinds[k])] == '/'))
+				return true;
+	}
+	return false;
 }
 
 /* `kubectl logs [-f] [--previous] [-n ns] POD` and `kubectl describe pod POD`:
@@ -364,9 +390,15 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 	}
 	if (describe_field(s, len, "Name:", &val, &vlen)) {
 		set_object(c->object, sizeof(c->object), val, vlen);
+		c->storage_describe = false;
 		return;
 	}
-	if (describe_field(s, len, "Status:", &val, &vlen)) {
+	/* A claim's and a volume's describe name their class before their Status:. */
+	if (describe_field(s, len, "StorageClass:", &val, &vlen))
+		c->storage_describe = true;
+	if (memmem(s, len, "describe ", 9))
+		c->describe_not_pod = describes_not_pod(s, len);
+	if (!c->describe_not_pod && !c->storage_describe && describe_field(s, len, "Status:", &val, &vlen)) {
 		char status[256];
 		int w = snprintf(status, sizeof(status), "Status: %.*s", (int)(vlen < 200 ? vlen : 200), val);
 

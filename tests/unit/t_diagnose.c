@@ -1714,6 +1714,24 @@ static void test_wordings(void)
 		{"pg-role-missing", "{\"level\":\"info\",\"ts\":1655279411.679227,\"msg\":\"record\",\"pipe\":\"stderr\",\"record\":"
 				    "{\"timestamp\":\"2022-06-15 07:50:11.679 UTC\",\"pid\":\"16\",\"level\":\"WARNING\",\"msg\":"
 				    "\"server login failed: FATAL role \\\"cnpg_pooler_pgbouncer\\\" does not exist\"}}\n"},
+		/* t17y: BusyBox's nslookup that walks the search list; Docker 1.10-1.11's missing command */
+		{"busybox-nslookup-short-name", "Server:         10.245.0.10\nAddress:        10.245.0.10:53\n\n** server can't "
+						"find db.erp.svc.cluster.local: NXDOMAIN\n\n*** Can't find db.svc.cluster.local: No "
+						"answer\n*** Can't find db.cluster.local: No answer\n"},
+		{"command-not-found", "docker: Error response from daemon: Container command '/usr/bin/odoo' not found or does "
+				      "not exist..\n"},
+		{"command-not-found", "Failed to start container with docker id 3c1f0e2a9b7d with error: API error (500): "
+				      "Container command not found or does not exist.\n"},
+		/* t17y: a plain-HTTP registry in Docker's words; a Helm 2 hook Job left over */
+		{"registry-plain-http", "Error response from daemon: Get \"https://10.10.0.5:5000/v2/\": http: server gave HTTP "
+					"response to HTTPS client\n"},
+		{"registry-plain-http", "$ docker pull 10.10.0.5:5000/erp/odoo:17.0\nhttp: server gave HTTP response to HTTPS "
+					"client\n"},
+		{"helm-hook-job-left-over", "Error: UPGRADE FAILED: jobs.batch \"erp-db-migrate\" already exists\n"},
+		{"helm-hook-job-left-over", "Error: failed pre-install: warning: Hook pre-install erp/templates/db-init-job.yaml "
+					    "failed: jobs.batch \"erp-db-init\" already exists\n"},
+		{"helm-hook-job-left-over", "$ helm install --name erp ./charts/erp\nError: jobs.batch \"erp-db-init\" already "
+					    "exists\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -1741,6 +1759,28 @@ static void test_wordings(void)
 	/* a cut value is no value where the pattern tells the values apart (only an /auth/ path is that failure) */
 	diagnose_text(&run, &d, "e", "ERROR [org.keycloak] Could not find resource for full path: ...\n");
 	CHECK(!has(&run, "keycloak-auth-path-removed"));
+	done(&run, &d);
+	/* a claim's Status: Pending is no pod's phase; the pod described after it has one */
+	diagnose_text(&run, &d, "c",
+		      "Name:          data-db-0\nNamespace:     erp\nStorageClass:  do-block-storage\nStatus:        Pending\n"
+		      "Volume:\n");
+	CHECK(!has(&run, "pod-pending"));
+	done(&run, &d);
+	diagnose_text(&run, &d, "c",
+		      "$ kubectl describe pvc/data-db-0\nStatus:        Pending\n");
+	CHECK(!has(&run, "pod-pending"));
+	done(&run, &d);
+	diagnose_text(&run, &d, "c",
+		      "Name:          data-db-0\nStorageClass:  do-block-storage\nStatus:        Pending\n\n"
+		      "Name:         db-0\nNamespace:    erp\nStatus:       Pending\n");
+	CHECK(has(&run, "pod-pending"));
+	done(&run, &d);
+	/* the same Go error in a probe's message, beside a pull, is the probe's */
+	diagnose_text(&run, &d, "p",
+		      "  Normal   Pulling    2m   kubelet  Pulling image \"quay.io/keycloak/keycloak:26.0\"\n"
+		      "  Warning  Unhealthy  10s  kubelet  Liveness probe failed: Get \"https://10.244.1.7:9000/health/live\": "
+		      "http: server gave HTTP response to HTTPS client\n");
+	CHECK_STR(top_id(&run), "probe-scheme-mismatch");
 	done(&run, &d);
 }
 
