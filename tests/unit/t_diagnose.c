@@ -1714,6 +1714,24 @@ static void test_wordings(void)
 		{"pg-role-missing", "{\"level\":\"info\",\"ts\":1655279411.679227,\"msg\":\"record\",\"pipe\":\"stderr\",\"record\":"
 				    "{\"timestamp\":\"2022-06-15 07:50:11.679 UTC\",\"pid\":\"16\",\"level\":\"WARNING\",\"msg\":"
 				    "\"server login failed: FATAL role \\\"cnpg_pooler_pgbouncer\\\" does not exist\"}}\n"},
+		/* the seventh set's tuning half: an https page's blocked http:// request names no app unless its path does */
+		{"mixed-content-https-proxy", "Blocked loading mixed active content \u201chttp://erp.example.com/\u201d\n"},
+		{"keycloak-proxy-headers", "Mixed Content: The page at 'https://sso.example.com/realms/erp/account/' was loaded "
+					   "over HTTPS, but requested an insecure script 'http://sso.example.com/js/keycloak.js'.\n"},
+		{"keycloak-provider-incompatible", "Caused by: java.lang.NoClassDefFoundError: javax/servlet/http/HttpServletRequest\n"},
+		{"keycloak-provider-incompatible", "Caused by: java.lang.ClassNotFoundException: org.jboss.jandex.DotName\n"
+						   "\tat io.quarkus.bootstrap.runner.RunnerClassLoader.loadClass("
+						   "RunnerClassLoader.java:107)\n"},
+		{"keycloak-login-iframe-cross-origin", "Refused to frame 'http://localhost:8180/' because an ancestor violates the "
+						       "following Content Security Policy directive: \"frame-ancestors 'self'\".\n"},
+		{"temp-dir-not-writable", "IOError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', "
+					  "'/usr/tmp', '/']\n"},
+		{"keycloak-db-schema-not-applied", "2022-02-15 19:54:42,556 ERROR [org.keycloak.quarkus.runtime.cli."
+						   "ExecutionExceptionHandler] (main) ERROR: ERROR: relation \"migration_model\" "
+						   "does not exist\n"},
+		{"odoo-port-in-use", "root@odoo-7d9f6c5b4-x2kqp:/# odoo -c /etc/odoo/odoo.conf -u sale -d erp\n"
+				     "2021-04-06 10:12:01,004 1 ERROR erp odoo.http: Exception during JSON request handling.\n"
+				     "Exception: bus.Bus unavailable\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
