@@ -504,6 +504,7 @@ static void test_failure_words(void)
 		"<html><head><title>502 Bad Gateway</title></head>\n",
 		"\"Error configuring TLS for ingress erp/odoo: secret erp/ does not exist\"\n",
 		"PostgreSQL Error: could not obtain lock on row in relation \u201cir_cron\u201d\n",
+		"/docker-entrypoint.sh: line 57: syntax error near unexpected token `fi'\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
@@ -532,6 +533,8 @@ static void test_failure_words(void)
 		"                  description: The number of continuous failed issuance attempts up till now.\n",
 		"2024-12-03T10:00:00Z INF Traefik version 3.2.1 built on 2024-11-20T14:36:21Z version=3.2.1\n",
 		"2024-12-03T10:00:01Z WRN A new release of Traefik has been found: 3.2.2\n",
+		/* autovacuum yielding to a lock request, at ERROR level */
+		"2024-05-02 03:10:11.201 UTC [4121] ERROR:  canceling autovacuum task\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -1732,6 +1735,8 @@ static void test_wordings(void)
 		{"odoo-port-in-use", "root@odoo-7d9f6c5b4-x2kqp:/# odoo -c /etc/odoo/odoo.conf -u sale -d erp\n"
 				     "2021-04-06 10:12:01,004 1 ERROR erp odoo.http: Exception during JSON request handling.\n"
 				     "Exception: bus.Bus unavailable\n"},
+		{"script-variable-unset", "/usr/local/bin/backup.sh: line 9: PGPASSWORD_FILE: unbound variable\n"},
+		{"unrecognised-script-error", "/entrypoint.sh: line 21: pg_isready: command not found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
