@@ -505,6 +505,8 @@ static void test_failure_words(void)
 		"\"Error configuring TLS for ingress erp/odoo: secret erp/ does not exist\"\n",
 		"PostgreSQL Error: could not obtain lock on row in relation \u201cir_cron\u201d\n",
 		"/docker-entrypoint.sh: line 57: syntax error near unexpected token `fi'\n",
+		"Refused to frame 'https://sso.example.com/' because it violates the following Content Security Policy "
+		"directive: \"frame-src 'self'\".\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
