@@ -1738,6 +1738,10 @@ static void test_wordings(void)
 				     "2021-04-06 10:12:01,004 1 ERROR erp odoo.http: Exception during JSON request handling.\n"
 				     "Exception: bus.Bus unavailable\n"},
 		{"script-variable-unset", "/usr/local/bin/backup.sh: line 9: PGPASSWORD_FILE: unbound variable\n"},
+		{"odoo-port-in-use", "$ kubectl -n erp exec -it deploy/odoo -- odoo -u sale -d erp\n"
+				     "Exception: bus.Bus unavailable\n"},
+		{"odoo-port-in-use", "$ docker exec -it odoo_web_1 odoo --xmlrpc-port 8070 -u sale -d erp\n"
+				     "Exception: bus.Bus unavailable\n"},
 		{"unrecognised-script-error", "/entrypoint.sh: line 21: pg_isready: command not found\n"},
 		{NULL, NULL},
 	};
