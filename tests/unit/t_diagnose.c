@@ -504,6 +504,9 @@ static void test_failure_words(void)
 		"<html><head><title>502 Bad Gateway</title></head>\n",
 		"\"Error configuring TLS for ingress erp/odoo: secret erp/ does not exist\"\n",
 		"PostgreSQL Error: could not obtain lock on row in relation \u201cir_cron\u201d\n",
+		"/docker-entrypoint.sh: line 57: syntax error near unexpected token `fi'\n",
+		"Refused to frame 'https://sso.example.com/' because it violates the following Content Security Policy "
+		"directive: \"frame-src 'self'\".\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
@@ -532,6 +535,8 @@ static void test_failure_words(void)
 		"                  description: The number of continuous failed issuance attempts up till now.\n",
 		"2024-12-03T10:00:00Z INF Traefik version 3.2.1 built on 2024-11-20T14:36:21Z version=3.2.1\n",
 		"2024-12-03T10:00:01Z WRN A new release of Traefik has been found: 3.2.2\n",
+		/* autovacuum yielding to a lock request, at ERROR level */
+		"2024-05-02 03:10:11.201 UTC [4121] ERROR:  canceling autovacuum task\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -1732,6 +1737,30 @@ static void test_wordings(void)
 					    "failed: jobs.batch \"erp-db-init\" already exists\n"},
 		{"helm-hook-job-left-over", "$ helm install --name erp ./charts/erp\nError: jobs.batch \"erp-db-init\" already "
 					    "exists\n"},
+		/* the seventh set's tuning half: an https page's blocked http:// request names no app unless its path does */
+		{"mixed-content-https-proxy", "Blocked loading mixed active content \u201chttp://erp.example.com/\u201d\n"},
+		{"keycloak-proxy-headers", "Mixed Content: The page at 'https://sso.example.com/realms/erp/account/' was loaded "
+					   "over HTTPS, but requested an insecure script 'http://sso.example.com/js/keycloak.js'.\n"},
+		{"keycloak-provider-incompatible", "Caused by: java.lang.NoClassDefFoundError: javax/servlet/http/HttpServletRequest\n"},
+		{"keycloak-provider-incompatible", "Caused by: java.lang.ClassNotFoundException: org.jboss.jandex.DotName\n"
+						   "\tat io.quarkus.bootstrap.runner.RunnerClassLoader.loadClass("
+						   "RunnerClassLoader.java:107)\n"},
+		{"keycloak-login-iframe-cross-origin", "Refused to frame 'http://localhost:8180/' because an ancestor violates the "
+						       "following Content Security Policy directive: \"frame-ancestors 'self'\".\n"},
+		{"temp-dir-not-writable", "IOError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', "
+					  "'/usr/tmp', '/']\n"},
+		{"keycloak-db-schema-not-applied", "2022-02-15 19:54:42,556 ERROR [org.keycloak.quarkus.runtime.cli."
+						   "ExecutionExceptionHandler] (main) ERROR: ERROR: relation \"migration_model\" "
+						   "does not exist\n"},
+		{"odoo-port-in-use", "root@odoo-7d9f6c5b4-x2kqp:/# odoo -c /etc/odoo/odoo.conf -u sale -d erp\n"
+				     "2021-04-06 10:12:01,004 1 ERROR erp odoo.http: Exception during JSON request handling.\n"
+				     "Exception: bus.Bus unavailable\n"},
+		{"script-variable-unset", "/usr/local/bin/backup.sh: line 9: PGPASSWORD_FILE: unbound variable\n"},
+		{"odoo-port-in-use", "$ kubectl -n erp exec -it deploy/odoo -- odoo -u sale -d erp\n"
+				     "Exception: bus.Bus unavailable\n"},
+		{"odoo-port-in-use", "$ docker exec -it odoo_web_1 odoo --xmlrpc-port 8070 -u sale -d erp\n"
+				     "Exception: bus.Bus unavailable\n"},
+		{"unrecognised-script-error", "/entrypoint.sh: line 21: pg_isready: command not found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
