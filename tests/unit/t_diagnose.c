@@ -1761,6 +1761,14 @@ static void test_wordings(void)
 		{"odoo-port-in-use", "$ docker exec -it odoo_web_1 odoo --xmlrpc-port 8070 -u sale -d erp\n"
 				     "Exception: bus.Bus unavailable\n"},
 		{"unrecognised-script-error", "/entrypoint.sh: line 21: pg_isready: command not found\n"},
+		/* Odoo's browser-side module loader, 11-16 (boot.js) and 17+ (module_loader.js) */
+		{"odoo-js-modules-not-loaded", "error: Some modules could not be started \nMissing dependencies:    Array [ "
+					       "\"website.customizeMenu\" ]\n"},
+		{"keycloak-issuer-mismatch", "2023-05-10 09:12:44.101 DEBUG 1 --- [nio-8080-exec-3] o.s.s.oauth2.jwt.JwtClaimValidator"
+					     "       : The iss claim is not valid\n"},
+		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
+		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
+					       "information in the devtools console: ['@my_module/js/widget']\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
