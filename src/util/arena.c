@@ -130,14 +130,14 @@ static void reset_range(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-	size_t kept = arena_kept(a);
 	struct arena_chunk *c = a->head;
+	size_t kept;
 
 	if (a->range) {
 		reset_range(a);
 		return;
 	}
-
+	kept = arena_kept(a);
 	while (c) {
 		struct arena_chunk *next = c->next;
 

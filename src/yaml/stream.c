@@ -195,18 +195,18 @@ static int run_parser(struct fy_parser *fyp, struct first_error *first, struct a
 	b.budget = b.lim->max_nodes;
 	for (;;) {
 		struct fy_event *batch[EVENT_BATCH];
-		size_t n = 0, i = 0;
+		size_t n = 0;
 
 		while (n < EVENT_BATCH && (fye = fy_parser_parse(fyp)) != NULL) {
 			batch[n++] = fye;
 			if (fye->type == FYET_DOCUMENT_END || fye->type == FYET_STREAM_END)
 				break;
 		}
-		for (; i < n && !b.failed && !rc; i++) {
+		for (size_t i = 0; i < n && !b.failed && !rc; i++) {
 			saw_end = saw_end || batch[i]->type == FYET_STREAM_END;
 			builder_event(&b, batch[i], &index, &rc, fn, user);
 		}
-		for (i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++)
 			fy_parser_event_free(fyp, batch[i]);
 		if (b.failed || rc || n == 0)
 			break;

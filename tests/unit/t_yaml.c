@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "t.h"
 #include "util/buf.h"
@@ -536,6 +537,19 @@ static void test_large_arena(void)
 	CHECK(a.used <= 5 * mib);
 	arena_reset(&a);
 	CHECK_INT((long long)a.used, 0);
+	/* the fourth MiB is past the 256 KiB of base pages and the 2 MiB kept:
+	 * none of its pages is resident any more (where the range could be
+	 * reserved: a strict overcommit policy makes it an ordinary arena) */
+	CHECK(a.range != NULL || !a.large);
+	if (a.range && blocks[3]) {
+		unsigned char resident[256];
+		bool any = false;
+
+		CHECK(mincore(blocks[3], mib, resident) == 0);
+		for (size_t k = 0; k < sizeof(resident); k++)
+			any = any || (resident[k] & 1);
+		CHECK(!any);
+	}
 	for (int i = 0; i < 4; i++) {
 		blocks[i] = arena_alloc(&a, mib);
 		for (size_t k = 0; blocks[i] && k < mib; k += 4096)
