@@ -103,7 +103,7 @@ struct dx_rootcause {
 
 #define DX_MAX_LOG_TARGETS 32
 
-enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_UNRECOGNISED };
+enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_SIMILAR, DXK_UNRECOGNISED };
 
 struct dx_diagnosis {
 	size_t entry;
@@ -216,6 +216,9 @@ void dx_add_rootcause(struct dx_run *run, const char *entry_id, bool primary, co
 
 /* Ranks what was seen; call once, after the inputs and root causes. */
 int dx_finish(struct dx_run *run);
+/* With only the catch-alls found: the known failure whose signature a failure
+ * line says most of, as a diagnosis of kind DXK_SIMILAR (similar.c). */
+int dx_similar(struct dx_run *run);
 
 enum dx_format { DX_HUMAN, DX_JSON };
 struct buf;

@@ -270,13 +270,22 @@ static int predict(struct dx_run *run, size_t n)
 	return 0;
 }
 
+static bool only_catch_alls(const struct dx_run *run)
+{
+	for (size_t i = 0; i < run->ndiagnoses; i++)
+		if (run->diagnoses[i].kind != DXK_UNRECOGNISED)
+			return false;
+	return run->ndiagnoses > 0;
+}
+
 int dx_finish(struct dx_run *run)
 {
 	size_t n = dx_kb_count();
 	bool observed = run->lines > 0;
 	bool causes;
 
-	run->diagnoses = calloc(n, sizeof(*run->diagnoses));
+	/* One more than the entries: the similar guess beside the catch-alls. */
+	run->diagnoses = calloc(n + 1, sizeof(*run->diagnoses));
 	if (!run->diagnoses)
 		return -1;
 	if (!observed) {
@@ -299,6 +308,8 @@ int dx_finish(struct dx_run *run)
 				return -1;
 			score(run, dg);
 		}
+		if (only_catch_alls(run) && dx_similar(run) != 0)
+			return -1;
 	}
 	qsort_r(run->diagnoses, run->ndiagnoses, sizeof(*run->diagnoses), by_rank, run);
 	return 0;

@@ -16,6 +16,7 @@ static const char *kind_name(enum dx_kind k)
 	case DXK_SYMPTOM: return "symptom";
 	case DXK_INSUFFICIENT: return "insufficient-evidence";
 	case DXK_PREDICTED: return "predicted";
+	case DXK_SIMILAR: return "similar";
 	case DXK_UNRECOGNISED: return "unrecognised";
 	}
 	return "cause";
@@ -122,6 +123,9 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 		buf_puts(b, "   insufficient evidence: the input shows that it fails, not why\n");
 	else if (dg->kind == DXK_UNRECOGNISED)
 		buf_puts(b, "   unrecognised: these lines show a failure that no knowledge-base entry explains\n");
+	else if (dg->kind == DXK_SIMILAR)
+		buf_puts(b, "   similar: no signature matched; this line holds most of the words of one of this failure's signatures, "
+			    "so it may be this failure in another wording\n");
 	else if (dg->kind == DXK_SYMPTOM)
 		buf_puts(b, "   a symptom: the causes above are the likely reason\n");
 	if (eh->nobjects > 0) {

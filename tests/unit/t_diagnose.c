@@ -379,6 +379,43 @@ static void test_unrecognised(void)
 	done(&run, &d);
 }
 
+/* A failure line no signature matched, in words most of one signature's:
+ * the nearest entry, as similar, above the catch-all; words that many
+ * entries share decide nothing. */
+static void test_similar(void)
+{
+	struct dx_run run;
+	struct diags d;
+	struct buf b = BUF_INIT;
+
+	/* PgBouncer's "pooler error: client_login_timeout", reworded */
+	diagnose_text(&run, &d, "s", "2024-05-02 10:00:01 ERROR client_login_timeout hit: pooler dropped the client\n");
+	CHECK_INT((long long)run.ndiagnoses, 2);
+	CHECK_STR(top_id(&run), "pgbouncer-client-login-timeout");
+	CHECK_INT(run.diagnoses[0].kind, DXK_SIMILAR);
+	CHECK(run.diagnoses[1].kind == DXK_UNRECOGNISED);
+	CHECK(run.diagnoses[0].confidence > 0 && run.diagnoses[0].confidence <= 50);
+	dx_render(&run, DX_HUMAN, false, &b);
+	CHECK(b.data && strstr(b.data, "similar: no signature matched") && strstr(b.data, "s:1: 2024-05-02"));
+	buf_free(&b);
+	done(&run, &d);
+	/* common words only */
+	diagnose_text(&run, &d, "c", "2024-05-02 10:00:01 ERROR failed to connect to the thing: connection error\n");
+	CHECK_INT((long long)run.ndiagnoses, 1);
+	CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
+	done(&run, &d);
+	/* an exact match leaves no room for a guess */
+	diagnose_text(&run, &d, "e", "FATAL:  password authentication failed for user \"odoo\"\n"
+				       "ERROR client_login_timeout hit: pooler dropped the client\n");
+	CHECK_STR(top_id(&run), "pg-auth-failed");
+	CHECK(!has(&run, "pgbouncer-client-login-timeout"));
+	done(&run, &d);
+	/* a pattern's bracket expressions and escapes are not words: "[0-9]+" gives none */
+	diagnose_text(&run, &d, "p", "ERROR: 0-9 a-z A-Z 0-9a-f\n");
+	CHECK_INT(run.diagnoses[0].kind, DXK_UNRECOGNISED);
+	done(&run, &d);
+}
+
 /* Each line alone is a failure (with unrecognised, one no entry knows). */
 static void expect_failure_each(const char *const lines[], bool unrecognised)
 {
@@ -2014,6 +2051,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: credentials in evidence are masked", test_redact},
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
+	{"diagnose: with no signature matched, the entry whose words a failure line holds, as similar", test_similar},
 	{"diagnose: a failure said in words is a failure; a healthy line that has the word is not", test_failure_words},
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: each failure's wordings across versions and programs", test_wordings},
