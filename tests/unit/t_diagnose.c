@@ -1778,6 +1778,18 @@ static void test_wordings(void)
 		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
 		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
 					       "information in the devtools console: ['@my_module/js/widget']\n"},
+		/* branch w18a: PostgreSQL server-side failures in other clients' and tools' words */
+		{"pg-role-missing", "Error: pq: role \"postgres\" does not exist\n"},
+		{"pg-role-missing", "asyncpg.exceptions.InvalidAuthorizationSpecificationError: role \"postgres\" does not exist\n"},
+		{"pg-connection-lost", "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> "
+				       "(node_modules/pg/lib/client.js:132:73)\n"},
+		{"pg-connection-lost", "asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of "
+				       "operation\n"},
+		{"pg-data-permission", "{\"level\":\"info\",\"ts\":\"2023-12-13T12:15:35Z\",\"logger\":\"initdb\",\"msg\":\"initdb: "
+				       "error: could not create directory \\\"/var/lib/postgresql/data/pgdata\\\": Permission "
+				       "denied\\n\",\"pipe\":\"stderr\"}\n"},
+		{"pg-data-permission", "initdb: could not access directory \"/home/postgres/pgdata/pgroot/data\": Permission denied\n"},
+		{"pg-data-permission", "mkdir: can't create directory '/var/lib/postgresql/data/pgdata': Permission denied\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
