@@ -1815,6 +1815,32 @@ static void test_wordings(void)
 		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
 		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
 					       "information in the devtools console: ['@my_module/js/widget']\n"},
+		/* branch w18a: PostgreSQL server-side failures in other clients' and tools' words */
+		{"pg-role-missing", "Error: pq: role \"postgres\" does not exist\n"},
+		{"pg-role-missing", "asyncpg.exceptions.InvalidAuthorizationSpecificationError: role \"postgres\" does not exist\n"},
+		{"pg-connection-lost", "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> "
+				       "(node_modules/pg/lib/client.js:132:73)\n"},
+		{"pg-connection-lost", "asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of "
+				       "operation\n"},
+		{"pg-data-permission", "{\"level\":\"info\",\"ts\":\"2023-12-13T12:15:35Z\",\"logger\":\"initdb\",\"msg\":\"initdb: "
+				       "error: could not create directory \\\"/var/lib/postgresql/data/pgdata\\\": Permission "
+				       "denied\\n\",\"pipe\":\"stderr\"}\n"},
+		{"pg-data-permission", "initdb: could not access directory \"/home/postgres/pgdata/pgroot/data\": Permission denied\n"},
+		{"pg-data-permission", "mkdir: can't create directory '/var/lib/postgresql/data/pgdata': Permission denied\n"},
+		{"pg-shared-memory-too-large", "FATAL:  could not create shared memory segment: No space left on device\n"
+					       "DETAIL:  Failed system call was shmget(key=5432003, size=56, 03600).\n"
+					       "HINT:  This error does *not* mean that you have run out of disk space.  It occurs either "
+					       "if all available shared memory IDs have been taken\n"},
+		{"pg-wal-corrupt", "nominatim                  | 2022-12-20 20:15:13.443 UTC [28] LOG:  invalid resource manager ID in "
+				   "primary checkpoint record\n"},
+		{"pg-data-dir-in-use", "FATAL:  pre-existing shared memory block (key 5432001, ID 0) is still in use\n"},
+		{"pg-password-mismatch", "2020-08-05 02:43:25 EDT postgres 3539  FATAL:  password authentication failed for user "
+					 "\"postgres\"\n2020-08-05 02:43:25 EDT postgres 3539  DETAIL:  User \"postgres\" has no "
+					 "password assigned.\n"},
+		/* beside another failure only the HINT's quoted words (16+) outrank it */
+		{"pg-lock-table-full", "failed to store dump file command error: exit status 1, pg_dump: error: query failed: ERROR:  "
+				       "out of shared memory\nHINT:  You might need to increase \"max_locks_per_transaction\".\n"
+				       "2024-05-02 09:14:07 UTC [311] ERROR:  canceling statement due to statement timeout\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
