@@ -1778,6 +1778,11 @@ static void test_wordings(void)
 		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
 		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
 					       "information in the devtools console: ['@my_module/js/widget']\n"},
+		/* w18b: PostgreSQL clients, connection failures and the pods' runtime in other programs' and versions' words */
+		{"db-refused", "(psycopg.OperationalError) connection failed: Connection refused web-1  |Is the server running on "
+			       "that host and accepting TCP/IP connections?\n"},
+		{"cluster-dns-unavailable", "gaierror: [Errno -3] Try again\n  File \"asyncpg/pool.py\", line 602, in _acquire\n"},
+		{"oom-killed", "  Warning  SystemOOM                17m                   kubelet, node1  System OOM encountered\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
