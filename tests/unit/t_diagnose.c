@@ -1783,6 +1783,21 @@ static void test_wordings(void)
 			       "that host and accepting TCP/IP connections?\n"},
 		{"cluster-dns-unavailable", "gaierror: [Errno -3] Try again\n  File \"asyncpg/pool.py\", line 602, in _acquire\n"},
 		{"oom-killed", "  Warning  SystemOOM                17m                   kubelet, node1  System OOM encountered\n"},
+		{"hpa-missing-requests", "  Warning  FailedGetResourceMetric       109s (x2 over 2m4s)  horizontal-pod-autoscaler  failed "
+					 "to get CPU utilization: unable to get metrics for resource CPU: no metrics returned from "
+					 "resource metrics API\n  Warning  FailedGetResourceMetric       4s (x7 over 94s)     "
+					 "horizontal-pod-autoscaler  failed to get CPU utilization: missing request for CPU\n"},
+		{"probe-liveness-failed", "\"(combined from similar events): Liveness probe errored: rpc error: code = Unknown desc = "
+					  "failed to exec in container: failed to start exec \"951c2753\": OCI runtime exec failed: "
+					  "exec failed: unable to start container process: exec: \"/usr/bin/curl -f -s "
+					  "http://localhost:54323/processes\": stat /usr/bin/curl -f -s http://localhost:54323/processes: "
+					  "no such file or directory: unknown\"\n"},
+		{"db-socket", "web-1  | 2025-08-08 12:42:06,352 1 INFO ? odoo: database: default@default:default \n"
+			      "web-1  | 2025-08-08 12:42:06,352 1 INFO ? odoo.sql_db: Connection to the database failed \n"
+			      "web-1  | Traceback (most recent call last):\n"},
+		/* another program's /healthz on 8080 is no Keycloak health endpoint */
+		{"probe-connection-refused", "Liveness probe failed: Get \"http://10.0.171.162:8080/healthz\": dial tcp "
+					     "10.0.171.162:8080: connect: connection refused\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
