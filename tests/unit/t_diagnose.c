@@ -1798,6 +1798,18 @@ static void test_wordings(void)
 		/* another program's /healthz on 8080 is no Keycloak health endpoint */
 		{"probe-connection-refused", "Liveness probe failed: Get \"http://10.0.171.162:8080/healthz\": dial tcp "
 					     "10.0.171.162:8080: connect: connection refused\n"},
+		{"libpq-library-missing", "ImportError: no pq wrapper available.\nAttempts made:\n- couldn't import psycopg 'c' "
+					  "implementation: No module named 'psycopg_c'\n- couldn't import psycopg 'binary' "
+					  "implementation: No module named 'psycopg_binary'\n- couldn't import psycopg 'python' "
+					  "implementation: libpq library not found\n"},
+		{"pgpool-backend-down", "      pgpool_1    | 2017-12-04 14:05:03: pid 62: LOG:  reading status file: 3 th backend is "
+					"set to down status\n"},
+		{"oom-killed", "Aug 30 06:58:55.050705 ... kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-"
+			       "containerd-ec9ee266.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice,"
+			       "task=pt_main_thread,pid=461754,uid=0\n"},
+		{"oom-killed", "5193605.506728] Task in /kubepods/pod951f6bc5-c5a5-11ea-8707-80e455f266a2/024952d653ef killed as a "
+			       "result of limit of /kubepo\n"},
+		{"lb-pending", "ingress-nginx-controller   LoadBalancer   10.21.x.x   <pending>   80:30176/TCP,443:31383/TCP   41m\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
