@@ -1810,6 +1810,10 @@ static void test_wordings(void)
 		{"oom-killed", "5193605.506728] Task in /kubepods/pod951f6bc5-c5a5-11ea-8707-80e455f266a2/024952d653ef killed as a "
 			       "result of limit of /kubepo\n"},
 		{"lb-pending", "ingress-nginx-controller   LoadBalancer   10.21.x.x   <pending>   80:30176/TCP,443:31383/TCP   41m\n"},
+		{"db-timeout", "OperationalError: connection timeout expired\n"},
+		{"db-timeout", "OperationalError: could not connect to server: Operation timed out\n"},
+		{"hpa-no-metrics", "W1113 16:18:41.392771    7082 top_pod.go:266] Metrics not available for pod "
+				   "default/nginx-7bfff5fd9f-rbklh, age: 2m20.39276264s\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
