@@ -1841,6 +1841,42 @@ static void test_wordings(void)
 		{"pg-lock-table-full", "failed to store dump file command error: exit status 1, pg_dump: error: query failed: ERROR:  "
 				       "out of shared memory\nHINT:  You might need to increase \"max_locks_per_transaction\".\n"
 				       "2024-05-02 09:14:07 UTC [311] ERROR:  canceling statement due to statement timeout\n"},
+		/* w18b: PostgreSQL clients, connection failures and the pods' runtime in other programs' and versions' words */
+		{"db-refused", "(psycopg.OperationalError) connection failed: Connection refused web-1  |Is the server running on "
+			       "that host and accepting TCP/IP connections?\n"},
+		{"cluster-dns-unavailable", "gaierror: [Errno -3] Try again\n  File \"asyncpg/pool.py\", line 602, in _acquire\n"},
+		{"oom-killed", "  Warning  SystemOOM                17m                   kubelet, node1  System OOM encountered\n"},
+		{"hpa-missing-requests", "  Warning  FailedGetResourceMetric       109s (x2 over 2m4s)  horizontal-pod-autoscaler  failed "
+					 "to get CPU utilization: unable to get metrics for resource CPU: no metrics returned from "
+					 "resource metrics API\n  Warning  FailedGetResourceMetric       4s (x7 over 94s)     "
+					 "horizontal-pod-autoscaler  failed to get CPU utilization: missing request for CPU\n"},
+		{"probe-liveness-failed", "\"(combined from similar events): Liveness probe errored: rpc error: code = Unknown desc = "
+					  "failed to exec in container: failed to start exec \"951c2753\": OCI runtime exec failed: "
+					  "exec failed: unable to start container process: exec: \"/usr/bin/curl -f -s "
+					  "http://localhost:54323/processes\": stat /usr/bin/curl -f -s http://localhost:54323/processes: "
+					  "no such file or directory: unknown\"\n"},
+		{"db-socket", "web-1  | 2025-08-08 12:42:06,352 1 INFO ? odoo: database: default@default:default \n"
+			      "web-1  | 2025-08-08 12:42:06,352 1 INFO ? odoo.sql_db: Connection to the database failed \n"
+			      "web-1  | Traceback (most recent call last):\n"},
+		/* another program's /healthz on 8080 is no Keycloak health endpoint */
+		{"probe-connection-refused", "Liveness probe failed: Get \"http://10.0.171.162:8080/healthz\": dial tcp "
+					     "10.0.171.162:8080: connect: connection refused\n"},
+		{"libpq-library-missing", "ImportError: no pq wrapper available.\nAttempts made:\n- couldn't import psycopg 'c' "
+					  "implementation: No module named 'psycopg_c'\n- couldn't import psycopg 'binary' "
+					  "implementation: No module named 'psycopg_binary'\n- couldn't import psycopg 'python' "
+					  "implementation: libpq library not found\n"},
+		{"pgpool-backend-down", "      pgpool_1    | 2017-12-04 14:05:03: pid 62: LOG:  reading status file: 3 th backend is "
+					"set to down status\n"},
+		{"oom-killed", "Aug 30 06:58:55.050705 ... kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-"
+			       "containerd-ec9ee266.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice,"
+			       "task=pt_main_thread,pid=461754,uid=0\n"},
+		{"oom-killed", "5193605.506728] Task in /kubepods/pod951f6bc5-c5a5-11ea-8707-80e455f266a2/024952d653ef killed as a "
+			       "result of limit of /kubepo\n"},
+		{"lb-pending", "ingress-nginx-controller   LoadBalancer   10.21.x.x   <pending>   80:30176/TCP,443:31383/TCP   41m\n"},
+		{"db-timeout", "OperationalError: connection timeout expired\n"},
+		{"db-timeout", "OperationalError: could not connect to server: Operation timed out\n"},
+		{"hpa-no-metrics", "W1113 16:18:41.392771    7082 top_pod.go:266] Metrics not available for pod "
+				   "default/nginx-7bfff5fd9f-rbklh, age: 2m20.39276264s\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
