@@ -1778,6 +1778,48 @@ static void test_wordings(void)
 		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
 		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
 					       "information in the devtools console: ['@my_module/js/widget']\n"},
+		/* w18d: Keycloak, Odoo, ingress and ACME entries in other programs' and versions' words */
+		{"keycloak-issuer-unreachable", "oauth2-proxy  | [2025/01/01 20:42:43] [main.go:59] ERROR: Failed to initialise "
+						"OAuth2 Proxy: error initialising provider: could not create provider data: error "
+						"building OIDC ProviderVerifier: could not get verifier builder: error while discovery "
+						"OIDC configuration: failed to discover OIDC configuration: unexpected status \"404\": "
+						"{\"error\":\"HTTP 404 Not Found\"}\n"},
+		{"keycloak-issuer-unreachable", "System.InvalidOperationException: IDX20803: Unable to obtain configuration from: "
+						"'System.String'.\n"},
+		{"keycloak-build-mismatch", "Build time option: '--health-enabled' not usable with pre-built image and --optimized\n"
+					    "Possible solutions: --help-all, --help\n"},
+		{"keycloak-proxy-headers", "  \"token-service\": \"http://yourdomain.com/auth/realms/master/protocol/openid-connect\",\n"},
+		{"keycloak-proxy-headers", "    <script src=\"http://myhost.io/auth/js/keycloak.js?version=9dhzl\" "
+					   "type=\"text/javascript\"></script>\n"},
+		{"keycloak-tls-file-missing", "ERROR: /opt/keycloak/keycloak-22.0.0/conf/tls.crt\n"},
+		{"keycloak-https-required", "02:26:29,528 WARN  [org.keycloak.events] (default task-42) type=LOGIN_ERROR, "
+					    "realmId=master, clientId=null, userId=null, ipAddress=10.0.0.1, error=ssl_required\n"},
+		{"keycloak-smtp-failed", "Failed to send email, please try again later.\n"},
+		{"acme-account-invalid", "  \"type\": \"urn:ietf:params:acme:error:invalidEmail\",\n  \"detail\": \"Error creating new "
+					 "account :: invalid contact domain. Contact emails @example.com are forbidden\",\n"},
+		{"acme-account-invalid", "  Warning  ErrVerifyACMEAccount  31s (x3 over 36s)  cert-manager  Failed to verify ACME "
+					 "account: Get \"https://acme-staging-v02.api.letsencrypt.org/directory\": dial tcp "
+					 "188.142.193.142:443: connect: connection refused\n"},
+		{"keycloak-db-url-driver", "2022-08-24 13:47:11,508 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					   "(main) ERROR: No suitable driver found for jdbc:postgresql://db:5432/keycloak?ssl=allow\n"},
+		{"keycloak-db-url-driver", " - quarkus.datasource.jdbc.driver is set to 'org.postgresql.xa.PGXADataSource' but it is "
+					   "build time fixed to 'org.h2.jdbcx.JdbcDataSource'. Did you change the property "
+					   "quarkus.datasource.jdbc.driver after building the application?\n"},
+		{"keycloak-kid-not-found", "com.nimbusds.jose.proc.BadJOSEException: Signed JWT rejected: Another algorithm expected, "
+					   "or no matching key(s) found\n"},
+		{"keycloak-kid-not-found", "IDX10501: Signature validation failed. Unable to match 'kid': "
+					   "'f70df3b4-ef47-409b-b910-a71879a72fb8',  token:\n"},
+		{"keycloak-audience-mismatch", "Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException: IDX10214: Audience "
+					       "validation failed. Audiences: 'master-realm, account'. Did not match: "
+					       "validationParameters.ValidAudience: 'lamp-app' or validationParameters.ValidAudiences: "
+					       "'lamp-app'.\n"},
+		{"keycloak-audience-mismatch", "[nuxt-oidc-auth]  ERROR  [nuxt-oidc-auth]: [keycloak] Token validation failed: "
+					       "JWTClaimValidationFailed: missing required \"aud\" claim code: 500\n"},
+		{"keycloak-token-clock-skew", "breakfix: id_token used before issued\n"},
+		{"password-quote-breaks-image-setup", "keycloak 00:00:02.75 INFO  ==> Loading user's custom files from "
+						      "/docker-entrypoint-initdb.d ...\nsed: couldn't open file elcomeTheme>/g: No such "
+						      "file or directory\n"},
+		/* w18d end */
 		{NULL, NULL},
 	};
 	struct dx_run run;
