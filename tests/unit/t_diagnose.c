@@ -1819,6 +1819,21 @@ static void test_wordings(void)
 		{"password-quote-breaks-image-setup", "keycloak 00:00:02.75 INFO  ==> Loading user's custom files from "
 						      "/docker-entrypoint-initdb.d ...\nsed: couldn't open file elcomeTheme>/g: No such "
 						      "file or directory\n"},
+		{"keycloak-admin-api-forbidden", "403 Client Error: Forbidden for url: https://iam.example.com/admin/realms/erp/users"
+						 "?email=someone@example.com\n"},
+		{"odoo-list-db-disabled", "ERROR devel odoo.service.db: Database management functions blocked, admin disabled "
+					  "database listing\n"},
+		{"ingress-proxy-protocol-mismatch", "2018/12/12 10:01:02 [error] 291#291: *21768 broken header: "
+						    "\"GET / HTTP/1.1\"\n"},
+		{"traefik-cross-namespace", "level=error msg=\"Failed to create middleware keys: middleware "
+					    "authelia/authelia-chain-authelia-auth is not in the IngressRoute namespace homebridge\" "
+					    "providerName=kubernetescrd ingress=homebridge namespace=homebridge\n"},
+		{"keycloak-db-primary-key-required", "     Reason: liquibase.exception.DatabaseException: Multiple primary key defined "
+						     "[Failed SQL: (1068) ALTER TABLE keycloak.REALM_SOCIAL_CONFIG ADD PRIMARY KEY "
+						     "(REALM_ID, NAME)]\n"},
+		{"keycloak-provider-incompatible", "        \"exceptionType\":\"java.lang.NoClassDefFoundError\",\n"
+						   "        \"message\":\"javax/ws/rs/client/ClientBuilder\",\n"},
+		{"keycloak-proxy-headers", "    \"authServerUrl\": \"https://my.domain.com\",\n    \"authUrl\": \"http://my.domain.com\",\n"},
 		/* w18d end */
 		{NULL, NULL},
 	};
