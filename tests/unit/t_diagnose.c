@@ -1821,6 +1821,8 @@ static void test_wordings(void)
 						      "file or directory\n"},
 		{"keycloak-admin-api-forbidden", "403 Client Error: Forbidden for url: https://iam.example.com/admin/realms/erp/users"
 						 "?email=someone@example.com\n"},
+		{"keycloak-admin-api-forbidden", "Request URL: \nhttps://auth.example.com/auth/admin/realms/erp/roles\nResult:\n"
+						 "{error: \"unknown_error\"}\n"},
 		{"odoo-list-db-disabled", "ERROR devel odoo.service.db: Database management functions blocked, admin disabled "
 					  "database listing\n"},
 		{"ingress-proxy-protocol-mismatch", "2018/12/12 10:01:02 [error] 291#291: *21768 broken header: "
@@ -1834,6 +1836,26 @@ static void test_wordings(void)
 		{"keycloak-provider-incompatible", "        \"exceptionType\":\"java.lang.NoClassDefFoundError\",\n"
 						   "        \"message\":\"javax/ws/rs/client/ClientBuilder\",\n"},
 		{"keycloak-proxy-headers", "    \"authServerUrl\": \"https://my.domain.com\",\n    \"authUrl\": \"http://my.domain.com\",\n"},
+		{"keycloak-https-required", "WARN 1 --- [nio-8080-exec-1] o.k.adapters.RequestAuthenticator : SSL is required to "
+					    "authenticate. Remote address 10.0.0.1 is secure: false, SSL required for: EXTERNAL .\n"},
+		{"acme-rate-limit", "E0525 11:15:32.882338       1 setup.go:275] cert-manager/issuers \"msg\"=\"skipping retrying "
+				    "account registration as a BadRequest response was returned from the ACME server\" "
+				    "\"error\"=\"429 : 429 Too Many Requests\" \"resource_kind\"=\"Issuer\"\n"},
+		{"k8s-service-link-env", "Running migrations\nINFO [alembic.runtime.migration] Context impl PostgresqlImpl.\n"
+					 "Error: 'tcp' is not a valid port number.\n"},
+		{"k8s-service-link-env", "Invalid HTTP port: tcp://172.31.14.133:9000\n"},
+		{"k8s-service-link-env", "01:35:50,698 SEVERE [org.postgresql.Driver] (ServerService Thread Pool -- 58) Error in url: "
+					 "jdbc:postgresql://postgres:tcp://10.96.241.80:5432/identity\n"},
+		{"keycloak-issuer-unreachable", "2023-09-04 09:25:42,987 WARN  [io.qua.oid.run.OidcRecorder] (vert.x-eventloop-thread-1) "
+						"OIDC server is not available at the 'http://sso.example.com/auth/realms/apicurio/realms/"
+						"apicurio' URL. Please make sure it is correct.\n"},
+		{"odoo-wkhtmltopdf-missing", "2024-06-16 22:04:22,585 3452 INFO ? odoo.addons.base.models.ir_actions_report: You need "
+					     "Wkhtmltopdf to print a pdf version of the reports.\n"},
+		{"keycloak-proxy-headers", "WARN  [org.keycloak.events] (executor-thread-26) type=LOGIN_ERROR, realmId=master, "
+					   "clientId=security-admin-console, userId=null, ipAddress=10.0.0.1, error=invalid_redirect_uri, "
+					   "redirect_uri=http://auth.example.com/admin/master/console/\n"},
+		{"keycloak-tls-file-missing", "2023-01-31 23:34:42,938 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					      "(main) ERROR: /etc/certs/cert.p12\n"},
 		/* w18d end */
 		{NULL, NULL},
 	};
