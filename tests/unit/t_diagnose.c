@@ -1877,6 +1877,85 @@ static void test_wordings(void)
 		{"db-timeout", "OperationalError: could not connect to server: Operation timed out\n"},
 		{"hpa-no-metrics", "W1113 16:18:41.392771    7082 top_pod.go:266] Metrics not available for pod "
 				   "default/nginx-7bfff5fd9f-rbklh, age: 2m20.39276264s\n"},
+		/* w18d: Keycloak, Odoo, ingress and ACME entries in other programs' and versions' words */
+		{"keycloak-issuer-unreachable", "oauth2-proxy  | [2025/01/01 20:42:43] [main.go:59] ERROR: Failed to initialise "
+						"OAuth2 Proxy: error initialising provider: could not create provider data: error "
+						"building OIDC ProviderVerifier: could not get verifier builder: error while discovery "
+						"OIDC configuration: failed to discover OIDC configuration: unexpected status \"404\": "
+						"{\"error\":\"HTTP 404 Not Found\"}\n"},
+		{"keycloak-issuer-unreachable", "System.InvalidOperationException: IDX20803: Unable to obtain configuration from: "
+						"'System.String'.\n"},
+		{"keycloak-build-mismatch", "Build time option: '--health-enabled' not usable with pre-built image and --optimized\n"
+					    "Possible solutions: --help-all, --help\n"},
+		{"keycloak-proxy-headers", "  \"token-service\": \"http://yourdomain.com/auth/realms/master/protocol/openid-connect\",\n"},
+		{"keycloak-proxy-headers", "    <script src=\"http://myhost.io/auth/js/keycloak.js?version=9dhzl\" "
+					   "type=\"text/javascript\"></script>\n"},
+		{"keycloak-tls-file-missing", "ERROR: /opt/keycloak/keycloak-22.0.0/conf/tls.crt\n"},
+		{"keycloak-https-required", "02:26:29,528 WARN  [org.keycloak.events] (default task-42) type=LOGIN_ERROR, "
+					    "realmId=master, clientId=null, userId=null, ipAddress=10.0.0.1, error=ssl_required\n"},
+		{"keycloak-smtp-failed", "Failed to send email, please try again later.\n"},
+		{"acme-account-invalid", "  \"type\": \"urn:ietf:params:acme:error:invalidEmail\",\n  \"detail\": \"Error creating new "
+					 "account :: invalid contact domain. Contact emails @example.com are forbidden\",\n"},
+		{"acme-account-invalid", "  Warning  ErrVerifyACMEAccount  31s (x3 over 36s)  cert-manager  Failed to verify ACME "
+					 "account: Get \"https://acme-staging-v02.api.letsencrypt.org/directory\": dial tcp "
+					 "188.142.193.142:443: connect: connection refused\n"},
+		{"keycloak-db-url-driver", "2022-08-24 13:47:11,508 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					   "(main) ERROR: No suitable driver found for jdbc:postgresql://db:5432/keycloak?ssl=allow\n"},
+		{"keycloak-db-url-driver", " - quarkus.datasource.jdbc.driver is set to 'org.postgresql.xa.PGXADataSource' but it is "
+					   "build time fixed to 'org.h2.jdbcx.JdbcDataSource'. Did you change the property "
+					   "quarkus.datasource.jdbc.driver after building the application?\n"},
+		{"keycloak-kid-not-found", "com.nimbusds.jose.proc.BadJOSEException: Signed JWT rejected: Another algorithm expected, "
+					   "or no matching key(s) found\n"},
+		{"keycloak-kid-not-found", "IDX10501: Signature validation failed. Unable to match 'kid': "
+					   "'f70df3b4-ef47-409b-b910-a71879a72fb8',  token:\n"},
+		{"keycloak-audience-mismatch", "Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException: IDX10214: Audience "
+					       "validation failed. Audiences: 'master-realm, account'. Did not match: "
+					       "validationParameters.ValidAudience: 'lamp-app' or validationParameters.ValidAudiences: "
+					       "'lamp-app'.\n"},
+		{"keycloak-audience-mismatch", "[nuxt-oidc-auth]  ERROR  [nuxt-oidc-auth]: [keycloak] Token validation failed: "
+					       "JWTClaimValidationFailed: missing required \"aud\" claim code: 500\n"},
+		{"keycloak-token-clock-skew", "breakfix: id_token used before issued\n"},
+		{"password-quote-breaks-image-setup", "keycloak 00:00:02.75 INFO  ==> Loading user's custom files from "
+						      "/docker-entrypoint-initdb.d ...\nsed: couldn't open file elcomeTheme>/g: No such "
+						      "file or directory\n"},
+		{"keycloak-admin-api-forbidden", "403 Client Error: Forbidden for url: https://iam.example.com/admin/realms/erp/users"
+						 "?email=someone@example.com\n"},
+		{"keycloak-admin-api-forbidden", "Request URL: \nhttps://auth.example.com/auth/admin/realms/erp/roles\nResult:\n"
+						 "{error: \"unknown_error\"}\n"},
+		{"odoo-list-db-disabled", "ERROR devel odoo.service.db: Database management functions blocked, admin disabled "
+					  "database listing\n"},
+		{"ingress-proxy-protocol-mismatch", "2018/12/12 10:01:02 [error] 291#291: *21768 broken header: "
+						    "\"GET / HTTP/1.1\"\n"},
+		{"traefik-cross-namespace", "level=error msg=\"Failed to create middleware keys: middleware "
+					    "authelia/authelia-chain-authelia-auth is not in the IngressRoute namespace homebridge\" "
+					    "providerName=kubernetescrd ingress=homebridge namespace=homebridge\n"},
+		{"keycloak-db-primary-key-required", "     Reason: liquibase.exception.DatabaseException: Multiple primary key defined "
+						     "[Failed SQL: (1068) ALTER TABLE keycloak.REALM_SOCIAL_CONFIG ADD PRIMARY KEY "
+						     "(REALM_ID, NAME)]\n"},
+		{"keycloak-provider-incompatible", "        \"exceptionType\":\"java.lang.NoClassDefFoundError\",\n"
+						   "        \"message\":\"javax/ws/rs/client/ClientBuilder\",\n"},
+		{"keycloak-proxy-headers", "    \"authServerUrl\": \"https://my.domain.com\",\n    \"authUrl\": \"http://my.domain.com\",\n"},
+		{"keycloak-https-required", "WARN 1 --- [nio-8080-exec-1] o.k.adapters.RequestAuthenticator : SSL is required to "
+					    "authenticate. Remote address 10.0.0.1 is secure: false, SSL required for: EXTERNAL .\n"},
+		{"acme-rate-limit", "E0525 11:15:32.882338       1 setup.go:275] cert-manager/issuers \"msg\"=\"skipping retrying "
+				    "account registration as a BadRequest response was returned from the ACME server\" "
+				    "\"error\"=\"429 : 429 Too Many Requests\" \"resource_kind\"=\"Issuer\"\n"},
+		{"k8s-service-link-env", "Running migrations\nINFO [alembic.runtime.migration] Context impl PostgresqlImpl.\n"
+					 "Error: 'tcp' is not a valid port number.\n"},
+		{"k8s-service-link-env", "Invalid HTTP port: tcp://172.31.14.133:9000\n"},
+		{"k8s-service-link-env", "01:35:50,698 SEVERE [org.postgresql.Driver] (ServerService Thread Pool -- 58) Error in url: "
+					 "jdbc:postgresql://postgres:tcp://10.96.241.80:5432/identity\n"},
+		{"keycloak-issuer-unreachable", "2023-09-04 09:25:42,987 WARN  [io.qua.oid.run.OidcRecorder] (vert.x-eventloop-thread-1) "
+						"OIDC server is not available at the 'http://sso.example.com/auth/realms/apicurio/realms/"
+						"apicurio' URL. Please make sure it is correct.\n"},
+		{"odoo-wkhtmltopdf-missing", "2024-06-16 22:04:22,585 3452 INFO ? odoo.addons.base.models.ir_actions_report: You need "
+					     "Wkhtmltopdf to print a pdf version of the reports.\n"},
+		{"keycloak-proxy-headers", "WARN  [org.keycloak.events] (executor-thread-26) type=LOGIN_ERROR, realmId=master, "
+					   "clientId=security-admin-console, userId=null, ipAddress=10.0.0.1, error=invalid_redirect_uri, "
+					   "redirect_uri=http://auth.example.com/admin/master/console/\n"},
+		{"keycloak-tls-file-missing", "2023-01-31 23:34:42,938 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
+					      "(main) ERROR: /etc/certs/cert.p12\n"},
+		/* w18d end */
 		{NULL, NULL},
 	};
 	struct dx_run run;
