@@ -1802,6 +1802,19 @@ static void test_wordings(void)
 		{"tls-certificate-expired", "Error: certificate has expired\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1530:34)\n"},
 		{"tls-certificate-expired", "    at TLSWrap.ssl.onhandshakedone (_tls_wrap.js:473:38) code: 'CERT_HAS_EXPIRED', "
 					    "response: undefined }\n"},
+		{"cert-challenge-pending", "gv34.ddns.net:Verify error:Fetching http://gv34.ddns.net/.well-known/acme-challenge/"
+					   "f7mrRoL3zCEQtqUQioLOG0xZvspbr8YNFuIrKDI2rVg: Timeout during connect (likely firewall "
+					   "problem)\n"},
+		{"cert-challenge-pending", "I0213 13:18:25.165293       1 http.go:111] could not reach 'http://urlblock.mycompany.com/"
+					   ".well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e': failed to GET 'http://urlblock."
+					   "mycompany.com/.well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e': Get http://urlblock."
+					   "mycompany.com/.well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e: dial tcp 10.254.2.152:80: "
+					   "connect: connection timed out\n"},
+		{"tls-client-untrusted", "{\"level\":\"error\",\"message\":\"uncaughtException: request to https://onlyoffice-test."
+					 "domain.tld/ssologin.ashx?config=saml failed, reason: unable to get local issuer "
+					 "certificate\"}\n"},
+		{"tls-client-untrusted", "An error occurred during the request Error: unable to get local issuer certificate\n"},
+		{"tls-client-untrusted", "  code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
