@@ -1815,6 +1815,8 @@ static void test_wordings(void)
 					 "certificate\"}\n"},
 		{"tls-client-untrusted", "An error occurred during the request Error: unable to get local issuer certificate\n"},
 		{"tls-client-untrusted", "  code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'\n"},
+		{"ingress-class-missing", "I1122 14:40:25.536144       6 store.go:347] ignoring add for ingress hk-kafka-kafka-bootstrap "
+					  "based on annotation kubernetes.io/ingress.class with value\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
