@@ -1956,6 +1956,45 @@ static void test_wordings(void)
 		{"keycloak-tls-file-missing", "2023-01-31 23:34:42,938 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] "
 					      "(main) ERROR: /etc/certs/cert.p12\n"},
 		/* w18d end */
+		/* w18e: the edge's failures in other proxies' and clients' words (Envoy, HAProxy, Traefik 1.x, Node.js, Java) */
+		{"ingress-bad-gateway", "< server: envoy\nupstream connect error or disconnect/reset before headers. reset reason: "
+					"connection failure\n"},
+		{"ingress-bad-gateway", "HTTP/2 503\ncontent-length: 57\nno healthy upstream\n"},
+		{"ingress-bad-gateway", "{\"response_code\":503,\"response_code_details\":\"no_healthy_upstream\",\"response_flags\":"
+					"\"UH\",\"upstream_host\":null}\n"},
+		{"ingress-bad-gateway", "fail with a \"503 Service Unavailable. No server is available to handle this request.\"\n"},
+		{"ingress-413", "traefik_1  | time=\"2020-07-01T15:22:41Z\" level=error msg=\"vulcand/oxy/buffer: error when reading "
+				"request body, err: Maximum size &{0} was reached\"\n"},
+		{"ingress-413", "time=\"2018-04-08T10:01:16Z\" level=error msg=\"exceeding the max size 4194304\"\n"},
+		{"tls-hostname-mismatch", "ERROR : App : Startup : RequestError: Error: Hostname/IP doesn't match certificate's "
+					  "altnames: \"Host: a.chainpoint.org. is not in the cert's altnames: DNS:api.mmm3.com\"\n"},
+		{"tls-hostname-mismatch", " Down] Hostname/IP does not match certificate's altnames: Host: someserver.domain.com. is "
+					  "not in the cert's altnames: \n"},
+		{"tls-hostname-mismatch", "javax.net.ssl.SSLHandshakeException: No subject alternative DNS name matching "
+					  "open.feishu.cn found.\n"},
+		{"tls-hostname-mismatch", "W0502 21:23:31.247221       6 controller.go:1131] Unexpected error validating SSL "
+					  "certificate \"default/test-secret\" for server \"sslexample.foo.com\": x509: certificate is "
+					  "not valid for any names, but wanted to match sslexample.foo.com\n"},
+		{"tls-hostname-mismatch", "W0810 00:43:18.602120       7 controller.go:1108] ssl certificate example/example-tls-secret "
+					  "does not contain a common name for host example.bronze.mydomain.com\n"},
+		{"tls-certificate-expired", "Error: certificate has expired\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1530:34)\n"},
+		{"tls-certificate-expired", "    at TLSWrap.ssl.onhandshakedone (_tls_wrap.js:473:38) code: 'CERT_HAS_EXPIRED', "
+					    "response: undefined }\n"},
+		{"cert-challenge-pending", "gv34.ddns.net:Verify error:Fetching http://gv34.ddns.net/.well-known/acme-challenge/"
+					   "f7mrRoL3zCEQtqUQioLOG0xZvspbr8YNFuIrKDI2rVg: Timeout during connect (likely firewall "
+					   "problem)\n"},
+		{"cert-challenge-pending", "I0213 13:18:25.165293       1 http.go:111] could not reach 'http://urlblock.mycompany.com/"
+					   ".well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e': failed to GET 'http://urlblock."
+					   "mycompany.com/.well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e': Get http://urlblock."
+					   "mycompany.com/.well-known/acme-challenge/SB18eQcrrNCMpHqOIB3e: dial tcp 10.254.2.152:80: "
+					   "connect: connection timed out\n"},
+		{"tls-client-untrusted", "{\"level\":\"error\",\"message\":\"uncaughtException: request to https://onlyoffice-test."
+					 "domain.tld/ssologin.ashx?config=saml failed, reason: unable to get local issuer "
+					 "certificate\"}\n"},
+		{"tls-client-untrusted", "An error occurred during the request Error: unable to get local issuer certificate\n"},
+		{"tls-client-untrusted", "  code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'\n"},
+		{"ingress-class-missing", "I1122 14:40:25.536144       6 store.go:347] ignoring add for ingress hk-kafka-kafka-bootstrap "
+					  "based on annotation kubernetes.io/ingress.class with value\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
