@@ -1995,6 +1995,61 @@ static void test_wordings(void)
 		{"tls-client-untrusted", "  code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'\n"},
 		{"ingress-class-missing", "I1122 14:40:25.536144       6 store.go:347] ignoring add for ingress hk-kafka-kafka-bootstrap "
 					  "based on annotation kubernetes.io/ingress.class with value\n"},
+		/* w18f: Kubernetes image pulls, volumes, scheduling and kubectl in other runtimes' and versions' words */
+		{"image-pull-auth", "  Warning  Failed     24m (x4 over 25m)    kubelet            Failed to pull image \"gcr.io/m/"
+				    "monolith:1.0.0\": rpc error: code = Unknown desc = failed to pull and unpack image \"gcr.io/m/"
+				    "monolith:1.0.0\": failed to resolve reference \"gcr.io/m/monolith:1.0.0\": pulling from host "
+				    "gcr.io failed with status code [manifests 1.0.0]: 403 Forbidden\n"},
+		{"image-pull-auth", "europe-west1-docker.pkg.dev/foo/ar/python:3.9-slim: failed to authorize: failed to fetch "
+				    "anonymous token: unexpected status: 403 Forbidden\n"},
+		{"image-pull-auth", "Failed to pull image \"us-docker.pkg.dev/b/b/b:latest\": rpc error: code = Unknown desc = "
+				    "Error response from daemon: Get https://us-docker.pkg.dev/v2/b/b/b/manifests/latest: denied: "
+				    "Permission \"artifactregistry.repositories.downloadArtifacts\" denied on resource \"projects/b\"\n"},
+		{"image-pull-auth", "Failed to pull image \"quay.io/ocm/index:1.0\": rpc error: code = Unknown desc = Error reading "
+				    "manifest 1.0 in quay.io/ocm/index: unauthorized: access to the requested resource is not "
+				    "authorized\n"},
+		{"image-pull-auth", "E0823 03:09:05.926097    1018 remote_image.go:108] PullImage \"1.dkr.ecr.cn-north-1.amazonaws."
+				    "com.cn/topic:m\" from image service failed: rpc error: code = Unknown desc = Error response from "
+				    "daemon: repository 1.dkr.ecr.cn-north-1.amazonaws.com.cn/topic not found: does not exist or no "
+				    "pull access\n"},
+		{"image-pull-auth", "level=error msg=\"Not continuing with pull after error: denied: Your authorization token has "
+				    "expired. Reauthenticate and try again.\"\n"},
+		{"image-pull-auth", "Error response from daemon: error from registry: unauthorized\nunauthorized\n"},
+		{"image-pull-auth", "FATA[0000] pulling image failed: rpc error: code = Unknown desc = Error reading manifest latest "
+				    "in docker.io/crio/busybox: errors:\ndenied: requested access to the resource is denied\n"},
+		{"image-pull-network", "pulling image failed: rpc error: code = Unknown desc = error pinging docker registry "
+				       "registry-1.docker.io: Get \"https://registry-1.docker.io/v2/\": proxyconnect tcp: dial tcp: "
+				       "lookup http: Temporary failure in name resolution\n"},
+		{"image-pull-network", "E1113 07:28:18.745224 2133853 remote_image.go:114] \"PullImage from image service failed\" "
+				       "err=\"rpc error: code = Unknown desc = failed to pull and unpack image \\\"docker.io/rancher/"
+				       "klipper-lb:v0.3.4\\\": failed to copy: httpReadSeeker: failed open: failed to do request: Get "
+				       "\\\"https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/62/"
+				       "6258/data\\\": dial tcp: lookup production.cloudflare.docker.com: Try again\"\n"},
+		{"multi-attach", "Multi-Attach error for volume\"pvc-1\" Volume is already used by pod(s) bootstrap\n"},
+		{"mount-failed", "    AttachVolume.Attach failed for volume \"pvc-2d75\" : attach command failed, status: Failure, "
+				 "reason: storage creation at DigitalOcean for volume \"403f\" timed out\n"},
+		{"kube-api-ca-untrusted", "E0109 17:11:10.338738    3049 memcache.go:265] couldn't get current server API group "
+					  "list: Get \"https://caas.example.com/k8s/clusters/c-m-1/api?timeout=32s\": tls: failed to "
+					  "verify certificate: x509: certificate signed by unknown authority\n"},
+		{"kube-api-ca-untrusted", "Unable to connect to the server: tls: failed to verify certificate: x509: certificate "
+					  "signed by unknown authority\n"},
+		{"kube-api-ca-untrusted", "E0221 19:23:06.230543    2206 memcache.go:265] couldn't get current server API group "
+					  "list: Get \"https://api.crc.testing:6443/api?timeout=32s\": tls: failed to verify certificate: "
+					  "x509: certificate is valid for kubernetes, localhost, not api.crc.testing\n"},
+		{"kube-api-ca-untrusted", "error: couldn't read version from server:x509: certificate signed by unknown authority\n"},
+		{"command-not-found", "Start container heimdall failed: {\"message\":\"OCI runtime create failed: container_linux.go:345: "
+				      "starting container process caused \\\"exec: \\\\\\\"/init\\\\\\\": stat /init: no such file or "
+				      "directory\\\": unknown\"}.\n"},
+		{"pvc-unbound", "Warning  FailedScheduling  1m (x72 over 21m)  default-scheduler  PersistentVolumeClaim is not bound: "
+				"\"prometheus-server\" (repeated 5 times)\n"},
+		{"pvc-unbound", "\"SchedulerPredicates failed due to PersistentVolumeClaim is not bound: \"nfs-demo\", which is "
+				"unexpected\".\n"},
+		{"no-default-storageclass", "    NAME           STATUS    VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   "
+					    "VOLUMEATTRIBUTESCLASS   AGE\n"
+					    "    data-mysql-0   Pending                                                  <unset>"
+					    "                 37m\n"},
+		{"storageclass-missing", "    airflow-claim   Pending                                      openmetadata-sc   <unset>"
+					 "                 21m\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
