@@ -1778,6 +1778,37 @@ static void test_wordings(void)
 		{"odoo-js-modules-not-loaded", "Non loaded modules:      (2) ['web_editor.wysiwyg', 'website.editor']\n"},
 		{"odoo-js-modules-not-loaded", "The following modules failed to load because of an error, you may find more "
 					       "information in the devtools console: ['@my_module/js/widget']\n"},
+		/* w18c: Odoo, admission and kubectl families in other versions' and programs' words */
+		{"probe-connection-refused", "  Warning  Unhealthy  115s (x3 over 3m25s)   kubelet            Liveness probe failed: "
+					     "Get \"http://x.x.x.x.x:8080/actuator/health\": dial tcp  x.x.x.x:8080: connect: "
+					     "connection refused\n"},
+		{"entrypoint-interpreter-missing", "misp_web  | /usr/bin/env: \u2018bash\\r\u2019: No such file or directory\n"},
+		{"entrypoint-interpreter-missing", "/usr/bin/env: 'bash\\r': No such file or directory\n"},
+		{"entrypoint-interpreter-missing", "./gateway_service_start.sh: /bin/sh^M: bad interpreter: No such file or "
+						   "directory\n"},
+		{"entrypoint-interpreter-missing", "env: can't execute 'bash': No such file or directory\n"},
+		{"odoo-proxy-mode-off", "Mixed Content: The page at 'https://www.xxx.com/web?#id=3&view_type=form&model=res.company"
+					"&action=51' was loaded over HTTPS, but requested an insecure image 'http://www.xxx.com/"
+					"backend_theme_v10/static/src/img/material-background.jpg'. This content should also be "
+					"served over HTTPS.\n"},
+		{"odoo-proxy-mode-off", "Error: redirect_uri_mismatch\n\nThe redirect URI in the request, http://127.0.0.1:8069/"
+					"auth_oauth/signin, does not match the ones authorized for the OAuth client.\n"},
+		{"odoo-proxy-mode-off", "Request details: redirect_uri=http://myhostnamehere.com/google_gmail/confirm "
+					"flowName=GeneralOAuthFlow\n"},
+		{"odoo-proxy-mode-off", "https://www.facebook.com/dialog/oauth?response_type=token&redirect_uri=http%3A%2F%2F"
+					"www.kartalin.online%2Fauth_oauth%2Fsignin&client_id=292020387996559\n"},
+		{"odoo-port-in-use", "Exception in thread openerp.service.httpd:\nTraceback (most recent call last):\n"
+				     "error: [Errno 98] Adresse déjà utilisée\n"},
+		{"odoo-wkhtmltopdf-broken", " Command Error: /home/ofn/.gem/ruby/2.3.0/gems/wkhtmltopdf-binary-0.12.5/bin/"
+					    "wkhtmltopdf_ubuntu_18.04_amd64: error while loading shared libraries: libXrender.so.1: "
+					    "cannot open shared object file: No such file or directory\n"},
+		{"admission-webhook-unreachable", "Error from server (InternalError): error when creating \"capi-quickstart.yaml\": "
+						  "Internal error occurred: failed calling webhook \"default.cluster.cluster.x-k8s.io\": "
+						  "Post \"https://capi-webhook-service.capi-system.svc:443/mutate-cluster-x-k8s-io-v1beta1-"
+						  "cluster?timeout=10s\": no endpoints available for service \"capi-webhook-service\"\n"},
+		{"kube-api-unauthorized", "E0722 11:41:09.420668       1 authentication.go:53] Unable to authenticate the request "
+					  "due to an error: [invalid bearer token, oidc: verify token: oidc: token is expired (Token "
+					  "Expiry: 2022-07-22 11:40:27 +0000 UTC)]\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
