@@ -1809,6 +1809,17 @@ static void test_wordings(void)
 		{"kube-api-unauthorized", "E0722 11:41:09.420668       1 authentication.go:53] Unable to authenticate the request "
 					  "due to an error: [invalid bearer token, oidc: verify token: oidc: token is expired (Token "
 					  "Expiry: 2022-07-22 11:40:27 +0000 UTC)]\n"},
+		{"resource-quota-exceeded", "  48s\t\t26s\t\t4\t{replicaset-controller }\t\t\tWarning\t\tFailedCreate\tError "
+					    "creating: pods \"nginx-2040093540-\" is forbidden: Failed quota: quota: must specify "
+					    "cpu,memory\n"},
+		{"resource-quota-exceeded", "Error creating: Pod \"nginx-\" is forbidden: cpu quota is 200m, current usage is "
+					    "200m, requesting 100m.\n"},
+		{"probe-timeout", "E0709 00:32:48.042859    6781 remote_runtime.go:479] \"ExecSync cmd from runtime service "
+				  "failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" "
+				  "cmd=[/bin/sh -c test ! -f /etc/probe/not-ready]\n"},
+		{"cni-sandbox-failed", "FATA[0000] run pod sandbox: rpc error: code = Unknown desc = failed to create pod network "
+				       "sandbox k8s_nginx_default_hdishd83djaidwnduwk28bcsb_1(4338cd100cc1): error adding pod "
+				       "default_nginx to CNI network \"k8s-pod-network\": pods \"nginx\" not found\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
