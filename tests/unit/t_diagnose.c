@@ -421,7 +421,8 @@ static void test_failure_markers(void)
 		"curl: (7) Failed to connect to erp.example.com port 443\n",
 		"curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to erp.example.com:443\n",
 		"wget: server returned error: HTTP/1.1 418 I'm a teapot\n",
-		"The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?\n",
+		/* cut before kubectl's question: the whole line is kube-api-unreachable's (w18c) */
+		"The connection to the server 10.0.0.1:6443 was refused\n",
 		"  NetworkUnavailable   True    Tue, 11 Jun 2024 07:20:01 +0000   NoRouteCreated   RouteController failed\n",
 		"  Ready            False   Tue, 11 Jun 2024 07:20:01 +0000   KubeletNotReady   PLEG is not healthy\n",
 		"      Reason:       Error\n",
@@ -1820,6 +1821,11 @@ static void test_wordings(void)
 		{"cni-sandbox-failed", "FATA[0000] run pod sandbox: rpc error: code = Unknown desc = failed to create pod network "
 				       "sandbox k8s_nginx_default_hdishd83djaidwnduwk28bcsb_1(4338cd100cc1): error adding pod "
 				       "default_nginx to CNI network \"k8s-pod-network\": pods \"nginx\" not found\n"},
+		{"kube-api-unreachable", "The connection to the server 10.190.67.31:6443 was refused - did you specify the right "
+					 "host or port?\n"},
+		{"kube-api-unreachable", "E0601 11:38:36.650401  795967 memcache.go:265] couldn't get current server API group "
+					 "list: Get https://Master_IP:6443/api?timeout=32s: dial tcp Master_IP:6443: connect: "
+					 "connection refused\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
