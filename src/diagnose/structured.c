@@ -50,6 +50,7 @@ struct walk {
 	struct dx_run *run;
 	const char *file;
 	size_t observed;
+	bool kubernetes;           /* a document is an object or list of kubectl's */
 };
 
 static const char *str_at(const struct ynode *map, const char *key)
@@ -294,21 +295,38 @@ static void walk(struct walk *w, const struct ynode *n, const char *key, const c
 	}
 }
 
+/* A pretty-printed JSON answer ({"error": "invalid_grant", ...}) starts
+ * like kubectl's output but is no object of its: read as lines instead. */
+static bool kubernetes_document(const struct ynode *root)
+{
+	static const char *const keys[] = {"apiVersion", "kind", "items", "metadata", "status", "spec", NULL};
+
+	if (!root || root->kind != Y_MAP)
+		return root != NULL;
+	for (size_t k = 0; keys[k]; k++)
+		if (y_get(root, keys[k]))
+			return true;
+	return false;
+}
+
 static int on_document(struct ynode *root, int index, void *user)
 {
+	struct walk *w = user;
+
 	(void)index;
-	walk(user, root, NULL, NULL, 0);
+	w->kubernetes |= kubernetes_document(root);
+	walk(w, root, NULL, NULL, 0);
 	return 0;
 }
 
 /* Parses data (NUL-terminated) after line_base lines of its input and walks
  * every document; returns how many observations it made, or -1 when it is
- * not a document at all. */
+ * not a document at all, or none of kubectl's and nothing was seen in it. */
 static long walk_documents(struct dx_run *run, const char *name, int line_base, const char *data, size_t len)
 {
 	struct arena a;
 	struct diags quiet;
-	struct walk w = {run, NULL, 0};
+	struct walk w = {run, NULL, 0, false};
 	int rc;
 
 	w.file = arena_strdup(&run->a, name);
@@ -319,7 +337,9 @@ static long walk_documents(struct dx_run *run, const char *name, int line_base, 
 	rc = yaml_parse_part(&a, &quiet, name, line_base, data, len, &yaml_default_limits, on_document, &w);
 	diags_free(&quiet);
 	arena_free(&a);
-	return rc != 0 && w.observed == 0 ? -1 : (long)w.observed;
+	if ((rc != 0 || !w.kubernetes) && w.observed == 0)
+		return -1;
+	return (long)w.observed;
 }
 
 int dx_read_structured(struct dx_run *run, const char *name, const char *data, size_t len)

@@ -2174,6 +2174,9 @@ static void test_object_forms(void)
 	static const struct {
 		const char *id, *text;
 	} cases[] = {
+		/* a server's JSON answer, pretty-printed: no kubectl object, read as lines (keycloak#36108) */
+		{"keycloak-account-not-set-up", "{\n    \"error\": \"invalid_grant\",\n"
+						"    \"error_description\": \"Account is not fully set up\"\n}\n"},
 		/* a fragment of a pod's status, YAML, pasted after its command */
 		{"crashloop", "$ kubectl get pod odoo-0 -o yaml\n...\n  status:\n    phase: Running\n    qosClass: Burstable\n"
 			      "    containerStatuses:\n    - name: odoo\n      lastState:\n        terminated:\n"
