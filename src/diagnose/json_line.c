@@ -44,6 +44,31 @@ static void json_append(struct json_text *jt, const char *label, const struct yn
 	json_put(jt, t, strlen(t));
 }
 
+/* An object nested under a field: its own message fields, and objects
+ * nested in it in turn, a few levels down (hasura's
+ * detail.info.internal: https://github.com/hasura/graphql-engine/issues/6999;
+ * node's "error": {"code": "ECONNREFUSED"}). */
+static void json_nested(struct json_text *jt, const struct ynode *v, int depth)
+{
+	static const struct {
+		const char *key, *label;
+	} inner[] = {
+		{"error_severity", NULL}, {"level", "level="}, {"message", NULL}, {"msg", NULL}, {"detail", NULL},
+		{"stackTrace", NULL}, {"internal", NULL}, {"error", "error="}, {"reason", NULL}, {"code", NULL},
+		{"info", NULL}, {NULL, NULL},
+	};
+
+	for (size_t i = 0; inner[i].key; i++) {
+		const struct ynode *w = y_get(v, inner[i].key);
+
+		if (w && w->kind == Y_MAP) {
+			if (depth < 3)
+				json_nested(jt, w, depth + 1);
+		} else
+			json_append(jt, inner[i].label, w);
+	}
+}
+
 static int json_line_doc(struct ynode *root, int index, void *user)
 {
 	static const struct {
@@ -60,8 +85,8 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	 * the DETAIL and HINT lines in detail and hint
 	 * (https://www.postgresql.org/docs/15/runtime-config-logging.html#RUNTIME-CONFIG-LOGGING-JSONLOG);
 	 * CloudNativePG wraps each such line in "record", and its Pooler wraps
- * PgBouncer's lines there as level and msg
- * (https://github.com/cloudnative-pg/cloudnative-pg/issues/263); PostgREST's errors say
+	 * PgBouncer's lines there as level and msg
+	 * (https://github.com/cloudnative-pg/cloudnative-pg/issues/263); PostgREST's errors say
 	 * what failed in details (https://docs.postgrest.org/en/latest/references/errors.html). */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
@@ -69,14 +94,9 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	for (size_t i = 0; fields[i].key; i++) {
 		const struct ynode *v = y_get(root, fields[i].key);
 
-		if (v && v->kind == Y_MAP) {
-			json_append(jt, NULL, y_get(v, "error_severity"));
-			json_append(jt, "level=", y_get(v, "level"));
-			json_append(jt, NULL, y_get(v, "message"));
-			json_append(jt, NULL, y_get(v, "msg"));
-			json_append(jt, NULL, y_get(v, "detail"));
-			json_append(jt, NULL, y_get(v, "stackTrace"));
-		} else
+		if (v && v->kind == Y_MAP)
+			json_nested(jt, v, 0);
+		else
 			json_append(jt, fields[i].label, v);
 	}
 	return 0;

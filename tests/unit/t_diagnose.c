@@ -2114,6 +2114,11 @@ static void test_wordings(void)
 		{"keycloak-jdbc-ping-stale", "2025-11-14 08:19:39,067 WARN  [org.keycloak.jgroups.protocol.KEYCLOAK_JDBC_PING2] "
 					     "(blocking-thread--p3-t2) Failed to fetch the cluster members from the database.: "
 					     "java.sql.SQLSyntaxErrorException: Table 'kc.JGROUPS_PING' doesn't exist\n"},
+		/* the wording round's structural findings: a message nested below a JSON log's fields (hasura#6999) */
+		{"pg-client-no-scram", "{\"type\":\"startup\",\"level\":\"error\",\"detail\":{\"kind\":\"catalog_migrate\","
+				       "\"info\":{\"internal\":\"SCRAM authentication requires libpq version 10 or above\\n\","
+				       "\"error\":\"connection error\",\"code\":\"postgres-error\"}}}\n"},
+		{"pg-prepared-statement-pooler", "ERROR: prepared statement name is already in use (SQLSTATE 08P01)\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2136,6 +2141,11 @@ static void test_wordings(void)
 	diagnose_text(&run, &d, "l", "-[ RECORD 1 ]------+--------------------\nmode               | AccessExclusiveLock\n"
 				     "granted            | t\n");
 	CHECK(!has(&run, "pg-ddl-waits-for-lock"));
+	done(&run, &d);
+	/* PostgreSQL's HINT that it is not the disk is no node out of disk (w18a) */
+	diagnose_text(&run, &d, "h", "HINT:  This error does *not* mean that you have run out of disk space.\n");
+	CHECK_STR(top_id(&run), "pg-shared-memory-too-large");
+	CHECK(!has(&run, "node-pressure"));
 	done(&run, &d);
 	/* a cut value is no value where the pattern tells the values apart (only an /auth/ path is that failure) */
 	diagnose_text(&run, &d, "e", "ERROR [org.keycloak] Could not find resource for full path: ...\n");
