@@ -2142,6 +2142,12 @@ static void test_wordings(void)
 				     "granted            | t\n");
 	CHECK(!has(&run, "pg-ddl-waits-for-lock"));
 	done(&run, &d);
+	/* Java's refusal names no address: without pgJDBC's frames it is no database's (w18b: Keycloak's LDAP says it too) */
+	diagnose_text(&run, &d, "j", "Caused by: java.net.ConnectException: Connection refused (Connection refused)\n"
+				     "        at java.base/java.net.Socket.connect(Socket.java:609)\n"
+				     "        at com.sun.jndi.ldap.Connection.createSocket(Connection.java:315)\n");
+	CHECK(!has(&run, "db-refused"));
+	done(&run, &d);
 	/* PostgreSQL's HINT that it is not the disk is no node out of disk (w18a) */
 	diagnose_text(&run, &d, "h", "HINT:  This error does *not* mean that you have run out of disk space.\n");
 	CHECK_STR(top_id(&run), "pg-shared-memory-too-large");
