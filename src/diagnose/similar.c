@@ -13,11 +13,13 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WORD_MAX 48
 #define LINE_WORDS 64
+#define NO_WORD SIZE_MAX
 /* A guess needs at least this share of the signature's word weight in one
  * line, and this much weight: about two words that only a few entries use.
  * Set on the runs of the fourth to seventh held-out sets before any tuning
@@ -58,8 +60,7 @@ struct word {
 struct sim_sig {
 	size_t entry, sig;
 	double total;              /* the weight of all its words */
-	size_t rarest;             /* its word of the greatest weight */
-	bool usable;               /* that word is rare enough to decide */
+	size_t rarest;             /* its word of the greatest weight, NO_WORD if it has none */
 };
 
 struct vocabulary {
@@ -310,7 +311,7 @@ static int add_signature(struct vocabulary *v, struct arena *a, size_t entry, si
 
 	if (grow((void **)&v->sigs, &v->cap_sigs, v->nsigs + 1, sizeof(*v->sigs)))
 		return -1;
-	v->sigs[v->nsigs] = (struct sim_sig){entry, s, 0, 0, false};
+	v->sigs[v->nsigs] = (struct sim_sig){entry, s, 0, NO_WORD};
 	if (add_text(v, v->nsigs, entry, sig->anchor, first) != 0)
 		return -1;
 	if (sig->pattern) {
@@ -341,18 +342,13 @@ static int index_words(struct vocabulary *v, size_t nentries)
 	}
 	for (size_t k = 0; k < v->npairs; k++) {
 		struct word *w = &v->words[v->pairs[k][1]];
-
 		struct sim_sig *sig = &v->sigs[v->pairs[k][0]];
 
 		v->postings[w->first + w->count++] = v->pairs[k][0];
-		if (!sig->usable || w->weight > v->words[sig->rarest].weight) {
+		if (sig->rarest == NO_WORD || w->weight > v->words[sig->rarest].weight)
 			sig->rarest = v->pairs[k][1];
-			sig->usable = true;
-		}
 		sig->total += w->weight;
 	}
-	for (size_t k = 0; k < v->nsigs; k++)
-		v->sigs[k].usable = v->sigs[k].usable && v->words[v->sigs[k].rarest].weight >= MIN_RAREST;
 	return 0;
 }
 
@@ -443,7 +439,7 @@ static bool close_enough(const struct vocabulary *v, size_t s, double weight, si
 	const struct sim_sig *sig = &v->sigs[s];
 	const struct dx_signature *ks = &dx_kb[sig->entry].sigs[sig->sig];
 
-	if (!sig->usable || shared < 2 || weight < MIN_WEIGHT || weight < MIN_SHARE * sig->total ||
+	if (sig->rarest == NO_WORD || v->words[sig->rarest].weight < MIN_RAREST || shared < 2 || weight < MIN_WEIGHT || weight < MIN_SHARE * sig->total ||
 	    !has_id(ids, nids, sig->rarest) || !numbers_agree(ks->anchor, text) || !anchor_held(v, ks->anchor, ids, nids))
 		return false;
 	/* With the anchor in the line, the pattern refused a value on purpose
@@ -481,23 +477,25 @@ static void weigh_line(const struct vocabulary *v, const struct dx_evidence *ev,
 	}
 }
 
-static void find_guess(const struct dx_run *run, const struct vocabulary *v, struct guess *best)
+/* The best guess over the lines the catch-alls took; -1 when out of memory. */
+static int find_guess(const struct dx_run *run, const struct vocabulary *v, struct guess *best)
 {
 	double *acc = calloc(v->nsigs ? v->nsigs : 1, sizeof(*acc));
 	size_t *shared = calloc(v->nsigs ? v->nsigs : 1, sizeof(*shared));
 	size_t *touched = malloc((v->nsigs ? v->nsigs : 1) * sizeof(*touched));
+	int rc = acc && shared && touched ? 0 : -1;
 
-	if (acc && shared && touched)
-		for (size_t i = 0; i < dx_kb_count(); i++) {
-			if (dx_kb[i].level != DX_UNRECOGNISED)
-				continue;
-			for (size_t s = 0; s < DX_MAX_SIGS; s++)
-				for (size_t k = 0; k < run->hits[i].sig[s].nev; k++)
-					weigh_line(v, &run->hits[i].sig[s].ev[k], acc, shared, touched, best);
-		}
+	for (size_t i = 0; rc == 0 && i < dx_kb_count(); i++) {
+		if (dx_kb[i].level != DX_UNRECOGNISED)
+			continue;
+		for (size_t s = 0; s < DX_MAX_SIGS; s++)
+			for (size_t k = 0; k < run->hits[i].sig[s].nev; k++)
+				weigh_line(v, &run->hits[i].sig[s].ev[k], acc, shared, touched, best);
+	}
 	free(acc);
 	free(shared);
 	free(touched);
+	return rc;
 }
 
 /* Adds the guess, if any, to run->diagnoses, which has room for it: only
@@ -509,7 +507,7 @@ int dx_similar(struct dx_run *run)
 	int rc = build_vocabulary(&v, &run->a);
 
 	if (rc == 0)
-		find_guess(run, &v, &best);
+		rc = find_guess(run, &v, &best);
 	if (rc == 0 && best.line) {
 		const struct sim_sig *sig = &v.sigs[best.sig];
 		struct dx_sig_hits *h = &run->hits[sig->entry].sig[sig->sig];

@@ -302,7 +302,7 @@ static bool kubernetes_document(const struct ynode *root)
 	static const char *const keys[] = {"apiVersion", "kind", "items", "metadata", "status", "spec", NULL};
 
 	if (!root || root->kind != Y_MAP)
-		return root != NULL;
+		return root && root->kind == Y_SEQ;
 	for (size_t k = 0; keys[k]; k++)
 		if (y_get(root, keys[k]))
 			return true;
