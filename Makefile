@@ -44,7 +44,7 @@ SAN_ONLINE_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC) src/cli/main_online.c)
 SAN_MAIN_OBJ := $(patsubst %.c,build/san/%.o,$(MAIN_SRC))
 UNIT_OBJ := $(patsubst %.c,build/san/%.o,$(UNIT_SRC))
 
-.PHONY: all build check-deps test test-build demo bench install clean schema fuzz fuzz-build
+.PHONY: pg-messages all build check-deps test test-build demo bench install clean schema fuzz fuzz-build
 
 all: build
 build: check-deps build/kgenius build/kgenius-online
@@ -140,6 +140,11 @@ install: build
 # Regenerates the embedded schema tables from ../shared/k8s (committed).
 schema:
 	tools/gen-schema ../shared/k8s src/lint/schema_data.c
+
+# PostgreSQL's message catalogue, from unpacked source releases, oldest
+# first: make pg-messages PG_SOURCES="../postgresql-13.16 ../postgresql-15.18"
+pg-messages:
+	tools/gen-pg-messages src/facts/pg_messages.inc src/facts/pg_message_sites.inc $(PG_SOURCES)
 
 clean:
 	rm -rf build

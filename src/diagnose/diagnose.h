@@ -103,7 +103,9 @@ struct dx_rootcause {
 
 #define DX_MAX_LOG_TARGETS 32
 
-enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_SIMILAR, DXK_UNRECOGNISED };
+enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_CATALOGUE, DXK_SIMILAR, DXK_UNRECOGNISED };
+
+struct pg_message;
 
 struct dx_diagnosis {
 	size_t entry;
@@ -115,6 +117,9 @@ struct dx_diagnosis {
 	size_t *causes;            /* indexes in run->rootcauses, best first */
 	size_t ncauses;
 	const struct dx_evidence *ruled_out;   /* the later line that rules it out, or NULL */
+	/* DXK_CATALOGUE: the message PostgreSQL's catalogue names, and its line */
+	const struct pg_message *message;
+	const struct dx_evidence *line;
 };
 
 struct dx_run {
@@ -219,6 +224,11 @@ int dx_finish(struct dx_run *run);
 /* With only the catch-alls found: the known failure whose signature a failure
  * line says most of, as a diagnosis of kind DXK_SIMILAR (similar.c). */
 int dx_similar(struct dx_run *run);
+/* With only the catch-alls found: the PostgreSQL errors among their lines
+ * that PostgreSQL's own message catalogue names, as diagnoses of kind
+ * DXK_CATALOGUE, at most DX_CATALOGUE_MAX (catalogue.c). */
+#define DX_CATALOGUE_MAX 3
+int dx_catalogue(struct dx_run *run);
 
 enum dx_format { DX_HUMAN, DX_JSON };
 struct buf;

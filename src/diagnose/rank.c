@@ -157,8 +157,8 @@ static int by_rank(const void *pa, const void *pb, void *user)
 		return b->confidence - a->confidence;
 	if (a->ncauses != b->ncauses)
 		return a->ncauses > b->ncauses ? -1 : 1;
-	ea = first_evidence(run, a->entry);
-	eb = first_evidence(run, b->entry);
+	ea = a->line ? a->line : first_evidence(run, a->entry);
+	eb = b->line ? b->line : first_evidence(run, b->entry);
 	if (ea && eb && ea->line != eb->line)
 		return ea->line < eb->line ? -1 : 1;
 	return strcmp(dx_kb[a->entry].id, dx_kb[b->entry].id);
@@ -284,8 +284,8 @@ int dx_finish(struct dx_run *run)
 	bool observed = run->lines > 0;
 	bool causes;
 
-	/* One more than the entries: the similar guess beside the catch-alls. */
-	run->diagnoses = calloc(n + 1, sizeof(*run->diagnoses));
+	/* Beside the entries, the catalogue's messages and the similar guess. */
+	run->diagnoses = calloc(n + DX_CATALOGUE_MAX + 1, sizeof(*run->diagnoses));
 	if (!run->diagnoses)
 		return -1;
 	if (!observed) {
@@ -308,7 +308,7 @@ int dx_finish(struct dx_run *run)
 				return -1;
 			score(run, dg);
 		}
-		if (only_catch_alls(run) && dx_similar(run) != 0)
+		if (only_catch_alls(run) && (dx_catalogue(run) != 0 || dx_similar(run) != 0))
 			return -1;
 	}
 	qsort_r(run->diagnoses, run->ndiagnoses, sizeof(*run->diagnoses), by_rank, run);

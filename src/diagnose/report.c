@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "facts/pg_messages.h"
 #include "util/buf.h"
 #include "util/json.h"
 
@@ -16,6 +17,7 @@ static const char *kind_name(enum dx_kind k)
 	case DXK_SYMPTOM: return "symptom";
 	case DXK_INSUFFICIENT: return "insufficient-evidence";
 	case DXK_PREDICTED: return "predicted";
+	case DXK_CATALOGUE: return "catalogue";
 	case DXK_SIMILAR: return "similar";
 	case DXK_UNRECOGNISED: return "unrecognised";
 	}
@@ -109,6 +111,133 @@ static void human_unrecognised(const struct dx_evidence **ev, size_t nev, struct
 	}
 }
 
+/* A printf format as a reader sees it: each conversion an ellipsis. */
+static void put_format(struct buf *b, const char *f)
+{
+	for (size_t i = 0; f[i]; i++) {
+		if (f[i] != '%') {
+			buf_putc(b, f[i]);
+			continue;
+		}
+		if (f[i + 1] == '%') {
+			buf_putc(b, '%');
+			i++;
+			continue;
+		}
+		i += strspn(&f[i + 1], "-+ #0123456789.*hlzjtL") + 1;
+		if (!f[i])
+			break;
+		buf_puts(b, "...");
+	}
+}
+
+static bool server_message(const struct pg_message *m)
+{
+	return strcmp(m->program, "postgres") == 0;
+}
+
+/* Who printed the message: PostgreSQL, or the client program the line names. */
+static void message_program(const struct dx_diagnosis *dg, char *out, size_t cap)
+{
+	if (server_message(dg->message))
+		snprintf(out, cap, "PostgreSQL");
+	else
+		pg_message_program(dg->message, dg->line->text, out, cap);
+}
+
+static void put_site(struct buf *b, const struct pg_site *site)
+{
+	if (site->function[0])
+		buf_printf(b, "%s() (%s)", site->function, site->file);
+	else
+		buf_puts(b, site->file);
+}
+
+/* What the message's places and SQLSTATE say of its cause, into b. */
+static void message_cause(const struct dx_diagnosis *dg, struct buf *b)
+{
+	const struct pg_message *m = dg->message;
+	const struct pg_site *first = pg_message_site(m, 0);
+	const struct pg_sqlstate_class *c = pg_sqlstate_class_of(m->code);
+	size_t same = 0;
+	char who[40];
+
+	message_program(dg, who, sizeof(who));
+	for (size_t i = 0; i < m->nsites; i++)
+		same += strcmp(pg_message_site(m, i)->code, m->code) == 0;
+	buf_printf(b, "%s raises this error in ", who);
+	if (m->nsites > 1)
+		buf_printf(b, "%zu places, first ", m->nsites);
+	put_site(b, first);
+	if (strcmp(m->code, "errno") == 0)
+		buf_puts(b, ", when a system call on a file or socket fails: its SQLSTATE follows errno (58P01 for a "
+			    "missing file, 42501 for a permission refused)");
+	else if (m->code[0]) {
+		buf_printf(b, "; SQLSTATE %.5s %s", m->code, m->code[5] == '/' ? m->code + 6 : "");
+		if (m->nsites > 1)
+			buf_printf(b, " at %zu of them", same);
+		if (c)
+			buf_printf(b, ", class %s (%s)", c->code, c->name);
+	}
+	buf_putc(b, '.');
+}
+
+static void message_fix(const struct pg_message *m, struct buf *b)
+{
+	const struct pg_sqlstate_class *c = pg_sqlstate_class_of(m->code);
+
+	if (m->hint[0]) {
+		buf_puts(b, "PostgreSQL's own hint: ");
+		put_format(b, m->hint);
+	} else if (c && c->advice) {
+		buf_printf(b, "PostgreSQL gives no hint for this message; its class says: %s", c->advice);
+	} else {
+		buf_puts(b, "PostgreSQL gives no hint for this message: the source line below shows the condition that "
+			    "raises it; the values in the line name what to change");
+	}
+}
+
+static void human_message(const struct dx_diagnosis *dg, size_t rank, bool color, struct buf *b)
+{
+	const struct pg_message *m = dg->message;
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+	char source[512], who[40];
+
+	pg_site_source(pg_message_site(m, 0), source, sizeof(source));
+	message_program(dg, who, sizeof(who));
+	buf_printf(b, "%zu. %s%s's error: ", rank, bold, who);
+	put_format(b, m->message);
+	buf_printf(b, "%s\n   [postgresql-message, catalogue, confidence %d%%]\n", off, dg->confidence);
+	buf_printf(b, "   catalogue: no entry matched; PostgreSQL's own message catalogue has this message (PostgreSQL "
+		      "%s)\n", m->majors);
+	buf_printf(b, "   evidence (1 line):\n     %s:%ld: %s\n", dg->line->file, dg->line->line, dg->line->text);
+	buf_puts(b, "   cause: ");
+	message_cause(dg, b);
+	buf_putc(b, '\n');
+	if (m->detail[0]) {
+		buf_puts(b, "   detail: PostgreSQL adds: ");
+		put_format(b, m->detail);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "   fix: ");
+	message_fix(m, b);
+	buf_printf(b, "\n   source: %s\n", source);
+	if (m->nsites > 1) {
+		buf_puts(b, "   also raised in:");
+		for (size_t i = 1; i < m->nsites && i <= 3; i++) {
+			buf_puts(b, i > 1 ? ", " : " ");
+			put_site(b, pg_message_site(m, i));
+		}
+		if (m->nsites > 4)
+			buf_printf(b, " and %zu more", m->nsites - 4);
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "   collect: %s\n\n", server_message(m)
+		   ? "the server log around the line with its DETAIL, HINT and STATEMENT lines, and the server version "
+		     "(SELECT version())"
+		   : "the whole command line and its output, and the versions of the program and of the server");
+}
+
 static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, bool color, struct buf *b)
 {
 	const struct dx_entry *e = &dx_kb[dg->entry];
@@ -117,6 +246,10 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 	size_t nev = evidence_lines(run, dg->entry, ev, sizeof(ev) / sizeof(ev[0])), shown = 0;
 	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
 
+	if (dg->kind == DXK_CATALOGUE) {
+		human_message(dg, rank, color, b);
+		return;
+	}
 	buf_printf(b, "%zu. %s%s%s%s%s\n   [%s, %s, confidence %d%%]\n", rank, bold, e->title,
 		   dg->subject ? ": " : "", dg->subject ? dg->subject : "", off, e->id, kind_name(dg->kind), dg->confidence);
 	if (dg->kind == DXK_INSUFFICIENT)
@@ -231,6 +364,63 @@ static void json_root_causes(const struct dx_run *run, const struct dx_diagnosis
 	json_end(j);
 }
 
+/* The text of a builder's buffer as a JSON member; out of memory leaves it empty. */
+static void json_member_buf(struct json *j, const char *key, struct buf *t)
+{
+	json_member_str(j, key, t->data ? t->data : "");
+	buf_free(t);
+	*t = (struct buf){0};
+}
+
+static void json_message(const struct dx_diagnosis *dg, size_t rank, struct json *j)
+{
+	const struct pg_message *m = dg->message;
+	struct buf t = {0};
+	char source[512], who[40];
+
+	json_object(j);
+	json_member_uint(j, "rank", rank);
+	json_member_str(j, "id", "postgresql-message");
+	json_member_str(j, "category", "postgresql");
+	json_member_str(j, "kind", kind_name(dg->kind));
+	put_format(&t, m->message);
+	json_member_buf(j, "title", &t);
+	json_member_int(j, "confidence", dg->confidence);
+	json_member_uint(j, "count", dg->count);
+	json_key(j, "evidence");
+	json_array(j);
+	json_evidence(j, NULL, dg->line, true);
+	json_end(j);
+	message_cause(dg, &t);
+	json_member_buf(j, "cause", &t);
+	message_fix(m, &t);
+	json_member_buf(j, "fix", &t);
+	json_key(j, "catalogue");
+	json_object(j);
+	message_program(dg, who, sizeof(who));
+	json_member_str(j, "program", who);
+	json_member_str(j, "sqlstate", m->code);
+	json_member_str(j, "message", m->message);
+	json_member_str(j, "detail", m->detail);
+	json_member_str(j, "hint", m->hint);
+	json_member_str(j, "versions", m->majors);
+	json_key(j, "places");
+	json_array(j);
+	for (size_t i = 0; i < m->nsites; i++) {
+		const struct pg_site *site = pg_message_site(m, i);
+
+		pg_site_source(site, source, sizeof(source));
+		json_object(j);
+		json_member_str(j, "sqlstate", site->code);
+		json_member_str(j, "function", site->function);
+		json_member_str(j, "source", source);
+		json_end(j);
+	}
+	json_end(j);
+	json_end(j);
+	json_end(j);
+}
+
 static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, size_t rank, struct json *j)
 {
 	const struct dx_entry *e = &dx_kb[dg->entry];
@@ -238,6 +428,10 @@ static void json_one(const struct dx_run *run, const struct dx_diagnosis *dg, si
 	const struct dx_evidence *ev[DX_MAX_SIGS * DX_EVIDENCE_PER_SIG];
 	size_t nev = evidence_lines(run, dg->entry, ev, sizeof(ev) / sizeof(ev[0]));
 
+	if (dg->kind == DXK_CATALOGUE) {
+		json_message(dg, rank, j);
+		return;
+	}
 	json_object(j);
 	json_member_uint(j, "rank", rank);
 	json_member_str(j, "id", e->id);

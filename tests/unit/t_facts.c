@@ -5,6 +5,7 @@
 #include "facts/facts.h"
 #include "facts/network.h"
 #include "facts/odoo_options.h"
+#include "facts/pg_messages.h"
 #include "facts/pg_params.h"
 #include "t.h"
 
@@ -329,7 +330,127 @@ static void test_odoo_options(void)
 	CHECK_STR(lp->instead, "gevent_port");
 }
 
+/* A format filled with plain values: text for %s, digits for %d, hex for %X. */
+static void fill_format(const char *f, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; f[i] && o + 8 < cap; i++) {
+		if (f[i] != '%') {
+			out[o++] = f[i];
+			continue;
+		}
+		i++;
+		if (f[i] == '%') {
+			out[o++] = '%';
+			continue;
+		}
+		i += strspn(&f[i], "-+ #0123456789.*hlzjtL");
+		switch (f[i]) {
+		case 'd': case 'i': case 'u': case 'o': out[o++] = '4'; out[o++] = '2'; break;
+		case 'x': case 'X': out[o++] = '2'; out[o++] = 'A'; break;
+		case 'e': case 'f': case 'g': case 'G': case 'E': out[o++] = '1'; out[o++] = '.'; out[o++] = '5'; break;
+		case 'c': out[o++] = 'q'; break;
+		case '\0': i--; break;
+		default: memcpy(out + o, "vvv", 3); o += 3; break;
+		}
+	}
+	out[o] = '\0';
+}
+
+static const struct pg_message *find_line(const struct pg_message_index *idx, const char *line, bool *marked)
+{
+	return pg_message_find(idx, line, strlen(line), marked);
+}
+
+/* PostgreSQL's catalogue: every record well formed and found again in a line
+ * that prints it; the matcher takes only what the format allows. */
+static void test_pg_messages(void)
+{
+	struct pg_message_index *idx = pg_message_index_new();
+	const struct pg_message *m;
+	size_t unfound = 0, usable = 0;
+	bool marked = true;
+	char line[4096], src[512];
+
+	CHECK(idx != NULL);
+	CHECK(pg_message_count() > 4000);
+	for (size_t i = 0; i < pg_message_count(); i++) {
+		const struct pg_message *r = pg_message_at(i);
+		size_t n;
+
+		CHECK(r->message[0] && r->majors[0] && r->nsites > 0 && pg_message_site(r, r->nsites - 1));
+		CHECK(!pg_message_site(r, r->nsites) && strcmp(pg_message_site(r, 0)->code, r->code) == 0);
+		for (size_t k = 0; k < r->nsites; k++) {
+			const struct pg_site *site = pg_message_site(r, k);
+
+			CHECK(site->file[0] && site->line > 0 && site->release[0]);
+			CHECK(site->code[0] == '\0' || strcmp(site->code, "errno") == 0 || strlen(site->code) == 5 ||
+			      site->code[5] == '/');
+		}
+		n = (size_t)snprintf(line, sizeof(line), strcmp(r->program, "postgres") == 0 ? "x ERROR:  " : "x %.*s: error: ",
+				     (int)strcspn(r->program, " "), r->program);
+		fill_format(r->message, line + n, sizeof(line) - n);
+		if (strlen(line) + 1 >= sizeof(line))
+			continue;
+		usable++;
+		/* another message may say the same and more: any match will do, but one */
+		if (!pg_message_find(idx, line, strlen(line), NULL))
+			unfound++;
+	}
+	/* a handful have no literal run of six characters to be found by */
+	CHECK(unfound * 100 < usable);
+
+	m = find_line(idx, "2024-01-01 10:00:00 UTC [7] ERROR:  new collation (fr_FR.UTF-8) is incompatible with the "
+				 "collation of the template database (en_US.UTF-8)", &marked);
+	CHECK(m && marked && m->nsites == 1 && strcmp(pg_message_site(m, 0)->function, "createdb") == 0);
+	CHECK(m && strncmp(m->code, "22023/", 6) == 0 && strstr(m->hint, "template0"));
+	pg_site_source(pg_message_site(m, 0), src, sizeof(src));
+	CHECK(strncmp(src, "https://github.com/postgres/postgres/blob/REL_", 46) == 0 && strstr(src, "dbcommands.c#L"));
+	/* capitalised and alone: long enough to be PostgreSQL's */
+	m = find_line(idx, "Could not create unique index \"ir_translation_unique\"", &marked);
+	CHECK(m && !marked && strncmp(m->code, "23505/", 6) == 0);
+	/* short and unattributed: could be any program's */
+	CHECK(!find_line(idx, "division by zero", NULL));
+	CHECK(find_line(idx, "ERROR:  division by zero", NULL));
+	/* %d takes digits only */
+	CHECK(find_line(idx, "ERROR:  nextval: reached maximum value of sequence \"s\" (9)", NULL));
+	m = find_line(idx, "ERROR:  row is too big: size 9000, maximum size 8160", NULL);
+	CHECK(m && strcmp(m->message, "row is too big: size %zu, maximum size %zu") == 0);
+	CHECK(!find_line(idx, "ERROR:  row is too big: size nine, maximum size 8160", NULL));
+	/* a client program's message needs its name */
+	m = find_line(idx, "pg_restore: error: input file appears to be a text format dump. Please use psql.", NULL);
+	CHECK(m && strstr(m->program, "pg_restore"));
+	CHECK(!find_line(idx, "error: input file appears to be a text format dump. Please use psql.", NULL));
+	CHECK_STR(pg_sqlstate_class_of("23505")->name, "Integrity Constraint Violation");
+	CHECK(pg_sqlstate_class_of("ZZ000") == NULL && pg_sqlstate_class_of("") == NULL);
+	pg_message_index_free(idx);
+}
+
+/* A line made to cost the most: many keys of a message with several %s;
+ * the budget ends the search. */
+static void test_pg_messages_hostile(void)
+{
+	struct pg_message_index *idx = pg_message_index_new();
+	static char line[64 * 1024];
+	size_t n = 0;
+
+	CHECK(idx != NULL);
+	memcpy(line, "ERROR:  ", 8);
+	n = 8;
+	while (n + 40 < sizeof(line)) {
+		memcpy(line + n, "could not open file \"", 21);
+		n += 21;
+	}
+	line[n] = '\0';
+	CHECK(pg_message_find(idx, line, n, NULL) == NULL);
+	pg_message_index_free(idx);
+}
+
 const struct t_case t_facts_cases[] = {
+	{"facts: PostgreSQL's message catalogue: well formed, every message found again, formats matched exactly",
+	 test_pg_messages},
+	{"facts: PostgreSQL's message matcher stays bounded on a hostile line", test_pg_messages_hostile},
 	{"facts: kube-prometheus-stack's labels, the exporters' ports, Keycloak's metrics", test_monitoring},
 	{"facts: odoo.conf options by series (gevent_port 16+, longpolling_port before 18)", test_odoo_options},
 	{"facts: PostgreSQL settings' ranges, units (case-sensitive) and removals", test_pg_params},
