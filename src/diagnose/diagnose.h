@@ -128,6 +128,7 @@ struct dx_run {
 	struct dx_entry_hits *hits;    /* one per entry */
 	void *compiled;                /* compiled patterns (match.c) */
 	size_t files, lines, bytes, truncated_lines;
+	size_t failure_lines;          /* lines an entry or a catch-all took as a failure */
 	int exit_code;                 /* last "Exit Code:" seen */
 	struct dx_evidence exit_ev;
 	struct dx_rootcause *rootcauses;
@@ -189,6 +190,10 @@ void dx_embedded_line(struct dx_run *run, struct dx_embedded *e, const char *nam
 		      long lineno);
 /* At the end of the input: the document still open is walked; frees e. */
 void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name);
+/* What a `kubectl logs` output in a paste that showed no failure line is
+ * observed as (input.c), followed by how many lines it had. */
+#define DX_LOGS_NO_FAILURE "[kubectl logs: every line clean]"
+
 /* Reads the line forms: tables, describe, events, logs. */
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen);
 /* A JSON log line's message, level and error fields, joined into out

@@ -111,6 +111,14 @@ struct line_ctx {
 	 * "column | value": the column is no Compose service's log prefix, and a
 	 * value such as granted | f is the row's state. */
 	bool psql_record;
+	/* The output of a `kubectl logs` (or `oc logs`) in the paste, from the
+	 * command to the next prompt: whether it showed any failure. */
+	long logs_line;            /* the command's line, 0 when none is open */
+	size_t logs_failures;      /* run->failure_lines at the command */
+	size_t logs_output;        /* lines of output since */
+	char logs_object[128];
+	/* Lines left in a describe's "Last State: Terminated" block */
+	int last_state_lines;
 };
 
 static void set_object(char *dst, size_t cap, const char *s, size_t n)
@@ -360,6 +368,63 @@ static void observe_unquoted(struct dx_run *run, const char *s, size_t len, cons
 	dx_observe_as(run, text, n, s, len, o, DX_ANY);
 }
 
+/* At the end of a `kubectl logs` output: when none of its lines was a
+ * failure, that is evidence too. A container that restarts in a loop and
+ * logs no error did not fail: its main process ended (a shell, a one-shot
+ * program, a base image with no service). */
+static void logs_section_end(struct dx_run *run, struct line_ctx *c)
+{
+	char text[256];
+	struct dx_origin o = {c->file, c->logs_line, c->logs_object[0] ? c->logs_object : NULL};
+	int n;
+
+	if (c->logs_line == 0)
+		return;
+	if (run->failure_lines == c->logs_failures) {
+		n = snprintf(text, sizeof(text), DX_LOGS_NO_FAILURE " %zu line%s of output", c->logs_output,
+			     c->logs_output == 1 ? "" : "s");
+		dx_observe(run, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, &o, DX_ANY);
+	}
+	c->logs_line = 0;
+}
+
+/* A shell prompt that starts a command ("$ kubectl ...", or "$" alone). */
+static bool prompt_line(const char *s, size_t len)
+{
+	return (len >= 1 && s[0] == '$' && (len == 1 || s[1] == ' ')) || (len >= 2 && memcmp(s, "# ", 2) == 0 && len > 2 &&
+	       (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3)));
+}
+
+/* describe's "Last State: Terminated" and the "Reason:" under it, as one
+ * status observation beside the line itself: a container that restarted
+ * after it completed. */
+static void last_state_line(struct dx_run *run, struct line_ctx *c, const char *s, size_t len,
+			    const struct dx_origin *o)
+{
+	const char *val;
+	size_t vlen;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (describe_field(s, len, "Last State:", &val, &vlen)) {
+		c->last_state_lines = vlen >= 10 && memcmp(val, "Terminated", 10) == 0 ? 3 : 0;
+		return;
+	}
+	if (c->last_state_lines > 0 && describe_field(s, len, "Reason:", &val, &vlen)) {
+		char text[256];
+		int n = snprintf(text, sizeof(text), "Last State: Terminated, Reason: %.*s", (int)(vlen < 200 ? vlen : 200),
+				 val);
+
+		c->last_state_lines = 0;
+		dx_observe(run, text, (size_t)n, o, DX_STATUS);
+		return;
+	}
+	if (c->last_state_lines > 0)
+		c->last_state_lines--;
+}
+
 static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, size_t len)
 {
 	char line_object[128] = "";
@@ -369,6 +434,10 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 
 	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == '\n'))
 		len--;
+	if (c->logs_line != 0 && prompt_line(s, len))
+		logs_section_end(run, c);
+	else if (c->logs_line != 0 && len > 0)
+		c->logs_output++;
 	if (len == 0) {
 		c->pod_table = false;
 		c->psql_record = false;
@@ -407,11 +476,20 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		return;
 	}
 	if ((memmem(s, len, " logs ", 6) || memmem(s, len, "describe po", 11)) &&
-	    (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3) || memmem(s, len, "k ", 2)))
+	    (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3) || memmem(s, len, "k ", 2))) {
 		logs_command(c, s, len);
+		if (memmem(s, len, " logs ", 6) && prompt_line(s, len)) {
+			c->logs_line = c->lineno;
+			c->logs_failures = run->failure_lines;
+			c->logs_output = 0;
+			memcpy(c->logs_object, c->object, sizeof(c->logs_object));
+			return;
+		}
+	}
 	if (!line_object[0])
 		event_object(s, len, line_object, sizeof(line_object));
 	o.object = line_object[0] ? line_object : c->object[0] ? c->object : NULL;
+	last_state_line(run, c, s, len, &o);
 	exit_code_line(run, &o, s, len);
 	dx_secret_line(run, s, len, &o);
 	if (s[0] == '{') {
@@ -461,6 +539,7 @@ void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *h
 		process_line(run, &c, line, len);
 		dx_embedded_line(run, &emb, name, line, len, c.lineno);
 	}
+	logs_section_end(run, &c);
 	dx_embedded_end(run, &emb, name);
 	run->bytes += headlen + r.read;
 	if (r.failed)

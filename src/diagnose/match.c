@@ -408,9 +408,10 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 	/* In table order: an entry's signatures are tried first to last. */
 	qsort(ix->touched, ix->ntouched, sizeof(*ix->touched), by_signature);
 	/* A failure line no entry explains is still evidence of a failure. */
-	if (!match_entries(run, text, len, shown, shown_len, o, scope, false, line, &have_line) &&
-	    !written_not_printed(text, len) && !routine(text, len))
-		match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line);
+	if (match_entries(run, text, len, shown, shown_len, o, scope, false, line, &have_line) ||
+	    (!written_not_printed(text, len) && !routine(text, len) &&
+	     match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line)))
+		run->failure_lines++;
 	for (size_t k = 0; k < ix->ntouched; k++)
 		ix->seen[ix->touched[k]] = false;
 	ix->ntouched = 0;

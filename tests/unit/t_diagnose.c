@@ -379,6 +379,43 @@ static void test_unrecognised(void)
 	done(&run, &d);
 }
 
+/* A restart loop whose pasted kubectl logs show no failure: the main
+ * process ended normally. An error in that log, or a liveness probe's kill,
+ * says otherwise; what follows the next prompt is not that log. */
+static void test_logs_without_failure(void)
+{
+	struct dx_run run;
+	struct diags d;
+
+	diagnose_text(&run, &d, "a", "Warning  BackOff  15s (x7 over 1m)  kubelet  Back-off restarting failed container\n"
+				       "$ oc logs hello-v2-1-fjchl\nHello World!\n");
+	CHECK_STR(top_id(&run), "container-exits-completed");
+	CHECK(run.diagnoses[0].kind == DXK_CAUSE && run.diagnoses[0].confidence == 60);
+	done(&run, &d);
+	/* empty, closed by the next prompt */
+	diagnose_text(&run, &d, "b", "  * pod/centos-1-dl5dp is crash-looping\n$ oc logs centos-1-dl5dp -c centos\n$\n"
+				       "$ oc get pods\n");
+	CHECK_STR(top_id(&run), "container-exits-completed");
+	done(&run, &d);
+	/* the log shows an error */
+	diagnose_text(&run, &d, "c", "Warning  BackOff  15s (x7 over 1m)  kubelet  Back-off restarting failed container\n"
+				       "$ kubectl logs api-1\nstarting\nERROR: config file /etc/api.yaml: No such file or directory\n");
+	CHECK(!has(&run, "container-exits-completed"));
+	done(&run, &d);
+	/* a clean log and no restart loop */
+	diagnose_text(&run, &d, "d", "$ kubectl logs api-1\nlistening on :8080\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
+	done(&run, &d);
+	/* Completed because a failed liveness probe stopped it gracefully */
+	diagnose_text(&run, &d, "e", "    State:          Waiting\n      Reason:       CrashLoopBackOff\n"
+				       "    Last State:     Terminated\n      Reason:       Completed\n      Exit Code:    0\n"
+				       "  Warning  Unhealthy  3s (x9 over 2m)  kubelet  Liveness probe failed: HTTP probe failed with "
+				       "statuscode: 500\n  Normal   Killing    3s (x3 over 2m)  kubelet  Container api failed liveness "
+				       "probe, will be restarted\n");
+	CHECK(!has(&run, "container-exits-completed"));
+	done(&run, &d);
+}
+
 /* A failure line no signature matched, in words most of one signature's:
  * the nearest entry, as similar, above the catch-all; words that many
  * entries share decide nothing. */
@@ -2382,6 +2419,7 @@ const struct t_case t_diagnose_cases[] = {
 	{"diagnose: terminal control characters from inputs are never printed", test_defang},
 	{"diagnose: failure lines no entry explains are reported by component", test_unrecognised},
 	{"diagnose: with no signature matched, the entry whose words a failure line holds, as similar", test_similar},
+	{"diagnose: a restart loop whose pasted log shows no failure is a main process that ended", test_logs_without_failure},
 	{"diagnose: a failure said in words is a failure; a healthy line that has the word is not", test_failure_words},
 	{"diagnose: every component's failure marker alone is a failure", test_failure_markers},
 	{"diagnose: each failure's wordings across versions and programs", test_wordings},
