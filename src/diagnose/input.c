@@ -107,6 +107,7 @@ struct line_ctx {
 	bool storage_describe;     /* from a StorageClass: field since the last Name: */
 	bool pod_table;
 	int name_col;              /* 0, or 1 when the table starts with NAMESPACE */
+	bool namespace_table;      /* kubectl get namespaces: NAME STATUS AGE */
 	/* In psql's expanded display (\x), after "-[ RECORD 1 ]---", a line is
 	 * "column | value": the column is no Compose service's log prefix, and a
 	 * value such as granted | f is the row's state. */
@@ -180,6 +181,35 @@ static bool pod_table_header(struct line_ctx *c, const char *s, size_t len)
 		return false;
 	c->pod_table = true;
 	c->name_col = (int)o;
+	return true;
+}
+
+/* kubectl get namespaces prints NAME STATUS AGE, and its rows a phase:
+ * Active, or Terminating for one being deleted. */
+static bool namespace_table_header(struct line_ctx *c, const char *s, size_t len)
+{
+	const char *tok[4];
+	size_t tl[4], n = split_tokens(s, len, tok, tl, 4);
+
+	if (n != 3 || !tok_is(tok[0], tl[0], "NAME") || !tok_is(tok[1], tl[1], "STATUS") || !tok_is(tok[2], tl[2], "AGE"))
+		return false;
+	c->namespace_table = true;
+	return true;
+}
+
+static bool namespace_table_row(struct dx_run *run, struct line_ctx *c, const char *s, size_t len)
+{
+	const char *tok[4];
+	size_t tl[4], n = split_tokens(s, len, tok, tl, 4);
+	char status[256], name[128];
+	struct dx_origin org = {c->file, c->lineno, name};
+	int w;
+
+	if (n != 3 || !(tok_is(tok[1], tl[1], "Active") || tok_is(tok[1], tl[1], "Terminating")))
+		return false;
+	set_object(name, sizeof(name), tok[0], tl[0]);
+	w = snprintf(status, sizeof(status), "Namespace Status: %.*s", (int)tl[1], tok[1]);
+	dx_observe_as(run, status, (size_t)w, s, len, &org, DX_STATUS);
 	return true;
 }
 
@@ -440,6 +470,7 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		c->logs_output++;
 	if (len == 0) {
 		c->pod_table = false;
+		c->namespace_table = false;
 		c->psql_record = false;
 		return;
 	}
@@ -450,8 +481,13 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 	skip = c->psql_record ? 0 : log_prefix(s, len, line_object, sizeof(line_object));
 	s += skip;
 	len -= skip;
-	if (pod_table_header(c, s, len))
+	if (pod_table_header(c, s, len) || namespace_table_header(c, s, len))
 		return;
+	if (c->namespace_table) {
+		if (namespace_table_row(run, c, s, len))
+			return;
+		c->namespace_table = false;
+	}
 	if (c->pod_table) {
 		if (pod_table_row(run, c, s, len))
 			return;
