@@ -526,6 +526,8 @@ static void test_failure_markers(void)
 		"-bash: cd: /srv/exports: Too many levels of symbolic links\n",
 		"sh: 1: cd: can't cd to /mounted\n",
 		";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 56670\n",
+		"Database restore error\n",
+		"*1 upstream rejected request with error 1 while reading response header from upstream\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -633,6 +635,10 @@ static void test_failure_words(void)
 		"2024-12-03T10:00:01Z WRN A new release of Traefik has been found: 3.2.2\n",
 		/* autovacuum yielding to a lock request, at ERROR level */
 		"2024-05-02 03:10:11.201 UTC [4121] ERROR:  canceling autovacuum task\n",
+		/* a count of refusals, a heading that is no title of an error page */
+		"requests: 1200 accepted, 0 rejected\n",
+		"webhook_admission_rejected 0\n",
+		"## Handling an error\n",
 		NULL,
 	};
 	struct dx_run run;
