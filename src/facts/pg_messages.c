@@ -79,12 +79,16 @@ static const struct pg_sqlstate_class classes[] = {
 	{"2B", "Dependent Privilege Descriptors Still Exist", NULL},
 	{"2D", "Invalid Transaction Termination", NULL},
 	{"2F", "SQL Routine Exception", NULL},
-	{"34", "Invalid Cursor Name", NULL},
+	{"34", "Invalid Cursor Name",
+	 "the cursor named is not open on this connection: it was closed, ended with its transaction (no WITH HOLD), "
+	 "or a pooler in transaction mode gave the next transaction another server connection"},
 	{"38", "External Routine Exception", NULL},
 	{"39", "External Routine Invocation Exception", NULL},
 	{"3B", "Savepoint Exception", NULL},
 	{"3D", "Invalid Catalog Name", "the database named does not exist on the server the client reached"},
-	{"3F", "Invalid Schema Name", NULL},
+	{"3F", "Invalid Schema Name",
+	 "the schema named does not exist in this database: create it (CREATE SCHEMA <name> AUTHORIZATION <role>) or "
+	 "correct the client's schema setting or search_path"},
 	{"40", "Transaction Rollback",
 	 "a serialization failure or a deadlock: the application should retry the transaction; frequent ones "
 	 "point at concurrent writers to the same rows"},
