@@ -38,11 +38,13 @@ static int by_line(const void *pa, const void *pb)
 	return a->line->line < b->line->line ? -1 : a->line->line > b->line->line;
 }
 
-/* The messages of the lines the catch-alls took, first line first. */
+/* The messages of the lines the catch-alls took, first line first: all of
+ * them are found and sorted before the first max are kept, so that the
+ * earliest error, most often the cause, is among them. */
 static size_t find_messages(const struct dx_run *run, const struct pg_message_index *idx, struct found_message *found,
-			    size_t max)
+			    size_t cap, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, kept = 0;
 
 	for (size_t i = 0; i < dx_kb_count(); i++) {
 		if (dx_kb[i].level != DX_UNRECOGNISED)
@@ -53,12 +55,26 @@ static size_t find_messages(const struct dx_run *run, const struct pg_message_in
 				bool marked;
 				const struct pg_message *m = pg_message_find(idx, ev->text, strlen(ev->text), &marked);
 
-				if (m && !already(found, n, m) && n < max)
+				if (m && n < cap)
 					found[n++] = (struct found_message){m, ev, marked};
 			}
 	}
 	qsort(found, n, sizeof(*found), by_line);
-	return n;
+	/* the same message again is the same diagnosis: its first line stands */
+	for (size_t k = 0; k < n && kept < max; k++)
+		if (!already(found, kept, found[k].message))
+			found[kept++] = found[k];
+	return kept;
+}
+
+/* How many lines the catch-alls can keep at most. */
+static size_t catch_all_lines(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < dx_kb_count(); i++)
+		n += dx_kb[i].level == DX_UNRECOGNISED;
+	return n * DX_MAX_SIGS * DX_EVIDENCE_PER_SIG;
 }
 
 static size_t entry_of(const struct dx_run *run, const struct dx_evidence *ev)
@@ -75,13 +91,17 @@ static size_t entry_of(const struct dx_run *run, const struct dx_evidence *ev)
 
 int dx_catalogue(struct dx_run *run)
 {
-	struct found_message found[DX_CATALOGUE_MAX];
+	size_t cap = catch_all_lines();
+	struct found_message *found = malloc((cap ? cap : 1) * sizeof(*found));
 	struct pg_message_index *idx = pg_message_index_new();
 	size_t n;
 
-	if (!idx)
+	if (!idx || !found) {
+		free(found);
+		pg_message_index_free(idx);
 		return -1;
-	n = find_messages(run, idx, found, DX_CATALOGUE_MAX);
+	}
+	n = find_messages(run, idx, found, cap, DX_CATALOGUE_MAX);
 	for (size_t k = 0; k < n; k++) {
 		struct dx_diagnosis *dg = &run->diagnoses[run->ndiagnoses++];
 
@@ -96,5 +116,6 @@ int dx_catalogue(struct dx_run *run)
 		dg->line = found[k].line;
 	}
 	pg_message_index_free(idx);
+	free(found);
 	return 0;
 }

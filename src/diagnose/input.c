@@ -402,6 +402,26 @@ static void observe_unquoted(struct dx_run *run, const char *s, size_t len, cons
  * failure, that is evidence too. A container that restarts in a loop and
  * logs no error did not fail: its main process ended (a shell, a one-shot
  * program, a base image with no service). */
+/* Whether the pods seen restarting so far are all others than the one
+ * whose log this is: a clean log of a healthy pod says nothing of them. */
+static bool restarting_elsewhere(const struct dx_run *run, const char *object)
+{
+	const struct dx_entry *loop = dx_kb_find("crashloop");
+	const struct dx_entry_hits *eh;
+
+	if (!loop || !object[0])
+		return false;
+	eh = &run->hits[loop - dx_kb];
+	for (size_t i = 0; i < eh->nobjects; i++) {
+		size_t a = strlen(eh->objects[i]), b = strlen(object), n = a < b ? a : b;
+
+		/* a Deployment's name is the start of its pods' names */
+		if (strncmp(eh->objects[i], object, n) == 0)
+			return false;
+	}
+	return eh->nobjects > 0;
+}
+
 static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 {
 	char text[256];
@@ -410,7 +430,7 @@ static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 
 	if (c->logs_line == 0)
 		return;
-	if (run->failure_lines == c->logs_failures) {
+	if (run->failure_lines == c->logs_failures && !restarting_elsewhere(run, c->logs_object)) {
 		n = snprintf(text, sizeof(text), DX_LOGS_NO_FAILURE " %zu line%s of output", c->logs_output,
 			     c->logs_output == 1 ? "" : "s");
 		dx_observe(run, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, &o, DX_ANY);
@@ -514,7 +534,8 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 	if ((memmem(s, len, " logs ", 6) || memmem(s, len, "describe po", 11)) &&
 	    (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3) || memmem(s, len, "k ", 2))) {
 		logs_command(c, s, len);
-		if (memmem(s, len, " logs ", 6) && prompt_line(s, len)) {
+		/* a filtered log (| grep error) printing nothing says nothing */
+		if (memmem(s, len, " logs ", 6) && prompt_line(s, len) && !memchr(s, '|', len)) {
 			c->logs_line = c->lineno;
 			c->logs_failures = run->failure_lines;
 			c->logs_output = 0;

@@ -174,9 +174,10 @@ static bool in_class(enum spec sp, char c)
 	}
 }
 
-/* Matching a line must not cost more than this many steps: a format with
- * several %s against a long line would otherwise try every split, and a
- * hostile line can repeat a message's key thousands of times. */
+/* Matching a line must not cost more than this many steps (a candidate
+ * looked at, a start tried, a character matched): a format with several %s
+ * against a long line would otherwise try every split, and a hostile line
+ * can repeat a message's key thousands of times. */
 #define MATCH_BUDGET 200000
 
 static bool match_from(const char *f, const char *s, const char *end, int *budget)
@@ -428,16 +429,13 @@ static bool matches(const struct pg_message *m, const char *line, size_t len, si
 	const char *f = m->message, *end = line + len;
 	size_t lead = strcspn(f, "%");
 
-	for (size_t s = 0; s <= upto && s < len; s++) {
+	/* every start tried costs a step, matched or not */
+	for (size_t s = 0; s <= upto && s < len && --*budget >= 0; s++) {
 		if (lead > 0 && (lead > len - s || tolower((unsigned char)line[s]) != tolower((unsigned char)f[0]) ||
 				 memcmp(line + s + 1, f + 1, lead - 1) != 0))
 			continue;
-		if (--*budget < 0)
-			return false;
 		if (lead > 0 ? match_from(f + 1, line + s + 1, end, budget) : match_from(f, line + s, end, budget))
 			return true;
-		if (*budget < 0)
-			return false;
 	}
 	return false;
 }
@@ -456,18 +454,17 @@ const struct pg_message *pg_message_find(const struct pg_message_index *idx, con
 	for (size_t p = 0; p + 4 <= len && budget > 0; p++) {
 		size_t b = hash4(line + p, idx->nbuckets - 1);
 
-		for (size_t k = idx->starts[b]; k < idx->starts[b + 1]; k++) {
+		for (size_t k = idx->starts[b]; k < idx->starts[b + 1] && --budget >= 0; k++) {
 			const struct pg_message *m = &messages[idx->order[k]];
-			size_t klen = idx->key_len[idx->order[k]], chars;
+			size_t klen = idx->key_len[idx->order[k]], chars = idx->chars[idx->order[k]];
+			bool is_server, attributed;
 
-			bool is_server = strcmp(m->program, "postgres") == 0;
-			bool attributed;
-
-			if (klen > len - p || strncasecmp(line + p, m->message + idx->key_off[idx->order[k]], klen) != 0)
+			if (chars <= best_chars || klen > len - p ||
+			    strncasecmp(line + p, m->message + idx->key_off[idx->order[k]], klen) != 0)
 				continue;
-			chars = idx->chars[idx->order[k]];
+			is_server = strcmp(m->program, "postgres") == 0;
 			attributed = is_server ? server : from_program(line, len, m->program);
-			if (chars <= best_chars || (!attributed && (!is_server || chars < UNMARKED_MIN)))
+			if (!attributed && (!is_server || chars < UNMARKED_MIN))
 				continue;
 			if (matches(m, line, len, p, &budget)) {
 				best = m;

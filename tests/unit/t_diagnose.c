@@ -406,6 +406,16 @@ static void test_logs_without_failure(void)
 	diagnose_text(&run, &d, "d", "$ kubectl logs api-1\nlistening on :8080\n");
 	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
+	/* a healthy pod's clean log says nothing of another pod's restarts */
+	diagnose_text(&run, &d, "f", "NAME   READY   STATUS             RESTARTS   AGE\ndb-0   0/1     CrashLoopBackOff   5          3m\n"
+				       "web-7d9f8b7c4-x2x9k   1/1     Running   0   3m\n$ kubectl logs web-7d9f8b7c4-x2x9k\nready\n");
+	CHECK(!has(&run, "container-exits-completed"));
+	done(&run, &d);
+	/* nor does a filtered log that prints nothing */
+	diagnose_text(&run, &d, "g", "Warning  BackOff  15s (x7 over 1m)  kubelet  Back-off restarting failed container\n"
+				       "$ kubectl logs api-1 --previous | grep -i error\n$\n");
+	CHECK(!has(&run, "container-exits-completed"));
+	done(&run, &d);
 	/* Completed because a failed liveness probe stopped it gracefully */
 	diagnose_text(&run, &d, "e", "    State:          Waiting\n      Reason:       CrashLoopBackOff\n"
 				       "    Last State:     Terminated\n      Reason:       Completed\n      Exit Code:    0\n"

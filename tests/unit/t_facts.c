@@ -358,6 +358,28 @@ static void fill_format(const char *f, char *out, size_t cap)
 	out[o] = '\0';
 }
 
+/* The characters of a format that are not conversions. */
+static size_t literal_count(const char *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; f[i]; i++) {
+		if (f[i] != '%') {
+			n++;
+			continue;
+		}
+		i++;
+		if (f[i] == '%') {
+			n++;
+			continue;
+		}
+		i += strspn(&f[i], "-+ #0123456789.*hlzjtL");
+		if (!f[i])
+			break;
+	}
+	return n;
+}
+
 static const struct pg_message *find_line(const struct pg_message_index *idx, const char *line, bool *marked)
 {
 	return pg_message_find(idx, line, strlen(line), marked);
@@ -369,7 +391,7 @@ static void test_pg_messages(void)
 {
 	struct pg_message_index *idx = pg_message_index_new();
 	const struct pg_message *m;
-	size_t unfound = 0, usable = 0;
+	size_t unfound = 0, usable = 0, errno_sites = 0;
 	bool marked = true;
 	char line[4096], src[512];
 
@@ -394,10 +416,20 @@ static void test_pg_messages(void)
 		if (strlen(line) + 1 >= sizeof(line))
 			continue;
 		usable++;
-		/* another message may say the same and more: any match will do, but one */
-		if (!pg_message_find(idx, line, strlen(line), NULL))
+		/* another message may say the same and more, never less */
+		m = pg_message_find(idx, line, strlen(line), NULL);
+		if (!m)
 			unfound++;
+		else
+			CHECK(m == r || literal_count(m->message) >= literal_count(r->message));
+		for (size_t k = 0; k < r->nsites; k++)
+			errno_sites += strcmp(pg_message_site(r, k)->code, "errno") == 0;
 	}
+	/* errcode_for_file_access(): the server's file errors are there */
+	CHECK(errno_sites > 100);
+	m = find_line(idx, "2024-01-01 10:00:00 UTC [1] FATAL:  could not open file \"global/pg_filenode.map\": Permission denied",
+		      NULL);
+	CHECK(m && strcmp(m->program, "postgres") == 0 && strcmp(m->code, "errno") == 0);
 	/* a handful have no literal run of six characters to be found by */
 	CHECK(unfound * 100 < usable);
 
@@ -435,15 +467,25 @@ static void test_pg_messages_hostile(void)
 	static char line[64 * 1024];
 	size_t n = 0;
 
+	static const char *const repeats[] = {"could not open file \"", "x\" does not exist ", "\" does not exist, skipping"};
+
 	CHECK(idx != NULL);
-	memcpy(line, "ERROR:  ", 8);
-	n = 8;
-	while (n + 40 < sizeof(line)) {
-		memcpy(line + n, "could not open file \"", 21);
-		n += 21;
+	/* each repeats a key of many messages with a %s before it: every start
+	 * of every candidate at every repetition would be tried without the
+	 * budget (seconds a line); with it the search ends after its steps */
+	for (size_t r = 0; r < sizeof(repeats) / sizeof(repeats[0]); r++) {
+		size_t k = strlen(repeats[r]);
+
+		memcpy(line, "ERROR:  ", 8);
+		n = 8;
+		while (n + k + 1 < sizeof(line)) {
+			memcpy(line + n, repeats[r], k);
+			n += k;
+		}
+		line[n] = '\0';
+		(void)pg_message_find(idx, line, n, NULL);
+		CHECK(n > 60000);
 	}
-	line[n] = '\0';
-	CHECK(pg_message_find(idx, line, n, NULL) == NULL);
 	pg_message_index_free(idx);
 }
 
