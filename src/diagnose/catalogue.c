@@ -17,6 +17,7 @@
 struct found_message {
 	const struct pg_message *message;
 	const struct dx_evidence *line;
+	size_t entry;              /* the catch-all that took the line */
 	bool marked;               /* the line names PostgreSQL or the program */
 };
 
@@ -56,7 +57,7 @@ static size_t find_messages(const struct dx_run *run, const struct pg_message_in
 				const struct pg_message *m = pg_message_find(idx, ev->text, strlen(ev->text), &marked);
 
 				if (m && n < cap)
-					found[n++] = (struct found_message){m, ev, marked};
+					found[n++] = (struct found_message){m, ev, i, marked};
 			}
 	}
 	qsort(found, n, sizeof(*found), by_line);
@@ -77,18 +78,6 @@ static size_t catch_all_lines(void)
 	return n * DX_MAX_SIGS * DX_EVIDENCE_PER_SIG;
 }
 
-static size_t entry_of(const struct dx_run *run, const struct dx_evidence *ev)
-{
-	for (size_t i = 0; i < dx_kb_count(); i++)
-		for (size_t s = 0; s < DX_MAX_SIGS; s++) {
-			const struct dx_sig_hits *h = &run->hits[i].sig[s];
-
-			if (ev >= h->ev && ev < h->ev + h->nev)
-				return i;
-		}
-	return 0;
-}
-
 int dx_catalogue(struct dx_run *run)
 {
 	size_t cap = catch_all_lines();
@@ -106,7 +95,7 @@ int dx_catalogue(struct dx_run *run)
 		struct dx_diagnosis *dg = &run->diagnoses[run->ndiagnoses++];
 
 		memset(dg, 0, sizeof(*dg));
-		dg->entry = entry_of(run, found[k].line);
+		dg->entry = found[k].entry;
 		dg->kind = DXK_CATALOGUE;
 		dg->count = 1;
 		dg->exit_code = -1;

@@ -398,10 +398,6 @@ static void observe_unquoted(struct dx_run *run, const char *s, size_t len, cons
 	dx_observe_as(run, text, n, s, len, o, DX_ANY);
 }
 
-/* At the end of a `kubectl logs` output: when none of its lines was a
- * failure, that is evidence too. A container that restarts in a loop and
- * logs no error did not fail: its main process ended (a shell, a one-shot
- * program, a base image with no service). */
 /* Whether the pods seen restarting so far are all others than the one
  * whose log this is: a clean log of a healthy pod says nothing of them. */
 static bool restarting_elsewhere(const struct dx_run *run, const char *object)
@@ -422,6 +418,10 @@ static bool restarting_elsewhere(const struct dx_run *run, const char *object)
 	return eh->nobjects > 0;
 }
 
+/* At the end of a `kubectl logs` output: when none of its lines was a
+ * failure, that is evidence too. A container that restarts in a loop and
+ * logs no error did not fail: its main process ended (a shell, a one-shot
+ * program, a base image with no service). */
 static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 {
 	char text[256];

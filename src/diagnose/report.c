@@ -114,20 +114,18 @@ static void human_unrecognised(const struct dx_evidence **ev, size_t nev, struct
 /* A printf format as a reader sees it: each conversion an ellipsis. */
 static void put_format(struct buf *b, const char *f)
 {
-	for (size_t i = 0; f[i]; i++) {
+	for (size_t i = 0; f[i];) {
+		bool value;
+
 		if (f[i] != '%') {
-			buf_putc(b, f[i]);
+			buf_putc(b, f[i++]);
 			continue;
 		}
-		if (f[i + 1] == '%') {
+		if (f[i + 1] == '%')
 			buf_putc(b, '%');
-			i++;
-			continue;
-		}
-		i += strspn(&f[i + 1], "-+ #0123456789.*hlzjtL") + 1;
-		if (!f[i])
-			break;
-		buf_puts(b, "...");
+		i += pg_format_conversion(&f[i], &value);
+		if (value)
+			buf_puts(b, "...");
 	}
 }
 

@@ -164,6 +164,15 @@ static enum spec spec_at(const char *f, size_t *len)
 	}
 }
 
+size_t pg_format_conversion(const char *f, bool *value)
+{
+	size_t len;
+	enum spec sp = spec_at(f, &len);
+
+	*value = sp != SPEC_PERCENT && sp != SPEC_NONE;
+	return len;
+}
+
 static bool in_class(enum spec sp, char c)
 {
 	switch (sp) {

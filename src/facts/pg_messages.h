@@ -57,6 +57,10 @@ void pg_message_index_free(struct pg_message_index *idx);
 const struct pg_message *pg_message_find(const struct pg_message_index *idx, const char *line, size_t len,
 					 bool *marked);
 
+/* The length of the printf conversion at f (which is '%'); *value tells
+ * whether it stands for a value (not %% nor a conversion cut short). */
+size_t pg_format_conversion(const char *f, bool *value);
+
 /* Which of the message's programs printed line (the first that names
  * itself in it, else the first), into out: "pg_restore". */
 void pg_message_program(const struct pg_message *m, const char *line, char *out, size_t cap);
