@@ -102,6 +102,8 @@ struct dx_rootcause {
 };
 
 #define DX_MAX_LOG_TARGETS 32
+/* `kubectl logs` sections without a failure line, judged once the whole input is read */
+#define DX_MAX_CLEAN_LOGS 16
 
 enum dx_kind { DXK_CAUSE, DXK_SYMPTOM, DXK_INSUFFICIENT, DXK_PREDICTED, DXK_CATALOGUE, DXK_SIMILAR, DXK_UNRECOGNISED };
 
@@ -142,6 +144,13 @@ struct dx_run {
 		bool previous;
 	} targets[DX_MAX_LOG_TARGETS];
 	size_t ntargets;
+	struct dx_clean_log {
+		const char *file;
+		long line;
+		size_t output;                 /* lines the command printed */
+		char object[128];              /* the pod it names, or "" */
+	} clean_logs[DX_MAX_CLEAN_LOGS];
+	size_t nclean_logs;
 };
 
 /* Where an observation comes from. */
@@ -162,6 +171,9 @@ int dx_read_stream(struct dx_run *run, const char *name, FILE *fp);
 /* Runs kubectl against the current context (namespace ns, or every one when
  * NULL) and reads what it prints. */
 int dx_read_live(struct dx_run *run, const char *kubectl, const char *ns);
+/* Once every input is read: a clean `kubectl logs` of a pod that restarts
+ * is evidence that its process ended without an error. */
+void dx_judge_clean_logs(struct dx_run *run);
 
 /* Reads text in memory that holds one or more kubectl JSON/YAML documents;
  * returns 0, or -1 when it is not such a document (nothing observed). */

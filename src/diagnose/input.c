@@ -398,8 +398,8 @@ static void observe_unquoted(struct dx_run *run, const char *s, size_t len, cons
 	dx_observe_as(run, text, n, s, len, o, DX_ANY);
 }
 
-/* Whether the pods seen restarting so far are all others than the one
- * whose log this is: a clean log of a healthy pod says nothing of them. */
+/* Whether the pods seen restarting are all others than the one whose log
+ * this is: a clean log of a healthy pod says nothing of them. */
 static bool restarting_elsewhere(const struct dx_run *run, const char *object)
 {
 	const struct dx_entry *loop = dx_kb_find("crashloop");
@@ -419,23 +419,44 @@ static bool restarting_elsewhere(const struct dx_run *run, const char *object)
 }
 
 /* At the end of a `kubectl logs` output: when none of its lines was a
- * failure, that is evidence too. A container that restarts in a loop and
- * logs no error did not fail: its main process ended (a shell, a one-shot
- * program, a base image with no service). */
+ * failure, that may be evidence too (see dx_judge_clean_logs). It is kept
+ * until the whole input is read, because the pod table that says which
+ * pods restart may come after the log. */
 static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 {
-	char text[256];
-	struct dx_origin o = {c->file, c->logs_line, c->logs_object[0] ? c->logs_object : NULL};
-	int n;
+	struct dx_clean_log *cl;
 
 	if (c->logs_line == 0)
 		return;
-	if (run->failure_lines == c->logs_failures && !restarting_elsewhere(run, c->logs_object)) {
-		n = snprintf(text, sizeof(text), DX_LOGS_NO_FAILURE " %zu line%s of output", c->logs_output,
-			     c->logs_output == 1 ? "" : "s");
-		dx_observe(run, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, &o, DX_ANY);
+	if (run->failure_lines == c->logs_failures && run->nclean_logs < DX_MAX_CLEAN_LOGS) {
+		cl = &run->clean_logs[run->nclean_logs++];
+		cl->file = c->file;
+		cl->line = c->logs_line;
+		cl->output = c->logs_output;
+		memcpy(cl->object, c->logs_object, sizeof(cl->object));
 	}
 	c->logs_line = 0;
+}
+
+/* A container that restarts in a loop and logs no error did not fail: its
+ * main process ended (a shell, a one-shot program, a base image with no
+ * service). */
+void dx_judge_clean_logs(struct dx_run *run)
+{
+	char text[256];
+
+	for (size_t i = 0; i < run->nclean_logs; i++) {
+		const struct dx_clean_log *cl = &run->clean_logs[i];
+		struct dx_origin o = {cl->file, cl->line, cl->object[0] ? cl->object : NULL};
+		int n;
+
+		if (restarting_elsewhere(run, cl->object))
+			continue;
+		n = snprintf(text, sizeof(text), DX_LOGS_NO_FAILURE " %zu line%s of output", cl->output,
+			     cl->output == 1 ? "" : "s");
+		dx_observe(run, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, &o, DX_ANY);
+	}
+	run->nclean_logs = 0;
 }
 
 /* A shell prompt that starts a command ("$ kubectl ...", or "$" alone). */

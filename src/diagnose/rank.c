@@ -284,6 +284,7 @@ int dx_finish(struct dx_run *run)
 	bool observed = run->lines > 0;
 	bool causes;
 
+	dx_judge_clean_logs(run);
 	/* Beside the entries, the catalogue's messages and the similar guess. */
 	run->diagnoses = calloc(n + DX_CATALOGUE_MAX + 1, sizeof(*run->diagnoses));
 	if (!run->diagnoses)

@@ -411,6 +411,17 @@ static void test_logs_without_failure(void)
 				       "web-7d9f8b7c4-x2x9k   1/1     Running   0   3m\n$ kubectl logs web-7d9f8b7c4-x2x9k\nready\n");
 	CHECK(!has(&run, "container-exits-completed"));
 	done(&run, &d);
+	/* nor when the pod table that shows the restarts comes after the log */
+	diagnose_text(&run, &d, "h", "$ kubectl logs web-7d9f8b7c4-x2x9k\nready\n$ kubectl get pods\n"
+				       "NAME   READY   STATUS             RESTARTS   AGE\ndb-0   0/1     CrashLoopBackOff   5          3m\n"
+				       "web-7d9f8b7c4-x2x9k   1/1     Running   0   3m\n");
+	CHECK(!has(&run, "container-exits-completed"));
+	done(&run, &d);
+	/* and a clean log of the restarting pod itself is evidence wherever its table is */
+	diagnose_text(&run, &d, "i", "$ kubectl logs db-0\nstarting\n$ kubectl get pods\n"
+				       "NAME   READY   STATUS             RESTARTS   AGE\ndb-0   0/1     CrashLoopBackOff   5          3m\n");
+	CHECK(has(&run, "container-exits-completed"));
+	done(&run, &d);
 	/* nor does a filtered log that prints nothing */
 	diagnose_text(&run, &d, "g", "Warning  BackOff  15s (x7 over 1m)  kubelet  Back-off restarting failed container\n"
 				       "$ kubectl logs api-1 --previous | grep -i error\n$\n");
