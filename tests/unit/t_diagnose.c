@@ -2196,12 +2196,29 @@ static void test_wordings(void)
 				       "\"info\":{\"internal\":\"SCRAM authentication requires libpq version 10 or above\\n\","
 				       "\"error\":\"connection error\",\"code\":\"postgres-error\"}}}\n"},
 		{"pg-prepared-statement-pooler", "ERROR: prepared statement name is already in use (SQLSTATE 08P01)\n"},
+		/* tail-k8s: the Kubernetes long tail in the wordings users pasted */
+		{"node-pressure", "  Warning  ImageGCFailed         59m                  kubelet  Failed to garbage collect required "
+				  "amount of images. Attempted to free 4783028633 bytes, but only found 0 bytes eligible to free.\n"},
+		{"image-pull-network", "E0920 10:00:37.381343  208045 remote_image.go:171] \"PullImage from image service failed\" "
+				       "err=\"rpc error: code = Unknown desc = failed to pull and unpack image "
+				       "\\\"registry.k8s.io/kube-proxy:v1.28.2\\\": failed to resolve reference "
+				       "\\\"registry.k8s.io/kube-proxy:v1.28.2\\\": failed to do request: Head "
+				       "\\\"https://registry.k8s.io/v2/kube-proxy/manifests/v1.28.2\\\": dial tcp "
+				       "34.96.108.209:443: connect: connection timed out\"\n"},
+		{"node-not-ready", "2m57s  Warning  FailedScheduling  pod/keeper-577cccc7db-s4r4v  0/1 nodes are available: 1 "
+				   "node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/1 nodes are "
+				   "available: 1 Preemption is not helpful for scheduling.\n"},
+		{"volume-chown-refused", "I'm using Digital Ocean volumes in here and `chown` command of init-container fails due "
+					 "to `operation not permitted` error.\n"},
+		{"volume-chown-refused", "chown: /vault/logs: Operation not permitted\n"},
 	};
 	struct dx_run run;
 	struct diags d;
 
-	for (size_t i = 0; cases[i].id; i++)
-		expect_top(cases[i].id, cases[i].text);
+	/* every case, also those after the {NULL, NULL} that once ended the table */
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (cases[i].id)
+			expect_top(cases[i].id, cases[i].text);
 	/* a provisioner at work on the claim proves its StorageClass exists */
 	diagnose_text(&run, &d, "p",
 		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
