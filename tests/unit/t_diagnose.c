@@ -536,7 +536,7 @@ static void test_failure_markers(void)
 		"-bash: cd: /srv/exports: Too many levels of symbolic links\n",
 		"sh: 1: cd: can't cd to /mounted\n",
 		";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 56670\n",
-		"Database restore error\n",
+		"Database backup error\n",
 		"*1 upstream rejected request with error 1 while reading response header from upstream\n",
 		NULL,
 	};
@@ -2185,6 +2185,14 @@ static void test_wordings(void)
 				       "\"info\":{\"internal\":\"SCRAM authentication requires libpq version 10 or above\\n\","
 				       "\"error\":\"connection error\",\"code\":\"postgres-error\"}}}\n"},
 		{"pg-prepared-statement-pooler", "ERROR: prepared statement name is already in use (SQLSTATE 08P01)\n"},
+		/* the tail-app sample's wordings of known Odoo and Keycloak families */
+		{"odoo-python-library-too-new", "    import werkzeug.contrib.fixers\nModuleNotFoundError: No module named "
+						"'werkzeug.contrib'\n"},
+		{"odoo-module-other-version", "Error while importing module \"handyman\"\n\nmodule \"odoo.models\" has no "
+					      "attribute \"Constraint\"\n"},
+		{"keycloak-theme-template", "2025-01-13 21:27:41 FTL stack trace (\"~\" means nesting-related):\n"
+					    "2025-01-13 21:27:41     - Failed at: ${lang}  [in template \"template.ftl\" in macro "
+					    "\"registrationLayout\" at line 6, column 48]\n"},
 	};
 	struct dx_run run;
 	struct diags d;
