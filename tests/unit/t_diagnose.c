@@ -2172,7 +2172,6 @@ static void test_wordings(void)
 		{"kube-api-unreachable", "E0601 11:38:36.650401  795967 memcache.go:265] couldn't get current server API group "
 					 "list: Get https://Master_IP:6443/api?timeout=32s: dial tcp Master_IP:6443: connect: "
 					 "connection refused\n"},
-		{NULL, NULL},
 		/* after the eighth set's measurement: its known families in the words it showed */
 		{"rbac-forbidden", "Error from server (Forbidden): error when creating \"rbac.yaml\": clusterroles.rbac.authorization.k8s.io "
 				   "\"servicecatalog\" is forbidden: attempt to grant extra privileges: [...]\n"},
@@ -2185,6 +2184,23 @@ static void test_wordings(void)
 				       "\"info\":{\"internal\":\"SCRAM authentication requires libpq version 10 or above\\n\","
 				       "\"error\":\"connection error\",\"code\":\"postgres-error\"}}}\n"},
 		{"pg-prepared-statement-pooler", "ERROR: prepared statement name is already in use (SQLSTATE 08P01)\n"},
+		/* the edge's long tail, sampled: the wordings of known families that did not match */
+		{"cert-challenge-pending", "E0427 07:06:30.343494 1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
+					   "check failed\" \"error\"=\"failed to perform self check GET request "
+					   "'http://domain.tld/.well-known/acme-challenge/BxoPaSKOqSedr3HvG47jQGKNOxFJBTNDTUfoeNnzjEg': "
+					   "Get \\\"http:/domain.tld/.well-known/acme-challenge/Bxo\\\": EOF\"\n"},
+		{"cert-challenge-pending", "I0501 09:45:14.706320       1 sync.go:173] propagation check failed: presented key () "
+					   "did not match expected (Fo3CAWzk0UsEhB0jxlI6jVAiPCjrWWYh2P60AjGdcJ4.7B1mYN3DcVOppBfez4X)\n"},
+		{"certificate-not-ready", "sync.go:120] Issuer letsencrypt-staging not ready\n"
+					  "controller.go:180] certificates controller: Re-queuing item \"default/passgen-crt\" due to "
+					  "error processing: Issuer letsencrypt-staging not ready\n"},
+		{"cert-dns01-zone-not-found", "Error presenting challenge: Zone app. not found in CloudFlare for domain "
+					      "_acme-challenge.forwardauth.example.app.\n"},
+		{"traefik-docker-network", "time=\"2018-12-16T15:00:25Z\" level=debug msg=\"'504 Gateway Timeout' caused by: "
+					   "dial tcp 172.24.0.2:80: i/o timeout\"\n"},
+		{"ingress-grpc-needs-http2", "2018/06/12 19:27:34 [info] 37#37: *228 client sent invalid request while reading "
+					     "client request line, client: 10.2.0.65, server: _, request: \"PRI * HTTP/2.0\"\n"},
+		{NULL, NULL},
 	};
 	struct dx_run run;
 	struct diags d;
