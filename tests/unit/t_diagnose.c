@@ -2200,6 +2200,16 @@ static void test_wordings(void)
 					   "dial tcp 172.24.0.2:80: i/o timeout\"\n"},
 		{"ingress-grpc-needs-http2", "2018/06/12 19:27:34 [info] 37#37: *228 client sent invalid request while reading "
 					     "client request line, client: 10.2.0.65, server: _, request: \"PRI * HTTP/2.0\"\n"},
+		{"cloudflare-origin-unreachable", "Web server is down ( Error code 521)\n"},
+		{"nginx-names-hash-too-small", "nginx: [emerg] could not build the server_names_hash, you should increase "
+					       "server_names_hash_bucket_size: 32\n"},
+		{"nginx-tls-files-unusable", "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/content.town/fullchain.pem\") "
+					     "failed (SSL: error:02001002:system library:fopen:No such file or directory:fopen("
+					     "'/etc/letsencrypt/live/content.town/fullchain.pem','r') error:2006D080:BIO "
+					     "routines:BIO_new_file:no such file)\n"},
+		{"nginx-tls-files-unusable", "2016/09/21 09:12:14 [emerg] 1#1: SSL_CTX_use_PrivateKey_file(\"/etc/nginx/tls/key.pem\") "
+					     "failed (SSL: error:0B080074:x509 certificate routines:X509_check_private_key:key "
+					     "values mismatch)\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
