@@ -2210,6 +2210,10 @@ static void test_wordings(void)
 		{"nginx-tls-files-unusable", "2016/09/21 09:12:14 [emerg] 1#1: SSL_CTX_use_PrivateKey_file(\"/etc/nginx/tls/key.pem\") "
 					     "failed (SSL: error:0B080074:x509 certificate routines:X509_check_private_key:key "
 					     "values mismatch)\n"},
+		/* nginx's connect timeout to its upstream, not a database's ("server:" is nginx's server block) */
+		{"ingress-bad-gateway", "2021/09/20 15:25:23 [error] 31#31: *60043 upstream timed out (110: Connection timed out) "
+					"while connecting to upstream, client: 10.244.5.1, server: erp.example.com, request: "
+					"\"GET /check HTTP/1.1\", upstream: \"http://10.244.6.15:8080/\", host: \"erp.example.com\"\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
