@@ -2218,6 +2218,36 @@ static void test_wordings(void)
 		{"keycloak-theme-template", "2025-01-13 21:27:41 FTL stack trace (\"~\" means nesting-related):\n"
 					    "2025-01-13 21:27:41     - Failed at: ${lang}  [in template \"template.ftl\" in macro "
 					    "\"registrationLayout\" at line 6, column 48]\n"},
+		/* the edge's long tail, sampled: the wordings of known families that did not match */
+		{"cert-challenge-pending", "E0427 07:06:30.343494 1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
+					   "check failed\" \"error\"=\"failed to perform self check GET request "
+					   "'http://domain.tld/.well-known/acme-challenge/BxoPaSKOqSedr3HvG47jQGKNOxFJBTNDTUfoeNnzjEg': "
+					   "Get \\\"http:/domain.tld/.well-known/acme-challenge/Bxo\\\": EOF\"\n"},
+		{"cert-challenge-pending", "I0501 09:45:14.706320       1 sync.go:173] propagation check failed: presented key () "
+					   "did not match expected (Fo3CAWzk0UsEhB0jxlI6jVAiPCjrWWYh2P60AjGdcJ4.7B1mYN3DcVOppBfez4X)\n"},
+		{"certificate-not-ready", "sync.go:120] Issuer letsencrypt-staging not ready\n"
+					  "controller.go:180] certificates controller: Re-queuing item \"default/passgen-crt\" due to "
+					  "error processing: Issuer letsencrypt-staging not ready\n"},
+		{"cert-dns01-zone-not-found", "Error presenting challenge: Zone app. not found in CloudFlare for domain "
+					      "_acme-challenge.forwardauth.example.app.\n"},
+		{"traefik-docker-network", "time=\"2018-12-16T15:00:25Z\" level=debug msg=\"'504 Gateway Timeout' caused by: "
+					   "dial tcp 172.24.0.2:80: i/o timeout\"\n"},
+		{"ingress-grpc-needs-http2", "2018/06/12 19:27:34 [info] 37#37: *228 client sent invalid request while reading "
+					     "client request line, client: 10.2.0.65, server: _, request: \"PRI * HTTP/2.0\"\n"},
+		{"cloudflare-origin-unreachable", "Web server is down ( Error code 521)\n"},
+		{"nginx-names-hash-too-small", "nginx: [emerg] could not build the server_names_hash, you should increase "
+					       "server_names_hash_bucket_size: 32\n"},
+		{"nginx-tls-files-unusable", "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/content.town/fullchain.pem\") "
+					     "failed (SSL: error:02001002:system library:fopen:No such file or directory:fopen("
+					     "'/etc/letsencrypt/live/content.town/fullchain.pem','r') error:2006D080:BIO "
+					     "routines:BIO_new_file:no such file)\n"},
+		{"nginx-tls-files-unusable", "2016/09/21 09:12:14 [emerg] 1#1: SSL_CTX_use_PrivateKey_file(\"/etc/nginx/tls/key.pem\") "
+					     "failed (SSL: error:0B080074:x509 certificate routines:X509_check_private_key:key "
+					     "values mismatch)\n"},
+		/* nginx's connect timeout to its upstream, not a database's ("server:" is nginx's server block) */
+		{"ingress-bad-gateway", "2021/09/20 15:25:23 [error] 31#31: *60043 upstream timed out (110: Connection timed out) "
+					"while connecting to upstream, client: 10.244.5.1, server: erp.example.com, request: "
+					"\"GET /check HTTP/1.1\", upstream: \"http://10.244.6.15:8080/\", host: \"erp.example.com\"\n"},
 	};
 	struct dx_run run;
 	struct diags d;
