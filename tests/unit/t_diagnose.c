@@ -790,7 +790,8 @@ static void test_wordings(void)
 					      "but the server was compiled with CATALOG_VERSION_NO 201909212.\n"},
 		{"pg-wal-corrupt", "LOG:  invalid checkpoint record\nFATAL:  could not locate required checkpoint record\n"},
 		{"pg-wal-corrupt", "PANIC:  WAL contains references to invalid pages\n"},
-		{"pg-wal-corrupt", "ERROR:  invalid page in block 12 of relation base/16384/16385\n"},
+		{"pg-wal-corrupt", "WARNING:  invalid page in block 12 of relation base/16384/16385\nCONTEXT:  WAL redo at "
+				   "0/3000060 for Heap/INSERT\n"},
 		{"do-account-volume-limit", "error resizing volume: volume/snapshot capacity limit exceeded\n"},
 		{"odoo-wkhtmltopdf", "Wkhtmltopdf failed (error code: -8). Message: b''\n"},
 		{"odoo-worker-limits", "Wkhtmltopdf failed (error code: -11). Message: b''\n"},
@@ -1655,8 +1656,8 @@ static void test_wordings(void)
 					     "\"UTF8\": 0x00\n"},
 		{"pg-data-dir-not-initialised", "postgres | postgres: could not access the server configuration file "
 						"\"/postgres/etc/default.conf\": No such file or directory\n"},
-		{"pg-extension-missing", "ERROR:  could not access file \"$libdir/timescaledb-2.9.3\": No such file or "
-					 "directory\n"},
+		{"pg-extension-version-behind", "ERROR:  could not access file \"$libdir/timescaledb-2.9.3\": No such file or "
+						"directory\n"},
 		{"pg-backend-crashed", "2019-01-18 00:07:00 UTC::@:[4340]:LOG:  worker process: pg_cron scheduler (PID 6153) was "
 				       "terminated by signal 11: Segmentation fault\n"},
 		{"pg-archive-failing", "{\"level\":\"info\",\"logger\":\"barman-cloud-check-wal-archive\",\"msg\":\"2023-08-29 "
@@ -2248,6 +2249,18 @@ static void test_wordings(void)
 		{"ingress-bad-gateway", "2021/09/20 15:25:23 [error] 31#31: *60043 upstream timed out (110: Connection timed out) "
 					"while connecting to upstream, client: 10.244.5.1, server: erp.example.com, request: "
 					"\"GET /check HTTP/1.1\", upstream: \"http://10.244.6.15:8080/\", host: \"erp.example.com\"\n"},
+		/* tail-pg's sample: other wordings of its families */
+		{"pg-data-corrupt", "tenants=# select * from sessions;\nERROR:  invalid page in block 0 of relation "
+				    "\"base/16593/17596\"\n"},
+		{"pg-restore-newer-dump", "pg_restore: [archiver (db)] could not execute query: ERROR:  unrecognized configuration "
+					  "parameter \"idle_in_transaction_session_timeout\"\n    Command was: SET "
+					  "idle_in_transaction_session_timeout = 0;\n"},
+		{"pg-template-collation", "Message returned: ERROR: new collation (en_US.UTF8) is incompatible with the collation "
+					  "of the template database (en_US.UTF-8)\n"},
+		{"pg-upgrade-image-lacks-binaries", "postgres_1  | check for \"/usr/lib/postgresql/9.6/bin\" failed: No such file "
+						    "or directory\npostgres_1  | Failure, exiting\n"},
+		{"pg-extension-version-behind", "ActiveRecord::StatementInvalid: PG::UndefinedFile: ERROR:  could not access file "
+						"\"$libdir/postgis-2.4\": No such file or directory\n"},
 	};
 	struct dx_run run;
 	struct diags d;
