@@ -2183,7 +2183,6 @@ static void test_wordings(void)
 		{"kube-api-unreachable", "E0601 11:38:36.650401  795967 memcache.go:265] couldn't get current server API group "
 					 "list: Get https://Master_IP:6443/api?timeout=32s: dial tcp Master_IP:6443: connect: "
 					 "connection refused\n"},
-		{NULL, NULL},
 		/* after the eighth set's measurement: its known families in the words it showed */
 		{"rbac-forbidden", "Error from server (Forbidden): error when creating \"rbac.yaml\": clusterroles.rbac.authorization.k8s.io "
 				   "\"servicecatalog\" is forbidden: attempt to grant extra privileges: [...]\n"},
@@ -2196,6 +2195,21 @@ static void test_wordings(void)
 				       "\"info\":{\"internal\":\"SCRAM authentication requires libpq version 10 or above\\n\","
 				       "\"error\":\"connection error\",\"code\":\"postgres-error\"}}}\n"},
 		{"pg-prepared-statement-pooler", "ERROR: prepared statement name is already in use (SQLSTATE 08P01)\n"},
+		/* after the tenth set's measurement: its known families in the words it showed */
+		{"pg-sequence-behind", "odoo duplicate key value violates unique constraint ir_model_data_pkey DETAIL: Key (id)=(11063) "
+				       "already exists.\n"},
+		{"pg-disk-full", "{\"level\":\"info\",\"ts\":\"2024-11-21T22:32:52.273202361Z\",\"msg\":\"Detected low-disk space "
+				 "condition, avoid starting the instance\",\"logger\":\"instance-manager\"}\n"},
+		{"probe-http-4xx", "$ curl http://demo-datahub-gms:8080/health/check/ready\n<html>\n<head>\n"
+				   "<title>Error 401 Unauthorized to perform this action.</title>\n</head>\n"
+				   "<body><h2>HTTP ERROR 401 Unauthorized to perform this action.</h2>\n"},
+		{"probe-http-4xx", "/ # curl localhost/ready\n<html>\n<head><title>404 Not Found</title></head>\n"},
+		{"probe-http-4xx", "$ curl -s http://localhost:8080/health/live\n{\"status\":404,\"error\":\"Not Found\"}\n"},
+		{"unrecognised-log-error", " * Error deleting droplet: DELETE https://api.digitalocean.com/v2/droplets/1: 422 droplet "
+					   "is locked\n"},
+		{"unrecognised-log-error", "│ Error: creating Kubernetes cluster: POST https://api.digitalocean.com/v2/kubernetes/clusters: "
+					   "422 validation error\n"},
+		{NULL, NULL},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2209,6 +2223,14 @@ static void test_wordings(void)
 		      "claim \"erp/data-postgres-0\"\n");
 	CHECK_STR(top_id(&run), "storageclass-missing");
 	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* a web server's 401 page is no registry refusing a pull */
+	diagnose_text(&run, &d, "u", "<title>Error 401 Unauthorized to perform this action.</title>\n");
+	CHECK(!has(&run, "image-pull-auth"));
+	done(&run, &d);
+	/* a 404 page for a page that is not a health path is no probe's */
+	diagnose_text(&run, &d, "w", "$ curl https://shop.example.com/cart\n<head><title>404 Not Found</title></head>\n");
+	CHECK(!has(&run, "probe-http-4xx"));
 	done(&run, &d);
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
