@@ -37,6 +37,7 @@ const struct dx_entry dx_kb[] = {
 #include "diagnose/kb_cluster_wide.inc"
 #include "diagnose/kb_pg_wide.inc"
 #include "diagnose/kb_app_wide.inc"
+#include "diagnose/kb_versions.inc"
 #include "diagnose/kb_unrecognised.inc"
 	{NULL, NULL, DX_CAUSE, NULL, {{NULL, NULL, 0, 0, NULL, NULL, NULL}}, NULL, NULL, NULL, {NULL}, {NULL}},
 };
