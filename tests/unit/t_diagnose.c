@@ -2209,6 +2209,9 @@ static void test_wordings(void)
 					   "is locked\n"},
 		{"unrecognised-log-error", "│ Error: creating Kubernetes cluster: POST https://api.digitalocean.com/v2/kubernetes/clusters: "
 					   "422 validation error\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+					      "Location: https://erp.example.com/\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -2223,6 +2226,12 @@ static void test_wordings(void)
 		      "claim \"erp/data-postgres-0\"\n");
 	CHECK_STR(top_id(&run), "storageclass-missing");
 	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* a redirect from http to https, or to another page, is no loop */
+	diagnose_text(&run, &d, "r", "$ curl -sI http://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+				     "Location: https://erp.example.com/\n$ curl -sI https://erp.example.com/\nHTTP/2 303\n"
+				     "location: /web/login\n");
+	CHECK(!has(&run, "ingress-ssl-redirect-loop"));
 	done(&run, &d);
 	/* a web server's 401 page is no registry refusing a pull */
 	diagnose_text(&run, &d, "u", "<title>Error 401 Unauthorized to perform this action.</title>\n");
@@ -2321,6 +2330,9 @@ static void test_object_forms(void)
 		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
 				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
 				  "    message: kubelet has disk pressure\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+					      "Location: https://erp.example.com/\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
