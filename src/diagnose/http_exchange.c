@@ -1,8 +1,9 @@
-/* What a pasted HTTP exchange (curl -I, -i or -v) shows beyond its lines:
- * an answer that redirects the request to the very URL that was asked is a
- * redirect loop, though no client has said so yet (a proxy behind a load
- * balancer or CDN that ends TLS redirecting https to https,
- * https://github.com/stashapp/stash-box/issues/936). */
+/* What a pasted HTTP exchange (curl -I, -i, -v or -w '%{http_code}') shows
+ * beyond its lines: an answer that redirects the request to the very URL
+ * that was asked is a redirect loop, though no client has said so yet (a
+ * proxy behind a load balancer or CDN that ends TLS redirecting https to
+ * https, https://github.com/stashapp/stash-box/issues/936); a client error
+ * is a failure the user asked about, though no log line says error. */
 #include "diagnose/diagnose.h"
 
 #include <ctype.h>
@@ -42,6 +43,7 @@ static void remember_request(struct dx_http_exchange *x, const char *s, size_t l
 				memcpy(x->url, p, n);
 				x->url[n] = '\0';
 				x->redirect_status = 0;
+				x->code_only = memmem(s, len, "%{http_code}", 12) != NULL;
 			}
 			return;
 		}
@@ -81,6 +83,26 @@ static bool same_target(const char *url, const char *loc, size_t n)
 	return n == wn && strncasecmp(want, loc, n) == 0;
 }
 
+/* The three digits of an HTTP status at s, or 0. */
+static int status_code(const char *s, size_t n)
+{
+	if (n < 3 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) ||
+	    (n > 3 && isdigit((unsigned char)s[3])))
+		return 0;
+	return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+}
+
+static void client_error(struct dx_run *run, const struct dx_http_exchange *x, int code, const struct dx_origin *o)
+{
+	char text[sizeof(x->url) + 64];
+	int w;
+
+	if (code < 400 || code > 499)
+		return;
+	w = snprintf(text, sizeof(text), DX_HTTP_CLIENT_ERROR " %d to %s", code, x->url);
+	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+}
+
 void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s, size_t len,
 		  const struct dx_origin *o)
 {
@@ -93,13 +115,19 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 	if (!x->url[0])
 		return;
 	i = answer_start(s, len);
+	if (x->code_only) {
+		/* -w '%{http_code}' prints the status alone on the next line */
+		x->code_only = false;
+		if (len - i == 3)
+			client_error(run, x, status_code(s + i, 3), o);
+		return;
+	}
 	if (len - i > 9 && memcmp(s + i, "HTTP/", 5) == 0) {
 		const char *sp = memchr(s + i, ' ', len - i);
+		int code = sp ? status_code(sp + 1, (size_t)(s + len - sp - 1)) : 0;
 
-		x->redirect_status = 0;
-		if (sp && (size_t)(s + len - sp) > 3 && sp[1] == '3' && isdigit((unsigned char)sp[2]) &&
-		    isdigit((unsigned char)sp[3]))
-			x->redirect_status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+		x->redirect_status = code >= 300 && code < 400 ? code : 0;
+		client_error(run, x, code, o);
 		return;
 	}
 	if (x->redirect_status && len - i > 9 && strncasecmp(s + i, "location:", 9) == 0) {

@@ -2212,6 +2212,7 @@ static void test_wordings(void)
 		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
 					      "Location: https://erp.example.com/\n"},
 		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
+		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
@@ -2232,6 +2233,11 @@ static void test_wordings(void)
 				     "Location: https://erp.example.com/\n$ curl -sI https://erp.example.com/\nHTTP/2 303\n"
 				     "location: /web/login\n");
 	CHECK(!has(&run, "ingress-ssl-redirect-loop"));
+	done(&run, &d);
+	/* a curl answered 200, or a status count that is no answer, is no failure */
+	diagnose_text(&run, &d, "c", "$ curl -s -o /dev/null -w '%{http_code}\\n' https://erp.example.com/web/login\n200\n"
+				     "$ curl -sI https://erp.example.com/\nHTTP/2 200\ncontent-length: 404\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
 	/* a web server's 401 page is no registry refusing a pull */
 	diagnose_text(&run, &d, "u", "<title>Error 401 Unauthorized to perform this action.</title>\n");
@@ -2333,6 +2339,7 @@ static void test_object_forms(void)
 		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
 					      "Location: https://erp.example.com/\n"},
 		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
+		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
