@@ -205,6 +205,22 @@ void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name
 /* What a `kubectl logs` output in a paste that showed no failure line is
  * observed as (input.c), followed by how many lines it had. */
 #define DX_LOGS_NO_FAILURE "[kubectl logs: every line clean]"
+/* What a pasted answer that redirects the request to its own URL is
+ * observed as (http_exchange.c), followed by the status and the URL. */
+#define DX_REDIRECT_TO_ITSELF "[redirect to the URL asked]"
+/* ... and a curl request answered with a 4xx status (5xx status lines are
+ * failures by their own words). */
+#define DX_HTTP_CLIENT_ERROR "[curl answered with a client error]"
+
+/* The request of the last curl command in a paste, and whether its answer
+ * is a redirect so far. */
+struct dx_http_exchange {
+	char url[512];
+	int redirect_status;           /* 301, 302, 307, 308 ..., or 0 */
+	bool code_only;                /* curl -w '%{http_code}': the next line is the status */
+};
+void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s, size_t len,
+		  const struct dx_origin *o);
 
 /* Reads the line forms: tables, describe, events, logs. */
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen);

@@ -120,6 +120,7 @@ struct line_ctx {
 	char logs_object[128];
 	/* Lines left in a describe's "Last State: Terminated" block */
 	int last_state_lines;
+	struct dx_http_exchange http;
 };
 
 static void set_object(char *dst, size_t cap, const char *s, size_t n)
@@ -568,6 +569,7 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 		event_object(s, len, line_object, sizeof(line_object));
 	o.object = line_object[0] ? line_object : c->object[0] ? c->object : NULL;
 	last_state_line(run, c, s, len, &o);
+	dx_http_line(run, &c->http, s, len, &o);
 	exit_code_line(run, &o, s, len);
 	dx_secret_line(run, s, len, &o);
 	if (s[0] == '{') {

@@ -77,7 +77,7 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 		{"level", "level="}, {"severity", "level="}, {"error_severity", NULL}, {"msg", NULL}, {"message", NULL},
 		{"log", NULL}, {"error", "error="}, {"error_description", NULL}, {"err", "error="}, {"exception", "error="},
 		{"stack_trace", NULL}, {"stackTrace", NULL}, {"record", NULL}, {"detail", NULL}, {"details", NULL},
-		{"hint", NULL}, {NULL, NULL},
+		{"hint", NULL}, {"status", "status="}, {NULL, NULL},
 	};
 	struct json_text *jt = user;
 
@@ -87,7 +87,8 @@ static int json_line_doc(struct ynode *root, int index, void *user)
 	 * CloudNativePG wraps each such line in "record", and its Pooler wraps
 	 * PgBouncer's lines there as level and msg
 	 * (https://github.com/cloudnative-pg/cloudnative-pg/issues/263); PostgREST's errors say
-	 * what failed in details (https://docs.postgrest.org/en/latest/references/errors.html). */
+	 * what failed in details (https://docs.postgrest.org/en/latest/references/errors.html). A web
+	 * framework's error body gives the HTTP status as status (Spring Boot: {"status":404,"error":"Not Found"}). */
 	(void)index;
 	if (!root || root->kind != Y_MAP)
 		return 1;

@@ -2261,6 +2261,24 @@ static void test_wordings(void)
 						    "or directory\npostgres_1  | Failure, exiting\n"},
 		{"pg-extension-version-behind", "ActiveRecord::StatementInvalid: PG::UndefinedFile: ERROR:  could not access file "
 						"\"$libdir/postgis-2.4\": No such file or directory\n"},
+		/* after the tenth set's measurement: its known families in the words it showed */
+		{"pg-sequence-behind", "odoo duplicate key value violates unique constraint ir_model_data_pkey DETAIL: Key (id)=(11063) "
+				       "already exists.\n"},
+		{"pg-disk-full", "{\"level\":\"info\",\"ts\":\"2024-11-21T22:32:52.273202361Z\",\"msg\":\"Detected low-disk space "
+				 "condition, avoid starting the instance\",\"logger\":\"instance-manager\"}\n"},
+		{"probe-http-4xx", "$ curl http://demo-datahub-gms:8080/health/check/ready\n<html>\n<head>\n"
+				   "<title>Error 401 Unauthorized to perform this action.</title>\n</head>\n"
+				   "<body><h2>HTTP ERROR 401 Unauthorized to perform this action.</h2>\n"},
+		{"probe-http-4xx", "/ # curl localhost/ready\n<html>\n<head><title>404 Not Found</title></head>\n"},
+		{"probe-http-4xx", "$ curl -s http://localhost:8080/health/live\n{\"status\":404,\"error\":\"Not Found\"}\n"},
+		{"unrecognised-log-error", " * Error deleting droplet: DELETE https://api.digitalocean.com/v2/droplets/1: 422 droplet "
+					   "is locked\n"},
+		{"unrecognised-log-error", "│ Error: creating Kubernetes cluster: POST https://api.digitalocean.com/v2/kubernetes/clusters: "
+					   "422 validation error\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+					      "Location: https://erp.example.com/\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
+		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2276,6 +2294,25 @@ static void test_wordings(void)
 		      "claim \"erp/data-postgres-0\"\n");
 	CHECK_STR(top_id(&run), "storageclass-missing");
 	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* a redirect from http to https, or to another page, is no loop */
+	diagnose_text(&run, &d, "r", "$ curl -sI http://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+				     "Location: https://erp.example.com/\n$ curl -sI https://erp.example.com/\nHTTP/2 303\n"
+				     "location: /web/login\n");
+	CHECK(!has(&run, "ingress-ssl-redirect-loop"));
+	done(&run, &d);
+	/* a curl answered 200, or a status count that is no answer, is no failure */
+	diagnose_text(&run, &d, "c", "$ curl -s -o /dev/null -w '%{http_code}\\n' https://erp.example.com/web/login\n200\n"
+				     "$ curl -sI https://erp.example.com/\nHTTP/2 200\ncontent-length: 404\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
+	done(&run, &d);
+	/* a web server's 401 page is no registry refusing a pull */
+	diagnose_text(&run, &d, "u", "<title>Error 401 Unauthorized to perform this action.</title>\n");
+	CHECK(!has(&run, "image-pull-auth"));
+	done(&run, &d);
+	/* a 404 page for a page that is not a health path is no probe's */
+	diagnose_text(&run, &d, "w", "$ curl https://shop.example.com/cart\n<head><title>404 Not Found</title></head>\n");
+	CHECK(!has(&run, "probe-http-4xx"));
 	done(&run, &d);
 	/* Keycloak's 404 alone says nothing about the port */
 	diagnose_text(&run, &d, "k", "{\"error\":\"Unable to find matching target resource method\"}\n");
@@ -2366,6 +2403,10 @@ static void test_object_forms(void)
 		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
 				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
 				  "    message: kubelet has disk pressure\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
+					      "Location: https://erp.example.com/\n"},
+		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
+		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;

@@ -1,0 +1,146 @@
+/* What a pasted HTTP exchange (curl -I, -i, -v or -w '%{http_code}') shows
+ * beyond its lines: an answer that redirects the request to the very URL
+ * that was asked is a redirect loop, though no client has said so yet (a
+ * proxy behind a load balancer or CDN that ends TLS redirecting https to
+ * https, https://github.com/stashapp/stash-box/issues/936); a client error
+ * is a failure the user asked about, though no log line says error. */
+#include "diagnose/diagnose.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static size_t skip_blanks(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* curl -v marks the answer's lines with "< ". */
+static size_t answer_start(const char *s, size_t len)
+{
+	size_t i = skip_blanks(s, len, 0);
+
+	if (i + 1 < len && s[i] == '<' && s[i + 1] == ' ')
+		i += 2;
+	return i;
+}
+
+/* The first http:// or https:// word of a curl command. */
+static void remember_request(struct dx_http_exchange *x, const char *s, size_t len)
+{
+	const char *p = memmem(s, len, "http", 4);
+
+	while (p) {
+		size_t rest = len - (size_t)(p - s), n = 0;
+
+		if ((rest > 7 && memcmp(p, "http://", 7) == 0) || (rest > 8 && memcmp(p, "https://", 8) == 0)) {
+			while (n < rest && !isspace((unsigned char)p[n]) && p[n] != '"' && p[n] != '\'')
+				n++;
+			if (n < sizeof(x->url)) {
+				memcpy(x->url, p, n);
+				x->url[n] = '\0';
+				x->redirect_status = 0;
+				x->code_only = memmem(s, len, "%{http_code}", 12) != NULL;
+			}
+			return;
+		}
+		p = rest > 4 ? memmem(p + 4, rest - 4, "http", 4) : NULL;
+	}
+}
+
+/* The part of a URL a Location is compared with: after the host for a
+ * relative Location, all of it otherwise; a trailing slash aside. */
+static void target_part(const char *url, size_t ul, bool path_only, const char **part, size_t *n)
+{
+	const char *p = url, *host;
+
+	if (path_only) {
+		host = memmem(url, ul, "://", 3);
+		p = host ? memchr(host + 3, '/', ul - (size_t)(host + 3 - url)) : NULL;
+		if (!p)
+			p = url + ul;
+	}
+	*n = ul - (size_t)(p - url);
+	while (*n > 0 && p[*n - 1] == '/')
+		(*n)--;
+	*part = p;
+}
+
+/* Whether a Location names the requested URL itself. */
+static bool same_target(const char *url, const char *loc, size_t n)
+{
+	const char *want;
+	size_t wn;
+
+	if (n == 0)
+		return false;
+	target_part(url, strlen(url), loc[0] == '/', &want, &wn);
+	while (n > 0 && loc[n - 1] == '/')
+		n--;
+	return n == wn && strncasecmp(want, loc, n) == 0;
+}
+
+/* The three digits of an HTTP status at s, or 0. */
+static int status_code(const char *s, size_t n)
+{
+	if (n < 3 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) ||
+	    (n > 3 && isdigit((unsigned char)s[3])))
+		return 0;
+	return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+}
+
+static void client_error(struct dx_run *run, const struct dx_http_exchange *x, int code, const struct dx_origin *o)
+{
+	char text[sizeof(x->url) + 64];
+	int w;
+
+	if (code < 400 || code > 499)
+		return;
+	w = snprintf(text, sizeof(text), DX_HTTP_CLIENT_ERROR " %d to %s", code, x->url);
+	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+}
+
+void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s, size_t len,
+		  const struct dx_origin *o)
+{
+	size_t i;
+
+	if (memmem(s, len, "curl ", 5)) {
+		remember_request(x, s, len);
+		return;
+	}
+	if (!x->url[0])
+		return;
+	i = answer_start(s, len);
+	if (x->code_only) {
+		/* -w '%{http_code}' prints the status alone on the next line */
+		x->code_only = false;
+		if (len - i == 3)
+			client_error(run, x, status_code(s + i, 3), o);
+		return;
+	}
+	if (len - i > 9 && memcmp(s + i, "HTTP/", 5) == 0) {
+		const char *sp = memchr(s + i, ' ', len - i);
+		int code = sp ? status_code(sp + 1, (size_t)(s + len - sp - 1)) : 0;
+
+		x->redirect_status = code >= 300 && code < 400 ? code : 0;
+		client_error(run, x, code, o);
+		return;
+	}
+	if (x->redirect_status && len - i > 9 && strncasecmp(s + i, "location:", 9) == 0) {
+		size_t v = skip_blanks(s, len, i + 9), n = len - v;
+		char text[sizeof(x->url) + 64];
+		int w;
+
+		while (n > 0 && isspace((unsigned char)s[v + n - 1]))
+			n--;
+		if (!same_target(x->url, s + v, n))
+			return;
+		w = snprintf(text, sizeof(text), DX_REDIRECT_TO_ITSELF " %d to %s", x->redirect_status, x->url);
+		dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+		x->redirect_status = 0;
+	}
+}
