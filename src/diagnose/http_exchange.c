@@ -103,10 +103,42 @@ static void client_error(struct dx_run *run, const struct dx_http_exchange *x, i
 	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
 }
 
+/* A request and its status as a browser's network panel is retold:
+ * "GET /resources/x.css -> 404". */
+static bool retold_request(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o)
+{
+	static const char *const methods[] = {"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "PATCH ", NULL};
+	struct dx_http_exchange told;
+	const char *arrow = memmem(s, len, "-> ", 3);
+	size_t i = skip_blanks(s, len, 0), n;
+
+	if (!arrow || arrow - s < 6)
+		return false;
+	for (size_t k = 0; methods[k]; k++) {
+		n = strlen(methods[k]);
+		if (len - i > n && memcmp(s + i, methods[k], n) == 0 && (s[i + n] == '/' || s[i + n] == 'h')) {
+			size_t at = (size_t)(arrow + 3 - s), u = i + n, ul = 0;
+
+			while (u + ul < len && !isspace((unsigned char)s[u + ul]))
+				ul++;
+			if (ul >= sizeof(told.url) || skip_blanks(s, len, u + ul) != (size_t)(arrow - s))
+				return false;
+			memcpy(told.url, s + u, ul);
+			told.url[ul] = '\0';
+			client_error(run, &told, status_code(s + at, len - at), o);
+			return true;
+		}
+	}
+	return false;
+}
+
 void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s, size_t len,
 		  const struct dx_origin *o)
 {
 	size_t i;
+
+	if (retold_request(run, s, len, o))
+		return;
 
 	if (memmem(s, len, "curl ", 5)) {
 		remember_request(x, s, len);

@@ -2279,6 +2279,10 @@ static void test_wordings(void)
 					      "Location: https://erp.example.com/\n"},
 		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
 		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
+		{"unrecognised-failure-phrase", "GET /auth/resources/x/login/keycloak.v2/css/styles.css  -> 200\n"
+						"GET /resources/x/login/keycloak.v2/css/styles.css       -> 404\n"},
+		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
+				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2407,6 +2411,10 @@ static void test_object_forms(void)
 					      "Location: https://erp.example.com/\n"},
 		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
 		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
+		{"unrecognised-failure-phrase", "GET /auth/resources/x/login/keycloak.v2/css/styles.css  -> 200\n"
+						"GET /resources/x/login/keycloak.v2/css/styles.css       -> 404\n"},
+		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
+				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
