@@ -28,11 +28,16 @@ static size_t answer_start(const char *s, size_t len)
 	return i;
 }
 
-/* The first http:// or https:// word of a curl command. */
+/* The first http:// or https:// word of a curl command. A command whose URL
+ * has no scheme (curl takes http://) or is too long to keep forgets the one
+ * before, so that its answer is never judged against another request. */
 static void remember_request(struct dx_http_exchange *x, const char *s, size_t len)
 {
 	const char *p = memmem(s, len, "http", 4);
 
+	x->url[0] = '\0';
+	x->redirect_status = 0;
+	x->code_only = false;
 	while (p) {
 		size_t rest = len - (size_t)(p - s), n = 0;
 
@@ -42,7 +47,6 @@ static void remember_request(struct dx_http_exchange *x, const char *s, size_t l
 			if (n < sizeof(x->url)) {
 				memcpy(x->url, p, n);
 				x->url[n] = '\0';
-				x->redirect_status = 0;
 				x->code_only = memmem(s, len, "%{http_code}", 12) != NULL;
 			}
 			return;

@@ -226,6 +226,38 @@ static void test_requires_and_yields(void)
 	CHECK(!has(&run, "pg-auth-failed"));
 	CHECK_STR(run.diagnoses[0].subject, "odoo");
 	done(&run, &d);
+	/* a broad entry yields to the one that names the same lines' cause (rather than being outranked by a
+	 * raised confidence): each precise entry's fixture gives it alone */
+	static const char *const precise[][2] = {
+		{"keycloak-jvm-heap-from-node", "oom-killed"},
+		{"keycloak-provider-duplicate-classes", "keycloak-build-failed"},
+		{"admission-webhook-untrusted-cert", "admission-webhook-unreachable"},
+		{"flannel-no-subnet", "cni-sandbox-failed"},
+		{"cert-dns01-nameserver-unreachable", "network-timeout"},
+		{"pg-extension-version-behind", "pg-preload-library-missing"},
+		{"pgbackrest-host-options-wrong-side", "pg-archive-failing"},
+	};
+	for (size_t i = 0; i < sizeof precise / sizeof precise[0]; i++) {
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/%s.pos.txt", KB_DIR, precise[i][0]);
+		diagnose_file(&run, &d, path);
+		CHECK_STR(top_id(&run), precise[i][0]);
+		if (has(&run, precise[i][1]))
+			fprintf(stderr, "    %s.pos.txt also gives %s\n", precise[i][0], precise[i][1]);
+		CHECK(!has(&run, precise[i][1]));
+		done(&run, &d);
+	}
+	/* a library wkhtmltopdf lacks is Odoo's report tool's, not any image's */
+	diagnose_text(&run, &d, "w", "/usr/local/bin/wkhtmltopdf: error while loading shared libraries: libXrender.so.1: "
+				     "cannot open shared object file: No such file or directory\n");
+	CHECK_STR(top_id(&run), "odoo-wkhtmltopdf-broken");
+	CHECK(!has(&run, "image-library-missing"));
+	done(&run, &d);
+	/* an OOMKilled pod without the JVM's estimate is still oom-killed */
+	diagnose_text(&run, &d, "d", "NAME READY STATUS RESTARTS AGE\nkeycloak-0 0/1 OOMKilled 5 6m\n");
+	CHECK_STR(top_id(&run), "oom-killed");
+	done(&run, &d);
 }
 
 static void test_readers(void)
@@ -2321,6 +2353,11 @@ static void test_wordings(void)
 				     "Location: https://erp.example.com/\n$ curl -sI https://erp.example.com/\nHTTP/2 303\n"
 				     "location: /web/login\n");
 	CHECK(!has(&run, "ingress-ssl-redirect-loop"));
+	done(&run, &d);
+	/* a request without a scheme (curl takes http://) is not the https one asked before it */
+	diagnose_text(&run, &d, "s", "$ curl -sI https://erp.example.com/\nHTTP/2 200\n$ curl -sI erp.example.com\n"
+				     "HTTP/1.1 308 Permanent Redirect\nLocation: https://erp.example.com/\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
 	/* a curl answered 200, or a status count that is no answer, is no failure */
 	diagnose_text(&run, &d, "c", "$ curl -s -o /dev/null -w '%{http_code}\\n' https://erp.example.com/web/login\n200\n"
