@@ -2315,6 +2315,9 @@ static void test_wordings(void)
 		{"unrecognised-failure-phrase", "GET /auth/resources/x/login/keycloak.v2/css/styles.css  -> 200\n"
 						"GET /resources/x/login/keycloak.v2/css/styles.css       -> 404\n"},
 		/* after the eleventh set's measurement: its known families in the words it showed */
+		{"keycloak-logout-id-token-hint", "# Keycloak 18.0.0: \"Log out\" in the new Admin Console; the logout endpoint "
+						  "answers:\nInvalid parameter: redirect_uri\n"},
+		{"keycloak-redirect-uri-mismatch", "We are sorry...\nInvalid parameter: redirect_uri\n"},
 		{"pg-extension-wrong-name", "Could not open extension control file \"/usr/share/postgresql/17/extension/"
 					    "vectorchord.control\": No such file or directory.\n"},
 		{"keycloak-jvm-heap-from-node", "OpenJDK 64-Bit Server VM warning: INFO: os::commit_memory(0x000000054b800000, "
@@ -2468,6 +2471,9 @@ static void test_object_forms(void)
 		{"unrecognised-failure-phrase", "GET /auth/resources/x/login/keycloak.v2/css/styles.css  -> 200\n"
 						"GET /resources/x/login/keycloak.v2/css/styles.css       -> 404\n"},
 		/* after the eleventh set's measurement: its known families in the words it showed */
+		{"keycloak-logout-id-token-hint", "# Keycloak 18.0.0: \"Log out\" in the new Admin Console; the logout endpoint "
+						  "answers:\nInvalid parameter: redirect_uri\n"},
+		{"keycloak-redirect-uri-mismatch", "We are sorry...\nInvalid parameter: redirect_uri\n"},
 		{"pg-extension-wrong-name", "Could not open extension control file \"/usr/share/postgresql/17/extension/"
 					    "vectorchord.control\": No such file or directory.\n"},
 		{"keycloak-jvm-heap-from-node", "OpenJDK 64-Bit Server VM warning: INFO: os::commit_memory(0x000000054b800000, "
