@@ -214,8 +214,9 @@ void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name
 
 /* The request of the last curl command in a paste, and whether its answer
  * is a redirect so far. */
+#define DX_HTTP_URL_MAX 512
 struct dx_http_exchange {
-	char url[512];
+	char url[DX_HTTP_URL_MAX];
 	int redirect_status;           /* 301, 302, 307, 308 ..., or 0 */
 	bool code_only;                /* curl -w '%{http_code}': the next line is the status */
 };

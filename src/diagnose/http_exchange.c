@@ -55,36 +55,32 @@ static void remember_request(struct dx_http_exchange *x, const char *s, size_t l
 	}
 }
 
-/* The part of a URL a Location is compared with: after the host for a
- * relative Location, all of it otherwise; a trailing slash aside. */
-static void target_part(const char *url, size_t ul, bool path_only, const char **part, size_t *n)
+/* The length of s without its trailing slashes. */
+static size_t without_trailing_slashes(const char *s, size_t n)
 {
-	const char *p = url, *host;
-
-	if (path_only) {
-		host = memmem(url, ul, "://", 3);
-		p = host ? memchr(host + 3, '/', ul - (size_t)(host + 3 - url)) : NULL;
-		if (!p)
-			p = url + ul;
-	}
-	*n = ul - (size_t)(p - url);
-	while (*n > 0 && p[*n - 1] == '/')
-		(*n)--;
-	*part = p;
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	return n;
 }
 
-/* Whether a Location names the requested URL itself. */
+/* Whether a Location names the requested URL itself: the whole URL, or for
+ * a relative Location the part after the host; a trailing slash aside. */
 static bool same_target(const char *url, const char *loc, size_t n)
 {
-	const char *want;
-	size_t wn;
+	const char *want = url, *host;
+	size_t ul = strlen(url);
 
 	if (n == 0)
 		return false;
-	target_part(url, strlen(url), loc[0] == '/', &want, &wn);
-	while (n > 0 && loc[n - 1] == '/')
-		n--;
-	return n == wn && strncasecmp(want, loc, n) == 0;
+	if (loc[0] == '/') {
+		host = strstr(url, "://");
+		want = host ? strchr(host + 3, '/') : NULL;
+		if (!want)
+			want = url + ul;
+	}
+	ul = without_trailing_slashes(want, ul - (size_t)(want - url));
+	n = without_trailing_slashes(loc, n);
+	return n == ul && strncasecmp(want, loc, n) == 0;
 }
 
 /* The three digits of an HTTP status at s, or 0. */
@@ -96,15 +92,21 @@ static int status_code(const char *s, size_t n)
 	return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
 }
 
+/* What the answer shows, as the line the signatures are held against:
+ * "<marker> <status> to <url>". */
+static void observe_answer(struct dx_run *run, const char *marker, int code, const char *url,
+			   const struct dx_origin *o)
+{
+	char text[DX_HTTP_URL_MAX + 64];
+	int w = snprintf(text, sizeof(text), "%s %d to %s", marker, code, url);
+
+	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+}
+
 static void client_error(struct dx_run *run, const struct dx_http_exchange *x, int code, const struct dx_origin *o)
 {
-	char text[sizeof(x->url) + 64];
-	int w;
-
-	if (code < 400 || code > 499)
-		return;
-	w = snprintf(text, sizeof(text), DX_HTTP_CLIENT_ERROR " %d to %s", code, x->url);
-	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+	if (code >= 400 && code <= 499)
+		observe_answer(run, DX_HTTP_CLIENT_ERROR, code, x->url, o);
 }
 
 /* A request and its status as a browser's network panel is retold:
@@ -168,15 +170,12 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 	}
 	if (x->redirect_status && len - i > 9 && strncasecmp(s + i, "location:", 9) == 0) {
 		size_t v = skip_blanks(s, len, i + 9), n = len - v;
-		char text[sizeof(x->url) + 64];
-		int w;
 
 		while (n > 0 && isspace((unsigned char)s[v + n - 1]))
 			n--;
 		if (!same_target(x->url, s + v, n))
 			return;
-		w = snprintf(text, sizeof(text), DX_REDIRECT_TO_ITSELF " %d to %s", x->redirect_status, x->url);
-		dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
+		observe_answer(run, DX_REDIRECT_TO_ITSELF, x->redirect_status, x->url, o);
 		x->redirect_status = 0;
 	}
 }

@@ -2464,33 +2464,6 @@ static void test_object_forms(void)
 		{"node-pressure", "apiVersion: v1\nkind: Node\nmetadata:\n  name: pool-erp-r7k2x\nstatus:\n  conditions:\n"
 				  "  - type: DiskPressure\n    status: \"True\"\n    reason: KubeletHasDiskPressure\n"
 				  "    message: kubelet has disk pressure\n"},
-		{"ingress-ssl-redirect-loop", "$ curl -sI https://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
-					      "Location: https://erp.example.com/\n"},
-		{"ingress-ssl-redirect-loop", "$ curl -v https://erp.example.com/web/login\n< HTTP/2 301\n< location: /web/login\n"},
-		{"unrecognised-failure-phrase", "$ curl -s -o /dev/null -w '%{http_code}\\n' http://10.0.0.5:30080/shop/\n404\n"},
-		{"unrecognised-failure-phrase", "GET /auth/resources/x/login/keycloak.v2/css/styles.css  -> 200\n"
-						"GET /resources/x/login/keycloak.v2/css/styles.css       -> 404\n"},
-		/* after the eleventh set's measurement: its known families in the words it showed */
-		{"keycloak-logout-id-token-hint", "# Keycloak 18.0.0: \"Log out\" in the new Admin Console; the logout endpoint "
-						  "answers:\nInvalid parameter: redirect_uri\n"},
-		{"keycloak-redirect-uri-mismatch", "We are sorry...\nInvalid parameter: redirect_uri\n"},
-		{"pg-extension-wrong-name", "Could not open extension control file \"/usr/share/postgresql/17/extension/"
-					    "vectorchord.control\": No such file or directory.\n"},
-		{"keycloak-jvm-heap-from-node", "OpenJDK 64-Bit Server VM warning: INFO: os::commit_memory(0x000000054b800000, "
-						"8304721920, 0) failed; error='Not enough space' (errno=12)\n"},
-		{"probe-connection-refused", "Liveness/Readiness probes are failing with getsockopt: connection refused\n"},
-		{"cert-dns01-zone-not-found", "  Reason:      Failed to determine Route 53 hosted zone ID: Zone example.com. not "
-					      "found in Route 53 for domain _acme-challenge.erp.example.com.\n"},
-		{"cert-issuer-missing", "\"error\"=\"admission webhook \\\"webhook.cert-manager.io\\\" denied the request: "
-					"spec.issuerRef: Forbidden: referenced signer resource does not exist: {pca-issuer "
-					"AWSPCAClusterIssuer awspca.cert-manager.io/v1beta1}\"\n"},
-		{"service-no-endpoints", "W0101 10:00:00.000000       7 controller.go:1044] Service \"erp/odoo\" does not have any "
-					 "active Endpoint.\n"},
-		{"pg-scram-md5", "environment: POSTGRES_HOST_AUTH_METHOD=scram-sha-256\npsql: error: could not connect to server: "
-				 "FATAL:  password authentication failed for user \"odoo\"\n"},
-		{"unrecognised-failure-phrase", "Ingress creating fails with \"context deadline exceeded\"\n"},
-		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
-				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
 		{NULL, NULL},
 	};
 	struct dx_run run;
