@@ -151,6 +151,7 @@ struct dx_run {
 		char object[128];              /* the pod it names, or "" */
 	} clean_logs[DX_MAX_CLEAN_LOGS];
 	size_t nclean_logs;
+	size_t clean_logs_unjudged;        /* clean logs past DX_MAX_CLEAN_LOGS, reported */
 };
 
 /* Where an observation comes from. */

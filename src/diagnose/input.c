@@ -429,12 +429,18 @@ static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 
 	if (c->logs_line == 0)
 		return;
-	if (run->failure_lines == c->logs_failures && run->nclean_logs < DX_MAX_CLEAN_LOGS) {
+	if (run->failure_lines != c->logs_failures) {
+		c->logs_line = 0;
+		return;
+	}
+	if (run->nclean_logs < DX_MAX_CLEAN_LOGS) {
 		cl = &run->clean_logs[run->nclean_logs++];
 		cl->file = c->file;
 		cl->line = c->logs_line;
 		cl->output = c->logs_output;
 		memcpy(cl->object, c->logs_object, sizeof(cl->object));
+	} else {
+		run->clean_logs_unjudged++;
 	}
 	c->logs_line = 0;
 }

@@ -294,6 +294,18 @@ static void human_one(const struct dx_run *run, const struct dx_diagnosis *dg, s
 	buf_putc(b, '\n');
 }
 
+/* What the reading left out, so that an answer is never taken for more than it is. */
+static void human_notes(const struct dx_run *run, struct buf *b)
+{
+	if (run->truncated_lines)
+		buf_printf(b, "note: %zu line%s longer than 64 KiB were read up to 64 KiB\n", run->truncated_lines,
+			   run->truncated_lines == 1 ? "" : "s");
+	if (run->clean_logs_unjudged)
+		buf_printf(b, "note: %zu more `kubectl logs` output%s without a failure line were not weighed (only the first "
+			   "%d are): paste the log of the restarting pod alone\n", run->clean_logs_unjudged,
+			   run->clean_logs_unjudged == 1 ? "" : "s", DX_MAX_CLEAN_LOGS);
+}
+
 static void human(const struct dx_run *run, bool color, struct buf *b)
 {
 	size_t causes = 0;
@@ -311,6 +323,7 @@ static void human(const struct dx_run *run, bool color, struct buf *b)
 				   run->have_manifests && run->have_compose ? "manifests or the Compose project"
 				   : run->have_manifests ? "manifests" : "Compose project");
 		buf_puts(b, "\n");
+		human_notes(run, b);
 		return;
 	}
 	if (run->lines == 0)
@@ -324,9 +337,7 @@ static void human(const struct dx_run *run, bool color, struct buf *b)
 			   run->lines == 1 ? "" : "s", run->files, run->files == 1 ? "" : "s");
 	for (size_t i = 0; i < run->ndiagnoses; i++)
 		human_one(run, &run->diagnoses[i], i + 1, color, b);
-	if (run->truncated_lines)
-		buf_printf(b, "note: %zu line%s longer than 64 KiB were read up to 64 KiB\n", run->truncated_lines,
-			   run->truncated_lines == 1 ? "" : "s");
+	human_notes(run, b);
 }
 
 static void json_evidence(struct json *j, const char *member, const struct dx_evidence *ev, bool component)
@@ -472,6 +483,7 @@ static void json(const struct dx_run *run, struct buf *b)
 	json_member_uint(&j, "lines", run->lines);
 	json_member_uint(&j, "bytes", run->bytes);
 	json_member_uint(&j, "truncated_lines", run->truncated_lines);
+	json_member_uint(&j, "clean_logs_unjudged", run->clean_logs_unjudged);
 	json_member_bool(&j, "manifests", run->have_manifests);
 	json_member_bool(&j, "compose", run->have_compose);
 	json_end(&j);

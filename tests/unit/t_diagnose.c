@@ -459,6 +459,17 @@ static void test_logs_without_failure(void)
 				       "$ kubectl logs api-1 --previous | grep -i error\n$\n");
 	CHECK(!has(&run, "container-exits-completed"));
 	done(&run, &d);
+	/* past the table's bound a clean log is counted, for the report's note, never dropped unsaid */
+	{
+		char many[4096];
+		size_t n = 0;
+
+		for (int i = 0; i <= DX_MAX_CLEAN_LOGS; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "$ kubectl logs api-%d\nready\n", i);
+		diagnose_text(&run, &d, "m", many);
+		CHECK_INT((long long)run.clean_logs_unjudged, 1);
+		done(&run, &d);
+	}
 	/* Completed because a failed liveness probe stopped it gracefully */
 	diagnose_text(&run, &d, "e", "    State:          Waiting\n      Reason:       CrashLoopBackOff\n"
 				       "    Last State:     Terminated\n      Reason:       Completed\n      Exit Code:    0\n"
@@ -2413,6 +2424,11 @@ static void test_wordings(void)
 		      "Name:          data-db-0\nStorageClass:  do-block-storage\nStatus:        Pending\n\n"
 		      "Name:         db-0\nNamespace:    erp\nStatus:       Pending\n");
 	CHECK(has(&run, "pod-pending"));
+	done(&run, &d);
+	/* an OpenID provider's token endpoint answering 401 is no registry refusing a pull */
+	diagnose_text(&run, &d, "o", "ERROR [org.keycloak.broker.oidc.AbstractOAuth2IdentityProvider] Unexpected response from "
+				     "token endpoint https://login.example.com/oauth2/token. status=401 Unauthorized\n");
+	CHECK(!has(&run, "image-pull-auth"));
 	done(&run, &d);
 	/* the same Go error in a probe's message, beside a pull, is the probe's */
 	diagnose_text(&run, &d, "p",
