@@ -212,6 +212,8 @@ void dx_embedded_end(struct dx_run *run, struct dx_embedded *e, const char *name
 /* ... and a curl request answered with a 4xx status (5xx status lines are
  * failures by their own words). */
 #define DX_HTTP_CLIENT_ERROR "[curl answered with a client error]"
+/* ... and a 5xx that is only a number: printed alone by curl -w '%{http_code}', or retold ("GET /doc -> 500"). */
+#define DX_HTTP_SERVER_ERROR "[an HTTP request answered with a server error]"
 
 /* The request of the last curl command in a paste, and whether its answer
  * is a redirect so far. */

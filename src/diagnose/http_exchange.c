@@ -103,10 +103,15 @@ static void observe_answer(struct dx_run *run, const char *marker, int code, con
 	dx_observe(run, text, (size_t)w < sizeof(text) ? (size_t)w : sizeof(text) - 1, o, DX_ANY);
 }
 
-static void client_error(struct dx_run *run, const struct dx_http_exchange *x, int code, const struct dx_origin *o)
+/* A 4xx anywhere; a 5xx only where the status is a bare number, since a 5xx
+ * status line says "Internal Server Error" or "HTTP/1.1 502" by itself. */
+static void error_answer(struct dx_run *run, const struct dx_http_exchange *x, int code, bool bare,
+			 const struct dx_origin *o)
 {
 	if (code >= 400 && code <= 499)
 		observe_answer(run, DX_HTTP_CLIENT_ERROR, code, x->url, o);
+	else if (bare && code >= 500 && code <= 599)
+		observe_answer(run, DX_HTTP_SERVER_ERROR, code, x->url, o);
 }
 
 /* A request and its status as a browser's network panel is retold:
@@ -131,7 +136,7 @@ static bool retold_request(struct dx_run *run, const char *s, size_t len, const 
 				return false;
 			memcpy(told.url, s + u, ul);
 			told.url[ul] = '\0';
-			client_error(run, &told, status_code(s + at, len - at), o);
+			error_answer(run, &told, status_code(s + at, len - at), true, o);
 			return true;
 		}
 	}
@@ -157,7 +162,7 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 		/* -w '%{http_code}' prints the status alone on the next line */
 		x->code_only = false;
 		if (len - i == 3)
-			client_error(run, x, status_code(s + i, 3), o);
+			error_answer(run, x, status_code(s + i, 3), true, o);
 		return;
 	}
 	if (len - i > 9 && memcmp(s + i, "HTTP/", 5) == 0) {
@@ -165,7 +170,7 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 		int code = sp ? status_code(sp + 1, (size_t)(s + len - sp - 1)) : 0;
 
 		x->redirect_status = code >= 300 && code < 400 ? code : 0;
-		client_error(run, x, code, o);
+		error_answer(run, x, code, false, o);
 		return;
 	}
 	if (x->redirect_status && len - i > 9 && strncasecmp(s + i, "location:", 9) == 0) {

@@ -149,6 +149,44 @@ static void test_kb_table(void)
 	}
 }
 
+static bool same_signature(const struct dx_signature *a, const struct dx_signature *b)
+{
+	if (strcmp(a->anchor, b->anchor) != 0 || a->requires || b->requires)
+		return false;
+	return a->pattern && b->pattern ? strcmp(a->pattern, b->pattern) == 0 : !a->pattern && !b->pattern;
+}
+
+static bool yields(const struct dx_entry *e, const char *id)
+{
+	for (size_t k = 0; k < 8 && e->yields_to[k]; k++)
+		if (strcmp(e->yields_to[k], id) == 0)
+			return true;
+	return false;
+}
+
+/* Two causes that claim the same words at the same confidence, neither
+ * yielding to the other, are one family written twice: which one ranks
+ * first is decided by their order in the table (pg-key-file-mode and
+ * pg-ssl-key-permissions were). */
+static void test_kb_no_tied_duplicates(void)
+{
+	for (const struct dx_entry *e = dx_kb; e->id; e++)
+		for (const struct dx_entry *f = e + 1; f->id; f++) {
+			if (e->level != DX_CAUSE || f->level != DX_CAUSE || yields(e, f->id) || yields(f, e->id))
+				continue;
+			for (size_t s = 0; s < DX_MAX_SIGS && e->sigs[s].anchor; s++)
+				for (size_t t = 0; t < DX_MAX_SIGS && f->sigs[t].anchor; t++) {
+					bool tied = same_signature(&e->sigs[s], &f->sigs[t]) &&
+						    e->sigs[s].confidence == f->sigs[t].confidence;
+
+					if (tied)
+						fprintf(stderr, "    %s and %s: \"%s\" at %d%%\n", e->id, f->id,
+							e->sigs[s].anchor, e->sigs[s].confidence);
+					CHECK(!tied);
+				}
+		}
+}
+
 /* Signatures whose wording no public source we could read prints or quotes:
  * each keeps its version and has no source until one is found (issue 16).
  * The anchor with the entry and the index names the signature. */
@@ -667,6 +705,10 @@ static void test_failure_words(void)
 		"/docker-entrypoint.sh: line 57: syntax error near unexpected token `fi'\n",
 		"Refused to frame 'https://sso.example.com/' because it violates the following Content Security Policy "
 		"directive: \"frame-src 'self'\".\n",
+		/* an exception retold inside a line; a 5xx given only as a number */
+		"Traceback: ir_attachment.py:921 os.stat(stream.path) \u2192 FileNotFoundError: /var/lib/odoo/filestore/x\n",
+		"GET /web/content/12 -> 500\n",
+		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n502\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
@@ -703,6 +745,10 @@ static void test_failure_words(void)
 		"requests: 1200 accepted, 0 rejected\n",
 		"webhook_admission_rejected 0\n",
 		"## Handling an error\n",
+		/* an exception's name inside a sentence with no message after it; a 2xx retold */
+		"handles ValueError and KeyError:\n",
+		"GET /web/login -> 200\n",
+		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n200\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -1473,8 +1519,12 @@ static void test_wordings(void)
 				    "Are you missing a .transacting(trx) call?\n"},
 		{"db-localhost", "Error: P1001: Can't reach database server at `localhost`:`5432`\n"},
 		{"db-connection-failed", "Error: P1001: Can't reach database server at `postgres`:`5432`\n"},
-		{"pg-key-file-mode", "2022-06-01 18:24:51.139 GMT [37] FATAL:  private key file \"/var/run/autocert.step.sm/site.key\" "
-				     "has group or world access\n"},
+		{"pg-ssl-key-permissions", "2022-06-01 18:24:51.139 GMT [37] FATAL:  private key file "
+					   "\"/var/run/autocert.step.sm/site.key\" has group or world access\n"},
+		{"pg-ssl-key-permissions", "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: private key "
+					   "file \"/root/.postgresql/postgresql.key\" has group or world access; file must have "
+					   "permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640) "
+					   "or less if owned by root\n"},
 		{"db-pool-timeout", "  message: \"timeout exceeded when trying to connect\"\n"},
 		{"db-pool-timeout", "Npgsql.NpgsqlException: The connection pool has been exhausted, either raise MaxPoolSize "
 				    "(currently 100) or Timeout (currently 15 seconds)\n"},
@@ -2619,6 +2669,7 @@ static void test_beside_the_failure(void)
 const struct t_case t_diagnose_cases[] = {
 	{"diagnose: every knowledge-base entry on its fixture and its negative fixture", test_kb_fixtures},
 	{"diagnose: the knowledge base is well formed and every fixture has its entry", test_kb_table},
+	{"diagnose: no two causes claim the same words at the same confidence without one yielding", test_kb_no_tied_duplicates},
 	{"diagnose: every signature names the versions that print it and a source link", test_kb_sources},
 	{"diagnose: signatures that require another entry; entries that yield", test_requires_and_yields},
 	{"diagnose: events YAML, pods -A, Compose prefixes, JSON logs, describe exit codes", test_readers},
