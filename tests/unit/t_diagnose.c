@@ -2396,6 +2396,14 @@ static void test_wordings(void)
 		{"unrecognised-failure-phrase", "Ingress creating fails with \"context deadline exceeded\"\n"},
 		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
 				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
+		/* the twelfth set's classes */
+		{"cert-dns01-nameserver-unreachable", "E0301 09:12:44.101 1 sync.go:186] cert-manager/challenges \"msg\"=\"propagation "
+						      "check failed\" \"error\"=\"dial udp 198.51.100.7:53: i/o timeout\" "
+						      "\"dnsName\"=\"erp.example.com\" \"type\"=\"DNS-01\"\n"},
+		{"keycloak-db-vendor-invalid", "ERROR: Failed to run 'build' command.\nERROR: java.util.NoSuchElementException: No value "
+					       "present\nERROR: No value present\n"},
+		{"keycloak-db-vendor-invalid", "Invalid value for option '--db': postgresql. Expected values are: dev-file, dev-mem, "
+					       "mariadb, mssql, mysql, oracle, postgres\n"},
 	};
 	struct dx_run run;
 	struct diags d;
