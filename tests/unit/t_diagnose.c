@@ -2335,6 +2335,11 @@ static void test_wordings(void)
 		{"unrecognised-failure-phrase", "Ingress creating fails with \"context deadline exceeded\"\n"},
 		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
 				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
+		/* Keycloak 17+ asked under /auth: curl -i's status line, or only the JSON body a plain curl prints */
+		{"keycloak-auth-path-removed", "$ curl -i https://auth.example.com/auth/admin/realms/erp/users\nHTTP/2 404\n"
+					       "content-type: application/json\n\n{\"error\":\"HTTP 404 Not Found\"}\n"},
+		{"keycloak-auth-path-removed", "$ curl -s http://keycloak:8080/auth/realms/erp/.well-known/openid-configuration\n"
+					       "{ \"error\": \"HTTP 404 Not Found\" }\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2350,6 +2355,11 @@ static void test_wordings(void)
 		      "claim \"erp/data-postgres-0\"\n");
 	CHECK_STR(top_id(&run), "storageclass-missing");
 	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* a 404 on Keycloak's paths without /auth, or a body after a 200 status, is no /auth client */
+	diagnose_text(&run, &d, "k", "$ curl http://keycloak:8080/realms/erp/health\n{\"error\":\"HTTP 404 Not Found\"}\n"
+				     "$ curl -i http://keycloak:8080/auth/realms/erp\nHTTP/1.1 200 OK\n\n{\"error\":\"HTTP 404 Not Found\"}\n");
+	CHECK(!has(&run, "keycloak-auth-path-removed"));
 	done(&run, &d);
 	/* a redirect from http to https, or to another page, is no loop */
 	diagnose_text(&run, &d, "r", "$ curl -sI http://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
