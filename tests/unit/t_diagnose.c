@@ -2340,6 +2340,10 @@ static void test_wordings(void)
 					       "content-type: application/json\n\n{\"error\":\"HTTP 404 Not Found\"}\n"},
 		{"keycloak-auth-path-removed", "$ curl -s http://keycloak:8080/auth/realms/erp/.well-known/openid-configuration\n"
 					       "{ \"error\": \"HTTP 404 Not Found\" }\n"},
+		/* Odoo's outgoing mail server test, as its dialog says it and as people retell it */
+		{"odoo-smtp-failed", "Connection Test Failed! Here is what we got instead:\n 101\nNetwork is unreachable\n"},
+		{"odoo-smtp-failed", "Settings > Technical > Outgoing Mail Servers > Test Connection:\n"
+				     "Invalid Operation - 111 Connection refused\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2360,6 +2364,10 @@ static void test_wordings(void)
 	diagnose_text(&run, &d, "k", "$ curl http://keycloak:8080/realms/erp/health\n{\"error\":\"HTTP 404 Not Found\"}\n"
 				     "$ curl -i http://keycloak:8080/auth/realms/erp\nHTTP/1.1 200 OK\n\n{\"error\":\"HTTP 404 Not Found\"}\n");
 	CHECK(!has(&run, "keycloak-auth-path-removed"));
+	done(&run, &d);
+	/* Odoo's Invalid Operation dialog about anything but a connection is no mail server's */
+	diagnose_text(&run, &d, "m", "Invalid Operation - You cannot delete an entry which has been posted once.\n");
+	CHECK(!has(&run, "odoo-smtp-failed"));
 	done(&run, &d);
 	/* a redirect from http to https, or to another page, is no loop */
 	diagnose_text(&run, &d, "r", "$ curl -sI http://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
