@@ -222,6 +222,7 @@ struct dx_http_exchange {
 	char url[DX_HTTP_URL_MAX];
 	int redirect_status;           /* 301, 302, 307, 308 ..., or 0 */
 	bool code_only;                /* curl -w '%{http_code}': the next line is the status */
+	bool answered;                 /* its status was seen: a body names it no more */
 };
 void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s, size_t len,
 		  const struct dx_origin *o);

@@ -38,6 +38,7 @@ static void remember_request(struct dx_http_exchange *x, const char *s, size_t l
 	x->url[0] = '\0';
 	x->redirect_status = 0;
 	x->code_only = false;
+	x->answered = false;
 	while (p) {
 		size_t rest = len - (size_t)(p - s), n = 0;
 
@@ -114,6 +115,29 @@ static void error_answer(struct dx_run *run, const struct dx_http_exchange *x, i
 		observe_answer(run, DX_HTTP_SERVER_ERROR, code, x->url, o);
 }
 
+/* The status a JSON error body names, or 0. Keycloak 17+ answers a path it
+ * does not serve with {"error":"HTTP 404 Not Found"}, which is all a plain
+ * curl shows of the answer (https://github.com/keycloak/keycloak/issues/10559). */
+static int json_body_status(const char *s, size_t len)
+{
+	static const char key[] = "\"error\"", word[] = "\"HTTP ";
+	size_t i = skip_blanks(s, len, 0);
+
+	if (i >= len || s[i] != '{')
+		return 0;
+	i = skip_blanks(s, len, i + 1);
+	if (len - i < sizeof(key) - 1 || memcmp(s + i, key, sizeof(key) - 1) != 0)
+		return 0;
+	i = skip_blanks(s, len, i + sizeof(key) - 1);
+	if (i >= len || s[i] != ':')
+		return 0;
+	i = skip_blanks(s, len, i + 1);
+	if (len - i < sizeof(word) - 1 || memcmp(s + i, word, sizeof(word) - 1) != 0)
+		return 0;
+	i += sizeof(word) - 1;
+	return status_code(s + i, len - i > 4 ? 4 : len - i);
+}
+
 /* A request and its status as a browser's network panel is retold:
  * "GET /resources/x.css -> 404". */
 static bool retold_request(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o)
@@ -161,8 +185,10 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 	if (x->code_only) {
 		/* -w '%{http_code}' prints the status alone on the next line */
 		x->code_only = false;
-		if (len - i == 3)
+		if (len - i == 3) {
+			x->answered = true;
 			error_answer(run, x, status_code(s + i, 3), true, o);
+		}
 		return;
 	}
 	if (len - i > 9 && memcmp(s + i, "HTTP/", 5) == 0) {
@@ -170,8 +196,18 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 		int code = sp ? status_code(sp + 1, (size_t)(s + len - sp - 1)) : 0;
 
 		x->redirect_status = code >= 300 && code < 400 ? code : 0;
+		x->answered = code > 0;
 		error_answer(run, x, code, false, o);
 		return;
+	}
+	if (!x->answered) {
+		int code = json_body_status(s, len);
+
+		if (code) {
+			x->answered = true;
+			error_answer(run, x, code, false, o);
+			return;
+		}
 	}
 	if (x->redirect_status && len - i > 9 && strncasecmp(s + i, "location:", 9) == 0) {
 		size_t v = skip_blanks(s, len, i + 9), n = len - v;

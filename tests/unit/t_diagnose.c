@@ -2404,6 +2404,15 @@ static void test_wordings(void)
 					       "present\nERROR: No value present\n"},
 		{"keycloak-db-vendor-invalid", "Invalid value for option '--db': postgresql. Expected values are: dev-file, dev-mem, "
 					       "mariadb, mssql, mysql, oracle, postgres\n"},
+		/* Keycloak 17+ asked under /auth: curl -i's status line, or only the JSON body a plain curl prints */
+		{"keycloak-auth-path-removed", "$ curl -i https://auth.example.com/auth/admin/realms/erp/users\nHTTP/2 404\n"
+					       "content-type: application/json\n\n{\"error\":\"HTTP 404 Not Found\"}\n"},
+		{"keycloak-auth-path-removed", "$ curl -s http://keycloak:8080/auth/realms/erp/.well-known/openid-configuration\n"
+					       "{ \"error\": \"HTTP 404 Not Found\" }\n"},
+		/* Odoo's outgoing mail server test, as its dialog says it and as people retell it */
+		{"odoo-smtp-failed", "Connection Test Failed! Here is what we got instead:\n 101\nNetwork is unreachable\n"},
+		{"odoo-smtp-failed", "Settings > Technical > Outgoing Mail Servers > Test Connection:\n"
+				     "Invalid Operation - 111 Connection refused\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2419,6 +2428,15 @@ static void test_wordings(void)
 		      "claim \"erp/data-postgres-0\"\n");
 	CHECK_STR(top_id(&run), "storageclass-missing");
 	CHECK(run.ndiagnoses && run.diagnoses[0].ruled_out != NULL);
+	done(&run, &d);
+	/* a 404 on Keycloak's paths without /auth, or a body after a 200 status, is no /auth client */
+	diagnose_text(&run, &d, "k", "$ curl http://keycloak:8080/realms/erp/health\n{\"error\":\"HTTP 404 Not Found\"}\n"
+				     "$ curl -i http://keycloak:8080/auth/realms/erp\nHTTP/1.1 200 OK\n\n{\"error\":\"HTTP 404 Not Found\"}\n");
+	CHECK(!has(&run, "keycloak-auth-path-removed"));
+	done(&run, &d);
+	/* Odoo's Invalid Operation dialog about anything but a connection is no mail server's */
+	diagnose_text(&run, &d, "m", "Invalid Operation - You cannot delete an entry which has been posted once.\n");
+	CHECK(!has(&run, "odoo-smtp-failed"));
 	done(&run, &d);
 	/* a redirect from http to https, or to another page, is no loop */
 	diagnose_text(&run, &d, "r", "$ curl -sI http://erp.example.com/\nHTTP/1.1 308 Permanent Redirect\n"
