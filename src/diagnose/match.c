@@ -15,6 +15,10 @@ struct compiled {
 	regex_t re[DX_MAX_SIGS];
 	bool has_re[DX_MAX_SIGS];
 	bool elidable[DX_MAX_SIGS];   /* pattern_is_anchor_then_value, decided once */
+	/* The pattern without its value (value_dropped), compiled when a line
+	 * first needs it: NULL until then, or when the pattern has none. */
+	regex_t *valueless[DX_MAX_SIGS];
+	bool valueless_tried[DX_MAX_SIGS];
 };
 
 /* Every anchor by its first two bytes, so that a line is scanned once for
@@ -135,9 +139,14 @@ static void free_kb(struct dx_run *run)
 	if (!m)
 		return;
 	for (size_t i = 0; m->entries && dx_kb[i].id; i++)
-		for (size_t s = 0; s < DX_MAX_SIGS; s++)
+		for (size_t s = 0; s < DX_MAX_SIGS; s++) {
 			if (m->entries[i].has_re[s])
 				regfree(&m->entries[i].re[s]);
+			if (m->entries[i].valueless[s]) {
+				regfree(m->entries[i].valueless[s]);
+				free(m->entries[i].valueless[s]);
+			}
+		}
 	free(m->entries);
 	free(m->ix.sigs);
 	free(m->ix.anchor);
@@ -183,16 +192,9 @@ void dx_free(struct dx_run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
+/* The line as evidence: cut to fit, defanged, its secrets masked. */
+static void fill_evidence(struct dx_evidence *ev, const char *text, size_t len, const struct dx_origin *o)
 {
-	struct dx_evidence *ev;
-
-	h->count++;
-	h->last_file = o->file;
-	h->last_line = o->line;
-	if (h->nev >= DX_EVIDENCE_PER_SIG)
-		return;
-	ev = &h->ev[h->nev++];
 	ev->file = o->file;
 	ev->line = o->line;
 	if (len >= sizeof(ev->text))
@@ -203,6 +205,15 @@ static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, c
 	dx_redact(ev->text);
 	snprintf(ev->component, sizeof(ev->component), "%s", o->object ? o->object : dx_component_of(ev->text));
 	dx_defang(ev->component);
+}
+
+static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
+{
+	h->count++;
+	h->last_file = o->file;
+	h->last_line = o->line;
+	if (h->nev < DX_EVIDENCE_PER_SIG)
+		fill_evidence(&h->ev[h->nev++], text, len, o);
 }
 
 static void keep_object(struct dx_entry_hits *eh, const char *object)
@@ -309,6 +320,57 @@ static bool value_elided(const struct compiled *c, size_t s, const struct dx_sig
 	return i == len;
 }
 
+/* Where the pattern's first group holds only a value, one bracket
+ * expression repeated ("([0-9A-F]+)", "\"([^\"]+)\""), and literal text
+ * follows it: the pattern with that value, its quotes and one space taken
+ * out, written into out. A group of alternatives is a choice the pattern
+ * makes on purpose, and a value at the end leaves only the anchor. */
+static bool valueless_pattern(const char *p, char *out, size_t size)
+{
+	const char *open = strchr(p, '('), *close, *after;
+	size_t before;
+
+	if (!open || (open > p && open[-1] == '\\') || open[1] != '[')
+		return false;
+	close = strchr(open + 2, ']');
+	if (!close || (close[1] != '+' && close[1] != '*') || close[2] != ')')
+		return false;
+	after = close + 3;
+	before = (size_t)(open - p);
+	if (before > 0 && (p[before - 1] == '"' || p[before - 1] == '\'') && *after == p[before - 1]) {
+		before--;
+		after++;
+	}
+	if (before > 0 && p[before - 1] == ' ' && *after == ' ')
+		after++;
+	if (after[strspn(after, " :'\"$")] == '\0' || before + strlen(after) + 1 > size)
+		return false;
+	memcpy(out, p, before);
+	strcpy(out + before, after);
+	return true;
+}
+
+/* A retold message drops the value its program printed and capitalises its
+ * first word ("Requested WAL segment has already been removed"): the line
+ * still says everything around the value, in order. */
+static bool value_dropped(struct compiled *c, size_t s, const struct dx_signature *sig, const char *line)
+{
+	char pattern[1024];
+
+	if (!c->valueless_tried[s]) {
+		c->valueless_tried[s] = true;
+		if (sig->pattern && valueless_pattern(sig->pattern, pattern, sizeof(pattern))) {
+			regex_t *re = malloc(sizeof(*re));
+
+			if (re && regcomp(re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0)
+				c->valueless[s] = re;
+			else
+				free(re);
+		}
+	}
+	return c->valueless[s] && regexec(c->valueless[s], line, 0, NULL, 0) == 0;
+}
+
 /* Holds the signatures whose anchor the line has (ix->touched, in table
  * order) of one kind of entry, known or unrecognised, against the line;
  * returns whether one that counts alone took it. A signature that requires
@@ -330,7 +392,7 @@ static bool match_entries(struct dx_run *run, const char *text, size_t len, cons
 
 		if ((dx_kb[i].level == DX_UNRECOGNISED) != unrecognised || !(sig->scope & scope) || last_entry == i ||
 		    (!sig_matches(&m->entries[i], s, text, len, line, have_line, h) &&
-		     !value_elided(&m->entries[i], s, sig, text, len)))
+		     !value_elided(&m->entries[i], s, sig, text, len) && !value_dropped(&m->entries[i], s, sig, line)))
 			continue;
 		keep_evidence(h, shown, shown_len, o);
 		keep_object(&run->hits[i], o->object);
@@ -412,6 +474,7 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 	    (!written_not_printed(text, len) && !routine(text, len) &&
 	     match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line)))
 		run->failure_lines++;
+
 	for (size_t k = 0; k < ix->ntouched; k++)
 		ix->seen[ix->touched[k]] = false;
 	ix->ntouched = 0;

@@ -2396,6 +2396,17 @@ static void test_wordings(void)
 		{"unrecognised-failure-phrase", "Ingress creating fails with \"context deadline exceeded\"\n"},
 		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
 				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
+		/* a message retold without the value it printed, its first word capitalised */
+		{"pg-ssl-key-permissions", "Postgres won't start: Private key file has group or world access\n"},
+		{"pg-wal-segment-removed", "replica stuck: requested WAL segment has already been removed\n"},
+		/* the thirteenth set's silences */
+		{"pod-not-ready", "NAME                            READY   STATUS    RESTARTS   AGE\n"
+				  "report-1549872000-7hrx7         1/2     Running   0          34m\n"},
+		{"claim-provisioning-retried", "Events:\n  Type    Reason        Age               From                        Message\n"
+					       "  ----    ------        ----              ----                        -------\n"
+					       "  Normal  Provisioning  5s (x6 over 36s)  dobs.csi.digitalocean.com_x  External "
+					       "provisioner is provisioning volume for claim \"erp/filestore\"\n"},
+		{"unrecognised-failure-phrase", "after the upgrade the admin console shows: internal server error\n"},
 		/* the twelfth set's classes */
 		{"cert-dns01-nameserver-unreachable", "E0301 09:12:44.101 1 sync.go:186] cert-manager/challenges \"msg\"=\"propagation "
 						      "check failed\" \"error\"=\"dial udp 198.51.100.7:53: i/o timeout\" "
@@ -2512,6 +2523,12 @@ static void test_wordings(void)
 		      "  Warning  Unhealthy  10s  kubelet  Liveness probe failed: Get \"https://10.244.1.7:9000/health/live\": "
 		      "http: server gave HTTP response to HTTPS client\n");
 	CHECK_STR(top_id(&run), "probe-scheme-mismatch");
+	done(&run, &d);
+	/* a pod seconds old is starting: its init containers and its second container have not had the time */
+	diagnose_text(&run, &d, "y", "NAME                    READY   STATUS     RESTARTS   AGE\n"
+				     "odoo-7d9f8b7c4-x2x9k    0/1     Init:0/1   0          4s\n"
+				     "backup-1549872000-7hrx7 1/2     Running    0          9s\n");
+	CHECK_INT((long long)run.ndiagnoses, 0);
 	done(&run, &d);
 }
 
