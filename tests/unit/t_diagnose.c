@@ -2335,6 +2335,15 @@ static void test_wordings(void)
 		{"unrecognised-failure-phrase", "Ingress creating fails with \"context deadline exceeded\"\n"},
 		{"keycloak-no-admin", "To create the administrative user open http://localhost:8080/, or set the environment "
 				      "variables KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD when starting the server.\n"},
+		/* issue 16's new families (kb_families.inc), in the wordings of other versions and images */
+		{"image-build-not-root", "Step 3 : RUN apt-get -y install curl\nE: Could not open lock file /var/lib/dpkg/lock - open "
+					 "(13: Permission denied)\nE: Unable to lock the administration directory (/var/lib/dpkg/), are you "
+					 "root?\n"},
+		{"image-build-not-root", "Reading package lists...\nE: Could not open lock file /var/lib/apt/lists/lock - open (13: "
+					 "Permission denied)\nE: Unable to lock directory /var/lib/apt/lists/\n"},
+		{"keycloak-theme-parent-removed", "aim_keycloak | 2023-08-01 14:25:52,338 WARN  [org.keycloak.theme.DefaultThemeManager] "
+						  "(executor-thread-10) Not found parent theme 'keycloak' of theme 'keycloakify-starter'. "
+						  "Unable to load ACCOUNT theme 'keycloakify-starter' due to this.\n"},
 	};
 	struct dx_run run;
 	struct diags d;
