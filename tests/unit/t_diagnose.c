@@ -2344,6 +2344,19 @@ static void test_wordings(void)
 		{"keycloak-theme-parent-removed", "aim_keycloak | 2023-08-01 14:25:52,338 WARN  [org.keycloak.theme.DefaultThemeManager] "
 						  "(executor-thread-10) Not found parent theme 'keycloak' of theme 'keycloakify-starter'. "
 						  "Unable to load ACCOUNT theme 'keycloakify-starter' due to this.\n"},
+		{"odoo-module-data-duplicate-key", "  File \"/usr/local/src/odoo-source/odoo/modules/loading.py\", line 94, in "
+						   "_load_data\n    tools.convert_file(cr, module_name, filename, idref, mode, noupdate, "
+						   "kind, report)\npsycopg2.IntegrityError: duplicate key value violates unique "
+						   "constraint \"res_groups_name_uniq\"\n"},
+		{"keycloak-value-too-long", "\tat org.keycloak.models.jpa.RealmAdapter.addComponentModel(RealmAdapter.java:1980)\n"
+					    "Caused by: org.postgresql.util.PSQLException: ERROR: value too long for type "
+					    "character varying(4000)\n"},
+		{"keycloak-value-too-long", "2023-02-22 11:27:16,457 ERROR [org.hibernate.engine.jdbc.spi.SqlExceptionHelper] "
+					    "(executor-thread-521) Data truncation: Data too long for column 'DETAILS_JSON' at row 1\n"
+					    "\tat org.keycloak.events.jpa.JpaEventStoreProvider.onEvent(JpaEventStoreProvider.java:78)\n"},
+		{"keycloak-value-too-long", "19:24:57,007 ERROR [org.hibernate.engine.jdbc.spi.SqlExceptionHelper] (default task-1) "
+					    "Value too long for column \"VALUE NVARCHAR(255)\": \"'[test1]... (285)\"; SQL statement:\n"
+					    "insert into REALM_ATTRIBUTE (VALUE, NAME, REALM_ID) values (?, ?, ?) [22001-193]\n"},
 	};
 	struct dx_run run;
 	struct diags d;
