@@ -2357,6 +2357,11 @@ static void test_wordings(void)
 		{"keycloak-value-too-long", "19:24:57,007 ERROR [org.hibernate.engine.jdbc.spi.SqlExceptionHelper] (default task-1) "
 					    "Value too long for column \"VALUE NVARCHAR(255)\": \"'[test1]... (285)\"; SQL statement:\n"
 					    "insert into REALM_ATTRIBUTE (VALUE, NAME, REALM_ID) values (?, ?, ?) [22001-193]\n"},
+		{"mount-destination-root", "ERROR: for caddy  Cannot create container for service caddy: invalid volume "
+					   "specification: '3b79df07a8aa:/:rw': invalid mount config for type \"volume\": invalid "
+					   "specification: destination can't be '/'\n"},
+		{"odoo-unique-duplicates", "psycopg2.IntegrityError: could not create unique index \"ir_model_fields_name_unique\"\n"
+					   "DETAIL:  Key (model, name)=(res.partner, property_delivery_carrier_id) is duplicated.\n"},
 	};
 	struct dx_run run;
 	struct diags d;
