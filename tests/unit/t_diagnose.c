@@ -2362,6 +2362,12 @@ static void test_wordings(void)
 					   "specification: destination can't be '/'\n"},
 		{"odoo-unique-duplicates", "psycopg2.IntegrityError: could not create unique index \"ir_model_fields_name_unique\"\n"
 					   "DETAIL:  Key (model, name)=(res.partner, property_delivery_carrier_id) is duplicated.\n"},
+		{"pg-client-reaches-other-server", "docker run --name postgres8_docker -e POSTGRES_PASSWORD=postgres_password -p 5432 "
+						   "-d postgres\nError: Error connecting to the server: FATAL:  password "
+						   "authentication failed for user \"postgres\"\n"},
+		{"pg-client-reaches-other-server", "./run-postgis-docker.sh -v tst -n postgis1\nsudo docker run --name \"postgis\" -d "
+						   "-t kartoza/postgis\npsql: FATAL:  password authentication failed for user "
+						   "\"culebron\"\n"},
 	};
 	struct dx_run run;
 	struct diags d;
