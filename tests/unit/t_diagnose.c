@@ -2368,6 +2368,10 @@ static void test_wordings(void)
 		{"pg-client-reaches-other-server", "./run-postgis-docker.sh -v tst -n postgis1\nsudo docker run --name \"postgis\" -d "
 						   "-t kartoza/postgis\npsql: FATAL:  password authentication failed for user "
 						   "\"culebron\"\n"},
+		{"odoo-cron-registry-race", "Apr 16 07:15:51 ip-172-31-47-107 web: File \"/var/app/current/odoo/service/server.py\", "
+					    "line 473, in cron_thread\nApr 16 07:15:51 ip-172-31-47-107 web: for db_name, registry in "
+					    "registries.d.items():\nApr 16 07:15:51 ip-172-31-47-107 web: RuntimeError: OrderedDict "
+					    "mutated during iteration\n"},
 	};
 	struct dx_run run;
 	struct diags d;
