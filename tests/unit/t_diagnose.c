@@ -2372,6 +2372,8 @@ static void test_wordings(void)
 					    "line 473, in cron_thread\nApr 16 07:15:51 ip-172-31-47-107 web: for db_name, registry in "
 					    "registries.d.items():\nApr 16 07:15:51 ip-172-31-47-107 web: RuntimeError: OrderedDict "
 					    "mutated during iteration\n"},
+		{"image-build-not-root", "$ docker build -t bitnami/odoo:latest .\n6/21 /bin/bash: line 1: /usr/sbin/install_packages: "
+					 "Permission denied\n"},
 	};
 	struct dx_run run;
 	struct diags d;
