@@ -43,6 +43,7 @@ const struct dx_entry dx_kb[] = {
 #include "diagnose/kb_pg_tail.inc"
 #include "diagnose/kb_versions.inc"
 #include "diagnose/kb_known_more.inc"
+#include "diagnose/kb_families.inc"
 #include "diagnose/kb_unrecognised.inc"
 	{NULL, NULL, DX_CAUSE, NULL, {{NULL, NULL, 0, 0, NULL, NULL, NULL}}, NULL, NULL, NULL, {NULL}, {NULL}},
 };

@@ -2424,6 +2424,45 @@ static void test_wordings(void)
 		{"odoo-smtp-failed", "Connection Test Failed! Here is what we got instead:\n 101\nNetwork is unreachable\n"},
 		{"odoo-smtp-failed", "Settings > Technical > Outgoing Mail Servers > Test Connection:\n"
 				     "Invalid Operation - 111 Connection refused\n"},
+		/* issue 16's new families (kb_families.inc), in the wordings of other versions and images */
+		{"image-build-not-root", "Step 3 : RUN apt-get -y install curl\nE: Could not open lock file /var/lib/dpkg/lock - open "
+					 "(13: Permission denied)\nE: Unable to lock the administration directory (/var/lib/dpkg/), are you "
+					 "root?\n"},
+		{"image-build-not-root", "Reading package lists...\nE: Could not open lock file /var/lib/apt/lists/lock - open (13: "
+					 "Permission denied)\nE: Unable to lock directory /var/lib/apt/lists/\n"},
+		{"keycloak-theme-parent-removed", "aim_keycloak | 2023-08-01 14:25:52,338 WARN  [org.keycloak.theme.DefaultThemeManager] "
+						  "(executor-thread-10) Not found parent theme 'keycloak' of theme 'keycloakify-starter'. "
+						  "Unable to load ACCOUNT theme 'keycloakify-starter' due to this.\n"},
+		{"odoo-module-data-duplicate-key", "  File \"/usr/local/src/odoo-source/odoo/modules/loading.py\", line 94, in "
+						   "_load_data\n    tools.convert_file(cr, module_name, filename, idref, mode, noupdate, "
+						   "kind, report)\npsycopg2.IntegrityError: duplicate key value violates unique "
+						   "constraint \"res_groups_name_uniq\"\n"},
+		{"keycloak-value-too-long", "\tat org.keycloak.models.jpa.RealmAdapter.addComponentModel(RealmAdapter.java:1980)\n"
+					    "Caused by: org.postgresql.util.PSQLException: ERROR: value too long for type "
+					    "character varying(4000)\n"},
+		{"keycloak-value-too-long", "2023-02-22 11:27:16,457 ERROR [org.hibernate.engine.jdbc.spi.SqlExceptionHelper] "
+					    "(executor-thread-521) Data truncation: Data too long for column 'DETAILS_JSON' at row 1\n"
+					    "\tat org.keycloak.events.jpa.JpaEventStoreProvider.onEvent(JpaEventStoreProvider.java:78)\n"},
+		{"keycloak-value-too-long", "19:24:57,007 ERROR [org.hibernate.engine.jdbc.spi.SqlExceptionHelper] (default task-1) "
+					    "Value too long for column \"VALUE NVARCHAR(255)\": \"'[test1]... (285)\"; SQL statement:\n"
+					    "insert into REALM_ATTRIBUTE (VALUE, NAME, REALM_ID) values (?, ?, ?) [22001-193]\n"},
+		{"mount-destination-root", "ERROR: for caddy  Cannot create container for service caddy: invalid volume "
+					   "specification: '3b79df07a8aa:/:rw': invalid mount config for type \"volume\": invalid "
+					   "specification: destination can't be '/'\n"},
+		{"odoo-unique-duplicates", "psycopg2.IntegrityError: could not create unique index \"ir_model_fields_name_unique\"\n"
+					   "DETAIL:  Key (model, name)=(res.partner, property_delivery_carrier_id) is duplicated.\n"},
+		{"pg-client-reaches-other-server", "docker run --name postgres8_docker -e POSTGRES_PASSWORD=postgres_password -p 5432 "
+						   "-d postgres\nError: Error connecting to the server: FATAL:  password "
+						   "authentication failed for user \"postgres\"\n"},
+		{"pg-client-reaches-other-server", "./run-postgis-docker.sh -v tst -n postgis1\nsudo docker run --name \"postgis\" -d "
+						   "-t kartoza/postgis\npsql: FATAL:  password authentication failed for user "
+						   "\"culebron\"\n"},
+		{"odoo-cron-registry-race", "Apr 16 07:15:51 ip-172-31-47-107 web: File \"/var/app/current/odoo/service/server.py\", "
+					    "line 473, in cron_thread\nApr 16 07:15:51 ip-172-31-47-107 web: for db_name, registry in "
+					    "registries.d.items():\nApr 16 07:15:51 ip-172-31-47-107 web: RuntimeError: OrderedDict "
+					    "mutated during iteration\n"},
+		{"image-build-not-root", "$ docker build -t bitnami/odoo:latest .\n6/21 /bin/bash: line 1: /usr/sbin/install_packages: "
+					 "Permission denied\n"},
 	};
 	struct dx_run run;
 	struct diags d;
