@@ -2404,6 +2404,11 @@ static void test_wordings(void)
 		/* a message retold without the value it printed, its first word capitalised */
 		{"pg-ssl-key-permissions", "Postgres won't start: Private key file has group or world access\n"},
 		{"pg-wal-segment-removed", "replica stuck: requested WAL segment has already been removed\n"},
+		/* the thirteenth set's known families in their words */
+		{"pg-shm-too-small", "2024-03-02 10:00:01.120 UTC [8812] ERROR:  could not resize shared memory segment "
+				     "\"/PostgreSQL.2211909\" to 67108864 bytes\n"},
+		{"service-no-endpoints", "2023-06-07T16:01:37Z ERR Cannot create service error=\"subset not found\" ingress=odoo "
+					 "namespace=erp providerName=kubernetes serviceName=odoo servicePort=8069\n"},
 		/* the thirteenth set's silences */
 		{"pod-not-ready", "NAME                            READY   STATUS    RESTARTS   AGE\n"
 				  "report-1549872000-7hrx7         1/2     Running   0          34m\n"},
