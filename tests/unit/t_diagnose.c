@@ -2410,6 +2410,8 @@ static void test_wordings(void)
 		{"service-no-endpoints", "2023-06-07T16:01:37Z ERR Cannot create service error=\"subset not found\" ingress=odoo "
 					 "namespace=erp providerName=kubernetes serviceName=odoo servicePort=8069\n"},
 		{"keycloak-ssl-required-external", "Opening http://203.0.113.40:8080/admin/ in the browser gives:\nHTTPS required\n"},
+		{"odoo-smtp-failed", "('Falha na entrega', \"SMTPRecipientsRefused: {'cliente@example.com': (550, b'5.1.1 User "
+				     "unknown')}\")\n"},
 		/* the thirteenth set's silences */
 		{"pod-not-ready", "NAME                            READY   STATUS    RESTARTS   AGE\n"
 				  "report-1549872000-7hrx7         1/2     Running   0          34m\n"},
