@@ -778,6 +778,11 @@ static void test_failure_words(void)
 		CHECK_INT((long long)run.ndiagnoses, 0);
 		done(&run, &d);
 	}
+	/* kubectl 1.22+'s RESTARTS "1 (5s ago)" is no age: this pod is ten seconds old */
+	diagnose_text(&run, &d, "h", "NAME    READY   STATUS     RESTARTS     AGE\nweb-0   1/2     Running    1 (5s ago)   10s\n"
+				     "job-0   0/1     Init:0/1   1 (4s ago)   12s\n");
+	CHECK(!has(&run, "pod-not-ready") && !has(&run, "pod-init-waiting"));
+	done(&run, &d);
 	for (size_t i = 0; checks[i]; i++) {
 		diagnose_text(&run, &d, "h", checks[i]);
 		for (size_t k = 0; k < run.ndiagnoses; k++) {
