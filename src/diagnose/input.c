@@ -221,18 +221,26 @@ static bool pod_table_row(struct dx_run *run, struct line_ctx *c, const char *s,
 	char status[512], name[128];
 	struct dx_origin org = {c->file, c->lineno, name};
 	unsigned long ready, total;
+	size_t age = o + 4;
 	int w;
 
 	if (n < o + 4 || !is_ready_column(tok[o + 1], tl[o + 1]))
 		return false;
 	set_object(name, sizeof(name), tok[o], tl[o]);
+	/* kubectl 1.22+ writes RESTARTS as "3 (5m ago)": the age is the token after the parenthesis */
+	if (age < n && tok[age][0] == '(') {
+		while (age < n && tok[age][tl[age] - 1] != ')')
+			age++;
+		age++;   /* past the token that closes it */
+	}
 	ready = strtoul(tok[o + 1], NULL, 10);
 	total = strtoul(memchr(tok[o + 1], '/', tl[o + 1]) + 1, NULL, 10);
 	/* how many containers are not ready, which READY says only as a ratio; and the age, which tells a pod that
 	 * is starting (seconds) from one that waits */
-	w = snprintf(status, sizeof(status), "Status: %.*s Ready: %.*s Restarts: %.*s Unready: %lu Age: %.*s",
+	w = snprintf(status, sizeof(status), "Status: %.*s Ready: %.*s Restarts: %.*s Unready: %lu%s%.*s",
 		     (int)tl[o + 2], tok[o + 2], (int)tl[o + 1], tok[o + 1], (int)tl[o + 3], tok[o + 3],
-		     ready < total ? total - ready : 0, n > o + 4 ? (int)tl[o + 4] : 1, n > o + 4 ? tok[o + 4] : "?");
+		     ready < total ? total - ready : 0, age < n ? " Age: " : "", age < n ? (int)tl[age] : 0,
+		     age < n ? tok[age] : "");
 	dx_observe_as(run, status, (size_t)w < sizeof(status) ? (size_t)w : sizeof(status) - 1, s, len, &org, DX_STATUS);
 	/* OOMKilled, ImagePullBackOff, CreateContainerConfigError say more than a status */
 	dx_observe(run, s, len, &org, DX_ANY);

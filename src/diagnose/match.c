@@ -9,6 +9,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 struct compiled {
@@ -322,13 +323,23 @@ static bool value_elided(const struct compiled *c, size_t s, const struct dx_sig
 
 /* Where the pattern's first group holds only a value, one bracket
  * expression repeated ("([0-9A-F]+)", "\"([^\"]+)\""), and literal text
- * follows it: the pattern with that value, its quotes and one space taken
- * out, written into out. A group of alternatives is a choice the pattern
- * makes on purpose, and a value at the end leaves only the anchor. */
+ * comes before and after it: the pattern with that value, its quotes and
+ * one space taken out, written into out. A group of alternatives is a
+ * choice the pattern makes on purpose; a value at the end leaves only the
+ * anchor; a value that opens the pattern or the line is its subject (a
+ * table row's name), not a detail a retelling drops.
+ *
+ * The retelling is the message and nothing more: its first letter may be
+ * capitalised, and only punctuation may follow it to the end of the line.
+ * The same words inside a sentence that goes on are a script saying what
+ * it checks ("Data directory does not exist, running initdb"). */
 static bool valueless_pattern(const char *p, char *out, size_t size)
 {
+	static const char message_ends[] = "[]\"' .!)]*$";
 	const char *open = strchr(p, '('), *close, *after;
-	size_t before;
+	size_t before, skip = 0;
+	char first[5] = "";
+	int w;
 
 	if (!open || (open > p && open[-1] == '\\') || open[1] != '[')
 		return false;
@@ -337,22 +348,30 @@ static bool valueless_pattern(const char *p, char *out, size_t size)
 		return false;
 	after = close + 3;
 	before = (size_t)(open - p);
+	if (strspn(p, "^ *+") >= before)
+		return false;
 	if (before > 0 && (p[before - 1] == '"' || p[before - 1] == '\'') && *after == p[before - 1]) {
 		before--;
 		after++;
 	}
 	if (before > 0 && p[before - 1] == ' ' && *after == ' ')
 		after++;
-	if (after[strspn(after, " :'\"$")] == '\0' || before + strlen(after) + 1 > size)
+	if (after[strspn(after, " :'\"$?")] == '\0')
 		return false;
-	memcpy(out, p, before);
-	strcpy(out + before, after);
-	return true;
+	if (isalpha((unsigned char)p[0])) {
+		first[0] = '[';
+		first[1] = (char)toupper((unsigned char)p[0]);
+		first[2] = (char)tolower((unsigned char)p[0]);
+		first[3] = ']';
+		skip = 1;
+	}
+	w = snprintf(out, size, "%s%.*s%s%s", first, (int)(before - skip), p + skip, after, message_ends);
+	return w > 0 && (size_t)w < size;
 }
 
 /* A retold message drops the value its program printed and capitalises its
  * first word ("Requested WAL segment has already been removed"): the line
- * still says everything around the value, in order. */
+ * still says everything around the value, in order, and ends there. */
 static bool value_dropped(struct compiled *c, size_t s, const struct dx_signature *sig, const char *line)
 {
 	char pattern[1024];
@@ -362,7 +381,7 @@ static bool value_dropped(struct compiled *c, size_t s, const struct dx_signatur
 		if (sig->pattern && valueless_pattern(sig->pattern, pattern, sizeof(pattern))) {
 			regex_t *re = malloc(sizeof(*re));
 
-			if (re && regcomp(re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0)
+			if (re && regcomp(re, pattern, REG_EXTENDED | REG_NOSUB) == 0)
 				c->valueless[s] = re;
 			else
 				free(re);
