@@ -106,13 +106,12 @@ static void observe_answer(struct dx_run *run, const char *marker, int code, con
 
 /* A 4xx anywhere; a 5xx only where the status is a bare number, since a 5xx
  * status line says "Internal Server Error" or "HTTP/1.1 502" by itself. */
-static void error_answer(struct dx_run *run, const struct dx_http_exchange *x, int code, bool bare,
-			 const struct dx_origin *o)
+static void error_answer(struct dx_run *run, const char *url, int code, bool bare, const struct dx_origin *o)
 {
 	if (code >= 400 && code <= 499)
-		observe_answer(run, DX_HTTP_CLIENT_ERROR, code, x->url, o);
+		observe_answer(run, DX_HTTP_CLIENT_ERROR, code, url, o);
 	else if (bare && code >= 500 && code <= 599)
-		observe_answer(run, DX_HTTP_SERVER_ERROR, code, x->url, o);
+		observe_answer(run, DX_HTTP_SERVER_ERROR, code, url, o);
 }
 
 /* The status a JSON error body names, or 0. Keycloak 17+ answers a path it
@@ -143,7 +142,7 @@ static int json_body_status(const char *s, size_t len)
 static bool retold_request(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o)
 {
 	static const char *const methods[] = {"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "PATCH ", NULL};
-	struct dx_http_exchange told;
+	char url[DX_HTTP_URL_MAX];
 	const char *arrow = memmem(s, len, "-> ", 3);
 	size_t i = skip_blanks(s, len, 0), n;
 
@@ -156,11 +155,11 @@ static bool retold_request(struct dx_run *run, const char *s, size_t len, const 
 
 			while (u + ul < len && !isspace((unsigned char)s[u + ul]))
 				ul++;
-			if (ul >= sizeof(told.url) || skip_blanks(s, len, u + ul) != (size_t)(arrow - s))
+			if (ul >= sizeof(url) || skip_blanks(s, len, u + ul) != (size_t)(arrow - s))
 				return false;
-			memcpy(told.url, s + u, ul);
-			told.url[ul] = '\0';
-			error_answer(run, &told, status_code(s + at, len - at), true, o);
+			memcpy(url, s + u, ul);
+			url[ul] = '\0';
+			error_answer(run, url, status_code(s + at, len - at), true, o);
 			return true;
 		}
 	}
@@ -187,7 +186,7 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 		x->code_only = false;
 		if (len - i == 3) {
 			x->answered = true;
-			error_answer(run, x, status_code(s + i, 3), true, o);
+			error_answer(run, x->url, status_code(s + i, 3), true, o);
 		}
 		return;
 	}
@@ -197,7 +196,7 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 
 		x->redirect_status = code >= 300 && code < 400 ? code : 0;
 		x->answered = code > 0;
-		error_answer(run, x, code, false, o);
+		error_answer(run, x->url, code, false, o);
 		return;
 	}
 	if (!x->answered) {
@@ -205,7 +204,7 @@ void dx_http_line(struct dx_run *run, struct dx_http_exchange *x, const char *s,
 
 		if (code) {
 			x->answered = true;
-			error_answer(run, x, code, false, o);
+			error_answer(run, x->url, code, false, o);
 			return;
 		}
 	}

@@ -6,10 +6,10 @@
  * with the input. */
 #include "diagnose/diagnose.h"
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include <ctype.h>
 #include <string.h>
 
 struct compiled {
@@ -193,9 +193,16 @@ void dx_free(struct dx_run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-/* The line as evidence: cut to fit, defanged, its secrets masked. */
-static void fill_evidence(struct dx_evidence *ev, const char *text, size_t len, const struct dx_origin *o)
+static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
 {
+	struct dx_evidence *ev;
+
+	h->count++;
+	h->last_file = o->file;
+	h->last_line = o->line;
+	if (h->nev >= DX_EVIDENCE_PER_SIG)
+		return;
+	ev = &h->ev[h->nev++];
 	ev->file = o->file;
 	ev->line = o->line;
 	if (len >= sizeof(ev->text))
@@ -206,15 +213,6 @@ static void fill_evidence(struct dx_evidence *ev, const char *text, size_t len, 
 	dx_redact(ev->text);
 	snprintf(ev->component, sizeof(ev->component), "%s", o->object ? o->object : dx_component_of(ev->text));
 	dx_defang(ev->component);
-}
-
-static void keep_evidence(struct dx_sig_hits *h, const char *text, size_t len, const struct dx_origin *o)
-{
-	h->count++;
-	h->last_file = o->file;
-	h->last_line = o->line;
-	if (h->nev < DX_EVIDENCE_PER_SIG)
-		fill_evidence(&h->ev[h->nev++], text, len, o);
 }
 
 static void keep_object(struct dx_entry_hits *eh, const char *object)
@@ -493,7 +491,6 @@ void dx_observe_as(struct dx_run *run, const char *text, size_t len, const char 
 	    (!written_not_printed(text, len) && !routine(text, len) &&
 	     match_entries(run, text, len, shown, shown_len, o, scope, true, line, &have_line)))
 		run->failure_lines++;
-
 	for (size_t k = 0; k < ix->ntouched; k++)
 		ix->seen[ix->touched[k]] = false;
 	ix->ntouched = 0;
