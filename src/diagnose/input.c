@@ -317,11 +317,37 @@ static void logs_command(struct line_ctx *c, const char *s, size_t len)
 	}
 }
 
+/* `[cert-manager-6b78b7c997-qnwcw] text` (kubetail, and pastes that label
+ * each pod's lines): a lower-case name with a hyphen and a digit, as a pod's
+ * generated suffix has, so that a level (`[error]`, `[INFO]`) or a program's
+ * tag (`[jdbc-ping]`) stays part of the line. */
+static size_t bracketed_pod_prefix(const char *s, size_t len, char *object, size_t cap)
+{
+	size_t i = 1;
+	bool hyphen = false, digit = false;
+
+	if (len < 4 || s[0] != '[')
+		return 0;
+	while (i < len && i < 254 && (islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
+				      s[i] == '.')) {
+		hyphen = hyphen || s[i] == '-';
+		digit = digit || isdigit((unsigned char)s[i]);
+		i++;
+	}
+	if (!hyphen || !digit || i < 4 || i + 1 >= len || s[i] != ']' || s[i + 1] != ' ')
+		return 0;
+	set_object(object, cap, s + 1, i - 1);
+	return i + 2;
+}
+
 /* `db_1  | text`, `odoo-1  | text` (Compose) and `[pod/x/container] text`
  * (kubectl logs --prefix): the prefix names the source. */
 static size_t log_prefix(const char *s, size_t len, char *object, size_t cap)
 {
-	size_t i = 0;
+	size_t i = bracketed_pod_prefix(s, len, object, cap);
+
+	if (i > 0)
+		return i;
 
 	if (len > 5 && memcmp(s, "[pod/", 5) == 0) {
 		const char *end = memchr(s, ']', len < 300 ? len : 300);

@@ -328,6 +328,14 @@ static void test_readers(void)
 	diagnose_text(&run, &d, "compose", "db_1  | FATAL:  role \"erp\" does not exist\n");
 	CHECK_STR(run.hits[run.diagnoses[0].entry].objects[0], "db_1");
 	done(&run, &d);
+	/* a pod's name in brackets (kubetail) names it; a program's tag in brackets does not */
+	diagnose_text(&run, &d, "kubetail", "[db-0] FATAL:  role \"erp\" does not exist\n");
+	CHECK_STR(top_id(&run), "pg-role-missing");
+	CHECK_STR(run.hits[run.diagnoses[0].entry].objects[0], "db-0");
+	done(&run, &d);
+	diagnose_text(&run, &d, "tag", "[pg-main] FATAL:  role \"erp\" does not exist\n");
+	CHECK_INT((long long)run.hits[run.diagnoses[0].entry].nobjects, 0);
+	done(&run, &d);
 	/* JSON log lines are read by field, escapes undone */
 	diagnose_text(&run, &d, "json",
 		      "{\"level\":\"ERROR\",\"message\":\"FATAL: password authentication failed for user \\\"kc\\\"\"}\n");
@@ -635,6 +643,8 @@ static void test_failure_markers(void)
 		";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 56670\n",
 		"Database backup error\n",
 		"*1 upstream rejected request with error 1 while reading response header from upstream\n",
+		/* a pod's name in brackets before its line (kubetail) leaves the klog marker readable */
+		"[cert-manager-6b78b7c997-qnwcw] E1115 09:37:35.892337       1 pki.go:128] \"msg\"=\"error decoding\"\n",
 		NULL,
 	};
 	struct dx_run run;
@@ -1346,7 +1356,10 @@ static void test_wordings(void)
 		{"db-timeout", "psycopg2.DatabaseError: SSL SYSCALL error: Connection timed out\n"},
 		{"pg-table-permission", "2022-10-08 23:32:18.610 CEST Reason: liquibase.exception.DatabaseException: ERROR: must be owner of table core_user [Failed SQL: (0) ALTER TABLE \"public\".\"core_user\" ADD \"settings\" TEXT]\n"},
 		{"pg-restore-ownership", "pg_restore: [archiver (db)] could not execute query: ERROR:  must be owner of extension plpgsql\n"},
-		{"pg-recovery-killed", "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: FATAL:  the database system is starting up\n"},
+		{"pg-client-during-startup", "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: FATAL:  the database system is starting up\n"},
+		/* the same refusal beside the server's own log of a crash recovery: the start is a WAL replay */
+		{"pg-recovery-killed", "LOG:  database system was not properly shut down; automatic recovery in progress\n"
+				       "psql: error: connection to server at \"localhost\" (127.0.0.1), port 5432 failed: FATAL:  the database system is starting up\n"},
 		/* issue 16's tuning half: a build option refused at start --optimized, any build option */
 		{"keycloak-build-mismatch", "Unknown option: '--health-enabled'\nPossible solutions: --http-enabled, --hostname\n"
 					    "Try 'kc.sh start --help' for more information on the available options.\n"},
