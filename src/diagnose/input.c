@@ -487,11 +487,14 @@ static void logs_section_end(struct dx_run *run, struct line_ctx *c)
 
 /* A container that restarts in a loop and logs no error did not fail: its
  * main process ended (a shell, a one-shot program, a base image with no
- * service). */
+ * service). An exit code other than 0 in the paste says it did fail, only
+ * without a word. */
 void dx_judge_clean_logs(struct dx_run *run)
 {
 	char text[256];
 
+	if (run->exit_code > 0)
+		run->nclean_logs = 0;
 	for (size_t i = 0; i < run->nclean_logs; i++) {
 		const struct dx_clean_log *cl = &run->clean_logs[i];
 		struct dx_origin o = {cl->file, cl->line, cl->object[0] ? cl->object : NULL};
