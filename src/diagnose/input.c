@@ -120,6 +120,7 @@ struct line_ctx {
 	char logs_object[128];
 	/* Lines left in a describe's "Last State: Terminated" block */
 	int last_state_lines;
+	char last_reason[64];          /* the Last State's Reason, until its Exit Code line */
 	struct dx_http_exchange http;
 };
 
@@ -531,6 +532,7 @@ static void last_state_line(struct dx_run *run, struct line_ctx *c, const char *
 	}
 	if (describe_field(s, len, "Last State:", &val, &vlen)) {
 		c->last_state_lines = vlen >= 10 && memcmp(val, "Terminated", 10) == 0 ? 3 : 0;
+		c->last_reason[0] = '\0';
 		return;
 	}
 	if (c->last_state_lines > 0 && describe_field(s, len, "Reason:", &val, &vlen)) {
@@ -539,9 +541,23 @@ static void last_state_line(struct dx_run *run, struct line_ctx *c, const char *
 				 val);
 
 		c->last_state_lines = 0;
+		snprintf(c->last_reason, sizeof(c->last_reason), "%.*s", (int)(vlen < 63 ? vlen : 63), val);
 		dx_observe(run, text, (size_t)n, o, DX_STATUS);
 		return;
 	}
+	/* describe prints the Exit Code right under the Reason: together they tell a kill from outside (Error, 137)
+	 * from the container's own limit (OOMKilled, 137) */
+	if (c->last_reason[0] && describe_field(s, len, "Exit Code:", &val, &vlen)) {
+		char text[256];
+		int n = snprintf(text, sizeof(text), "Last State: Terminated, Reason: %s, Exit Code: %.*s", c->last_reason,
+				 (int)(vlen < 16 ? vlen : 16), val);
+
+		c->last_reason[0] = '\0';
+		dx_observe(run, text, (size_t)n, o, DX_STATUS);
+		return;
+	}
+	if (!describe_field(s, len, "Message:", &val, &vlen))
+		c->last_reason[0] = '\0';
 	if (c->last_state_lines > 0)
 		c->last_state_lines--;
 }

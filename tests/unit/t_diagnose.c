@@ -883,7 +883,7 @@ static void test_wordings(void)
 						   "error=invalid_redirect_uri\n"},
 		{"keycloak-db-primary-key-required", "ERROR: Unable to create or change a table without a primary key, when "
 						     "the system variable 'sql_require_primary_key' is set.\n"},
-		{"oom-killed", "[123.456] Out of memory: Killed process 4242 (postgres) total-vm:303548kB, anon-rss:2097152kB\n"},
+		{"node-oom-kill", "[123.456] Out of memory: Killed process 4242 (postgres) total-vm:303548kB, anon-rss:2097152kB\n"},
 		{"oom-killed", "[123.400] postgres invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0\n"},
 		{"keycloak-proxy-headers", "{error: 'Timeout when waiting for 3rd party check iframe message.'}\n"},
 		{"csi-provisioner-cloud-unauthorized", "E0312 17:40:25.065 1 utils.go:90] failed to create volume: unable to "
@@ -2071,7 +2071,7 @@ static void test_wordings(void)
 		{"db-refused", "(psycopg.OperationalError) connection failed: Connection refused web-1  |Is the server running on "
 			       "that host and accepting TCP/IP connections?\n"},
 		{"cluster-dns-unavailable", "gaierror: [Errno -3] Try again\n  File \"asyncpg/pool.py\", line 602, in _acquire\n"},
-		{"oom-killed", "  Warning  SystemOOM                17m                   kubelet, node1  System OOM encountered\n"},
+		{"node-oom-kill", "  Warning  SystemOOM                17m                   kubelet, node1  System OOM encountered\n"},
 		{"hpa-missing-requests", "  Warning  FailedGetResourceMetric       109s (x2 over 2m4s)  horizontal-pod-autoscaler  failed "
 					 "to get CPU utilization: unable to get metrics for resource CPU: no metrics returned from "
 					 "resource metrics API\n  Warning  FailedGetResourceMetric       4s (x7 over 94s)     "
