@@ -432,11 +432,12 @@ static int by_signature(const void *a, const void *b)
  * someone, not printed by a failing program: a manifest's shell command
  * (echo "backup: ... cannot name a file" >&2), a Compose file's comment
  * ("# one worker can't starve the host"), a CRD's description: ("Cannot be
- * updated."). It is no evidence of an unrecognised failure. */
+ * updated."), a docstring saying what a function raises (":raises ValueError: if
+ * ...", """Raise UserError: when ..."""). It is no evidence of an unrecognised failure. */
 static bool written_not_printed(const char *text, size_t len)
 {
 	static const char *const starts[] = {"echo ", "printf ", "print(", "raise ", "throw ", "# ", "// ",
-					     "description: ", NULL};
+					     "description: ", ":raises ", "Raises ", "\"\"\"", NULL};
 	size_t i = 0;
 
 	while (i < len && (text[i] == ' ' || text[i] == '\t'))

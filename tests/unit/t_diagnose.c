@@ -714,6 +714,9 @@ static void test_failure_words(void)
 		"Traceback: ir_attachment.py:921 os.stat(stream.path) \u2192 FileNotFoundError: /var/lib/odoo/filestore/x\n",
 		"GET /web/content/12 -> 500\n",
 		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n502\n",
+		/* a 500 retold in lower case, alone or opening its message */
+		"admin console: internal server error\n",
+		"restore: 500: internal server error: pg_restore exited with 1\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
@@ -754,6 +757,17 @@ static void test_failure_words(void)
 		"handles ValueError and KeyError:\n",
 		"GET /web/login -> 200\n",
 		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n200\n",
+		/* a metric or a count named after a 500, a changelog's line; a docstring saying what a function raises */
+		"internal server error rate 0.0\n",
+		"internal server errors: 0\n",
+		"alert: internal server error ratio below threshold (0.00%)\n",
+		"Fixed: Internal server error when saving a partner (#1234)\n",
+		"    :raises ValueError: if the value is negative\n",
+		"    Raises ValueError: if the name is empty\n",
+		"    \"\"\"Raise UserError: when the journal is missing.\"\"\"\n",
+		"10.0.0.7 - - [11/Jun/2024:07:20:06 +0000] \"GET /web/image HTTP/1.1\" 200 1500 0.500 \"-\" \"curl/8.5.0\"\n",
+		"http_requests_total{code=\"500\",method=\"GET\"} 0\n",
+		"  \"status\": 500,\n",
 		NULL,
 	};
 	/* a message's words without its value, inside a sentence that goes on: a script saying what it checks
