@@ -432,11 +432,12 @@ static int by_signature(const void *a, const void *b)
  * someone, not printed by a failing program: a manifest's shell command
  * (echo "backup: ... cannot name a file" >&2), a Compose file's comment
  * ("# one worker can't starve the host"), a CRD's description: ("Cannot be
- * updated."). It is no evidence of an unrecognised failure. */
+ * updated."), a docstring saying what a function raises (":raises ValueError: if
+ * ...", """Raise UserError: when ..."""). It is no evidence of an unrecognised failure. */
 static bool written_not_printed(const char *text, size_t len)
 {
 	static const char *const starts[] = {"echo ", "printf ", "print(", "raise ", "throw ", "# ", "// ",
-					     "description: ", NULL};
+					     "description: ", ":raises ", "Raises ", "\"\"\"", NULL};
 	size_t i = 0;
 
 	while (i < len && (text[i] == ' ' || text[i] == '\t'))
@@ -456,19 +457,26 @@ static bool written_not_printed(const char *text, size_t len)
  * no failure, so no catch-all takes them. */
 static const struct routine_line {
 	const char *text;
+	const char *also; /* a second literal the line must hold too, or NULL */
 	const char *why;
 	const char *source;
 } routine_lines[] = {
-	{"canceling autovacuum task", "PostgreSQL 8.3-17: autovacuum yields to a conflicting lock request (ALTER TABLE, "
+	{"canceling autovacuum task", NULL, "PostgreSQL 8.3-17: autovacuum yields to a conflicting lock request (ALTER TABLE, "
 	 "an index build, a manual ANALYZE) and retries later; ERROR is its level, not a failure",
 	 "https://postgrespro.com/list/id/651.1422573242@sss.pgh.pa.us"},
-	{NULL, NULL, NULL},
+	{"\"logical replication launcher\" (PID", ") exited with exit code 1", "PostgreSQL 10-17: at a shutdown the logical replication launcher "
+	 "exits with code 1 and the postmaster logs it before \"shutting down\" (every docker-entrypoint first start "
+	 "stops its temporary server so)", "https://github.com/cachix/devenv/pull/1146"},
+	{"ISPN000569: Unable to persist Infinispan internal caches", NULL, "Keycloak 17-24: Infinispan warns at every start "
+	 "that it keeps no global state on disk, which Keycloak does not use", "https://github.com/keycloak/keycloak/issues/13266"},
+	{NULL, NULL, NULL, NULL},
 };
 
 static bool routine(const char *text, size_t len)
 {
 	for (size_t k = 0; routine_lines[k].text; k++)
-		if (memmem(text, len, routine_lines[k].text, strlen(routine_lines[k].text)))
+		if (memmem(text, len, routine_lines[k].text, strlen(routine_lines[k].text)) &&
+		    (!routine_lines[k].also || memmem(text, len, routine_lines[k].also, strlen(routine_lines[k].also))))
 			return true;
 	return false;
 }

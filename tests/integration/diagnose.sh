@@ -127,6 +127,11 @@ echo "# diagnose real pastes ranked first: tuning half ${real_hits[odd]}/${real_
 run_kg "$O" "$E" diagnose "$KB/crashloop.neg.txt"
 check "diagnose: a healthy output exits 0" test "$RC" -eq 0
 check "diagnose: and says so" grep -q 'no known failure in 2 lines of 1 input' "$O"
+# healthy start-up logs of each component (tests/data/diagnose/healthy/README.md): no diagnosis at all
+for f in "$ROOT"/tests/data/diagnose/healthy/*.txt; do
+	top_diagnosis "$f"
+	check "diagnose: healthy $(basename "$f") gives no diagnosis (got '$got')" test "$got $RC" = "none none 0"
+done
 run_kg "$O" "$E" diagnose "$WORK/nope.txt"
 check "diagnose: an unreadable input exits 2" test "$RC" -eq 2
 check "diagnose: and names it" grep -q 'nope.txt: error: cannot open' "$E"
@@ -141,7 +146,7 @@ run_kg "$O" "$E" diagnose --format json "$WORK/pasted.txt"
 check "diagnose: several pastes joined give one diagnosis each" \
 	python3 -c 'import json,sys; ids=[d["id"] for d in json.load(open(sys.argv[1]))["diagnoses"]]; sys.exit(not {"config-object-missing","oom-killed","dns-unresolved"} <= set(ids[:3]))' "$O"
 run_kg "$O" "$E" diagnose --list
-check "diagnose: --list prints the 563 entries" test "$(wc -l <"$O")" -eq 563
+check "diagnose: --list prints the 564 entries" test "$(wc -l <"$O")" -eq 564
 
 # --- secrets stay out of the report ---
 printf '%s\n' 'odoo.sql_db: connect failed: dsn "host=db user=odoo password=Hunter2Secret dbname=odoo" fe_sendauth: no password supplied' \

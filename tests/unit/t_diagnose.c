@@ -724,6 +724,12 @@ static void test_failure_words(void)
 		"Traceback: ir_attachment.py:921 os.stat(stream.path) \u2192 FileNotFoundError: /var/lib/odoo/filestore/x\n",
 		"GET /web/content/12 -> 500\n",
 		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n502\n",
+		/* a 500 retold in lower case, alone or opening its message */
+		"admin console: internal server error\n",
+		"restore: 500: internal server error: pg_restore exited with 1\n",
+		/* the launcher killed is a crash, unlike its exit at a shutdown */
+		"2024-06-11 07:20:01.305 UTC [48] LOG:  background worker \"logical replication launcher\" (PID 54) was "
+		"terminated by signal 9: Killed\n",
 		NULL,
 	};
 	static const char *const healthy[] = {
@@ -764,6 +770,24 @@ static void test_failure_words(void)
 		"handles ValueError and KeyError:\n",
 		"GET /web/login -> 200\n",
 		"$ curl -s -o /dev/null -w '%{http_code}' http://odoo:8069/web/login\n200\n",
+		/* a metric or a count named after a 500, a changelog's line; a docstring saying what a function raises */
+		"internal server error rate 0.0\n",
+		"internal server errors: 0\n",
+		"alert: internal server error ratio below threshold (0.00%)\n",
+		"Fixed: Internal server error when saving a partner (#1234)\n",
+		"    :raises ValueError: if the value is negative\n",
+		"    Raises ValueError: if the name is empty\n",
+		"    \"\"\"Raise UserError: when the journal is missing.\"\"\"\n",
+		"10.0.0.7 - - [11/Jun/2024:07:20:06 +0000] \"GET /web/image HTTP/1.1\" 200 1500 0.500 \"-\" \"curl/8.5.0\"\n",
+		"http_requests_total{code=\"500\",method=\"GET\"} 0\n",
+		"  \"status\": 500,\n",
+		/* every start of PostgreSQL's official image, Keycloak 17-24, ingress-nginx (tests/data/diagnose/healthy) */
+		"2024-06-11 07:20:01.305 UTC [48] LOG:  background worker \"logical replication launcher\" (PID 54) exited "
+		"with exit code 1\n",
+		"2024-06-11 07:20:37,000 WARN  [org.infinispan.CONFIG] (keycloak-cache-init) ISPN000569: Unable to persist "
+		"Infinispan internal caches as no global state enabled\n",
+		"I0611 07:20:00.300000       7 main.go:101] \"SSL fake certificate created\" "
+		"file=\"/etc/ingress-controller/ssl/default-fake-certificate.pem\"\n",
 		NULL,
 	};
 	/* a message's words without its value, inside a sentence that goes on: a script saying what it checks
@@ -2772,6 +2796,21 @@ static void test_ruled_out(void)
 			snprintf(text, sizeof(text), "%s%s", after ? failed : pulled, after ? pulled : failed);
 			diagnose_text(&run, &d, "i", text);
 			CHECK(run.ndiagnoses == 1 && (run.diagnoses[0].ruled_out != NULL) == (after == 1));
+			done(&run, &d);
+		}
+	}
+	/* a crash recovery that ends (redo done, ready) was no loop; one that never ends is (kartoza/docker-postgis#235) */
+	{
+		static const char recovery[] = "2020-04-19 19:26:08.371 UTC [16] LOG:  database system was not properly shut "
+					       "down; automatic recovery in progress\n";
+		static const char done_line[] = "2020-04-19 19:26:08.373 UTC [16] LOG:  redo done at 0/327F4C8\n";
+		char text[512];
+
+		for (int ends = 0; ends < 2; ends++) {
+			snprintf(text, sizeof(text), "%s%s", recovery, ends ? done_line : "");
+			diagnose_text(&run, &d, "r", text);
+			CHECK_STR(top_id(&run), "pg-recovery-killed");
+			CHECK(run.ndiagnoses >= 1 && (run.diagnoses[0].ruled_out != NULL) == (ends == 1));
 			done(&run, &d);
 		}
 	}
