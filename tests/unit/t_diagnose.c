@@ -2536,6 +2536,20 @@ static void test_wordings(void)
 		{"cert-challenge-pending", "E0714 17:30:16.123456       1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
 					   "check failed\" \"error\"=\"did not get expected response when querying endpoint, expected "
 					   "\\\"TKspp86x.f4bpp\\\" but got: Hello, world!\" \"dnsName\"=\"www.example.net\"\n"},
+		/* branch cata: ingress-nginx's controller and admission webhook, in the words of its source */
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1234] Error getting SSL certificate "
+					     "\"argocd/prod-cert-tls\": local SSL certificate argocd/prod-cert-tls was not found\n"},
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1234] Error getting SSL certificate "
+					     "\"tg/ingress-secret\": local SSL certificate \"tg/ingress-secret\" is invalid: x509: "
+					     "certificate is not valid for any names, but wanted to match \"test.example.dev\"\n"},
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1150] SSL certificate \"erp/odoo-tls\" does "
+					     "not contain a valid SSL certificate for server \"erp.example.com\"\n"},
+		{"ingress-tls-secret-invalid", "W0301 10:00:00.000000       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "secret \"erp/odoo-tls\" contains no keypair or CA certificate\n"},
+		{"ingress-tls-secret-invalid", "W0301 10:00:00.000000       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "key 'tls.key' missing from Secret \"erp/odoo-tls\"\n"},
+		{"ingress-snippets-disabled", "Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the request: \n"
+					      "nginx.ingress.kubernetes.io/configuration-snippet annotation cannot be used\n"},
 	};
 	struct dx_run run;
 	struct diags d;
