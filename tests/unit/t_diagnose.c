@@ -2550,6 +2550,11 @@ static void test_wordings(void)
 					       "key 'tls.key' missing from Secret \"erp/odoo-tls\"\n"},
 		{"ingress-snippets-disabled", "Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the request: \n"
 					      "nginx.ingress.kubernetes.io/configuration-snippet annotation cannot be used\n"},
+		{"traefik-acme-storage-unwritable", "time=\"2024-04-27T09:40:02Z\" level=error msg=\"The ACME resolver \\\"le\\\" is "
+						    "skipped from the resolvers list because: unable to get ACME account: open "
+						    "/data/acme.json: permission denied\"\n"},
+		{"traefik-acme-storage-unwritable", "ERR The ACME resolve is skipped from the resolvers list\n    error=\"unable to get "
+						    "ACME account: open /letsencrypt/acme.json: permission denied\"\n"},
 	};
 	struct dx_run run;
 	struct diags d;
