@@ -847,6 +847,10 @@ static void expect_top(const char *id, const char *text)
  * (with the line it needs beside it, if any) ranks its entry first. */
 static void test_wordings(void)
 {
+	/* branch cata: wordings the similar guess alone named before their signature */
+	static const char cata_entrypoint_v2[] = "time=\"2023-04-02T10:11:12Z\" level=error msg=\"entryPoint \\\"websecure\\\" "
+						 "doesn't exist\" entryPointName=websecure routerName=odoo@kubernetescrd\n";
+	static const char *const cata_similar_before[] = {cata_entrypoint_v2};
 	static const struct {
 		const char *id, *text;
 	} cases[] = {
@@ -2540,6 +2544,41 @@ static void test_wordings(void)
 					    "mutated during iteration\n"},
 		{"image-build-not-root", "$ docker build -t bitnami/odoo:latest .\n6/21 /bin/bash: line 1: /usr/sbin/install_packages: "
 					 "Permission denied\n"},
+		/* branch cata: wordings the products' own source prints (csi-digitalocean, Traefik, lego, cert-manager) */
+		{"block-storage-rwx", "  Warning  ProvisioningFailed  3m5s (x10 over 11m)  dobs.csi.digitalocean.com_csi-do-controller-0_13afcc46  "
+				      "failed to provision volume with StorageClass \"do-block-storage\": rpc error: code = "
+				      "InvalidArgument desc = volume capabilities cannot be satisified: unsupported access mode "
+				      "MULTI_NODE_MULTI_WRITER\n"},
+		{"traefik-entrypoint-missing", cata_entrypoint_v2},
+		{"cert-dns01-zone-not-found", "time=\"2022-04-22T11:12:59Z\" level=error msg=\"Unable to obtain ACME certificate for "
+					      "domains \\\"pihole.lab.example.au\\\": unable to generate a certificate for the domains "
+					      "[pihole.lab.example.au]: error: one or more domains had a problem:\\n[pihole.lab.example.au] "
+					      "[pihole.lab.example.au] acme: error presenting token: cloudflare: failed to find zone "
+					      "lab.example.au.: zone could not be found\\n\" providerName=letsencrypt.acme\n"},
+		{"certificate-not-ready", "  Normal  IssuerNotReady  2m    cert-manager-certificaterequests-issuer-acme  Referenced "
+					  "issuer does not have a Ready status condition\n"},
+		{"cert-challenge-pending", "E0714 17:30:16.123456       1 sync.go:190] cert-manager/challenges \"msg\"=\"propagation "
+					   "check failed\" \"error\"=\"did not get expected response when querying endpoint, expected "
+					   "\\\"TKspp86x.f4bpp\\\" but got: Hello, world!\" \"dnsName\"=\"www.example.net\"\n"},
+		/* branch cata: ingress-nginx's controller and admission webhook, in the words of its source */
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1234] Error getting SSL certificate "
+					     "\"argocd/prod-cert-tls\": local SSL certificate argocd/prod-cert-tls was not found\n"},
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1234] Error getting SSL certificate "
+					     "\"tg/ingress-secret\": local SSL certificate \"tg/ingress-secret\" is invalid: x509: "
+					     "certificate is not valid for any names, but wanted to match \"test.example.dev\"\n"},
+		{"ingress-fake-certificate", "W0805 09:17:39.123456       7 controller.go:1150] SSL certificate \"erp/odoo-tls\" does "
+					     "not contain a valid SSL certificate for server \"erp.example.com\"\n"},
+		{"ingress-tls-secret-invalid", "W0301 10:00:00.000000       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "secret \"erp/odoo-tls\" contains no keypair or CA certificate\n"},
+		{"ingress-tls-secret-invalid", "W0301 10:00:00.000000       7 backend_ssl.go:47] Error obtaining X.509 certificate: "
+					       "key 'tls.key' missing from Secret \"erp/odoo-tls\"\n"},
+		{"ingress-snippets-disabled", "Error: admission webhook \"validate.nginx.ingress.kubernetes.io\" denied the request: \n"
+					      "nginx.ingress.kubernetes.io/configuration-snippet annotation cannot be used\n"},
+		{"traefik-acme-storage-unwritable", "time=\"2024-04-27T09:40:02Z\" level=error msg=\"The ACME resolver \\\"le\\\" is "
+						    "skipped from the resolvers list because: unable to get ACME account: open "
+						    "/data/acme.json: permission denied\"\n"},
+		{"traefik-acme-storage-unwritable", "ERR The ACME resolve is skipped from the resolvers list\n    error=\"unable to get "
+						    "ACME account: open /letsencrypt/acme.json: permission denied\"\n"},
 	};
 	struct dx_run run;
 	struct diags d;
@@ -2548,6 +2587,11 @@ static void test_wordings(void)
 	 * middle once kept every case after it from running */
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		expect_top(cases[i].id, cases[i].text);
+	for (size_t i = 0; i < sizeof cata_similar_before / sizeof cata_similar_before[0]; i++) {
+		diagnose_text(&run, &d, "c", cata_similar_before[i]);
+		CHECK(run.ndiagnoses > 0 && run.diagnoses[0].kind == DXK_CAUSE);
+		done(&run, &d);
+	}
 	/* a provisioner at work on the claim proves its StorageClass exists */
 	diagnose_text(&run, &d, "p",
 		      "data-postgres-0   Pending                                      do-block-storage   5m\n"
