@@ -2516,6 +2516,24 @@ static void test_wordings(void)
 					    "mutated during iteration\n"},
 		{"image-build-not-root", "$ docker build -t bitnami/odoo:latest .\n6/21 /bin/bash: line 1: /usr/sbin/install_packages: "
 					 "Permission denied\n"},
+		/* catb: Keycloak's and Odoo's wordings read in their own source */
+		{"keycloak-db-vendor-invalid", "ERROR: Invalid database vendor [postgresql]. Possible values are: dev-file, dev-mem, "
+					       "mariadb, mssql, mysql, oracle, postgres.\n"},
+		{"keycloak-build-mismatch", "ERROR: You can not 'start' the server in development mode. Please re-build the server "
+					    "first, using 'kc.sh build' for the default production mode.\n"},
+		{"keycloak-proxy-headers", "2025-01-10 09:00:00,000 WARN  [org.keycloak.quarkus.runtime.cli.Picocli] (main) Likely "
+					   "misconfiguration detected. When using an edge proxy, you must use `proxy-headers`.\n"},
+		{"keycloak-proxy-headers", "WARN  [org.keycloak.quarkus.runtime.cli.Picocli] (main) With HTTPS not enabled, "
+					   "`proxy-headers` unset, and `hostname-strict=false`, the server is running in an insecure "
+					   "context.\n"},
+		{"keycloak-tls-file-missing", "ERROR: Failed to load 'https-*' material: NoSuchFileException /opt/keycloak/conf/tls.crt\n"},
+		{"keycloak-keystore-type-mismatch", "ERROR: Unable to determine 'https-key-store-type' automatically. Adjust the file "
+						    "extension or specify the property.\n"},
+		{"keycloak-unknown-option", "Option: '--optimized start' is not expected to contain whitespace, please remove any "
+					    "unnecessary quoting/escaping\n"},
+		{"keycloak-unknown-option", "Option: '--import-realm' not valid for command build\n"},
+		{"keycloak-unknown-option", "Run time option: '--hostname' not usable with build\n"},
+		{"keycloak-unknown-option", "Option '--hostname' (hostname|URL) expects a single value.\n"},
 	};
 	struct dx_run run;
 	struct diags d;
