@@ -2534,6 +2534,15 @@ static void test_wordings(void)
 		{"keycloak-unknown-option", "Option: '--import-realm' not valid for command build\n"},
 		{"keycloak-unknown-option", "Run time option: '--hostname' not usable with build\n"},
 		{"keycloak-unknown-option", "Option '--hostname' (hostname|URL) expects a single value.\n"},
+		{"odoo-worker-limits", "2024-03-01 10:00:00,123 7 WARNING ? odoo.service.server: LongPolling virtual memory limit "
+				       "reached: 2684354560\n"},
+		{"odoo-worker-limits", "2024-03-01 10:00:00,123 7 WARNING ? odoo.service.server: Gevent virtual memory limit reached: "
+				       "2684354560\n"},
+		{"odoo-module-missing", "2024-03-01 10:00:00,123 7 ERROR ? odoo.service.server: Failed to load server-wide module "
+					"`queue_job`.\n"},
+		{"odoo-websocket", "2024-03-01 10:00:00,123 7 ERROR erp odoo.addons.bus.websocket: 400 Bad Request: Invalid connection "
+				   "header\n"},
+		{"odoo-connection-pool-full", "psycopg2.pool.PoolError: Failed to acquire cursor after 10 retries\n"},
 	};
 	struct dx_run run;
 	struct diags d;
