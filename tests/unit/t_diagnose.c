@@ -2543,6 +2543,8 @@ static void test_wordings(void)
 		{"odoo-websocket", "2024-03-01 10:00:00,123 7 ERROR erp odoo.addons.bus.websocket: 400 Bad Request: Invalid connection "
 				   "header\n"},
 		{"odoo-connection-pool-full", "psycopg2.pool.PoolError: Failed to acquire cursor after 10 retries\n"},
+		{"keycloak-cookie-not-found", "Restart login cookie not found. It may have expired; it may have been deleted or cookies "
+					      "are disabled in your browser.\n"},
 	};
 	struct dx_run run;
 	struct diags d;
