@@ -2545,6 +2545,8 @@ static void test_wordings(void)
 		{"odoo-connection-pool-full", "psycopg2.pool.PoolError: Failed to acquire cursor after 10 retries\n"},
 		{"keycloak-cookie-not-found", "Restart login cookie not found. It may have expired; it may have been deleted or cookies "
 					      "are disabled in your browser.\n"},
+		{"odoo-module-missing", "2024-03-01 10:00:00,123 7 WARNING erp odoo.modules.loading: invalid module names, ignored: "
+					"sale_custom\n"},
 	};
 	struct dx_run run;
 	struct diags d;
