@@ -2579,6 +2579,37 @@ static void test_wordings(void)
 						    "/data/acme.json: permission denied\"\n"},
 		{"traefik-acme-storage-unwritable", "ERR The ACME resolve is skipped from the resolvers list\n    error=\"unable to get "
 						    "ACME account: open /letsencrypt/acme.json: permission denied\"\n"},
+		/* catb: Keycloak's and Odoo's wordings read in their own source */
+		{"keycloak-db-vendor-invalid", "ERROR: Invalid database vendor [postgresql]. Possible values are: dev-file, dev-mem, "
+					       "mariadb, mssql, mysql, oracle, postgres.\n"},
+		{"keycloak-build-mismatch", "ERROR: You can not 'start' the server in development mode. Please re-build the server "
+					    "first, using 'kc.sh build' for the default production mode.\n"},
+		{"keycloak-proxy-headers", "2025-01-10 09:00:00,000 WARN  [org.keycloak.quarkus.runtime.cli.Picocli] (main) Likely "
+					   "misconfiguration detected. When using an edge proxy, you must use `proxy-headers`.\n"},
+		{"keycloak-proxy-headers", "WARN  [org.keycloak.quarkus.runtime.cli.Picocli] (main) With HTTPS not enabled, "
+					   "`proxy-headers` unset, and `hostname-strict=false`, the server is running in an insecure "
+					   "context.\n"},
+		{"keycloak-tls-file-missing", "ERROR: Failed to load 'https-*' material: NoSuchFileException /opt/keycloak/conf/tls.crt\n"},
+		{"keycloak-keystore-type-mismatch", "ERROR: Unable to determine 'https-key-store-type' automatically. Adjust the file "
+						    "extension or specify the property.\n"},
+		{"keycloak-unknown-option", "Option: '--optimized start' is not expected to contain whitespace, please remove any "
+					    "unnecessary quoting/escaping\n"},
+		{"keycloak-unknown-option", "Option: '--import-realm' not valid for command build\n"},
+		{"keycloak-unknown-option", "Run time option: '--hostname' not usable with build\n"},
+		{"keycloak-unknown-option", "Option '--hostname' (hostname|URL) expects a single value.\n"},
+		{"odoo-worker-limits", "2024-03-01 10:00:00,123 7 WARNING ? odoo.service.server: LongPolling virtual memory limit "
+				       "reached: 2684354560\n"},
+		{"odoo-worker-limits", "2024-03-01 10:00:00,123 7 WARNING ? odoo.service.server: Gevent virtual memory limit reached: "
+				       "2684354560\n"},
+		{"odoo-module-missing", "2024-03-01 10:00:00,123 7 ERROR ? odoo.service.server: Failed to load server-wide module "
+					"`queue_job`.\n"},
+		{"odoo-websocket", "2024-03-01 10:00:00,123 7 ERROR erp odoo.addons.bus.websocket: 400 Bad Request: Invalid connection "
+				   "header\n"},
+		{"odoo-connection-pool-full", "psycopg2.pool.PoolError: Failed to acquire cursor after 10 retries\n"},
+		{"keycloak-cookie-not-found", "Restart login cookie not found. It may have expired; it may have been deleted or cookies "
+					      "are disabled in your browser.\n"},
+		{"odoo-module-missing", "2024-03-01 10:00:00,123 7 WARNING erp odoo.modules.loading: invalid module names, ignored: "
+					"sale_custom\n"},
 	};
 	struct dx_run run;
 	struct diags d;
