@@ -420,22 +420,24 @@ static void exit_code_line(struct dx_run *run, const struct dx_origin *o, const 
 }
 
 /* A server's message that a client printed as a Go or JSON string keeps its
- * quotes escaped (failed calling webhook \"webhook.cert-manager.io\"): the
- * signatures are held against the line with \" read as ", the evidence
- * shown as it was pasted. */
-static void observe_unquoted(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o)
+ * quotes escaped (failed calling webhook \"webhook.cert-manager.io\"), and
+ * an older kubectl's describe separates a field from its value with tabs
+ * (Endpoints:<TAB><TAB><none>): the signatures are held against the line
+ * with \" read as " and a tab as a space, the evidence shown as it was
+ * pasted. */
+static void observe_normalised(struct dx_run *run, const char *s, size_t len, const struct dx_origin *o)
 {
 	char text[8192];
 	size_t n = 0;
 
-	if (!memmem(s, len, "\\\"", 2) || len >= sizeof(text)) {
+	if ((!memmem(s, len, "\\\"", 2) && !memchr(s, '\t', len)) || len >= sizeof(text)) {
 		dx_observe(run, s, len, o, DX_ANY);
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len && s[i + 1] == '"')
 			continue;
-		text[n++] = s[i];
+		text[n++] = s[i] == '\t' ? ' ' : s[i];
 	}
 	dx_observe_as(run, text, n, s, len, o, DX_ANY);
 }
@@ -651,7 +653,7 @@ static void process_line(struct dx_run *run, struct line_ctx *c, const char *s, 
 			return;
 		}
 	}
-	observe_unquoted(run, s, len, &o);
+	observe_normalised(run, s, len, &o);
 }
 
 void dx_read_lines(struct dx_run *run, const char *name, FILE *fp, const char *head, size_t headlen)
