@@ -2800,6 +2800,8 @@ static void test_object_forms(void)
 				    "Invalid value: v1.LabelSelector{MatchLabels:map[string\n    ]string{\n        \"app\": \"odoo\"\n"
 				    "    }, MatchExpressions: []v1.LabelSelectorRequirement(nil)\n}: field is immutable\n"},
 		{"keycloak-java-heap", "java.lang.OutOfMemoryError\n"},
+		{"api-version-removed", "$ kubectl apply -f cluster-issuer.yml\nno matches for kind \"ClusterIssuer\" in version "
+					"\"cert-manager.io/v1alpha2\"\n"},
 		/* a Deployment's env beside the client's failure */
 		{"db-localhost", "$ kubectl get deploy keycloak -o yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
 				 "  name: keycloak\nspec:\n  template:\n    spec:\n      containers:\n      - name: keycloak\n"
