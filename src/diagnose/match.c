@@ -469,6 +469,10 @@ static const struct routine_line {
 	 "stops its temporary server so)", "https://github.com/cachix/devenv/pull/1146"},
 	{"ISPN000569: Unable to persist Infinispan internal caches", NULL, "Keycloak 17-24: Infinispan warns at every start "
 	 "that it keeps no global state on disk, which Keycloak does not use", "https://github.com/keycloak/keycloak/issues/13266"},
+	{"Issuing certificate as Secret does not exist", NULL, "cert-manager 1.x: the trigger's reason for a first issuance "
+	 "(or one after the Secret was deleted), a Normal event and an info line in every healthy issuance",
+	 "https://github.com/cert-manager/cert-manager/blob/510b092d6770ca33d44f7d6e0e7049917f8e5cb1/internal/controller/"
+	 "certificates/policies/checks.go"},
 	{NULL, NULL, NULL, NULL},
 };
 

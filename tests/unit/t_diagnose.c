@@ -788,6 +788,10 @@ static void test_failure_words(void)
 		"Infinispan internal caches as no global state enabled\n",
 		"I0611 07:20:00.300000       7 main.go:101] \"SSL fake certificate created\" "
 		"file=\"/etc/ingress-controller/ssl/default-fake-certificate.pem\"\n",
+		/* cert-manager's first issuance of every Certificate */
+		"I1015 10:00:00.000000       1 trigger_controller.go:160] cert-manager/certificates-trigger \"msg\"=\"Certificate "
+		"must be re-issued\" \"key\"=\"erp/odoo-tls\" \"reason\"=\"DoesNotExist\" \"message\"=\"Issuing certificate as "
+		"Secret does not exist\"\n",
 		NULL,
 	};
 	/* a message's words without its value, inside a sentence that goes on: a script saying what it checks
