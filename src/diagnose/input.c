@@ -496,9 +496,7 @@ void dx_judge_clean_logs(struct dx_run *run)
 {
 	char text[256];
 
-	if (run->exit_code > 0)
-		run->nclean_logs = 0;
-	for (size_t i = 0; i < run->nclean_logs; i++) {
+	for (size_t i = 0; run->exit_code <= 0 && i < run->nclean_logs; i++) {
 		const struct dx_clean_log *cl = &run->clean_logs[i];
 		struct dx_origin o = {cl->file, cl->line, cl->object[0] ? cl->object : NULL};
 		int n;
@@ -517,6 +515,19 @@ static bool prompt_line(const char *s, size_t len)
 {
 	return (len >= 1 && s[0] == '$' && (len == 1 || s[1] == ' ')) || (len >= 2 && memcmp(s, "# ", 2) == 0 && len > 2 &&
 	       (memmem(s, len, "kubectl ", 8) || memmem(s, len, "oc ", 3)));
+}
+
+/* A terminated Last State as one status line: its Reason, and the Exit Code
+ * under it once that is read. */
+static void observe_last_state(struct dx_run *run, const struct dx_origin *o, const char *reason, const char *code,
+			       size_t code_len)
+{
+	char text[256];
+	int n = code ? snprintf(text, sizeof(text), "Last State: Terminated, Reason: %s, Exit Code: %.*s", reason,
+				(int)(code_len < 16 ? code_len : 16), code)
+		     : snprintf(text, sizeof(text), "Last State: Terminated, Reason: %s", reason);
+
+	dx_observe(run, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, o, DX_STATUS);
 }
 
 /* describe's "Last State: Terminated" and the "Reason:" under it, as one
@@ -538,24 +549,16 @@ static void last_state_line(struct dx_run *run, struct line_ctx *c, const char *
 		return;
 	}
 	if (c->last_state_lines > 0 && describe_field(s, len, "Reason:", &val, &vlen)) {
-		char text[256];
-		int n = snprintf(text, sizeof(text), "Last State: Terminated, Reason: %.*s", (int)(vlen < 200 ? vlen : 200),
-				 val);
-
 		c->last_state_lines = 0;
 		snprintf(c->last_reason, sizeof(c->last_reason), "%.*s", (int)(vlen < 63 ? vlen : 63), val);
-		dx_observe(run, text, (size_t)n, o, DX_STATUS);
+		observe_last_state(run, o, c->last_reason, NULL, 0);
 		return;
 	}
 	/* describe prints the Exit Code right under the Reason: together they tell a kill from outside (Error, 137)
 	 * from the container's own limit (OOMKilled, 137) */
 	if (c->last_reason[0] && describe_field(s, len, "Exit Code:", &val, &vlen)) {
-		char text[256];
-		int n = snprintf(text, sizeof(text), "Last State: Terminated, Reason: %s, Exit Code: %.*s", c->last_reason,
-				 (int)(vlen < 16 ? vlen : 16), val);
-
+		observe_last_state(run, o, c->last_reason, val, vlen);
 		c->last_reason[0] = '\0';
-		dx_observe(run, text, (size_t)n, o, DX_STATUS);
 		return;
 	}
 	if (!describe_field(s, len, "Message:", &val, &vlen))
